@@ -1,0 +1,1 @@
+//! tuanthu: compliance engine for Vietnamese implementation plans.

@@ -1,1 +1,9 @@
 //! tuanthu: compliance engine for Vietnamese implementation plans.
+//!
+//! A plan (Kế hoạch) becomes [`model::Obligation`]s; [`eval`] expands them into instances (agency ×
+//! period), computes due dates on the Vietnamese working calendar ([`calendar`]) under explicit
+//! [`policy`] choices, and runs a sandboxed Rhai rule pack ([`rules`]) that classifies each instance
+//! and explains why, quoting the plan.
+
+pub mod model;
+pub mod policy;

@@ -1,0 +1,206 @@
+use std::borrow::Cow;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+/// A party named in a plan: one concrete agency, or a group such as "các sở, ban, ngành tỉnh".
+///
+/// Groups expand to concrete agencies only when the caller supplies an [`AgencyRegistry`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AgencyRef {
+    /// A concrete agency, e.g. `Sở Tư pháp`.
+    Agency {
+        /// Normalised display name (NFC, single spaces, abbreviations such as UBND kept as written).
+        name: String,
+        /// The words as written in the plan, when they differ from `name`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// A group of agencies, e.g. `UBND các xã, phường`.
+    Group {
+        group: AgencyGroup,
+        /// Display name of the group as the plan names it.
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+}
+
+impl AgencyRef {
+    /// A concrete agency by name.
+    pub fn agency(name: impl Into<String>) -> Self {
+        AgencyRef::Agency {
+            name: normalize_text(&name.into()),
+            text: None,
+        }
+    }
+
+    /// A group with the given display name.
+    pub fn group(group: AgencyGroup, name: impl Into<String>) -> Self {
+        AgencyRef::Group {
+            group,
+            name: normalize_text(&name.into()),
+            text: None,
+        }
+    }
+
+    /// Display name.
+    pub fn name(&self) -> &str {
+        match self {
+            AgencyRef::Agency { name, .. } | AgencyRef::Group { name, .. } => name,
+        }
+    }
+
+    /// The group, when this is one.
+    pub fn as_group(&self) -> Option<AgencyGroup> {
+        match self {
+            AgencyRef::Group { group, .. } => Some(*group),
+            AgencyRef::Agency { .. } => None,
+        }
+    }
+}
+
+/// Kinds of agency groups that plans assign work to.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyGroup {
+    /// Các sở, ban, ngành (provincial departments and agencies).
+    Departments,
+    /// UBND các xã, phường (commune/ward People's Committees).
+    Communes,
+    /// Các cơ quan báo chí, truyền thông (press and media).
+    Press,
+    /// Các cơ quan, đơn vị có liên quan (related agencies: not enumerable without a registry).
+    Related,
+}
+
+impl AgencyGroup {
+    /// Group a concrete agency belongs to by the shape of its name, when the registry says nothing.
+    pub fn infer(name: &str) -> Option<AgencyGroup> {
+        let key = fold_key(name);
+        let starts = |p: &str| key.starts_with(p);
+        if starts("so ") || starts("ban ") || starts("van phong ") || starts("thanh tra ") {
+            Some(AgencyGroup::Departments)
+        } else if (starts("uy ban nhan dan xa")
+            || starts("uy ban nhan dan phuong")
+            || starts("uy ban nhan dan dac khu"))
+            && !key.contains("cac ")
+        {
+            Some(AgencyGroup::Communes)
+        } else if starts("bao ") || starts("dai phat thanh") {
+            Some(AgencyGroup::Press)
+        } else {
+            None
+        }
+    }
+}
+
+/// The province's agencies, supplied by the caller so that groups expand to concrete agencies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyRegistry {
+    pub agencies: Vec<RegisteredAgency>,
+}
+
+/// One agency of a registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisteredAgency {
+    /// Canonical name, e.g. `Sở Tư pháp`.
+    pub name: String,
+    /// Other names seen in plans and submissions (`STP`, `UBND phường Long Châu`...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Groups this agency belongs to; empty means "infer from the name" (`Sở ...` → departments).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<AgencyGroup>,
+}
+
+impl RegisteredAgency {
+    /// Groups, explicit or inferred from the name.
+    pub fn effective_groups(&self) -> Cow<'_, [AgencyGroup]> {
+        if self.groups.is_empty() {
+            Cow::Owned(AgencyGroup::infer(&self.name).into_iter().collect())
+        } else {
+            Cow::Borrowed(&self.groups)
+        }
+    }
+}
+
+/// NFC, trimmed, inner whitespace collapsed to one space. Used for every name we store.
+///
+/// ```
+/// assert_eq!(tuanthu::model::normalize_text("  Sở  Tư\n pháp "), "Sở Tư pháp");
+/// ```
+pub fn normalize_text(s: &str) -> String {
+    let nfc: String = s.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A matching key for names: lower case, tone marks removed (so `Hòa`/`Hoà` and `Ủy`/`Uỷ`, which
+/// differ only in where the tone mark sits, compare equal), `đ` kept as `d`, abbreviations expanded,
+/// punctuation dropped and spaces collapsed.
+///
+/// ```
+/// use tuanthu::model::fold_key;
+/// assert_eq!(fold_key("UBND phường Long Châu"), fold_key("Ủy ban nhân dân  Phường Long Châu"));
+/// assert_eq!(fold_key("Sở Văn hoá, Thể thao và Du lịch"), fold_key("Sở VHTTDL"));
+/// ```
+pub fn fold_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        match c {
+            // Tone marks: grave, acute, tilde, hook above, dot below. Vowel-shape marks stay out too:
+            // the key is deliberately coarse; agency names never differ only by diacritics.
+            '\u{0300}'..='\u{036f}' => {}
+            'đ' | 'Đ' => out.push('d'),
+            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            _ => out.push(' '),
+        }
+    }
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let mut expanded = Vec::with_capacity(words.len() + 4);
+    for w in words {
+        match w {
+            "ubnd" => expanded.extend(["uy", "ban", "nhan", "dan"]),
+            "hdnd" => expanded.extend(["hoi", "dong", "nhan", "dan"]),
+            "vhttdl" => expanded.extend(["van", "hoa", "the", "thao", "va", "du", "lich"]),
+            "khcn" => expanded.extend(["khoa", "hoc", "va", "cong", "nghe"]),
+            "gddt" => expanded.extend(["giao", "duc", "va", "dao", "tao"]),
+            "tp" => expanded.extend(["thanh", "pho"]),
+            other => expanded.push(other),
+        }
+    }
+    expanded.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_key_ignores_tone_placement_case_and_nfd() {
+        let nfd: String = "Sở Văn hóa, Thể thao và Du lịch".nfd().collect();
+        assert_eq!(fold_key(&nfd), fold_key("SỞ VĂN HOÁ, THỂ THAO VÀ DU LỊCH"));
+        assert_eq!(fold_key("Uỷ ban nhân dân xã A"), fold_key("UBND xã A"));
+        assert_ne!(fold_key("Sở Tư pháp"), fold_key("Sở Tài chính"));
+    }
+
+    #[test]
+    fn infers_groups_from_names() {
+        assert_eq!(
+            AgencyGroup::infer("Sở Tư pháp"),
+            Some(AgencyGroup::Departments)
+        );
+        assert_eq!(
+            AgencyGroup::infer("UBND phường Long Châu"),
+            Some(AgencyGroup::Communes)
+        );
+        assert_eq!(AgencyGroup::infer("UBND các xã, phường"), None);
+        assert_eq!(AgencyGroup::infer("Công an tỉnh"), None);
+    }
+}

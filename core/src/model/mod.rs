@@ -1,0 +1,26 @@
+//! The data contract: plans, obligations, schedules, evidence, events and results.
+//!
+//! Every type here has one JSON form (serde) and a JSON Schema (schemars), shared by the CLI, the
+//! Python binding and the WASM binding, so a government system gets the same answer from any of them.
+
+mod agency;
+mod evidence;
+mod outcome;
+mod period;
+mod plan;
+mod schedule;
+
+pub use agency::{
+    fold_key, normalize_text, AgencyGroup, AgencyRef, AgencyRegistry, RegisteredAgency,
+};
+pub use evidence::{Event, EventDeadline, EventKind, Submission};
+pub use outcome::{
+    AppliedPolicy, Assessment, DueDate, Finding, Lang, Report, Severity, Status, StatusCounts,
+    Summary,
+};
+pub use period::{Period, PeriodParseError};
+pub use plan::{
+    IngestWarning, LegalReference, Obligation, ObligationId, ObligationKind, Plan, Reporting,
+    SourceSpan,
+};
+pub use schedule::{Bound, Deadline, DueRule, Frequency, Schedule, Stage, Trigger};

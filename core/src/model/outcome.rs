@@ -1,0 +1,260 @@
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Bound, ObligationId, Period, SourceSpan};
+use crate::policy::{DayOffRule, DeadlineReading, Policies};
+
+/// Status of one obligation instance (DESIGN.md §3), matching government task-tracking reports.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    DoneOnTime,
+    DoneLate,
+    InProgress,
+    Overdue,
+    Ongoing,
+    NotTriggered,
+    Unknown,
+}
+
+impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::DoneOnTime,
+        Status::DoneLate,
+        Status::InProgress,
+        Status::Overdue,
+        Status::Ongoing,
+        Status::NotTriggered,
+        Status::Unknown,
+    ];
+
+    /// Machine name, as in JSON and in rules.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::DoneOnTime => "done_on_time",
+            Status::DoneLate => "done_late",
+            Status::InProgress => "in_progress",
+            Status::Overdue => "overdue",
+            Status::Ongoing => "ongoing",
+            Status::NotTriggered => "not_triggered",
+            Status::Unknown => "unknown",
+        }
+    }
+
+    /// Parses a machine name.
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::Vi, Status::DoneOnTime) => "Đã hoàn thành đúng hạn",
+            (Lang::Vi, Status::DoneLate) => "Đã hoàn thành quá hạn",
+            (Lang::Vi, Status::InProgress) => "Đang thực hiện trong hạn",
+            (Lang::Vi, Status::Overdue) => "Chưa hoàn thành, quá hạn",
+            (Lang::Vi, Status::Ongoing) => "Thường xuyên (không có thời hạn)",
+            (Lang::Vi, Status::NotTriggered) => "Chưa phát sinh",
+            (Lang::Vi, Status::Unknown) => "Chưa xác định",
+            (Lang::En, Status::DoneOnTime) => "Done on time",
+            (Lang::En, Status::DoneLate) => "Done late",
+            (Lang::En, Status::InProgress) => "In progress, on time",
+            (Lang::En, Status::Overdue) => "Overdue",
+            (Lang::En, Status::Ongoing) => "Ongoing (no deadline)",
+            (Lang::En, Status::NotTriggered) => "Not triggered",
+            (Lang::En, Status::Unknown) => "Unknown",
+        }
+    }
+}
+
+/// Output language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+/// How serious a finding is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Something a rule says about an instance, a submission or a form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// Id of the rule that produced it.
+    pub rule: String,
+    pub severity: Severity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obligation: Option<ObligationId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// Index (0-based) of the submission concerned in the input list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submission: Option<usize>,
+    /// Form field concerned (form validation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl Finding {
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.message_vi,
+            Lang::En => &self.message_en,
+        }
+    }
+}
+
+/// The policies that decided a due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AppliedPolicy {
+    pub deadline_reading: DeadlineReading,
+    pub day_off: DayOffRule,
+}
+
+/// A due date and how it was derived from the plan's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DueDate {
+    /// The date the plan (or event) states.
+    pub stated: NaiveDate,
+    pub bound: Bound,
+    /// Last day on which evidence counts as on time, after the policies.
+    pub last_day: NaiveDate,
+    pub policy: AppliedPolicy,
+    /// Steps, e.g. "trước ngày 15/11/2026 (exclusive) → 14/11/2026; Saturday, next_working_day → 16/11/2026".
+    pub derivation_vi: String,
+    pub derivation_en: String,
+}
+
+/// The assessment of one obligation instance: one agency, one period (and stage).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Assessment {
+    pub obligation: ObligationId,
+    pub title: String,
+    pub agency: String,
+    pub period: Period,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    pub status: Status,
+    /// Open and within `due_soon_days` of the last day (sắp đến hạn).
+    pub due_soon: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DueDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_late: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_remaining: Option<i64>,
+    /// Rules that returned a verdict for this instance.
+    pub rules: Vec<String>,
+    pub explanation_vi: String,
+    pub explanation_en: String,
+    /// The plan's words this obligation comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceSpan>,
+}
+
+/// Counts of instances per status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StatusCounts {
+    pub done_on_time: u32,
+    pub done_late: u32,
+    pub in_progress: u32,
+    pub overdue: u32,
+    pub ongoing: u32,
+    pub not_triggered: u32,
+    pub unknown: u32,
+    pub total: u32,
+}
+
+impl StatusCounts {
+    pub fn add(&mut self, s: Status) {
+        *self.get_mut(s) += 1;
+        self.total += 1;
+    }
+
+    pub fn get(&self, s: Status) -> u32 {
+        match s {
+            Status::DoneOnTime => self.done_on_time,
+            Status::DoneLate => self.done_late,
+            Status::InProgress => self.in_progress,
+            Status::Overdue => self.overdue,
+            Status::Ongoing => self.ongoing,
+            Status::NotTriggered => self.not_triggered,
+            Status::Unknown => self.unknown,
+        }
+    }
+
+    fn get_mut(&mut self, s: Status) -> &mut u32 {
+        match s {
+            Status::DoneOnTime => &mut self.done_on_time,
+            Status::DoneLate => &mut self.done_late,
+            Status::InProgress => &mut self.in_progress,
+            Status::Overdue => &mut self.overdue,
+            Status::Ongoing => &mut self.ongoing,
+            Status::NotTriggered => &mut self.not_triggered,
+            Status::Unknown => &mut self.unknown,
+        }
+    }
+}
+
+/// Aggregates per agency and per obligation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    pub total: StatusCounts,
+    pub by_agency: BTreeMap<String, StatusCounts>,
+    pub by_obligation: BTreeMap<String, StatusCounts>,
+    pub findings_by_severity: BTreeMap<String, u32>,
+}
+
+/// The result of evaluating a plan: deterministic, byte for byte, for the same input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    pub plan: String,
+    pub as_of: NaiveDate,
+    pub policies: Policies,
+    pub rule_pack: String,
+    pub assessments: Vec<Assessment>,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}

@@ -5,5 +5,8 @@
 //! [`policy`] choices, and runs a sandboxed Rhai rule pack ([`rules`]) that classifies each instance
 //! and explains why, quoting the plan.
 
+pub mod calendar;
+pub mod eval;
 pub mod model;
 pub mod policy;
+pub mod rules;

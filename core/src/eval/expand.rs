@@ -1,0 +1,504 @@
+//! Obligations × responsible parties × periods → instances with due dates.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use super::due::{derive, Origin};
+use super::EvalError;
+use crate::calendar::Calendar;
+use crate::model::{
+    fold_key, AgencyGroup, AgencyRef, AgencyRegistry, Bound, Deadline, DueDate, DueRule, Event,
+    EventDeadline, Frequency, Obligation, Period, Schedule, Stage, Trigger,
+};
+use crate::policy::Policies;
+use crate::rules::date::format_vi;
+
+/// Who an instance is for: a concrete agency, or a group nobody could expand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Party {
+    pub name: String,
+    pub key: String,
+    pub group: Option<AgencyGroup>,
+}
+
+/// One obligation instance before rules run.
+#[derive(Debug, Clone)]
+pub(crate) struct Instance {
+    pub obligation: usize,
+    pub party: Party,
+    pub period: Period,
+    pub stage: Option<String>,
+    pub schedule: &'static str,
+    pub triggered: bool,
+    pub due: Option<DueDate>,
+    pub next_stage_due: Option<NaiveDate>,
+    /// The plan's phrase behind this instance's timing (to quote the right sentence).
+    pub phrase: Option<String>,
+    /// Why it is (not) triggered, or which event created it: (vi, en).
+    pub note: Option<(String, String)>,
+    /// Submissions counted as evidence, earliest first.
+    pub evidence: Vec<usize>,
+}
+
+/// Registry lookups by folded name.
+pub(crate) struct Registry<'a> {
+    pub registry: Option<&'a AgencyRegistry>,
+    by_key: HashMap<String, usize>,
+}
+
+impl<'a> Registry<'a> {
+    pub fn new(registry: Option<&'a AgencyRegistry>) -> Self {
+        let mut by_key = HashMap::new();
+        if let Some(r) = registry {
+            for (i, a) in r.agencies.iter().enumerate() {
+                by_key.entry(fold_key(&a.name)).or_insert(i);
+                for alias in &a.aliases {
+                    by_key.entry(fold_key(alias)).or_insert(i);
+                }
+            }
+        }
+        Registry { registry, by_key }
+    }
+
+    /// Canonical name and key of an agency named any way the registry knows.
+    pub fn canonical(&self, name: &str) -> (String, String, bool) {
+        let key = fold_key(name);
+        match (self.registry, self.by_key.get(&key)) {
+            (Some(r), Some(&i)) => {
+                let n = r.agencies[i].name.clone();
+                let k = fold_key(&n);
+                (n, k, true)
+            }
+            _ => (crate::model::normalize_text(name), key, false),
+        }
+    }
+
+    /// Groups an agency belongs to: the registry's word, else its name's shape.
+    pub fn groups_of(&self, name: &str) -> Vec<AgencyGroup> {
+        let key = fold_key(name);
+        match (self.registry, self.by_key.get(&key)) {
+            (Some(r), Some(&i)) => r.agencies[i].effective_groups().into_owned(),
+            _ => AgencyGroup::infer(name).into_iter().collect(),
+        }
+    }
+
+    fn members(&self, group: AgencyGroup) -> Vec<Party> {
+        let Some(r) = self.registry else {
+            return Vec::new();
+        };
+        r.agencies
+            .iter()
+            .filter(|a| a.effective_groups().contains(&group))
+            .map(|a| Party {
+                name: a.name.clone(),
+                key: fold_key(&a.name),
+                group: None,
+            })
+            .collect()
+    }
+
+    /// Concrete parties for a list of references, groups expanded, without repeats.
+    pub fn resolve<'r>(&self, refs: impl IntoIterator<Item = &'r AgencyRef>) -> Vec<Party> {
+        let mut out: Vec<Party> = Vec::new();
+        let mut push = |p: Party| {
+            if !out.iter().any(|q| q.key == p.key) {
+                out.push(p);
+            }
+        };
+        for r in refs {
+            match r {
+                AgencyRef::Agency { name, .. } => {
+                    let (name, key, _) = self.canonical(name);
+                    push(Party {
+                        name,
+                        key,
+                        group: None,
+                    });
+                }
+                AgencyRef::Group { group, name, .. } => {
+                    let members = self.members(*group);
+                    if members.is_empty() {
+                        push(Party {
+                            name: name.clone(),
+                            key: fold_key(name),
+                            group: Some(*group),
+                        });
+                    } else {
+                        members.into_iter().for_each(&mut push);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+pub(crate) struct Context<'a> {
+    pub as_of: NaiveDate,
+    pub policies: &'a Policies,
+    pub cal: &'a Calendar,
+    pub events: &'a [Event],
+    pub registry: &'a Registry<'a>,
+}
+
+/// Instances of one obligation, in party order then period order.
+pub(crate) fn expand(
+    index: usize,
+    obligation: &Obligation,
+    ctx: &Context<'_>,
+    out: &mut Vec<Instance>,
+) -> Result<(), EvalError> {
+    let parties = ctx.registry.resolve(obligation.responsible());
+    expand_schedule(index, obligation, &obligation.schedule, &parties, ctx, out)
+}
+
+fn base(index: usize, party: &Party, period: Period, schedule: &'static str) -> Instance {
+    Instance {
+        obligation: index,
+        party: party.clone(),
+        period,
+        stage: None,
+        schedule,
+        triggered: true,
+        due: None,
+        next_stage_due: None,
+        phrase: None,
+        note: None,
+        evidence: Vec::new(),
+    }
+}
+
+/// Years from `from` through the as-of year (at least `from`), capped by `until`.
+fn years(from: i32, until: Option<i32>, as_of: NaiveDate) -> std::ops::RangeInclusive<i32> {
+    let last = as_of.year().max(from);
+    from..=until.map_or(last, |u| u.min(last))
+}
+
+fn expand_schedule(
+    index: usize,
+    obligation: &Obligation,
+    schedule: &Schedule,
+    parties: &[Party],
+    ctx: &Context<'_>,
+    out: &mut Vec<Instance>,
+) -> Result<(), EvalError> {
+    match schedule {
+        Schedule::Once { deadline } => {
+            let due = deadline_due(deadline, ctx, None);
+            for p in parties {
+                let mut i = base(index, p, Period::Once, "once");
+                i.due = Some(due.clone());
+                i.phrase = deadline.text.clone();
+                out.push(i);
+            }
+        }
+        Schedule::Ongoing {
+            from_year,
+            until_year,
+            precondition,
+        } => {
+            let (triggered, note) = match precondition {
+                None => (true, None),
+                Some(t) => precondition_met(obligation, t, ctx),
+            };
+            for y in years(*from_year, *until_year, ctx.as_of) {
+                for p in parties {
+                    let mut i = base(index, p, Period::Year(y), "ongoing");
+                    i.triggered = triggered;
+                    i.note = note.clone();
+                    i.phrase = precondition.as_ref().and_then(|t| t.text.clone());
+                    out.push(i);
+                }
+            }
+        }
+        Schedule::Recurring {
+            every,
+            due,
+            from_year,
+            until_year,
+        } => {
+            for period in periods(*every, *from_year, *until_year, ctx.as_of) {
+                let stated = recurring_due(obligation, *every, due.as_ref(), &period, ctx)?;
+                for p in parties {
+                    let mut i = base(index, p, period.clone(), "recurring");
+                    i.due = stated.clone();
+                    i.phrase = due.as_ref().and_then(|d| d.text.clone());
+                    out.push(i);
+                }
+            }
+        }
+        Schedule::EventTriggered {
+            trigger,
+            within_days,
+        } => expand_event(index, obligation, trigger, *within_days, parties, ctx, out),
+        Schedule::Staged { stages } => expand_stages(index, stages, ctx, out),
+        Schedule::Combined { parts } => {
+            for part in parts {
+                expand_schedule(index, obligation, part, parties, ctx, out)?;
+            }
+        }
+        Schedule::Unparsed { text } => {
+            for p in parties {
+                let mut i = base(index, p, Period::Once, "unparsed");
+                i.phrase = Some(text.clone());
+                out.push(i);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn deadline_due(deadline: &Deadline, ctx: &Context<'_>, origin: Option<&Origin>) -> DueDate {
+    derive(deadline.date, deadline.bound, ctx.policies, ctx.cal, origin)
+}
+
+fn periods(every: Frequency, from: i32, until: Option<i32>, as_of: NaiveDate) -> Vec<Period> {
+    let mut out = Vec::new();
+    for y in years(from, until, as_of) {
+        let parts: Vec<Period> = match every {
+            Frequency::Yearly => vec![Period::Year(y)],
+            Frequency::HalfYearly => (1..=2).map(|h| Period::Half(y, h)).collect(),
+            Frequency::Quarterly => (1..=4).map(|q| Period::Quarter(y, q)).collect(),
+            Frequency::Monthly => (1..=12).map(|m| Period::Month(y, m)).collect(),
+        };
+        for p in parts {
+            // A period counts once it has begun; the first period always exists.
+            let started = p.bounds().is_some_and(|(start, _)| start <= as_of);
+            if started || out.is_empty() {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn recurring_due(
+    obligation: &Obligation,
+    every: Frequency,
+    rule: Option<&DueRule>,
+    period: &Period,
+    ctx: &Context<'_>,
+) -> Result<Option<DueDate>, EvalError> {
+    let Some((start, _)) = period.bounds() else {
+        return Ok(None);
+    };
+    let Some(rule) = rule else {
+        if every != Frequency::Yearly {
+            return Ok(None);
+        }
+        let Some(dm) = ctx.policies.default_yearly_due else {
+            return Ok(None);
+        };
+        let stated = clamp_date(start.year(), dm.month, dm.day);
+        let origin = Origin {
+            vi: format!("kế hoạch không nêu ngày; chính sách default_yearly_due {dm}"),
+            en: format!("the plan states no day; policy default_yearly_due {dm}"),
+        };
+        return Ok(stated.map(|s| derive(s, Bound::Before, ctx.policies, ctx.cal, Some(&origin))));
+    };
+    let bad = |message: String| EvalError::Plan {
+        obligation: obligation.id.to_string(),
+        message,
+    };
+    let month_start = match every {
+        Frequency::Yearly => {
+            let m = rule
+                .month
+                .ok_or_else(|| bad("a yearly due rule needs `month`".into()))?;
+            if !(1..=12).contains(&m) {
+                return Err(bad(format!("due month {m} is not 1–12")));
+            }
+            NaiveDate::from_ymd_opt(start.year(), m, 1)
+        }
+        other => {
+            let len = match other {
+                Frequency::HalfYearly => 6,
+                Frequency::Quarterly => 3,
+                _ => 1,
+            };
+            let m = rule.month.unwrap_or(len);
+            if !(1..=len).contains(&m) {
+                return Err(bad(format!(
+                    "due month {m} must count 1–{len} within the period"
+                )));
+            }
+            start.checked_add_months(Months::new(m - 1))
+        }
+    }
+    .and_then(|d| d.checked_add_months(Months::new(rule.month_offset)));
+    if !(1..=31).contains(&rule.day) {
+        return Err(bad(format!("due day {} is not 1–31", rule.day)));
+    }
+    let stated = month_start.and_then(|m| clamp_date(m.year(), m.month(), rule.day));
+    Ok(stated.map(|s| derive(s, rule.bound, ctx.policies, ctx.cal, None)))
+}
+
+/// The day in that month, or its last day (29/02 in a common year → 28/02).
+fn clamp_date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    (1..=d)
+        .rev()
+        .find_map(|day| NaiveDate::from_ymd_opt(y, m, day))
+}
+
+fn event_applies(e: &Event, obligation: &Obligation, trigger: &Trigger, as_of: NaiveDate) -> bool {
+    e.kind == trigger.event
+        && e.date <= as_of
+        && (e.obligations.is_empty() || e.obligations.contains(&obligation.id))
+}
+
+fn precondition_met(
+    obligation: &Obligation,
+    t: &Trigger,
+    ctx: &Context<'_>,
+) -> (bool, Option<(String, String)>) {
+    match ctx
+        .events
+        .iter()
+        .find(|e| event_applies(e, obligation, t, ctx.as_of))
+    {
+        Some(e) => (
+            true,
+            Some((
+                format!(
+                    "điều kiện đã có: sự kiện {} ngày {}",
+                    e.id,
+                    format_vi(e.date)
+                ),
+                format!("precondition met: event {} on {}", e.id, format_vi(e.date)),
+            )),
+        ),
+        None => (
+            false,
+            Some((
+                format!(
+                    "chờ sự kiện “{}”",
+                    t.text.as_deref().unwrap_or(t.event.as_str())
+                ),
+                format!(
+                    "awaiting event “{}”",
+                    t.text.as_deref().unwrap_or(t.event.as_str())
+                ),
+            )),
+        ),
+    }
+}
+
+fn expand_event(
+    index: usize,
+    obligation: &Obligation,
+    trigger: &Trigger,
+    within_days: Option<u32>,
+    parties: &[Party],
+    ctx: &Context<'_>,
+    out: &mut Vec<Instance>,
+) {
+    let phrase = trigger.text.clone();
+    let mut any = false;
+    for e in ctx
+        .events
+        .iter()
+        .filter(|e| event_applies(e, obligation, trigger, ctx.as_of))
+    {
+        any = true;
+        let addressed: Vec<String> = e
+            .agencies
+            .iter()
+            .map(|a| ctx.registry.canonical(a).1)
+            .collect();
+        let due = event_due(e, within_days, ctx);
+        for p in parties {
+            if !addressed.is_empty() && !addressed.contains(&p.key) {
+                continue;
+            }
+            let mut i = base(index, p, Period::Event(e.id.clone()), "event_triggered");
+            i.due = due.clone();
+            i.phrase = phrase.clone();
+            i.note = Some((
+                format!("phát sinh từ sự kiện {} ngày {}", e.id, format_vi(e.date)),
+                format!("triggered by event {} on {}", e.id, format_vi(e.date)),
+            ));
+            out.push(i);
+        }
+    }
+    if !any {
+        let what = trigger.text.as_deref().unwrap_or(trigger.event.as_str());
+        for p in parties {
+            let mut i = base(index, p, Period::AwaitingEvent, "event_triggered");
+            i.triggered = false;
+            i.phrase = phrase.clone();
+            i.note = Some((format!("chờ: {what}"), format!("awaiting: {what}")));
+            out.push(i);
+        }
+    }
+}
+
+fn event_due(e: &Event, within_days: Option<u32>, ctx: &Context<'_>) -> Option<DueDate> {
+    let origin = |vi: String, en: String| Origin { vi, en };
+    let from = format_vi(e.date);
+    let days =
+        |n: u32| {
+            e.date
+                .checked_add_days(chrono::Days::new(u64::from(n)))
+                .map(|d| {
+                    let o = origin(
+                format!("{n} ngày kể từ ngày {from} (không tính ngày bắt đầu, BLDS 2015 điều 147)"),
+                format!("{n} days from {from} (the first day not counted, Civil Code art. 147)"),
+            );
+                    derive(d, Bound::NoLaterThan, ctx.policies, ctx.cal, Some(&o))
+                })
+        };
+    match (&e.deadline, within_days) {
+        (Some(EventDeadline::Before(d)), _) => {
+            Some(derive(*d, Bound::Before, ctx.policies, ctx.cal, None))
+        }
+        (Some(EventDeadline::NoLaterThan(d)), _) => {
+            Some(derive(*d, Bound::NoLaterThan, ctx.policies, ctx.cal, None))
+        }
+        (Some(EventDeadline::Days(n)), _) => days(*n),
+        (Some(EventDeadline::WorkingDays(n)), _) => {
+            let d = ctx.cal.add_working_days(e.date, i64::from(*n));
+            let o = origin(
+                format!("{n} ngày làm việc kể từ ngày {from}"),
+                format!("{n} working days from {from}"),
+            );
+            Some(derive(
+                d,
+                Bound::NoLaterThan,
+                ctx.policies,
+                ctx.cal,
+                Some(&o),
+            ))
+        }
+        (None, Some(n)) => days(n),
+        (None, None) => None,
+    }
+}
+
+fn expand_stages(index: usize, stages: &[Stage], ctx: &Context<'_>, out: &mut Vec<Instance>) {
+    let dues: Vec<DueDate> = stages
+        .iter()
+        .map(|s| deadline_due(&s.deadline, ctx, None))
+        .collect();
+    let parties: Vec<Vec<Party>> = stages
+        .iter()
+        .map(|s| ctx.registry.resolve(&s.parties))
+        .collect();
+    for (k, stage) in stages.iter().enumerate() {
+        // A stage feeds a later one when it sends its result to that stage's party.
+        let next_due = stage.recipient.as_ref().and_then(|r| {
+            let key = ctx.registry.canonical(r.name()).1;
+            (k + 1..stages.len())
+                .find(|&j| parties[j].iter().any(|p| p.key == key))
+                .map(|j| dues[j].last_day)
+        });
+        for p in &parties[k] {
+            let mut i = base(index, p, Period::Once, "staged");
+            i.stage = Some(stage.id.clone());
+            i.due = Some(dues[k].clone());
+            i.next_stage_due = next_due;
+            i.phrase = stage.deadline.text.clone();
+            out.push(i);
+        }
+    }
+}

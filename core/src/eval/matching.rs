@@ -1,0 +1,294 @@
+//! Evidence → instances. Every submission ends up either counted for one instance or explained
+//! by a finding; none is dropped.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::expand::{Instance, Party, Registry};
+use crate::model::{fold_key, AgencyRef, Obligation, Period, Plan, Schedule};
+use crate::policy::Policies;
+use crate::rules::views::SubmissionFacts;
+
+/// A submission as the matcher sees it (batch evidence or a form being typed).
+pub(crate) struct Claim<'a> {
+    pub agency: &'a str,
+    pub obligation: &'a str,
+    pub stage: Option<&'a str>,
+    /// `Err(text)` when the period was given but is not a period string.
+    pub period: Option<Result<Period, String>>,
+    pub received: Option<NaiveDate>,
+    pub received_text: String,
+    pub document_number: Option<&'a str>,
+    pub is_form: bool,
+}
+
+/// Result of matching one claim.
+pub(crate) struct Matched {
+    pub facts: SubmissionFacts,
+    /// The instance this evidence is for, if any (counted or not).
+    pub instance: Option<usize>,
+    /// Counted as evidence (received on or before the as-of date).
+    pub counts: bool,
+}
+
+pub(crate) struct Matcher<'a> {
+    plan: &'a Plan,
+    registry: &'a Registry<'a>,
+    as_of: NaiveDate,
+    policies: &'a Policies,
+    known: HashSet<String>,
+    by_obligation: HashMap<&'a str, usize>,
+}
+
+fn names(o: &Obligation) -> impl Iterator<Item = &AgencyRef> {
+    let staged: Vec<&AgencyRef> = stage_parties(&o.schedule);
+    o.lead
+        .iter()
+        .chain(&o.performers)
+        .chain(&o.coordinating)
+        .chain(staged)
+        .chain(
+            o.reporting
+                .iter()
+                .flat_map(|r| std::iter::once(&r.recipient).chain(&r.via)),
+        )
+}
+
+fn stage_parties(s: &Schedule) -> Vec<&AgencyRef> {
+    match s {
+        Schedule::Staged { stages } => stages.iter().flat_map(|st| st.parties.iter()).collect(),
+        Schedule::Combined { parts } => parts.iter().flat_map(stage_parties).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn stage_ids(s: &Schedule) -> Vec<&str> {
+    match s {
+        Schedule::Staged { stages } => stages.iter().map(|st| st.id.as_str()).collect(),
+        Schedule::Combined { parts } => parts.iter().flat_map(stage_ids).collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(
+        plan: &'a Plan,
+        registry: &'a Registry<'a>,
+        as_of: NaiveDate,
+        policies: &'a Policies,
+    ) -> Self {
+        let mut known: HashSet<String> = plan
+            .obligations
+            .iter()
+            .flat_map(names)
+            .map(|a| fold_key(a.name()))
+            .collect();
+        if let Some(r) = registry.registry {
+            for a in &r.agencies {
+                known.insert(fold_key(&a.name));
+            }
+        }
+        let by_obligation = plan
+            .obligations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.as_str(), i))
+            .collect();
+        Matcher {
+            plan,
+            registry,
+            as_of,
+            policies,
+            known,
+            by_obligation,
+        }
+    }
+
+    fn reading(&self) -> String {
+        serde_plain(&self.policies.deadline_reading)
+    }
+
+    fn day_off(&self) -> String {
+        serde_plain(&self.policies.day_off)
+    }
+
+    /// Matches a claim; may add member instances for an agency of an unexpanded group.
+    pub fn claim(&self, c: &Claim<'_>, instances: &mut Vec<Instance>) -> Matched {
+        let (agency, key, in_registry) = self.registry.canonical(c.agency);
+        let mut facts = SubmissionFacts {
+            is_form: c.is_form,
+            agency: agency.clone(),
+            agency_known: in_registry || self.known.contains(&key),
+            responsible: false,
+            coordinating: false,
+            obligation: c.obligation.trim().to_string(),
+            obligation_exists: false,
+            obligation_title: String::new(),
+            stage: c.stage.map(str::to_string),
+            stage_ok: true,
+            period: match &c.period {
+                Some(Ok(p)) => Some(p.to_string()),
+                Some(Err(text)) => Some(text.clone()),
+                None => None,
+            },
+            period_ok: !matches!(c.period, Some(Err(_))),
+            period_inferred: false,
+            received_text: c.received_text.clone(),
+            received: c.received,
+            document_number: c.document_number.map(str::to_string),
+            as_of: self.as_of,
+            due: None,
+            duplicate: false,
+            deadline_reading: self.reading(),
+            day_off: self.day_off(),
+        };
+        let unmatched = |facts: SubmissionFacts| Matched {
+            facts,
+            instance: None,
+            counts: false,
+        };
+        let Some(&oi) = self.by_obligation.get(c.obligation.trim()) else {
+            return unmatched(facts);
+        };
+        let obligation = &self.plan.obligations[oi];
+        facts.obligation_exists = true;
+        facts.obligation_title = obligation.title.clone();
+
+        // Stage: must exist when given; inferred when the agency acts in exactly one stage.
+        let stages = stage_ids(&obligation.schedule);
+        let mut stage = c.stage.map(str::to_string);
+        if let Some(s) = &stage {
+            if !stages.contains(&s.as_str()) {
+                facts.stage_ok = false;
+                return unmatched(facts);
+            }
+        }
+
+        let mut candidates: Vec<usize> = instances
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.obligation == oi && i.party.key == key)
+            .filter(|(_, i)| stage.is_none() || i.stage == stage)
+            .map(|(n, _)| n)
+            .collect();
+        if candidates.is_empty() {
+            candidates = self.adopt_into_group(oi, &agency, &key, stage.as_deref(), instances);
+        }
+        if candidates.is_empty() {
+            facts.coordinating = self
+                .registry
+                .resolve(&obligation.coordinating)
+                .iter()
+                .any(|p| {
+                    p.key == key
+                        || p.group
+                            .is_some_and(|g| self.registry.groups_of(&agency).contains(&g))
+                });
+            return unmatched(facts);
+        }
+        facts.responsible = true;
+        if stage.is_none() {
+            let mut distinct: Vec<&Option<String>> =
+                candidates.iter().map(|&n| &instances[n].stage).collect();
+            distinct.dedup();
+            if distinct.len() == 1 {
+                stage.clone_from(distinct[0]);
+                facts.stage = stage.clone();
+            }
+        }
+
+        let chosen = match &c.period {
+            Some(Err(_)) => None,
+            Some(Ok(p)) => candidates
+                .iter()
+                .copied()
+                .find(|&n| &instances[n].period == p),
+            None => {
+                let pick = infer_period(&candidates, instances, c.received);
+                if let Some(n) = pick {
+                    facts.period = Some(instances[n].period.to_string());
+                    facts.period_inferred = candidates.len() > 1;
+                }
+                pick
+            }
+        };
+        let Some(n) = chosen else {
+            facts.period_ok = false;
+            return unmatched(facts);
+        };
+        facts.due = instances[n].due.as_ref().map(|d| d.last_day);
+        let counts = c.received.is_some_and(|r| r <= self.as_of);
+        Matched {
+            facts,
+            instance: Some(n),
+            counts,
+        }
+    }
+
+    /// For an agency that belongs to a responsible group nobody expanded (no registry), make
+    /// its own instances, copies of the group's.
+    fn adopt_into_group(
+        &self,
+        oi: usize,
+        agency: &str,
+        key: &str,
+        stage: Option<&str>,
+        instances: &mut Vec<Instance>,
+    ) -> Vec<usize> {
+        let groups = self.registry.groups_of(agency);
+        if groups.is_empty() {
+            return Vec::new();
+        }
+        let templates: Vec<Instance> = instances
+            .iter()
+            .filter(|i| i.obligation == oi && i.party.group.is_some_and(|g| groups.contains(&g)))
+            .filter(|i| stage.is_none() || i.stage.as_deref() == Some(stage.unwrap_or_default()))
+            .cloned()
+            .collect();
+        let mut added = Vec::new();
+        for mut t in templates {
+            if added
+                .iter()
+                .any(|&n: &usize| instances[n].period == t.period && instances[n].stage == t.stage)
+            {
+                continue;
+            }
+            t.party = Party {
+                name: agency.to_string(),
+                key: key.to_string(),
+                group: None,
+            };
+            t.evidence.clear();
+            instances.push(t);
+            added.push(instances.len() - 1);
+        }
+        added
+    }
+}
+
+/// Without a stated period: the earliest period that has begun by the received date and has no
+/// evidence yet; else the latest that has begun; else the first.
+fn infer_period(
+    candidates: &[usize],
+    instances: &[Instance],
+    received: Option<NaiveDate>,
+) -> Option<usize> {
+    let began = |n: usize| match (&instances[n].period, received) {
+        (p, Some(r)) => p.bounds().is_none_or(|(start, _)| start <= r),
+        (_, None) => true,
+    };
+    candidates
+        .iter()
+        .copied()
+        .find(|&n| began(n) && instances[n].evidence.is_empty())
+        .or_else(|| candidates.iter().copied().rev().find(|&n| began(n)))
+        .or_else(|| candidates.first().copied())
+}
+
+fn serde_plain<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}

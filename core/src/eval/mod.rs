@@ -1,0 +1,535 @@
+//! Evaluation: a plan, evidence, events, an as-of date and policies → a [`Report`].
+//!
+//! ```
+//! use tuanthu::eval::{EvaluationRequest, Evaluator};
+//! let evaluator = Evaluator::standard().unwrap();
+//! let request: EvaluationRequest = serde_json::from_str(r#"{
+//!   "plan": {"id": "p", "title": "Kế hoạch", "obligations": [{
+//!     "id": "II.3", "title": "Rà soát văn bản", "lead": [{"kind": "agency", "name": "Sở Tư pháp"}],
+//!     "schedule": {"type": "once", "deadline": {"date": "2026-04-20", "bound": "before"}}}]},
+//!   "submissions": [{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-21",
+//!                    "document_number": "12/BC-STP"}],
+//!   "as_of": "2026-05-01"}"#).unwrap();
+//! let report = evaluator.evaluate(&request).unwrap();
+//! assert_eq!(report.assessments[0].status, tuanthu::model::Status::DoneLate);
+//! assert_eq!(report.assessments[0].days_late, Some(2));
+//! ```
+
+mod due;
+mod expand;
+mod explain;
+mod matching;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rhai::{Dynamic, Scope};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Calendar, CalendarError, CalendarOverrides};
+use crate::model::{
+    AgencyRegistry, Assessment, Event, Finding, Period, Plan, Report, Severity, Status, Submission,
+    Summary,
+};
+use crate::policy::{Policies, PolicyOverrides};
+use crate::rules::date::{parse_date_text, Cal};
+use crate::rules::views::{InstanceFacts, InstanceView, SubmissionFacts, SubmissionView};
+use crate::rules::{AppliesTo, RuleError, RulePack};
+use expand::{Context, Instance, Registry};
+use matching::{Claim, Matcher};
+
+/// Everything one evaluation needs. The JSON contract shared by the CLI and the bindings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationRequest {
+    pub plan: Plan,
+    #[serde(default)]
+    pub submissions: Vec<Submission>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// The day the evaluation speaks for (no wall clock anywhere).
+    pub as_of: NaiveDate,
+    /// Caller's policy choices; they win over the plan's and the rule pack's.
+    #[serde(default, skip_serializing_if = "PolicyOverrides::is_empty")]
+    pub policies: PolicyOverrides,
+    /// The province's agencies, so groups expand to concrete agencies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<AgencyRegistry>,
+    /// Extra days off (e.g. 24/11 Ngày Văn hóa Việt Nam) and make-up working days.
+    #[serde(default, skip_serializing_if = "is_default_calendar")]
+    pub calendar: CalendarOverrides,
+}
+
+fn is_default_calendar(c: &CalendarOverrides) -> bool {
+    c.days_off.is_empty() && c.working_days.is_empty()
+}
+
+/// A report-submission form as typed: every field is text, possibly incomplete.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionForm {
+    #[serde(default)]
+    pub agency: String,
+    #[serde(default)]
+    pub obligation: String,
+    #[serde(default)]
+    pub stage: Option<String>,
+    #[serde(default)]
+    pub period: Option<String>,
+    /// `dd/mm/yyyy` or `yyyy-mm-dd`.
+    #[serde(default)]
+    pub received: String,
+    #[serde(default)]
+    pub document_number: Option<String>,
+}
+
+/// A form to validate against a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormRequest {
+    pub plan: Plan,
+    pub form: SubmissionForm,
+    pub as_of: NaiveDate,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    #[serde(default, skip_serializing_if = "PolicyOverrides::is_empty")]
+    pub policies: PolicyOverrides,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<AgencyRegistry>,
+    #[serde(default, skip_serializing_if = "is_default_calendar")]
+    pub calendar: CalendarOverrides,
+}
+
+/// Why an evaluation could not run. Rule failures are not errors: they become findings.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("calendar overrides: {0}")]
+    Calendar(#[from] CalendarError),
+    #[error("plan: obligation {obligation}: {message}")]
+    Plan { obligation: String, message: String },
+    #[error("plan: obligation id '{0}' is used twice; ids must be unique")]
+    DuplicateObligation(String),
+    #[error("events: event id '{0}' is used twice; ids must be unique")]
+    DuplicateEvent(String),
+}
+
+/// A compiled rule pack plus the base calendar: build once, evaluate many times (thread-safe).
+#[derive(Debug, Clone)]
+pub struct Evaluator {
+    pack: RulePack,
+    calendar: Arc<Calendar>,
+}
+
+impl Evaluator {
+    pub fn new(pack: RulePack) -> Self {
+        Evaluator {
+            pack,
+            calendar: Arc::new(Calendar::vietnam()),
+        }
+    }
+
+    /// With the embedded standard rule pack.
+    pub fn standard() -> Result<Self, RuleError> {
+        Ok(Evaluator::new(RulePack::standard()?))
+    }
+
+    pub fn pack(&self) -> &RulePack {
+        &self.pack
+    }
+
+    /// Policies in force: built-in defaults < rule pack < plan < caller.
+    pub fn policies_for(&self, plan: &Plan, caller: &PolicyOverrides) -> Policies {
+        Policies::default()
+            .with(self.pack.policies())
+            .with(&plan.policies)
+            .with(caller)
+    }
+
+    fn calendar_for(&self, o: &CalendarOverrides) -> Result<Arc<Calendar>, EvalError> {
+        if is_default_calendar(o) {
+            Ok(self.calendar.clone())
+        } else {
+            Ok(Arc::new((*self.calendar).clone().with_overrides(o)?))
+        }
+    }
+
+    /// Evaluates every obligation instance of the plan. Deterministic: the same request gives
+    /// the same report, byte for byte.
+    pub fn evaluate(&self, req: &EvaluationRequest) -> Result<Report, EvalError> {
+        validate(&req.plan, &req.events)?;
+        let policies = self.policies_for(&req.plan, &req.policies);
+        let cal = self.calendar_for(&req.calendar)?;
+        let registry = Registry::new(req.registry.as_ref());
+        let ctx = Context {
+            as_of: req.as_of,
+            policies: &policies,
+            cal: &cal,
+            events: &req.events,
+            registry: &registry,
+        };
+        let mut instances = Vec::new();
+        for (i, o) in req.plan.obligations.iter().enumerate() {
+            expand::expand(i, o, &ctx, &mut instances)?;
+        }
+
+        let matcher = Matcher::new(&req.plan, &registry, req.as_of, &policies);
+        let mut matched = Vec::with_capacity(req.submissions.len());
+        for s in &req.submissions {
+            let m = matcher.claim(
+                &Claim {
+                    agency: &s.agency,
+                    obligation: s.obligation.as_str(),
+                    stage: s.stage.as_deref(),
+                    period: s.period.clone().map(Ok),
+                    received: Some(s.received),
+                    received_text: crate::rules::date::format_vi(s.received),
+                    document_number: s.document_number.as_deref(),
+                    is_form: false,
+                },
+                &mut instances,
+            );
+            if let (Some(n), true) = (m.instance, m.counts) {
+                instances[n].evidence.push(matched.len());
+            }
+            matched.push(m);
+        }
+        // The earliest received evidence counts; later ones are marked as repeats.
+        for inst in &mut instances {
+            inst.evidence
+                .sort_by_key(|&k| (req.submissions[k].received, k));
+            for &k in inst.evidence.iter().skip(1) {
+                matched[k].facts.duplicate = true;
+            }
+        }
+        // Member instances made for group agencies go right after their obligation's others.
+        let mut order: Vec<usize> = (0..instances.len()).collect();
+        order.sort_by_key(|&n| instances[n].obligation);
+
+        let cal_view = Cal(cal.clone());
+        let mut scope = Scope::new();
+        let mut findings = Vec::new();
+        for (k, m) in matched.into_iter().enumerate() {
+            let base = Finding {
+                rule: String::new(),
+                severity: Severity::Info,
+                obligation: Some(req.submissions[k].obligation.clone()),
+                agency: Some(m.facts.agency.clone()),
+                period: m.facts.period.as_deref().and_then(|p| p.parse().ok()),
+                stage: m.facts.stage.clone(),
+                submission: Some(k),
+                field: None,
+                message_vi: String::new(),
+                message_en: String::new(),
+            };
+            self.run_submission_rules(m.facts, &cal_view, &mut scope, &base, &mut findings);
+        }
+
+        let mut assessments = Vec::with_capacity(instances.len());
+        for n in order {
+            let inst = &instances[n];
+            let obligation = &req.plan.obligations[inst.obligation];
+            let evidence = inst.evidence.first().map(|&k| &req.submissions[k]);
+            let facts = instance_facts(inst, obligation, evidence, req.as_of, &policies);
+            let (status, due_soon, rules) = self.run_instance_rules(
+                facts,
+                &cal_view,
+                &mut scope,
+                inst,
+                obligation,
+                &mut findings,
+            );
+            assessments.push(explain::assess(
+                inst, obligation, evidence, status, due_soon, rules, req.as_of,
+            ));
+        }
+
+        let summary = summarize(&assessments, &findings);
+        Ok(Report {
+            plan: req.plan.id.clone(),
+            as_of: req.as_of,
+            policies,
+            rule_pack: self.pack.label(),
+            assessments,
+            findings,
+            summary,
+        })
+    }
+
+    /// Field-level messages for a report-submission form being typed (`finding.field` names the
+    /// field: agency, obligation, stage, period, received, document_number).
+    pub fn validate_form(&self, req: &FormRequest) -> Result<Vec<Finding>, EvalError> {
+        validate(&req.plan, &req.events)?;
+        let policies = self.policies_for(&req.plan, &req.policies);
+        let cal = self.calendar_for(&req.calendar)?;
+        let registry = Registry::new(req.registry.as_ref());
+        let ctx = Context {
+            as_of: req.as_of,
+            policies: &policies,
+            cal: &cal,
+            events: &req.events,
+            registry: &registry,
+        };
+        let mut instances = Vec::new();
+        for (i, o) in req.plan.obligations.iter().enumerate() {
+            expand::expand(i, o, &ctx, &mut instances)?;
+        }
+        let f = &req.form;
+        let blank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        let period = blank(&f.period).map(|p| p.parse::<Period>().map_err(|_| p));
+        let stage = blank(&f.stage);
+        let document_number = blank(&f.document_number);
+        let matcher = Matcher::new(&req.plan, &registry, req.as_of, &policies);
+        let m = matcher.claim(
+            &Claim {
+                agency: &f.agency,
+                obligation: &f.obligation,
+                stage: stage.as_deref(),
+                period,
+                received: parse_date_text(&f.received),
+                received_text: f.received.trim().to_string(),
+                document_number: document_number.as_deref(),
+                is_form: true,
+            },
+            &mut instances,
+        );
+        let mut findings = Vec::new();
+        let mut missing = |field: &str, vi: &str, en: &str| {
+            findings.push(Finding {
+                rule: "form.required".into(),
+                severity: Severity::Error,
+                obligation: None,
+                agency: None,
+                period: None,
+                stage: None,
+                submission: None,
+                field: Some(field.into()),
+                message_vi: vi.into(),
+                message_en: en.into(),
+            })
+        };
+        // Empty required fields are reported by the host: rules judge what was typed.
+        if f.agency.trim().is_empty() {
+            missing("agency", "Chưa chọn cơ quan", "Choose an agency");
+        }
+        if f.obligation.trim().is_empty() {
+            missing("obligation", "Chưa chọn nhiệm vụ", "Choose an obligation");
+        }
+        if f.received.trim().is_empty() {
+            missing("received", "Chưa nhập ngày nhận", "Enter the received date");
+        }
+        if !findings.is_empty() {
+            return Ok(findings);
+        }
+        let base = Finding {
+            rule: String::new(),
+            severity: Severity::Info,
+            obligation: Some(crate::model::ObligationId::new(f.obligation.trim())),
+            agency: Some(m.facts.agency.clone()),
+            period: m.facts.period.as_deref().and_then(|p| p.parse().ok()),
+            stage: m.facts.stage.clone(),
+            submission: None,
+            field: None,
+            message_vi: String::new(),
+            message_en: String::new(),
+        };
+        let mut scope = Scope::new();
+        self.run_submission_rules(m.facts, &Cal(cal), &mut scope, &base, &mut findings);
+        Ok(findings)
+    }
+
+    fn run_submission_rules(
+        &self,
+        facts: SubmissionFacts,
+        cal: &Cal,
+        scope: &mut Scope,
+        base: &Finding,
+        findings: &mut Vec<Finding>,
+    ) {
+        let facts = Arc::new(facts);
+        for rule in self.pack.rules() {
+            if rule.meta.applies_to != AppliesTo::Submission || !rule.meta.applies(&*facts) {
+                continue;
+            }
+            let view = Dynamic::from(SubmissionView {
+                facts: facts.clone(),
+                cal: cal.clone(),
+            });
+            match self.pack.run(rule, scope, view) {
+                Ok(v) => {
+                    for msg in v.messages {
+                        findings.push(Finding {
+                            rule: rule.meta.id.clone(),
+                            severity: msg.severity,
+                            field: msg.field,
+                            message_vi: msg.message_vi,
+                            message_en: msg.message_en,
+                            ..base.clone()
+                        });
+                    }
+                }
+                Err(e) => findings.push(rule_failure(&rule.meta.id, &e, base)),
+            }
+        }
+    }
+
+    fn run_instance_rules(
+        &self,
+        facts: InstanceFacts,
+        cal: &Cal,
+        scope: &mut Scope,
+        inst: &Instance,
+        obligation: &crate::model::Obligation,
+        findings: &mut Vec<Finding>,
+    ) -> (Option<Status>, bool, Vec<String>) {
+        let base = Finding {
+            rule: String::new(),
+            severity: Severity::Info,
+            obligation: Some(obligation.id.clone()),
+            agency: Some(inst.party.name.clone()),
+            period: Some(inst.period.clone()),
+            stage: inst.stage.clone(),
+            submission: None,
+            field: None,
+            message_vi: String::new(),
+            message_en: String::new(),
+        };
+        let facts = Arc::new(facts);
+        let (mut status, mut due_soon, mut rules) = (None, false, Vec::new());
+        for rule in self.pack.rules() {
+            if rule.meta.applies_to != AppliesTo::Instance || !rule.meta.applies(&*facts) {
+                continue;
+            }
+            let view = Dynamic::from(InstanceView {
+                facts: facts.clone(),
+                cal: cal.clone(),
+            });
+            match self.pack.run(rule, scope, view) {
+                Ok(v) => {
+                    if v.is_empty() {
+                        continue;
+                    }
+                    rules.push(rule.meta.id.clone());
+                    // The first rule that classifies decides; later ones add findings only.
+                    if status.is_none() {
+                        status = v.status;
+                        due_soon = v.due_soon.unwrap_or(false);
+                    }
+                    for msg in v.messages {
+                        findings.push(Finding {
+                            rule: rule.meta.id.clone(),
+                            severity: msg.severity,
+                            field: msg.field,
+                            message_vi: msg.message_vi,
+                            message_en: msg.message_en,
+                            ..base.clone()
+                        });
+                    }
+                }
+                Err(e) => {
+                    rules.push(rule.meta.id.clone());
+                    findings.push(rule_failure(&rule.meta.id, &e, &base));
+                }
+            }
+        }
+        (status, due_soon, rules)
+    }
+}
+
+fn rule_failure(id: &str, error: &str, base: &Finding) -> Finding {
+    Finding {
+        rule: id.to_string(),
+        severity: Severity::Error,
+        message_vi: format!("Quy tắc “{id}” bị lỗi, bỏ qua: {error}"),
+        message_en: format!("Rule '{id}' failed and was skipped: {error}"),
+        ..base.clone()
+    }
+}
+
+fn validate(plan: &Plan, events: &[Event]) -> Result<(), EvalError> {
+    let mut seen = std::collections::HashSet::new();
+    for o in &plan.obligations {
+        if !seen.insert(o.id.as_str()) {
+            return Err(EvalError::DuplicateObligation(o.id.to_string()));
+        }
+    }
+    let mut ids = std::collections::HashSet::new();
+    for e in events {
+        if !ids.insert(e.id.as_str()) {
+            return Err(EvalError::DuplicateEvent(e.id.clone()));
+        }
+    }
+    Ok(())
+}
+
+fn plain<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn instance_facts(
+    inst: &Instance,
+    obligation: &crate::model::Obligation,
+    evidence: Option<&Submission>,
+    as_of: NaiveDate,
+    policies: &Policies,
+) -> InstanceFacts {
+    InstanceFacts {
+        obligation: obligation.id.to_string(),
+        title: obligation.title.clone(),
+        kind: plain(&obligation.kind),
+        schedule: inst.schedule.to_string(),
+        agency: inst.party.name.clone(),
+        is_group: inst.party.group.is_some(),
+        period: inst.period.to_string(),
+        stage: inst.stage.clone(),
+        triggered: inst.triggered,
+        due: inst.due.as_ref().map(|d| d.last_day),
+        stated_due: inst.due.as_ref().map(|d| d.stated),
+        received: evidence.map(|s| s.received),
+        document_number: evidence.and_then(|s| s.document_number.clone()),
+        evidence_count: u32::try_from(inst.evidence.len()).unwrap_or(u32::MAX),
+        as_of,
+        due_soon_days: policies.due_soon_days,
+        deadline_reading: plain(&policies.deadline_reading),
+        day_off: plain(&policies.day_off),
+        recipient: obligation
+            .reporting
+            .as_ref()
+            .map(|r| r.recipient.name().to_string()),
+        via: obligation
+            .reporting
+            .as_ref()
+            .and_then(|r| r.via.as_ref().map(|v| v.name().to_string())),
+        next_stage_due: inst.next_stage_due,
+    }
+}
+
+fn summarize(assessments: &[Assessment], findings: &[Finding]) -> Summary {
+    let mut s = Summary::default();
+    for a in assessments {
+        s.total.add(a.status);
+        s.by_agency
+            .entry(a.agency.clone())
+            .or_default()
+            .add(a.status);
+        s.by_obligation
+            .entry(a.obligation.to_string())
+            .or_default()
+            .add(a.status);
+    }
+    let mut by_sev: BTreeMap<String, u32> = BTreeMap::new();
+    for f in findings {
+        *by_sev.entry(f.severity.as_str().to_string()).or_default() += 1;
+    }
+    s.findings_by_severity = by_sev;
+    s
+}

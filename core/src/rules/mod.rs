@@ -1,0 +1,33 @@
+//! Sandboxed Rhai rules: the engine, the types rules see, rule packs and their unit tests.
+//!
+//! A rule is a `.rhai` file with a header comment and a `check(x)` function:
+//!
+//! ```text
+//! // id: evidence.document-number
+//! // title: Số, ký hiệu văn bản đúng thể thức (Nghị định 30/2020)
+//! // applies_to: submission
+//! // severity: warning
+//! fn check(x) {
+//!     if x.document_number == () { return; }
+//!     if doc_number_parts(x.document_number) == () {
+//!         return #{ message_vi: "...", message_en: "...", field: "document_number" };
+//!     }
+//! }
+//! ```
+//! `check` returns `()` (nothing to say), a verdict map `#{status, due_soon, severity, message_vi,
+//! message_en, field}`, or an array of them. The first instance rule (in pack order) that returns
+//! a `status` classifies the instance.
+
+pub mod date;
+mod pack;
+mod sandbox;
+mod standard;
+mod testing;
+pub mod verdict;
+pub mod views;
+
+pub use pack::{
+    AppliesTo, PackManifest, PackSource, Rule, RuleError, RuleMeta, RulePack, SourceFile,
+};
+pub use sandbox::{hardened_engine, Limits};
+pub use testing::{CaseResult, TestReport};

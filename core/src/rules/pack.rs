@@ -1,0 +1,632 @@
+//! Rule packs: a directory of `.rhai` rules with metadata, compiled once, evaluated many times.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
+use serde::{Deserialize, Serialize};
+
+use super::sandbox::{hardened_engine, Limits};
+use super::verdict::{self, Verdict};
+use crate::model::Severity;
+use crate::policy::PolicyOverrides;
+
+/// What a rule is evaluated on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppliesTo {
+    /// Each obligation instance (agency × period × stage); `x` is an `Instance`.
+    Instance,
+    /// Each submission of evidence, and each report-submission form; `x` is a `Submission`.
+    Submission,
+}
+
+/// Metadata from a rule file's header comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleMeta {
+    pub id: String,
+    pub title: String,
+    pub applies_to: AppliesTo,
+    /// Severity of findings that do not state one.
+    pub severity: Severity,
+    pub description: String,
+    /// `when:` header lines: the rule runs only if one line's conditions all hold. Evaluated
+    /// natively, so rules that rarely apply cost nothing on the instances they skip.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<Vec<Condition>>,
+}
+
+/// One condition of a `when:` line: `has_due`, `!is_group`, `kind=periodic_report`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    Flag { name: String, negated: bool },
+    Equals { name: String, value: String },
+}
+
+/// Facts a `when:` condition can read.
+pub trait Facts {
+    fn flag(&self, name: &str) -> Option<bool>;
+    fn text(&self, name: &str) -> Option<&str>;
+}
+
+impl Facts for super::views::InstanceFacts {
+    fn flag(&self, name: &str) -> Option<bool> {
+        super::views::InstanceFacts::flag(self, name)
+    }
+    fn text(&self, name: &str) -> Option<&str> {
+        super::views::InstanceFacts::text(self, name)
+    }
+}
+
+impl Facts for super::views::SubmissionFacts {
+    fn flag(&self, name: &str) -> Option<bool> {
+        super::views::SubmissionFacts::flag(self, name)
+    }
+    fn text(&self, name: &str) -> Option<&str> {
+        super::views::SubmissionFacts::text(self, name)
+    }
+}
+
+impl RuleMeta {
+    /// Whether the rule's `when:` lines let it run on these facts.
+    pub fn applies(&self, facts: &impl Facts) -> bool {
+        self.when.is_empty()
+            || self.when.iter().any(|line| {
+                line.iter().all(|c| match c {
+                    Condition::Flag { name, negated } => facts.flag(name) == Some(!negated),
+                    Condition::Equals { name, value } => facts.text(name) == Some(value.as_str()),
+                })
+            })
+    }
+}
+
+fn parse_when(line: &str, applies: AppliesTo) -> Result<Vec<Condition>, String> {
+    let known_flag = |n: &str| match applies {
+        AppliesTo::Instance => INSTANCE_FLAGS.contains(&n),
+        AppliesTo::Submission => SUBMISSION_FLAGS.contains(&n),
+    };
+    let known_text =
+        |n: &str| matches!(applies, AppliesTo::Instance) && ["kind", "schedule"].contains(&n);
+    line.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            if let Some((name, value)) = c.split_once('=') {
+                let name = name.trim();
+                if !known_text(name) {
+                    return Err(format!("when: unknown text fact '{name}'"));
+                }
+                Ok(Condition::Equals {
+                    name: name.into(),
+                    value: value.trim().into(),
+                })
+            } else {
+                let (negated, name) = match c.strip_prefix('!') {
+                    Some(n) => (true, n.trim()),
+                    None => (false, c),
+                };
+                if !known_flag(name) {
+                    return Err(format!("when: unknown fact '{name}'"));
+                }
+                Ok(Condition::Flag {
+                    name: name.into(),
+                    negated,
+                })
+            }
+        })
+        .collect()
+}
+
+const INSTANCE_FLAGS: &[&str] = &[
+    "has_due",
+    "has_evidence",
+    "triggered",
+    "is_group",
+    "has_next_stage_due",
+];
+const SUBMISSION_FLAGS: &[&str] = &[
+    "is_form",
+    "agency_known",
+    "responsible",
+    "coordinating",
+    "obligation_exists",
+    "stage_ok",
+    "period_ok",
+    "period_inferred",
+    "has_received",
+    "received_after_as_of",
+    "has_due",
+    "late",
+    "has_document_number",
+    "document_number_valid",
+    "duplicate",
+];
+
+/// One compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub file: String,
+    pub(crate) ast: AST,
+}
+
+/// A named text file of a pack (rule source or test file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// `pack.json`: name, version, default policies and rule order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackManifest {
+    pub name: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub description: String,
+    /// Policy defaults of this pack (a plan's and the caller's win).
+    #[serde(default)]
+    pub policies: PolicyOverrides,
+    /// Rule files in evaluation order; files not listed follow in name order.
+    #[serde(default)]
+    pub rules: Vec<String>,
+}
+
+/// Everything a pack is made of, as text: enough to rebuild it anywhere (pickling, WASM).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackSource {
+    pub manifest: PackManifest,
+    pub rules: Vec<SourceFile>,
+    pub tests: Vec<SourceFile>,
+}
+
+/// Why a rule pack could not be built. Each names the file and, for syntax, the line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("{file}:{line}:{column}: syntax error: {message}")]
+    Syntax {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    Metadata { file: String, message: String },
+    #[error("{file}: rule id '{id}' is already used by {other}")]
+    DuplicateId {
+        file: String,
+        id: String,
+        other: String,
+    },
+    #[error("{file}: invalid pack manifest: {message}")]
+    Manifest { file: String, message: String },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+impl RuleError {
+    /// The file the error is about.
+    pub fn file(&self) -> &str {
+        match self {
+            RuleError::Syntax { file, .. }
+            | RuleError::Metadata { file, .. }
+            | RuleError::DuplicateId { file, .. }
+            | RuleError::Manifest { file, .. } => file,
+            RuleError::Io { path, .. } => path,
+        }
+    }
+}
+
+/// A compiled rule pack. Cheap to clone (shared engine and ASTs); `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct RulePack {
+    inner: Arc<PackInner>,
+}
+
+#[derive(Debug)]
+struct PackInner {
+    source: PackSource,
+    limits: Limits,
+    engine: Engine,
+    rules: Vec<Rule>,
+}
+
+impl RulePack {
+    /// The standard pack shipped in `rules/standard`, embedded in the library.
+    ///
+    /// ```
+    /// let pack = tuanthu::rules::RulePack::standard().unwrap();
+    /// assert!(pack.rules().iter().any(|r| r.meta.id == "status"));
+    /// ```
+    pub fn standard() -> Result<RulePack, RuleError> {
+        RulePack::compile(super::standard::source()?, Limits::default())
+    }
+
+    /// Loads `pack.json` (optional), every `*.rhai` and every `*.test.json` of a directory.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<RulePack, RuleError> {
+        RulePack::compile(read_dir_source(dir.as_ref())?, Limits::default())
+    }
+
+    /// Compiles a pack from its sources with the given sandbox limits.
+    pub fn compile(mut source: PackSource, limits: Limits) -> Result<RulePack, RuleError> {
+        let engine = hardened_engine(&limits);
+        order_rules(&mut source)?;
+        source.tests.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut rules: Vec<Rule> = Vec::with_capacity(source.rules.len());
+        for file in &source.rules {
+            let rule = compile_rule(&engine, file)?;
+            if let Some(other) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
+                return Err(RuleError::DuplicateId {
+                    file: file.name.clone(),
+                    id: rule.meta.id,
+                    other: other.file.clone(),
+                });
+            }
+            rules.push(rule);
+        }
+        for t in &source.tests {
+            super::testing::parse_suite(t)?;
+        }
+        Ok(RulePack {
+            inner: Arc::new(PackInner {
+                source,
+                limits,
+                engine,
+                rules,
+            }),
+        })
+    }
+
+    /// A new pack with one more rule (or a rule replaced, when its id exists), e.g. written inline
+    /// in a notebook.
+    pub fn with_rule(&self, file_name: &str, text: &str) -> Result<RulePack, RuleError> {
+        let mut source = self.inner.source.clone();
+        let candidate = compile_rule(
+            &self.inner.engine,
+            &SourceFile {
+                name: file_name.into(),
+                text: text.into(),
+            },
+        )?;
+        if let Some(existing) = self.rules().iter().find(|r| r.meta.id == candidate.meta.id) {
+            let existing_file = existing.file.clone();
+            source.rules.retain(|f| f.name != existing_file);
+        }
+        source.rules.retain(|f| f.name != file_name);
+        source.rules.push(SourceFile {
+            name: file_name.into(),
+            text: text.into(),
+        });
+        source.manifest.rules.retain(|f| f != file_name);
+        source.manifest.rules.push(file_name.into());
+        RulePack::compile(source, self.inner.limits)
+    }
+
+    pub fn name(&self) -> &str {
+        &self.inner.source.manifest.name
+    }
+
+    pub fn version(&self) -> &str {
+        &self.inner.source.manifest.version
+    }
+
+    /// `name@version`, as reports name the pack.
+    pub fn label(&self) -> String {
+        if self.version().is_empty() {
+            self.name().to_string()
+        } else {
+            format!("{}@{}", self.name(), self.version())
+        }
+    }
+
+    pub fn policies(&self) -> &PolicyOverrides {
+        &self.inner.source.manifest.policies
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.inner.rules
+    }
+
+    pub fn source(&self) -> &PackSource {
+        &self.inner.source
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// Runs one rule's `check(x)`. Errors (runtime, limits, wrong return type) come back as text
+    /// for an error finding; they never stop other rules.
+    pub(crate) fn run(
+        &self,
+        rule: &Rule,
+        scope: &mut Scope,
+        x: Dynamic,
+    ) -> Result<Verdict, String> {
+        let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+        let value = self
+            .inner
+            .engine
+            .call_fn_with_options::<Dynamic>(options, scope, &rule.ast, "check", (x,))
+            .map_err(|e| describe_runtime_error(&e))?;
+        verdict::parse(value, rule.meta.severity)
+    }
+}
+
+fn describe_runtime_error(e: &rhai::EvalAltResult) -> String {
+    use rhai::EvalAltResult as E;
+    let what = match e {
+        E::ErrorTooManyOperations(_) => {
+            "stopped: too many operations (possible endless loop)".to_string()
+        }
+        E::ErrorStackOverflow(_) => {
+            "stopped: call stack too deep (possible endless recursion)".to_string()
+        }
+        E::ErrorDataTooLarge(what, _) => format!("stopped: {what} too large"),
+        other => other.to_string(),
+    };
+    let pos = e.position();
+    if pos.is_none() {
+        what
+    } else {
+        format!(
+            "{what} (line {}, column {})",
+            pos.line().unwrap_or(0),
+            pos.position().unwrap_or(0)
+        )
+    }
+}
+
+fn read_dir_source(dir: &Path) -> Result<PackSource, RuleError> {
+    let io = |p: &Path, e: std::io::Error| RuleError::Io {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    let manifest_path = dir.join("pack.json");
+    let manifest = if manifest_path.exists() {
+        let text = std::fs::read_to_string(&manifest_path).map_err(|e| io(&manifest_path, e))?;
+        serde_json::from_str(&text).map_err(|e| RuleError::Manifest {
+            file: manifest_path.display().to_string(),
+            message: e.to_string(),
+        })?
+    } else {
+        PackManifest {
+            name: dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "rules".into()),
+            ..PackManifest::default()
+        }
+    };
+    let mut source = PackSource {
+        manifest,
+        ..PackSource::default()
+    };
+    for path in entries {
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let target = if name.ends_with(".rhai") {
+            &mut source.rules
+        } else if name.ends_with(".test.json") {
+            &mut source.tests
+        } else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        target.push(SourceFile { name, text });
+    }
+    Ok(source)
+}
+
+/// Manifest order first, then the rest by name; a listed file that is missing is an error.
+fn order_rules(source: &mut PackSource) -> Result<(), RuleError> {
+    let mut ordered = Vec::with_capacity(source.rules.len());
+    for name in &source.manifest.rules {
+        let pos = source
+            .rules
+            .iter()
+            .position(|f| &f.name == name)
+            .ok_or_else(|| RuleError::Manifest {
+                file: "pack.json".into(),
+                message: format!("rule file '{name}' is listed but not present"),
+            })?;
+        ordered.push(source.rules.remove(pos));
+    }
+    source.rules.sort_by(|a, b| a.name.cmp(&b.name));
+    ordered.append(&mut source.rules);
+    source.rules = ordered;
+    Ok(())
+}
+
+fn compile_rule(engine: &Engine, file: &SourceFile) -> Result<Rule, RuleError> {
+    let meta = parse_meta(file)?;
+    let ast = engine.compile(&file.text).map_err(|e| {
+        let pos = e.position();
+        RuleError::Syntax {
+            file: file.name.clone(),
+            line: pos.line().unwrap_or(0),
+            column: pos.position().unwrap_or(0),
+            message: e.err_type().to_string(),
+        }
+    })?;
+    let has_check = ast
+        .iter_functions()
+        .any(|f| f.name == "check" && f.params.len() == 1);
+    if !has_check {
+        return Err(RuleError::Metadata {
+            file: file.name.clone(),
+            message: "a rule must define `fn check(x)` taking one argument".into(),
+        });
+    }
+    Ok(Rule {
+        meta,
+        file: file.name.clone(),
+        ast,
+    })
+}
+
+/// Reads the header: leading `// key: value` comment lines (id, title, applies_to, severity,
+/// description).
+fn parse_meta(file: &SourceFile) -> Result<RuleMeta, RuleError> {
+    let err = |message: String| RuleError::Metadata {
+        file: file.name.clone(),
+        message,
+    };
+    let (mut id, mut title, mut applies, mut severity, mut description) =
+        (None, None, None, Severity::Warning, String::new());
+    let mut when_lines: Vec<String> = Vec::new();
+    for line in file.text.lines() {
+        let Some(comment) = line.trim().strip_prefix("//") else {
+            if line.trim().is_empty() {
+                continue;
+            }
+            break;
+        };
+        let Some((key, value)) = comment.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().to_string();
+        match key.trim() {
+            "id" => id = Some(value),
+            "title" => title = Some(value),
+            "applies_to" => {
+                applies = Some(match value.as_str() {
+                    "instance" => AppliesTo::Instance,
+                    "submission" => AppliesTo::Submission,
+                    other => {
+                        return Err(err(format!(
+                            "applies_to '{other}': expected instance or submission"
+                        )))
+                    }
+                })
+            }
+            "severity" => {
+                severity = Severity::parse(&value).ok_or_else(|| {
+                    err(format!(
+                        "severity '{value}': expected info, warning or error"
+                    ))
+                })?
+            }
+            "when" => when_lines.push(value),
+            "description" => {
+                if !description.is_empty() {
+                    description.push(' ');
+                }
+                description.push_str(&value);
+            }
+            _ => {}
+        }
+    }
+    let id = id.ok_or_else(|| err("missing `// id: ...` in the header comment".into()))?;
+    let valid_id = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b));
+    if !valid_id {
+        return Err(err(format!(
+            "rule id '{id}': use lower-case letters, digits, '-', '_' or '.'"
+        )));
+    }
+    let applies_to =
+        applies.ok_or_else(|| err("missing `// applies_to: instance|submission`".into()))?;
+    let when = when_lines
+        .iter()
+        .map(|l| parse_when(l, applies_to).map_err(&err))
+        .collect::<Result<_, _>>()?;
+    Ok(RuleMeta {
+        id,
+        title: title.ok_or_else(|| err("missing `// title: ...` in the header comment".into()))?,
+        applies_to,
+        severity,
+        description,
+        when,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack_of(rules: &[(&str, &str)]) -> Result<RulePack, RuleError> {
+        RulePack::compile(
+            PackSource {
+                manifest: PackManifest {
+                    name: "t".into(),
+                    ..Default::default()
+                },
+                rules: rules
+                    .iter()
+                    .map(|(n, t)| SourceFile {
+                        name: (*n).into(),
+                        text: (*t).into(),
+                    })
+                    .collect(),
+                tests: vec![],
+            },
+            Limits::default(),
+        )
+    }
+
+    const HEADER: &str = "// id: r\n// title: T\n// applies_to: instance\n";
+
+    #[test]
+    fn syntax_error_names_file_line_and_column() {
+        let e = pack_of(&[(
+            "bad.rhai",
+            &format!("{HEADER}fn check(x) {{\n  let y = ;\n}}"),
+        )])
+        .unwrap_err();
+        match e {
+            RuleError::Syntax {
+                file, line, column, ..
+            } => {
+                assert_eq!(file, "bad.rhai");
+                assert_eq!(line, 5);
+                assert!(column > 0);
+            }
+            other => panic!("expected syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn header_is_required_and_checked() {
+        let e = pack_of(&[("a.rhai", "fn check(x) { () }")]).unwrap_err();
+        assert!(e.to_string().contains("a.rhai: missing `// id"), "{e}");
+        let e = pack_of(&[(
+            "a.rhai",
+            "// id: a\n// title: t\n// applies_to: form\nfn check(x) {}",
+        )])
+        .unwrap_err();
+        assert!(e.to_string().contains("applies_to 'form'"), "{e}");
+        let e = pack_of(&[("a.rhai", &format!("{HEADER}fn other(x) {{}}"))]).unwrap_err();
+        assert!(e.to_string().contains("fn check(x)"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_rejected() {
+        let src = format!("{HEADER}fn check(x) {{}}");
+        let e = pack_of(&[("a.rhai", &src), ("b.rhai", &src)]).unwrap_err();
+        assert!(matches!(e, RuleError::DuplicateId { .. }), "{e}");
+    }
+
+    #[test]
+    fn undefined_variables_fail_at_compile_time() {
+        let e = pack_of(&[("a.rhai", &format!("{HEADER}fn check(x) {{ y }}"))]).unwrap_err();
+        assert!(matches!(e, RuleError::Syntax { .. }), "{e}");
+    }
+
+    #[test]
+    fn eval_is_not_available() {
+        let e = pack_of(&[("a.rhai", &format!("{HEADER}fn check(x) {{ eval(\"1\") }}"))]);
+        assert!(e.is_err(), "eval must be disabled");
+    }
+}

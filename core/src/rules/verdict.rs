@@ -1,0 +1,120 @@
+//! What a rule returns, checked strictly: a wrong type is an error finding, never a guess.
+
+use rhai::{Dynamic, Map};
+
+use crate::model::{Severity, Status};
+
+/// A rule's answer for one instance or submission.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verdict {
+    pub status: Option<Status>,
+    pub due_soon: Option<bool>,
+    pub messages: Vec<RuleMessage>,
+}
+
+impl Verdict {
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none() && self.due_soon.is_none() && self.messages.is_empty()
+    }
+}
+
+/// A message a rule emits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMessage {
+    pub severity: Severity,
+    pub message_vi: String,
+    pub message_en: String,
+    pub field: Option<String>,
+}
+
+const KEYS: &str = "status, due_soon, severity, message_vi, message_en, field";
+
+/// Reads `()`, a map, or an array of maps.
+pub fn parse(value: Dynamic, default_severity: Severity) -> Result<Verdict, String> {
+    let mut verdict = Verdict::default();
+    if value.is_unit() {
+        return Ok(verdict);
+    }
+    if value.is_map() {
+        let map = value.cast::<Map>();
+        add_map(&mut verdict, map, default_severity)?;
+        return Ok(verdict);
+    }
+    if value.is_array() {
+        for (i, item) in value.cast::<rhai::Array>().into_iter().enumerate() {
+            if item.is_unit() {
+                continue;
+            }
+            let type_name = item.type_name();
+            let map = item.try_cast::<Map>().ok_or_else(|| {
+                format!("item {i} of the returned array is {type_name}, expected a map")
+            })?;
+            add_map(&mut verdict, map, default_severity)?;
+        }
+        return Ok(verdict);
+    }
+    Err(format!(
+        "rule returned {}, expected () (no verdict), a map #{{{KEYS}}} or an array of such maps",
+        value.type_name()
+    ))
+}
+
+fn string(map: &Map, key: &str) -> Result<Option<String>, String> {
+    match map.get(key) {
+        None => Ok(None),
+        Some(v) if v.is_unit() => Ok(None),
+        Some(v) => v
+            .clone()
+            .into_string()
+            .map(Some)
+            .map_err(|t| format!("'{key}' is {t}, expected a string")),
+    }
+}
+
+fn add_map(verdict: &mut Verdict, map: Map, default_severity: Severity) -> Result<(), String> {
+    if let Some(k) = map
+        .keys()
+        .find(|k| !KEYS.split(", ").any(|known| known == k.as_str()))
+    {
+        return Err(format!("unknown key '{k}' in verdict; allowed: {KEYS}"));
+    }
+    if let Some(s) = string(&map, "status")? {
+        let status = Status::parse(&s).ok_or_else(|| {
+            format!("unknown status '{s}'; expected one of done_on_time, done_late, in_progress, overdue, ongoing, not_triggered, unknown")
+        })?;
+        if verdict.status.is_some_and(|prev| prev != status) {
+            return Err("the rule returned two different statuses".into());
+        }
+        verdict.status = Some(status);
+    }
+    if let Some(v) = map.get("due_soon") {
+        verdict.due_soon = Some(
+            v.as_bool()
+                .map_err(|t| format!("'due_soon' is {t}, expected true or false"))?,
+        );
+    }
+    let vi = string(&map, "message_vi")?;
+    let en = string(&map, "message_en")?;
+    let severity =
+        match string(&map, "severity")? {
+            Some(s) => Some(Severity::parse(&s).ok_or_else(|| {
+                format!("unknown severity '{s}'; expected info, warning or error")
+            })?),
+            None => None,
+        };
+    if vi.is_some() || en.is_some() || severity.is_some() {
+        let (message_vi, message_en) = match (vi, en) {
+            (Some(vi), Some(en)) => (vi, en),
+            (Some(vi), None) => (vi.clone(), vi),
+            (None, Some(en)) => (en.clone(), en),
+            (None, None) => return Err("a finding needs message_vi or message_en".into()),
+        };
+        verdict.messages.push(RuleMessage {
+            severity: severity.unwrap_or(default_severity),
+            message_vi,
+            message_en,
+            field: string(&map, "field")?,
+        });
+    }
+    Ok(())
+}

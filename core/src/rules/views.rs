@@ -1,0 +1,406 @@
+//! Read-only views of the model that rules receive as `x`.
+//!
+//! The same structs are filled by the evaluator and deserialised from rule unit tests, so a rule
+//! test exercises exactly what production evaluation passes.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rhai::{Dynamic, Engine, ImmutableString, INT};
+use serde::{Deserialize, Serialize};
+
+use super::date::{Cal, Date};
+
+fn yes() -> bool {
+    true
+}
+
+/// Facts about one obligation instance (agency × period × stage).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceFacts {
+    pub obligation: String,
+    #[serde(default)]
+    pub title: String,
+    /// `task` or `periodic_report`.
+    #[serde(default = "task")]
+    pub kind: String,
+    /// The schedule part that made this instance: once, ongoing, recurring, event_triggered,
+    /// staged, unparsed.
+    pub schedule: String,
+    pub agency: String,
+    /// An unexpanded group (no registry): nobody in particular can be assessed.
+    #[serde(default)]
+    pub is_group: bool,
+    pub period: String,
+    #[serde(default)]
+    pub stage: Option<String>,
+    /// False for an event-triggered instance whose event has not happened, or an ongoing task
+    /// whose precondition has not.
+    #[serde(default = "yes")]
+    pub triggered: bool,
+    /// Last day on which evidence is on time, after the deadline policies.
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    /// The date as the plan or event states it.
+    #[serde(default)]
+    pub stated_due: Option<NaiveDate>,
+    /// Received date of the earliest evidence.
+    #[serde(default)]
+    pub received: Option<NaiveDate>,
+    #[serde(default)]
+    pub document_number: Option<String>,
+    #[serde(default)]
+    pub evidence_count: u32,
+    pub as_of: NaiveDate,
+    #[serde(default = "seven")]
+    pub due_soon_days: u32,
+    #[serde(default = "exclusive")]
+    pub deadline_reading: String,
+    #[serde(default = "strict")]
+    pub day_off: String,
+    #[serde(default)]
+    pub recipient: Option<String>,
+    #[serde(default)]
+    pub via: Option<String>,
+    /// For a stage whose result feeds a later stage (members → lead's consolidation): that later
+    /// stage's last on-time day.
+    #[serde(default)]
+    pub next_stage_due: Option<NaiveDate>,
+}
+
+impl InstanceFacts {
+    /// Boolean facts usable in a rule's `when:` header (evaluated natively, before any script runs).
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        Some(match name {
+            "has_due" => self.due.is_some(),
+            "has_evidence" => self.received.is_some(),
+            "triggered" => self.triggered,
+            "is_group" => self.is_group,
+            "has_next_stage_due" => self.next_stage_due.is_some(),
+            _ => return None,
+        })
+    }
+
+    /// Text facts usable in `when:` as `name=value`.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            "kind" => &self.kind,
+            "schedule" => &self.schedule,
+            _ => return None,
+        })
+    }
+}
+
+fn task() -> String {
+    "task".into()
+}
+fn seven() -> u32 {
+    7
+}
+fn exclusive() -> String {
+    "exclusive".into()
+}
+fn strict() -> String {
+    "strict".into()
+}
+
+/// Facts about one submission (batch evidence, or a report-submission form being typed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionFacts {
+    /// True when checking a web form rather than a batch of evidence.
+    #[serde(default)]
+    pub is_form: bool,
+    pub agency: String,
+    /// Named in the registry or anywhere in the plan.
+    #[serde(default = "yes")]
+    pub agency_known: bool,
+    /// Lead or performer (directly or as a member of a responsible group).
+    #[serde(default = "yes")]
+    pub responsible: bool,
+    #[serde(default)]
+    pub coordinating: bool,
+    pub obligation: String,
+    #[serde(default = "yes")]
+    pub obligation_exists: bool,
+    #[serde(default)]
+    pub obligation_title: String,
+    #[serde(default)]
+    pub stage: Option<String>,
+    #[serde(default = "yes")]
+    pub stage_ok: bool,
+    #[serde(default)]
+    pub period: Option<String>,
+    #[serde(default = "yes")]
+    pub period_ok: bool,
+    #[serde(default)]
+    pub period_inferred: bool,
+    /// The received date as typed (forms) or as given.
+    #[serde(default)]
+    pub received_text: String,
+    #[serde(default)]
+    pub received: Option<NaiveDate>,
+    #[serde(default)]
+    pub document_number: Option<String>,
+    pub as_of: NaiveDate,
+    /// Last on-time day of the instance this evidence is for, when known.
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    /// Another submission for the same instance came earlier.
+    #[serde(default)]
+    pub duplicate: bool,
+    #[serde(default = "exclusive")]
+    pub deadline_reading: String,
+    #[serde(default = "strict")]
+    pub day_off: String,
+}
+
+impl SubmissionFacts {
+    /// Boolean facts usable in a rule's `when:` header.
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        Some(match name {
+            "is_form" => self.is_form,
+            "agency_known" => self.agency_known,
+            "responsible" => self.responsible,
+            "coordinating" => self.coordinating,
+            "obligation_exists" => self.obligation_exists,
+            "stage_ok" => self.stage_ok,
+            "period_ok" => self.period_ok,
+            "period_inferred" => self.period_inferred,
+            "has_received" => self.received.is_some(),
+            "received_after_as_of" => self.received.is_some_and(|r| r > self.as_of),
+            "has_due" => self.due.is_some(),
+            "late" => matches!((self.received, self.due), (Some(r), Some(d)) if r > d),
+            "has_document_number" => self
+                .document_number
+                .as_deref()
+                .is_some_and(|d| !d.trim().is_empty()),
+            "document_number_valid" => self
+                .document_number
+                .as_deref()
+                .is_some_and(|d| split_doc_number(d).is_some()),
+            "duplicate" => self.duplicate,
+            _ => return None,
+        })
+    }
+
+    pub fn text(&self, _name: &str) -> Option<&str> {
+        None
+    }
+}
+
+/// An instance as rules see it.
+#[derive(Debug, Clone)]
+pub struct InstanceView {
+    pub facts: Arc<InstanceFacts>,
+    pub cal: Cal,
+}
+
+/// A submission as rules see it.
+#[derive(Debug, Clone)]
+pub struct SubmissionView {
+    pub facts: Arc<SubmissionFacts>,
+    pub cal: Cal,
+}
+
+fn date(d: Option<NaiveDate>) -> Dynamic {
+    d.map_or(Dynamic::UNIT, |d| Dynamic::from(Date(d)))
+}
+
+/// Optional text is `""` when absent, so rules compare strings with strings.
+fn opt_str(s: &Option<String>) -> ImmutableString {
+    s.as_deref().unwrap_or("").into()
+}
+
+fn days_between(later: NaiveDate, earlier: NaiveDate) -> INT {
+    (later - earlier).num_days()
+}
+
+/// Registers the view types and their read-only properties.
+pub fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<InstanceView>("Instance");
+    macro_rules! get {
+        ($ty:ty, $name:literal, |$f:ident| $body:expr) => {
+            engine.register_get($name, |v: &mut $ty| {
+                let $f = &*v.facts;
+                $body
+            });
+        };
+    }
+    get!(InstanceView, "obligation", |f| f.obligation.clone());
+    get!(InstanceView, "title", |f| f.title.clone());
+    get!(InstanceView, "kind", |f| f.kind.clone());
+    get!(InstanceView, "schedule", |f| f.schedule.clone());
+    get!(InstanceView, "agency", |f| f.agency.clone());
+    get!(InstanceView, "is_group", |f| f.is_group);
+    get!(InstanceView, "period", |f| f.period.clone());
+    get!(InstanceView, "stage", |f| opt_str(&f.stage));
+    get!(InstanceView, "triggered", |f| f.triggered);
+    get!(InstanceView, "has_due", |f| f.due.is_some());
+    get!(InstanceView, "due", |f| date(f.due));
+    get!(InstanceView, "stated_due", |f| date(f.stated_due));
+    get!(InstanceView, "has_evidence", |f| f.received.is_some());
+    get!(InstanceView, "received", |f| date(f.received));
+    get!(InstanceView, "document_number", |f| opt_str(
+        &f.document_number
+    ));
+    get!(InstanceView, "evidence_count", |f| INT::from(
+        f.evidence_count
+    ));
+    get!(InstanceView, "as_of", |f| Date(f.as_of));
+    get!(InstanceView, "due_soon_days", |f| INT::from(
+        f.due_soon_days
+    ));
+    get!(InstanceView, "deadline_reading", |f| f
+        .deadline_reading
+        .clone());
+    get!(InstanceView, "day_off", |f| f.day_off.clone());
+    get!(InstanceView, "recipient", |f| opt_str(&f.recipient));
+    get!(InstanceView, "via", |f| opt_str(&f.via));
+    get!(InstanceView, "has_next_stage_due", |f| f
+        .next_stage_due
+        .is_some());
+    get!(InstanceView, "next_stage_due", |f| date(f.next_stage_due));
+    // Convenience: calendar days from as-of to the due day (negative once passed), or ().
+    get!(InstanceView, "days_to_due", |f| f
+        .due
+        .map_or(Dynamic::UNIT, |d| Dynamic::from(days_between(
+            d, f.as_of
+        ))));
+    engine.register_get("cal", |v: &mut InstanceView| v.cal.clone());
+
+    engine.register_type_with_name::<SubmissionView>("Submission");
+    get!(SubmissionView, "is_form", |f| f.is_form);
+    get!(SubmissionView, "agency", |f| f.agency.clone());
+    get!(SubmissionView, "agency_known", |f| f.agency_known);
+    get!(SubmissionView, "responsible", |f| f.responsible);
+    get!(SubmissionView, "coordinating", |f| f.coordinating);
+    get!(SubmissionView, "obligation", |f| f.obligation.clone());
+    get!(SubmissionView, "obligation_exists", |f| f.obligation_exists);
+    get!(SubmissionView, "obligation_title", |f| f
+        .obligation_title
+        .clone());
+    get!(SubmissionView, "stage", |f| opt_str(&f.stage));
+    get!(SubmissionView, "stage_ok", |f| f.stage_ok);
+    get!(SubmissionView, "period", |f| opt_str(&f.period));
+    get!(SubmissionView, "period_ok", |f| f.period_ok);
+    get!(SubmissionView, "period_inferred", |f| f.period_inferred);
+    get!(SubmissionView, "received_text", |f| f.received_text.clone());
+    get!(SubmissionView, "has_received", |f| f.received.is_some());
+    get!(SubmissionView, "received", |f| date(f.received));
+    get!(SubmissionView, "document_number", |f| opt_str(
+        &f.document_number
+    ));
+    get!(SubmissionView, "document_number_valid", |f| f
+        .flag("document_number_valid")
+        == Some(true));
+    get!(SubmissionView, "as_of", |f| Date(f.as_of));
+    get!(SubmissionView, "has_due", |f| f.due.is_some());
+    get!(SubmissionView, "due", |f| date(f.due));
+    get!(SubmissionView, "duplicate", |f| f.duplicate);
+    get!(SubmissionView, "deadline_reading", |f| f
+        .deadline_reading
+        .clone());
+    get!(SubmissionView, "day_off", |f| f.day_off.clone());
+    engine.register_get("cal", |v: &mut SubmissionView| v.cal.clone());
+
+    engine.register_fn("doc_number_parts", doc_number_parts);
+}
+
+/// Splits a document number and symbol (Decree 30/2020, art. 8 and Appendix I) such as
+/// `123/BC-STP` or `05/2026/NĐ-CP` into `#{number, year, kind, issuer}`; `()` when malformed.
+fn doc_number_parts(s: ImmutableString) -> Dynamic {
+    match split_doc_number(&s) {
+        Some(p) => {
+            let mut m = rhai::Map::new();
+            m.insert("number".into(), p.number.into());
+            m.insert("year".into(), p.year.map_or(Dynamic::UNIT, Dynamic::from));
+            m.insert("kind".into(), p.kind.into());
+            m.insert("issuer".into(), p.issuer.into());
+            Dynamic::from_map(m)
+        }
+        None => Dynamic::UNIT,
+    }
+}
+
+struct DocNumber {
+    number: String,
+    year: Option<INT>,
+    kind: String,
+    issuer: String,
+}
+
+fn split_doc_number(s: &str) -> Option<DocNumber> {
+    let t = s.trim();
+    let t = t
+        .strip_prefix("Số:")
+        .or_else(|| t.strip_prefix("số:"))
+        .unwrap_or(t)
+        .trim();
+    let parts: Vec<&str> = t.split('/').map(str::trim).collect();
+    let (number, year, symbol) = match parts.as_slice() {
+        [n, sym] => (*n, None, *sym),
+        [n, y, sym] if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
+            (*n, y.parse::<INT>().ok(), *sym)
+        }
+        _ => return None,
+    };
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
+        return None;
+    }
+    let (kind, issuer) = symbol.split_once('-')?;
+    let upper = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_uppercase() || c == 'Đ');
+    let issuer_ok = !issuer.is_empty()
+        && issuer.split('-').all(|w| {
+            !w.is_empty()
+                && w.chars().all(|c| c.is_alphanumeric() || c == '.')
+                && w.chars().next().is_some_and(char::is_uppercase)
+        });
+    (upper(kind) && issuer_ok).then(|| DocNumber {
+        number: number.to_string(),
+        year,
+        kind: kind.to_string(),
+        issuer: issuer.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_doc_number;
+
+    #[test]
+    fn document_numbers_per_decree_30() {
+        for ok in [
+            "123/BC-STP",
+            "144/KH-UBND",
+            "437/QĐ-TTg",
+            "05/2026/NĐ-CP",
+            "Số: 12/BC-CAT-PA05",
+        ] {
+            assert!(split_doc_number(ok).is_some(), "{ok}");
+        }
+        for bad in [
+            "",
+            "123",
+            "BC-STP",
+            "123/bc-stp",
+            "12a/BC-STP",
+            "123/BC",
+            "123/BC-",
+            "1/2/3/BC-X",
+        ] {
+            assert!(split_doc_number(bad).is_none(), "{bad}");
+        }
+        let p = split_doc_number("05/2026/NĐ-CP").unwrap();
+        assert_eq!(
+            (
+                p.number.as_str(),
+                p.year,
+                p.kind.as_str(),
+                p.issuer.as_str()
+            ),
+            ("05", Some(2026), "NĐ", "CP")
+        );
+    }
+}

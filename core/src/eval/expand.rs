@@ -197,6 +197,7 @@ fn expand_schedule(
             from_year,
             until_year,
             precondition,
+            text,
         } => {
             let (triggered, note) = match precondition {
                 None => (true, None),
@@ -207,7 +208,10 @@ fn expand_schedule(
                     let mut i = base(index, p, Period::Year(y), "ongoing");
                     i.triggered = triggered;
                     i.note = note.clone();
-                    i.phrase = precondition.as_ref().and_then(|t| t.text.clone());
+                    i.phrase = precondition
+                        .as_ref()
+                        .and_then(|t| t.text.clone())
+                        .or_else(|| text.clone());
                     out.push(i);
                 }
             }

@@ -115,18 +115,18 @@ pub struct RegisteredAgency {
     /// Other names seen in plans and submissions (`STP`, `UBND phường Long Châu`...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    /// Groups this agency belongs to; empty means "infer from the name" (`Sở ...` → departments).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<AgencyGroup>,
+    /// Groups this agency belongs to. Absent: inferred from the name (`Sở ...` → departments);
+    /// `[]`: explicitly none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<AgencyGroup>>,
 }
 
 impl RegisteredAgency {
     /// Groups, explicit or inferred from the name.
     pub fn effective_groups(&self) -> Cow<'_, [AgencyGroup]> {
-        if self.groups.is_empty() {
-            Cow::Owned(AgencyGroup::infer(&self.name).into_iter().collect())
-        } else {
-            Cow::Borrowed(&self.groups)
+        match &self.groups {
+            Some(g) => Cow::Borrowed(g),
+            None => Cow::Owned(AgencyGroup::infer(&self.name).into_iter().collect()),
         }
     }
 }

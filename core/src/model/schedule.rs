@@ -21,6 +21,9 @@ pub enum Schedule {
         /// An event that must happen first (`sau khi Bộ Công an tổ chức tập huấn`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         precondition: Option<Trigger>,
+        /// The phrase as written, e.g. `Năm 2026 và các năm tiếp theo`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
     },
     /// Repeats every period (`hằng năm, trước ngày 15/11`).
     Recurring {

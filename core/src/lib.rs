@@ -5,8 +5,10 @@
 //! [`policy`] choices, and runs a sandboxed Rhai rule pack ([`rules`]) that classifies each instance
 //! and explains why, quoting the plan.
 
+pub mod api;
 pub mod calendar;
 pub mod eval;
+pub mod input;
 pub mod model;
 pub mod policy;
 pub mod rules;

@@ -1,0 +1,292 @@
+//! Reading the contract's inputs from files: plan, registry and events JSON, submissions as CSV
+//! or JSON. Every error names the file, the line (or CSV row) and the field, and what was expected.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::model::{AgencyRegistry, Event, ObligationId, Period, Plan, Submission};
+use crate::rules::date::parse_date_text;
+
+/// Bad input, located precisely enough for a person to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct InputError {
+    /// File name or a label such as `<request>`.
+    pub source_name: String,
+    /// 1-based line in the file (for CSV, the row's line).
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// Field path, e.g. `obligations[3].schedule.deadline.date`, or a CSV column name.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.source_name)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Parses JSON into `T`, naming the field path on error.
+///
+/// ```
+/// let e = tuanthu::input::from_json_str::<tuanthu::model::Plan>("plan.json", r#"{"id": "p", "title": "t",
+///   "obligations": [{"id": "II.1", "title": "x", "schedule": {"type": "once",
+///   "deadline": {"date": "2026-02-31", "bound": "before"}}}]}"#).unwrap_err();
+/// assert_eq!(e.field.as_deref(), Some("obligations[0].schedule"));
+/// assert!(e.to_string().starts_with("plan.json:"));
+/// ```
+pub fn from_json_str<T: DeserializeOwned>(source_name: &str, text: &str) -> Result<T, InputError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = explain_json_error(&inner);
+        InputError {
+            source_name: source_name.to_string(),
+            line: (inner.line() > 0).then_some(inner.line()),
+            column: (inner.column() > 0).then_some(inner.column()),
+            field: (path != "." && !path.is_empty()).then_some(path),
+            message,
+        }
+    })
+}
+
+fn explain_json_error(e: &serde_json::Error) -> String {
+    let raw = e.to_string();
+    // serde_json appends " at line X column Y"; we report those separately.
+    let msg = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+    if msg.contains("input is out of range")
+        || msg.contains("premature end of input") && msg.contains("date")
+    {
+        format!("{msg}: not a real calendar date (expected YYYY-MM-DD, e.g. 2026-11-15)")
+    } else if msg.contains("input contains invalid characters") {
+        format!("{msg}: expected a date as YYYY-MM-DD, e.g. 2026-11-15")
+    } else {
+        msg
+    }
+}
+
+fn read(path: &Path) -> Result<String, InputError> {
+    std::fs::read_to_string(path).map_err(|e| InputError {
+        source_name: path.display().to_string(),
+        line: None,
+        column: None,
+        field: None,
+        message: format!("cannot read: {e}"),
+    })
+}
+
+fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, InputError> {
+    from_json_str(&path.display().to_string(), &read(path)?)
+}
+
+/// Reads a plan JSON file.
+pub fn read_plan(path: &Path) -> Result<Plan, InputError> {
+    read_json(path)
+}
+
+/// Reads an agency registry JSON file.
+pub fn read_registry(path: &Path) -> Result<AgencyRegistry, InputError> {
+    read_json(path)
+}
+
+/// Reads an events JSON file (an array of events).
+pub fn read_events(path: &Path) -> Result<Vec<Event>, InputError> {
+    read_json(path)
+}
+
+/// Reads submissions from `.csv` or `.json` (by extension).
+pub fn read_submissions(path: &Path) -> Result<Vec<Submission>, InputError> {
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let text = read(path)?;
+    let name = path.display().to_string();
+    if is_csv {
+        submissions_from_csv(&name, &text)
+    } else {
+        from_json_str(&name, &text)
+    }
+}
+
+const CSV_COLUMNS: [&str; 7] = [
+    "agency",
+    "obligation",
+    "stage",
+    "period",
+    "received",
+    "document_number",
+    "note",
+];
+const CSV_REQUIRED: [&str; 3] = ["agency", "obligation", "received"];
+
+/// Parses submissions CSV: a header row with the columns `agency, obligation, stage, period,
+/// received, document_number, note` (the first two and `received` required; any order). Dates may
+/// be `dd/mm/yyyy` or `yyyy-mm-dd`. Unknown columns are an error, never ignored.
+///
+/// ```
+/// let rows = tuanthu::input::submissions_from_csv("s.csv",
+///     "agency,obligation,period,received,document_number\nSở Tư pháp,IV.1,2026,13/11/2026,12/BC-STP\n").unwrap();
+/// assert_eq!(rows[0].received.to_string(), "2026-11-13");
+/// let e = tuanthu::input::submissions_from_csv("s.csv", "agency,obligation,received\nSở Tư pháp,IV.1,31/02/2026\n").unwrap_err();
+/// assert_eq!(e.to_string(), "s.csv:2: field `received`: '31/02/2026' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)");
+/// ```
+pub fn submissions_from_csv(source_name: &str, text: &str) -> Result<Vec<Submission>, InputError> {
+    let err = |line: Option<usize>, field: Option<&str>, message: String| InputError {
+        source_name: source_name.to_string(),
+        line,
+        column: None,
+        field: field.map(str::to_string),
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| err(Some(1), None, format!("cannot read the header row: {e}")))?
+        .clone();
+    let mut index = [None; 7];
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim().to_lowercase();
+        let Some(k) = CSV_COLUMNS.iter().position(|c| *c == h) else {
+            return Err(err(
+                Some(1),
+                Some(&h),
+                format!(
+                    "unknown column; expected some of: {}",
+                    CSV_COLUMNS.join(", ")
+                ),
+            ));
+        };
+        if index[k].is_some() {
+            return Err(err(Some(1), Some(&h), "column appears twice".into()));
+        }
+        index[k] = Some(i);
+    }
+    for req in CSV_REQUIRED {
+        let k = CSV_COLUMNS.iter().position(|c| *c == req).unwrap_or(0);
+        if index[k].is_none() {
+            return Err(err(Some(1), Some(req), "required column is missing".into()));
+        }
+    }
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize);
+            err(line, None, format!("malformed CSV row: {e}"))
+        })?;
+        let line = record.position().map(|p| p.line() as usize);
+        let cell = |name: &str| -> Option<String> {
+            let k = CSV_COLUMNS.iter().position(|c| *c == name)?;
+            let v = record.get(index[k]?)?.trim();
+            (!v.is_empty()).then(|| v.to_string())
+        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let required = |name: &str| {
+            cell(name).ok_or_else(|| err(line, Some(name), "required value is empty".into()))
+        };
+        let agency = required("agency")?;
+        let obligation = required("obligation")?;
+        let received_text = required("received")?;
+        let received = parse_date_text(&received_text).ok_or_else(|| {
+            err(
+                line,
+                Some("received"),
+                format!("'{received_text}' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)"),
+            )
+        })?;
+        let period = match cell("period") {
+            None => None,
+            Some(p) => Some(
+                p.parse::<Period>()
+                    .map_err(|e| err(line, Some("period"), e.to_string()))?,
+            ),
+        };
+        out.push(Submission {
+            agency,
+            obligation: ObligationId::new(obligation),
+            stage: cell("stage"),
+            period,
+            received,
+            document_number: cell("document_number"),
+            note: cell("note"),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_errors_name_row_and_column() {
+        let e = submissions_from_csv("s.csv", "agency,obligation,colour,received\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("colour"));
+        assert_eq!(e.line, Some(1));
+        let e = submissions_from_csv("s.csv", "agency,received\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`obligation`: required column is missing"),
+            "{e}"
+        );
+        let e = submissions_from_csv(
+            "s.csv",
+            "agency,obligation,received\nA,II.1,01/01/2026\n,II.1,01/01/2026\n",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("agency")));
+        let e = submissions_from_csv(
+            "s.csv",
+            "agency,obligation,received,period\nA,II.1,01/01/2026,2026-Q5\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("invalid period '2026-Q5'"), "{e}");
+        let e = submissions_from_csv("s.csv", "agency,obligation,received\nA,II.1\n").unwrap_err();
+        assert!(e.to_string().contains("malformed CSV row"), "{e}");
+    }
+
+    #[test]
+    fn json_errors_name_line_and_field() {
+        let e = from_json_str::<Vec<Submission>>(
+            "s.json",
+            "[\n {\"agency\": \"A\", \"obligation\": \"II.1\", \"received\": \"2026-02-31\"}\n]",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert_eq!(e.field.as_deref(), Some("[0].received"));
+        assert!(
+            e.message.contains("not a real calendar date"),
+            "{}",
+            e.message
+        );
+        let e = from_json_str::<Vec<Submission>>(
+            "s.json",
+            "[{\"agency\": \"A\", \"obligation\": \"II.1\", \"recieved\": \"2026-01-01\"}]",
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("unknown field `recieved`"),
+            "{}",
+            e.message
+        );
+        let e = from_json_str::<Plan>("p.json", "{\"id\": ").unwrap_err();
+        assert!(e.message.contains("EOF"), "{}", e.message);
+    }
+}

@@ -1,1 +1,3 @@
 //! tuanthu: compliance engine for Vietnamese implementation plans.
+
+pub mod calendar;

@@ -12,3 +12,4 @@ pub mod input;
 pub mod model;
 pub mod policy;
 pub mod rules;
+

@@ -195,3 +195,29 @@ fn rule_tests_and_schema() {
     assert!(schema["$defs"]["Plan"].is_object(), "schema has Plan");
     assert!(schema["$defs"]["Report"].is_object());
 }
+
+#[test]
+fn without_a_registry_groups_are_unknown_and_say_why() {
+    let out = tuanthu(&[
+        "check",
+        "--plan",
+        "rules/examples/vinh-long/plan.json",
+        "--as-of",
+        "2026-11-23",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let group = v["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["agency"] == "các sở, ban, ngành tỉnh" && a["obligation"] == "IV.1")
+        .expect("group instance");
+    assert_eq!(group["status"], "unknown");
+    assert!(group["explanation_en"]
+        .as_str()
+        .unwrap()
+        .contains("supply an agency registry"));
+}

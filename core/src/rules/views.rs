@@ -78,6 +78,7 @@ impl InstanceFacts {
             "triggered" => self.triggered,
             "is_group" => self.is_group,
             "has_next_stage_due" => self.next_stage_due.is_some(),
+            "past_due" => self.due.is_some_and(|d| self.as_of > d),
             _ => return None,
         })
     }
@@ -190,6 +191,110 @@ impl SubmissionFacts {
     }
 }
 
+/// Placeholders a message template of an instance rule may use.
+pub const INSTANCE_PLACEHOLDERS: &[&str] = &[
+    "agency",
+    "obligation",
+    "title",
+    "period",
+    "stage",
+    "due",
+    "stated_due",
+    "received",
+    "as_of",
+    "days_late",
+    "days_left",
+    "policy",
+    "deadline_reading",
+    "day_off",
+    "recipient",
+    "via",
+    "to",
+    "next_stage_due",
+    "document_number",
+];
+
+/// Placeholders a message template of a submission rule may use.
+pub const SUBMISSION_PLACEHOLDERS: &[&str] = &[
+    "agency",
+    "obligation",
+    "obligation_title",
+    "stage",
+    "period",
+    "received",
+    "received_text",
+    "as_of",
+    "due",
+    "days_late",
+    "policy",
+    "deadline_reading",
+    "day_off",
+    "document_number",
+];
+
+fn vi_date(d: Option<NaiveDate>) -> Option<String> {
+    d.map(super::date::format_vi)
+}
+
+impl super::verdict::Placeholders for InstanceFacts {
+    fn placeholder(&self, name: &str) -> Option<String> {
+        match name {
+            "agency" => Some(self.agency.clone()),
+            "obligation" => Some(self.obligation.clone()),
+            "title" => Some(self.title.clone()),
+            "period" => Some(self.period.clone()),
+            "stage" => self.stage.clone(),
+            "due" => vi_date(self.due),
+            "stated_due" => vi_date(self.stated_due),
+            "received" => vi_date(self.received),
+            "as_of" => vi_date(Some(self.as_of)),
+            "days_late" => self.due.map(|d| {
+                (self.received.unwrap_or(self.as_of) - d)
+                    .num_days()
+                    .to_string()
+            }),
+            "days_left" => self.due.map(|d| (d - self.as_of).num_days().to_string()),
+            "policy" => Some(format!("{}, {}", self.deadline_reading, self.day_off)),
+            "deadline_reading" => Some(self.deadline_reading.clone()),
+            "day_off" => Some(self.day_off.clone()),
+            "recipient" => self.recipient.clone(),
+            "via" => self.via.clone(),
+            "to" => self.recipient.as_ref().map(|r| match &self.via {
+                Some(v) => format!("{r} (qua {v})"),
+                None => r.clone(),
+            }),
+            "next_stage_due" => vi_date(self.next_stage_due),
+            "document_number" => self.document_number.clone(),
+            _ => None,
+        }
+    }
+}
+
+impl super::verdict::Placeholders for SubmissionFacts {
+    fn placeholder(&self, name: &str) -> Option<String> {
+        match name {
+            "agency" => Some(self.agency.clone()),
+            "obligation" => Some(self.obligation.clone()),
+            "obligation_title" => Some(self.obligation_title.clone()),
+            "stage" => self.stage.clone(),
+            "period" => self.period.clone(),
+            "received" => vi_date(self.received),
+            "received_text" => Some(self.received_text.clone()),
+            "as_of" => vi_date(Some(self.as_of)),
+            "due" => vi_date(self.due),
+            "days_late" => match (self.received, self.due) {
+                (Some(r), Some(d)) => Some((r - d).num_days().to_string()),
+                _ => None,
+            },
+            "policy" => Some(format!("{}, {}", self.deadline_reading, self.day_off)),
+            "deadline_reading" => Some(self.deadline_reading.clone()),
+            "day_off" => Some(self.day_off.clone()),
+            "document_number" => self.document_number.clone(),
+            _ => None,
+        }
+    }
+}
+
 /// An instance as rules see it.
 #[derive(Debug, Clone)]
 pub struct InstanceView {
@@ -202,6 +307,36 @@ pub struct InstanceView {
 pub struct SubmissionView {
     pub facts: Arc<SubmissionFacts>,
     pub cal: Cal,
+}
+
+/// Words of the fixed vocabulary (schedule types, kinds, policies) as shared Rhai strings, so
+/// reading `x.schedule` allocates nothing.
+fn word(s: &str) -> ImmutableString {
+    static WORDS: std::sync::OnceLock<Vec<ImmutableString>> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        [
+            "once",
+            "ongoing",
+            "recurring",
+            "event_triggered",
+            "staged",
+            "unparsed",
+            "task",
+            "periodic_report",
+            "exclusive",
+            "inclusive",
+            "strict",
+            "next_working_day",
+        ]
+        .into_iter()
+        .map(ImmutableString::from)
+        .collect()
+    });
+    words
+        .iter()
+        .find(|w| w.as_str() == s)
+        .cloned()
+        .unwrap_or_else(|| s.into())
 }
 
 fn date(d: Option<NaiveDate>) -> Dynamic {
@@ -230,8 +365,8 @@ pub fn register(engine: &mut Engine) {
     }
     get!(InstanceView, "obligation", |f| f.obligation.clone());
     get!(InstanceView, "title", |f| f.title.clone());
-    get!(InstanceView, "kind", |f| f.kind.clone());
-    get!(InstanceView, "schedule", |f| f.schedule.clone());
+    get!(InstanceView, "kind", |f| word(&f.kind));
+    get!(InstanceView, "schedule", |f| word(&f.schedule));
     get!(InstanceView, "agency", |f| f.agency.clone());
     get!(InstanceView, "is_group", |f| f.is_group);
     get!(InstanceView, "period", |f| f.period.clone());
@@ -252,10 +387,10 @@ pub fn register(engine: &mut Engine) {
     get!(InstanceView, "due_soon_days", |f| INT::from(
         f.due_soon_days
     ));
-    get!(InstanceView, "deadline_reading", |f| f
-        .deadline_reading
-        .clone());
-    get!(InstanceView, "day_off", |f| f.day_off.clone());
+    get!(InstanceView, "deadline_reading", |f| word(
+        &f.deadline_reading
+    ));
+    get!(InstanceView, "day_off", |f| word(&f.day_off));
     get!(InstanceView, "recipient", |f| opt_str(&f.recipient));
     get!(InstanceView, "via", |f| opt_str(&f.via));
     get!(InstanceView, "has_next_stage_due", |f| f
@@ -268,6 +403,16 @@ pub fn register(engine: &mut Engine) {
         .map_or(Dynamic::UNIT, |d| Dynamic::from(days_between(
             d, f.as_of
         ))));
+    // Received − last day in days (≤ 0: on time), or () without evidence or due date. Integer
+    // facts keep hot rules on Rhai's native integer operators.
+    get!(
+        InstanceView,
+        "received_days_after_due",
+        |f| match (f.received, f.due) {
+            (Some(r), Some(d)) => Dynamic::from(days_between(r, d)),
+            _ => Dynamic::UNIT,
+        }
+    );
     engine.register_get("cal", |v: &mut InstanceView| v.cal.clone());
 
     engine.register_type_with_name::<SubmissionView>("Submission");

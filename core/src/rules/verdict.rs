@@ -41,8 +41,8 @@ pub struct MessageTemplate {
 
 /// Values for `{placeholders}`.
 pub trait Placeholders {
-    /// The text for a placeholder name; `None` when the fact is absent.
-    fn placeholder(&self, name: &str) -> Option<String>;
+    /// Appends the text for a placeholder name; `false` when the fact is absent.
+    fn write_placeholder(&self, name: &str, out: &mut String) -> bool;
 }
 
 /// Fills `{name}` placeholders; an absent value renders as "—".
@@ -54,11 +54,9 @@ pub fn render(template: &str, facts: &dyn Placeholders) -> String {
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close) => {
-                out.push_str(
-                    &facts
-                        .placeholder(&after[..close])
-                        .unwrap_or_else(|| "—".into()),
-                );
+                if !facts.write_placeholder(&after[..close], &mut out) {
+                    out.push('—');
+                }
                 rest = &after[close + 1..];
             }
             None => {

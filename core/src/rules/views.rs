@@ -232,65 +232,97 @@ pub const SUBMISSION_PLACEHOLDERS: &[&str] = &[
     "document_number",
 ];
 
-fn vi_date(d: Option<NaiveDate>) -> Option<String> {
-    d.map(super::date::format_vi)
+fn put(out: &mut String, s: Option<&str>) -> bool {
+    s.map(|s| out.push_str(s)).is_some()
+}
+
+fn put_date(out: &mut String, d: Option<NaiveDate>) -> bool {
+    use chrono::Datelike;
+    use std::fmt::Write;
+    d.map(|d| write!(out, "{:02}/{:02}/{}", d.day(), d.month(), d.year()))
+        .is_some()
+}
+
+fn put_days(out: &mut String, n: Option<i64>) -> bool {
+    use std::fmt::Write;
+    n.map(|n| write!(out, "{n}")).is_some()
 }
 
 impl super::verdict::Placeholders for InstanceFacts {
-    fn placeholder(&self, name: &str) -> Option<String> {
+    fn write_placeholder(&self, name: &str, out: &mut String) -> bool {
         match name {
-            "agency" => Some(self.agency.clone()),
-            "obligation" => Some(self.obligation.clone()),
-            "title" => Some(self.title.clone()),
-            "period" => Some(self.period.clone()),
-            "stage" => self.stage.clone(),
-            "due" => vi_date(self.due),
-            "stated_due" => vi_date(self.stated_due),
-            "received" => vi_date(self.received),
-            "as_of" => vi_date(Some(self.as_of)),
-            "days_late" => self.due.map(|d| {
-                (self.received.unwrap_or(self.as_of) - d)
-                    .num_days()
-                    .to_string()
-            }),
-            "days_left" => self.due.map(|d| (d - self.as_of).num_days().to_string()),
-            "policy" => Some(format!("{}, {}", self.deadline_reading, self.day_off)),
-            "deadline_reading" => Some(self.deadline_reading.clone()),
-            "day_off" => Some(self.day_off.clone()),
-            "recipient" => self.recipient.clone(),
-            "via" => self.via.clone(),
-            "to" => self.recipient.as_ref().map(|r| match &self.via {
-                Some(v) => format!("{r} (qua {v})"),
-                None => r.clone(),
-            }),
-            "next_stage_due" => vi_date(self.next_stage_due),
-            "document_number" => self.document_number.clone(),
-            _ => None,
+            "agency" => put(out, Some(&self.agency)),
+            "obligation" => put(out, Some(&self.obligation)),
+            "title" => put(out, Some(&self.title)),
+            "period" => put(out, Some(&self.period)),
+            "stage" => put(out, self.stage.as_deref()),
+            "due" => put_date(out, self.due),
+            "stated_due" => put_date(out, self.stated_due),
+            "received" => put_date(out, self.received),
+            "as_of" => put_date(out, Some(self.as_of)),
+            "days_late" => put_days(
+                out,
+                self.due
+                    .map(|d| (self.received.unwrap_or(self.as_of) - d).num_days()),
+            ),
+            "days_left" => put_days(out, self.due.map(|d| (d - self.as_of).num_days())),
+            "policy" => {
+                out.push_str(&self.deadline_reading);
+                out.push_str(", ");
+                out.push_str(&self.day_off);
+                true
+            }
+            "deadline_reading" => put(out, Some(&self.deadline_reading)),
+            "day_off" => put(out, Some(&self.day_off)),
+            "recipient" => put(out, self.recipient.as_deref()),
+            "via" => put(out, self.via.as_deref()),
+            "to" => match (&self.recipient, &self.via) {
+                (Some(r), Some(v)) => {
+                    out.push_str(r);
+                    out.push_str(" (qua ");
+                    out.push_str(v);
+                    out.push(')');
+                    true
+                }
+                (Some(r), None) => put(out, Some(r)),
+                _ => false,
+            },
+            "next_stage_due" => put_date(out, self.next_stage_due),
+            "document_number" => put(out, self.document_number.as_deref()),
+            _ => false,
         }
     }
 }
 
 impl super::verdict::Placeholders for SubmissionFacts {
-    fn placeholder(&self, name: &str) -> Option<String> {
+    fn write_placeholder(&self, name: &str, out: &mut String) -> bool {
         match name {
-            "agency" => Some(self.agency.clone()),
-            "obligation" => Some(self.obligation.clone()),
-            "obligation_title" => Some(self.obligation_title.clone()),
-            "stage" => self.stage.clone(),
-            "period" => self.period.clone(),
-            "received" => vi_date(self.received),
-            "received_text" => Some(self.received_text.clone()),
-            "as_of" => vi_date(Some(self.as_of)),
-            "due" => vi_date(self.due),
-            "days_late" => match (self.received, self.due) {
-                (Some(r), Some(d)) => Some((r - d).num_days().to_string()),
-                _ => None,
-            },
-            "policy" => Some(format!("{}, {}", self.deadline_reading, self.day_off)),
-            "deadline_reading" => Some(self.deadline_reading.clone()),
-            "day_off" => Some(self.day_off.clone()),
-            "document_number" => self.document_number.clone(),
-            _ => None,
+            "agency" => put(out, Some(&self.agency)),
+            "obligation" => put(out, Some(&self.obligation)),
+            "obligation_title" => put(out, Some(&self.obligation_title)),
+            "stage" => put(out, self.stage.as_deref()),
+            "period" => put(out, self.period.as_deref()),
+            "received" => put_date(out, self.received),
+            "received_text" => put(out, Some(&self.received_text)),
+            "as_of" => put_date(out, Some(self.as_of)),
+            "due" => put_date(out, self.due),
+            "days_late" => put_days(
+                out,
+                match (self.received, self.due) {
+                    (Some(r), Some(d)) => Some((r - d).num_days()),
+                    _ => None,
+                },
+            ),
+            "policy" => {
+                out.push_str(&self.deadline_reading);
+                out.push_str(", ");
+                out.push_str(&self.day_off);
+                true
+            }
+            "deadline_reading" => put(out, Some(&self.deadline_reading)),
+            "day_off" => put(out, Some(&self.day_off)),
+            "document_number" => put(out, self.document_number.as_deref()),
+            _ => false,
         }
     }
 }

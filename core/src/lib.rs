@@ -5,5 +5,6 @@
 //! [`policy`] choices, and runs a sandboxed Rhai rule pack ([`rules`]) that classifies each instance
 //! and explains why, quoting the plan.
 
+pub mod ingest;
 pub mod model;
 pub mod policy;

@@ -496,7 +496,8 @@ fn group_match(text: &str, toks: &[Tok], i: usize, end: usize, g: AgencyGroup) -
     let written = orig(text, toks, i, end);
     let mut name = written.clone();
     let first_word = name.split(' ').next().unwrap_or("");
-    if !is_upper(first_word) {
+    // "Các sở, ban, ngành" → "các sở, ban, ngành"; names such as "Ủy ban ..." keep their case.
+    if fold(first_word) == "cac" && !is_upper(first_word) {
         let mut cs = name.chars();
         if let Some(c) = cs.next() {
             name = c.to_lowercase().chain(cs).collect();

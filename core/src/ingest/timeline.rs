@@ -128,7 +128,7 @@ re!(
 );
 re!(
     QUARTERLY,
-    r"\b(?:(?:dinh\s+ky\s+)?(?:hang|moi)\s+quy|dinh\s+ky\s+quy|theo\s+quy|(?:3|ba)\s+thang\s+(?:mot|1)\s+lan)\b"
+    r"\b(?:(?:dinh\s+ky\s+)?(?:hang|moi)\s+quy|dinh\s+ky\s+quy|(?:3|ba)\s+thang\s+(?:mot|1)\s+lan)\b"
 );
 re!(
     MONTHLY,
@@ -233,7 +233,7 @@ pub(crate) fn parse(phrase: &str, ctx: Option<i32>) -> Parsed {
 }
 
 /// Cuts at `;` and at sentence ends (`. ` before an upper-case letter), outside parentheses.
-fn split_clauses(s: &str) -> Vec<&str> {
+pub(crate) fn split_clauses(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;

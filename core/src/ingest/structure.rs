@@ -1,0 +1,583 @@
+//! Document structure (Decree 30/2020): the `KẾ HOẠCH` heading, sections `I.`…, items `1.`,
+//! lettered items `a)`/`a.`, bullets `-` and `+`, and the field labels of a task
+//! (`Cơ quan chủ trì:`, `Thời gian thực hiện:`...).
+//!
+//! Lines become *blocks* (a marker and its text, with wrapped lines joined), blocks become a
+//! tree by marker level, and the tree is what [`super::obligations`] reads.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::text::{fold, is_upper, Line};
+
+/// The marker that opens a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Marker {
+    /// `II.` — a section.
+    Roman(String),
+    /// `1.` or `1.2.`.
+    Number(Vec<u32>),
+    /// `a)` or `a.`.
+    Letter(char),
+    /// `-`, `–`, `•`.
+    Dash,
+    /// `+`.
+    Plus,
+    /// `(1)` or `1)` inside a list.
+    Paren(u32),
+    /// Plain paragraph.
+    None,
+}
+
+impl Marker {
+    /// Nesting level: smaller is higher.
+    pub fn level(&self) -> u8 {
+        match self {
+            Marker::Roman(_) => 0,
+            Marker::Number(n) => 10 + n.len().min(5) as u8,
+            Marker::Letter(_) => 20,
+            Marker::Dash => 30,
+            Marker::Plus => 40,
+            Marker::Paren(_) => 50,
+            Marker::None => 60,
+        }
+    }
+}
+
+/// A marker and its text; wrapped lines are joined.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    /// Index of the first and last line (into the line vector).
+    pub first: usize,
+    pub last: usize,
+    pub marker: Marker,
+    /// Text after the marker.
+    pub text: String,
+    pub table: bool,
+}
+
+impl Block {
+    /// The marker as it appears in an obligation id: `1`, `b`, `1.2`.
+    pub fn id_part(&self) -> Option<String> {
+        match &self.marker {
+            Marker::Roman(r) => Some(r.clone()),
+            Marker::Number(n) => n.last().map(u32::to_string),
+            Marker::Letter(c) => Some(c.to_string()),
+            Marker::Paren(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Vietnamese lettering order (no f, j, w, z; `đ` after `d`).
+pub(crate) const VN_LETTERS: &[char] = &[
+    'a', 'b', 'c', 'd', 'đ', 'e', 'g', 'h', 'i', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't',
+    'u', 'v', 'x', 'y',
+];
+
+static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?i:phần|phan)\s+(?:thứ\s+)?)?(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\s*[.\-–:)/]\s*(\S.*)$")
+        .expect("static regex")
+});
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*([.)])?\s*(\S.*)?$").expect("static regex")
+});
+static LETTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([a-zđ])\s?[).]\s*(\S.*)$").expect("static regex"));
+static DASH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[-–—•·▪◦●○■□➢➤✓]\s*([^\s\-–—].*)$").expect("static regex"));
+static PLUS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\+\s*(\S.*)$").expect("static regex"));
+static PAREN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\((\d{1,2})\)\s*(\S.*)$").expect("static regex"));
+
+/// The marker of a cleaned line and the text after it.
+pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
+    if let Some(c) = ROMAN.captures(t) {
+        if let (Some(n), Some(rest)) = (c.get(1), c.get(2)) {
+            // A sentence starting with "I" is rare, but "V. " in a name is not a section: require
+            // a heading-like rest (upper case, or short).
+            let r = rest.as_str();
+            if is_upper(r) || r.chars().count() <= 120 {
+                return (Marker::Roman(n.as_str().to_string()), r);
+            }
+        }
+    }
+    if let Some(c) = NUMBER.captures(t) {
+        let nums = c.get(1).map_or("", |m| m.as_str());
+        let sep = c.get(2).map(|m| m.as_str());
+        let rest = c.get(3).map_or("", |m| m.as_str());
+        let parts: Vec<u32> = nums.split('.').filter_map(|x| x.parse().ok()).collect();
+        let multi = parts.len() > 1;
+        let rest_ok = !rest.starts_with(|c: char| c.is_ascii_digit() || c == '/' || c == '%');
+        // "1." / "1)" / "1.2." / "1.2 Abc"; not "15/11", "2026 ...", "1.000".
+        if rest_ok && (sep.is_some() || multi) && parts.iter().all(|&n| n >= 1) {
+            if sep == Some(")") && !multi {
+                return (Marker::Paren(parts[0]), rest);
+            }
+            return (Marker::Number(parts), rest);
+        }
+    }
+    if let Some(c) = PAREN.captures(t) {
+        if let (Some(n), Some(rest)) = (c.get(1), c.get(2)) {
+            if let Ok(n) = n.as_str().parse() {
+                return (Marker::Paren(n), rest.as_str());
+            }
+        }
+    }
+    if let Some(c) = LETTER.captures(t) {
+        if let (Some(l), Some(rest)) = (c.get(1), c.get(2)) {
+            if let Some(ch) = l.as_str().chars().next() {
+                if VN_LETTERS.contains(&ch) {
+                    return (Marker::Letter(ch), rest.as_str());
+                }
+            }
+        }
+    }
+    if let Some(c) = DASH.captures(t) {
+        if let Some(rest) = c.get(1) {
+            return (Marker::Dash, rest.as_str());
+        }
+    }
+    if let Some(c) = PLUS.captures(t) {
+        if let Some(rest) = c.get(1) {
+            return (Marker::Plus, rest.as_str());
+        }
+    }
+    (Marker::None, t)
+}
+
+/// Whether a line is only decoration (`-----`, `___`, `***`).
+fn is_decoration(t: &str) -> bool {
+    !t.is_empty() && !t.chars().any(char::is_alphanumeric)
+}
+
+/// Builds blocks from lines `from..to`.
+pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut blanks = 0usize;
+    let to = to.min(lines.len());
+    for (i, line) in lines.iter().enumerate().take(to).skip(from) {
+        let t = line.text.as_str();
+        if t.is_empty() || is_decoration(t) {
+            blanks += 1;
+            continue;
+        }
+        let (marker, rest) = if line.table_row {
+            (Marker::None, t)
+        } else {
+            parse_marker(t)
+        };
+        if marker == Marker::None && !line.table_row {
+            if let Some(prev) = out.last_mut() {
+                if continues(prev, t, blanks, lines) {
+                    prev.text.push(' ');
+                    prev.text.push_str(t);
+                    prev.last = i;
+                    blanks = 0;
+                    continue;
+                }
+            }
+        }
+        out.push(Block {
+            first: i,
+            last: i,
+            marker,
+            text: rest.to_string(),
+            table: line.table_row,
+        });
+        blanks = 0;
+    }
+    out
+}
+
+/// Whether an unmarked line continues the previous block (a wrapped line).
+fn continues(prev: &Block, t: &str, blanks: usize, lines: &[Line]) -> bool {
+    if prev.table || blanks > 1 || field_label(t).is_some() {
+        return false;
+    }
+    let first = t.chars().next().unwrap_or(' ');
+    if first.is_lowercase() {
+        return true;
+    }
+    // An upper-case start continues only a hard-wrapped line: no blank line, no closing
+    // punctuation, a long previous line.
+    let prev_line = lines.get(prev.last).map_or("", |l| l.text.as_str());
+    blanks == 0
+        && !matches!(prev.marker, Marker::Roman(_))
+        && !prev
+            .text
+            .trim_end()
+            .ends_with(['.', ':', ';', '!', '?', ')'])
+        && prev_line.chars().count() >= 60
+        && !is_upper(t)
+}
+
+/// The fields of a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Field {
+    Content,
+    Products,
+    ContentProducts,
+    Lead,
+    Coordinating,
+    Performers,
+    Timeline,
+}
+
+/// A field label at the start of `t` (`Cơ quan chủ trì:`): the field and the value after the
+/// colon.
+pub(crate) fn field_label(t: &str) -> Option<(Field, &str)> {
+    let colon = t.find([':', '：'])?;
+    let label = &t[..colon];
+    if label.chars().count() > 60 {
+        return None;
+    }
+    let value = t[colon..]
+        .trim_start_matches([':', '：'])
+        .trim_start();
+    let folded = fold(label);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut w: &[&str] = &words;
+    let mut had_prefix = false;
+    loop {
+        match w {
+            ["cac", rest @ ..] => w = rest,
+            ["co", "quan", rest @ ..] | ["don", "vi", rest @ ..] | ["to", "chuc", rest @ ..] => {
+                had_prefix = true;
+                w = rest;
+            }
+            _ => break,
+        }
+    }
+    let starts = |p: &[&str], extra: usize| w.len() >= p.len() && w[..p.len()] == *p && w.len() - p.len() <= extra;
+    let field = if starts(&["chu", "tri"], 2) || (had_prefix && starts(&["chiu", "trach", "nhiem", "chinh"], 0)) {
+        Field::Lead
+    } else if starts(&["phoi", "hop"], 2) {
+        Field::Coordinating
+    } else if starts(&["thoi", "gian"], 3)
+        || starts(&["thoi", "han"], 3)
+        || starts(&["tien", "do"], 3)
+        || starts(&["thoi", "diem"], 3)
+    {
+        Field::Timeline
+    } else if starts(&["noi", "dung", "san", "pham"], 0)
+        || starts(&["noi", "dung", "va", "san", "pham"], 0)
+        || starts(&["noi", "dung", "ket", "qua"], 0)
+    {
+        Field::ContentProducts
+    } else if starts(&["noi", "dung"], 2) {
+        Field::Content
+    } else if starts(&["san", "pham"], 2)
+        || starts(&["ket", "qua", "san", "pham"], 0)
+        || starts(&["hinh", "thuc", "san", "pham"], 0)
+        || starts(&["ket", "qua", "dau", "ra"], 0)
+    {
+        Field::Products
+    } else if (had_prefix && (starts(&["thuc", "hien"], 1) || starts(&["trien", "khai"], 1)))
+        || starts(&["trach", "nhiem", "thuc", "hien"], 0)
+        || starts(&["chiu", "trach", "nhiem", "thuc", "hien"], 0)
+        || (had_prefix && starts(&["chiu", "trach", "nhiem"], 0))
+    {
+        Field::Performers
+    } else {
+        return None;
+    };
+    Some((field, value))
+}
+
+/// What a section is about, from its title's words (not its number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SectionKind {
+    Purpose,
+    Tasks,
+    Funding,
+    Organisation,
+    Other,
+}
+
+pub(crate) fn section_kind(title: &str) -> SectionKind {
+    let f = fold(title);
+    if f.starts_with("to chuc thuc hien") || f.starts_with("trach nhiem") {
+        SectionKind::Organisation
+    } else if f.contains("kinh phi") {
+        SectionKind::Funding
+    } else if f.contains("muc dich") || f.starts_with("yeu cau") {
+        SectionKind::Purpose
+    } else if f.contains("noi dung")
+        || f.contains("nhiem vu")
+        || f.contains("giai phap")
+        || f.contains("phan cong")
+    {
+        SectionKind::Tasks
+    } else if f.contains("to chuc thuc hien") {
+        SectionKind::Organisation
+    } else {
+        SectionKind::Other
+    }
+}
+
+/// A section `II. NỘI DUNG ...` and its blocks.
+#[derive(Debug, Clone)]
+pub(crate) struct Section {
+    pub numeral: String,
+    pub title: String,
+    pub kind: SectionKind,
+    pub heading: Block,
+    pub blocks: Vec<Block>,
+}
+
+/// Where the parts of the document are.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layout {
+    /// Line index of the `KẾ HOẠCH` heading.
+    pub plan_heading: Option<usize>,
+    /// A Decision (Quyết định) comes before the plan.
+    pub decision: bool,
+    /// The title (subject line) and the lines it spans.
+    pub title: Option<(String, usize, usize)>,
+    /// First line of the plan's body (after the title).
+    pub body_start: usize,
+    /// Line index where the body ends (`Nơi nhận`), exclusive.
+    pub body_end: usize,
+    /// Blocks before the first section (preamble: căn cứ, thực hiện ...).
+    pub preamble: Vec<Block>,
+    pub sections: Vec<Section>,
+}
+
+fn is_plan_heading(t: &str) -> Option<&str> {
+    let mut it = t.splitn(3, char::is_whitespace);
+    let a = it.next()?;
+    let b = it.next()?;
+    let b_clean = b.trim_end_matches([':', '.']);
+    if a == "KẾ" && b_clean == "HOẠCH" {
+        Some(it.next().unwrap_or("").trim())
+    } else {
+        None
+    }
+}
+
+/// Finds the plan heading, title, body and sections.
+pub(crate) fn layout(lines: &[Line]) -> Layout {
+    let mut lay = Layout {
+        body_end: lines.len(),
+        ..Layout::default()
+    };
+    let candidates: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| is_plan_heading(&l.text).is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let has_section_after = |i: usize| {
+        lines[i + 1..]
+            .iter()
+            .any(|l| matches!(parse_marker(&l.text).0, Marker::Roman(_)))
+    };
+    lay.plan_heading = candidates
+        .iter()
+        .copied()
+        .find(|&i| has_section_after(i))
+        .or_else(|| candidates.first().copied());
+    let start = lay.plan_heading.unwrap_or(0);
+    lay.decision = lines[..start.min(lines.len())].iter().any(|l| {
+        is_upper(&l.text) && fold(&l.text).starts_with("quyet dinh")
+    });
+    let mut body_start = 0;
+    if let Some(h) = lay.plan_heading {
+        let rest = is_plan_heading(&lines[h].text).unwrap_or("").to_string();
+        let mut parts: Vec<String> = Vec::new();
+        if !rest.is_empty() {
+            parts.push(rest);
+        }
+        let mut i = h + 1;
+        let mut last = h;
+        if parts.is_empty() {
+            while i < lines.len() && i <= h + 2 && lines[i].text.is_empty() {
+                i += 1;
+            }
+        }
+        while i < lines.len() && parts.len() < 4 {
+            let t = lines[i].text.as_str();
+            let f = fold(t);
+            if t.is_empty()
+                || t.starts_with('(')
+                || t.chars().count() > 200
+                || f.starts_with("can cu")
+                || f.starts_with("thuc hien ")
+                || parse_marker(t).0 != Marker::None
+                || is_decoration(t)
+            {
+                break;
+            }
+            parts.push(t.to_string());
+            last = i;
+            i += 1;
+        }
+        if !parts.is_empty() {
+            lay.title = Some((parts.join(" "), h, last));
+        }
+        body_start = last + 1;
+    }
+    lay.body_start = body_start;
+    lay.body_end = lines
+        .iter()
+        .enumerate()
+        .skip(body_start)
+        .find(|(_, l)| {
+            let f = fold(&l.text);
+            f.starts_with("noi nhan") && (f.len() <= 10 || f[8..].starts_with([':', ' ']))
+        })
+        .map_or(lines.len(), |(i, _)| i);
+    let all = blocks(lines, body_start, lay.body_end);
+    let mut current: Option<Section> = None;
+    for b in all {
+        if let Marker::Roman(n) = &b.marker {
+            if let Some(s) = current.take() {
+                lay.sections.push(s);
+            }
+            current = Some(Section {
+                numeral: n.clone(),
+                title: b.text.clone(),
+                kind: section_kind(&b.text),
+                heading: b.clone(),
+                blocks: Vec::new(),
+            });
+            continue;
+        }
+        match current.as_mut() {
+            Some(s) => s.blocks.push(b),
+            None => lay.preamble.push(b),
+        }
+    }
+    if let Some(s) = current.take() {
+        lay.sections.push(s);
+    }
+    lay
+}
+
+/// A block and the blocks nested under it.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub block: Block,
+    pub field: Option<Field>,
+    pub children: Vec<Node>,
+    /// Nesting level used to build the tree.
+    lvl: u8,
+}
+
+impl Node {
+    /// Last line index of the node and everything under it.
+    pub fn last_line(&self) -> usize {
+        self.children
+            .iter()
+            .map(Node::last_line)
+            .max()
+            .unwrap_or(0)
+            .max(self.block.last)
+    }
+
+    /// Whether a direct child carries a task field.
+    pub fn has_fields(&self) -> bool {
+        self.children.iter().any(|c| c.field.is_some())
+    }
+}
+
+/// Nests blocks by marker level. An unmarked block that is a field label becomes a sibling of
+/// the fields before it; another unmarked block belongs to the block before it.
+pub(crate) fn tree(blocks: &[Block]) -> Vec<Node> {
+    let mut roots: Vec<Node> = Vec::new();
+    // Path of indices from the roots to the open node.
+    let mut path: Vec<usize> = Vec::new();
+    for b in blocks {
+        let field = field_label(&b.text).map(|(f, _)| f);
+        let mut node = Node {
+            block: b.clone(),
+            field,
+            children: Vec::new(),
+            lvl: b.marker.level(),
+        };
+        if b.marker == Marker::None {
+            if field.is_none() {
+                // Plain text: child of the open node, not opened itself.
+                match get_mut(&mut roots, &path) {
+                    Some(n) => n.children.push(node),
+                    None => roots.push(node),
+                }
+                continue;
+            }
+            // A label paragraph: close open fields, then sit just under the open node.
+            while get(&roots, &path).is_some_and(|n| n.field.is_some()) {
+                path.pop();
+            }
+            node.lvl = get(&roots, &path).map_or(1, |n| n.lvl.saturating_add(1));
+        }
+        while get(&roots, &path).is_some_and(|n| n.lvl >= node.lvl) {
+            path.pop();
+        }
+        match get_mut(&mut roots, &path) {
+            Some(n) => {
+                n.children.push(node);
+                let k = n.children.len() - 1;
+                path.push(k);
+            }
+            None => {
+                roots.push(node);
+                path = vec![roots.len() - 1];
+            }
+        }
+    }
+    roots
+}
+
+fn get<'a>(roots: &'a [Node], path: &[usize]) -> Option<&'a Node> {
+    let (first, rest) = path.split_first()?;
+    let mut n = roots.get(*first)?;
+    for &i in rest {
+        n = n.children.get(i)?;
+    }
+    Some(n)
+}
+
+fn get_mut<'a>(roots: &'a mut [Node], path: &[usize]) -> Option<&'a mut Node> {
+    let (first, rest) = path.split_first()?;
+    let mut n = roots.get_mut(*first)?;
+    for &i in rest {
+        n = n.children.get_mut(i)?;
+    }
+    Some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers() {
+        assert_eq!(parse_marker("II. NỘI DUNG").0, Marker::Roman("II".into()));
+        assert_eq!(parse_marker("1. Tổ chức").0, Marker::Number(vec![1]));
+        assert_eq!(parse_marker("1.2. Tổ chức").0, Marker::Number(vec![1, 2]));
+        assert_eq!(parse_marker("đ) Cơ quan").0, Marker::Letter('đ'));
+        assert_eq!(parse_marker("a. Cơ quan").0, Marker::Letter('a'));
+        assert_eq!(parse_marker("- Cơ quan").0, Marker::Dash);
+        assert_eq!(parse_marker("15/11 là hạn").0, Marker::None);
+        assert_eq!(parse_marker("2026 và các năm").0, Marker::None);
+        assert_eq!(parse_marker("f) không phải").0, Marker::None);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(field_label("Cơ quan chủ trì: Công an tỉnh").map(|x| x.0), Some(Field::Lead));
+        assert_eq!(field_label("Đơn vị thực hiện: Sở Tư pháp").map(|x| x.0), Some(Field::Performers));
+        assert_eq!(field_label("Thời hạn: 30/6/2026").map(|x| x.0), Some(Field::Timeline));
+        assert_eq!(field_label("Nội dung, sản phẩm:").map(|x| x.0), Some(Field::ContentProducts));
+        assert_eq!(
+            field_label("Dự thảo các văn bản do Bộ Công an chủ trì xây dựng, gồm: (1)").map(|x| x.0),
+            None
+        );
+    }
+}

@@ -168,11 +168,11 @@ const GAZETTEER: &[(&str, Tail)] = &[
     ("Sở Ngoại vụ", Tail::OptLevel),
     ("Sở Thông tin và Truyền thông", Tail::OptLevel),
     ("Sở Kế hoạch và Đầu tư", Tail::OptLevel),
-    ("Sở Lao động, Thương binh và Xã hội", Tail::OptLevel),
+    ("Sở Lao động - Thương binh và Xã hội", Tail::OptLevel),
     ("Sở Giao thông vận tải", Tail::OptLevel),
     ("Sở Tài nguyên và Môi trường", Tail::OptLevel),
     ("Sở Nông nghiệp và Phát triển nông thôn", Tail::OptLevel),
-    ("Sở Quy hoạch, Kiến trúc", Tail::OptLevel),
+    ("Sở Quy hoạch - Kiến trúc", Tail::OptLevel),
     // Other provincial bodies.
     ("Văn phòng Ủy ban nhân dân", Tail::Level),
     (

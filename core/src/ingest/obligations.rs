@@ -646,8 +646,8 @@ fn task_from_prose(
             let after = orig.orig_pos(p + "phoi hop".len());
             let mut tail = rest.get(after..).unwrap_or("").trim_start();
             if fold(tail).starts_with("voi ") {
-                tail = tail.get(4..).unwrap_or("").trim_start();
-                // "với" is 4 bytes in NFC.
+                let sp = tail.find(char::is_whitespace).unwrap_or(tail.len());
+                tail = tail[sp..].trim_start();
             }
             let (c, _) = agencies::leading(tail, false);
             coordinating = c.into_iter().map(|f| f.agency).collect();

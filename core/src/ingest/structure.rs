@@ -404,11 +404,17 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
         while i < lines.len() && parts.len() < 4 {
             let t = lines[i].text.as_str();
             let f = fold(t);
+            // "Thực hiện Quyết định số 437/QĐ-TTg ..." opens the preamble; a title may also
+            // start with "Thực hiện" ("Thực hiện Luật An ninh mạng ...") but cites no number.
+            let preamble = f.starts_with("can cu")
+                || ((f.starts_with("thuc hien ") || f.starts_with("trien khai "))
+                    && f.contains(" so ")
+                    && t.contains('/'));
             if t.is_empty()
                 || t.starts_with('(')
                 || t.chars().count() > 200
-                || f.starts_with("can cu")
-                || f.starts_with("thuc hien ")
+                || preamble
+                || (f.starts_with("thuc hien ") && !parts.is_empty())
                 || parse_marker(t).0 != Marker::None
                 || is_decoration(t)
             {

@@ -19,8 +19,6 @@ pub(crate) struct Line {
     pub raw: String,
     /// NFC, Markdown removed, whitespace collapsed, trimmed: what we parse.
     pub text: String,
-    /// Markdown heading level (`###` → 3), 0 when none.
-    pub heading: u8,
     /// The line is a Markdown table row; `text` holds its cells joined by ` | `.
     pub table_row: bool,
 }
@@ -30,12 +28,11 @@ pub(crate) fn prepare(input: &str) -> Vec<Line> {
     let mut out = Vec::new();
     for (i, l) in split_lines(input).into_iter().enumerate() {
         let raw: String = l.nfc().collect::<String>().trim_end().to_string();
-        let (text, heading, table_row) = clean_line(&raw);
+        let (text, _heading, table_row) = clean_line(&raw);
         out.push(Line {
             no: u32::try_from(i + 1).unwrap_or(u32::MAX),
             raw,
             text,
-            heading,
             table_row,
         });
     }
@@ -313,7 +310,6 @@ mod tests {
         let lines = prepare("a\r\n### **1. Tổ chức**  \n\n*1027* x<sup>y</sup>\\.\r");
         assert_eq!(lines.len(), 4);
         assert_eq!(lines[1].text, "1. Tổ chức");
-        assert_eq!(lines[1].heading, 3);
         assert_eq!(lines[3].text, "1027 xy.");
     }
 

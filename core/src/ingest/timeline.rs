@@ -270,7 +270,7 @@ fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 
 fn last_of_month(y: i32, m: u32) -> Option<NaiveDate> {
     let next = if m == 12 {
-        date(y + 1, 1, 1)
+        date(y.checked_add(1)?, 1, 1)
     } else {
         date(y, m + 1, 1)
     };
@@ -351,6 +351,14 @@ fn relation_before(work: &str, at: usize) -> (Rel, usize) {
     }
     let _ = c2;
     (Rel::NoLaterThan, start_of(cut))
+}
+
+/// No bounding word between `from` and the date at `a` (only `ngày`, `vào`...).
+fn is_bare(work: &str, from: usize, a: usize) -> bool {
+    let between = work.get(from..a).unwrap_or("");
+    !["truoc", "cham", "muon", "han", "qua", "den", "toi", "trong"]
+        .iter()
+        .any(|k| between.contains(k))
 }
 
 fn quarter_no(s: &str) -> Option<u32> {
@@ -502,6 +510,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
 
     // 3. Full dates.
     let mut dated: Vec<(usize, Part)> = Vec::new();
+    // Offsets of dates and windows written with no bounding word (`sơ kết 6 tháng đầu năm 2026`).
+    let mut bare: Vec<usize> = Vec::new();
     let mut start_year: Option<i32> = None;
     for re in [&*DATE_NUM, &*DATE_WORDS] {
         let found: Vec<(usize, usize, Option<i32>, Option<u32>, Option<u32>)> = re
@@ -513,6 +523,9 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
             .collect();
         for (a, b, y, mo, d) in found {
             let (rel, from) = relation_before(&work, a);
+            if is_bare(&work, from, a) {
+                bare.push(a);
+            }
             let valid = match (y, mo, d) {
                 (Some(y), Some(mo), Some(d)) => date(y, mo, d),
                 _ => None,
@@ -558,6 +571,9 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         .collect();
     for (a, b, mo, y) in found {
         let (before, from) = window_rel(&work, a);
+        if from == a {
+            bare.push(a);
+        }
         mask(&mut work, from, b);
         let d = if before {
             date(y, mo, 1)
@@ -597,6 +613,9 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         .collect();
     for (a, b, q, y) in found {
         let (before, from) = window_rel(&work, a);
+        if from == a {
+            bare.push(a);
+        }
         mask(&mut work, from, b);
         let (first, last) = (q * 3 - 2, q * 3);
         match y {
@@ -630,6 +649,9 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         .collect();
     for (a, b, first_half, y) in found {
         let (before, from) = window_rel(&work, a);
+        if from == a {
+            bare.push(a);
+        }
         mask(&mut work, from, b);
         let (fm, lm) = if first_half { (1, 6) } else { (7, 12) };
         match y {
@@ -921,6 +943,10 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         parts.push(Part::Periodic(t));
     }
 
+    // A bare date or window beside a bounded one names the period worked on, not the deadline.
+    if dated.iter().any(|(a, _)| !bare.contains(a)) {
+        dated.retain(|(a, _)| !bare.contains(a));
+    }
     dated.sort_by_key(|(a, _)| *a);
     let mut onces: Vec<Part> = dated.into_iter().map(|(_, p)| p).collect();
     for (from, b, last, first, before) in yearless {

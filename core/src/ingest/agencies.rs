@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use crate::model::{normalize_text, AgencyGroup, AgencyRef};
 
-use super::text::{fold, is_upper, Folded};
+use super::text::{clean_inline, collapse_ws, fold, fold_char, is_upper, is_word_char, Folded};
 
 /// What separates a word from the previous one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,21 +25,51 @@ enum Sep {
     Hard,
 }
 
+/// A folded word stored inline (no allocation per token).
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    len: u8,
+    bytes: [u8; 23],
+}
+
+impl Word {
+    fn new(s: &str) -> Word {
+        let mut w = Word {
+            len: 0,
+            bytes: [0; 23],
+        };
+        // Longer words are never part of a name we know: keep a marker that matches nothing.
+        let src = if s.len() <= 23 { s } else { "~" };
+        w.bytes[..src.len()].copy_from_slice(src.as_bytes());
+        w.len = src.len() as u8;
+        w
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("~")
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Tok {
     /// Folded word (lower case, no accents); abbreviations expand to several tokens.
-    w: &'static str,
-    owned: Option<String>,
+    stat: Option<&'static str>,
+    word: Word,
     start: usize,
     end: usize,
     /// The word starts with an upper-case letter.
     cap: bool,
     sep: Sep,
+    /// An abbreviation (UBND) rather than a written-out word.
+    abbrev: bool,
 }
 
 impl Tok {
     fn word(&self) -> &str {
-        self.owned.as_deref().unwrap_or(self.w)
+        match self.stat {
+            Some(s) => s,
+            None => self.word.as_str(),
+        }
     }
 }
 
@@ -57,37 +87,43 @@ const ABBREVIATIONS: &[(&str, &[&str])] = &[
 ];
 
 fn tokenize(text: &str) -> Vec<Tok> {
-    let mut toks = Vec::new();
+    let mut toks = Vec::with_capacity(text.len() / 4);
     let mut sep = Sep::Start;
     let mut word_start: Option<usize> = None;
-    let flush = |toks: &mut Vec<Tok>, s: usize, e: usize, sep: Sep| {
+    let mut scratch = String::with_capacity(32);
+    let mut flush = |toks: &mut Vec<Tok>, s: usize, e: usize, sep: Sep| {
         let orig = &text[s..e];
-        let f = fold(orig);
+        scratch.clear();
+        for c in orig.chars() {
+            fold_char(c, &mut scratch);
+        }
         let cap = orig.chars().next().is_some_and(char::is_uppercase);
-        if let Some((_, exp)) = ABBREVIATIONS.iter().find(|(a, _)| *a == f) {
+        if let Some((_, exp)) = ABBREVIATIONS.iter().find(|(a, _)| *a == scratch) {
             for (k, w) in exp.iter().enumerate() {
                 toks.push(Tok {
-                    w,
-                    owned: None,
+                    stat: Some(w),
+                    word: Word::new(""),
                     start: s,
                     end: e,
                     cap,
                     sep: if k == 0 { sep } else { Sep::Space },
+                    abbrev: true,
                 });
             }
         } else {
             toks.push(Tok {
-                w: "",
-                owned: Some(f),
+                stat: None,
+                word: Word::new(&scratch),
                 start: s,
                 end: e,
                 cap,
                 sep,
+                abbrev: false,
             });
         }
     };
     for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+        if is_word_char(c) {
             if word_start.is_none() {
                 word_start = Some(i);
             }
@@ -283,7 +319,41 @@ pub(crate) struct Found {
 
 struct Match {
     end_tok: usize,
-    agency: AgencyRef,
+    made: Made,
+}
+
+/// What a matcher found; names are built only for the match that wins.
+enum Made {
+    Agency { name: String },
+    Group(AgencyGroup),
+}
+
+impl Match {
+    fn build(self, text: &str, toks: &[Tok], start: usize) -> AgencyRef {
+        let written = orig(text, toks, start, self.end_tok);
+        match self.made {
+            Made::Agency { name } => AgencyRef::Agency {
+                text: (written != name).then_some(written),
+                name,
+            },
+            Made::Group(group) => {
+                let mut name = written.clone();
+                let first_word = name.split(' ').next().unwrap_or("");
+                // "Các sở, ban, ngành" → "các sở, ban, ngành"; "Ủy ban ..." keeps its case.
+                if fold(first_word) == "cac" && !is_upper(first_word) {
+                    let mut cs = name.chars();
+                    if let Some(c) = cs.next() {
+                        name = c.to_lowercase().chain(cs).collect();
+                    }
+                }
+                AgencyRef::Group {
+                    group,
+                    text: (written != name).then_some(written),
+                    name,
+                }
+            }
+        }
+    }
 }
 
 fn tok_is(toks: &[Tok], i: usize, w: &str) -> bool {
@@ -335,7 +405,7 @@ fn place(toks: &[Tok], i: usize) -> Option<usize> {
             break;
         }
         // Upper-case abbreviations such as UBND are not place names.
-        if t.owned.is_none() {
+        if t.abbrev {
             break;
         }
         j += 1;
@@ -377,7 +447,7 @@ fn cap_name(toks: &[Tok], i: usize) -> Option<usize> {
         }
         if toks
             .get(j)
-            .is_some_and(|t| t.cap && t.sep == Sep::Comma && t.owned.is_some())
+            .is_some_and(|t| t.cap && t.sep == Sep::Comma && !t.abbrev)
         {
             // `Lao động, Thương binh và Xã hội`: only when a `và` component follows later.
             let mut k = j + 1;
@@ -405,7 +475,7 @@ fn orig(text: &str, toks: &[Tok], a: usize, b: usize) -> String {
     if a >= b || b > toks.len() {
         return String::new();
     }
-    normalize_text(&text[toks[a].start..toks[b - 1].end])
+    collapse_ws(&text[toks[a].start..toks[b - 1].end])
 }
 
 /// The best gazetteer agency at `i`.
@@ -453,14 +523,9 @@ fn match_agency(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
             continue;
         }
         if best.as_ref().is_none_or(|b| end > b.end_tok) {
-            let written = orig(text, toks, i, end);
-            let text_field = (written != name).then_some(written);
             best = Some(Match {
                 end_tok: end,
-                agency: AgencyRef::Agency {
-                    name,
-                    text: text_field,
-                },
+                made: Made::Agency { name },
             });
         }
     }
@@ -482,34 +547,17 @@ fn match_named_commune(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
     }
     let end = place(toks, k)?;
     let name = format!("Ủy ban nhân dân {kind} {}", orig(text, toks, k, end));
-    let written = orig(text, toks, i, end);
+    let _ = i;
     Some(Match {
         end_tok: end,
-        agency: AgencyRef::Agency {
-            text: (written != name).then_some(written),
-            name,
-        },
+        made: Made::Agency { name },
     })
 }
 
-fn group_match(text: &str, toks: &[Tok], i: usize, end: usize, g: AgencyGroup) -> Match {
-    let written = orig(text, toks, i, end);
-    let mut name = written.clone();
-    let first_word = name.split(' ').next().unwrap_or("");
-    // "Các sở, ban, ngành" → "các sở, ban, ngành"; names such as "Ủy ban ..." keep their case.
-    if fold(first_word) == "cac" && !is_upper(first_word) {
-        let mut cs = name.chars();
-        if let Some(c) = cs.next() {
-            name = c.to_lowercase().chain(cs).collect();
-        }
-    }
+fn group_match(_text: &str, _toks: &[Tok], _i: usize, end: usize, g: AgencyGroup) -> Match {
     Match {
         end_tok: end,
-        agency: AgencyRef::Group {
-            group: g,
-            text: (written != name).then_some(written),
-            name,
-        },
+        made: Made::Group(g),
     }
 }
 
@@ -817,13 +865,14 @@ pub(crate) fn leading(text: &str, strict: bool) -> (Vec<Found>, usize) {
         let j0 = after_role(&toks, i);
         let m = best_at(text, &toks, j0);
         let end_tok = if let Some(m) = m {
+            let end_tok = m.end_tok;
             out.push(Found {
-                agency: m.agency,
                 start: toks[j0].start,
-                end: toks[m.end_tok - 1].end,
+                end: toks[end_tok - 1].end,
+                agency: m.build(text, &toks, j0),
                 unknown: false,
             });
-            m.end_tok
+            end_tok
         } else if strict && HEADS.contains(&toks[i].word()) && toks[i].cap {
             // Unknown agency-like chunk: up to the next list separator.
             let mut k = i + 1;
@@ -876,13 +925,14 @@ pub(crate) fn scan(text: &str) -> Vec<Found> {
             continue;
         }
         if let Some(m) = best_at(text, &toks, i) {
+            let end_tok = m.end_tok;
             out.push(Found {
-                agency: m.agency,
                 start: toks[i].start,
-                end: toks[m.end_tok - 1].end,
+                end: toks[end_tok - 1].end,
+                agency: m.build(text, &toks, i),
                 unknown: false,
             });
-            i = m.end_tok;
+            i = end_tok;
         } else {
             i += 1;
         }
@@ -893,11 +943,20 @@ pub(crate) fn scan(text: &str) -> Vec<Found> {
 /// Who results go to and via whom, from words such as `báo cáo kết quả thực hiện về Ủy ban nhân
 /// dân tỉnh (qua Công an tỉnh)` or `gửi về Công an tỉnh (qua Phòng ...)`.
 pub(crate) fn reporting(text: &str) -> Option<(AgencyRef, Option<AgencyRef>)> {
-    let found = scan(text);
+    let f = Folded::new(text);
+    let first_verb = ["bao cao", "gui", "nop"]
+        .iter()
+        .filter_map(|v| f.s.find(v))
+        .min()?;
+    let from = f.orig_pos(first_verb);
+    let mut found = scan(&text[from..]);
+    for x in found.iter_mut() {
+        x.start += from;
+        x.end += from;
+    }
     if found.is_empty() {
         return None;
     }
-    let f = Folded::new(text);
     let mut verbs: Vec<usize> = Vec::new();
     for v in ["bao cao", "gui", "nop"] {
         let mut from = 0;
@@ -981,7 +1040,7 @@ fn via_after(text: &str, at: usize) -> Option<AgencyRef> {
 /// (the rest of a sentence whose subject the parties are). Names not in the gazetteer but shaped
 /// like agencies (`Ban Quản lý ...`) are kept as written.
 pub fn recognize_agencies(text: &str) -> Vec<AgencyRef> {
-    list(text).0.into_iter().map(|f| f.agency).collect()
+    list(&clean_inline(text)).0.into_iter().map(|f| f.agency).collect()
 }
 
 /// [`recognize_agencies`], keeping positions; also returns the text left over in each part that
@@ -989,6 +1048,7 @@ pub fn recognize_agencies(text: &str) -> Vec<AgencyRef> {
 pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
     let mut out: Vec<Found> = Vec::new();
     let mut leftovers = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
     let mut offset = 0;
     for part in text.split(';') {
         let (found, stop) = leading(part, true);
@@ -1001,10 +1061,8 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
             f.start += offset;
             f.end += offset;
             let key = crate::model::fold_key(f.agency.name());
-            if !out
-                .iter()
-                .any(|o| crate::model::fold_key(o.agency.name()) == key)
-            {
+            if !keys.contains(&key) {
+                keys.push(key);
                 out.push(f);
             }
         }
@@ -1015,6 +1073,8 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
 
 /// One name on its own: `Some` when the whole text is one recognised party.
 pub fn recognize_agency(name: &str) -> Option<AgencyRef> {
+    let name = clean_inline(name);
+    let name = name.as_str();
     let (found, stop) = leading(name, false);
     let rest = name.get(stop..).unwrap_or("");
     if found.len() == 1 && rest.trim_matches(|c: char| !c.is_alphanumeric()).is_empty() {

@@ -37,11 +37,10 @@ static ATTACHED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static ISSUER_UPPER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\|\s*|chu tich\s+)(?:uy ban nhan dan|ubnd)\s+(tinh|thanh pho)\s+([a-z][a-z \-]*[a-z])")
-        .expect("static regex")
+    super::timeline::ascii_regex(r"(?:^|\|\s*|chu tich\s+)(?:uy ban nhan dan|ubnd)\s+(tinh|thanh pho)\s+([a-z][a-z \-]*[a-z])")
 });
 static ISSUER_PROSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:uy ban nhan dan|ubnd)(?:\s*\(ubnd\))?\s+(tinh|thanh pho)\s+").expect("static regex")
+    super::timeline::ascii_regex(r"\b(?:uy ban nhan dan|ubnd)(?:\s*\(ubnd\))?\s+(tinh|thanh pho)\s+")
 });
 static DOC_KIND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư liên tịch|Thông tư|Kế hoạch|Công văn|Hướng dẫn|Kết luận)\b")
@@ -55,11 +54,10 @@ static DATE_ANY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static EFFECTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:ke\s+)?tu\s+ngay\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|(\d{1,2})\s+thang\s+(\d{1,2})\s*,?\s+nam\s+(\d{4}))")
-        .expect("static regex")
+    super::timeline::ascii_regex(r"\b(?:ke\s+)?tu\s+ngay\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|(\d{1,2})\s+thang\s+(\d{1,2})\s*,?\s+nam\s+(\d{4}))")
 });
 static YEAR_IN_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bnam\s+(\d{4})\b").expect("static regex"));
+    LazyLock::new(|| super::timeline::ascii_regex(r"\bnam\s+(\d{4})\b"));
 
 fn date_from(c: &regex::Captures<'_>, base: usize) -> Option<NaiveDate> {
     let g = |i: usize| c.get(base + i).and_then(|m| m.as_str().parse::<u32>().ok());

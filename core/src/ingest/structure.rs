@@ -5,10 +5,6 @@
 //! Lines become *blocks* (a marker and its text, with wrapped lines joined), blocks become a
 //! tree by marker level, and the tree is what [`super::obligations`] reads.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::text::{fold, is_upper, Line};
 
 /// The marker that opens a block.
@@ -76,75 +72,146 @@ pub(crate) const VN_LETTERS: &[char] = &[
     'u', 'v', 'x', 'y',
 ];
 
-static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?i:phần|phan)\s+(?:thứ\s+)?)?(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\s*[.\-–:)/]\s*(\S.*)$")
-        .expect("static regex")
-});
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*([.)])?\s*(\S.*)?$").expect("static regex")
-});
-static LETTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([a-zđ])\s?[).]\s*(\S.*)$").expect("static regex"));
-static DASH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[-–—•·▪◦●○■□➢➤✓]\s*([^\s\-–—].*)$").expect("static regex"));
-static PLUS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\+\s*(\S.*)$").expect("static regex"));
-static PAREN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\((\d{1,2})\)\s*(\S.*)$").expect("static regex"));
+const ROMANS: &[&str] = &[
+    "XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I",
+];
+
+/// After a marker: optional spaces, then the text (required non-empty).
+fn rest_after(s: &str) -> Option<&str> {
+    let r = s.trim_start();
+    (!r.is_empty()).then_some(r)
+}
+
+/// The first `n` characters of `s`.
+fn head(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+fn roman(t: &str) -> Option<(String, &str)> {
+    let mut s = t;
+    // "Phần I." / "PHẦN THỨ I"
+    let f = fold(head(s, 12));
+    if f.starts_with("phan ") {
+        let sp = s.find(char::is_whitespace)?;
+        s = s[sp..].trim_start();
+        if fold(head(s, 6)).starts_with("thu ") {
+            let sp = s.find(char::is_whitespace)?;
+            s = s[sp..].trim_start();
+        }
+    }
+    let n = ROMANS.iter().find(|r| s.starts_with(**r))?;
+    let after = s[n.len()..].trim_start();
+    let sep = after.chars().next()?;
+    if !matches!(sep, '.' | '-' | '–' | ':' | ')' | '/') {
+        return None;
+    }
+    let rest = rest_after(&after[sep.len_utf8()..])?;
+    (is_upper(rest) || rest.chars().count() <= 120).then(|| (n.to_string(), rest))
+}
+
+fn number(t: &str) -> Option<(Marker, &str)> {
+    let b = t.as_bytes();
+    let mut parts: Vec<u32> = Vec::new();
+    let mut i = 0;
+    loop {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() && i - start < 3 {
+            i += 1;
+        }
+        let len = i - start;
+        if len == 0 || len > 2 || b.get(i).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        parts.push(t[start..i].parse().ok()?);
+        // Another component: ".<digit>".
+        if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) && parts.len() < 4 {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    let mut j = i;
+    while b.get(j) == Some(&b' ') {
+        j += 1;
+    }
+    let sep = match b.get(j) {
+        Some(b'.') => Some('.'),
+        Some(b')') => Some(')'),
+        _ => None,
+    };
+    if sep.is_some() {
+        j += 1;
+    }
+    let rest = t[j..].trim_start();
+    let multi = parts.len() > 1;
+    // "1." / "1)" / "1.2." / "1.2 Abc"; not "15/11", "2026 ...", "1.000".
+    let spaced = j < b.len() && (b[j] == b' ' || sep.is_some());
+    if rest.starts_with(|c: char| c.is_ascii_digit() || c == '/' || c == '%')
+        || !(sep.is_some() || (multi && spaced))
+        || parts.contains(&0)
+    {
+        return None;
+    }
+    if sep == Some(')') && !multi {
+        return Some((Marker::Paren(parts[0]), rest));
+    }
+    Some((Marker::Number(parts), rest))
+}
+
+const DASHES: &[char] = &['-', '–', '—', '•', '·', '▪', '◦', '●', '○', '■', '□', '➢', '➤', '✓'];
 
 /// The marker of a cleaned line and the text after it.
 pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
-    if let Some(c) = ROMAN.captures(t) {
-        if let (Some(n), Some(rest)) = (c.get(1), c.get(2)) {
-            // A sentence starting with "I" is rare, but "V. " in a name is not a section: require
-            // a heading-like rest (upper case, or short).
-            let r = rest.as_str();
-            if is_upper(r) || r.chars().count() <= 120 {
-                return (Marker::Roman(n.as_str().to_string()), r);
+    let mut cs = t.chars();
+    let Some(first) = cs.next() else {
+        return (Marker::None, t);
+    };
+    let second = cs.next().unwrap_or(' ');
+    if matches!(first, 'I' | 'V' | 'X' | 'P' | 'p') {
+        if let Some((n, rest)) = roman(t) {
+            return (Marker::Roman(n), rest);
+        }
+    }
+    if first.is_ascii_digit() {
+        if let Some((m, rest)) = number(t) {
+            return (m, rest);
+        }
+    }
+    if first == '(' {
+        // "(1) ..."
+        let inner = &t[1..];
+        let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+        if (1..=2).contains(&digits) && inner[digits..].starts_with(')') {
+            if let (Ok(n), Some(rest)) = (inner[..digits].parse(), rest_after(&inner[digits + 1..])) {
+                return (Marker::Paren(n), rest);
             }
         }
     }
-    if let Some(c) = NUMBER.captures(t) {
-        let nums = c.get(1).map_or("", |m| m.as_str());
-        let sep = c.get(2).map(|m| m.as_str());
-        let rest = c.get(3).map_or("", |m| m.as_str());
-        let parts: Vec<u32> = nums.split('.').filter_map(|x| x.parse().ok()).collect();
-        let multi = parts.len() > 1;
-        let rest_ok = !rest.starts_with(|c: char| c.is_ascii_digit() || c == '/' || c == '%');
-        // "1." / "1)" / "1.2." / "1.2 Abc"; not "15/11", "2026 ...", "1.000".
-        if rest_ok && (sep.is_some() || multi) && parts.iter().all(|&n| n >= 1) {
-            if sep == Some(")") && !multi {
-                return (Marker::Paren(parts[0]), rest);
-            }
-            return (Marker::Number(parts), rest);
-        }
-    }
-    if let Some(c) = PAREN.captures(t) {
-        if let (Some(n), Some(rest)) = (c.get(1), c.get(2)) {
-            if let Ok(n) = n.as_str().parse() {
-                return (Marker::Paren(n), rest.as_str());
+    if VN_LETTERS.contains(&first) {
+        // "a) ...", "a. ...", "a ) ..."
+        let after = &t[first.len_utf8()..];
+        let after = after.strip_prefix(' ').unwrap_or(after);
+        if let Some(r) = after.strip_prefix(')').or_else(|| after.strip_prefix('.')) {
+            if let Some(rest) = rest_after(r) {
+                return (Marker::Letter(first), rest);
             }
         }
     }
-    if let Some(c) = LETTER.captures(t) {
-        if let (Some(l), Some(rest)) = (c.get(1), c.get(2)) {
-            if let Some(ch) = l.as_str().chars().next() {
-                if VN_LETTERS.contains(&ch) {
-                    return (Marker::Letter(ch), rest.as_str());
-                }
-            }
+    if DASHES.contains(&first) {
+        let r = t[first.len_utf8()..].trim_start();
+        if !r.is_empty() && !r.starts_with(DASHES) {
+            return (Marker::Dash, r);
         }
     }
-    if let Some(c) = DASH.captures(t) {
-        if let Some(rest) = c.get(1) {
-            return (Marker::Dash, rest.as_str());
+    if first == '+' {
+        if let Some(rest) = rest_after(&t[1..]) {
+            return (Marker::Plus, rest);
         }
     }
-    if let Some(c) = PLUS.captures(t) {
-        if let Some(rest) = c.get(1) {
-            return (Marker::Plus, rest.as_str());
-        }
-    }
+    let _ = second;
     (Marker::None, t)
 }
 

@@ -27,7 +27,7 @@ pub(crate) struct Line {
 pub(crate) fn prepare(input: &str) -> Vec<Line> {
     let mut out = Vec::new();
     for (i, l) in split_lines(input).into_iter().enumerate() {
-        let raw: String = l.nfc().collect::<String>().trim_end().to_string();
+        let raw: String = nfc(l).trim_end().to_string();
         let (text, _heading, table_row) = clean_line(&raw);
         out.push(Line {
             no: u32::try_from(i + 1).unwrap_or(u32::MAX),
@@ -116,7 +116,13 @@ fn clean_line(raw: &str) -> (String, u8, bool) {
 /// Cleans inline text: NFC, HTML tags and Markdown emphasis removed, escapes undone, a leading
 /// `* `/`+ ` list bullet turned into `- `/`+ `, whitespace collapsed.
 pub(crate) fn clean_inline(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
+    let nfc = nfc(s);
+    // Most lines have no markup at all.
+    let plain = !nfc.contains(['<', '[', '\\', '*', '_', '`', '!'])
+        && !nfc.contains(['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}']);
+    if plain {
+        return collapse_ws(&nfc.replace(|c: char| c.is_control(), " "));
+    }
     let no_notes = FOOTNOTE.replace_all(&nfc, " ");
     let no_tags = HTML_TAG.replace_all(&no_notes, |c: &regex::Captures<'_>| {
         let tag = c.get(0).map_or("", |m| m.as_str()).to_ascii_lowercase();
@@ -228,14 +234,56 @@ impl<'a> Folded<'a> {
     }
 }
 
+/// First and last code point of the folding table: Latin-1 Supplement to Latin Extended
+/// Additional, where every Vietnamese letter lives.
+const TABLE_FIRST: u32 = 0x00C0;
+const TABLE_LAST: u32 = 0x1EFF;
+
+/// Folded ASCII letter for each code point of the table (0: not a simple letter).
+static FOLD_TABLE: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let mut t = vec![0u8; (TABLE_LAST - TABLE_FIRST + 1) as usize];
+    for cp in TABLE_FIRST..=TABLE_LAST {
+        let Some(c) = char::from_u32(cp) else { continue };
+        let mut base = None;
+        let mut simple = true;
+        for d in std::iter::once(c).nfd() {
+            if ('\u{0300}'..='\u{036f}').contains(&d) {
+                continue;
+            }
+            if base.is_some() {
+                simple = false;
+            }
+            base = Some(d);
+        }
+        if let (Some(b), true) = (base, simple) {
+            let l = b.to_ascii_lowercase();
+            if l.is_ascii_alphabetic() {
+                t[(cp - TABLE_FIRST) as usize] = l as u8;
+            }
+        }
+    }
+    for c in ['đ', 'Đ'] {
+        t[(c as u32 - TABLE_FIRST) as usize] = b'd';
+    }
+    t
+});
+
 /// Appends the folded form of `c`: base letters without tone or vowel marks, lower case.
 pub(crate) fn fold_char(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
         return;
     }
+    let cp = c as u32;
+    if (TABLE_FIRST..=TABLE_LAST).contains(&cp) {
+        let b = FOLD_TABLE[(cp - TABLE_FIRST) as usize];
+        if b != 0 {
+            out.push(b as char);
+            return;
+        }
+    }
     match c {
-        'đ' | 'Đ' => out.push('d'),
+        '\u{0300}'..='\u{036f}' => {}
         '\u{00A0}' | '\u{2007}' | '\u{202F}' => out.push(' '),
         '–' | '—' | '‒' | '−' => out.push('-'),
         '“' | '”' | '„' => out.push('"'),
@@ -250,6 +298,29 @@ pub(crate) fn fold_char(c: char, out: &mut String) {
                 }
             }
         }
+    }
+}
+
+/// A letter or digit (fast for Vietnamese letters).
+pub(crate) fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    let cp = c as u32;
+    if (TABLE_FIRST..=TABLE_LAST).contains(&cp) && FOLD_TABLE[(cp - TABLE_FIRST) as usize] != 0 {
+        return true;
+    }
+    c.is_alphanumeric()
+}
+
+/// NFC, without work when the text is already NFC (the common case).
+pub(crate) fn nfc(s: &str) -> String {
+    if s.is_ascii()
+        || unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        s.to_string()
+    } else {
+        s.nfc().collect()
     }
 }
 
@@ -326,6 +397,21 @@ mod tests {
         let nfd: String = "Thời hạn".nfd().collect();
         assert_eq!(fold(&nfd), "thoi han");
         assert_eq!(clean_inline(&nfd), "Thời hạn");
+    }
+
+    #[test]
+    fn table_folds_like_nfd() {
+        for c in "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđĐÀỮỴ".chars() {
+            let mut a = String::new();
+            fold_char(c, &mut a);
+            let slow: String = std::iter::once(c)
+                .nfd()
+                .filter(|d| !('\u{0300}'..='\u{036f}').contains(d))
+                .flat_map(char::to_lowercase)
+                .map(|d| if d == 'đ' { 'd' } else { d })
+                .collect();
+            assert_eq!(a, slow, "{c}");
+        }
     }
 
     #[test]

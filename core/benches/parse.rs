@@ -17,8 +17,14 @@ const PLANS: [&str; 3] = [
 fn tasks_of(plan: &str) -> Vec<&str> {
     let strip = |l: &str| l.trim_start_matches(['#', ' ', '*']).to_string();
     let lines: Vec<&str> = plan.lines().collect();
-    let start = lines.iter().position(|l| strip(l).starts_with("II.")).unwrap_or(0);
-    let end = lines.iter().position(|l| strip(l).starts_with("III.")).unwrap_or(lines.len());
+    let start = lines
+        .iter()
+        .position(|l| strip(l).starts_with("II."))
+        .unwrap_or(0);
+    let end = lines
+        .iter()
+        .position(|l| strip(l).starts_with("III."))
+        .unwrap_or(lines.len());
     lines[start + 1..end].to_vec()
 }
 
@@ -41,7 +47,10 @@ fn big_plan(target: usize) -> String {
                     n += 1;
                     // Vary the wording a little from copy to copy.
                     let year = 2026 + (n % 3);
-                    out.push_str(&format!("{n}. {} (đợt {year}, mẫu {k})\n", &t[digits + 2..]));
+                    out.push_str(&format!(
+                        "{n}. {} (đợt {year}, mẫu {k})\n",
+                        &t[digits + 2..]
+                    ));
                 } else {
                     out.push_str(line);
                     out.push('\n');

@@ -14,11 +14,17 @@ fn main() {
         text.push_str(&ct[c + 12..d]);
     }
     text.push_str(&vl[b..]);
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
     let start = std::time::Instant::now();
     let mut obligations = 0;
     for _ in 0..n {
-        obligations = parse_plan(&text, &ParseOptions::new("p")).plan.obligations.len();
+        obligations = parse_plan(&text, &ParseOptions::new("p"))
+            .plan
+            .obligations
+            .len();
     }
     eprintln!(
         "{} KB, {obligations} obligations: {:?} per parse",

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use tuanthu::ingest::{parse_plan, ParseOptions};
 
 fn dir(sub: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join(sub)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(sub)
 }
 
 fn check(name: &str) {

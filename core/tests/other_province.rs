@@ -4,9 +4,7 @@
 
 use chrono::NaiveDate;
 use tuanthu::ingest::{parse_plan, ParseOptions};
-use tuanthu::model::{
-    AgencyGroup, Bound, Frequency, ObligationKind, Plan, Schedule, Severity,
-};
+use tuanthu::model::{AgencyGroup, Bound, Frequency, ObligationKind, Plan, Schedule, Severity};
 use unicode_normalization::UnicodeNormalization;
 
 fn plan() -> Plan {
@@ -46,7 +44,11 @@ fn header() {
         "Thực hiện Luật An ninh mạng trên địa bàn tỉnh Tây Ninh năm 2026"
     );
     assert_eq!(p.law_effective_date, Some(d(2026, 7, 1)));
-    let numbers: Vec<_> = p.legal_basis.iter().filter_map(|r| r.number.as_deref()).collect();
+    let numbers: Vec<_> = p
+        .legal_basis
+        .iter()
+        .filter_map(|r| r.number.as_deref())
+        .collect();
     assert_eq!(numbers, vec!["116/2025/QH15", "437/QĐ-TTg"]);
 }
 
@@ -73,12 +75,21 @@ fn obligations() {
     assert_eq!(once(&o.schedule), (d(2026, 6, 30), Bound::NoLaterThan));
 
     let o = p.obligation("II.2").unwrap();
-    assert_eq!(names(&o.performers), vec!["Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh"]);
+    assert_eq!(
+        names(&o.performers),
+        vec!["Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh"]
+    );
     let Schedule::Combined { parts } = &o.schedule else {
         panic!("{:?}", o.schedule)
     };
     assert_eq!(once(&parts[0]), (d(2026, 6, 30), Bound::NoLaterThan));
-    assert!(matches!(parts[1], Schedule::Ongoing { from_year: 2026, .. }));
+    assert!(matches!(
+        parts[1],
+        Schedule::Ongoing {
+            from_year: 2026,
+            ..
+        }
+    ));
 
     let o = p.obligation("II.3").unwrap();
     assert_eq!(o.performers.len(), 3);
@@ -88,16 +99,26 @@ fn obligations() {
     };
     assert_eq!(stages.len(), 2);
     assert_eq!(stages[0].deadline.date, d(2026, 4, 13));
-    assert_eq!(stages[0].recipient.as_ref().map(|r| r.name()), Some("Công an tỉnh"));
+    assert_eq!(
+        stages[0].recipient.as_ref().map(|r| r.name()),
+        Some("Công an tỉnh")
+    );
     assert_eq!(names(&stages[1].parties), vec!["Công an tỉnh"]);
-    assert_eq!(stages[1].recipient.as_ref().map(|r| r.name()), Some("Bộ Công an"));
+    assert_eq!(
+        stages[1].recipient.as_ref().map(|r| r.name()),
+        Some("Bộ Công an")
+    );
 
     let o = p.obligation("II.4.a").unwrap();
     assert_eq!(names(&o.lead), vec!["Công an tỉnh"]);
-    assert!(matches!(&o.schedule, Schedule::EventTriggered { trigger, .. } if trigger.event.as_str() == "draft_published"));
+    assert!(
+        matches!(&o.schedule, Schedule::EventTriggered { trigger, .. } if trigger.event.as_str() == "draft_published")
+    );
     let o = p.obligation("II.4.b").unwrap();
     assert_eq!(names(&o.lead), vec!["Bộ Chỉ huy Quân sự tỉnh"]);
-    assert!(matches!(&o.schedule, Schedule::EventTriggered { trigger, .. } if trigger.event.as_str() == "request"));
+    assert!(
+        matches!(&o.schedule, Schedule::EventTriggered { trigger, .. } if trigger.event.as_str() == "request")
+    );
 
     let o = p.obligation("II.5").unwrap();
     assert!(matches!(
@@ -124,13 +145,22 @@ fn obligations() {
         panic!("{:?}", o.schedule)
     };
     match &parts[0] {
-        Schedule::Recurring { every: Frequency::Quarterly, due: Some(due), from_year: 2026, .. } => {
+        Schedule::Recurring {
+            every: Frequency::Quarterly,
+            due: Some(due),
+            from_year: 2026,
+            ..
+        } => {
             assert_eq!((due.month, due.day, due.bound), (None, 20, Bound::Before));
         }
         other => panic!("{other:?}"),
     }
     match &parts[1] {
-        Schedule::Recurring { every: Frequency::Yearly, due: Some(due), .. } => {
+        Schedule::Recurring {
+            every: Frequency::Yearly,
+            due: Some(due),
+            ..
+        } => {
             assert_eq!((due.month, due.day), (Some(12), 10));
         }
         other => panic!("{other:?}"),
@@ -146,9 +176,15 @@ fn warnings_name_what_was_not_known() {
         .filter(|w| w.code == "unknown_agency")
         .collect();
     assert_eq!(unknown.len(), 1);
-    assert_eq!(unknown[0].text.as_deref(), Some("Ban Quản lý dự án Đầu tư xây dựng tỉnh"));
+    assert_eq!(
+        unknown[0].text.as_deref(),
+        Some("Ban Quản lý dự án Đầu tư xây dựng tỉnh")
+    );
     assert_eq!(unknown[0].line, 29);
-    assert!(p.warnings.iter().all(|w| w.severity != Some(Severity::Error)));
+    assert!(p
+        .warnings
+        .iter()
+        .all(|w| w.severity != Some(Severity::Error)));
 }
 
 #[test]

@@ -6,19 +6,92 @@ use proptest::prelude::*;
 use tuanthu::ingest::{parse_plan, parse_timeline, recognize_agencies, ParseOptions};
 
 const FRAGMENTS: &[&str] = &[
-    "KẾ HOẠCH", "QUYẾT ĐỊNH", "Điều 1.", "I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG", "III. KINH PHÍ",
-    "IV. TỔ CHỨC THỰC HIỆN", "V.", "1.", "2)", "1.1.", "a)", "b.", "đ)", "- ", "+ ", "(1)", "###",
-    "**", "*", "<sup>", "</sup>", "|", "|---|", "Cơ quan chủ trì:", "Cơ quan phối hợp:",
-    "Đơn vị thực hiện:", "Thời gian thực hiện:", "Thời hạn:", "Nội dung, sản phẩm:", "Sản phẩm:",
-    "Công an tỉnh", "Sở Văn hóa, Thể thao và Du lịch", "các sở, ban, ngành", "UBND các xã, phường",
-    "các cơ quan, đơn vị có liên quan", "Báo và Phát thanh, Truyền hình", "(qua", ")", "(", ";",
-    ",", "và", "trước ngày", "chậm nhất", "15/11", "31/2/2026", "01/7/2026", "ngày 20 tháng 4 năm 2026",
-    "hằng năm", "định kỳ", "6 tháng", "quý II", "quý IV/2027", "tháng 13/2026", "đột xuất",
-    "khi có yêu cầu", "sau khi", "ban hành", "Nghị định", "trong thời hạn 30 ngày kể từ ngày",
-    "báo cáo", "gửi về", "Số: /KH-UBND", "Số: 12/KH-UBND", "ngày tháng năm 2026",
-    "Vĩnh Long, ngày 16 tháng 4 năm 2026", "Nơi nhận:", "Căn cứ Luật", "số 437/QĐ-TTg", "năm 2026",
-    "và các năm tiếp theo", "thường xuyên", "\n", "\n\n", "\r\n", "\t", " ", "\u{0301}", "\u{0323}",
-    "Ư", "đ", "\u{FEFF}", "\u{200B}", "99999999999999999999", "ngày 99/99/99999",
+    "KẾ HOẠCH",
+    "QUYẾT ĐỊNH",
+    "Điều 1.",
+    "I. MỤC ĐÍCH, YÊU CẦU",
+    "II. NỘI DUNG",
+    "III. KINH PHÍ",
+    "IV. TỔ CHỨC THỰC HIỆN",
+    "V.",
+    "1.",
+    "2)",
+    "1.1.",
+    "a)",
+    "b.",
+    "đ)",
+    "- ",
+    "+ ",
+    "(1)",
+    "###",
+    "**",
+    "*",
+    "<sup>",
+    "</sup>",
+    "|",
+    "|---|",
+    "Cơ quan chủ trì:",
+    "Cơ quan phối hợp:",
+    "Đơn vị thực hiện:",
+    "Thời gian thực hiện:",
+    "Thời hạn:",
+    "Nội dung, sản phẩm:",
+    "Sản phẩm:",
+    "Công an tỉnh",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "các sở, ban, ngành",
+    "UBND các xã, phường",
+    "các cơ quan, đơn vị có liên quan",
+    "Báo và Phát thanh, Truyền hình",
+    "(qua",
+    ")",
+    "(",
+    ";",
+    ",",
+    "và",
+    "trước ngày",
+    "chậm nhất",
+    "15/11",
+    "31/2/2026",
+    "01/7/2026",
+    "ngày 20 tháng 4 năm 2026",
+    "hằng năm",
+    "định kỳ",
+    "6 tháng",
+    "quý II",
+    "quý IV/2027",
+    "tháng 13/2026",
+    "đột xuất",
+    "khi có yêu cầu",
+    "sau khi",
+    "ban hành",
+    "Nghị định",
+    "trong thời hạn 30 ngày kể từ ngày",
+    "báo cáo",
+    "gửi về",
+    "Số: /KH-UBND",
+    "Số: 12/KH-UBND",
+    "ngày tháng năm 2026",
+    "Vĩnh Long, ngày 16 tháng 4 năm 2026",
+    "Nơi nhận:",
+    "Căn cứ Luật",
+    "số 437/QĐ-TTg",
+    "năm 2026",
+    "và các năm tiếp theo",
+    "thường xuyên",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\t",
+    " ",
+    "\u{0301}",
+    "\u{0323}",
+    "Ư",
+    "đ",
+    "\u{FEFF}",
+    "\u{200B}",
+    "99999999999999999999",
+    "ngày 99/99/99999",
 ];
 
 fn fragment_text() -> impl Strategy<Value = String> {
@@ -80,11 +153,22 @@ proptest! {
 
 #[test]
 fn empty_and_garbage_give_an_error_warning() {
-    for text in ["", "\n\n", "Xin chào", "KẾ HOẠCH", "II. NỘI DUNG\n1. Việc gì đó"] {
+    for text in [
+        "",
+        "\n\n",
+        "Xin chào",
+        "KẾ HOẠCH",
+        "II. NỘI DUNG\n1. Việc gì đó",
+    ] {
         let out = parse_plan(text, &ParseOptions::new("x"));
         assert!(out.plan.obligations.is_empty(), "{text:?}");
         assert!(out.has_errors(), "{text:?}");
-        let e = out.plan.warnings.iter().find(|w| w.code == "no_obligations").unwrap();
+        let e = out
+            .plan
+            .warnings
+            .iter()
+            .find(|w| w.code == "no_obligations")
+            .unwrap();
         assert_eq!(e.severity, Some(tuanthu::model::Severity::Error));
     }
 }
@@ -101,7 +185,13 @@ fn huge_numbers_and_dates_do_not_overflow() {
 #[test]
 fn extreme_context_years() {
     for y in [i32::MIN, -1, 0, i32::MAX] {
-        for p in ["trong quý IV", "trước ngày 31/12", "6 tháng cuối năm", "thường xuyên", "hằng năm"] {
+        for p in [
+            "trong quý IV",
+            "trước ngày 31/12",
+            "6 tháng cuối năm",
+            "thường xuyên",
+            "hằng năm",
+        ] {
             let _ = parse_timeline(p, Some(y));
         }
     }

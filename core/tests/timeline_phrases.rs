@@ -188,15 +188,27 @@ fn timeline_table() {
         }
     }
     assert!(CASES.len() >= 60, "{} cases", CASES.len());
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn deadline_text_is_quoted_as_written() {
-    let s = parse_timeline("Kết quả gửi về Công an tỉnh *trước ngày 20 tháng 4 năm 2026* để tập hợp", None).unwrap();
+    let s = parse_timeline(
+        "Kết quả gửi về Công an tỉnh *trước ngày 20 tháng 4 năm 2026* để tập hợp",
+        None,
+    )
+    .unwrap();
     match s {
         Schedule::Once { deadline } => {
-            assert_eq!(deadline.text.as_deref(), Some("trước ngày 20 tháng 4 năm 2026"))
+            assert_eq!(
+                deadline.text.as_deref(),
+                Some("trước ngày 20 tháng 4 năm 2026")
+            )
         }
         other => panic!("{other:?}"),
     }

@@ -422,8 +422,7 @@ fn cap_name(toks: &[Tok], i: usize) -> Option<usize> {
     }
     let mut j = i;
     let mut end = i;
-    loop {
-        let Some(t) = toks.get(j) else { break };
+    while let Some(t) = toks.get(j) {
         if !t.cap || !(j == i || matches!(t.sep, Sep::Space | Sep::Comma)) {
             break;
         }
@@ -440,7 +439,9 @@ fn cap_name(toks: &[Tok], i: usize) -> Option<usize> {
         // `và` joining another capitalised component.
         if tok_is(toks, j, "va")
             && toks.get(j).is_some_and(|t| t.sep == Sep::Space)
-            && toks.get(j + 1).is_some_and(|t| t.cap && t.sep == Sep::Space)
+            && toks
+                .get(j + 1)
+                .is_some_and(|t| t.cap && t.sep == Sep::Space)
         {
             j += 1;
             continue;
@@ -580,7 +581,8 @@ fn group_suffix(toks: &[Tok], mut j: usize) -> usize {
     if let Some((k, _)) = level(toks, j) {
         j = k;
     }
-    if let Some(k) = seq(toks, j, &["co", "lien", "quan"]).or_else(|| seq(toks, j, &["lien", "quan"]))
+    if let Some(k) =
+        seq(toks, j, &["co", "lien", "quan"]).or_else(|| seq(toks, j, &["lien", "quan"]))
     {
         if space_or_comma(toks, j) {
             j = k;
@@ -741,9 +743,21 @@ fn match_related(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
         let next = seq(toks, j, &["co", "quan"])
             .or_else(|| seq(toks, j, &["don", "vi"]))
             .or_else(|| seq(toks, j, &["to", "chuc"]))
-            .or_else(|| if items > 0 { seq(toks, j, &["dia", "phuong"]) } else { None })
+            .or_else(|| {
+                if items > 0 {
+                    seq(toks, j, &["dia", "phuong"])
+                } else {
+                    None
+                }
+            })
             .or_else(|| seq(toks, j, &["doanh", "nghiep"]))
-            .or_else(|| if items > 0 { seq(toks, j, &["ca", "nhan"]) } else { None });
+            .or_else(|| {
+                if items > 0 {
+                    seq(toks, j, &["ca", "nhan"])
+                } else {
+                    None
+                }
+            });
         match next {
             Some(k) => {
                 j = k;
@@ -834,7 +848,9 @@ fn skip_filler(toks: &[Tok], mut j: usize) -> usize {
             j = k;
             continue;
         }
-        if let Some(k) = seq(toks, j, &["tren", "dia", "ban"]).or_else(|| seq(toks, j, &["tai", "dia", "phuong"])) {
+        if let Some(k) = seq(toks, j, &["tren", "dia", "ban"])
+            .or_else(|| seq(toks, j, &["tai", "dia", "phuong"]))
+        {
             j = k;
             if let Some((k2, _)) = level(toks, j) {
                 j = place(toks, k2).unwrap_or(k2);
@@ -1040,7 +1056,11 @@ fn via_after(text: &str, at: usize) -> Option<AgencyRef> {
 /// (the rest of a sentence whose subject the parties are). Names not in the gazetteer but shaped
 /// like agencies (`Ban Quản lý ...`) are kept as written.
 pub fn recognize_agencies(text: &str) -> Vec<AgencyRef> {
-    list(&clean_inline(text)).0.into_iter().map(|f| f.agency).collect()
+    list(&clean_inline(text))
+        .0
+        .into_iter()
+        .map(|f| f.agency)
+        .collect()
 }
 
 /// [`recognize_agencies`], keeping positions; also returns the text left over in each part that
@@ -1060,7 +1080,7 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
         for mut f in found {
             f.start += offset;
             f.end += offset;
-            let key = crate::model::fold_key(f.agency.name());
+            let key = fold(f.agency.name());
             if !keys.contains(&key) {
                 keys.push(key);
                 out.push(f);

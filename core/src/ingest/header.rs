@@ -37,10 +37,14 @@ static ATTACHED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static ISSUER_UPPER: LazyLock<Regex> = LazyLock::new(|| {
-    super::timeline::ascii_regex(r"(?:^|\|\s*|chu tich\s+)(?:uy ban nhan dan|ubnd)\s+(tinh|thanh pho)\s+([a-z][a-z \-]*[a-z])")
+    super::timeline::ascii_regex(
+        r"(?:^|\|\s*|chu tich\s+)(?:uy ban nhan dan|ubnd)\s+(tinh|thanh pho)\s+([a-z][a-z \-]*[a-z])",
+    )
 });
 static ISSUER_PROSE: LazyLock<Regex> = LazyLock::new(|| {
-    super::timeline::ascii_regex(r"\b(?:uy ban nhan dan|ubnd)(?:\s*\(ubnd\))?\s+(tinh|thanh pho)\s+")
+    super::timeline::ascii_regex(
+        r"\b(?:uy ban nhan dan|ubnd)(?:\s*\(ubnd\))?\s+(tinh|thanh pho)\s+",
+    )
 });
 static DOC_KIND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư liên tịch|Thông tư|Kế hoạch|Công văn|Hướng dẫn|Kết luận)\b")
@@ -54,7 +58,9 @@ static DATE_ANY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static EFFECTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    super::timeline::ascii_regex(r"\b(?:ke\s+)?tu\s+ngay\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|(\d{1,2})\s+thang\s+(\d{1,2})\s*,?\s+nam\s+(\d{4}))")
+    super::timeline::ascii_regex(
+        r"\b(?:ke\s+)?tu\s+ngay\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|(\d{1,2})\s+thang\s+(\d{1,2})\s*,?\s+nam\s+(\d{4}))",
+    )
 });
 static YEAR_IN_TITLE: LazyLock<Regex> =
     LazyLock::new(|| super::timeline::ascii_regex(r"\bnam\s+(\d{4})\b"));
@@ -226,7 +232,11 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
         if let Some(c) = ISSUER_UPPER.captures(&f.s) {
             if let (Some(lv), Some(name)) = (c.get(1), c.get(2)) {
                 let place = title_case(f.orig_slice(name.start(), name.end()).trim());
-                let level = if lv.as_str() == "tinh" { "tỉnh" } else { "thành phố" };
+                let level = if lv.as_str() == "tinh" {
+                    "tỉnh"
+                } else {
+                    "thành phố"
+                };
                 h.issuer = Some(format!("Ủy ban nhân dân {level} {place}"));
                 h.jurisdiction = Some(place);
                 break;
@@ -246,7 +256,11 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
             if name.is_empty() {
                 continue;
             }
-            let level = if lv.as_str() == "tinh" { "tỉnh" } else { "thành phố" };
+            let level = if lv.as_str() == "tinh" {
+                "tỉnh"
+            } else {
+                "thành phố"
+            };
             h.issuer = Some(format!("Ủy ban nhân dân {level} {name}"));
             h.jurisdiction = Some(name);
             break;
@@ -283,7 +297,9 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
             h.title = String::new();
             w.push(
                 "no_title",
-                lay.plan_heading.and_then(|i| lines.get(i)).map_or(1, |l| l.no),
+                lay.plan_heading
+                    .and_then(|i| lines.get(i))
+                    .map_or(1, |l| l.no),
                 Severity::Warning,
                 "no plan title found after the KẾ HOẠCH heading",
                 None,
@@ -297,7 +313,9 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
     for l in zone {
         let t = l.text.trim_start_matches(['(', '*']);
         let ft = fold(t);
-        if ft.starts_with("kem theo") || NUMBER_LINE.is_match(&l.text) || DATE_LINE.is_match(&l.text)
+        if ft.starts_with("kem theo")
+            || NUMBER_LINE.is_match(&l.text)
+            || DATE_LINE.is_match(&l.text)
         {
             if !basis_text.is_empty() {
                 basis_text.push_str(" ; ");
@@ -344,7 +362,13 @@ fn proper_name(s: &str) -> String {
     for wd in s.split_whitespace() {
         let clean = wd.trim_end_matches([',', '.', ';', ':', ')']);
         let starts_upper = clean.chars().next().is_some_and(char::is_uppercase);
-        if !starts_upper || clean.is_empty() || (is_upper(clean) && clean.chars().count() > 1 && words.is_empty() && clean.len() <= 4) {
+        if !starts_upper
+            || clean.is_empty()
+            || (is_upper(clean)
+                && clean.chars().count() > 1
+                && words.is_empty()
+                && clean.len() <= 4)
+        {
             break;
         }
         words.push(clean.to_string());

@@ -77,7 +77,10 @@ pub(crate) fn read(
             }
             SectionKind::Purpose => {}
             SectionKind::Other => {
-                if roots.iter().any(|r| r.has_fields() || r.children.iter().any(Node::has_fields)) {
+                if roots
+                    .iter()
+                    .any(|r| r.has_fields() || r.children.iter().any(Node::has_fields))
+                {
                     let line = ctx.line_no(s.heading.first);
                     ctx.w.push(
                         "section_read_as_tasks",
@@ -368,7 +371,9 @@ fn title_of(n: &Node, parent_title: Option<&str>) -> (String, String) {
                 .flatten()
                 .min()
                 .unwrap_or(text.len());
-            let cut = super::text::Folded::new(&text).orig_pos(cut).min(text.len());
+            let cut = super::text::Folded::new(&text)
+                .orig_pos(cut)
+                .min(text.len());
             let head = strip_heading(&text[..cut]);
             let head = if head.is_empty() { text.clone() } else { head };
             (format!("{p}: {head}"), text)
@@ -475,9 +480,13 @@ fn task_from_fields(
     // Stages from dated bullets of the content/products fields.
     let responsible: Vec<AgencyRef> = lead.iter().chain(&performers).cloned().collect();
     let stages = staged_bullets(
-        [f.content_products.as_ref(), f.content.as_ref(), f.products.as_ref()]
-            .into_iter()
-            .flatten(),
+        [
+            f.content_products.as_ref(),
+            f.content.as_ref(),
+            f.products.as_ref(),
+        ]
+        .into_iter()
+        .flatten(),
         &responsible,
         ctx,
     );

@@ -127,7 +127,10 @@ fn number(t: &str) -> Option<(Marker, &str)> {
         }
         parts.push(t[start..i].parse().ok()?);
         // Another component: ".<digit>".
-        if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) && parts.len() < 4 {
+        if b.get(i) == Some(&b'.')
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && parts.len() < 4
+        {
             i += 1;
             continue;
         }
@@ -161,7 +164,9 @@ fn number(t: &str) -> Option<(Marker, &str)> {
     Some((Marker::Number(parts), rest))
 }
 
-const DASHES: &[char] = &['-', '–', '—', '•', '·', '▪', '◦', '●', '○', '■', '□', '➢', '➤', '✓'];
+const DASHES: &[char] = &[
+    '-', '–', '—', '•', '·', '▪', '◦', '●', '○', '■', '□', '➢', '➤', '✓',
+];
 
 /// The marker of a cleaned line and the text after it.
 pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
@@ -185,7 +190,8 @@ pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
         let inner = &t[1..];
         let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
         if (1..=2).contains(&digits) && inner[digits..].starts_with(')') {
-            if let (Ok(n), Some(rest)) = (inner[..digits].parse(), rest_after(&inner[digits + 1..])) {
+            if let (Ok(n), Some(rest)) = (inner[..digits].parse(), rest_after(&inner[digits + 1..]))
+            {
                 return (Marker::Paren(n), rest);
             }
         }
@@ -301,9 +307,7 @@ pub(crate) fn field_label(t: &str) -> Option<(Field, &str)> {
     if label.chars().count() > 60 {
         return None;
     }
-    let value = t[colon..]
-        .trim_start_matches([':', '：'])
-        .trim_start();
+    let value = t[colon..].trim_start_matches([':', '：']).trim_start();
     let folded = fold(label);
     let words: Vec<&str> = folded
         .split(|c: char| !c.is_alphanumeric())
@@ -321,8 +325,12 @@ pub(crate) fn field_label(t: &str) -> Option<(Field, &str)> {
             _ => break,
         }
     }
-    let starts = |p: &[&str], extra: usize| w.len() >= p.len() && w[..p.len()] == *p && w.len() - p.len() <= extra;
-    let field = if starts(&["chu", "tri"], 2) || (had_prefix && starts(&["chiu", "trach", "nhiem", "chinh"], 0)) {
+    let starts = |p: &[&str], extra: usize| {
+        w.len() >= p.len() && w[..p.len()] == *p && w.len() - p.len() <= extra
+    };
+    let field = if starts(&["chu", "tri"], 2)
+        || (had_prefix && starts(&["chiu", "trach", "nhiem", "chinh"], 0))
+    {
         Field::Lead
     } else if starts(&["phoi", "hop"], 2) {
         Field::Coordinating
@@ -451,9 +459,9 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
         .find(|&i| has_section_after(i))
         .or_else(|| candidates.first().copied());
     let start = lay.plan_heading.unwrap_or(0);
-    lay.decision = lines[..start.min(lines.len())].iter().any(|l| {
-        is_upper(&l.text) && fold(&l.text).starts_with("quyet dinh")
-    });
+    lay.decision = lines[..start.min(lines.len())]
+        .iter()
+        .any(|l| is_upper(&l.text) && fold(&l.text).starts_with("quyet dinh"));
     let mut body_start = 0;
     if let Some(h) = lay.plan_heading {
         let rest = is_plan_heading(&lines[h].text).unwrap_or("").to_string();
@@ -644,12 +652,25 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(field_label("Cơ quan chủ trì: Công an tỉnh").map(|x| x.0), Some(Field::Lead));
-        assert_eq!(field_label("Đơn vị thực hiện: Sở Tư pháp").map(|x| x.0), Some(Field::Performers));
-        assert_eq!(field_label("Thời hạn: 30/6/2026").map(|x| x.0), Some(Field::Timeline));
-        assert_eq!(field_label("Nội dung, sản phẩm:").map(|x| x.0), Some(Field::ContentProducts));
         assert_eq!(
-            field_label("Dự thảo các văn bản do Bộ Công an chủ trì xây dựng, gồm: (1)").map(|x| x.0),
+            field_label("Cơ quan chủ trì: Công an tỉnh").map(|x| x.0),
+            Some(Field::Lead)
+        );
+        assert_eq!(
+            field_label("Đơn vị thực hiện: Sở Tư pháp").map(|x| x.0),
+            Some(Field::Performers)
+        );
+        assert_eq!(
+            field_label("Thời hạn: 30/6/2026").map(|x| x.0),
+            Some(Field::Timeline)
+        );
+        assert_eq!(
+            field_label("Nội dung, sản phẩm:").map(|x| x.0),
+            Some(Field::ContentProducts)
+        );
+        assert_eq!(
+            field_label("Dự thảo các văn bản do Bộ Công an chủ trì xây dựng, gồm: (1)")
+                .map(|x| x.0),
             None
         );
     }

@@ -67,9 +67,8 @@ fn split_lines(input: &str) -> Vec<&str> {
     lines
 }
 
-static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>").expect("static regex")
-});
+static HTML_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>").expect("static regex"));
 static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)<sup>\s*[0-9*]{1,3}\s*</sup>|\[\^[^\]]*\]").expect("static regex")
 });
@@ -101,7 +100,7 @@ fn clean_line(raw: &str) -> (String, u8, bool) {
     if table_row && TABLE_SEPARATOR.is_match(s) {
         return (String::new(), heading, true);
     }
-    let mut t = clean_inline(s);
+    let mut t = clean_nfc(s);
     if table_row {
         let cells: Vec<&str> = t
             .split('|')
@@ -116,14 +115,20 @@ fn clean_line(raw: &str) -> (String, u8, bool) {
 /// Cleans inline text: NFC, HTML tags and Markdown emphasis removed, escapes undone, a leading
 /// `* `/`+ ` list bullet turned into `- `/`+ `, whitespace collapsed.
 pub(crate) fn clean_inline(s: &str) -> String {
-    let nfc = nfc(s);
+    clean_nfc(&nfc(s))
+}
+
+/// [`clean_inline`] for text already in NFC.
+fn clean_nfc(nfc: &str) -> String {
     // Most lines have no markup at all.
     let plain = !nfc.contains(['<', '[', '\\', '*', '_', '`', '!'])
-        && !nfc.contains(['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}']);
+        && !nfc.contains([
+            '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+        ]);
     if plain {
-        return collapse_ws(&nfc.replace(|c: char| c.is_control(), " "));
+        return collapse_ws(nfc);
     }
-    let no_notes = FOOTNOTE.replace_all(&nfc, " ");
+    let no_notes = FOOTNOTE.replace_all(nfc, " ");
     let no_tags = HTML_TAG.replace_all(&no_notes, |c: &regex::Captures<'_>| {
         let tag = c.get(0).map_or("", |m| m.as_str()).to_ascii_lowercase();
         if tag.starts_with("<br") {
@@ -175,7 +180,10 @@ pub(crate) fn clean_inline(s: &str) -> String {
 /// Trims and collapses runs of whitespace to one space.
 pub(crate) fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
+    for w in s
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -243,7 +251,9 @@ const TABLE_LAST: u32 = 0x1EFF;
 static FOLD_TABLE: LazyLock<Vec<u8>> = LazyLock::new(|| {
     let mut t = vec![0u8; (TABLE_LAST - TABLE_FIRST + 1) as usize];
     for cp in TABLE_FIRST..=TABLE_LAST {
-        let Some(c) = char::from_u32(cp) else { continue };
+        let Some(c) = char::from_u32(cp) else {
+            continue;
+        };
         let mut base = None;
         let mut simple = true;
         for d in std::iter::once(c).nfd() {
@@ -316,7 +326,8 @@ pub(crate) fn is_word_char(c: char) -> bool {
 /// NFC, without work when the text is already NFC (the common case).
 pub(crate) fn nfc(s: &str) -> String {
     if s.is_ascii()
-        || unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
         s.to_string()
     } else {
@@ -401,7 +412,8 @@ mod tests {
 
     #[test]
     fn table_folds_like_nfd() {
-        for c in "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđĐÀỮỴ".chars() {
+        for c in "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđĐÀỮỴ".chars()
+        {
             let mut a = String::new();
             fold_char(c, &mut a);
             let slow: String = std::iter::once(c)

@@ -124,10 +124,7 @@ re!(
     DAY_OF_PERIOD,
     r"\bngay\s+(\d{1,2})\s+(?:(?:cua\s+)?thang\s+(cuoi|dau|sau)\b(?:\s+(?:cua\s+)?(?:moi\s+|hang\s+)?(?:quy|ky|nam))?(?:\s+(sau|tiep\s+theo|ke\s+tiep))?|(hang|moi|cua)\s+thang\b)"
 );
-re!(
-    YEAR_WINDOW,
-    r"\b(?:ca\s+)?nam\s+(\d{4})\b"
-);
+re!(YEAR_WINDOW, r"\b(?:ca\s+)?nam\s+(\d{4})\b");
 re!(
     YEARLY,
     r"\b(?:(?:dinh\s+ky\s+)?(?:hang|moi)\s+nam|dinh\s+ky\s+(?:hang\s+)?nam|bao\s+cao\s+nam|(?:mot|1)\s+nam\s+(?:mot|1)\s+lan)\b"
@@ -166,6 +163,9 @@ re!(
     TIMEISH,
     r"\b(?:ngay|thang|nam|quy|truoc|sau|cham\s+nhat|thoi\s+han|han|dinh\s+ky|tuan|khi|tien\s+do|lo\s+trinh|\d)"
 );
+
+/// A full date found: (start, end, year, month, day).
+type FoundDate = (usize, usize, Option<i32>, Option<u32>, Option<u32>);
 
 /// Where a date stands relative to the words before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,7 +292,10 @@ fn num<T: std::str::FromStr>(c: &regex::Captures<'_>, i: usize) -> Option<T> {
 }
 
 fn mask(work: &mut String, start: usize, end: usize) {
-    if start < end && end <= work.len() && work.is_char_boundary(start) && work.is_char_boundary(end)
+    if start < end
+        && end <= work.len()
+        && work.is_char_boundary(start)
+        && work.is_char_boundary(end)
     {
         work.replace_range(start..end, &"#".repeat(end - start));
     }
@@ -386,22 +389,16 @@ fn window_rel(work: &str, at: usize) -> (bool, usize) {
     let pre = work[..at].trim_end();
     for w in ["truoc", "cham nhat truoc"] {
         if pre.ends_with(w)
-            && (pre.len() == w.len() || !pre.as_bytes()[pre.len() - w.len() - 1].is_ascii_alphanumeric())
+            && (pre.len() == w.len()
+                || !pre.as_bytes()[pre.len() - w.len() - 1].is_ascii_alphanumeric())
         {
             return (true, pre.len() - w.len());
         }
     }
-    for w in [
-        "trong",
-        "den het",
-        "den cuoi",
-        "het",
-        "cuoi",
-        "vao",
-        "den",
-    ] {
+    for w in ["trong", "den het", "den cuoi", "het", "cuoi", "vao", "den"] {
         if pre.ends_with(w)
-            && (pre.len() == w.len() || !pre.as_bytes()[pre.len() - w.len() - 1].is_ascii_alphanumeric())
+            && (pre.len() == w.len()
+                || !pre.as_bytes()[pre.len() - w.len() - 1].is_ascii_alphanumeric())
         {
             return (false, pre.len() - w.len());
         }
@@ -427,8 +424,7 @@ fn classify_event(rest: &str) -> Option<&'static str> {
         || rest.contains("ngay ky")
     {
         Some("plan_issued")
-    } else if rest.contains("ban hanh") || rest.contains("hieu luc") || rest.contains("phe duyet")
-    {
+    } else if rest.contains("ban hanh") || rest.contains("hieu luc") || rest.contains("phe duyet") {
         Some("document_issued")
     } else {
         None
@@ -524,7 +520,7 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
     let mut bare: Vec<usize> = Vec::new();
     let mut start_year: Option<i32> = None;
     for re in [&*DATE_NUM, &*DATE_WORDS] {
-        let found: Vec<(usize, usize, Option<i32>, Option<u32>, Option<u32>)> = re
+        let found: Vec<FoundDate> = re
             .captures_iter(&work)
             .filter_map(|c| {
                 let m = c.get(0)?;
@@ -596,7 +592,11 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
                 a,
                 Part::Once(Deadline {
                     date: d,
-                    bound: if before { Bound::Before } else { Bound::NoLaterThan },
+                    bound: if before {
+                        Bound::Before
+                    } else {
+                        Bound::NoLaterThan
+                    },
                     text: Some(quote(from, b)),
                 }),
             )),
@@ -641,7 +641,11 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
                         a,
                         Part::Once(Deadline {
                             date: d,
-                            bound: if before { Bound::Before } else { Bound::NoLaterThan },
+                            bound: if before {
+                                Bound::Before
+                            } else {
+                                Bound::NoLaterThan
+                            },
                             text: Some(quote(from, b)),
                         }),
                     ));
@@ -654,7 +658,12 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         .captures_iter(&work)
         .filter_map(|c| {
             let m = c.get(0)?;
-            Some((m.start(), m.end(), c.get(1)?.as_str() == "dau", num::<i32>(&c, 2)))
+            Some((
+                m.start(),
+                m.end(),
+                c.get(1)?.as_str() == "dau",
+                num::<i32>(&c, 2),
+            ))
         })
         .collect();
     for (a, b, first_half, y) in found {
@@ -677,7 +686,11 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
                         a,
                         Part::Once(Deadline {
                             date: d,
-                            bound: if before { Bound::Before } else { Bound::NoLaterThan },
+                            bound: if before {
+                                Bound::Before
+                            } else {
+                                Bound::NoLaterThan
+                            },
                             text: Some(quote(from, b)),
                         }),
                     ));
@@ -757,10 +770,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         (&*MONTHLY, Frequency::Monthly),
         (&*YEARLY, Frequency::Yearly),
     ] {
-        let spans: Vec<(usize, usize)> = re
-            .find_iter(&work)
-            .map(|m| (m.start(), m.end()))
-            .collect();
+        let spans: Vec<(usize, usize)> =
+            re.find_iter(&work).map(|m| (m.start(), m.end())).collect();
         if !spans.is_empty() && !freqs.contains(&fq) {
             freqs.push(fq);
         }
@@ -800,7 +811,11 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
                 a,
                 Part::Once(Deadline {
                     date: d,
-                    bound: if before { Bound::Before } else { Bound::NoLaterThan },
+                    bound: if before {
+                        Bound::Before
+                    } else {
+                        Bound::NoLaterThan
+                    },
                     text: Some(quote(from, b)),
                 }),
             ));
@@ -815,7 +830,10 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
     let mut events: Vec<Trigger> = Vec::new();
     if let Some(m) = DRAFT.find(&work) {
         let r = m.range();
-        if let Some(t) = trigger(EventKind::DRAFT_PUBLISHED, f.orig_slice(r.start, work.len())) {
+        if let Some(t) = trigger(
+            EventKind::DRAFT_PUBLISHED,
+            f.orig_slice(r.start, work.len()),
+        ) {
             events.push(t);
         }
         let end = work.len();
@@ -854,36 +872,25 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         // Quote the request up to the end of "của cấp có thẩm quyền" when written.
         let tail = &work[r.end..];
         let mut end = r.end;
-        if let Some(rest) = tail.strip_prefix(" cua ") {
+        for prefix in [" cua ", " theo yeu cau cua "] {
+            let Some(rest) = tail.strip_prefix(prefix) else {
+                continue;
+            };
             let stop = rest
-                .find(|c: char| matches!(c, ',' | ';' | '.' | '(' | ')' | '#'))
+                .find([',', ';', '.', '(', ')', '#'])
                 .unwrap_or(rest.len());
-            let words: Vec<&str> = rest[..stop].split_whitespace().collect();
-            let n = words
-                .iter()
-                .position(|w| *w == "bao" || *w == "gui")
-                .unwrap_or(words.len())
-                .min(6);
-            let kept = words[..n].join(" ");
-            if !kept.is_empty() {
-                if let Some(p) = rest.find(&kept) {
-                    end = r.end + 5 + p + kept.len();
+            // The authority: at most six words, not the verb that follows ("báo cáo", "gửi").
+            let mut len = 0;
+            for (k, w) in rest[..stop].split(' ').enumerate() {
+                if k >= 6 || w == "bao" || w == "gui" {
+                    break;
                 }
+                len += w.len() + usize::from(k > 0);
             }
-        } else if let Some(rest) = tail.strip_prefix(" theo yeu cau cua ") {
-            let stop = rest
-                .find(|c: char| matches!(c, ',' | ';' | '.' | '(' | ')' | '#'))
-                .unwrap_or(rest.len());
-            let words: Vec<&str> = rest[..stop].split_whitespace().collect();
-            let n = words
-                .iter()
-                .position(|w| *w == "bao" || *w == "gui")
-                .unwrap_or(words.len())
-                .min(6);
-            let kept = words[..n].join(" ");
-            if let Some(p) = rest.find(&kept) {
-                end = r.end + 18 + p + kept.len();
+            if len > 0 {
+                end = r.end + prefix.len() + len;
             }
+            break;
         }
         let end = end.min(work.len());
         if let Some(t) = trigger(EventKind::REQUEST, f.orig_slice(r.start, end)) {
@@ -1000,7 +1007,9 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
     let has_ongoing = parts.iter().any(|p| matches!(p, Part::Ongoing { .. }));
     if onces.is_empty() && !has_ongoing {
         if let Some((_, p)) = year_windows.first() {
-            if events.iter().any(|t| t.event.as_str() != EventKind::REQUEST)
+            if events
+                .iter()
+                .any(|t| t.event.as_str() != EventKind::REQUEST)
                 || ongoing_marker.is_some()
             {
                 // "Năm 2026 (sau khi ...)": work within that year once the event happened.
@@ -1068,9 +1077,7 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
 
 fn clause_end(work: &str, from: usize) -> usize {
     // An event clause ends at a closing parenthesis or the end.
-    work[from..]
-        .find(')')
-        .map_or(work.len(), |p| from + p)
+    work[from..].find(')').map_or(work.len(), |p| from + p)
 }
 
 fn freq_name(f: Frequency) -> &'static str {
@@ -1159,7 +1166,9 @@ fn compose(
                     if !notes.iter().any(|n| n.code == "no_year") {
                         notes.push(Note {
                             code: "no_year",
-                            message: "the phrase needs a year and neither it nor the plan states one".into(),
+                            message:
+                                "the phrase needs a year and neither it nor the plan states one"
+                                    .into(),
                             severity: Severity::Warning,
                             text: Some(tidy(c.text)),
                         });
@@ -1172,7 +1181,8 @@ fn compose(
             if TIMEISH.is_match(&folded) && clauses.len() > 1 {
                 notes.push(Note {
                     code: "timeline_clause_ignored",
-                    message: "part of the timeline was not understood and is not in the schedule".into(),
+                    message: "part of the timeline was not understood and is not in the schedule"
+                        .into(),
                     severity: Severity::Info,
                     text: Some(tidy(c.text)),
                 });
@@ -1323,7 +1333,10 @@ mod tests {
             Schedule::Once { deadline } => {
                 assert_eq!(deadline.date, d(2026, 4, 20));
                 assert_eq!(deadline.bound, Bound::Before);
-                assert_eq!(deadline.text.as_deref(), Some("trước ngày 20 tháng 4 năm 2026"));
+                assert_eq!(
+                    deadline.text.as_deref(),
+                    Some("trước ngày 20 tháng 4 năm 2026")
+                );
             }
             s => panic!("{s:?}"),
         }
@@ -1341,7 +1354,16 @@ mod tests {
         };
         assert!(matches!(
             &parts[0],
-            Schedule::Recurring { every: Frequency::Yearly, due: Some(DueRule { month: Some(11), day: 15, .. }), from_year: 2026, .. }
+            Schedule::Recurring {
+                every: Frequency::Yearly,
+                due: Some(DueRule {
+                    month: Some(11),
+                    day: 15,
+                    ..
+                }),
+                from_year: 2026,
+                ..
+            }
         ));
         assert!(matches!(&parts[1], Schedule::EventTriggered { .. }));
     }

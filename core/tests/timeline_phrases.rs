@@ -138,6 +138,8 @@ const CASES: &[(&str, Option<i32>, &str)] = &[
     ("định kỳ 6 tháng (trước ngày 15/6 và 15/12)", Y, "half-yearly due <*/15 from 2026"),
     ("hằng quý, trước ngày 20 của tháng cuối quý", Y, "quarterly due <*/20 from 2026"),
     ("Hằng năm, chậm nhất ngày 10/12", Y, "yearly due <=12/10 from 2026"),
+    ("Định kỳ 6 tháng (trước ngày 15/6) và hằng năm (trước ngày 15/12)", Y, "half-yearly due <*/15 from 2026 + yearly due <12/15 from 2026"),
+    ("hằng quý (trước ngày 20 của tháng cuối quý) và hằng năm (trước ngày 10/12)", Y, "quarterly due <*/20 from 2026 + yearly due <12/10 from 2026"),
     // Events.
     ("Khi có yêu cầu của cấp có thẩm quyền.", Y, "on request"),
     ("Theo yêu cầu của cơ quan có thẩm quyền", None, "on request"),

@@ -19,6 +19,8 @@ use super::text::{clean_inline, collapse_ws, fold, fold_char, is_upper, is_word_
 enum Sep {
     Start,
     Space,
+    /// `-` or `–` between words (`Lao động - Thương binh`, `Bà Rịa - Vũng Tàu`).
+    Dash,
     Comma,
     Semicolon,
     Paren,
@@ -137,6 +139,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
             ',' => Sep::Comma,
             ';' => Sep::Semicolon,
             '(' | ')' | '[' | ']' => Sep::Paren,
+            '-' | '–' | '—' => Sep::Dash,
             '.' | ':' | '!' | '?' | '/' | '"' | '\n' | '|' => Sep::Hard,
             _ => Sep::Space,
         };
@@ -154,10 +157,11 @@ fn rank(s: Sep) -> u8 {
     match s {
         Sep::Start => 0,
         Sep::Space => 1,
-        Sep::Comma => 2,
-        Sep::Semicolon => 3,
-        Sep::Paren => 4,
-        Sep::Hard => 5,
+        Sep::Dash => 2,
+        Sep::Comma => 3,
+        Sep::Semicolon => 4,
+        Sep::Paren => 5,
+        Sep::Hard => 6,
     }
 }
 
@@ -368,7 +372,7 @@ fn seq(toks: &[Tok], i: usize, words: &[&str]) -> Option<usize> {
         if t.word() != *w {
             return None;
         }
-        if k > 0 && !matches!(t.sep, Sep::Space | Sep::Comma) {
+        if k > 0 && !matches!(t.sep, Sep::Space | Sep::Comma | Sep::Dash) {
             return None;
         }
         j += 1;
@@ -396,12 +400,20 @@ fn level(toks: &[Tok], i: usize) -> Option<(usize, &'static str)> {
     None
 }
 
+/// Words that start a unit's name, never a place name.
+const NOT_PLACES: &[&str] = &["phong", "so", "ban", "cuc", "chi", "trung", "doi", "to", "bo"];
+
 /// A place name at `i`: capitalised words joined by spaces or hyphens (`Vĩnh Long`, `Bà Rịa -
 /// Vũng Tàu`). Returns the next index.
 fn place(toks: &[Tok], i: usize) -> Option<usize> {
     let mut j = i;
     while let Some(t) = toks.get(j) {
-        if !t.cap || !matches!(t.sep, Sep::Space) || j - i >= 5 {
+        let joined = matches!(t.sep, Sep::Space) || (j > i && t.sep == Sep::Dash);
+        if !t.cap || !joined || j - i >= 5 {
+            break;
+        }
+        // "Công an tỉnh - Phòng An ninh mạng": a unit, not a place name.
+        if (j == i || t.sep == Sep::Dash) && NOT_PLACES.contains(&t.word()) {
             break;
         }
         // Upper-case abbreviations such as UBND are not place names.
@@ -423,7 +435,7 @@ fn cap_name(toks: &[Tok], i: usize) -> Option<usize> {
     let mut j = i;
     let mut end = i;
     while let Some(t) = toks.get(j) {
-        if !t.cap || !(j == i || matches!(t.sep, Sep::Space | Sep::Comma)) {
+        if !t.cap || !(j == i || matches!(t.sep, Sep::Space | Sep::Comma | Sep::Dash)) {
             break;
         }
         j += 1;
@@ -564,7 +576,7 @@ fn group_match(_text: &str, _toks: &[Tok], _i: usize, end: usize, g: AgencyGroup
 
 fn space_or_comma(toks: &[Tok], i: usize) -> bool {
     toks.get(i)
-        .is_some_and(|t| matches!(t.sep, Sep::Space | Sep::Comma))
+        .is_some_and(|t| matches!(t.sep, Sep::Space | Sep::Comma | Sep::Dash))
 }
 
 /// Optional `thuộc UBND tỉnh`, level, `có liên quan`, `trên địa bàn ...` after a group.

@@ -750,9 +750,37 @@ fn subject_part(clause: &str) -> &str {
     }
 }
 
+/// The parties that are the subject of a reporting clause: at its start (after adverbials such
+/// as `Hằng năm,`), or after a label (`Chế độ báo cáo: ...`) or a comma that comes before the verb
+/// `báo cáo` (a subject precedes its verb).
 fn parties(clause: &str) -> Vec<AgencyRef> {
-    let (found, _) = agencies::leading(subject_part(clause), false);
-    found.into_iter().map(|f| f.agency).collect()
+    let folded = super::text::Folded::new(clause);
+    // The verb, not a label such as "Chế độ báo cáo:".
+    let verb = folded
+        .s
+        .match_indices("bao cao")
+        .map(|(p, _)| p)
+        .find(|&p| {
+            let before = folded.s[..p].trim_end();
+            let after = folded.s[p + "bao cao".len()..].trim_start();
+            !before.ends_with("che do") && !after.starts_with(':')
+        })
+        .map_or(clause.len(), |p| folded.orig_pos(p));
+    let mut cands: Vec<&str> = vec![subject_part(clause)];
+    let head = &clause[..verb];
+    if let Some(p) = head.find(':') {
+        cands.push(clause[p + 1..].trim_start());
+    }
+    for (i, _) in head.match_indices(',').take(6) {
+        cands.push(clause[i + 1..].trim_start());
+    }
+    for c in cands {
+        let (found, _) = agencies::leading(c, false);
+        if !found.is_empty() {
+            return found.into_iter().map(|f| f.agency).collect();
+        }
+    }
+    Vec::new()
 }
 
 fn is_report_clause(c: &str) -> bool {

@@ -763,7 +763,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
     }
 
     // 7. Recurrence.
-    let mut freqs: Vec<Frequency> = Vec::new();
+    // Each frequency with where it is first written, in text order.
+    let mut freq_at: Vec<(usize, Frequency)> = Vec::new();
     for (re, fq) in [
         (&*HALF_YEARLY, Frequency::HalfYearly),
         (&*QUARTERLY, Frequency::Quarterly),
@@ -772,13 +773,17 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
     ] {
         let spans: Vec<(usize, usize)> =
             re.find_iter(&work).map(|m| (m.start(), m.end())).collect();
-        if !spans.is_empty() && !freqs.contains(&fq) {
-            freqs.push(fq);
+        if let Some(&(a, _)) = spans.first() {
+            if !freq_at.iter().any(|(_, f)| *f == fq) {
+                freq_at.push((a, fq));
+            }
         }
         for (a, b) in spans {
             mask(&mut work, a, b);
         }
     }
+    freq_at.sort_by_key(|(a, _)| *a);
+    let mut freqs: Vec<Frequency> = freq_at.iter().map(|(_, f)| *f).collect();
     let mut periodic_unspecified = None;
     if let Some(m) = PERIODIC.find(&work) {
         if freqs.is_empty() {
@@ -923,8 +928,31 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
                 precondition: None,
             });
         } else {
-            for every in freqs.iter().copied() {
-                let due = due_rule(every, &period_day, &day_months, &dated);
+            for (k, every) in freqs.iter().copied().enumerate() {
+                // With several frequencies, each takes the dates written after it (before the
+                // next one), else those just before it: "6 tháng (trước 15/6) và năm (trước 15/12)".
+                let own: Vec<(usize, u32, u32, Bound, String)> = if freqs.len() > 1 {
+                    let at = freq_at.get(k).map_or(0, |x| x.0);
+                    let next = freq_at.get(k + 1).map_or(usize::MAX, |x| x.0);
+                    let prev = if k > 0 { freq_at[k - 1].0 } else { 0 };
+                    let after: Vec<_> = day_months
+                        .iter()
+                        .filter(|x| x.0 >= at && x.0 < next)
+                        .cloned()
+                        .collect();
+                    if after.is_empty() {
+                        day_months
+                            .iter()
+                            .filter(|x| x.0 < at && x.0 >= prev)
+                            .cloned()
+                            .collect()
+                    } else {
+                        after
+                    }
+                } else {
+                    day_months.clone()
+                };
+                let due = due_rule(every, &period_day, &own, &dated);
                 if due.is_none() {
                     notes.push(Note {
                         code: "recurring_without_due_date",

@@ -202,3 +202,54 @@ fn nfd_and_crlf_read_the_same() {
         serde_json::to_string(&b).unwrap()
     );
 }
+
+/// A Markdown conversion with the header as a table and the tasks in an appendix table.
+#[test]
+fn appendix_task_table() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/plans/synthetic-appendix-table.md"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let p = parse_plan(&text, &ParseOptions::for_file(path)).plan;
+    assert_eq!(p.number.as_deref(), Some("88/KH-UBND"));
+    assert_eq!(p.issuer.as_deref(), Some("Ủy ban nhân dân tỉnh Quảng Trị"));
+    assert_eq!(p.issue_date, Some(d(2026, 6, 2)));
+    assert_eq!(p.title, "Triển khai thi hành Luật An ninh mạng");
+    let ids: Vec<&str> = p.obligations.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, vec!["III.1", "PL.I.1", "PL.I.2", "PL.II.1", "PL.II.2"]);
+
+    let o = p.obligation("III.1").unwrap();
+    assert_eq!(o.kind, ObligationKind::PeriodicReport);
+    assert_eq!(o.performers.len(), 2);
+    assert_eq!(
+        o.reporting.as_ref().unwrap().recipient.name(),
+        "Công an tỉnh"
+    );
+    let Schedule::Combined { parts } = &o.schedule else {
+        panic!("{:?}", o.schedule)
+    };
+    assert!(
+        matches!(&parts[0], Schedule::Recurring { every: Frequency::HalfYearly, due: Some(d), .. } if d.day == 10 && d.month.is_none())
+    );
+    assert!(
+        matches!(&parts[1], Schedule::Recurring { every: Frequency::Yearly, due: Some(d), .. } if d.day == 10 && d.month == Some(12))
+    );
+
+    let o = p.obligation("PL.I.2").unwrap();
+    assert_eq!(o.title, "Rà soát văn bản quy phạm pháp luật");
+    assert_eq!(names(&o.lead), vec!["Sở Tư pháp"]);
+    assert_eq!(o.coordinating[0].as_group(), Some(AgencyGroup::Departments));
+    assert_eq!(once(&o.schedule), (d(2026, 9, 30), Bound::NoLaterThan));
+    assert_eq!(o.products, vec!["Báo cáo rà soát"]);
+    assert_eq!(o.source.as_ref().unwrap().line_start, 37);
+
+    let o = p.obligation("PL.II.1").unwrap();
+    assert!(matches!(
+        &o.schedule,
+        Schedule::EventTriggered {
+            within_days: Some(60),
+            ..
+        }
+    ));
+}

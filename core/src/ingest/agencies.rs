@@ -401,7 +401,9 @@ fn level(toks: &[Tok], i: usize) -> Option<(usize, &'static str)> {
 }
 
 /// Words that start a unit's name, never a place name.
-const NOT_PLACES: &[&str] = &["phong", "so", "ban", "cuc", "chi", "trung", "doi", "to", "bo"];
+const NOT_PLACES: &[&str] = &[
+    "phong", "so", "ban", "cuc", "chi", "trung", "doi", "to", "bo",
+];
 
 /// A place name at `i`: capitalised words joined by spaces or hyphens (`Vĩnh Long`, `Bà Rịa -
 /// Vũng Tàu`). Returns the next index.

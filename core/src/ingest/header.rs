@@ -224,11 +224,24 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
     }
 
     // Issuer and jurisdiction: an upper-case header line, else the preamble's words.
-    for l in zone {
-        if !is_upper(&l.text) {
-            continue;
+    // Upper-case cells, and pairs of upper-case lines ("ỦY BAN NHÂN DÂN" / "TỈNH X").
+    let mut upper: Vec<String> = Vec::new();
+    let nonblank: Vec<&Line> = zone.iter().filter(|l| !l.text.is_empty()).collect();
+    for (k, l) in nonblank.iter().enumerate() {
+        for c in cells(l) {
+            if is_upper(&c) {
+                upper.push(c.clone());
+            }
         }
-        let f = Folded::new(&l.text);
+        if let Some(next) = nonblank.get(k + 1) {
+            if is_upper(&l.text) && is_upper(&next.text) && !l.table_row && !next.table_row {
+                upper.push(format!("{} {}", l.text, next.text));
+            }
+        }
+    }
+    upper.sort_by_key(|c| std::cmp::Reverse(fold(c).starts_with("uy ban") as u8));
+    for cell in &upper {
+        let f = Folded::new(cell);
         if let Some(c) = ISSUER_UPPER.captures(&f.s) {
             if let (Some(lv), Some(name)) = (c.get(1), c.get(2)) {
                 let place = title_case(f.orig_slice(name.start(), name.end()).trim());
@@ -376,7 +389,12 @@ fn proper_name(s: &str) -> String {
             break;
         }
     }
-    words.join(" ")
+    let name = words.join(" ");
+    if is_upper(&name) {
+        title_case(&name)
+    } else {
+        name
+    }
 }
 
 /// Documents named with a number or a date: `Quyết định số 437/QĐ-TTg ngày 16/3/2026`,

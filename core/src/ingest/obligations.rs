@@ -7,7 +7,9 @@ use crate::model::{
 };
 
 use super::agencies::{self, Found};
-use super::structure::{self, field_label, Field, Layout, Marker, Node, Section, SectionKind};
+use super::structure::{
+    self, field_label, Block, Field, Layout, Marker, Node, Section, SectionKind,
+};
 use super::text::{collapse_ws, fold, trim_clause, Line};
 use super::timeline::{self, Note};
 use super::Warnings;
@@ -101,6 +103,23 @@ pub(crate) fn read(
                     );
                     dated_leftovers(s, &roots, &mut ctx);
                 }
+            }
+        }
+    }
+    if let Some((heading, blocks)) = &lay.appendix {
+        if blocks.iter().any(|b| b.table) {
+            let before = out.len();
+            table_tasks(blocks, "PL", &mut ctx, &mut out);
+            if out.len() > before {
+                saw_tasks = true;
+                let line = ctx.line_no(*heading);
+                ctx.w.push(
+                    "appendix_read",
+                    line,
+                    Severity::Info,
+                    "task table of the appendix read; its obligations have ids PL.<n>",
+                    lines.get(*heading).map(|l| l.text.clone()),
+                );
             }
         }
     }
@@ -274,7 +293,13 @@ fn strip_heading(t: &str) -> String {
 
 /// Section II (or a section read as tasks).
 fn tasks(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligation>) {
+    if s.blocks.iter().any(|b| b.table) {
+        table_tasks(&s.blocks, &s.numeral, ctx, out);
+    }
     for r in roots {
+        if r.block.table {
+            continue;
+        }
         if r.field.is_some() {
             let line = ctx.line_no(r.block.first);
             ctx.w.push(
@@ -803,7 +828,7 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
                 format!("{}.p{para}", s.numeral)
             }
         };
-        let clauses = timeline::split_clauses(&text);
+        let clauses = timeline::split_sentences(&text);
         let mut made = false;
         for c in clauses.iter().copied() {
             if !is_report_clause(c) {
@@ -836,7 +861,12 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
                     Some(c.to_string()),
                 );
             }
-            let parsed = timeline::parse(c, ctx.year);
+            // The timeline is read from the parts of the sentence that have timeline words.
+            let when: Vec<&str> = timeline::split_clauses(c)
+                .into_iter()
+                .filter(|x| timeline::has_timeline_words(x))
+                .collect();
+            let parsed = timeline::parse(&when.join("; "), ctx.year);
             ctx.notes(line, parsed.notes);
             let rep = agencies::reporting(c);
             let title = report_title(rep.as_ref());
@@ -898,5 +928,121 @@ fn dated_leftovers(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>) {
                 Some(text),
             );
         }
+    }
+}
+
+/// What a table column holds, from its header words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Index,
+    Title,
+    Field(Field),
+    Other,
+}
+
+fn column_kind(header: &str) -> Column {
+    let f = fold(header);
+    let f = f.trim();
+    if matches!(f, "stt" | "tt" | "so tt" | "so thu tu") {
+        Column::Index
+    } else if f.contains("chu tri") {
+        Column::Field(Field::Lead)
+    } else if f.contains("phoi hop") {
+        Column::Field(Field::Coordinating)
+    } else if f.starts_with("thoi gian") || f.starts_with("thoi han") || f.starts_with("tien do") {
+        Column::Field(Field::Timeline)
+    } else if f.contains("san pham") || f.starts_with("ket qua") {
+        Column::Field(Field::Products)
+    } else if f.contains("thuc hien") && (f.contains("co quan") || f.contains("don vi")) {
+        Column::Field(Field::Performers)
+    } else if f.contains("noi dung") || f.contains("nhiem vu") || f.contains("cong viec") {
+        Column::Title
+    } else {
+        Column::Other
+    }
+}
+
+/// A Markdown task table: a header row naming the columns (`STT | Nội dung | Cơ quan chủ trì |
+/// Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩm`), then one task per row. Rows with fewer
+/// cells (`I | NHIỆM VỤ CHUNG`) are group headings.
+fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<Obligation>) {
+    let mut columns: Option<Vec<Column>> = None;
+    let mut group: Option<String> = None;
+    let mut ordinal = 0;
+    for b in blocks {
+        if !b.table {
+            continue;
+        }
+        let cells: Vec<&str> = b.text.split(" | ").map(str::trim).collect();
+        let kinds: Vec<Column> = cells.iter().map(|c| column_kind(c)).collect();
+        let fieldish = kinds
+            .iter()
+            .filter(|k| matches!(k, Column::Field(_)))
+            .count();
+        if fieldish >= 2 && kinds.iter().all(|k| *k != Column::Other || cells.len() > 3) {
+            columns = Some(kinds);
+            group = None;
+            continue;
+        }
+        let Some(cols) = &columns else { continue };
+        let line = ctx.line_no(b.first);
+        if cells.len() + 1 < cols.len() {
+            // A group heading row: "I | NHIỆM VỤ CHUNG", "A | ...".
+            let first = cells.first().copied().unwrap_or("");
+            let roman_or_letter = !first.is_empty()
+                && first.len() <= 4
+                && first.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
+            group = roman_or_letter.then(|| first.trim_end_matches('.').to_string());
+            continue;
+        }
+        let mut fields = Fields::default();
+        let mut title = String::new();
+        let mut index = String::new();
+        for (k, cell) in cells.iter().enumerate() {
+            match cols.get(k) {
+                Some(Column::Index) => index = cell.trim_end_matches(['.', ')']).to_string(),
+                Some(Column::Title) => {
+                    if title.is_empty() {
+                        title = cell.to_string();
+                    }
+                }
+                Some(Column::Field(f)) if !cell.is_empty() => {
+                    *fields.slot(*f) = Some(FieldVal {
+                        value: cell.to_string(),
+                        items: Vec::new(),
+                        first: b.first,
+                    });
+                }
+                _ => {}
+            }
+        }
+        if title.is_empty() && fields.lead.is_none() && fields.timeline.is_none() {
+            continue;
+        }
+        ordinal += 1;
+        let num = if index.is_empty() || !index.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            ordinal.to_string()
+        } else {
+            index
+        };
+        let id = match &group {
+            Some(g) => format!("{prefix}.{g}.{num}"),
+            None => format!("{prefix}.{num}"),
+        };
+        let node = Node::leaf(Block {
+            first: b.first,
+            last: b.last,
+            marker: Marker::None,
+            text: title,
+            table: true,
+        });
+        ctx.w.push(
+            "task_from_table",
+            line,
+            Severity::Info,
+            "task read from a table row",
+            None,
+        );
+        out.push(task_from_fields(&node, &id, None, &fields, ctx));
     }
 }

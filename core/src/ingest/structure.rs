@@ -422,6 +422,8 @@ pub(crate) struct Layout {
     /// Blocks before the first section (preamble: căn cứ, thực hiện ...).
     pub preamble: Vec<Block>,
     pub sections: Vec<Section>,
+    /// An appendix after the signature (`PHỤ LỤC`): its heading line and blocks.
+    pub appendix: Option<(usize, Vec<Block>)>,
 }
 
 fn is_plan_heading(t: &str) -> Option<&str> {
@@ -538,6 +540,13 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
     if let Some(s) = current.take() {
         lay.sections.push(s);
     }
+    // An appendix (often the task table) after the recipients and signature.
+    if let Some(i) = (lay.body_end..lines.len()).find(|&i| {
+        let t = &lines[i].text;
+        is_upper(t) && fold(t).starts_with("phu luc")
+    }) {
+        lay.appendix = Some((i, blocks(lines, i + 1, lines.len())));
+    }
     lay
 }
 
@@ -552,6 +561,16 @@ pub(crate) struct Node {
 }
 
 impl Node {
+    /// A node with no children (a table row read as a task).
+    pub fn leaf(block: Block) -> Node {
+        Node {
+            lvl: block.marker.level(),
+            block,
+            field: None,
+            children: Vec::new(),
+        }
+    }
+
     /// Last line index of the node and everything under it.
     pub fn last_line(&self) -> usize {
         self.children

@@ -161,7 +161,7 @@ re!(
 );
 re!(
     TIMEISH,
-    r"\b(?:ngay|thang|nam|quy|truoc|sau|cham\s+nhat|thoi\s+han|han|dinh\s+ky|tuan|khi|tien\s+do|lo\s+trinh|\d)"
+    r"\b(?:ngay|thang|nam|quy\s+(?:i|ii|iii|iv|[1-4])|truoc|sau|cham\s+nhat|thoi\s+han|han|dinh\s+ky|tuan|khi|tien\s+do|lo\s+trinh|\d+)\b"
 );
 
 /// A full date found: (start, end, year, month, day).
@@ -242,8 +242,17 @@ pub(crate) fn parse(phrase: &str, ctx: Option<i32>) -> Parsed {
     Parsed { schedule, notes }
 }
 
+/// Cuts at sentence ends (`. ` before an upper-case letter), outside parentheses.
+pub(crate) fn split_sentences(s: &str) -> Vec<&str> {
+    split_at(s, false)
+}
+
 /// Cuts at `;` and at sentence ends (`. ` before an upper-case letter), outside parentheses.
 pub(crate) fn split_clauses(s: &str) -> Vec<&str> {
+    split_at(s, true)
+}
+
+fn split_at(s: &str, semicolons: bool) -> Vec<&str> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
@@ -252,7 +261,7 @@ pub(crate) fn split_clauses(s: &str) -> Vec<&str> {
         match c {
             '(' => depth += 1,
             ')' => depth = (depth - 1).max(0),
-            ';' if depth == 0 => {
+            ';' if depth == 0 && semicolons => {
                 out.push(&s[start..i]);
                 start = i + 1;
             }
@@ -1335,6 +1344,20 @@ pub(crate) fn has_deadline(text: &str) -> bool {
         || (QUARTER.is_match(&f) && f.contains("quy"))
         || HALF.is_match(&f)
         || (DM_NUM.is_match(&f) && (f.contains("truoc") || f.contains("cham nhat")))
+}
+
+/// Whether a text has anything a timeline is made of: a deadline, a recurrence, an ongoing
+/// marker or an event.
+pub(crate) fn has_timeline_words(text: &str) -> bool {
+    if has_deadline(text) || has_recurrence(text) {
+        return true;
+    }
+    let f = super::text::fold(text);
+    ONGOING.is_match(&f)
+        || REQUEST.is_match(&f)
+        || AFTER.is_match(&f)
+        || DRAFT.is_match(&f)
+        || FOLLOWING_YEARS.is_match(&f)
 }
 
 /// Whether a text states a recurrence (`hằng năm`, `định kỳ`, `hằng quý`...).

@@ -1001,11 +1001,7 @@ fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<
         for (k, cell) in cells.iter().enumerate() {
             match cols.get(k) {
                 Some(Column::Index) => index = cell.trim_end_matches(['.', ')']).to_string(),
-                Some(Column::Title) => {
-                    if title.is_empty() {
-                        title = cell.to_string();
-                    }
-                }
+                Some(Column::Title) if title.is_empty() => title = cell.to_string(),
                 Some(Column::Field(f)) if !cell.is_empty() => {
                     *fields.slot(*f) = Some(FieldVal {
                         value: cell.to_string(),

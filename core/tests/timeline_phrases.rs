@@ -121,6 +121,9 @@ const CASES: &[(&str, Option<i32>, &str)] = &[
     ("6 tháng cuối năm 2026", None, "once <= 2026-12-31"),
     ("Trong năm 2026", None, "once <= 2026-12-31"),
     ("Năm 2027", None, "once <= 2027-12-31"),
+    ("Từ tháng 7/2026", None, "ongoing from 2026"),
+    ("Bắt đầu từ quý III năm 2026 và thường xuyên", None, "ongoing from 2026"),
+    ("Từ ngày 01/7/2026", None, "ongoing from 2026"),
     ("Trước ngày 30/6", Y, "once < 2026-06-30"),
     // Combined.
     ("Hoàn thành trong quý II năm 2026; duy trì thực hiện thường xuyên hằng năm", None, "once <= 2026-06-30 + ongoing from 2026"),

@@ -7,9 +7,7 @@ use crate::model::{
 };
 
 use super::agencies::{self, Found};
-use super::structure::{
-    self, field_label, Block, Field, Layout, Marker, Node, Section, SectionKind,
-};
+use super::structure::{self, Block, Field, Layout, Marker, Node, Section, SectionKind};
 use super::text::{collapse_ws, fold, trim_clause, Line};
 use super::timeline::{self, Note};
 use super::Warnings;
@@ -254,20 +252,36 @@ fn subtree_text(n: &Node) -> String {
 fn collect_fields(n: &Node, ctx: &mut Ctx<'_>) -> Fields {
     let mut f = Fields::default();
     for c in &n.children {
-        let Some(field) = c.field else { continue };
-        let value = field_label(&c.block.text)
-            .map(|(_, v)| v.to_string())
-            .unwrap_or_default();
+        if c.field.is_none() {
+            continue;
+        }
+        // "Cơ quan chủ trì: Công an tỉnh. Thời gian: quý II/2026": several labels in one line.
+        let mut labelled = structure::split_labels(&c.block.text);
         let items: Vec<(String, usize, usize)> = c
             .children
             .iter()
             .map(|k| (subtree_text(k), k.block.first, k.last_line()))
             .collect();
-        let fv = FieldVal {
-            value,
-            items,
-            first: c.block.first,
-        };
+        // Items under the line belong to its last label.
+        let n_labels = labelled.len();
+        for (k, (field, value)) in labelled.drain(..).enumerate() {
+            let fv = FieldVal {
+                value,
+                items: if k + 1 == n_labels {
+                    items.clone()
+                } else {
+                    Vec::new()
+                },
+                first: c.block.first,
+            };
+            add_field(&mut f, field, fv, c, ctx);
+        }
+    }
+    f
+}
+
+fn add_field(f: &mut Fields, field: Field, fv: FieldVal, c: &Node, ctx: &mut Ctx<'_>) {
+    {
         let slot = f.slot(field);
         if let Some(prev) = slot {
             let line = ctx.line_no(c.block.first);
@@ -284,7 +298,6 @@ fn collect_fields(n: &Node, ctx: &mut Ctx<'_>) -> Fields {
             *slot = Some(fv);
         }
     }
-    f
 }
 
 fn strip_heading(t: &str) -> String {

@@ -365,6 +365,39 @@ pub(crate) fn field_label(t: &str) -> Option<(Field, &str)> {
     Some((field, value))
 }
 
+/// Every label in a line: the first at its start, others after `.` or `;` (`Cơ quan chủ trì:
+/// Công an tỉnh. Thời gian: quý II/2026`). Empty when the line has no label at its start.
+pub(crate) fn split_labels(t: &str) -> Vec<(Field, String)> {
+    let mut out = Vec::new();
+    let Some((mut field, mut value)) = field_label(t) else {
+        return out;
+    };
+    loop {
+        let next = value
+            .char_indices()
+            .filter(|&(_, c)| c == '.' || c == ';')
+            .map(|(i, _)| i + 1)
+            .find_map(|i| {
+                let rest = value[i..].trim_start();
+                field_label(rest).map(|(f, v)| (i, f, v))
+            });
+        match next {
+            Some((i, f, v)) => {
+                out.push((
+                    field,
+                    value[..i].trim_end_matches(['.', ';']).trim().to_string(),
+                ));
+                field = f;
+                value = v;
+            }
+            None => {
+                out.push((field, value.trim().to_string()));
+                return out;
+            }
+        }
+    }
+}
+
 /// What a section is about, from its title's words (not its number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SectionKind {
@@ -377,7 +410,11 @@ pub(crate) enum SectionKind {
 
 pub(crate) fn section_kind(title: &str) -> SectionKind {
     let f = fold(title);
-    if f.starts_with("to chuc thuc hien") || f.starts_with("trach nhiem") {
+    if f.starts_with("to chuc thuc hien")
+        || f.starts_with("trach nhiem")
+        || f.contains("che do bao cao")
+        || f.starts_with("bao cao")
+    {
         SectionKind::Organisation
     } else if f.contains("kinh phi") {
         SectionKind::Funding
@@ -667,6 +704,21 @@ mod tests {
         assert_eq!(parse_marker("15/11 là hạn").0, Marker::None);
         assert_eq!(parse_marker("2026 và các năm").0, Marker::None);
         assert_eq!(parse_marker("f) không phải").0, Marker::None);
+    }
+
+    #[test]
+    fn inline_labels() {
+        let v = split_labels(
+            "Cơ quan chủ trì: Công an tỉnh. Thời gian: quý II/2026; Sản phẩm: Báo cáo",
+        );
+        assert_eq!(
+            v,
+            vec![
+                (Field::Lead, "Công an tỉnh".to_string()),
+                (Field::Timeline, "quý II/2026".to_string()),
+                (Field::Products, "Báo cáo".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -415,6 +415,20 @@ fn window_rel(work: &str, at: usize) -> (bool, usize) {
     (false, at)
 }
 
+/// `từ` / `kể từ` / `bắt đầu từ` just before a window: where it starts, not a deadline.
+fn window_start(work: &str, at: usize) -> Option<usize> {
+    let pre = work[..at].trim_end();
+    for w in ["bat dau tu", "ke tu", "tu"] {
+        if pre.ends_with(w)
+            && (pre.len() == w.len()
+                || !pre.as_bytes()[pre.len() - w.len() - 1].is_ascii_alphanumeric())
+        {
+            return Some(pre.len() - w.len());
+        }
+    }
+    None
+}
+
 fn classify_event(rest: &str) -> Option<&'static str> {
     if rest.contains("tap huan") || rest.contains("boi duong") {
         Some(EventKind::TRAINING_HELD)
@@ -528,6 +542,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
     // Offsets of dates and windows written with no bounding word (`sơ kết 6 tháng đầu năm 2026`).
     let mut bare: Vec<usize> = Vec::new();
     let mut start_year: Option<i32> = None;
+    // A window written as a start (`từ tháng 7/2026`, `từ quý III`).
+    let mut starts = false;
     for re in [&*DATE_NUM, &*DATE_WORDS] {
         let found: Vec<FoundDate> = re
             .captures_iter(&work)
@@ -585,6 +601,14 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         })
         .collect();
     for (a, b, mo, y) in found {
+        if let Some(from) = window_start(&work, a) {
+            mask(&mut work, from, b);
+            starts = true;
+            if let Some(y) = Some(y) {
+                start_year.get_or_insert(y);
+            }
+            continue;
+        }
         let (before, from) = window_rel(&work, a);
         if from == a {
             bare.push(a);
@@ -631,6 +655,14 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         })
         .collect();
     for (a, b, q, y) in found {
+        if let Some(from) = window_start(&work, a) {
+            mask(&mut work, from, b);
+            starts = true;
+            if let Some(y) = y {
+                start_year.get_or_insert(y);
+            }
+            continue;
+        }
         let (before, from) = window_rel(&work, a);
         if from == a {
             bare.push(a);
@@ -676,6 +708,14 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         })
         .collect();
     for (a, b, first_half, y) in found {
+        if let Some(from) = window_start(&work, a) {
+            mask(&mut work, from, b);
+            starts = true;
+            if let Some(y) = y {
+                start_year.get_or_insert(y);
+            }
+            continue;
+        }
         let (before, from) = window_rel(&work, a);
         if from == a {
             bare.push(a);
@@ -812,6 +852,14 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         .collect();
     let mut year_windows: Vec<(usize, Part)> = Vec::new();
     for (a, b, y) in found {
+        if let Some(from) = window_start(&work, a) {
+            mask(&mut work, from, b);
+            starts = true;
+            if let Some(y) = Some(y) {
+                start_year.get_or_insert(y);
+            }
+            continue;
+        }
         let (before, from) = window_rel(&work, a);
         mask(&mut work, from, b);
         year.get_or_insert(y);
@@ -1069,7 +1117,7 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
             until: None,
             precondition: None,
         });
-    } else if !has_ongoing && onces.is_empty() && start_year.is_some() {
+    } else if !has_ongoing && onces.is_empty() && (start_year.is_some() || starts) {
         parts.push(Part::Ongoing {
             from: start_year,
             until: None,

@@ -253,3 +253,68 @@ fn appendix_task_table() {
         }
     ));
 }
+
+/// Duties grouped by agency (`1. Công an thành phố:` then dated bullets), a task in one
+/// sentence, two labels on one line, a report section titled `CHẾ ĐỘ BÁO CÁO`.
+#[test]
+fn agency_first_layout() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/plans/synthetic-agency-first.txt"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let p = parse_plan(&text, &ParseOptions::for_file(path)).plan;
+    assert_eq!(
+        p.issuer.as_deref(),
+        Some("Ủy ban nhân dân thành phố Hải Phòng")
+    );
+    assert_eq!(p.number.as_deref(), Some("301/KH-UBND"));
+    assert_eq!(p.issue_date, Some(d(2026, 5, 12)));
+    let ids: Vec<&str> = p.obligations.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, vec!["II.1.1", "II.1.2", "II.2", "II.3", "III.p1"]);
+
+    let o = p.obligation("II.1.1").unwrap();
+    assert_eq!(names(&o.lead), vec!["Công an thành phố"]);
+    assert_eq!(once(&o.schedule), (d(2026, 9, 30), Bound::NoLaterThan));
+    let o = p.obligation("II.1.2").unwrap();
+    assert_eq!(names(&o.lead), vec!["Công an thành phố"]);
+    assert_eq!(names(&o.coordinating), vec!["Sở Tư pháp"]);
+    assert!(matches!(
+        o.schedule,
+        Schedule::Ongoing {
+            from_year: 2026,
+            ..
+        }
+    ));
+    // The undated bullet is reported, not silently dropped.
+    assert!(p
+        .warnings
+        .iter()
+        .any(|w| w.code == "duty_without_timeline" && w.line == 20));
+
+    let o = p.obligation("II.2").unwrap();
+    assert_eq!(names(&o.lead), vec!["Sở Tư pháp"]);
+    assert_eq!(names(&o.coordinating), vec!["Công an thành phố"]);
+    assert_eq!(once(&o.schedule), (d(2026, 9, 30), Bound::Before));
+
+    let o = p.obligation("II.3").unwrap();
+    assert_eq!(names(&o.lead), vec!["Công an thành phố"]);
+    assert_eq!(once(&o.schedule), (d(2026, 8, 31), Bound::NoLaterThan));
+
+    let o = p.obligation("III.p1").unwrap();
+    assert_eq!(o.kind, ObligationKind::PeriodicReport);
+    assert_eq!(o.performers.len(), 2);
+    let rep = o.reporting.as_ref().unwrap();
+    assert_eq!(rep.recipient.name(), "Ủy ban nhân dân thành phố");
+    assert_eq!(
+        rep.via.as_ref().map(|v| v.name()),
+        Some("Công an thành phố")
+    );
+    let Schedule::Combined { parts } = &o.schedule else {
+        panic!("{:?}", o.schedule)
+    };
+    assert!(
+        matches!(&parts[0], Schedule::Recurring { every: Frequency::Yearly, due: Some(d), from_year: 2026, .. } if d.month == Some(11) && d.day == 20)
+    );
+    assert!(matches!(&parts[1], Schedule::EventTriggered { .. }));
+}

@@ -133,6 +133,30 @@ impl Warnings {
     }
 }
 
+/// The first year (1990–2099) written as a whole number in `t`.
+fn first_year(t: &str) -> Option<i32> {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 4 {
+                if let Ok(y) = t[start..i].parse::<i32>() {
+                    if (1990..2100).contains(&y) {
+                        return Some(y);
+                    }
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
 /// Reads a plan as issued (plain text or Markdown; NFC or NFD) into the model.
 ///
 /// Never fails and never panics: what is not understood is kept verbatim in a warning (and an
@@ -152,7 +176,25 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
         );
     }
     let h = header::read(&lines, &lay, &mut w);
-    let obligations = obligations::read(&lines, &lay, h.year, &mut w);
+    // The plan's year, for phrases that state none; when the header gives none, the first year
+    // written in the body (said in an info warning).
+    let year = h.year.or_else(|| {
+        let found = lines
+            .iter()
+            .skip(lay.body_start)
+            .find_map(|l| first_year(&l.text).map(|y| (l.no, y)));
+        if let Some((no, y)) = found {
+            w.push(
+                "year_from_body",
+                no,
+                Severity::Info,
+                format!("the header states no year; {y}, the first year in the plan, is used for phrases without one"),
+                None,
+            );
+        }
+        found.map(|(_, y)| y)
+    });
+    let obligations = obligations::read(&lines, &lay, year, &mut w);
     if obligations.is_empty() {
         w.push(
             "no_obligations",

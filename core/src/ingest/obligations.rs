@@ -387,12 +387,54 @@ fn item(
         || here.performers.is_some()
         || here.timeline.is_some()
         || here.coordinating.is_some();
-    let ob = if has_any {
-        Some(task_from_fields(n, id, parent_title, &here, ctx))
-    } else {
-        task_from_prose(n, id, parent_title, ctx)
-    };
-    if let Some(ob) = ob {
+    if has_any {
+        out.push(task_from_fields(n, id, parent_title, &here, ctx));
+        return;
+    }
+    // No fields: duties written as sentences. Several marked sub-items with their own dates
+    // ("1. Công an tỉnh:" then "- Chủ trì ..., hoàn thành trong quý III/2026") are one
+    // obligation each; otherwise the item is one obligation read from its sentences.
+    let marked: Vec<&Node> = n
+        .children
+        .iter()
+        .filter(|c| c.field.is_none() && c.block.marker != Marker::None)
+        .collect();
+    let dated = marked
+        .iter()
+        .filter(|c| timeline::has_deadline(&subtree_text(c)))
+        .count();
+    if marked.len() >= 2 && dated >= 1 {
+        let (heading_parties, _) = agencies::leading(&n.block.text, false);
+        let heading_parties: Vec<AgencyRef> =
+            heading_parties.into_iter().map(|f| f.agency).collect();
+        let (title, _) = title_of(n, parent_title);
+        let mut k = 0;
+        for c in marked {
+            k += 1;
+            let text = subtree_text(c);
+            let line = ctx.line_no(c.block.first);
+            if !timeline::has_timeline_words(&text) {
+                ctx.w.push(
+                    "duty_without_timeline",
+                    line,
+                    Severity::Info,
+                    "a duty with no timeline beside dated duties; not an obligation of its own",
+                    Some(text),
+                );
+                continue;
+            }
+            let part = match (&c.block.marker, c.block.id_part()) {
+                (Marker::Letter(_) | Marker::Number(_) | Marker::Paren(_), Some(p)) => p,
+                _ => k.to_string(),
+            };
+            let sub = format!("{id}.{part}");
+            if let Some(ob) = task_from_prose(c, &sub, Some(&title), &heading_parties, ctx) {
+                out.push(ob);
+            }
+        }
+        return;
+    }
+    if let Some(ob) = task_from_prose(n, id, parent_title, &[], ctx) {
         out.push(ob);
     }
 }
@@ -671,38 +713,34 @@ fn task_from_prose(
     n: &Node,
     id: &str,
     parent_title: Option<&str>,
+    fallback_lead: &[AgencyRef],
     ctx: &mut Ctx<'_>,
 ) -> Option<Obligation> {
     let (title, _) = title_of(n, parent_title);
     let body: Vec<String> = n.children.iter().map(subtree_text).collect();
     let all = collapse_ws(&format!("{} {}", n.block.text, body.join(" ")));
     let line = ctx.line_no(n.block.first);
-    // Parties: the subject of the first sentence that has one.
+    // Parties: the subject of the first sentence that has one ("X chủ trì, phối hợp với Y").
     let mut lead: Vec<AgencyRef> = Vec::new();
     let mut coordinating: Vec<AgencyRef> = Vec::new();
     for sentence in std::iter::once(n.block.text.as_str()).chain(body.iter().map(String::as_str)) {
         let (found, stop) = agencies::leading(sentence, false);
-        if found.is_empty() {
-            continue;
-        }
+        let rest = if found.is_empty() {
+            sentence
+        } else {
+            sentence.get(stop..).unwrap_or("")
+        };
         lead = found.into_iter().map(|f| f.agency).collect();
-        let rest = sentence.get(stop..).unwrap_or("");
-        let fr = fold(rest);
-        if let Some(p) = fr.find("phoi hop") {
-            let orig = super::text::Folded::new(rest);
-            let after = orig.orig_pos(p + "phoi hop".len());
-            let mut tail = rest.get(after..).unwrap_or("").trim_start();
-            if fold(tail).starts_with("voi ") {
-                let sp = tail.find(char::is_whitespace).unwrap_or(tail.len());
-                tail = tail[sp..].trim_start();
-            }
-            let (c, _) = agencies::leading(tail, false);
-            coordinating = c.into_iter().map(|f| f.agency).collect();
+        coordinating = coordinating_after(rest);
+        if !lead.is_empty() || !coordinating.is_empty() {
+            break;
         }
-        break;
     }
-    let dated = timeline::has_deadline(&all);
-    if lead.is_empty() && !dated {
+    if lead.is_empty() {
+        lead = fallback_lead.to_vec();
+    }
+    let timed = timeline::has_timeline_words(&all);
+    if lead.is_empty() && !timed {
         ctx.w.push(
             "item_not_understood",
             line,
@@ -712,7 +750,7 @@ fn task_from_prose(
         );
         return None;
     }
-    let schedule = if dated || timeline::has_recurrence(&all) {
+    let schedule = if timed {
         let parsed = timeline::parse(&all, ctx.year);
         ctx.notes(line, parsed.notes);
         parsed.schedule
@@ -758,6 +796,25 @@ fn task_from_prose(
         reporting,
         source: Some(ctx.span(n.block.first, n.last_line())),
     })
+}
+
+/// `phối hợp (với) X, Y` near the start of `rest`: the coordinating parties.
+fn coordinating_after(rest: &str) -> Vec<AgencyRef> {
+    let f = super::text::Folded::new(rest);
+    let Some(p) = f.s.find("phoi hop") else {
+        return Vec::new();
+    };
+    if f.s[..p].split_whitespace().count() > 3 {
+        return Vec::new();
+    }
+    let after = f.orig_pos(p + "phoi hop".len());
+    let mut tail = rest.get(after..).unwrap_or("").trim_start();
+    if fold(tail).starts_with("voi ") {
+        let sp = tail.find(char::is_whitespace).unwrap_or(tail.len());
+        tail = tail[sp..].trim_start();
+    }
+    let (c, _) = agencies::leading(tail, false);
+    c.into_iter().map(|f| f.agency).collect()
 }
 
 /// Leading adverbials before a subject: `Hằng năm, ...`, `Căn cứ ..., ...`.

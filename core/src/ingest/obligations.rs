@@ -1050,6 +1050,14 @@ fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<
             .filter(|k| matches!(k, Column::Field(_)))
             .count();
         if fieldish >= 2 && kinds.iter().all(|k| *k != Column::Other || cells.len() > 3) {
+            let line = ctx.line_no(b.first);
+            ctx.w.push(
+                "task_table",
+                line,
+                Severity::Info,
+                "a task table: each row below this header is read as a task",
+                Some(b.text.clone()),
+            );
             columns = Some(kinds);
             group = None;
             continue;
@@ -1102,13 +1110,7 @@ fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<
             text: title,
             table: true,
         });
-        ctx.w.push(
-            "task_from_table",
-            line,
-            Severity::Info,
-            "task read from a table row",
-            None,
-        );
+        let _ = line;
         out.push(task_from_fields(&node, &id, None, &fields, ctx));
     }
 }

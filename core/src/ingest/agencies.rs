@@ -562,7 +562,6 @@ fn match_named_commune(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
     }
     let end = place(toks, k)?;
     let name = format!("Ủy ban nhân dân {kind} {}", orig(text, toks, k, end));
-    let _ = i;
     Some(Match {
         end_tok: end,
         made: Made::Agency { name },

@@ -302,10 +302,7 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
 
     // Title.
     match &lay.title {
-        Some((t, first, _)) => {
-            h.title = collapse_ws(t.trim_end_matches(['.', ':']));
-            let _ = first;
-        }
+        Some((t, _, _)) => h.title = collapse_ws(t.trim_end_matches(['.', ':'])),
         None => {
             h.title = String::new();
             w.push(
@@ -401,14 +398,14 @@ fn proper_name(s: &str) -> String {
 /// `Luật An ninh mạng ngày 10 tháng 12 năm 2025`.
 pub(crate) fn legal_references(text: &str) -> Vec<LegalReference> {
     let mut out: Vec<LegalReference> = Vec::new();
-    let starts: Vec<(usize, usize, String)> = DOC_KIND
+    let starts: Vec<(usize, String)> = DOC_KIND
         .captures_iter(text)
         .filter_map(|c| {
             let m = c.get(0)?;
-            Some((m.start(), m.end(), m.as_str().to_string()))
+            Some((m.start(), m.as_str().to_string()))
         })
         .collect();
-    for (k, (a, kind_end, kind)) in starts.iter().enumerate() {
+    for (k, (a, kind)) in starts.iter().enumerate() {
         let mut end = starts.get(k + 1).map_or(text.len(), |n| n.0);
         if let Some(p) = text[*a..end].find([';', '(']) {
             end = a + p;
@@ -436,7 +433,6 @@ pub(crate) fn legal_references(text: &str) -> Vec<LegalReference> {
             .map_or(0, |n| n.0)
             .max(date.as_ref().map_or(0, |d| d.0));
         let quoted = collapse_ws(&window[..text_end]);
-        let _ = kind_end;
         let r = LegalReference {
             kind: kind.clone(),
             number: number.map(|n| n.1),

@@ -73,7 +73,7 @@ pub(crate) fn read(
                     "funding section read: it assigns no dated duty, so no obligation is made from it",
                     Some(format!("{}. {}", s.numeral, s.title)),
                 );
-                dated_leftovers(s, &roots, &mut ctx);
+                dated_leftovers(&roots, &mut ctx);
             }
             SectionKind::Purpose => {}
             SectionKind::Other => {
@@ -99,7 +99,7 @@ pub(crate) fn read(
                         "section not recognised (not purpose, tasks, funding or organisation)",
                         Some(format!("{}. {}", s.numeral, s.title)),
                     );
-                    dated_leftovers(s, &roots, &mut ctx);
+                    dated_leftovers(&roots, &mut ctx);
                 }
             }
         }
@@ -984,8 +984,7 @@ fn report_title(rep: Option<&(AgencyRef, Option<AgencyRef>)>) -> String {
 }
 
 /// Items with a date in sections that make no obligations.
-fn dated_leftovers(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>) {
-    let _ = s;
+fn dated_leftovers(roots: &[Node], ctx: &mut Ctx<'_>) {
     for r in roots {
         let text = subtree_text(r);
         if timeline::has_deadline(&text) {
@@ -1063,7 +1062,6 @@ fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<
             continue;
         }
         let Some(cols) = &columns else { continue };
-        let line = ctx.line_no(b.first);
         if cells.len() + 1 < cols.len() {
             // A group heading row: "I | NHIỆM VỤ CHUNG", "A | ...".
             let first = cells.first().copied().unwrap_or("");
@@ -1110,7 +1108,6 @@ fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<
             text: title,
             table: true,
         });
-        let _ = line;
         out.push(task_from_fields(&node, &id, None, &fields, ctx));
     }
 }

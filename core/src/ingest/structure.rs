@@ -174,7 +174,6 @@ pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
     let Some(first) = cs.next() else {
         return (Marker::None, t);
     };
-    let second = cs.next().unwrap_or(' ');
     if matches!(first, 'I' | 'V' | 'X' | 'P' | 'p') {
         if let Some((n, rest)) = roman(t) {
             return (Marker::Roman(n), rest);
@@ -217,7 +216,6 @@ pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
             return (Marker::Plus, rest);
         }
     }
-    let _ = second;
     (Marker::None, t)
 }
 

@@ -224,7 +224,7 @@ pub(crate) fn parse(phrase: &str, ctx: Option<i32>) -> Parsed {
             year,
         });
     }
-    let schedule = compose(&clean, &clauses, ctx, &mut notes);
+    let schedule = compose(&clauses, ctx, &mut notes);
     let schedule = match schedule {
         Some(s) => s,
         None => {
@@ -330,10 +330,12 @@ fn relation_before(work: &str, at: usize) -> (Rel, usize) {
         }
     };
     strip(&mut rest, &mut cut, "ngay");
-    let _ = strip(&mut rest, &mut cut, "vao") || strip(&mut rest, &mut cut, "la");
-    let _ = strip(&mut rest, &mut cut, "het");
+    if !strip(&mut rest, &mut cut, "vao") {
+        strip(&mut rest, &mut cut, "la");
+    }
+    strip(&mut rest, &mut cut, "het");
+    // Skip the whitespace a cut leaves.
     let start_of = |cut: usize| -> usize {
-        // Skip the whitespace the cut left.
         let b = work.as_bytes();
         let mut c = cut;
         while c < at && b[c] == b' ' {
@@ -341,13 +343,6 @@ fn relation_before(work: &str, at: usize) -> (Rel, usize) {
         }
         c
     };
-    let ends = |rest: &str, w: &str| {
-        rest.ends_with(w)
-            && (rest.len() == w.len()
-                || !rest.as_bytes()[rest.len() - w.len() - 1].is_ascii_alphanumeric())
-    };
-    let mut r = rest;
-    let mut c2 = cut;
     for (w, rel) in [
         ("cham nhat truoc", Rel::Before),
         ("truoc", Rel::Before),
@@ -363,16 +358,18 @@ fn relation_before(work: &str, at: usize) -> (Rel, usize) {
         ("bat dau tu", Rel::Start),
         ("tu", Rel::Start),
     ] {
-        if ends(r, w) {
-            r = &r[..r.len() - w.len()];
-            c2 = r.len();
-            // "hoàn thành trước ngày ..." quotes from "trước".
-            let _ = &mut r;
-            return (rel, start_of(c2));
+        if ends_word(rest, w) {
+            // "hoàn thành trước ngày ..." is quoted from "trước".
+            return (rel, start_of(rest.len() - w.len()));
         }
     }
-    let _ = c2;
     (Rel::NoLaterThan, start_of(cut))
+}
+
+/// `s` ends with the word(s) `w`.
+fn ends_word(s: &str, w: &str) -> bool {
+    s.ends_with(w)
+        && (s.len() == w.len() || !s.as_bytes()[s.len() - w.len() - 1].is_ascii_alphanumeric())
 }
 
 /// No bounding word between `from` and the date at `a` (only `ngày`, `vào`...).
@@ -479,7 +476,6 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
     if let Some(c) = WITHIN_DAYS.captures(&work) {
         let m = c.get(0).map_or(0..0, |m| m.range());
         let days: Option<u32> = num(&c, 1);
-        let rest = &work[m.end..];
         let kind = classify_event(&work[m.start..]);
         if c.get(2).is_some() {
             notes.push(Note {
@@ -497,7 +493,6 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
                         within: Some(d),
                     });
                 }
-                let _ = rest;
                 return (parts, year);
             }
             _ => {
@@ -963,7 +958,7 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
 
     // Compose the clause.
     let clause_year = year.or(start_year);
-    if let Some((d, m, off, bound, text)) = period_day.clone() {
+    if period_day.is_some() {
         // Day within a period: needs a recurrence; `hằng tháng` is the default reading.
         let every = freqs
             .iter()
@@ -973,7 +968,6 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         if !freqs.contains(&every) {
             freqs.push(every);
         }
-        let _ = (d, m, off, bound, text);
     }
     if !freqs.is_empty() {
         // "duy trì thường xuyên hằng năm": continuous work, not a dated report.
@@ -991,7 +985,10 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
                 let own: Vec<(usize, u32, u32, Bound, String)> = if freqs.len() > 1 {
                     let at = freq_at.get(k).map_or(0, |x| x.0);
                     let next = freq_at.get(k + 1).map_or(usize::MAX, |x| x.0);
-                    let prev = if k > 0 { freq_at[k - 1].0 } else { 0 };
+                    let prev = k
+                        .checked_sub(1)
+                        .and_then(|p| freq_at.get(p))
+                        .map_or(0, |x| x.0);
                     let after: Vec<_> = day_months
                         .iter()
                         .filter(|x| x.0 >= at && x.0 < next)
@@ -1231,12 +1228,7 @@ fn due_rule(
 }
 
 /// Finishes parts with the years they need and joins the clauses.
-fn compose(
-    clean: &str,
-    clauses: &[Clause<'_>],
-    ctx: Option<i32>,
-    notes: &mut Vec<Note>,
-) -> Option<Schedule> {
+fn compose(clauses: &[Clause<'_>], ctx: Option<i32>, notes: &mut Vec<Note>) -> Option<Schedule> {
     // A year for parts that state none: the phrase's own first year, else the plan's.
     let phrase_year = clauses.iter().find_map(|c| c.year);
     let default_year = phrase_year.or(ctx);
@@ -1306,7 +1298,6 @@ fn compose(
     }
     let mut all: Vec<Schedule> = per_clause.into_iter().flat_map(|(_, s)| s).collect();
     dedupe(&mut all);
-    let _ = clean;
     match all.len() {
         0 => None,
         1 => all.pop(),

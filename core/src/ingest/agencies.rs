@@ -1035,12 +1035,15 @@ fn via_after(text: &str, at: usize) -> Option<AgencyRef> {
         Some(r) => (&r[..r.find(')').unwrap_or(r.len())], true),
         None => (rest, false),
     };
-    let inner = inner.trim_start();
-    let fi = fold(inner);
-    if !fi.starts_with("qua ") {
+    let mut inner = inner.trim_start();
+    // "(thông qua X)" as well as "(qua X)".
+    if fold(inner).starts_with("thong qua ") {
+        let sp = inner.find(char::is_whitespace)?;
+        inner = inner[sp..].trim_start();
+    }
+    if !fold(inner).starts_with("qua ") {
         return None;
     }
-    // "qua" is three ASCII letters in both forms only when unaccented: find the first space.
     let sp = inner.find(char::is_whitespace)?;
     let body = inner[sp..].trim_start();
     let body = if paren {

@@ -635,6 +635,7 @@ fn task_from_fields(
         .as_ref()
         .and_then(|t| agencies::reporting(&t.full()))
         .or_else(|| content.as_deref().and_then(agencies::reporting))
+        .or_else(|| agencies::reporting(&title))
         .map(|(recipient, via)| Reporting { recipient, via });
     Obligation {
         id: ObligationId::new(id),

@@ -199,3 +199,35 @@ fn extreme_context_years() {
         }
     }
 }
+
+#[test]
+fn large_adversarial_inputs_stay_fast() {
+    // Many headings, many dates in one line, deep nesting, a very long line.
+    let mut text = String::new();
+    for _ in 0..3000 {
+        text.push_str("KẾ HOẠCH\n");
+    }
+    text.push_str("II. NHIỆM VỤ\n");
+    for i in 0..2000 {
+        text.push_str(&format!(
+            "{}. Việc {i}\n- Cơ quan chủ trì: Công an tỉnh\n",
+            i % 99 + 1
+        ));
+    }
+    text.push_str("- Thời hạn: ");
+    for d in 0..3000 {
+        text.push_str(&format!("trước ngày {}/{}/2026; ", d % 28 + 1, d % 12 + 1));
+    }
+    text.push('\n');
+    text.push_str(&"Sở Văn hóa, Thể thao và Du lịch, ".repeat(5000));
+    text.push_str("\nIV. TỔ CHỨC THỰC HIỆN\n1. Hằng năm báo cáo ");
+    text.push_str(&"trước ngày 15/11, ".repeat(3000));
+    let start = Instant::now();
+    let out = parse_plan(&text, &ParseOptions::new("big"));
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    let _ = out.plan.obligations.len();
+}

@@ -153,7 +153,7 @@ pub(crate) fn read(
         }
     }
     // Unique ids.
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for o in out.iter_mut() {
         let base = o.id.0.clone();
         let mut id = base.clone();
@@ -173,7 +173,7 @@ pub(crate) fn read(
             );
             o.id = ObligationId::new(id.clone());
         }
-        seen.push(id);
+        seen.insert(id);
     }
     out
 }

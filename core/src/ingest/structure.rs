@@ -300,11 +300,9 @@ pub(crate) enum Field {
 /// A field label at the start of `t` (`Cơ quan chủ trì:`): the field and the value after the
 /// colon.
 pub(crate) fn field_label(t: &str) -> Option<(Field, &str)> {
-    let colon = t.find([':', '：'])?;
+    // A label is short: look for its colon in the first 60 characters only.
+    let colon = head(t, 61).find([':', '：'])?;
     let label = &t[..colon];
-    if label.chars().count() > 60 {
-        return None;
-    }
     let value = t[colon..].trim_start_matches([':', '：']).trim_start();
     let folded = fold(label);
     let words: Vec<&str> = folded
@@ -485,11 +483,10 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
         .filter(|(_, l)| is_plan_heading(&l.text).is_some())
         .map(|(i, _)| i)
         .collect();
-    let has_section_after = |i: usize| {
-        lines[i + 1..]
-            .iter()
-            .any(|l| matches!(parse_marker(&l.text).0, Marker::Roman(_)))
-    };
+    let last_section = lines
+        .iter()
+        .rposition(|l| matches!(parse_marker(&l.text).0, Marker::Roman(_)));
+    let has_section_after = |i: usize| last_section.is_some_and(|r| r > i);
     lay.plan_heading = candidates
         .iter()
         .copied()

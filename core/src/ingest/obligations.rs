@@ -517,11 +517,28 @@ fn task_from_fields(
         .as_ref()
         .map(|v| agencies_of(v, true, ctx))
         .unwrap_or_default();
-    let performers = f
+    let mut performers = f
         .performers
         .as_ref()
         .map(|v| agencies_of(v, false, ctx))
         .unwrap_or_default();
+    // "Cơ quan thực hiện: Công an thành phố chủ trì ...; các sở ... rà soát": with no lead field,
+    // a performer followed by "chủ trì" is the lead.
+    let mut lead = lead;
+    if lead.is_empty() {
+        if let Some(v) = &f.performers {
+            let text = v.full().replace('\n', "; ");
+            let (found, _) = agencies::list(&text);
+            for x in found {
+                let after = fold(text.get(x.end..).unwrap_or(""));
+                if after.trim_start().starts_with("chu tri") {
+                    let key = fold(x.agency.name());
+                    performers.retain(|p| fold(p.name()) != key);
+                    lead.push(x.agency);
+                }
+            }
+        }
+    }
     let content_field = f.content.as_ref().or(f.content_products.as_ref());
     let content = match content_field {
         Some(c) => Some(c.full()),

@@ -1376,23 +1376,39 @@ fn finish(p: &Part, year: Option<i32>, notes: &mut Vec<Note>) -> Option<Schedule
 
 /// Whether a text contains something a deadline is made of (a date, a window, a recurrence).
 pub(crate) fn has_deadline(text: &str) -> bool {
-    let f = super::text::fold(text);
-    DATE_NUM.is_match(&f)
-        || DATE_WORDS.is_match(&f)
-        || MONTH_WINDOW.is_match(&f)
-        || (QUARTER.is_match(&f) && f.contains("quy"))
-        || HALF.is_match(&f)
-        || (DM_NUM.is_match(&f) && (f.contains("truoc") || f.contains("cham nhat")))
+    deadline_in(&super::text::fold(text))
+}
+
+fn deadline_in(f: &str) -> bool {
+    (f.contains('/')
+        || f.contains("thang")
+        || f.contains("quy")
+        || f.contains("nua")
+        || f.contains('-')
+        || f.contains('.'))
+        && (DATE_NUM.is_match(f)
+            || DATE_WORDS.is_match(f)
+            || MONTH_WINDOW.is_match(f)
+            || QUARTER.is_match(f)
+            || HALF.is_match(f)
+            || (DM_NUM.is_match(f) && (f.contains("truoc") || f.contains("cham nhat"))))
+}
+
+fn recurrence_in(f: &str) -> bool {
+    YEARLY.is_match(f)
+        || HALF_YEARLY.is_match(f)
+        || QUARTERLY.is_match(f)
+        || MONTHLY.is_match(f)
+        || PERIODIC.is_match(f)
 }
 
 /// Whether a text has anything a timeline is made of: a deadline, a recurrence, an ongoing
 /// marker or an event.
 pub(crate) fn has_timeline_words(text: &str) -> bool {
-    if has_deadline(text) || has_recurrence(text) {
-        return true;
-    }
     let f = super::text::fold(text);
-    ONGOING.is_match(&f)
+    deadline_in(&f)
+        || recurrence_in(&f)
+        || ONGOING.is_match(&f)
         || REQUEST.is_match(&f)
         || AFTER.is_match(&f)
         || DRAFT.is_match(&f)
@@ -1401,12 +1417,7 @@ pub(crate) fn has_timeline_words(text: &str) -> bool {
 
 /// Whether a text states a recurrence (`hằng năm`, `định kỳ`, `hằng quý`...).
 pub(crate) fn has_recurrence(text: &str) -> bool {
-    let f = super::text::fold(text);
-    YEARLY.is_match(&f)
-        || HALF_YEARLY.is_match(&f)
-        || QUARTERLY.is_match(&f)
-        || MONTHLY.is_match(&f)
-        || PERIODIC.is_match(&f)
+    recurrence_in(&super::text::fold(text))
 }
 
 #[cfg(test)]

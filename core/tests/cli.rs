@@ -230,8 +230,16 @@ fn parse_reads_a_plan_as_issued_and_reports_what_it_did_not_understand() {
     assert_eq!(plan.id, "can-tho-qd-kh");
     assert_eq!(plan.obligations.len(), 6);
     let err = text(&out.stderr);
-    assert!(err.contains("can-tho-qd-kh.txt:123: warning [unparsed_timeline]"), "{err}");
-    let out = tuanthu(&["parse", "core/tests/data/plans/can-tho-qd-kh.txt", "--fail-on", "warning"]);
+    assert!(
+        err.contains("can-tho-qd-kh.txt:123: warning [unparsed_timeline]"),
+        "{err}"
+    );
+    let out = tuanthu(&[
+        "parse",
+        "core/tests/data/plans/can-tho-qd-kh.txt",
+        "--fail-on",
+        "warning",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let out = tuanthu(&["parse", "no-such-plan.txt"]);
     assert_eq!(out.status.code(), Some(2));

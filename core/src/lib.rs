@@ -13,3 +13,5 @@ pub mod model;
 pub mod policy;
 pub mod rules;
 
+pub mod report;
+pub mod synth;

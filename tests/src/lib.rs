@@ -1,1 +1,124 @@
+//! The shared test vectors (`tests/vectors/`): loading, running and checking, for Rust's test.
+//! Python and JS run the same files with the same rules (see `vectors/README.md`).
 
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use tuanthu::api::to_canonical_json;
+use tuanthu::eval::{EvaluationRequest, Evaluator, FormRequest};
+
+/// Every vector file, sorted.
+pub fn vector_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| {
+        p.extension().is_some_and(|e| e == "json") && !p.to_string_lossy().ends_with(".out.json")
+    });
+    files.sort();
+    files
+}
+
+/// The golden output file next to a vector.
+pub fn out_path(vector: &Path) -> PathBuf {
+    vector.with_extension("out.json")
+}
+
+/// Runs a vector; returns the canonical output JSON.
+pub fn run(evaluator: &Evaluator, vector: &Value) -> Result<String, String> {
+    if let Some(req) = vector.get("request") {
+        let req: EvaluationRequest =
+            serde_json::from_value(req.clone()).map_err(|e| e.to_string())?;
+        let report = evaluator.evaluate(&req).map_err(|e| e.to_string())?;
+        Ok(to_canonical_json(&report))
+    } else if let Some(req) = vector.get("form_request") {
+        let req: FormRequest = serde_json::from_value(req.clone()).map_err(|e| e.to_string())?;
+        let findings = evaluator.validate_form(&req).map_err(|e| e.to_string())?;
+        Ok(to_canonical_json(&findings))
+    } else {
+        Err("a vector needs `request` or `form_request`".into())
+    }
+}
+
+fn matches(actual: &Value, expected: &serde_json::Map<String, Value>, keys: &[&str]) -> bool {
+    keys.iter().all(|k| match expected.get(*k) {
+        None => true,
+        Some(want) => actual.get(*k) == Some(want),
+    })
+}
+
+/// Checks the hand-written `expect` of a vector against its output. Returns every mismatch.
+pub fn check_expect(vector: &Value, output: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Ok(out) = serde_json::from_str::<Value>(output) else {
+        return vec!["output is not JSON".into()];
+    };
+    let expect = vector.get("expect").cloned().unwrap_or(Value::Null);
+    let empty = Vec::new();
+    if let Some(list) = expect.get("assessments").and_then(Value::as_array) {
+        let actual = out
+            .get("assessments")
+            .and_then(Value::as_array)
+            .unwrap_or(&empty);
+        for want in list {
+            let Some(w) = want.as_object() else { continue };
+            let hits: Vec<&Value> = actual
+                .iter()
+                .filter(|a| matches(a, w, &["obligation", "agency", "period", "stage"]))
+                .collect();
+            let [a] = hits.as_slice() else {
+                problems.push(format!("{} assessments match {want}", hits.len()));
+                continue;
+            };
+            for key in ["status", "days_late", "days_remaining", "due_soon"] {
+                if let Some(v) = w.get(key) {
+                    if a.get(key) != Some(v) {
+                        problems.push(format!("{want}: {key} is {:?}", a.get(key)));
+                    }
+                }
+            }
+            if let Some(v) = w.get("due_last_day") {
+                let got = a.get("due").and_then(|d| d.get("last_day"));
+                if got != Some(v) {
+                    problems.push(format!("{want}: due.last_day is {got:?}"));
+                }
+            }
+        }
+    }
+    if let Some(list) = expect.get("findings").and_then(Value::as_array) {
+        // Form outputs are the findings array itself, and the expectation is exact; for reports
+        // the expected findings must be present among others.
+        let (actual, exact) = match out.as_array() {
+            Some(arr) => (arr, true),
+            None => (
+                out.get("findings")
+                    .and_then(Value::as_array)
+                    .unwrap_or(&empty),
+                false,
+            ),
+        };
+        let keys = [
+            "rule",
+            "severity",
+            "agency",
+            "obligation",
+            "field",
+            "submission",
+        ];
+        for want in list {
+            let Some(w) = want.as_object() else { continue };
+            if !actual.iter().any(|f| matches(f, w, &keys)) {
+                problems.push(format!("no finding matches {want}"));
+            }
+        }
+        if exact && actual.len() != list.len() {
+            problems.push(format!(
+                "expected exactly {} finding(s), got {}: {output}",
+                list.len(),
+                actual.len()
+            ));
+        }
+    }
+    problems
+}

@@ -97,12 +97,18 @@ pub(crate) fn derive(
     if cal.is_day_off(last) {
         let info = cal.day_info(last);
         let l = format_vi(last);
-        vi.push_str(&format!("; {l} là {} ({})", weekday_vi(last), info.name_vi));
-        en.push_str(&format!(
-            "; {l} is a {} ({})",
-            weekday_en(last),
-            info.name_en
-        ));
+        // Weekend names already say the weekday ("Sunday (weekly rest day)").
+        if info.kind == crate::calendar::DayKind::Weekend {
+            vi.push_str(&format!("; {l} là {}", info.name_vi));
+            en.push_str(&format!("; {l} is a {}", info.name_en));
+        } else {
+            vi.push_str(&format!("; {l} là {}, {}", weekday_vi(last), info.name_vi));
+            en.push_str(&format!(
+                "; {l} is a {}, {}",
+                weekday_en(last),
+                info.name_en
+            ));
+        }
         let policy = day_off_name(policies.day_off);
         match policies.day_off {
             DayOffRule::Strict => {
@@ -179,7 +185,7 @@ mod tests {
             due.derivation_en
         );
         assert!(
-            due.derivation_vi.contains("Chủ Nhật"),
+            due.derivation_vi.contains("Chủ nhật"),
             "{}",
             due.derivation_vi
         );

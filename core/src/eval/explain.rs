@@ -109,14 +109,19 @@ pub(crate) fn assess(
     }
     if let Some(src) = &obligation.source {
         let q = quote(src, inst.phrase.as_deref());
-        vi.push(format!(
-            "kế hoạch, dòng {}–{}: “{q}”",
-            src.line_start, src.line_end
-        ));
-        en.push(format!(
-            "plan, lines {}–{}: “{q}”",
-            src.line_start, src.line_end
-        ));
+        let (lines_vi, lines_en) = if src.line_start == src.line_end {
+            (
+                format!("dòng {}", src.line_start),
+                format!("line {}", src.line_start),
+            )
+        } else {
+            (
+                format!("dòng {}–{}", src.line_start, src.line_end),
+                format!("lines {}–{}", src.line_start, src.line_end),
+            )
+        };
+        vi.push(format!("kế hoạch, {lines_vi}: “{q}”"));
+        en.push(format!("plan, {lines_en}: “{q}”"));
     }
 
     Assessment {

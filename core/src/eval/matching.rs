@@ -23,6 +23,37 @@ pub(crate) struct Claim<'a> {
     pub is_form: bool,
 }
 
+/// Instances by (obligation, agency key): matching is a lookup, not a scan.
+#[derive(Default)]
+pub(crate) struct InstanceIndex {
+    map: HashMap<(usize, String), Vec<usize>>,
+}
+
+impl InstanceIndex {
+    pub fn new(instances: &[Instance]) -> Self {
+        let mut index = InstanceIndex::default();
+        for n in 0..instances.len() {
+            index.add(instances, n);
+        }
+        index
+    }
+
+    fn add(&mut self, instances: &[Instance], n: usize) {
+        let i = &instances[n];
+        self.map
+            .entry((i.obligation, i.party.key.clone()))
+            .or_default()
+            .push(n);
+    }
+
+    fn get(&self, obligation: usize, key: &str) -> &[usize] {
+        // Keyed lookups with a borrowed key would need a custom Borrow; one allocation is cheap.
+        self.map
+            .get(&(obligation, key.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Result of matching one claim.
 pub(crate) struct Matched {
     pub facts: SubmissionFacts,
@@ -114,7 +145,12 @@ impl<'a> Matcher<'a> {
     }
 
     /// Matches a claim; may add member instances for an agency of an unexpanded group.
-    pub fn claim(&self, c: &Claim<'_>, instances: &mut Vec<Instance>) -> Matched {
+    pub fn claim(
+        &self,
+        c: &Claim<'_>,
+        instances: &mut Vec<Instance>,
+        index: &mut InstanceIndex,
+    ) -> Matched {
         let (agency, key, in_registry) = self.registry.canonical(c.agency);
         let mut facts = SubmissionFacts {
             is_form: c.is_form,
@@ -165,15 +201,17 @@ impl<'a> Matcher<'a> {
             }
         }
 
-        let mut candidates: Vec<usize> = instances
+        let mut candidates: Vec<usize> = index
+            .get(oi, &key)
             .iter()
-            .enumerate()
-            .filter(|(_, i)| i.obligation == oi && i.party.key == key)
-            .filter(|(_, i)| stage.is_none() || i.stage == stage)
-            .map(|(n, _)| n)
+            .copied()
+            .filter(|&n| stage.is_none() || instances[n].stage == stage)
             .collect();
         if candidates.is_empty() {
             candidates = self.adopt_into_group(oi, &agency, &key, stage.as_deref(), instances);
+            for &n in &candidates {
+                index.add(instances, n);
+            }
         }
         if candidates.is_empty() {
             facts.coordinating = self

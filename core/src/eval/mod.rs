@@ -38,7 +38,7 @@ use crate::rules::date::{parse_date_text, Cal};
 use crate::rules::views::{InstanceFacts, InstanceView, SubmissionFacts, SubmissionView};
 use crate::rules::{AppliesTo, RuleError, RulePack};
 use expand::{Context, Instance, Registry};
-use matching::{Claim, Matcher};
+use matching::{Claim, InstanceIndex, Matcher};
 
 /// Everything one evaluation needs. The JSON contract shared by the CLI and the bindings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -175,6 +175,7 @@ impl Evaluator {
         }
 
         let matcher = Matcher::new(&req.plan, &registry, req.as_of, &policies);
+        let mut index = InstanceIndex::new(&instances);
         let mut matched = Vec::with_capacity(req.submissions.len());
         for s in &req.submissions {
             let m = matcher.claim(
@@ -189,6 +190,7 @@ impl Evaluator {
                     is_form: false,
                 },
                 &mut instances,
+                &mut index,
             );
             if let (Some(n), true) = (m.instance, m.counts) {
                 instances[n].evidence.push(matched.len());
@@ -286,6 +288,7 @@ impl Evaluator {
         let stage = blank(&f.stage);
         let document_number = blank(&f.document_number);
         let matcher = Matcher::new(&req.plan, &registry, req.as_of, &policies);
+        let mut index = InstanceIndex::new(&instances);
         let m = matcher.claim(
             &Claim {
                 agency: &f.agency,
@@ -298,6 +301,7 @@ impl Evaluator {
                 is_form: true,
             },
             &mut instances,
+            &mut index,
         );
         let mut findings = Vec::new();
         let mut missing = |field: &str, vi: &str, en: &str| {

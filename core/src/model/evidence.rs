@@ -46,6 +46,11 @@ impl EventKind {
     pub const TRAINING_HELD: &'static str = "training_held";
     pub const DRAFT_PUBLISHED: &'static str = "draft_published";
 
+    /// `request`: a request from a competent authority (yêu cầu của cấp có thẩm quyền).
+    pub fn request() -> Self {
+        EventKind(Self::REQUEST.to_string())
+    }
+
     /// A kind from its name; `None` unless lower-case ASCII letters, digits and `_`.
     pub fn new(name: &str) -> Option<Self> {
         let ok = !name.is_empty()

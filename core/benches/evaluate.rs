@@ -1,0 +1,73 @@
+//! Performance targets (issue: core engine): a synthetic province (150 agencies × 12 obligations ×
+//! 5 years, mixed schedules, 80% evidence) with the standard pack: ≤ 3 µs per instance for all
+//! rules on one core; rule-pack compile ≤ 20 ms; and 34 such provinces (national scale).
+//!
+//! `cargo bench -p tuanthu --bench evaluate` — per-instance time = 1 / the reported throughput.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use tuanthu::eval::{EvaluationRequest, Evaluator};
+use tuanthu::rules::RulePack;
+use tuanthu::synth::{province, Shape};
+
+fn instances(evaluator: &Evaluator, reqs: &[EvaluationRequest]) -> u64 {
+    reqs.iter()
+        .map(|r| {
+            evaluator
+                .evaluate(r)
+                .map(|rep| rep.assessments.len() as u64)
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+fn benches(c: &mut Criterion) {
+    c.bench_function("rule_pack_compile/standard", |b| {
+        b.iter(|| black_box(RulePack::standard().expect("compiles")))
+    });
+
+    let evaluator = Evaluator::standard().expect("standard pack");
+    let one = vec![province(1, Shape::default())];
+    let n = instances(&evaluator, &one);
+    let mut g = c.benchmark_group("province");
+    g.throughput(Throughput::Elements(n));
+    g.sample_size(20);
+    g.bench_function(format!("evaluate_{n}_instances"), |b| {
+        b.iter(|| black_box(evaluator.evaluate(&one[0]).expect("evaluates")))
+    });
+    g.finish();
+
+    let nation: Vec<EvaluationRequest> = (1..=34).map(|i| province(i, Shape::default())).collect();
+    let total = instances(&evaluator, &nation);
+    let mut g = c.benchmark_group("national_34_provinces");
+    g.throughput(Throughput::Elements(total));
+    g.sample_size(10);
+    g.bench_function(format!("one_thread_{total}_instances"), |b| {
+        b.iter(|| {
+            for r in &nation {
+                black_box(evaluator.evaluate(r).expect("evaluates"));
+            }
+        })
+    });
+    // The evaluator is Send + Sync: provinces split across both cores with no shared state.
+    g.bench_function(format!("two_threads_{total}_instances"), |b| {
+        b.iter(|| {
+            let (left, right) = nation.split_at(nation.len() / 2);
+            std::thread::scope(|s| {
+                for half in [left, right] {
+                    let ev = &evaluator;
+                    s.spawn(move || {
+                        for r in half {
+                            black_box(ev.evaluate(r).expect("evaluates"));
+                        }
+                    });
+                }
+            });
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(evaluate, benches);
+criterion_main!(evaluate);

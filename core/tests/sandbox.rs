@@ -1,0 +1,155 @@
+//! Untrusted rules: endless loops, deep recursion, huge strings, wrong return types and runtime
+//! errors become error findings for that rule; the other rules still run and nothing panics.
+
+use tuanthu::eval::{EvaluationRequest, Evaluator};
+use tuanthu::model::{Severity, Status};
+use tuanthu::rules::{Limits, PackSource, RulePack, SourceFile};
+
+fn pack_with(extra: &[(&str, &str)]) -> RulePack {
+    let mut source: PackSource = RulePack::standard().unwrap().source().clone();
+    for (name, text) in extra {
+        source.rules.push(SourceFile {
+            name: (*name).into(),
+            text: (*text).into(),
+        });
+    }
+    RulePack::compile(source, Limits::default()).expect("compiles")
+}
+
+fn request() -> EvaluationRequest {
+    serde_json::from_str(
+        r#"{"plan": {"id": "p", "title": "t", "obligations": [{"id": "II.3", "title": "Rà soát",
+            "lead": [{"kind": "agency", "name": "Sở Tư pháp"}],
+            "schedule": {"type": "once", "deadline": {"date": "2026-04-20", "bound": "before"}}}]},
+            "submissions": [{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-21", "document_number": "1/BC-STP"}],
+            "as_of": "2026-05-01"}"#,
+    )
+    .unwrap()
+}
+
+fn header(id: &str) -> String {
+    format!("// id: {id}\n// title: {id}\n// applies_to: instance\n")
+}
+
+#[test]
+fn hostile_rules_are_stopped_and_reported_while_others_run() {
+    let looping = header("evil.loop") + "fn check(x) { loop { } }";
+    let recursion = header("evil.recursion") + "fn f(n) { f(n + 1) }\nfn check(x) { f(0) }";
+    let big = header("evil.big") + "fn check(x) { let s = \"x\"; loop { s += s; } }";
+    let wrong = header("evil.type") + "fn check(x) { 42 }";
+    let bad_status = header("evil.status") + "fn check(x) { #{ status: \"finished\" } }";
+    let runtime = header("evil.runtime") + "fn check(x) { x.received < x.no_such_property }";
+    let pack = pack_with(&[
+        ("zz-loop.rhai", &looping),
+        ("zz-recursion.rhai", &recursion),
+        ("zz-big.rhai", &big),
+        ("zz-type.rhai", &wrong),
+        ("zz-status.rhai", &bad_status),
+        ("zz-runtime.rhai", &runtime),
+    ]);
+    let report = Evaluator::new(pack)
+        .evaluate(&request())
+        .expect("evaluation completes");
+    // The standard status rule still classified the instance.
+    assert_eq!(report.assessments[0].status, Status::DoneLate);
+    let error_of = |rule: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule && f.severity == Severity::Error)
+            .map(|f| f.message_en.clone())
+            .unwrap_or_else(|| panic!("no error finding for {rule}: {:#?}", report.findings))
+    };
+    assert!(error_of("evil.loop").contains("too many operations"));
+    assert!(error_of("evil.recursion").contains("call stack too deep"));
+    assert!(
+        error_of("evil.big").contains("too large")
+            || error_of("evil.big").contains("too many operations")
+    );
+    assert!(
+        error_of("evil.type").contains("rule returned i64"),
+        "{}",
+        error_of("evil.type")
+    );
+    assert!(error_of("evil.status").contains("unknown status 'finished'"));
+    assert!(error_of("evil.runtime").contains("failed"));
+    assert!(report.assessments[0]
+        .rules
+        .contains(&"evil.loop".to_string()));
+}
+
+#[test]
+fn mixed_type_comparisons_are_errors_not_silent_false() {
+    let rule = header("cmp") + "fn check(x) { if x.due < () { #{ status: \"overdue\" } } }";
+    let pack = RulePack::compile(
+        PackSource {
+            rules: vec![SourceFile {
+                name: "cmp.rhai".into(),
+                text: rule,
+            }],
+            ..Default::default()
+        },
+        Limits::default(),
+    )
+    .unwrap();
+    let report = Evaluator::new(pack).evaluate(&request()).unwrap();
+    assert_eq!(
+        report.assessments[0].status,
+        Status::Unknown,
+        "no rule classified"
+    );
+    assert!(
+        report.findings[0]
+            .message_en
+            .contains("comparing a Date with ()"),
+        "{:?}",
+        report.findings
+    );
+    assert!(report.assessments[0]
+        .explanation_en
+        .contains("no rule classified"));
+}
+
+#[test]
+fn rules_have_no_file_module_or_clock_access() {
+    for (src, what) in [
+        ("import \"x\" as y; fn check(x) {}", "import"),
+        ("fn check(x) { eval(\"1\") }", "eval"),
+    ] {
+        let text = header("r") + src;
+        let r = RulePack::compile(
+            PackSource {
+                rules: vec![SourceFile {
+                    name: "r.rhai".into(),
+                    text,
+                }],
+                ..Default::default()
+            },
+            Limits::default(),
+        );
+        assert!(r.is_err(), "{what} must not compile");
+    }
+    // Function calls resolve at run time: the wall clock simply does not exist (`no_time`).
+    let clock = header("clock") + "fn check(x) { timestamp() }";
+    let report = Evaluator::new(pack_with(&[("clock.rhai", &clock)]))
+        .evaluate(&request())
+        .unwrap();
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "clock")
+        .expect("clock rule reported");
+    assert!(
+        f.message_en.contains("Function not found"),
+        "{}",
+        f.message_en
+    );
+}
+
+#[test]
+fn compiling_the_standard_pack_is_repeatable() {
+    let a = RulePack::standard().unwrap();
+    let b = RulePack::standard().unwrap();
+    assert_eq!(a.source(), b.source());
+    assert_eq!(a.rules().len(), 10);
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every test of the project, from a fresh clone: formatting and lints, Rust unit/integration/doc
+# tests and the shared vectors, the rule packs' own tests, then the Python and WASM bindings
+# (each binding's script installs what it needs: apt, pip, npm).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+passed=0; failed=0; failures=()
+suite() {
+  local name=$1; shift
+  echo; echo "=== $name: $*"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1)); echo "=== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1)); failures+=("$name"); echo "=== $name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+command -v cargo >/dev/null || { echo "error: cargo (Rust stable) is required" >&2; exit 2; }
+suite fmt cargo fmt --all -- --check
+suite clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
+suite rust-tests cargo test --workspace --quiet
+suite rule-pack-tests cargo run --quiet --bin tuanthu -- test rules
+if [ -x bindings-python/scripts/test.sh ]; then suite python bindings-python/scripts/test.sh; fi
+if [ -x bindings-wasm/scripts/test.sh ]; then suite wasm bindings-wasm/scripts/test.sh; fi
+
+echo
+if [ "$failed" -gt 0 ]; then echo "failed suites: ${failures[*]}"; fi
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

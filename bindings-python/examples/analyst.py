@@ -57,7 +57,8 @@ def main(argv: list[str]) -> int:
             continue
         print(f"  {obligation} {titles[obligation]}")
         for agency, period, days in sorted(rows, key=lambda r: (-r[2], r[0])):
-            print(f"      {agency:<45} kỳ {period:<8} quá hạn {days} ngày")
+            when = "" if period == "once" else f"kỳ {period}"
+            print(f"      {agency:<45} {when:<22} quá hạn {days} ngày / {days} day(s) overdue")
 
     total = report.summary()["total"]
     print()

@@ -19,6 +19,7 @@ The Python API is a thin, idiomatic wrapper over the core's JSON contract: ``Rep
 is byte-identical to what the Rust core (and the CLI, and the WASM binding) writes.
 """
 
+from . import types
 from ._errors import InputError, RuleCompileError, RuleRuntimeError, TuanthuError
 from ._tuanthu import (
     Plan,
@@ -52,4 +53,5 @@ __all__ = [
     "validate_submission",
     "validate_submission_json",
     "__version__",
+    "types",
 ]

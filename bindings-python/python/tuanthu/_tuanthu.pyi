@@ -4,111 +4,48 @@ from __future__ import annotations
 
 import datetime
 import os
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final
 
 __version__: str
 
-# --- shapes of the dicts (the JSON contract; optional keys are absent when empty) -------------
+from .types import (
+    Assessment,
+    DateLike,
+    EventsLike,
+    Finding,
+    JsonLike,
+    PathLike,
+    PlanLike,
+    RegistryLike,
+    Severity,
+    SubmissionsLike,
+    Summary,
+    TestCase,
+    TimingInfo,
+)
 
-Status = Literal["done_on_time", "done_late", "in_progress", "overdue", "ongoing", "not_triggered", "unknown"]
-Severity = Literal["info", "warning", "error"]
-
-class AppliedPolicy(TypedDict):
-    deadline_reading: Literal["exclusive", "inclusive"]
-    day_off: Literal["strict", "next_working_day"]
-
-class DueDate(TypedDict):
-    stated: datetime.date
-    bound: Literal["before", "no_later_than"]
-    last_day: datetime.date
-    policy: AppliedPolicy
-    derivation_vi: str
-    derivation_en: str
-
-class SourceSpan(TypedDict):
-    line_start: int
-    line_end: int
-    text: str
-
-class _AssessmentRequired(TypedDict):
-    obligation: str
-    title: str
-    agency: str
-    period: str
-    status: Status
-    due_soon: bool
-    rules: List[str]
-    explanation_vi: str
-    explanation_en: str
-
-class Assessment(_AssessmentRequired, total=False):
-    stage: str
-    due: DueDate
-    received: datetime.date
-    document_number: str
-    days_late: int
-    days_remaining: int
-    source: SourceSpan
-
-class _FindingRequired(TypedDict):
-    rule: str
-    severity: Severity
-    message_vi: str
-    message_en: str
-
-class Finding(_FindingRequired, total=False):
-    obligation: str
-    agency: str
-    period: str
-    stage: str
-    submission: int
-    field: str
-
-class StatusCounts(TypedDict):
-    done_on_time: int
-    done_late: int
-    in_progress: int
-    overdue: int
-    ongoing: int
-    not_triggered: int
-    unknown: int
-    total: int
-
-class Summary(TypedDict):
-    total: StatusCounts
-    by_agency: Dict[str, StatusCounts]
-    by_obligation: Dict[str, StatusCounts]
-    findings_by_severity: Dict[str, int]
-
-class TestCase(TypedDict):
-    file: str
-    rule: str
-    name: str
-    passed: bool
-    failure: Optional[str]
-
-class TimingInfo(TypedDict):
-    prepare_seconds: float
-    evaluate_seconds: float
-
-# --- accepted inputs ----------------------------------------------------------------------------
-
-PathLike = Union[str, "os.PathLike[str]"]
-DateLike = Union[datetime.date, str]
-#: JSON text (str/bytes) or Python data (dict).
-JsonLike = Union[str, bytes, Mapping[str, Any]]
-#: A `Plan`, a dict, JSON text (a str starting with ``{``) or a plan JSON file path.
-PlanLike = Union["Plan", Mapping[str, Any], str, "os.PathLike[str]"]
-#: A `Submissions`, a list of dicts, a pandas DataFrame, JSON text (a str starting with ``[``), or
-#: a CSV / JSON file path.
-SubmissionsLike = Union["Submissions", Sequence[Mapping[str, Any]], Any, str, "os.PathLike[str]", None]
-#: A list of event dicts, JSON text, or a JSON file path.
-EventsLike = Union[Sequence[Mapping[str, Any]], str, "os.PathLike[str]", None]
-#: A registry dict, JSON text, or a JSON file path.
-RegistryLike = Union[Mapping[str, Any], str, "os.PathLike[str]", None]
+__all__ = [
+    "__version__",
+    "Plan",
+    "Report",
+    "RulePack",
+    "Submissions",
+    "TestReport",
+    "evaluate",
+    "evaluate_json",
+    "schema_json",
+    "validate_form_json",
+    "validate_submission",
+    "validate_submission_json",
+    "_restore_plan",
+    "_restore_pack",
+    "_restore_submissions",
+    "_restore_report",
+]
 
 # --- classes -------------------------------------------------------------------------------------
 
+@final
 class Plan:
     """An implementation plan (Kế hoạch): header facts and obligations. Immutable; pickles."""
 
@@ -137,10 +74,11 @@ class Plan:
     @property
     def warnings(self) -> List[Dict[str, Any]]: ...
     def __len__(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __reduce__(self) -> Tuple[Any, ...]: ...
 
+@final
 class RulePack:
     """A compiled rule pack (sandboxed Rhai rules and their unit tests). Pickles as its sources."""
 
@@ -178,6 +116,7 @@ class RulePack:
     def __len__(self) -> int: ...
     def __reduce__(self) -> Tuple[Any, ...]: ...
 
+@final
 class TestReport:
     """Outcome of ``RulePack.test()``."""
 
@@ -195,6 +134,7 @@ class TestReport:
     def untested_rules(self) -> List[str]: ...
     def __len__(self) -> int: ...
 
+@final
 class Submissions:
     """Evidence received, converted once for many evaluations. Pickles."""
 
@@ -208,9 +148,10 @@ class Submissions:
     def from_dataframe(df: Any) -> Submissions: ...
     def to_list(self) -> List[Dict[str, Any]]: ...
     def __len__(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> Tuple[Any, ...]: ...
 
+@final
 class Report:
     """The result of ``evaluate``. ``to_json()`` is the Rust core's canonical JSON byte for byte."""
 
@@ -235,7 +176,7 @@ class Report:
     def timings(self) -> Optional[TimingInfo]: ...
     def to_pandas(self, kind: Literal["assessments", "findings"] = "assessments") -> Any: ...
     def __len__(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> Tuple[Any, ...]: ...
 
 # --- functions -----------------------------------------------------------------------------------

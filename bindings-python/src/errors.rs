@@ -152,3 +152,24 @@ pub fn api_error(py: Python<'_>, e: &ApiError) -> PyErr {
         ApiError::Rule(e) => rule_error(py, e, 0),
     }
 }
+
+/// Runs core code, turning a panic (a bug in the core, never expected) into a `TuanthuError`
+/// instead of pyo3's `PanicException` (a `BaseException` that `except Exception` would miss).
+pub fn no_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into())
+    })
+}
+
+pub fn internal_error(py: Python<'_>, message: &str) -> PyErr {
+    raise(
+        py,
+        "TuanthuError",
+        &format!("internal error in the tuanthu core (please report it with the input): {message}"),
+        &[],
+    )
+}

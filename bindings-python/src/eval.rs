@@ -10,7 +10,7 @@ use tuanthu::model::{AgencyRegistry, Event, Finding};
 use tuanthu::policy::PolicyOverrides;
 
 use crate::convert::{extract_date, py_to_value};
-use crate::errors::{api_error, eval_error, input_error, input_error_at, raise};
+use crate::errors::{api_error, eval_error, input_error, input_error_at, internal_error, raise};
 use crate::pack::PyRulePack;
 use crate::plan::{list_of, parse_input, parse_input_or_file, PyPlan};
 use crate::report::{is_rule_failure, PyReport};
@@ -135,22 +135,25 @@ pub fn evaluate(
     let submissions = subs::coerce(py, submissions)?;
     let c = common(py, events, policies, registry, calendar)?;
     let prepared = start.elapsed().as_secs_f64();
-    let (result, prepare_more, evaluated) = py.detach(move || {
-        let t = Instant::now();
-        let req = EvaluationRequest {
-            plan: (*plan).clone(),
-            submissions: submissions.into_vec(),
-            events: c.events,
-            as_of,
-            policies: c.policies,
-            registry: c.registry,
-            calendar: c.calendar,
-        };
-        let built = t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        let result = evaluator.evaluate(&req);
-        (result, built, t.elapsed().as_secs_f64())
+    let outcome = py.detach(move || {
+        crate::errors::no_panic(move || {
+            let t = Instant::now();
+            let req = EvaluationRequest {
+                plan: (*plan).clone(),
+                submissions: submissions.into_vec(),
+                events: c.events,
+                as_of,
+                policies: c.policies,
+                registry: c.registry,
+                calendar: c.calendar,
+            };
+            let built = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let result = evaluator.evaluate(&req);
+            (result, built, t.elapsed().as_secs_f64())
+        })
     });
+    let (result, prepare_more, evaluated) = outcome.map_err(|m| internal_error(py, &m))?;
     let report = result.map_err(|e| eval_error(py, &e))?;
     let report = PyReport::new(report, Some((prepared + prepare_more, evaluated)));
     if strict {
@@ -196,18 +199,22 @@ fn form_findings(
         })?;
     let c = common(py, events, policies, registry, calendar)?;
     let result = py.detach(move || {
-        let req = FormRequest {
-            plan: (*plan).clone(),
-            form,
-            as_of,
-            events: c.events,
-            policies: c.policies,
-            registry: c.registry,
-            calendar: c.calendar,
-        };
-        evaluator.validate_form(&req)
+        crate::errors::no_panic(move || {
+            let req = FormRequest {
+                plan: (*plan).clone(),
+                form,
+                as_of,
+                events: c.events,
+                policies: c.policies,
+                registry: c.registry,
+                calendar: c.calendar,
+            };
+            evaluator.validate_form(&req)
+        })
     });
-    let findings = result.map_err(|e| eval_error(py, &e))?;
+    let findings = result
+        .map_err(|m| internal_error(py, &m))?
+        .map_err(|e| eval_error(py, &e))?;
     if strict {
         let failures: Vec<&Finding> = findings.iter().filter(|f| is_rule_failure(f)).collect();
         if !failures.is_empty() {
@@ -294,7 +301,8 @@ pub fn evaluate_json(
 ) -> PyResult<String> {
     let evaluator = PyRulePack::evaluator_for(py, rules)?;
     let text = request_text(py, request)?;
-    py.detach(|| tuanthu::api::evaluate_json(&evaluator, &text))
+    py.detach(|| crate::errors::no_panic(|| tuanthu::api::evaluate_json(&evaluator, &text)))
+        .map_err(|m| internal_error(py, &m))?
         .map_err(|e| api_error(py, &e))
 }
 
@@ -308,7 +316,8 @@ pub fn validate_form_json(
 ) -> PyResult<String> {
     let evaluator = PyRulePack::evaluator_for(py, rules)?;
     let text = request_text(py, request)?;
-    py.detach(|| tuanthu::api::validate_form_json(&evaluator, &text))
+    py.detach(|| crate::errors::no_panic(|| tuanthu::api::validate_form_json(&evaluator, &text)))
+        .map_err(|m| internal_error(py, &m))?
         .map_err(|e| api_error(py, &e))
 }
 

@@ -9,7 +9,7 @@ use tuanthu::eval::Evaluator;
 use tuanthu::rules::{Limits, PackSource, RuleError, RulePack, TestReport};
 
 use crate::convert::{py_to_value, to_py};
-use crate::errors::{raise, rule_error};
+use crate::errors::{internal_error, no_panic, raise, rule_error};
 
 /// The standard pack, compiled once per process.
 pub fn standard_evaluator(py: Python<'_>) -> PyResult<Evaluator> {
@@ -48,7 +48,8 @@ fn limits_from(py: Python<'_>, limits: Option<&Bound<'_, PyAny>>) -> PyResult<Op
 }
 
 fn compile(py: Python<'_>, source: PackSource, limits: Limits) -> PyResult<RulePack> {
-    py.detach(|| RulePack::compile(source, limits))
+    py.detach(|| no_panic(|| RulePack::compile(source, limits)))
+        .map_err(|m| internal_error(py, &m))?
         .map_err(|e| rule_error(py, &e, 0))
 }
 
@@ -143,7 +144,8 @@ impl PyRulePack {
     ) -> PyResult<Self> {
         let limits = limits_from(py, limits)?;
         let pack = py
-            .detach(|| RulePack::from_dir(&path))
+            .detach(|| no_panic(|| RulePack::from_dir(&path)))
+            .map_err(|m| internal_error(py, &m))?
             .map_err(|e| rule_error(py, &e, 0))?;
         match limits {
             None => Ok(Self::from_pack(pack)),
@@ -221,7 +223,8 @@ impl PyRulePack {
         let text = format!("{prefix}{source}");
         let current = self.pack();
         let new = py
-            .detach(|| current.with_rule(&file, &text))
+            .detach(|| no_panic(|| current.with_rule(&file, &text)))
+            .map_err(|m| internal_error(py, &m))?
             .map_err(|e| rule_error(py, &e, added))?;
         let evaluator = Evaluator::new(new);
         match self.evaluator.write() {
@@ -232,14 +235,16 @@ impl PyRulePack {
     }
 
     /// Runs the pack's unit tests (`*.test.json`, and those of rules added since).
-    fn test(&self, py: Python<'_>) -> TestResults {
+    fn test(&self, py: Python<'_>) -> PyResult<TestResults> {
         let pack = self.pack();
-        let report = py.detach(|| pack.run_tests());
+        let report = py
+            .detach(|| no_panic(|| pack.run_tests()))
+            .map_err(|m| internal_error(py, &m))?;
         let untested = report.untested_rules(&pack);
-        TestResults {
+        Ok(TestResults {
             report: Arc::new(report),
             untested,
-        }
+        })
     }
 
     /// `name@version`, as reports name the pack.

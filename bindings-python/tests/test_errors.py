@@ -248,3 +248,31 @@ def test_errors_pickle_with_attributes(tmp_path):
         assert (e2.file, e2.line, e2.field, str(e2)) == (e.file, e.line, e.field, str(e))
     else:
         pytest.fail("no error")
+
+
+def _ob(schedule):
+    return {"id": "X", "title": "x", "lead": [{"kind": "agency", "name": "A"}], "schedule": schedule}
+
+
+@pytest.mark.parametrize("schedule,as_of", [
+    ({"type": "recurring", "every": "monthly", "from_year": 262000, "due": {"day": 31, "bound": "before"}}, "2026-01-01"),
+    ({"type": "recurring", "every": "monthly", "from_year": 2026, "until_year": 2026,
+      "due": {"day": 31, "bound": "no_later_than", "month_offset": 1000000}}, "2026-12-31"),
+    ({"type": "staged", "stages": []}, "2026-12-31"),
+    ({"type": "combined", "parts": []}, "2026-12-31"),
+    ({"type": "event_triggered", "trigger": {"event": "request"}, "within_days": 4294967295}, "2026-12-31"),
+    ({"type": "once", "deadline": {"date": "2026-01-01", "bound": "before"}}, "0001-01-01"),
+    ({"type": "once", "deadline": {"date": "9999-12-31", "bound": "before"}}, "2026-01-01"),
+])
+def test_extreme_values_never_panic(schedule, as_of):
+    """Out-of-range years, offsets and day counts give a report or a TuanthuError, never a panic
+    (pyo3's PanicException is a BaseException that `except Exception` would not catch)."""
+    plan = {"id": "p", "title": "t", "obligations": [_ob(schedule)]}
+    subs = [{"agency": "A", "obligation": "X", "received": "9999-12-31", "period": "2026"}]
+    events = [{"id": "e", "kind": "request", "date": "9999-12-30", "deadline": {"days": 4294967295}}]
+    try:
+        report = tuanthu.evaluate(plan, subs, events, as_of=as_of)
+    except TuanthuError:
+        return
+    assert isinstance(report.to_json(), str)
+    tuanthu.validate_submission(plan, {"agency": "A", "obligation": "X", "received": "31/12/9999"}, as_of=as_of)

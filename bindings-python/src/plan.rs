@@ -110,6 +110,11 @@ impl PyPlan {
     /// `datetime.date` or ISO text). Raises `InputError` naming the line and field.
     #[staticmethod]
     fn from_json(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if let Ok(p) = data.cast::<PyPlan>() {
+            return Ok(PyPlan {
+                inner: p.get().inner.clone(),
+            });
+        }
         parse_input::<Plan>(py, data, "<plan>").map(PyPlan::new)
     }
 

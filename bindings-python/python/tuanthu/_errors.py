@@ -123,3 +123,8 @@ class RuleRuntimeError(TuanthuError, RuntimeError):
 
 
 __all__ = ["TuanthuError", "InputError", "RuleCompileError", "RuleRuntimeError"]
+
+# Shown (and pickled) as tuanthu.InputError etc., where users import them from.
+for _cls in (TuanthuError, InputError, RuleCompileError, RuleRuntimeError):
+    _cls.__module__ = "tuanthu"
+del _cls

@@ -17,6 +17,16 @@ pub enum DeadlineReading {
     Inclusive,
 }
 
+impl DeadlineReading {
+    /// The name used in JSON, rules and explanations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineReading::Exclusive => "exclusive",
+            DeadlineReading::Inclusive => "inclusive",
+        }
+    }
+}
+
 /// What happens when the last permitted day is a weekend or public holiday.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -26,6 +36,16 @@ pub enum DayOffRule {
     Strict,
     /// Civil Code 2015 art. 148(5): moves to the next working day.
     NextWorkingDay,
+}
+
+impl DayOffRule {
+    /// The name used in JSON, rules and explanations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayOffRule::Strict => "strict",
+            DayOffRule::NextWorkingDay => "next_working_day",
+        }
+    }
 }
 
 /// A day of the year written `15/11`.

@@ -71,8 +71,8 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
         out,
         "{}: deadline_reading={}, day_off={}, due_soon_days={}\n",
         if vi { "Chính sách" } else { "Policies" },
-        plain(&p.deadline_reading),
-        plain(&p.day_off),
+        p.deadline_reading.as_str(),
+        p.day_off.as_str(),
         p.due_soon_days
     );
     let head = if vi {
@@ -232,13 +232,6 @@ fn abbreviation(s: Status) -> &'static str {
         Status::Ongoing => "CONT",
         Status::NotTriggered => "WAIT",
         Status::Unknown => "?",
-    }
-}
-
-fn plain<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
     }
 }
 

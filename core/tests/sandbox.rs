@@ -153,3 +153,36 @@ fn compiling_the_standard_pack_is_repeatable() {
     assert_eq!(a.source(), b.source());
     assert_eq!(a.rules().len(), 10);
 }
+
+#[test]
+fn an_unknown_message_template_is_a_rule_error() {
+    let rule = header("tmpl")
+        + "// message: a | info | {agency} | {agency}\nfn check(x) { #{ message: \"b\" } }";
+    let report = Evaluator::new(pack_with(&[("tmpl.rhai", &rule)]))
+        .evaluate(&request())
+        .unwrap();
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "tmpl")
+        .expect("reported");
+    assert_eq!(f.severity, Severity::Error);
+    assert!(
+        f.message_en.contains("no message template 'b'"),
+        "{}",
+        f.message_en
+    );
+    let ok = header("tmpl2") + "// message: a | info | {agency} trễ {days_late} | {agency} late {days_late}\nfn check(x) { #{ message: \"a\" } }";
+    let report = Evaluator::new(pack_with(&[("tmpl2.rhai", &ok)]))
+        .evaluate(&request())
+        .unwrap();
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "tmpl2")
+        .expect("reported");
+    assert_eq!(
+        (f.severity, f.message_en.as_str()),
+        (Severity::Info, "Sở Tư pháp late 2")
+    );
+}

@@ -37,20 +37,6 @@ fn weekday_en(d: NaiveDate) -> &'static str {
     }
 }
 
-fn reading_name(r: DeadlineReading) -> &'static str {
-    match r {
-        DeadlineReading::Exclusive => "exclusive",
-        DeadlineReading::Inclusive => "inclusive",
-    }
-}
-
-fn day_off_name(r: DayOffRule) -> &'static str {
-    match r {
-        DayOffRule::Strict => "strict",
-        DayOffRule::NextWorkingDay => "next_working_day",
-    }
-}
-
 /// Derives the last on-time day.
 ///
 /// "trước ngày D" read `exclusive` ends on D − 1, `inclusive` on D; "chậm nhất ngày D" ends on D.
@@ -67,7 +53,7 @@ pub(crate) fn derive(
         Some(o) => (format!("{}; ", o.vi), format!("{}; ", o.en)),
         None => (String::new(), String::new()),
     };
-    let reading = reading_name(policies.deadline_reading);
+    let reading = policies.deadline_reading.as_str();
     let mut last = match (bound, policies.deadline_reading) {
         (Bound::Before, DeadlineReading::Exclusive) => {
             let l = stated.pred_opt().unwrap_or(stated);
@@ -109,7 +95,7 @@ pub(crate) fn derive(
                 info.name_en
             ));
         }
-        let policy = day_off_name(policies.day_off);
+        let policy = policies.day_off.as_str();
         match policies.day_off {
             DayOffRule::Strict => {
                 vi.push_str(&format!("; chính sách {policy}: giữ nguyên"));

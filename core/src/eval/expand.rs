@@ -1,6 +1,7 @@
 //! Obligations × responsible parties × periods → instances with due dates.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate};
 
@@ -31,7 +32,7 @@ pub(crate) struct Instance {
     pub stage: Option<String>,
     pub schedule: &'static str,
     pub triggered: bool,
-    pub due: Option<DueDate>,
+    pub due: Option<Arc<DueDate>>,
     pub next_stage_due: Option<NaiveDate>,
     /// The plan's phrase behind this instance's timing (to quote the right sentence).
     pub phrase: Option<String>,
@@ -185,7 +186,7 @@ fn expand_schedule(
 ) -> Result<(), EvalError> {
     match schedule {
         Schedule::Once { deadline } => {
-            let due = deadline_due(deadline, ctx, None);
+            let due = Arc::new(deadline_due(deadline, ctx, None));
             for p in parties {
                 let mut i = base(index, p, Period::Once, "once");
                 i.due = Some(due.clone());
@@ -223,7 +224,8 @@ fn expand_schedule(
             until_year,
         } => {
             for period in periods(*every, *from_year, *until_year, ctx.as_of) {
-                let stated = recurring_due(obligation, *every, due.as_ref(), &period, ctx)?;
+                let stated =
+                    recurring_due(obligation, *every, due.as_ref(), &period, ctx)?.map(Arc::new);
                 for p in parties {
                     let mut i = base(index, p, period.clone(), "recurring");
                     i.due = stated.clone();
@@ -410,7 +412,7 @@ fn expand_event(
             .iter()
             .map(|a| ctx.registry.canonical(a).1)
             .collect();
-        let due = event_due(e, within_days, ctx);
+        let due = event_due(e, within_days, ctx).map(Arc::new);
         for p in parties {
             if !addressed.is_empty() && !addressed.contains(&p.key) {
                 continue;
@@ -480,9 +482,9 @@ fn event_due(e: &Event, within_days: Option<u32>, ctx: &Context<'_>) -> Option<D
 }
 
 fn expand_stages(index: usize, stages: &[Stage], ctx: &Context<'_>, out: &mut Vec<Instance>) {
-    let dues: Vec<DueDate> = stages
+    let dues: Vec<Arc<DueDate>> = stages
         .iter()
-        .map(|s| deadline_due(&s.deadline, ctx, None))
+        .map(|s| Arc::new(deadline_due(&s.deadline, ctx, None)))
         .collect();
     let parties: Vec<Vec<Party>> = stages
         .iter()

@@ -28,84 +28,89 @@ pub(crate) fn assess(
         _ => None,
     };
 
-    let mut vi = vec![status.label(Lang::Vi).to_string()];
-    let mut en = vec![status.label(Lang::En).to_string()];
+    // One buffer per language: explanations are written for every instance.
+    let mut vi = Sentence::new(status.label(Lang::Vi));
+    let mut en = Sentence::new(status.label(Lang::En));
     if due_soon {
-        vi.push("sắp đến hạn".into());
-        en.push("due soon".into());
+        vi.part("sắp đến hạn");
+        en.part("due soon");
     }
     if let Some((nv, ne)) = &inst.note {
-        vi.push(nv.clone());
-        en.push(ne.clone());
+        vi.part(nv);
+        en.part(ne);
     }
     match status {
         Status::Unknown if !classified => {
-            vi.push("không quy tắc nào phân loại được".into());
-            en.push("no rule classified this instance".into());
+            vi.part("không quy tắc nào phân loại được");
+            en.part("no rule classified this instance");
         }
         Status::Unknown if inst.schedule == "unparsed" => {
             let t = inst.phrase.as_deref().unwrap_or("");
-            vi.push(format!("không hiểu được thời hạn “{t}”: cần người xem xét"));
-            en.push(format!("timeline not understood “{t}”: needs a person"));
+            vi.part(&format!(
+                "không hiểu được thời hạn “{t}”: cần người xem xét"
+            ));
+            en.part(&format!("timeline not understood “{t}”: needs a person"));
         }
         Status::Unknown if inst.party.group.is_some() => {
-            vi.push(format!(
-                "nhóm “{}” chưa được liệt kê thành cơ quan cụ thể: cần danh mục cơ quan (registry)",
-                inst.party.name
+            let g = &inst.party.name;
+            vi.part(&format!(
+                "nhóm “{g}” chưa được liệt kê thành cơ quan cụ thể: cần danh mục cơ quan (registry)"
             ));
-            en.push(format!(
-                "group “{}” not expanded into agencies: supply an agency registry",
-                inst.party.name
+            en.part(&format!(
+                "group “{g}” not expanded into agencies: supply an agency registry"
             ));
         }
         Status::Unknown if inst.due.is_none() => {
-            vi.push("kế hoạch không nêu hạn".into());
-            en.push("the plan states no due date".into());
+            vi.part("kế hoạch không nêu hạn");
+            en.part("the plan states no due date");
         }
         Status::Ongoing => {
-            vi.push(format!(
-                "{}; đánh giá qua báo cáo định kỳ",
-                inst.period.label_vi()
-            ));
-            en.push(format!(
-                "{}; assessed through the periodic report",
-                inst.period.label_en()
-            ));
+            vi.part(&inst.period.label_vi());
+            vi.more("; đánh giá qua báo cáo định kỳ");
+            en.part(&inst.period.label_en());
+            en.more("; assessed through the periodic report");
         }
         _ => {}
     }
     if let Some(d) = &inst.due {
-        vi.push(format!("hạn: {}", d.derivation_vi));
-        en.push(format!("due: {}", d.derivation_en));
+        vi.part("hạn: ");
+        vi.more(&d.derivation_vi);
+        en.part("due: ");
+        en.more(&d.derivation_en);
     }
     if let Some(e) = evidence {
-        let doc = e
-            .document_number
-            .as_deref()
-            .map(|n| format!(", số {n}"))
-            .unwrap_or_default();
-        let doc_en = e
-            .document_number
-            .as_deref()
-            .map(|n| format!(", no. {n}"))
-            .unwrap_or_default();
-        vi.push(format!("nhận ngày {}{doc}", format_vi(e.received)));
-        en.push(format!("received {}{doc_en}", format_vi(e.received)));
+        vi.part("nhận ngày ");
+        vi.more(&format_vi(e.received));
+        en.part("received ");
+        en.more(&format_vi(e.received));
+        if let Some(n) = &e.document_number {
+            vi.more(", số ");
+            vi.more(n);
+            en.more(", no. ");
+            en.more(n);
+        }
     }
     match (days_late, days_remaining) {
         (Some(n), _) => {
-            vi.push(format!("trễ {n} ngày"));
-            en.push(format!("{n} day(s) late"));
+            vi.part(&format!("trễ {n} ngày"));
+            en.part(&format!("{n} day(s) late"));
         }
         (_, Some(n)) => {
-            vi.push(format!("còn {n} ngày"));
-            en.push(format!("{n} day(s) left"));
+            vi.part(&format!("còn {n} ngày"));
+            en.part(&format!("{n} day(s) left"));
         }
         _ => {}
     }
     if !rules.is_empty() {
-        vi.push(format!("quy tắc: {}", rules.join(", ")));
-        en.push(format!("rules: {}", rules.join(", ")));
+        vi.part("quy tắc: ");
+        en.part("rules: ");
+        for (k, r) in rules.iter().enumerate() {
+            let sep = if k == 0 { "" } else { ", " };
+            vi.more(sep);
+            vi.more(r);
+            en.more(sep);
+            en.more(r);
+        }
     }
     if let Some(src) = &obligation.source {
         let q = quote(src, inst.phrase.as_deref());
@@ -120,8 +125,8 @@ pub(crate) fn assess(
                 format!("lines {}–{}", src.line_start, src.line_end),
             )
         };
-        vi.push(format!("kế hoạch, {lines_vi}: “{q}”"));
-        en.push(format!("plan, {lines_en}: “{q}”"));
+        vi.part(&format!("kế hoạch, {lines_vi}: “{q}”"));
+        en.part(&format!("plan, {lines_en}: “{q}”"));
     }
 
     Assessment {
@@ -138,9 +143,33 @@ pub(crate) fn assess(
         days_late,
         days_remaining,
         rules,
-        explanation_vi: vi.join("; ") + ".",
-        explanation_en: en.join("; ") + ".",
+        explanation_vi: vi.finish(),
+        explanation_en: en.finish(),
         source: obligation.source.clone(),
+    }
+}
+
+/// Clauses joined by "; " and closed with ".".
+struct Sentence(String);
+
+impl Sentence {
+    fn new(first: &str) -> Self {
+        let mut s = String::with_capacity(256);
+        s.push_str(first);
+        Sentence(s)
+    }
+    /// A new clause.
+    fn part(&mut self, text: &str) {
+        self.0.push_str("; ");
+        self.0.push_str(text);
+    }
+    /// More of the current clause.
+    fn more(&mut self, text: &str) {
+        self.0.push_str(text);
+    }
+    fn finish(mut self) -> String {
+        self.0.push('.');
+        self.0
     }
 }
 

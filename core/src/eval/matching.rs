@@ -1,6 +1,7 @@
 //! Evidence → instances. Every submission ends up either counted for one instance or explained
 //! by a finding; none is dropped.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -70,6 +71,9 @@ pub(crate) struct Matcher<'a> {
     policies: &'a Policies,
     known: HashSet<String>,
     by_obligation: HashMap<&'a str, usize>,
+    /// Agency names as written → (canonical name, key, in registry): the same few hundred names
+    /// recur across thousands of submissions.
+    canonical: RefCell<HashMap<String, (String, String, bool)>>,
 }
 
 fn names(o: &Obligation) -> impl Iterator<Item = &AgencyRef> {
@@ -133,15 +137,16 @@ impl<'a> Matcher<'a> {
             policies,
             known,
             by_obligation,
+            canonical: RefCell::new(HashMap::new()),
         }
     }
 
     fn reading(&self) -> String {
-        serde_plain(&self.policies.deadline_reading)
+        self.policies.deadline_reading.as_str().to_string()
     }
 
     fn day_off(&self) -> String {
-        serde_plain(&self.policies.day_off)
+        self.policies.day_off.as_str().to_string()
     }
 
     /// Matches a claim; may add member instances for an agency of an unexpanded group.
@@ -151,7 +156,13 @@ impl<'a> Matcher<'a> {
         instances: &mut Vec<Instance>,
         index: &mut InstanceIndex,
     ) -> Matched {
-        let (agency, key, in_registry) = self.registry.canonical(c.agency);
+        let (agency, key, in_registry) = {
+            let mut cache = self.canonical.borrow_mut();
+            cache
+                .entry(c.agency.to_string())
+                .or_insert_with(|| self.registry.canonical(c.agency))
+                .clone()
+        };
         let mut facts = SubmissionFacts {
             is_form: c.is_form,
             agency: agency.clone(),
@@ -322,11 +333,4 @@ fn infer_period(
         .find(|&n| began(n) && instances[n].evidence.is_empty())
         .or_else(|| candidates.iter().copied().rev().find(|&n| began(n)))
         .or_else(|| candidates.first().copied())
-}
-
-fn serde_plain<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
 }

@@ -365,7 +365,7 @@ impl Evaluator {
                 facts: facts.clone(),
                 cal: cal.clone(),
             });
-            match self.pack.run(rule, scope, view) {
+            match self.pack.run(rule, scope, view, &*facts) {
                 Ok(v) => {
                     for msg in v.messages {
                         findings.push(Finding {
@@ -414,7 +414,7 @@ impl Evaluator {
                 facts: facts.clone(),
                 cal: cal.clone(),
             });
-            match self.pack.run(rule, scope, view) {
+            match self.pack.run(rule, scope, view, &*facts) {
                 Ok(v) => {
                     if v.is_empty() {
                         continue;
@@ -472,13 +472,6 @@ fn validate(plan: &Plan, events: &[Event]) -> Result<(), EvalError> {
     Ok(())
 }
 
-fn plain<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 fn instance_facts(
     inst: &Instance,
     obligation: &crate::model::Obligation,
@@ -489,7 +482,7 @@ fn instance_facts(
     InstanceFacts {
         obligation: obligation.id.to_string(),
         title: obligation.title.clone(),
-        kind: plain(&obligation.kind),
+        kind: obligation.kind.as_str().to_string(),
         schedule: inst.schedule.to_string(),
         agency: inst.party.name.clone(),
         is_group: inst.party.group.is_some(),
@@ -503,8 +496,8 @@ fn instance_facts(
         evidence_count: u32::try_from(inst.evidence.len()).unwrap_or(u32::MAX),
         as_of,
         due_soon_days: policies.due_soon_days,
-        deadline_reading: plain(&policies.deadline_reading),
-        day_off: plain(&policies.day_off),
+        deadline_reading: policies.deadline_reading.as_str().to_string(),
+        day_off: policies.day_off.as_str().to_string(),
         recipient: obligation
             .reporting
             .as_ref()
@@ -519,16 +512,16 @@ fn instance_facts(
 
 fn summarize(assessments: &[Assessment], findings: &[Finding]) -> Summary {
     let mut s = Summary::default();
+    fn count(map: &mut BTreeMap<String, crate::model::StatusCounts>, key: &str, st: Status) {
+        match map.get_mut(key) {
+            Some(c) => c.add(st),
+            None => map.entry(key.to_string()).or_default().add(st),
+        }
+    }
     for a in assessments {
         s.total.add(a.status);
-        s.by_agency
-            .entry(a.agency.clone())
-            .or_default()
-            .add(a.status);
-        s.by_obligation
-            .entry(a.obligation.to_string())
-            .or_default()
-            .add(a.status);
+        count(&mut s.by_agency, &a.agency, a.status);
+        count(&mut s.by_obligation, a.obligation.as_str(), a.status);
     }
     let mut by_sev: BTreeMap<String, u32> = BTreeMap::new();
     for f in findings {

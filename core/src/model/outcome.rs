@@ -1,4 +1,5 @@
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -175,8 +176,9 @@ pub struct Assessment {
     pub status: Status,
     /// Open and within `due_soon_days` of the last day (sắp đến hạn).
     pub due_soon: bool,
+    /// Shared by every instance with the same deadline (one derivation, many agencies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due: Option<DueDate>,
+    pub due: Option<Arc<DueDate>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -110,6 +110,16 @@ pub enum ObligationKind {
     PeriodicReport,
 }
 
+impl ObligationKind {
+    /// The name used in JSON and rules.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObligationKind::Task => "task",
+            ObligationKind::PeriodicReport => "periodic_report",
+        }
+    }
+}
+
 /// One duty of the plan: who, what, by when, evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

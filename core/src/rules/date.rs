@@ -49,7 +49,9 @@ pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
 
 /// `dd/mm/yyyy`, the form Vietnamese documents use.
 pub fn format_vi(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    // Not `d.format(..)`: that re-parses the pattern on every call, and dates are formatted
+    // for every explanation and rule message.
+    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
 }
 
 fn days(n: INT) -> RhaiResult<chrono::TimeDelta> {

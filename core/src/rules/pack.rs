@@ -7,7 +7,7 @@ use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
 use serde::{Deserialize, Serialize};
 
 use super::sandbox::{hardened_engine, Limits};
-use super::verdict::{self, Verdict};
+use super::verdict::{self, MessageTemplate, Placeholders, Verdict};
 use crate::model::Severity;
 use crate::policy::PolicyOverrides;
 
@@ -34,6 +34,9 @@ pub struct RuleMeta {
     /// natively, so rules that rarely apply cost nothing on the instances they skip.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when: Vec<Vec<Condition>>,
+    /// `message:` header lines: bilingual templates a verdict names with `message: "<id>"`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<MessageTemplate>,
 }
 
 /// One condition of a `when:` line: `has_due`, `!is_group`, `kind=periodic_report`.
@@ -118,12 +121,47 @@ fn parse_when(line: &str, applies: AppliesTo) -> Result<Vec<Condition>, String> 
         .collect()
 }
 
+/// `id | severity | Vietnamese text | English text`, placeholders checked against the facts.
+fn parse_message(line: &str, applies: AppliesTo) -> Result<MessageTemplate, String> {
+    let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+    let [id, severity, vi, en] = parts.as_slice() else {
+        return Err(format!(
+            "message: expected `id | severity | Vietnamese text | English text`, got '{line}'"
+        ));
+    };
+    let severity = Severity::parse(severity).ok_or_else(|| {
+        format!("message {id}: severity '{severity}': expected info, warning or error")
+    })?;
+    let known = match applies {
+        AppliesTo::Instance => super::views::INSTANCE_PLACEHOLDERS,
+        AppliesTo::Submission => super::views::SUBMISSION_PLACEHOLDERS,
+    };
+    for name in verdict::placeholder_names(vi)
+        .into_iter()
+        .chain(verdict::placeholder_names(en))
+    {
+        if !known.contains(&name) {
+            return Err(format!(
+                "message {id}: unknown placeholder {{{name}}}; known: {}",
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(MessageTemplate {
+        id: (*id).to_string(),
+        severity,
+        vi: (*vi).to_string(),
+        en: (*en).to_string(),
+    })
+}
+
 const INSTANCE_FLAGS: &[&str] = &[
     "has_due",
     "has_evidence",
     "triggered",
     "is_group",
     "has_next_stage_due",
+    "past_due",
 ];
 const SUBMISSION_FLAGS: &[&str] = &[
     "is_form",
@@ -345,6 +383,7 @@ impl RulePack {
         rule: &Rule,
         scope: &mut Scope,
         x: Dynamic,
+        facts: &dyn Placeholders,
     ) -> Result<Verdict, String> {
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
         let value = self
@@ -352,7 +391,14 @@ impl RulePack {
             .engine
             .call_fn_with_options::<Dynamic>(options, scope, &rule.ast, "check", (x,))
             .map_err(|e| describe_runtime_error(&e))?;
-        verdict::parse(value, rule.meta.severity)
+        verdict::parse(
+            value,
+            &verdict::Context {
+                default_severity: rule.meta.severity,
+                templates: &rule.meta.messages,
+                facts,
+            },
+        )
     }
 }
 
@@ -484,6 +530,7 @@ fn parse_meta(file: &SourceFile) -> Result<RuleMeta, RuleError> {
     let (mut id, mut title, mut applies, mut severity, mut description) =
         (None, None, None, Severity::Warning, String::new());
     let mut when_lines: Vec<String> = Vec::new();
+    let mut message_lines: Vec<String> = Vec::new();
     for line in file.text.lines() {
         let Some(comment) = line.trim().strip_prefix("//") else {
             if line.trim().is_empty() {
@@ -517,6 +564,7 @@ fn parse_meta(file: &SourceFile) -> Result<RuleMeta, RuleError> {
                 })?
             }
             "when" => when_lines.push(value),
+            "message" => message_lines.push(value),
             "description" => {
                 if !description.is_empty() {
                     description.push(' ');
@@ -542,7 +590,16 @@ fn parse_meta(file: &SourceFile) -> Result<RuleMeta, RuleError> {
         .iter()
         .map(|l| parse_when(l, applies_to).map_err(&err))
         .collect::<Result<_, _>>()?;
+    let mut messages: Vec<MessageTemplate> = Vec::new();
+    for line in &message_lines {
+        let t = parse_message(line, applies_to).map_err(&err)?;
+        if messages.iter().any(|m| m.id == t.id) {
+            return Err(err(format!("message '{}' is defined twice", t.id)));
+        }
+        messages.push(t);
+    }
     Ok(RuleMeta {
+        messages,
         id,
         title: title.ok_or_else(|| err("missing `// title: ...` in the header comment".into()))?,
         applies_to,
@@ -628,5 +685,22 @@ mod tests {
     fn eval_is_not_available() {
         let e = pack_of(&[("a.rhai", &format!("{HEADER}fn check(x) {{ eval(\"1\") }}"))]);
         assert!(e.is_err(), "eval must be disabled");
+    }
+
+    #[test]
+    fn message_templates_are_checked_when_the_pack_compiles() {
+        let bad = format!(
+            "{HEADER}// message: late | warning | {{agency}} {{colour}} | x\nfn check(x) {{}}"
+        );
+        let e = pack_of(&[("a.rhai", &bad)]).unwrap_err();
+        assert!(
+            e.to_string().contains("unknown placeholder {colour}"),
+            "{e}"
+        );
+        let bad = format!("{HEADER}// message: late | warning | only three\nfn check(x) {{}}");
+        let e = pack_of(&[("a.rhai", &bad)]).unwrap_err();
+        assert!(e.to_string().contains("expected `id | severity"), "{e}");
+        let bad = format!("{HEADER}// message: late | loud | a | b\nfn check(x) {{}}");
+        assert!(pack_of(&[("a.rhai", &bad)]).is_err());
     }
 }

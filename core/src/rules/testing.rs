@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::date::Cal;
 use super::pack::{AppliesTo, RuleError, RulePack, SourceFile};
-use super::verdict::Verdict;
+use super::verdict::{Placeholders, Verdict};
 use super::views::{InstanceFacts, InstanceView, SubmissionFacts, SubmissionView};
 use crate::calendar::Calendar;
 use crate::model::Severity;
@@ -149,23 +149,39 @@ fn run_case(
     cal: &Cal,
     scope: &mut Scope,
 ) -> Result<(), String> {
-    let x = match (rule.meta.applies_to, &case.instance, &case.submission) {
-        (AppliesTo::Instance, Some(i), None) => Dynamic::from(InstanceView {
-            facts: Arc::new(i.clone()),
-            cal: cal.clone(),
-        }),
-        (AppliesTo::Submission, None, Some(s)) => Dynamic::from(SubmissionView {
-            facts: Arc::new(s.clone()),
-            cal: cal.clone(),
-        }),
-        (AppliesTo::Instance, ..) => {
-            return Err("an instance rule's case needs `instance` (only)".into())
-        }
-        (AppliesTo::Submission, ..) => {
-            return Err("a submission rule's case needs `submission` (only)".into())
-        }
+    // A rule whose `when:` lines exclude the case says nothing, exactly as in evaluation.
+    let applies = match (&case.instance, &case.submission) {
+        (Some(i), _) => rule.meta.applies(i),
+        (_, Some(s)) => rule.meta.applies(s),
+        _ => true,
     };
-    let outcome = pack.run(rule, scope, x);
+    if !applies {
+        return check(&case.expect, Ok(Verdict::default()));
+    }
+    let (x, facts): (Dynamic, &dyn Placeholders) =
+        match (rule.meta.applies_to, &case.instance, &case.submission) {
+            (AppliesTo::Instance, Some(i), None) => (
+                Dynamic::from(InstanceView {
+                    facts: Arc::new(i.clone()),
+                    cal: cal.clone(),
+                }),
+                i,
+            ),
+            (AppliesTo::Submission, None, Some(s)) => (
+                Dynamic::from(SubmissionView {
+                    facts: Arc::new(s.clone()),
+                    cal: cal.clone(),
+                }),
+                s,
+            ),
+            (AppliesTo::Instance, ..) => {
+                return Err("an instance rule's case needs `instance` (only)".into())
+            }
+            (AppliesTo::Submission, ..) => {
+                return Err("a submission rule's case needs `submission` (only)".into())
+            }
+        };
+    let outcome = pack.run(rule, scope, x, facts);
     check(&case.expect, outcome)
 }
 

@@ -78,6 +78,7 @@ impl InstanceFacts {
             "triggered" => self.triggered,
             "is_group" => self.is_group,
             "has_next_stage_due" => self.next_stage_due.is_some(),
+            "past_due" => self.due.is_some_and(|d| self.as_of > d),
             _ => return None,
         })
     }
@@ -190,6 +191,142 @@ impl SubmissionFacts {
     }
 }
 
+/// Placeholders a message template of an instance rule may use.
+pub const INSTANCE_PLACEHOLDERS: &[&str] = &[
+    "agency",
+    "obligation",
+    "title",
+    "period",
+    "stage",
+    "due",
+    "stated_due",
+    "received",
+    "as_of",
+    "days_late",
+    "days_left",
+    "policy",
+    "deadline_reading",
+    "day_off",
+    "recipient",
+    "via",
+    "to",
+    "next_stage_due",
+    "document_number",
+];
+
+/// Placeholders a message template of a submission rule may use.
+pub const SUBMISSION_PLACEHOLDERS: &[&str] = &[
+    "agency",
+    "obligation",
+    "obligation_title",
+    "stage",
+    "period",
+    "received",
+    "received_text",
+    "as_of",
+    "due",
+    "days_late",
+    "policy",
+    "deadline_reading",
+    "day_off",
+    "document_number",
+];
+
+fn put(out: &mut String, s: Option<&str>) -> bool {
+    s.map(|s| out.push_str(s)).is_some()
+}
+
+fn put_date(out: &mut String, d: Option<NaiveDate>) -> bool {
+    use chrono::Datelike;
+    use std::fmt::Write;
+    d.map(|d| write!(out, "{:02}/{:02}/{}", d.day(), d.month(), d.year()))
+        .is_some()
+}
+
+fn put_days(out: &mut String, n: Option<i64>) -> bool {
+    use std::fmt::Write;
+    n.map(|n| write!(out, "{n}")).is_some()
+}
+
+impl super::verdict::Placeholders for InstanceFacts {
+    fn write_placeholder(&self, name: &str, out: &mut String) -> bool {
+        match name {
+            "agency" => put(out, Some(&self.agency)),
+            "obligation" => put(out, Some(&self.obligation)),
+            "title" => put(out, Some(&self.title)),
+            "period" => put(out, Some(&self.period)),
+            "stage" => put(out, self.stage.as_deref()),
+            "due" => put_date(out, self.due),
+            "stated_due" => put_date(out, self.stated_due),
+            "received" => put_date(out, self.received),
+            "as_of" => put_date(out, Some(self.as_of)),
+            "days_late" => put_days(
+                out,
+                self.due
+                    .map(|d| (self.received.unwrap_or(self.as_of) - d).num_days()),
+            ),
+            "days_left" => put_days(out, self.due.map(|d| (d - self.as_of).num_days())),
+            "policy" => {
+                out.push_str(&self.deadline_reading);
+                out.push_str(", ");
+                out.push_str(&self.day_off);
+                true
+            }
+            "deadline_reading" => put(out, Some(&self.deadline_reading)),
+            "day_off" => put(out, Some(&self.day_off)),
+            "recipient" => put(out, self.recipient.as_deref()),
+            "via" => put(out, self.via.as_deref()),
+            "to" => match (&self.recipient, &self.via) {
+                (Some(r), Some(v)) => {
+                    out.push_str(r);
+                    out.push_str(" (qua ");
+                    out.push_str(v);
+                    out.push(')');
+                    true
+                }
+                (Some(r), None) => put(out, Some(r)),
+                _ => false,
+            },
+            "next_stage_due" => put_date(out, self.next_stage_due),
+            "document_number" => put(out, self.document_number.as_deref()),
+            _ => false,
+        }
+    }
+}
+
+impl super::verdict::Placeholders for SubmissionFacts {
+    fn write_placeholder(&self, name: &str, out: &mut String) -> bool {
+        match name {
+            "agency" => put(out, Some(&self.agency)),
+            "obligation" => put(out, Some(&self.obligation)),
+            "obligation_title" => put(out, Some(&self.obligation_title)),
+            "stage" => put(out, self.stage.as_deref()),
+            "period" => put(out, self.period.as_deref()),
+            "received" => put_date(out, self.received),
+            "received_text" => put(out, Some(&self.received_text)),
+            "as_of" => put_date(out, Some(self.as_of)),
+            "due" => put_date(out, self.due),
+            "days_late" => put_days(
+                out,
+                match (self.received, self.due) {
+                    (Some(r), Some(d)) => Some((r - d).num_days()),
+                    _ => None,
+                },
+            ),
+            "policy" => {
+                out.push_str(&self.deadline_reading);
+                out.push_str(", ");
+                out.push_str(&self.day_off);
+                true
+            }
+            "deadline_reading" => put(out, Some(&self.deadline_reading)),
+            "day_off" => put(out, Some(&self.day_off)),
+            "document_number" => put(out, self.document_number.as_deref()),
+            _ => false,
+        }
+    }
+}
+
 /// An instance as rules see it.
 #[derive(Debug, Clone)]
 pub struct InstanceView {
@@ -202,6 +339,36 @@ pub struct InstanceView {
 pub struct SubmissionView {
     pub facts: Arc<SubmissionFacts>,
     pub cal: Cal,
+}
+
+/// Words of the fixed vocabulary (schedule types, kinds, policies) as shared Rhai strings, so
+/// reading `x.schedule` allocates nothing.
+fn word(s: &str) -> ImmutableString {
+    static WORDS: std::sync::OnceLock<Vec<ImmutableString>> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        [
+            "once",
+            "ongoing",
+            "recurring",
+            "event_triggered",
+            "staged",
+            "unparsed",
+            "task",
+            "periodic_report",
+            "exclusive",
+            "inclusive",
+            "strict",
+            "next_working_day",
+        ]
+        .into_iter()
+        .map(ImmutableString::from)
+        .collect()
+    });
+    words
+        .iter()
+        .find(|w| w.as_str() == s)
+        .cloned()
+        .unwrap_or_else(|| s.into())
 }
 
 fn date(d: Option<NaiveDate>) -> Dynamic {
@@ -230,8 +397,8 @@ pub fn register(engine: &mut Engine) {
     }
     get!(InstanceView, "obligation", |f| f.obligation.clone());
     get!(InstanceView, "title", |f| f.title.clone());
-    get!(InstanceView, "kind", |f| f.kind.clone());
-    get!(InstanceView, "schedule", |f| f.schedule.clone());
+    get!(InstanceView, "kind", |f| word(&f.kind));
+    get!(InstanceView, "schedule", |f| word(&f.schedule));
     get!(InstanceView, "agency", |f| f.agency.clone());
     get!(InstanceView, "is_group", |f| f.is_group);
     get!(InstanceView, "period", |f| f.period.clone());
@@ -252,10 +419,10 @@ pub fn register(engine: &mut Engine) {
     get!(InstanceView, "due_soon_days", |f| INT::from(
         f.due_soon_days
     ));
-    get!(InstanceView, "deadline_reading", |f| f
-        .deadline_reading
-        .clone());
-    get!(InstanceView, "day_off", |f| f.day_off.clone());
+    get!(InstanceView, "deadline_reading", |f| word(
+        &f.deadline_reading
+    ));
+    get!(InstanceView, "day_off", |f| word(&f.day_off));
     get!(InstanceView, "recipient", |f| opt_str(&f.recipient));
     get!(InstanceView, "via", |f| opt_str(&f.via));
     get!(InstanceView, "has_next_stage_due", |f| f
@@ -268,6 +435,16 @@ pub fn register(engine: &mut Engine) {
         .map_or(Dynamic::UNIT, |d| Dynamic::from(days_between(
             d, f.as_of
         ))));
+    // Received − last day in days (≤ 0: on time), or () without evidence or due date. Integer
+    // facts keep hot rules on Rhai's native integer operators.
+    get!(
+        InstanceView,
+        "received_days_after_due",
+        |f| match (f.received, f.due) {
+            (Some(r), Some(d)) => Dynamic::from(days_between(r, d)),
+            _ => Dynamic::UNIT,
+        }
+    );
     engine.register_get("cal", |v: &mut InstanceView| v.cal.clone());
 
     engine.register_type_with_name::<SubmissionView>("Submission");

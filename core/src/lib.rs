@@ -8,10 +8,10 @@
 pub mod api;
 pub mod calendar;
 pub mod eval;
+pub mod ingest;
 pub mod input;
 pub mod model;
 pub mod policy;
-pub mod rules;
-
 pub mod report;
+pub mod rules;
 pub mod synth;

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
-use super::{AgencyRef, Schedule};
+use super::{AgencyRef, Schedule, Severity};
 use crate::policy::PolicyOverrides;
 
 /// An implementation plan (Kế hoạch) as a list of obligations.
@@ -195,4 +195,8 @@ pub struct IngestWarning {
     /// The text concerned, verbatim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// How serious it is: `info` (a draft's blank number), `warning` (a phrase not understood),
+    /// `error` (no plan found). Absent in warnings written before this field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
 }

@@ -1,0 +1,1161 @@
+//! Agency recognition: names, not comma splits.
+//!
+//! Vietnamese agency names contain commas and `và` (`Sở Văn hóa, Thể thao và Du lịch`,
+//! `Báo và Phát thanh, Truyền hình tỉnh`), and so do the groups plans assign work to
+//! (`các sở, ban, ngành tỉnh`, `UBND các xã, phường`). So a list is read by recognising names
+//! from a gazetteer of known agencies and patterns (`Công an tỉnh|thành phố`, `Sở <tên>`) and a
+//! few hand-written group matchers, all on accent-folded words, and only what lies *between*
+//! recognised names is treated as a separator.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::model::{normalize_text, AgencyGroup, AgencyRef};
+
+use super::text::{clean_inline, collapse_ws, fold, fold_char, is_upper, is_word_char, Folded};
+
+/// What separates a word from the previous one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sep {
+    Start,
+    Space,
+    /// `-` or `–` between words (`Lao động - Thương binh`, `Bà Rịa - Vũng Tàu`).
+    Dash,
+    Comma,
+    Semicolon,
+    Paren,
+    Hard,
+}
+
+/// A folded word stored inline (no allocation per token).
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    len: u8,
+    bytes: [u8; 23],
+}
+
+impl Word {
+    fn new(s: &str) -> Word {
+        let mut w = Word {
+            len: 0,
+            bytes: [0; 23],
+        };
+        // Longer words are never part of a name we know: keep a marker that matches nothing.
+        let src = if s.len() <= 23 { s } else { "~" };
+        w.bytes[..src.len()].copy_from_slice(src.as_bytes());
+        w.len = src.len() as u8;
+        w
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("~")
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    /// Folded word (lower case, no accents); abbreviations expand to several tokens.
+    stat: Option<&'static str>,
+    word: Word,
+    start: usize,
+    end: usize,
+    /// The word starts with an upper-case letter.
+    cap: bool,
+    sep: Sep,
+    /// An abbreviation (UBND) rather than a written-out word.
+    abbrev: bool,
+}
+
+impl Tok {
+    fn word(&self) -> &str {
+        match self.stat {
+            Some(s) => s,
+            None => self.word.as_str(),
+        }
+    }
+}
+
+const ABBREVIATIONS: &[(&str, &[&str])] = &[
+    ("ubnd", &["uy", "ban", "nhan", "dan"]),
+    ("hdnd", &["hoi", "dong", "nhan", "dan"]),
+    ("ubmttq", &["uy", "ban", "mat", "tran", "to", "quoc"]),
+    ("mttq", &["mat", "tran", "to", "quoc"]),
+    ("vhttdl", &["van", "hoa", "the", "thao", "va", "du", "lich"]),
+    ("khcn", &["khoa", "hoc", "va", "cong", "nghe"]),
+    ("gddt", &["giao", "duc", "va", "dao", "tao"]),
+    ("bchqs", &["bo", "chi", "huy", "quan", "su"]),
+    ("tp", &["thanh", "pho"]),
+    ("tw", &["trung", "uong"]),
+];
+
+fn tokenize(text: &str) -> Vec<Tok> {
+    let mut toks = Vec::with_capacity(text.len() / 4);
+    let mut sep = Sep::Start;
+    let mut word_start: Option<usize> = None;
+    let mut scratch = String::with_capacity(32);
+    let mut flush = |toks: &mut Vec<Tok>, s: usize, e: usize, sep: Sep| {
+        let orig = &text[s..e];
+        scratch.clear();
+        for c in orig.chars() {
+            fold_char(c, &mut scratch);
+        }
+        let cap = orig.chars().next().is_some_and(char::is_uppercase);
+        if let Some((_, exp)) = ABBREVIATIONS.iter().find(|(a, _)| *a == scratch) {
+            for (k, w) in exp.iter().enumerate() {
+                toks.push(Tok {
+                    stat: Some(w),
+                    word: Word::new(""),
+                    start: s,
+                    end: e,
+                    cap,
+                    sep: if k == 0 { sep } else { Sep::Space },
+                    abbrev: true,
+                });
+            }
+        } else {
+            toks.push(Tok {
+                stat: None,
+                word: Word::new(&scratch),
+                start: s,
+                end: e,
+                cap,
+                sep,
+                abbrev: false,
+            });
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if is_word_char(c) {
+            if word_start.is_none() {
+                word_start = Some(i);
+            }
+            continue;
+        }
+        if let Some(s) = word_start.take() {
+            flush(&mut toks, s, i, sep);
+            sep = Sep::Space;
+        }
+        let this = match c {
+            ',' => Sep::Comma,
+            ';' => Sep::Semicolon,
+            '(' | ')' | '[' | ']' => Sep::Paren,
+            '-' | '–' | '—' => Sep::Dash,
+            '.' | ':' | '!' | '?' | '/' | '"' | '\n' | '|' => Sep::Hard,
+            _ => Sep::Space,
+        };
+        if rank(this) > rank(sep) {
+            sep = this;
+        }
+    }
+    if let Some(s) = word_start {
+        flush(&mut toks, s, text.len(), sep);
+    }
+    toks
+}
+
+fn rank(s: Sep) -> u8 {
+    match s {
+        Sep::Start => 0,
+        Sep::Space => 1,
+        Sep::Dash => 2,
+        Sep::Comma => 3,
+        Sep::Semicolon => 4,
+        Sep::Paren => 5,
+        Sep::Hard => 6,
+    }
+}
+
+/// How a gazetteer name may continue after its fixed words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tail {
+    /// Nothing more.
+    None,
+    /// `tỉnh` or `thành phố` required and part of the name (`Công an tỉnh`); a place name after it
+    /// is absorbed into the quoted text only.
+    Level,
+    /// `tỉnh`/`thành phố`, optionally followed by a place name, or a place name: part of the name
+    /// (`Báo và Phát thanh, Truyền hình Vĩnh Long`).
+    LevelOrPlace,
+    /// Optional `tỉnh`/`thành phố` and place name, not part of the name (`Sở Tư pháp tỉnh`).
+    OptLevel,
+    /// A capitalised name follows (`Sở <Tên>`), part of the name: generic patterns.
+    CapName,
+}
+
+struct Entry {
+    canonical: &'static str,
+    words: Vec<String>,
+    tail: Tail,
+}
+
+/// Known agency names. Department names follow the 2025 reorganisation, with older names still
+/// met in plans; names with a level (`tỉnh`/`thành phố`) are patterns.
+const GAZETTEER: &[(&str, Tail)] = &[
+    // Provincial departments (sở) after the 2025 reform, and older names.
+    ("Sở Nội vụ", Tail::OptLevel),
+    ("Sở Tư pháp", Tail::OptLevel),
+    ("Sở Tài chính", Tail::OptLevel),
+    ("Sở Công Thương", Tail::OptLevel),
+    ("Sở Nông nghiệp và Môi trường", Tail::OptLevel),
+    ("Sở Xây dựng", Tail::OptLevel),
+    ("Sở Khoa học và Công nghệ", Tail::OptLevel),
+    ("Sở Giáo dục và Đào tạo", Tail::OptLevel),
+    ("Sở Y tế", Tail::OptLevel),
+    ("Sở Văn hóa, Thể thao và Du lịch", Tail::OptLevel),
+    ("Sở Văn hóa và Thể thao", Tail::OptLevel),
+    ("Sở Du lịch", Tail::OptLevel),
+    ("Sở Dân tộc và Tôn giáo", Tail::OptLevel),
+    ("Sở Ngoại vụ", Tail::OptLevel),
+    ("Sở Thông tin và Truyền thông", Tail::OptLevel),
+    ("Sở Kế hoạch và Đầu tư", Tail::OptLevel),
+    ("Sở Lao động - Thương binh và Xã hội", Tail::OptLevel),
+    ("Sở Giao thông vận tải", Tail::OptLevel),
+    ("Sở Tài nguyên và Môi trường", Tail::OptLevel),
+    ("Sở Nông nghiệp và Phát triển nông thôn", Tail::OptLevel),
+    ("Sở Quy hoạch - Kiến trúc", Tail::OptLevel),
+    // Other provincial bodies.
+    ("Văn phòng Ủy ban nhân dân", Tail::Level),
+    (
+        "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân",
+        Tail::Level,
+    ),
+    ("Thanh tra", Tail::Level),
+    ("Công an", Tail::Level),
+    ("Bộ Chỉ huy Quân sự", Tail::Level),
+    ("Bộ Chỉ huy Bộ đội Biên phòng", Tail::Level),
+    ("Ban Dân tộc", Tail::Level),
+    ("Ban Quản lý các khu công nghiệp", Tail::OptLevel),
+    ("Ban Quản lý Khu kinh tế", Tail::OptLevel),
+    ("Báo và Phát thanh, Truyền hình", Tail::LevelOrPlace),
+    ("Đài Phát thanh và Truyền hình", Tail::LevelOrPlace),
+    ("Ủy ban nhân dân", Tail::Level),
+    ("Hội đồng nhân dân", Tail::Level),
+    ("Ủy ban Mặt trận Tổ quốc Việt Nam", Tail::Level),
+    ("Tỉnh ủy", Tail::None),
+    ("Thành ủy", Tail::None),
+    ("Tỉnh đoàn", Tail::None),
+    ("Liên đoàn Lao động", Tail::Level),
+    ("Viện Kiểm sát nhân dân", Tail::Level),
+    ("Tòa án nhân dân", Tail::Level),
+    ("Kho bạc Nhà nước", Tail::OptLevel),
+    ("Ngân hàng Nhà nước", Tail::OptLevel),
+    ("Trung tâm Phục vụ hành chính công", Tail::OptLevel),
+    (
+        "Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao",
+        Tail::None,
+    ),
+    (
+        "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao",
+        Tail::None,
+    ),
+    // Central bodies.
+    ("Thủ tướng Chính phủ", Tail::None),
+    ("Văn phòng Chính phủ", Tail::None),
+    ("Chính phủ", Tail::None),
+    ("Quốc hội", Tail::None),
+    ("Bộ Công an", Tail::None),
+    ("Bộ Quốc phòng", Tail::None),
+    ("Bộ Tư pháp", Tail::None),
+    ("Bộ Nội vụ", Tail::None),
+    ("Bộ Tài chính", Tail::None),
+    ("Bộ Khoa học và Công nghệ", Tail::None),
+    ("Bộ Giáo dục và Đào tạo", Tail::None),
+    ("Bộ Văn hóa, Thể thao và Du lịch", Tail::None),
+    ("Bộ Thông tin và Truyền thông", Tail::None),
+    ("Bộ Ngoại giao", Tail::None),
+    ("Bộ Y tế", Tail::None),
+    ("Bộ Công Thương", Tail::None),
+    ("Bộ Xây dựng", Tail::None),
+    ("Bộ Nông nghiệp và Môi trường", Tail::None),
+    ("Bộ Dân tộc và Tôn giáo", Tail::None),
+    // Generic patterns, tried after the names above.
+    ("Sở", Tail::CapName),
+    ("Bộ", Tail::CapName),
+];
+
+static ENTRIES: LazyLock<HashMap<String, Vec<Entry>>> = LazyLock::new(|| {
+    let mut map: HashMap<String, Vec<Entry>> = HashMap::new();
+    for (canonical, tail) in GAZETTEER {
+        let words: Vec<String> = tokenize(canonical)
+            .iter()
+            .map(|t| t.word().to_string())
+            .collect();
+        let Some(first) = words.first().cloned() else {
+            continue;
+        };
+        map.entry(first).or_default().push(Entry {
+            canonical,
+            words,
+            tail: *tail,
+        });
+    }
+    map
+});
+
+/// Words that introduce a person or office of an agency: `Thủ trưởng các sở`, `Chủ tịch UBND`.
+const ROLES: &[&[&str]] = &[
+    &["thu", "truong"],
+    &["giam", "doc"],
+    &["pho", "chu", "tich"],
+    &["chu", "tich"],
+    &["nguoi", "dung", "dau"],
+    &["lanh", "dao"],
+    &["chanh", "van", "phong"],
+    &["chi", "huy", "truong"],
+    &["truong"],
+];
+
+/// Words that start an agency-like name not in the gazetteer (`Ban Quản lý ...`).
+const HEADS: &[&str] = &[
+    "so", "ban", "phong", "cuc", "trung", "hoi", "truong", "benh", "bao", "dai", "doan", "vien",
+    "kho", "ngan", "cong", "tong", "uy", "van", "thanh", "bo", "chi", "lien", "toa", "dang",
+];
+
+/// A recognised party and where it is in the text (byte offsets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub agency: AgencyRef,
+    pub start: usize,
+    pub end: usize,
+    /// Recognised by shape only (not in the gazetteer).
+    pub unknown: bool,
+}
+
+struct Match {
+    end_tok: usize,
+    made: Made,
+}
+
+/// What a matcher found; names are built only for the match that wins.
+enum Made {
+    Agency { name: String },
+    Group(AgencyGroup),
+}
+
+impl Match {
+    fn build(self, text: &str, toks: &[Tok], start: usize) -> AgencyRef {
+        let written = orig(text, toks, start, self.end_tok);
+        match self.made {
+            Made::Agency { name } => AgencyRef::Agency {
+                text: (written != name).then_some(written),
+                name,
+            },
+            Made::Group(group) => {
+                let mut name = written.clone();
+                let first_word = name.split(' ').next().unwrap_or("");
+                // "Các sở, ban, ngành" → "các sở, ban, ngành"; "Ủy ban ..." keeps its case.
+                if fold(first_word) == "cac" && !is_upper(first_word) {
+                    let mut cs = name.chars();
+                    if let Some(c) = cs.next() {
+                        name = c.to_lowercase().chain(cs).collect();
+                    }
+                }
+                AgencyRef::Group {
+                    group,
+                    text: (written != name).then_some(written),
+                    name,
+                }
+            }
+        }
+    }
+}
+
+fn tok_is(toks: &[Tok], i: usize, w: &str) -> bool {
+    toks.get(i).is_some_and(|t| t.word() == w)
+}
+
+/// Matches `words` at `i`, the words separated by spaces or commas only. Returns the next index.
+fn seq(toks: &[Tok], i: usize, words: &[&str]) -> Option<usize> {
+    let mut j = i;
+    for (k, w) in words.iter().enumerate() {
+        let t = toks.get(j)?;
+        if t.word() != *w {
+            return None;
+        }
+        if k > 0 && !matches!(t.sep, Sep::Space | Sep::Comma | Sep::Dash) {
+            return None;
+        }
+        j += 1;
+    }
+    Some(j)
+}
+
+fn seq_s(toks: &[Tok], i: usize, words: &[String]) -> Option<usize> {
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    seq(toks, i, &refs)
+}
+
+/// `tỉnh` or `thành phố` (or `TP`) at `i`, joined by a space: returns (next index, Vietnamese).
+fn level(toks: &[Tok], i: usize) -> Option<(usize, &'static str)> {
+    let t = toks.get(i)?;
+    if !matches!(t.sep, Sep::Space) {
+        return None;
+    }
+    if t.word() == "tinh" {
+        return Some((i + 1, "tỉnh"));
+    }
+    if t.word() == "thanh" && tok_is(toks, i + 1, "pho") {
+        return Some((i + 2, "thành phố"));
+    }
+    None
+}
+
+/// Words that start a unit's name, never a place name.
+const NOT_PLACES: &[&str] = &[
+    "phong", "so", "ban", "cuc", "chi", "trung", "doi", "to", "bo",
+];
+
+/// A place name at `i`: capitalised words joined by spaces or hyphens (`Vĩnh Long`, `Bà Rịa -
+/// Vũng Tàu`). Returns the next index.
+fn place(toks: &[Tok], i: usize) -> Option<usize> {
+    let mut j = i;
+    while let Some(t) = toks.get(j) {
+        let joined = matches!(t.sep, Sep::Space) || (j > i && t.sep == Sep::Dash);
+        if !t.cap || !joined || j - i >= 5 {
+            break;
+        }
+        // "Công an tỉnh - Phòng An ninh mạng": a unit, not a place name.
+        if (j == i || t.sep == Sep::Dash) && NOT_PLACES.contains(&t.word()) {
+            break;
+        }
+        // Upper-case abbreviations such as UBND are not place names.
+        if t.abbrev {
+            break;
+        }
+        j += 1;
+    }
+    (j > i).then_some(j)
+}
+
+/// A generic capitalised name (`Thông tin và Truyền thông`): components of a capitalised word and
+/// at most two lower-case words, joined by spaces, `và`, commas or hyphens.
+fn cap_name(toks: &[Tok], i: usize) -> Option<usize> {
+    let first = toks.get(i)?;
+    if !first.cap || !matches!(first.sep, Sep::Space) {
+        return None;
+    }
+    let mut j = i;
+    let mut end = i;
+    while let Some(t) = toks.get(j) {
+        if !t.cap || !(j == i || matches!(t.sep, Sep::Space | Sep::Comma | Sep::Dash)) {
+            break;
+        }
+        j += 1;
+        let mut lower = 0;
+        while let Some(n) = toks.get(j) {
+            if n.cap || !matches!(n.sep, Sep::Space) || lower >= 2 || n.word() == "va" {
+                break;
+            }
+            lower += 1;
+            j += 1;
+        }
+        end = j;
+        // `và` joining another capitalised component.
+        if tok_is(toks, j, "va")
+            && toks.get(j).is_some_and(|t| t.sep == Sep::Space)
+            && toks
+                .get(j + 1)
+                .is_some_and(|t| t.cap && t.sep == Sep::Space)
+        {
+            j += 1;
+            continue;
+        }
+        if toks
+            .get(j)
+            .is_some_and(|t| t.cap && t.sep == Sep::Comma && !t.abbrev)
+        {
+            // `Lao động, Thương binh và Xã hội`: only when a `và` component follows later.
+            let mut k = j + 1;
+            let mut saw_va = false;
+            while let Some(n) = toks.get(k) {
+                if !matches!(n.sep, Sep::Space) {
+                    break;
+                }
+                if n.word() == "va" {
+                    saw_va = true;
+                    break;
+                }
+                k += 1;
+            }
+            if saw_va {
+                continue;
+            }
+        }
+        break;
+    }
+    (end > i).then_some(end)
+}
+
+fn orig(text: &str, toks: &[Tok], a: usize, b: usize) -> String {
+    if a >= b || b > toks.len() {
+        return String::new();
+    }
+    collapse_ws(&text[toks[a].start..toks[b - 1].end])
+}
+
+/// The best gazetteer agency at `i`.
+fn match_agency(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
+    let first = toks.get(i)?;
+    let entries = ENTRIES.get(first.word())?;
+    let mut best: Option<Match> = None;
+    for e in entries {
+        let Some(j) = seq_s(toks, i, &e.words) else {
+            continue;
+        };
+        let found = match e.tail {
+            Tail::None => Some((j, e.canonical.to_string())),
+            Tail::Level => level(toks, j).map(|(k, lv)| {
+                let k = place(toks, k).unwrap_or(k);
+                (k, format!("{} {}", e.canonical, lv))
+            }),
+            Tail::LevelOrPlace => {
+                if let Some((k, _)) = level(toks, j) {
+                    let k = place(toks, k).unwrap_or(k);
+                    Some((k, format!("{} {}", e.canonical, orig(text, toks, j, k))))
+                } else {
+                    place(toks, j)
+                        .map(|k| (k, format!("{} {}", e.canonical, orig(text, toks, j, k))))
+                }
+            }
+            Tail::OptLevel => {
+                let k = match level(toks, j) {
+                    Some((k, _)) => place(toks, k).unwrap_or(k),
+                    None => j,
+                };
+                Some((k, e.canonical.to_string()))
+            }
+            Tail::CapName => cap_name(toks, j).map(|k| {
+                let k2 = match level(toks, k) {
+                    Some((k2, _)) => place(toks, k2).unwrap_or(k2),
+                    None => k,
+                };
+                (k2, format!("{} {}", e.canonical, orig(text, toks, j, k)))
+            }),
+        };
+        let Some((end, name)) = found else { continue };
+        // Generic patterns only when no name matched.
+        if e.tail == Tail::CapName && best.is_some() {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| end > b.end_tok) {
+            best = Some(Match {
+                end_tok: end,
+                made: Made::Agency { name },
+            });
+        }
+    }
+    best
+}
+
+/// `UBND xã Long Phú`: one named commune or ward.
+fn match_named_commune(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
+    let j = seq(toks, i, &["uy", "ban", "nhan", "dan"])?;
+    let t = toks.get(j)?;
+    let (k, kind) = match t.word() {
+        "xa" => (j + 1, "xã"),
+        "phuong" => (j + 1, "phường"),
+        "dac" if tok_is(toks, j + 1, "khu") => (j + 2, "đặc khu"),
+        _ => return None,
+    };
+    if t.sep != Sep::Space {
+        return None;
+    }
+    let end = place(toks, k)?;
+    let name = format!("Ủy ban nhân dân {kind} {}", orig(text, toks, k, end));
+    Some(Match {
+        end_tok: end,
+        made: Made::Agency { name },
+    })
+}
+
+fn group_match(_text: &str, _toks: &[Tok], _i: usize, end: usize, g: AgencyGroup) -> Match {
+    Match {
+        end_tok: end,
+        made: Made::Group(g),
+    }
+}
+
+fn space_or_comma(toks: &[Tok], i: usize) -> bool {
+    toks.get(i)
+        .is_some_and(|t| matches!(t.sep, Sep::Space | Sep::Comma | Sep::Dash))
+}
+
+/// Optional `thuộc UBND tỉnh`, level, `có liên quan`, `trên địa bàn ...` after a group.
+fn group_suffix(toks: &[Tok], mut j: usize) -> usize {
+    if tok_is(toks, j, "thuoc") && space_or_comma(toks, j) {
+        if let Some(k) = seq(toks, j + 1, &["uy", "ban", "nhan", "dan"]) {
+            if let Some((k2, _)) = level(toks, k) {
+                j = k2;
+            }
+        } else if let Some((k2, _)) = level(toks, j + 1) {
+            j = k2;
+        }
+    }
+    if let Some((k, _)) = level(toks, j) {
+        j = k;
+    }
+    if let Some(k) =
+        seq(toks, j, &["co", "lien", "quan"]).or_else(|| seq(toks, j, &["lien", "quan"]))
+    {
+        if space_or_comma(toks, j) {
+            j = k;
+        }
+    }
+    j
+}
+
+/// `các sở, ban, ngành (tỉnh)`, `các sở, ban, ngành, cơ quan thuộc UBND tỉnh`.
+fn match_departments(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
+    let mut j = i;
+    if tok_is(toks, j, "cac") {
+        j += 1;
+    }
+    let so = tok_is(toks, j, "so") && (j == i || space_or_comma(toks, j));
+    let cqcm = seq(toks, j, &["co", "quan", "chuyen", "mon"]);
+    if let (false, Some(k)) = (so, cqcm) {
+        // các cơ quan chuyên môn thuộc UBND tỉnh
+        let k2 = group_suffix(toks, k);
+        return (k2 > k).then(|| group_match(text, toks, i, k2, AgencyGroup::Departments));
+    }
+    if !so {
+        return None;
+    }
+    j += 1;
+    let mut parts = 0;
+    loop {
+        if !space_or_comma(toks, j) {
+            break;
+        }
+        if tok_is(toks, j, "ban") || tok_is(toks, j, "nganh") {
+            j += 1;
+            parts += 1;
+        } else if let Some(k) = seq(toks, j, &["doan", "the"]) {
+            j = k;
+            parts += 1;
+        } else if let Some(k) = seq(toks, j, &["co", "quan"]) {
+            if parts == 0 {
+                break;
+            }
+            j = k;
+            if let Some(k2) = seq(toks, j, &["chuyen", "mon"]) {
+                j = k2;
+            }
+        } else if let Some(k) = seq(toks, j, &["dia", "phuong"]) {
+            if parts == 0 {
+                break;
+            }
+            j = k;
+        } else {
+            break;
+        }
+    }
+    // Plain "các sở" is a group too; "sở" alone is the head of a name.
+    if parts == 0 && j == i + 1 {
+        return None;
+    }
+    let j = group_suffix(toks, j);
+    Some(group_match(text, toks, i, j, AgencyGroup::Departments))
+}
+
+/// `UBND các xã, phường`, `Ủy ban nhân dân xã, phường`, `các xã, phường, đặc khu`, `địa phương`.
+fn match_communes(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
+    let mut j = i;
+    let ubnd = seq(toks, j, &["uy", "ban", "nhan", "dan"]);
+    if let Some(k) = ubnd {
+        j = k;
+    }
+    let mut cac = false;
+    if tok_is(toks, j, "cac") && (j == i || space_or_comma(toks, j)) {
+        cac = true;
+        j += 1;
+    }
+    let start_kinds = j;
+    let mut kinds = 0;
+    loop {
+        if j > start_kinds && !space_or_comma(toks, j) {
+            break;
+        }
+        if j == start_kinds && j > i && !space_or_comma(toks, j) {
+            break;
+        }
+        if tok_is(toks, j, "xa") || tok_is(toks, j, "phuong") {
+            j += 1;
+            kinds += 1;
+        } else if let Some(k) = seq(toks, j, &["dac", "khu"]) {
+            j = k;
+            kinds += 1;
+        } else if kinds > 0 && tok_is(toks, j, "va") {
+            // "xã và phường"
+            if tok_is(toks, j + 1, "phuong") || tok_is(toks, j + 1, "xa") {
+                j += 1;
+                continue;
+            }
+            break;
+        } else {
+            break;
+        }
+    }
+    if kinds > 0 {
+        // A capitalised name right after means one named commune.
+        if kinds == 1 && !cac && toks.get(j).is_some_and(|t| t.cap && t.sep == Sep::Space) {
+            return None;
+        }
+        if ubnd.is_some() || cac || kinds >= 2 {
+            let j = group_suffix(toks, j);
+            return Some(group_match(text, toks, i, j, AgencyGroup::Communes));
+        }
+        return None;
+    }
+    if ubnd.is_none() {
+        // "(các) địa phương" as a list item.
+        let k = seq(toks, j, &["dia", "phuong"])?;
+        if j == i && !cac {
+            // bare "địa phương": only when not "tại/trên địa phương" (checked by the caller).
+        }
+        return Some(group_match(text, toks, i, k, AgencyGroup::Communes));
+    }
+    None
+}
+
+/// `các cơ quan báo chí, truyền thông (khác)`.
+fn match_press(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
+    let mut j = i;
+    if tok_is(toks, j, "cac") {
+        j += 1;
+    }
+    let k = seq(toks, j, &["co", "quan", "bao", "chi"])
+        .or_else(|| seq(toks, j, &["co", "quan", "thong", "tan", "bao", "chi"]))?;
+    if j > i && !space_or_comma(toks, j) {
+        return None;
+    }
+    let mut j = k;
+    if let Some(k) = seq(toks, j, &["truyen", "thong"]) {
+        if space_or_comma(toks, j) {
+            j = k;
+        }
+    } else if tok_is(toks, j, "va") {
+        if let Some(k) = seq(toks, j + 1, &["truyen", "thong"]) {
+            j = k;
+        }
+    }
+    Some(group_match(text, toks, i, j, AgencyGroup::Press))
+}
+
+/// `các cơ quan, đơn vị (khác) có liên quan`, `đơn vị có liên quan`, `các cơ quan, đơn vị`.
+fn match_related(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
+    let mut j = i;
+    let cac = tok_is(toks, j, "cac");
+    if cac {
+        j += 1;
+    }
+    let mut items = 0;
+    loop {
+        if (j > i) && !space_or_comma(toks, j) {
+            break;
+        }
+        let next = seq(toks, j, &["co", "quan"])
+            .or_else(|| seq(toks, j, &["don", "vi"]))
+            .or_else(|| seq(toks, j, &["to", "chuc"]))
+            .or_else(|| {
+                if items > 0 {
+                    seq(toks, j, &["dia", "phuong"])
+                } else {
+                    None
+                }
+            })
+            .or_else(|| seq(toks, j, &["doanh", "nghiep"]))
+            .or_else(|| {
+                if items > 0 {
+                    seq(toks, j, &["ca", "nhan"])
+                } else {
+                    None
+                }
+            });
+        match next {
+            Some(k) => {
+                j = k;
+                items += 1;
+            }
+            None => {
+                // "cơ quan và đơn vị"
+                if items > 0
+                    && tok_is(toks, j, "va")
+                    && (seq(toks, j + 1, &["don", "vi"]).is_some()
+                        || seq(toks, j + 1, &["to", "chuc"]).is_some())
+                {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+        }
+    }
+    if items == 0 {
+        return None;
+    }
+    let mut k = j;
+    if tok_is(toks, k, "khac") && space_or_comma(toks, k) {
+        k += 1;
+    }
+    // "thuộc UBND tỉnh": the province's own agencies.
+    if tok_is(toks, k, "thuoc") {
+        let k2 = group_suffix(toks, k);
+        if k2 > k + 1 {
+            return Some(group_match(text, toks, i, k2, AgencyGroup::Departments));
+        }
+    }
+    let related = seq(toks, k, &["co", "lien", "quan"])
+        .or_else(|| seq(toks, k, &["lien", "quan"]))
+        .filter(|_| space_or_comma(toks, k));
+    match related {
+        Some(k2) => Some(group_match(text, toks, i, k2, AgencyGroup::Related)),
+        None if cac && items >= 2 => Some(group_match(text, toks, i, k, AgencyGroup::Related)),
+        None => None,
+    }
+}
+
+/// The longest recognised party at token `i`.
+fn best_at(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
+    let cands = [
+        match_agency(text, toks, i),
+        match_named_commune(text, toks, i),
+        match_departments(text, toks, i),
+        match_communes(text, toks, i),
+        match_press(text, toks, i),
+        match_related(text, toks, i),
+    ];
+    let mut best: Option<Match> = None;
+    for m in cands.into_iter().flatten() {
+        if best.as_ref().is_none_or(|b| m.end_tok > b.end_tok) {
+            best = Some(m);
+        }
+    }
+    best
+}
+
+/// Skips a role word (`Thủ trưởng`, `Chủ tịch`) when a party follows it.
+fn after_role(toks: &[Tok], i: usize) -> usize {
+    for r in ROLES {
+        if let Some(j) = seq(toks, i, r) {
+            if toks.get(j).is_some_and(|t| t.sep == Sep::Space) {
+                return j;
+            }
+        }
+    }
+    i
+}
+
+/// Words after a party that do not end a list: `khác`, `có liên quan`, `trên địa bàn tỉnh`,
+/// `tại địa phương`.
+fn skip_filler(toks: &[Tok], mut j: usize) -> usize {
+    loop {
+        let t = match toks.get(j) {
+            Some(t) if matches!(t.sep, Sep::Space | Sep::Comma) => t,
+            _ => return j,
+        };
+        if t.word() == "khac" {
+            j += 1;
+            continue;
+        }
+        if let Some(k) = seq(toks, j, &["co", "lien", "quan"]) {
+            j = k;
+            continue;
+        }
+        if let Some(k) = seq(toks, j, &["tren", "dia", "ban"])
+            .or_else(|| seq(toks, j, &["tai", "dia", "phuong"]))
+        {
+            j = k;
+            if let Some((k2, _)) = level(toks, j) {
+                j = place(toks, k2).unwrap_or(k2);
+            } else if let Some(k2) = seq(toks, j, &["quan", "ly"]) {
+                j = k2;
+            }
+            continue;
+        }
+        return j;
+    }
+}
+
+/// Reads the list of parties at the start of `text` (the subject of a sentence, or a whole field
+/// value): parties joined by `,`, `;` or `và`, up to the first words that are not a party.
+///
+/// With `strict`, a chunk that looks like an agency name but is not recognised (`Ban Quản lý dự
+/// án X`) is kept as an agency and flagged `unknown`; otherwise reading stops there.
+pub(crate) fn leading(text: &str, strict: bool) -> (Vec<Found>, usize) {
+    let toks = tokenize(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut stop_byte = 0;
+    // Role words and a leading "Giao" (assigning a task) may precede the first party.
+    if tok_is(&toks, 0, "giao") {
+        i = 1;
+    }
+    while i < toks.len() {
+        let j0 = after_role(&toks, i);
+        let m = best_at(text, &toks, j0);
+        let end_tok = if let Some(m) = m {
+            let end_tok = m.end_tok;
+            out.push(Found {
+                start: toks[j0].start,
+                end: toks[end_tok - 1].end,
+                agency: m.build(text, &toks, j0),
+                unknown: false,
+            });
+            end_tok
+        } else if strict && HEADS.contains(&toks[i].word()) && toks[i].cap {
+            // Unknown agency-like chunk: up to the next list separator.
+            let mut k = i + 1;
+            while let Some(t) = toks.get(k) {
+                if !matches!(t.sep, Sep::Space) || (t.word() == "va" && t.sep == Sep::Space) {
+                    break;
+                }
+                k += 1;
+            }
+            let name = normalize_text(&text[toks[i].start..toks[k - 1].end]);
+            out.push(Found {
+                agency: AgencyRef::Agency { name, text: None },
+                start: toks[i].start,
+                end: toks[k - 1].end,
+                unknown: true,
+            });
+            k
+        } else {
+            break;
+        };
+        stop_byte = toks[end_tok - 1].end;
+        let mut j = skip_filler(&toks, end_tok);
+        if j > end_tok {
+            stop_byte = toks[j - 1].end;
+        }
+        // Separator to the next party.
+        match toks.get(j) {
+            Some(t) if matches!(t.sep, Sep::Comma | Sep::Semicolon) => {}
+            Some(t) if (t.word() == "va" || t.word() == "voi") && t.sep == Sep::Space => {
+                j += 1;
+            }
+            _ => break,
+        }
+        i = j;
+    }
+    (out, stop_byte)
+}
+
+/// Every recognised party in `text`, left to right (for recipients and free prose).
+pub(crate) fn scan(text: &str) -> Vec<Found> {
+    let toks = tokenize(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        // "tại địa phương" is not a party.
+        if let Some(k) = seq(&toks, i, &["tai", "dia", "phuong"])
+            .or_else(|| seq(&toks, i, &["tren", "dia", "ban"]))
+        {
+            i = k;
+            continue;
+        }
+        if let Some(m) = best_at(text, &toks, i) {
+            let end_tok = m.end_tok;
+            out.push(Found {
+                start: toks[i].start,
+                end: toks[end_tok - 1].end,
+                agency: m.build(text, &toks, i),
+                unknown: false,
+            });
+            i = end_tok;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Who results go to and via whom, from words such as `báo cáo kết quả thực hiện về Ủy ban nhân
+/// dân tỉnh (qua Công an tỉnh)` or `gửi về Công an tỉnh (qua Phòng ...)`.
+pub(crate) fn reporting(text: &str) -> Option<(AgencyRef, Option<AgencyRef>)> {
+    let f = Folded::new(text);
+    let first_verb = ["bao cao", "gui", "nop"]
+        .iter()
+        .filter_map(|v| f.s.find(v))
+        .min()?;
+    let from = f.orig_pos(first_verb);
+    let mut found = scan(&text[from..]);
+    for x in found.iter_mut() {
+        x.start += from;
+        x.end += from;
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let mut verbs: Vec<usize> = Vec::new();
+    for v in ["bao cao", "gui", "nop"] {
+        let mut from = 0;
+        while let Some(p) = f.s[from..].find(v) {
+            let a = from + p;
+            let b = a + v.len();
+            let left_ok = a == 0 || !f.s.as_bytes()[a - 1].is_ascii_alphanumeric();
+            let right_ok = b >= f.s.len() || !f.s.as_bytes()[b].is_ascii_alphanumeric();
+            if left_ok && right_ok {
+                verbs.push(f.orig_pos(b));
+            }
+            from = b;
+        }
+    }
+    verbs.sort_unstable();
+    for ve in verbs {
+        let Some(cand) = found.iter().find(|x| x.start >= ve) else {
+            continue;
+        };
+        let depth = text[..cand.start].matches('(').count() as i64
+            - text[..cand.start].matches(')').count() as i64;
+        if depth > 0 {
+            continue;
+        }
+        let gap = &text[ve..cand.start];
+        if gap.contains([',', ';', '.', ':', '(', ')']) {
+            continue;
+        }
+        let gf = fold(gap);
+        let words: Vec<&str> = gf.split_whitespace().collect();
+        let directed = words
+            .last()
+            .is_none_or(|w| matches!(*w, "ve" | "len" | "den" | "toi" | "cho" | "gui"));
+        if words.len() > 6 || !directed {
+            continue;
+        }
+        let via = via_after(text, cand.end);
+        return Some((cand.agency.clone(), via));
+    }
+    None
+}
+
+/// `(qua X)` or `qua X` right after a recipient.
+fn via_after(text: &str, at: usize) -> Option<AgencyRef> {
+    let rest = text.get(at..)?.trim_start();
+    let (inner, paren) = match rest.strip_prefix('(') {
+        Some(r) => (&r[..r.find(')').unwrap_or(r.len())], true),
+        None => (rest, false),
+    };
+    let mut inner = inner.trim_start();
+    // "(thông qua X)" as well as "(qua X)".
+    if fold(inner).starts_with("thong qua ") {
+        let sp = inner.find(char::is_whitespace)?;
+        inner = inner[sp..].trim_start();
+    }
+    if !fold(inner).starts_with("qua ") {
+        return None;
+    }
+    let sp = inner.find(char::is_whitespace)?;
+    let body = inner[sp..].trim_start();
+    let body = if paren {
+        body
+    } else {
+        &body[..body.find([',', ';', '.']).unwrap_or(body.len())]
+    };
+    let found = scan(body);
+    if let Some(first) = found.first() {
+        if body[..first.start].trim().is_empty() {
+            return Some(first.agency.clone());
+        }
+    }
+    let name = body[..body.find([',', ';']).unwrap_or(body.len())].trim();
+    (!name.is_empty()).then(|| AgencyRef::Agency {
+        name: normalize_text(name),
+        text: None,
+    })
+}
+
+/// Parses a list of parties as written in a plan field, e.g. `Công an tỉnh; Sở Tư pháp; Sở Văn
+/// hóa, Thể thao và Du lịch` or `Các sở, ban, ngành tỉnh, UBND các xã, phường và các cơ quan, đơn
+/// vị có liên quan`.
+///
+/// Each `;`-separated part is read from its start; reading stops at words that are not a party
+/// (the rest of a sentence whose subject the parties are). Names not in the gazetteer but shaped
+/// like agencies (`Ban Quản lý ...`) are kept as written.
+pub fn recognize_agencies(text: &str) -> Vec<AgencyRef> {
+    list(&clean_inline(text))
+        .0
+        .into_iter()
+        .map(|f| f.agency)
+        .collect()
+}
+
+/// [`recognize_agencies`], keeping positions; also returns the text left over in each part that
+/// is neither a party nor a filler, when that text looks like a list item rather than prose.
+pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
+    let mut out: Vec<Found> = Vec::new();
+    let mut leftovers = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut offset = 0;
+    for part in text.split(';') {
+        let (found, stop) = leading(part, true);
+        let rest = part.get(stop..).unwrap_or("");
+        let rest_trim = rest.trim_matches(|c: char| !c.is_alphanumeric());
+        if !rest_trim.is_empty() && found.is_empty() {
+            leftovers.push(normalize_text(rest_trim));
+        }
+        for mut f in found {
+            f.start += offset;
+            f.end += offset;
+            let key = fold(f.agency.name());
+            if !keys.contains(&key) {
+                keys.push(key);
+                out.push(f);
+            }
+        }
+        offset += part.len() + 1;
+    }
+    (out, leftovers)
+}
+
+/// One name on its own: `Some` when the whole text is one recognised party.
+pub fn recognize_agency(name: &str) -> Option<AgencyRef> {
+    let name = clean_inline(name);
+    let name = name.as_str();
+    let (found, stop) = leading(name, false);
+    let rest = name.get(stop..).unwrap_or("");
+    if found.len() == 1 && rest.trim_matches(|c: char| !c.is_alphanumeric()).is_empty() {
+        found.into_iter().next().map(|f| f.agency)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(s: &str) -> Vec<String> {
+        recognize_agencies(s)
+            .iter()
+            .map(|a| match a {
+                AgencyRef::Agency { name, .. } => name.clone(),
+                AgencyRef::Group { group, name, .. } => format!("{group:?}:{name}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn comma_names() {
+        assert_eq!(
+            names("Sở Tư pháp, Sở Văn hóa, Thể thao và Du lịch, Báo và Phát thanh, Truyền hình tỉnh, các sở, ban, ngành"),
+            vec![
+                "Sở Tư pháp",
+                "Sở Văn hóa, Thể thao và Du lịch",
+                "Báo và Phát thanh, Truyền hình tỉnh",
+                "Departments:các sở, ban, ngành"
+            ]
+        );
+    }
+
+    #[test]
+    fn subject_then_prose() {
+        assert_eq!(
+            names("Công an tỉnh rà soát các văn bản; các sở, ban, ngành tỉnh, UBND các xã, phường rà soát"),
+            vec![
+                "Công an tỉnh",
+                "Departments:các sở, ban, ngành tỉnh",
+                "Communes:UBND các xã, phường"
+            ]
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! The plan reader: a Vietnamese implementation plan (Kế hoạch) as issued, in plain text or
+//! Markdown converted from .docx, → [`Plan`] with structured warnings and source spans.
+//!
+//! ```
+//! use tuanthu::ingest::{parse_plan, ParseOptions};
+//! let text = "Số: 12/KH-UBND\nTây Ninh, ngày 20 tháng 4 năm 2026\nKẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\n\
+//!             II. NHIỆM VỤ\n1. Rà soát văn bản\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: chậm nhất ngày 30/6/2026.\n";
+//! let out = parse_plan(text, &ParseOptions::new("tay-ninh-12"));
+//! assert_eq!(out.plan.obligations.len(), 1);
+//! assert_eq!(out.plan.obligations[0].id.as_str(), "II.1");
+//! ```
+//!
+//! The reader works from the structure of administrative documents (Decree 30/2020: `I.` → `1.`
+//! → `a)` → `-` → `+`) and the vocabulary of these plans (field labels, agency names, timeline
+//! phrases), never from one file's wording. It never fails and never panics: a text with no
+//! recognisable plan gives a plan with no obligations and an `error` warning (`no_obligations`).
+//!
+//! Decisions (see also the crate docs):
+//! - Section II items become `Task` obligations `II.<n>`; lettered sub-items that carry their own
+//!   fields (one per draft decree) become `II.<n>.<letter>`, inheriting the item's fields they
+//!   lack.
+//! - When the bullets of a `Nội dung` / `Sản phẩm` field give different parties their own
+//!   deadlines, the obligation gets a [`Schedule::Staged`] (one stage per dated bullet, ids `1`,
+//!   `2`, ... in bullet order); if the task also has a timeline field, the schedule is
+//!   `Combined [timeline, Staged]`.
+//! - Section IV: the clause that asks for a report with a period or a date (`Hằng năm, trước ngày
+//!   15/11 ... báo cáo ... về UBND tỉnh (qua Công an tỉnh)`) becomes a `PeriodicReport` obligation
+//!   `IV.<n>`: performers are the subject of the sentence (or of the item), the recipient and via
+//!   come from `báo cáo/gửi về X (qua Y)`.
+//! - Section III (funding) creates no obligation: an info warning `funding_section_skipped`
+//!   records that it was read; any item there (or in IV, or in an unknown section) that has a
+//!   date but is not turned into an obligation gives a `dated_duty_skipped` warning.
+
+pub mod agencies;
+mod header;
+mod obligations;
+mod structure;
+mod text;
+pub mod timeline;
+
+use crate::model::{IngestWarning, Plan, Severity};
+
+pub use agencies::{recognize_agencies, recognize_agency};
+pub use timeline::parse_timeline;
+
+/// How to read a plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Id of the plan in the output. When empty, derived from `source_name` (its file stem), else
+    /// `plan`.
+    pub plan_id: String,
+    /// File the text came from, for messages and the default id.
+    pub source_name: Option<String>,
+}
+
+impl ParseOptions {
+    /// Options with a plan id.
+    pub fn new(plan_id: impl Into<String>) -> Self {
+        ParseOptions {
+            plan_id: plan_id.into(),
+            source_name: None,
+        }
+    }
+
+    /// Options for a file: the id is the file stem (`plans/vinh-long-144.txt` → `vinh-long-144`).
+    pub fn for_file(path: impl Into<String>) -> Self {
+        ParseOptions {
+            plan_id: String::new(),
+            source_name: Some(path.into()),
+        }
+    }
+
+    fn effective_id(&self) -> String {
+        let id = self.plan_id.trim();
+        if !id.is_empty() {
+            return id.to_string();
+        }
+        if let Some(src) = &self.source_name {
+            let file = src.rsplit(['/', '\\']).next().unwrap_or(src);
+            let stem = match file.rfind('.') {
+                Some(p) if p > 0 => &file[..p],
+                _ => file,
+            };
+            if !stem.trim().is_empty() {
+                return stem.trim().to_string();
+            }
+        }
+        "plan".to_string()
+    }
+}
+
+/// The result of reading a plan: the plan, with `plan.warnings` saying what was not understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseOutcome {
+    pub plan: Plan,
+}
+
+impl ParseOutcome {
+    /// Warnings of at least this severity.
+    pub fn warnings_at_least(&self, s: Severity) -> impl Iterator<Item = &IngestWarning> {
+        self.plan
+            .warnings
+            .iter()
+            .filter(move |w| w.severity.unwrap_or(Severity::Warning) >= s)
+    }
+
+    /// Whether the reader reported an error (no plan found).
+    pub fn has_errors(&self) -> bool {
+        self.warnings_at_least(Severity::Error).next().is_some()
+    }
+}
+
+/// Warnings collected while reading.
+#[derive(Debug, Default)]
+pub(crate) struct Warnings(pub Vec<IngestWarning>);
+
+impl Warnings {
+    pub fn push(
+        &mut self,
+        code: &str,
+        line: u32,
+        severity: Severity,
+        message: impl Into<String>,
+        text: Option<String>,
+    ) {
+        self.0.push(IngestWarning {
+            code: code.to_string(),
+            line,
+            message: message.into(),
+            text,
+            severity: Some(severity),
+        });
+    }
+}
+
+/// The first year (1990–2099) written as a whole number in `t`.
+fn first_year(t: &str) -> Option<i32> {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 4 {
+                if let Ok(y) = t[start..i].parse::<i32>() {
+                    if (1990..2100).contains(&y) {
+                        return Some(y);
+                    }
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Reads a plan as issued (plain text or Markdown; NFC or NFD) into the model.
+///
+/// Never fails and never panics: what is not understood is kept verbatim in a warning (and an
+/// unparsed timeline stays as [`Schedule::Unparsed`](crate::model::Schedule::Unparsed)); a text
+/// with no recognisable plan gives a plan with no obligations and an `error` warning.
+pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
+    let lines = text::prepare(text);
+    let mut w = Warnings::default();
+    let lay = structure::layout(&lines);
+    if lay.plan_heading.is_none() {
+        w.push(
+            "no_plan_heading",
+            1,
+            Severity::Warning,
+            "no KẾ HOẠCH heading found; the whole text is read as the plan",
+            None,
+        );
+    }
+    let h = header::read(&lines, &lay, &mut w);
+    // The plan's year, for phrases that state none; when the header gives none, the first year
+    // written in the body (said in an info warning).
+    let year = h.year.or_else(|| {
+        let found = lines
+            .iter()
+            .skip(lay.body_start)
+            .find_map(|l| first_year(&l.text).map(|y| (l.no, y)));
+        if let Some((no, y)) = found {
+            w.push(
+                "year_from_body",
+                no,
+                Severity::Info,
+                format!("the header states no year; {y}, the first year in the plan, is used for phrases without one"),
+                None,
+            );
+        }
+        found.map(|(_, y)| y)
+    });
+    let obligations = obligations::read(&lines, &lay, year, &mut w);
+    if obligations.is_empty() {
+        w.push(
+            "no_obligations",
+            1,
+            Severity::Error,
+            "no recognisable plan: no task or reporting obligation was found",
+            None,
+        );
+    }
+    // Warnings in line order, stable for equal lines.
+    w.0.sort_by_key(|x| x.line);
+    ParseOutcome {
+        plan: Plan {
+            id: options.effective_id(),
+            number: h.number,
+            issuer: h.issuer,
+            jurisdiction: h.jurisdiction,
+            place: h.place,
+            issue_date: h.issue_date,
+            title: h.title,
+            legal_basis: h.legal_basis,
+            law_effective_date: h.law_effective_date,
+            policies: Default::default(),
+            obligations,
+            warnings: w.0,
+        },
+    }
+}

@@ -1,0 +1,1131 @@
+//! Sections → obligations: tasks of section II, the periodic report of section IV, and warnings
+//! for dated duties elsewhere.
+
+use crate::model::{
+    AgencyRef, Obligation, ObligationId, ObligationKind, Reporting, Schedule, Severity, SourceSpan,
+    Stage,
+};
+
+use super::agencies::{self, Found};
+use super::structure::{self, Block, Field, Layout, Marker, Node, Section, SectionKind};
+use super::text::{collapse_ws, fold, trim_clause, Line};
+use super::timeline::{self, Note};
+use super::Warnings;
+
+struct Ctx<'a> {
+    lines: &'a [Line],
+    year: Option<i32>,
+    w: &'a mut Warnings,
+}
+
+impl Ctx<'_> {
+    fn line_no(&self, idx: usize) -> u32 {
+        self.lines.get(idx).map_or(1, |l| l.no)
+    }
+
+    fn span(&self, first: usize, last: usize) -> SourceSpan {
+        let last = last.min(self.lines.len().saturating_sub(1)).max(first);
+        let text: Vec<&str> = self
+            .lines
+            .get(first..=last)
+            .unwrap_or(&[])
+            .iter()
+            .map(|l| l.raw.as_str())
+            .collect();
+        SourceSpan {
+            line_start: self.line_no(first),
+            line_end: self.line_no(last),
+            text: text.join("\n"),
+        }
+    }
+
+    fn notes(&mut self, line: u32, notes: Vec<Note>) {
+        for n in notes {
+            self.w.push(n.code, line, n.severity, n.message, n.text);
+        }
+    }
+}
+
+/// Reads every section.
+pub(crate) fn read(
+    lines: &[Line],
+    lay: &Layout,
+    year: Option<i32>,
+    w: &mut Warnings,
+) -> Vec<Obligation> {
+    let mut ctx = Ctx { lines, year, w };
+    let mut out: Vec<Obligation> = Vec::new();
+    let mut saw_tasks = false;
+    for s in &lay.sections {
+        let roots = structure::tree(&s.blocks);
+        match s.kind {
+            SectionKind::Tasks => {
+                saw_tasks = true;
+                tasks(s, &roots, &mut ctx, &mut out);
+            }
+            SectionKind::Organisation => reports(s, &roots, &mut ctx, &mut out),
+            SectionKind::Funding => {
+                let line = ctx.line_no(s.heading.first);
+                ctx.w.push(
+                    "funding_section_skipped",
+                    line,
+                    Severity::Info,
+                    "funding section read: it assigns no dated duty, so no obligation is made from it",
+                    Some(format!("{}. {}", s.numeral, s.title)),
+                );
+                dated_leftovers(&roots, &mut ctx);
+            }
+            SectionKind::Purpose => {}
+            SectionKind::Other => {
+                if roots
+                    .iter()
+                    .any(|r| r.has_fields() || r.children.iter().any(Node::has_fields))
+                {
+                    let line = ctx.line_no(s.heading.first);
+                    ctx.w.push(
+                        "section_read_as_tasks",
+                        line,
+                        Severity::Info,
+                        "section title not recognised, but its items have task fields: read as tasks",
+                        Some(format!("{}. {}", s.numeral, s.title)),
+                    );
+                    tasks(s, &roots, &mut ctx, &mut out);
+                } else {
+                    let line = ctx.line_no(s.heading.first);
+                    ctx.w.push(
+                        "unknown_section",
+                        line,
+                        Severity::Info,
+                        "section not recognised (not purpose, tasks, funding or organisation)",
+                        Some(format!("{}. {}", s.numeral, s.title)),
+                    );
+                    dated_leftovers(&roots, &mut ctx);
+                }
+            }
+        }
+    }
+    if let Some((heading, blocks)) = &lay.appendix {
+        if blocks.iter().any(|b| b.table) {
+            let before = out.len();
+            table_tasks(blocks, "PL", &mut ctx, &mut out);
+            if out.len() > before {
+                saw_tasks = true;
+                let line = ctx.line_no(*heading);
+                ctx.w.push(
+                    "appendix_read",
+                    line,
+                    Severity::Info,
+                    "task table of the appendix read; its obligations have ids PL.<n>",
+                    lines.get(*heading).map(|l| l.text.clone()),
+                );
+            }
+        }
+    }
+    if !saw_tasks && !lay.sections.is_empty() {
+        ctx.w.push(
+            "no_tasks_section",
+            1,
+            Severity::Warning,
+            "no task section (II. NỘI DUNG / NHIỆM VỤ) found",
+            None,
+        );
+    }
+    if lay.sections.is_empty() {
+        // No numbered sections at all: try the whole body as a task list.
+        let blocks = structure::blocks(lines, lay.body_start, lay.body_end);
+        let roots = structure::tree(&blocks);
+        if roots.iter().any(|r| r.has_fields()) {
+            let s = Section {
+                numeral: "II".into(),
+                title: String::new(),
+                kind: SectionKind::Tasks,
+                heading: blocks[0].clone(),
+                blocks: blocks.clone(),
+            };
+            ctx.w.push(
+                "no_sections",
+                1,
+                Severity::Warning,
+                "no sections (I., II., ...) found; items with task fields read as section II",
+                None,
+            );
+            tasks(&s, &roots, &mut ctx, &mut out);
+        }
+    }
+    // Unique ids.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for o in out.iter_mut() {
+        let base = o.id.0.clone();
+        let mut id = base.clone();
+        let mut k = 2;
+        while seen.contains(&id) {
+            id = format!("{base}-{k}");
+            k += 1;
+        }
+        if id != base {
+            let line = o.source.as_ref().map_or(1, |s| s.line_start);
+            ctx.w.push(
+                "duplicate_id",
+                line,
+                Severity::Warning,
+                format!("obligation id {base} is used twice; renamed {id}"),
+                None,
+            );
+            o.id = ObligationId::new(id.clone());
+        }
+        seen.insert(id);
+    }
+    out
+}
+
+/// A field's value: the words after the label, and the items under it.
+#[derive(Debug, Clone, Default)]
+struct FieldVal {
+    value: String,
+    items: Vec<(String, usize, usize)>,
+    first: usize,
+}
+
+impl FieldVal {
+    fn full(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.value.trim().is_empty() {
+            parts.push(self.value.trim().to_string());
+        }
+        for (t, _, _) in &self.items {
+            parts.push(t.clone());
+        }
+        parts.join("\n")
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Fields {
+    content: Option<FieldVal>,
+    products: Option<FieldVal>,
+    content_products: Option<FieldVal>,
+    lead: Option<FieldVal>,
+    coordinating: Option<FieldVal>,
+    performers: Option<FieldVal>,
+    timeline: Option<FieldVal>,
+}
+
+impl Fields {
+    fn slot(&mut self, f: Field) -> &mut Option<FieldVal> {
+        match f {
+            Field::Content => &mut self.content,
+            Field::Products => &mut self.products,
+            Field::ContentProducts => &mut self.content_products,
+            Field::Lead => &mut self.lead,
+            Field::Coordinating => &mut self.coordinating,
+            Field::Performers => &mut self.performers,
+            Field::Timeline => &mut self.timeline,
+        }
+    }
+
+    /// `self` with the fields it lacks taken from `parent`.
+    fn inherit(mut self, parent: &Fields) -> Fields {
+        for f in [
+            Field::Lead,
+            Field::Coordinating,
+            Field::Performers,
+            Field::Timeline,
+        ] {
+            let p = parent.clone().slot(f).clone();
+            let s = self.slot(f);
+            if s.is_none() {
+                *s = p;
+            }
+        }
+        self
+    }
+}
+
+fn subtree_text(n: &Node) -> String {
+    let mut parts = vec![n.block.text.clone()];
+    for c in &n.children {
+        parts.push(subtree_text(c));
+    }
+    collapse_ws(&parts.join(" "))
+}
+
+fn collect_fields(n: &Node, ctx: &mut Ctx<'_>) -> Fields {
+    let mut f = Fields::default();
+    for c in &n.children {
+        if c.field.is_none() {
+            continue;
+        }
+        // "Cơ quan chủ trì: Công an tỉnh. Thời gian: quý II/2026": several labels in one line.
+        let mut labelled = structure::split_labels(&c.block.text);
+        let items: Vec<(String, usize, usize)> = c
+            .children
+            .iter()
+            .map(|k| (subtree_text(k), k.block.first, k.last_line()))
+            .collect();
+        // Items under the line belong to its last label.
+        let n_labels = labelled.len();
+        for (k, (field, value)) in labelled.drain(..).enumerate() {
+            let fv = FieldVal {
+                value,
+                items: if k + 1 == n_labels {
+                    items.clone()
+                } else {
+                    Vec::new()
+                },
+                first: c.block.first,
+            };
+            add_field(&mut f, field, fv, c, ctx);
+        }
+    }
+    f
+}
+
+fn add_field(f: &mut Fields, field: Field, fv: FieldVal, c: &Node, ctx: &mut Ctx<'_>) {
+    {
+        let slot = f.slot(field);
+        if let Some(prev) = slot {
+            let line = ctx.line_no(c.block.first);
+            ctx.w.push(
+                "repeated_field",
+                line,
+                Severity::Info,
+                "the same field is given twice; values are joined",
+                Some(c.block.text.clone()),
+            );
+            prev.value = format!("{}; {}", prev.value, fv.value);
+            prev.items.extend(fv.items);
+        } else {
+            *slot = Some(fv);
+        }
+    }
+}
+
+fn strip_heading(t: &str) -> String {
+    collapse_ws(trim_clause(t))
+}
+
+/// Section II (or a section read as tasks).
+fn tasks(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligation>) {
+    if s.blocks.iter().any(|b| b.table) {
+        table_tasks(&s.blocks, &s.numeral, ctx, out);
+    }
+    for r in roots {
+        if r.block.table {
+            continue;
+        }
+        if r.field.is_some() {
+            let line = ctx.line_no(r.block.first);
+            ctx.w.push(
+                "field_outside_item",
+                line,
+                Severity::Warning,
+                "a task field outside any numbered item is ignored",
+                Some(r.block.text.clone()),
+            );
+            continue;
+        }
+        match r.block.id_part() {
+            Some(p) if !matches!(r.block.marker, Marker::None | Marker::Dash | Marker::Plus) => {
+                let id = format!("{}.{}", s.numeral, p);
+                item(r, &id, None, &Fields::default(), ctx, out);
+            }
+            _ => {
+                // A paragraph or bullet directly under the section heading.
+                if timeline::has_deadline(&subtree_text(r)) || r.has_fields() {
+                    let line = ctx.line_no(r.block.first);
+                    ctx.w.push(
+                        "dated_duty_skipped",
+                        line,
+                        Severity::Warning,
+                        "unnumbered text with a date in the task section is not turned into an obligation",
+                        Some(subtree_text(r)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn item(
+    n: &Node,
+    id: &str,
+    parent_title: Option<&str>,
+    inherited: &Fields,
+    ctx: &mut Ctx<'_>,
+    out: &mut Vec<Obligation>,
+) {
+    let own = collect_fields(n, ctx);
+    let here = own.clone().inherit(inherited);
+    let non_fields: Vec<&Node> = n.children.iter().filter(|c| c.field.is_none()).collect();
+    let any_sub = non_fields.iter().any(|c| c.has_fields());
+    if any_sub {
+        let title = strip_heading(&n.block.text);
+        let mut k = 0;
+        for c in non_fields {
+            let numbered = matches!(c.block.marker, Marker::Letter(_) | Marker::Number(_));
+            if c.has_fields() || numbered {
+                k += 1;
+                let part = match (&c.block.marker, c.block.id_part()) {
+                    (Marker::Letter(_) | Marker::Number(_), Some(p)) => p,
+                    _ => k.to_string(),
+                };
+                item(c, &format!("{id}.{part}"), Some(&title), &here, ctx, out);
+            } else if timeline::has_deadline(&subtree_text(c)) {
+                let line = ctx.line_no(c.block.first);
+                ctx.w.push(
+                    "dated_duty_skipped",
+                    line,
+                    Severity::Warning,
+                    "text with a date between sub-tasks is not part of any obligation",
+                    Some(subtree_text(c)),
+                );
+            }
+        }
+        return;
+    }
+    let has_any = here.lead.is_some()
+        || here.performers.is_some()
+        || here.timeline.is_some()
+        || here.coordinating.is_some();
+    if has_any {
+        out.push(task_from_fields(n, id, parent_title, &here, ctx));
+        return;
+    }
+    // No fields: duties written as sentences. Several marked sub-items with their own dates
+    // ("1. Công an tỉnh:" then "- Chủ trì ..., hoàn thành trong quý III/2026") are one
+    // obligation each; otherwise the item is one obligation read from its sentences.
+    let marked: Vec<&Node> = n
+        .children
+        .iter()
+        .filter(|c| c.field.is_none() && c.block.marker != Marker::None)
+        .collect();
+    let dated = marked
+        .iter()
+        .filter(|c| timeline::has_deadline(&subtree_text(c)))
+        .count();
+    if marked.len() >= 2 && dated >= 1 {
+        let (heading_parties, _) = agencies::leading(&n.block.text, false);
+        let heading_parties: Vec<AgencyRef> =
+            heading_parties.into_iter().map(|f| f.agency).collect();
+        let (title, _) = title_of(n, parent_title);
+        let mut k = 0;
+        for c in marked {
+            k += 1;
+            let text = subtree_text(c);
+            let line = ctx.line_no(c.block.first);
+            if !timeline::has_timeline_words(&text) {
+                ctx.w.push(
+                    "duty_without_timeline",
+                    line,
+                    Severity::Info,
+                    "a duty with no timeline beside dated duties; not an obligation of its own",
+                    Some(text),
+                );
+                continue;
+            }
+            let part = match (&c.block.marker, c.block.id_part()) {
+                (Marker::Letter(_) | Marker::Number(_) | Marker::Paren(_), Some(p)) => p,
+                _ => k.to_string(),
+            };
+            let sub = format!("{id}.{part}");
+            if let Some(ob) = task_from_prose(c, &sub, Some(&title), &heading_parties, ctx) {
+                out.push(ob);
+            }
+        }
+        return;
+    }
+    if let Some(ob) = task_from_prose(n, id, parent_title, &[], ctx) {
+        out.push(ob);
+    }
+}
+
+fn title_of(n: &Node, parent_title: Option<&str>) -> (String, String) {
+    let text = strip_heading(&n.block.text);
+    match parent_title {
+        None => (text.clone(), text),
+        Some(p) => {
+            // Sub-task: "<item title>: <words before the first colon or ', gồm'>".
+            let f = fold(&text);
+            let cut = [f.find(", gom"), f.find(" gom:"), text.find(':')]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(text.len());
+            let cut = super::text::Folded::new(&text)
+                .orig_pos(cut)
+                .min(text.len());
+            let head = strip_heading(&text[..cut]);
+            let head = if head.is_empty() { text.clone() } else { head };
+            (format!("{p}: {head}"), text)
+        }
+    }
+}
+
+fn agencies_of(fv: &FieldVal, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef> {
+    let text = fv.full().replace('\n', "; ");
+    let (found, leftovers) = agencies::list(&text);
+    let line = ctx.line_no(fv.first);
+    for f in &found {
+        if f.unknown {
+            ctx.w.push(
+                "unknown_agency",
+                line,
+                Severity::Info,
+                "agency not in the gazetteer; kept as written",
+                Some(f.agency.name().to_string()),
+            );
+        }
+    }
+    if strict {
+        for l in leftovers {
+            ctx.w.push(
+                "agency_text_not_understood",
+                line,
+                Severity::Warning,
+                "words in an agency field that name no recognised agency",
+                Some(l),
+            );
+        }
+    }
+    if found.is_empty() && !text.trim().is_empty() {
+        ctx.w.push(
+            "no_agency_recognised",
+            line,
+            Severity::Warning,
+            "no agency recognised in the field",
+            Some(collapse_ws(&text)),
+        );
+    }
+    found.into_iter().map(|f: Found| f.agency).collect()
+}
+
+fn task_from_fields(
+    n: &Node,
+    id: &str,
+    parent_title: Option<&str>,
+    f: &Fields,
+    ctx: &mut Ctx<'_>,
+) -> Obligation {
+    let (title, own_text) = title_of(n, parent_title);
+    let lead = f
+        .lead
+        .as_ref()
+        .map(|v| agencies_of(v, true, ctx))
+        .unwrap_or_default();
+    let coordinating = f
+        .coordinating
+        .as_ref()
+        .map(|v| agencies_of(v, true, ctx))
+        .unwrap_or_default();
+    let mut performers = f
+        .performers
+        .as_ref()
+        .map(|v| agencies_of(v, false, ctx))
+        .unwrap_or_default();
+    // "Cơ quan thực hiện: Công an thành phố chủ trì ...; các sở ... rà soát": with no lead field,
+    // a performer followed by "chủ trì" is the lead.
+    let mut lead = lead;
+    if lead.is_empty() {
+        if let Some(v) = &f.performers {
+            let text = v.full().replace('\n', "; ");
+            let (found, _) = agencies::list(&text);
+            for x in found {
+                let after = fold(text.get(x.end..).unwrap_or(""));
+                if after.trim_start().starts_with("chu tri") {
+                    let key = fold(x.agency.name());
+                    performers.retain(|p| fold(p.name()) != key);
+                    lead.push(x.agency);
+                }
+            }
+        }
+    }
+    let content_field = f.content.as_ref().or(f.content_products.as_ref());
+    let content = match content_field {
+        Some(c) => Some(c.full()),
+        None if parent_title.is_some() => Some(own_text.clone()),
+        None => None,
+    }
+    .map(|c| c.trim().to_string())
+    .filter(|c| !c.is_empty());
+    let mut products: Vec<String> = Vec::new();
+    for p in [f.products.as_ref(), f.content_products.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        if p.items.is_empty() {
+            products.extend(
+                p.value
+                    .split(';')
+                    .map(|x| collapse_ws(trim_clause(x)))
+                    .filter(|x| !x.is_empty()),
+            );
+        } else {
+            if !p.value.trim().is_empty() {
+                products.push(collapse_ws(trim_clause(&p.value)));
+            }
+            products.extend(p.items.iter().map(|(t, _, _)| collapse_ws(trim_clause(t))));
+        }
+    }
+    // Schedule from the timeline field.
+    let mut schedule: Option<Schedule> = None;
+    if let Some(t) = &f.timeline {
+        let parsed = timeline::parse(&t.full(), ctx.year);
+        let line = ctx.line_no(t.first);
+        ctx.notes(line, parsed.notes);
+        schedule = Some(parsed.schedule);
+    }
+    // Stages from dated bullets of the content/products fields.
+    let responsible: Vec<AgencyRef> = lead.iter().chain(&performers).cloned().collect();
+    let stages = staged_bullets(
+        [
+            f.content_products.as_ref(),
+            f.content.as_ref(),
+            f.products.as_ref(),
+        ]
+        .into_iter()
+        .flatten(),
+        &responsible,
+        ctx,
+    );
+    let schedule = match (schedule, stages) {
+        (Some(s), Some(st)) => {
+            let mut parts = match s {
+                Schedule::Combined { parts } => parts,
+                Schedule::Unparsed { .. } => Vec::new(),
+                other => vec![other],
+            };
+            parts.push(st);
+            if parts.len() == 1 {
+                parts.pop().unwrap_or(Schedule::Unparsed {
+                    text: String::new(),
+                })
+            } else {
+                Schedule::Combined { parts }
+            }
+        }
+        (Some(s), None) => s,
+        (None, Some(st)) => st,
+        (None, None) => {
+            // No timeline field: a date in the content, else nothing.
+            let text = content.clone().unwrap_or_default();
+            let line = ctx.line_no(n.block.first);
+            if timeline::has_deadline(&text) {
+                let parsed = timeline::parse(&text, ctx.year);
+                if !matches!(parsed.schedule, Schedule::Unparsed { .. }) {
+                    ctx.w.push(
+                        "timeline_from_content",
+                        line,
+                        Severity::Info,
+                        "no timeline field; the date in the content is used",
+                        Some(text.clone()),
+                    );
+                }
+                ctx.notes(line, parsed.notes);
+                parsed.schedule
+            } else {
+                ctx.w.push(
+                    "no_timeline",
+                    line,
+                    Severity::Warning,
+                    "the task states no timeline",
+                    Some(title.clone()),
+                );
+                Schedule::Unparsed {
+                    text: String::new(),
+                }
+            }
+        }
+    };
+    if lead.is_empty() && performers.is_empty() {
+        let line = ctx.line_no(n.block.first);
+        ctx.w.push(
+            "no_responsible_agency",
+            line,
+            Severity::Warning,
+            "the task names no lead or performing agency",
+            Some(title.clone()),
+        );
+    }
+    // Where results go (`gửi về Công an tỉnh (qua Phòng ...)`).
+    let reporting = f
+        .timeline
+        .as_ref()
+        .and_then(|t| agencies::reporting(&t.full()))
+        .or_else(|| content.as_deref().and_then(agencies::reporting))
+        .or_else(|| agencies::reporting(&title))
+        .map(|(recipient, via)| Reporting { recipient, via });
+    Obligation {
+        id: ObligationId::new(id),
+        kind: ObligationKind::Task,
+        title,
+        content,
+        lead,
+        coordinating,
+        performers,
+        products,
+        schedule,
+        reporting,
+        source: Some(ctx.span(n.block.first, n.last_line())),
+    }
+}
+
+/// Stages from bullets that name parties and their own deadlines.
+fn staged_bullets<'a>(
+    fields: impl Iterator<Item = &'a FieldVal>,
+    responsible: &[AgencyRef],
+    ctx: &mut Ctx<'_>,
+) -> Option<Schedule> {
+    let mut stages: Vec<Stage> = Vec::new();
+    for fv in fields {
+        for (text, first, last) in &fv.items {
+            if !timeline::has_deadline(text) {
+                continue;
+            }
+            let parsed = timeline::parse(text, ctx.year);
+            let deadline = match &parsed.schedule {
+                Schedule::Once { deadline } => Some(deadline.clone()),
+                Schedule::Combined { parts } => parts.iter().find_map(|p| match p {
+                    Schedule::Once { deadline } => Some(deadline.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            let line = ctx.line_no(*first);
+            let Some(deadline) = deadline else {
+                ctx.w.push(
+                    "unparsed_timeline",
+                    line,
+                    Severity::Warning,
+                    "a bullet with a date whose deadline is not understood; not a stage",
+                    Some(text.clone()),
+                );
+                continue;
+            };
+            let (found, _) = agencies::leading(text, false);
+            let mut parties: Vec<AgencyRef> = found.into_iter().map(|f| f.agency).collect();
+            if parties.is_empty() {
+                parties = responsible.to_vec();
+                ctx.w.push(
+                    "stage_without_party",
+                    line,
+                    Severity::Info,
+                    "a dated bullet names no party; the task's responsible agencies are used",
+                    Some(text.clone()),
+                );
+            }
+            let recipient = agencies::reporting(text).map(|(r, _)| r);
+            stages.push(Stage {
+                id: (stages.len() + 1).to_string(),
+                parties,
+                deadline,
+                recipient,
+                source: Some(ctx.span(*first, *last)),
+            });
+        }
+    }
+    (!stages.is_empty()).then_some(Schedule::Staged { stages })
+}
+
+/// An item with no field labels: `Công an tỉnh chủ trì, phối hợp với ... hoàn thành trước ...`.
+fn task_from_prose(
+    n: &Node,
+    id: &str,
+    parent_title: Option<&str>,
+    fallback_lead: &[AgencyRef],
+    ctx: &mut Ctx<'_>,
+) -> Option<Obligation> {
+    let (title, _) = title_of(n, parent_title);
+    let body: Vec<String> = n.children.iter().map(subtree_text).collect();
+    let all = collapse_ws(&format!("{} {}", n.block.text, body.join(" ")));
+    let line = ctx.line_no(n.block.first);
+    // Parties: the subject of the first sentence that has one ("X chủ trì, phối hợp với Y").
+    let mut lead: Vec<AgencyRef> = Vec::new();
+    let mut coordinating: Vec<AgencyRef> = Vec::new();
+    for sentence in std::iter::once(n.block.text.as_str()).chain(body.iter().map(String::as_str)) {
+        let (found, stop) = agencies::leading(sentence, false);
+        let rest = if found.is_empty() {
+            sentence
+        } else {
+            sentence.get(stop..).unwrap_or("")
+        };
+        lead = found.into_iter().map(|f| f.agency).collect();
+        coordinating = coordinating_after(rest);
+        if !lead.is_empty() || !coordinating.is_empty() {
+            break;
+        }
+    }
+    if lead.is_empty() {
+        lead = fallback_lead.to_vec();
+    }
+    let timed = timeline::has_timeline_words(&all);
+    if lead.is_empty() && !timed {
+        ctx.w.push(
+            "item_not_understood",
+            line,
+            Severity::Warning,
+            "a task item with no fields, no recognised agency and no date; not an obligation",
+            Some(all),
+        );
+        return None;
+    }
+    let schedule = if timed {
+        let parsed = timeline::parse(&all, ctx.year);
+        ctx.notes(line, parsed.notes);
+        parsed.schedule
+    } else {
+        ctx.w.push(
+            "no_timeline",
+            line,
+            Severity::Warning,
+            "the task states no timeline",
+            Some(title.clone()),
+        );
+        Schedule::Unparsed {
+            text: String::new(),
+        }
+    };
+    ctx.w.push(
+        "task_from_prose",
+        line,
+        Severity::Info,
+        "task item without field labels: parties and timeline read from its sentences",
+        Some(title.clone()),
+    );
+    if lead.is_empty() {
+        ctx.w.push(
+            "no_responsible_agency",
+            line,
+            Severity::Warning,
+            "the task names no lead or performing agency",
+            Some(title.clone()),
+        );
+    }
+    let reporting = agencies::reporting(&all).map(|(recipient, via)| Reporting { recipient, via });
+    Some(Obligation {
+        id: ObligationId::new(id),
+        kind: ObligationKind::Task,
+        title,
+        content: Some(all),
+        lead,
+        coordinating,
+        performers: Vec::new(),
+        products: Vec::new(),
+        schedule,
+        reporting,
+        source: Some(ctx.span(n.block.first, n.last_line())),
+    })
+}
+
+/// `phối hợp (với) X, Y` near the start of `rest`: the coordinating parties.
+fn coordinating_after(rest: &str) -> Vec<AgencyRef> {
+    let f = super::text::Folded::new(rest);
+    let Some(p) = f.s.find("phoi hop") else {
+        return Vec::new();
+    };
+    if f.s[..p].split_whitespace().count() > 3 {
+        return Vec::new();
+    }
+    let after = f.orig_pos(p + "phoi hop".len());
+    let mut tail = rest.get(after..).unwrap_or("").trim_start();
+    if fold(tail).starts_with("voi ") {
+        let sp = tail.find(char::is_whitespace).unwrap_or(tail.len());
+        tail = tail[sp..].trim_start();
+    }
+    let (c, _) = agencies::leading(tail, false);
+    c.into_iter().map(|f| f.agency).collect()
+}
+
+/// Leading adverbials before a subject: `Hằng năm, ...`, `Căn cứ ..., ...`.
+fn subject_part(clause: &str) -> &str {
+    let f = fold(clause);
+    let adverbial = [
+        "hang nam",
+        "hang quy",
+        "hang thang",
+        "dinh ky",
+        "can cu",
+        "tren co so",
+        "trong qua trinh",
+        "qua trinh",
+        "dot xuat",
+        "truoc ngay",
+        "cham nhat",
+    ]
+    .iter()
+    .any(|a| f.starts_with(a));
+    if adverbial {
+        match clause.find(',') {
+            Some(p) => clause[p + 1..].trim_start(),
+            None => "",
+        }
+    } else {
+        clause
+    }
+}
+
+/// The parties that are the subject of a reporting clause: at its start (after adverbials such
+/// as `Hằng năm,`), or after a label (`Chế độ báo cáo: ...`) or a comma that comes before the verb
+/// `báo cáo` (a subject precedes its verb).
+fn parties(clause: &str) -> Vec<AgencyRef> {
+    let folded = super::text::Folded::new(clause);
+    // The verb, not a label such as "Chế độ báo cáo:".
+    let verb = folded
+        .s
+        .match_indices("bao cao")
+        .map(|(p, _)| p)
+        .find(|&p| {
+            let before = folded.s[..p].trim_end();
+            let after = folded.s[p + "bao cao".len()..].trim_start();
+            !before.ends_with("che do") && !after.starts_with(':')
+        })
+        .map_or(clause.len(), |p| folded.orig_pos(p));
+    let mut cands: Vec<&str> = vec![subject_part(clause)];
+    let head = &clause[..verb];
+    if let Some(p) = head.find(':') {
+        cands.push(clause[p + 1..].trim_start());
+    }
+    for (i, _) in head.match_indices(',').take(6) {
+        cands.push(clause[i + 1..].trim_start());
+    }
+    for c in cands {
+        let (found, _) = agencies::leading(c, false);
+        if !found.is_empty() {
+            return found.into_iter().map(|f| f.agency).collect();
+        }
+    }
+    Vec::new()
+}
+
+fn is_report_clause(c: &str) -> bool {
+    let f = fold(c);
+    (f.contains("bao cao") || f.contains("gui ket qua"))
+        && (timeline::has_recurrence(c) || timeline::has_deadline(c))
+}
+
+/// Section IV: the periodic report.
+fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligation>) {
+    let mut para = 0;
+    for r in roots {
+        let text = subtree_text(r);
+        let id = match (&r.block.marker, r.block.id_part()) {
+            (Marker::Number(_) | Marker::Letter(_) | Marker::Paren(_), Some(p)) => {
+                format!("{}.{p}", s.numeral)
+            }
+            _ => {
+                para += 1;
+                format!("{}.p{para}", s.numeral)
+            }
+        };
+        let clauses = timeline::split_sentences(&text);
+        let mut made = false;
+        for c in clauses.iter().copied() {
+            if !is_report_clause(c) {
+                continue;
+            }
+            let line = ctx.line_no(r.block.first);
+            if made {
+                ctx.w.push(
+                    "second_report_clause",
+                    line,
+                    Severity::Warning,
+                    "a second reporting clause in the same item is not modelled",
+                    Some(c.to_string()),
+                );
+                continue;
+            }
+            made = true;
+            let mut performers = parties(c);
+            if performers.is_empty() {
+                if let Some(first) = clauses.first() {
+                    performers = parties(first);
+                }
+            }
+            if performers.is_empty() {
+                ctx.w.push(
+                    "no_responsible_agency",
+                    line,
+                    Severity::Warning,
+                    "the reporting clause names no reporting agency",
+                    Some(c.to_string()),
+                );
+            }
+            // The timeline is read from the parts of the sentence that have timeline words.
+            let when: Vec<&str> = timeline::split_clauses(c)
+                .into_iter()
+                .filter(|x| timeline::has_timeline_words(x))
+                .collect();
+            let parsed = timeline::parse(&when.join("; "), ctx.year);
+            ctx.notes(line, parsed.notes);
+            let rep = agencies::reporting(c);
+            let title = report_title(rep.as_ref());
+            if rep.is_none() {
+                ctx.w.push(
+                    "no_recipient",
+                    line,
+                    Severity::Warning,
+                    "the report's recipient is not recognised",
+                    Some(c.to_string()),
+                );
+            }
+            out.push(Obligation {
+                id: ObligationId::new(id.clone()),
+                kind: ObligationKind::PeriodicReport,
+                title,
+                content: Some(collapse_ws(trim_clause(c))),
+                lead: Vec::new(),
+                coordinating: Vec::new(),
+                performers,
+                products: Vec::new(),
+                schedule: parsed.schedule,
+                reporting: rep.map(|(recipient, via)| Reporting { recipient, via }),
+                source: Some(ctx.span(r.block.first, r.last_line())),
+            });
+        }
+        if !made && timeline::has_deadline(&text) {
+            let line = ctx.line_no(r.block.first);
+            ctx.w.push(
+                "dated_duty_skipped",
+                line,
+                Severity::Warning,
+                "an item with a date that is not a periodic report is not turned into an obligation",
+                Some(text.clone()),
+            );
+        }
+    }
+}
+
+fn report_title(rep: Option<&(AgencyRef, Option<AgencyRef>)>) -> String {
+    match rep {
+        Some((r, _)) => format!("Báo cáo kết quả thực hiện về {}", r.name()),
+        None => "Báo cáo kết quả thực hiện".to_string(),
+    }
+}
+
+/// Items with a date in sections that make no obligations.
+fn dated_leftovers(roots: &[Node], ctx: &mut Ctx<'_>) {
+    for r in roots {
+        let text = subtree_text(r);
+        if timeline::has_deadline(&text) {
+            let line = ctx.line_no(r.block.first);
+            ctx.w.push(
+                "dated_duty_skipped",
+                line,
+                Severity::Warning,
+                "an item with a date in a section that makes no obligations",
+                Some(text),
+            );
+        }
+    }
+}
+
+/// What a table column holds, from its header words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Index,
+    Title,
+    Field(Field),
+    Other,
+}
+
+fn column_kind(header: &str) -> Column {
+    let f = fold(header);
+    let f = f.trim();
+    if matches!(f, "stt" | "tt" | "so tt" | "so thu tu") {
+        Column::Index
+    } else if f.contains("chu tri") {
+        Column::Field(Field::Lead)
+    } else if f.contains("phoi hop") {
+        Column::Field(Field::Coordinating)
+    } else if f.starts_with("thoi gian") || f.starts_with("thoi han") || f.starts_with("tien do") {
+        Column::Field(Field::Timeline)
+    } else if f.contains("san pham") || f.starts_with("ket qua") {
+        Column::Field(Field::Products)
+    } else if f.contains("thuc hien") && (f.contains("co quan") || f.contains("don vi")) {
+        Column::Field(Field::Performers)
+    } else if f.contains("noi dung") || f.contains("nhiem vu") || f.contains("cong viec") {
+        Column::Title
+    } else {
+        Column::Other
+    }
+}
+
+/// A Markdown task table: a header row naming the columns (`STT | Nội dung | Cơ quan chủ trì |
+/// Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩm`), then one task per row. Rows with fewer
+/// cells (`I | NHIỆM VỤ CHUNG`) are group headings.
+fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<Obligation>) {
+    let mut columns: Option<Vec<Column>> = None;
+    let mut group: Option<String> = None;
+    let mut ordinal = 0;
+    for b in blocks {
+        if !b.table {
+            continue;
+        }
+        let cells: Vec<&str> = b.text.split(" | ").map(str::trim).collect();
+        let kinds: Vec<Column> = cells.iter().map(|c| column_kind(c)).collect();
+        let fieldish = kinds
+            .iter()
+            .filter(|k| matches!(k, Column::Field(_)))
+            .count();
+        if fieldish >= 2 && kinds.iter().all(|k| *k != Column::Other || cells.len() > 3) {
+            let line = ctx.line_no(b.first);
+            ctx.w.push(
+                "task_table",
+                line,
+                Severity::Info,
+                "a task table: each row below this header is read as a task",
+                Some(b.text.clone()),
+            );
+            columns = Some(kinds);
+            group = None;
+            continue;
+        }
+        let Some(cols) = &columns else { continue };
+        if cells.len() + 1 < cols.len() {
+            // A group heading row: "I | NHIỆM VỤ CHUNG", "A | ...".
+            let first = cells.first().copied().unwrap_or("");
+            let roman_or_letter = !first.is_empty()
+                && first.len() <= 4
+                && first.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
+            group = roman_or_letter.then(|| first.trim_end_matches('.').to_string());
+            continue;
+        }
+        let mut fields = Fields::default();
+        let mut title = String::new();
+        let mut index = String::new();
+        for (k, cell) in cells.iter().enumerate() {
+            match cols.get(k) {
+                Some(Column::Index) => index = cell.trim_end_matches(['.', ')']).to_string(),
+                Some(Column::Title) if title.is_empty() => title = cell.to_string(),
+                Some(Column::Field(f)) if !cell.is_empty() => {
+                    *fields.slot(*f) = Some(FieldVal {
+                        value: cell.to_string(),
+                        items: Vec::new(),
+                        first: b.first,
+                    });
+                }
+                _ => {}
+            }
+        }
+        if title.is_empty() && fields.lead.is_none() && fields.timeline.is_none() {
+            continue;
+        }
+        ordinal += 1;
+        let num = if index.is_empty() || !index.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            ordinal.to_string()
+        } else {
+            index
+        };
+        let id = match &group {
+            Some(g) => format!("{prefix}.{g}.{num}"),
+            None => format!("{prefix}.{num}"),
+        };
+        let node = Node::leaf(Block {
+            first: b.first,
+            last: b.last,
+            marker: Marker::None,
+            text: title,
+            table: true,
+        });
+        out.push(task_from_fields(&node, &id, None, &fields, ctx));
+    }
+}

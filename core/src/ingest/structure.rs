@@ -1,0 +1,743 @@
+//! Document structure (Decree 30/2020): the `KẾ HOẠCH` heading, sections `I.`…, items `1.`,
+//! lettered items `a)`/`a.`, bullets `-` and `+`, and the field labels of a task
+//! (`Cơ quan chủ trì:`, `Thời gian thực hiện:`...).
+//!
+//! Lines become *blocks* (a marker and its text, with wrapped lines joined), blocks become a
+//! tree by marker level, and the tree is what [`super::obligations`] reads.
+
+use super::text::{fold, is_upper, Line};
+
+/// The marker that opens a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Marker {
+    /// `II.` — a section.
+    Roman(String),
+    /// `1.` or `1.2.`.
+    Number(Vec<u32>),
+    /// `a)` or `a.`.
+    Letter(char),
+    /// `-`, `–`, `•`.
+    Dash,
+    /// `+`.
+    Plus,
+    /// `(1)` or `1)` inside a list.
+    Paren(u32),
+    /// Plain paragraph.
+    None,
+}
+
+impl Marker {
+    /// Nesting level: smaller is higher.
+    pub fn level(&self) -> u8 {
+        match self {
+            Marker::Roman(_) => 0,
+            Marker::Number(n) => 10 + n.len().min(5) as u8,
+            Marker::Letter(_) => 20,
+            Marker::Dash => 30,
+            Marker::Plus => 40,
+            Marker::Paren(_) => 50,
+            Marker::None => 60,
+        }
+    }
+}
+
+/// A marker and its text; wrapped lines are joined.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    /// Index of the first and last line (into the line vector).
+    pub first: usize,
+    pub last: usize,
+    pub marker: Marker,
+    /// Text after the marker.
+    pub text: String,
+    pub table: bool,
+}
+
+impl Block {
+    /// The marker as it appears in an obligation id: `1`, `b`, `1.2`.
+    pub fn id_part(&self) -> Option<String> {
+        match &self.marker {
+            Marker::Roman(r) => Some(r.clone()),
+            Marker::Number(n) => n.last().map(u32::to_string),
+            Marker::Letter(c) => Some(c.to_string()),
+            Marker::Paren(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Vietnamese lettering order (no f, j, w, z; `đ` after `d`).
+pub(crate) const VN_LETTERS: &[char] = &[
+    'a', 'b', 'c', 'd', 'đ', 'e', 'g', 'h', 'i', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't',
+    'u', 'v', 'x', 'y',
+];
+
+const ROMANS: &[&str] = &[
+    "XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I",
+];
+
+/// After a marker: optional spaces, then the text (required non-empty).
+fn rest_after(s: &str) -> Option<&str> {
+    let r = s.trim_start();
+    (!r.is_empty()).then_some(r)
+}
+
+/// The first `n` characters of `s`.
+fn head(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+fn roman(t: &str) -> Option<(String, &str)> {
+    let mut s = t;
+    // "Phần I." / "PHẦN THỨ I"
+    let f = fold(head(s, 12));
+    if f.starts_with("phan ") {
+        let sp = s.find(char::is_whitespace)?;
+        s = s[sp..].trim_start();
+        if fold(head(s, 6)).starts_with("thu ") {
+            let sp = s.find(char::is_whitespace)?;
+            s = s[sp..].trim_start();
+        }
+    }
+    let n = ROMANS.iter().find(|r| s.starts_with(**r))?;
+    let after = s[n.len()..].trim_start();
+    let sep = after.chars().next()?;
+    if !matches!(sep, '.' | '-' | '–' | ':' | ')' | '/') {
+        return None;
+    }
+    let rest = rest_after(&after[sep.len_utf8()..])?;
+    (is_upper(rest) || rest.chars().count() <= 120).then(|| (n.to_string(), rest))
+}
+
+fn number(t: &str) -> Option<(Marker, &str)> {
+    let b = t.as_bytes();
+    let mut parts: Vec<u32> = Vec::new();
+    let mut i = 0;
+    loop {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() && i - start < 3 {
+            i += 1;
+        }
+        let len = i - start;
+        if len == 0 || len > 2 || b.get(i).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        parts.push(t[start..i].parse().ok()?);
+        // Another component: ".<digit>".
+        if b.get(i) == Some(&b'.')
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && parts.len() < 4
+        {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    let mut j = i;
+    while b.get(j) == Some(&b' ') {
+        j += 1;
+    }
+    let sep = match b.get(j) {
+        Some(b'.') => Some('.'),
+        Some(b')') => Some(')'),
+        _ => None,
+    };
+    if sep.is_some() {
+        j += 1;
+    }
+    let rest = t[j..].trim_start();
+    let multi = parts.len() > 1;
+    // "1." / "1)" / "1.2." / "1.2 Abc"; not "15/11", "2026 ...", "1.000".
+    let spaced = j < b.len() && (b[j] == b' ' || sep.is_some());
+    if rest.starts_with(|c: char| c.is_ascii_digit() || c == '/' || c == '%')
+        || !(sep.is_some() || (multi && spaced))
+        || parts.contains(&0)
+    {
+        return None;
+    }
+    if sep == Some(')') && !multi {
+        return Some((Marker::Paren(parts[0]), rest));
+    }
+    Some((Marker::Number(parts), rest))
+}
+
+const DASHES: &[char] = &[
+    '-', '–', '—', '•', '·', '▪', '◦', '●', '○', '■', '□', '➢', '➤', '✓',
+];
+
+/// The marker of a cleaned line and the text after it.
+pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
+    let mut cs = t.chars();
+    let Some(first) = cs.next() else {
+        return (Marker::None, t);
+    };
+    if matches!(first, 'I' | 'V' | 'X' | 'P' | 'p') {
+        if let Some((n, rest)) = roman(t) {
+            return (Marker::Roman(n), rest);
+        }
+    }
+    if first.is_ascii_digit() {
+        if let Some((m, rest)) = number(t) {
+            return (m, rest);
+        }
+    }
+    if first == '(' {
+        // "(1) ..."
+        let inner = &t[1..];
+        let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+        if (1..=2).contains(&digits) && inner[digits..].starts_with(')') {
+            if let (Ok(n), Some(rest)) = (inner[..digits].parse(), rest_after(&inner[digits + 1..]))
+            {
+                return (Marker::Paren(n), rest);
+            }
+        }
+    }
+    if VN_LETTERS.contains(&first) {
+        // "a) ...", "a. ...", "a ) ..."
+        let after = &t[first.len_utf8()..];
+        let after = after.strip_prefix(' ').unwrap_or(after);
+        if let Some(r) = after.strip_prefix(')').or_else(|| after.strip_prefix('.')) {
+            if let Some(rest) = rest_after(r) {
+                return (Marker::Letter(first), rest);
+            }
+        }
+    }
+    if DASHES.contains(&first) {
+        let r = t[first.len_utf8()..].trim_start();
+        if !r.is_empty() && !r.starts_with(DASHES) {
+            return (Marker::Dash, r);
+        }
+    }
+    if first == '+' {
+        if let Some(rest) = rest_after(&t[1..]) {
+            return (Marker::Plus, rest);
+        }
+    }
+    (Marker::None, t)
+}
+
+/// Whether a line is only decoration (`-----`, `___`, `***`).
+fn is_decoration(t: &str) -> bool {
+    !t.is_empty() && !t.chars().any(char::is_alphanumeric)
+}
+
+/// Builds blocks from lines `from..to`.
+pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut blanks = 0usize;
+    let to = to.min(lines.len());
+    for (i, line) in lines.iter().enumerate().take(to).skip(from) {
+        let t = line.text.as_str();
+        if t.is_empty() || is_decoration(t) {
+            blanks += 1;
+            continue;
+        }
+        let (marker, rest) = if line.table_row {
+            (Marker::None, t)
+        } else {
+            parse_marker(t)
+        };
+        if marker == Marker::None && !line.table_row {
+            if let Some(prev) = out.last_mut() {
+                if continues(prev, t, blanks, lines) {
+                    prev.text.push(' ');
+                    prev.text.push_str(t);
+                    prev.last = i;
+                    blanks = 0;
+                    continue;
+                }
+            }
+        }
+        out.push(Block {
+            first: i,
+            last: i,
+            marker,
+            text: rest.to_string(),
+            table: line.table_row,
+        });
+        blanks = 0;
+    }
+    out
+}
+
+/// Whether an unmarked line continues the previous block (a wrapped line).
+fn continues(prev: &Block, t: &str, blanks: usize, lines: &[Line]) -> bool {
+    if prev.table || blanks > 1 || field_label(t).is_some() {
+        return false;
+    }
+    let first = t.chars().next().unwrap_or(' ');
+    if first.is_lowercase() {
+        return true;
+    }
+    // An upper-case start continues only a hard-wrapped line: no blank line, no closing
+    // punctuation, a long previous line.
+    let prev_line = lines.get(prev.last).map_or("", |l| l.text.as_str());
+    blanks == 0
+        && !matches!(prev.marker, Marker::Roman(_))
+        && !prev
+            .text
+            .trim_end()
+            .ends_with(['.', ':', ';', '!', '?', ')'])
+        && prev_line.chars().count() >= 60
+        && !is_upper(t)
+}
+
+/// The fields of a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Field {
+    Content,
+    Products,
+    ContentProducts,
+    Lead,
+    Coordinating,
+    Performers,
+    Timeline,
+}
+
+/// A field label at the start of `t` (`Cơ quan chủ trì:`): the field and the value after the
+/// colon.
+pub(crate) fn field_label(t: &str) -> Option<(Field, &str)> {
+    // A label is short: look for its colon in the first 60 characters only.
+    let colon = head(t, 61).find([':', '：'])?;
+    let label = &t[..colon];
+    let value = t[colon..].trim_start_matches([':', '：']).trim_start();
+    let folded = fold(label);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut w: &[&str] = &words;
+    let mut had_prefix = false;
+    loop {
+        match w {
+            ["cac", rest @ ..] => w = rest,
+            ["co", "quan", rest @ ..] | ["don", "vi", rest @ ..] | ["to", "chuc", rest @ ..] => {
+                had_prefix = true;
+                w = rest;
+            }
+            _ => break,
+        }
+    }
+    let starts = |p: &[&str], extra: usize| {
+        w.len() >= p.len() && w[..p.len()] == *p && w.len() - p.len() <= extra
+    };
+    let field = if starts(&["chu", "tri"], 2)
+        || (had_prefix && starts(&["chiu", "trach", "nhiem", "chinh"], 0))
+    {
+        Field::Lead
+    } else if starts(&["phoi", "hop"], 2) {
+        Field::Coordinating
+    } else if starts(&["thoi", "gian"], 3)
+        || starts(&["thoi", "han"], 3)
+        || starts(&["tien", "do"], 3)
+        || starts(&["thoi", "diem"], 3)
+    {
+        Field::Timeline
+    } else if starts(&["noi", "dung", "san", "pham"], 0)
+        || starts(&["noi", "dung", "va", "san", "pham"], 0)
+        || starts(&["noi", "dung", "ket", "qua"], 0)
+    {
+        Field::ContentProducts
+    } else if starts(&["noi", "dung"], 2) {
+        Field::Content
+    } else if starts(&["san", "pham"], 2)
+        || starts(&["ket", "qua", "san", "pham"], 0)
+        || starts(&["hinh", "thuc", "san", "pham"], 0)
+        || starts(&["ket", "qua", "dau", "ra"], 0)
+    {
+        Field::Products
+    } else if (had_prefix && (starts(&["thuc", "hien"], 1) || starts(&["trien", "khai"], 1)))
+        || starts(&["trach", "nhiem", "thuc", "hien"], 0)
+        || starts(&["chiu", "trach", "nhiem", "thuc", "hien"], 0)
+        || (had_prefix && starts(&["chiu", "trach", "nhiem"], 0))
+    {
+        Field::Performers
+    } else {
+        return None;
+    };
+    Some((field, value))
+}
+
+/// Every label in a line: the first at its start, others after `.` or `;` (`Cơ quan chủ trì:
+/// Công an tỉnh. Thời gian: quý II/2026`). Empty when the line has no label at its start.
+pub(crate) fn split_labels(t: &str) -> Vec<(Field, String)> {
+    let mut out = Vec::new();
+    let Some((mut field, mut value)) = field_label(t) else {
+        return out;
+    };
+    loop {
+        let next = value
+            .char_indices()
+            .filter(|&(_, c)| c == '.' || c == ';')
+            .map(|(i, _)| i + 1)
+            .find_map(|i| {
+                let rest = value[i..].trim_start();
+                field_label(rest).map(|(f, v)| (i, f, v))
+            });
+        match next {
+            Some((i, f, v)) => {
+                out.push((
+                    field,
+                    value[..i].trim_end_matches(['.', ';']).trim().to_string(),
+                ));
+                field = f;
+                value = v;
+            }
+            None => {
+                out.push((field, value.trim().to_string()));
+                return out;
+            }
+        }
+    }
+}
+
+/// What a section is about, from its title's words (not its number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SectionKind {
+    Purpose,
+    Tasks,
+    Funding,
+    Organisation,
+    Other,
+}
+
+pub(crate) fn section_kind(title: &str) -> SectionKind {
+    let f = fold(title);
+    if f.starts_with("to chuc thuc hien")
+        || f.starts_with("trach nhiem")
+        || f.contains("che do bao cao")
+        || f.starts_with("bao cao")
+    {
+        SectionKind::Organisation
+    } else if f.contains("kinh phi") {
+        SectionKind::Funding
+    } else if f.contains("muc dich") || f.starts_with("yeu cau") {
+        SectionKind::Purpose
+    } else if f.contains("noi dung")
+        || f.contains("nhiem vu")
+        || f.contains("giai phap")
+        || f.contains("phan cong")
+    {
+        SectionKind::Tasks
+    } else if f.contains("to chuc thuc hien") {
+        SectionKind::Organisation
+    } else {
+        SectionKind::Other
+    }
+}
+
+/// A section `II. NỘI DUNG ...` and its blocks.
+#[derive(Debug, Clone)]
+pub(crate) struct Section {
+    pub numeral: String,
+    pub title: String,
+    pub kind: SectionKind,
+    pub heading: Block,
+    pub blocks: Vec<Block>,
+}
+
+/// Where the parts of the document are.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layout {
+    /// Line index of the `KẾ HOẠCH` heading.
+    pub plan_heading: Option<usize>,
+    /// A Decision (Quyết định) comes before the plan.
+    pub decision: bool,
+    /// The title (subject line) and the lines it spans.
+    pub title: Option<(String, usize, usize)>,
+    /// First line of the plan's body (after the title).
+    pub body_start: usize,
+    /// Line index where the body ends (`Nơi nhận`), exclusive.
+    pub body_end: usize,
+    /// Blocks before the first section (preamble: căn cứ, thực hiện ...).
+    pub preamble: Vec<Block>,
+    pub sections: Vec<Section>,
+    /// An appendix after the signature (`PHỤ LỤC`): its heading line and blocks.
+    pub appendix: Option<(usize, Vec<Block>)>,
+}
+
+fn is_plan_heading(t: &str) -> Option<&str> {
+    let mut it = t.splitn(3, char::is_whitespace);
+    let a = it.next()?;
+    let b = it.next()?;
+    let b_clean = b.trim_end_matches([':', '.']);
+    if a == "KẾ" && b_clean == "HOẠCH" {
+        Some(it.next().unwrap_or("").trim())
+    } else {
+        None
+    }
+}
+
+/// Finds the plan heading, title, body and sections.
+pub(crate) fn layout(lines: &[Line]) -> Layout {
+    let mut lay = Layout {
+        body_end: lines.len(),
+        ..Layout::default()
+    };
+    let candidates: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| is_plan_heading(&l.text).is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let last_section = lines
+        .iter()
+        .rposition(|l| matches!(parse_marker(&l.text).0, Marker::Roman(_)));
+    let has_section_after = |i: usize| last_section.is_some_and(|r| r > i);
+    lay.plan_heading = candidates
+        .iter()
+        .copied()
+        .find(|&i| has_section_after(i))
+        .or_else(|| candidates.first().copied());
+    let start = lay.plan_heading.unwrap_or(0);
+    lay.decision = lines[..start.min(lines.len())]
+        .iter()
+        .any(|l| is_upper(&l.text) && fold(&l.text).starts_with("quyet dinh"));
+    let mut body_start = 0;
+    if let Some(h) = lay.plan_heading {
+        let rest = is_plan_heading(&lines[h].text).unwrap_or("").to_string();
+        let mut parts: Vec<String> = Vec::new();
+        if !rest.is_empty() {
+            parts.push(rest);
+        }
+        let mut i = h + 1;
+        let mut last = h;
+        if parts.is_empty() {
+            while i < lines.len() && i <= h + 2 && lines[i].text.is_empty() {
+                i += 1;
+            }
+        }
+        while i < lines.len() && parts.len() < 4 {
+            let t = lines[i].text.as_str();
+            let f = fold(t);
+            // "Thực hiện Quyết định số 437/QĐ-TTg ..." opens the preamble; a title may also
+            // start with "Thực hiện" ("Thực hiện Luật An ninh mạng ...") but cites no number.
+            let preamble = f.starts_with("can cu")
+                || ((f.starts_with("thuc hien ") || f.starts_with("trien khai "))
+                    && f.contains(" so ")
+                    && t.contains('/'));
+            if t.is_empty()
+                || t.starts_with('(')
+                || t.chars().count() > 200
+                || preamble
+                || (f.starts_with("thuc hien ") && !parts.is_empty())
+                || parse_marker(t).0 != Marker::None
+                || is_decoration(t)
+            {
+                break;
+            }
+            parts.push(t.to_string());
+            last = i;
+            i += 1;
+        }
+        if !parts.is_empty() {
+            lay.title = Some((parts.join(" "), h, last));
+        }
+        body_start = last + 1;
+    }
+    lay.body_start = body_start;
+    lay.body_end = lines
+        .iter()
+        .enumerate()
+        .skip(body_start)
+        .find(|(_, l)| {
+            let f = fold(&l.text);
+            f.starts_with("noi nhan") && (f.len() <= 10 || f[8..].starts_with([':', ' ']))
+        })
+        .map_or(lines.len(), |(i, _)| i);
+    let all = blocks(lines, body_start, lay.body_end);
+    let mut current: Option<Section> = None;
+    for b in all {
+        if let Marker::Roman(n) = &b.marker {
+            if let Some(s) = current.take() {
+                lay.sections.push(s);
+            }
+            current = Some(Section {
+                numeral: n.clone(),
+                title: b.text.clone(),
+                kind: section_kind(&b.text),
+                heading: b.clone(),
+                blocks: Vec::new(),
+            });
+            continue;
+        }
+        match current.as_mut() {
+            Some(s) => s.blocks.push(b),
+            None => lay.preamble.push(b),
+        }
+    }
+    if let Some(s) = current.take() {
+        lay.sections.push(s);
+    }
+    // An appendix (often the task table) after the recipients and signature.
+    if let Some(i) = (lay.body_end..lines.len()).find(|&i| {
+        let t = &lines[i].text;
+        is_upper(t) && fold(t).starts_with("phu luc")
+    }) {
+        lay.appendix = Some((i, blocks(lines, i + 1, lines.len())));
+    }
+    lay
+}
+
+/// A block and the blocks nested under it.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub block: Block,
+    pub field: Option<Field>,
+    pub children: Vec<Node>,
+    /// Nesting level used to build the tree.
+    lvl: u8,
+}
+
+impl Node {
+    /// A node with no children (a table row read as a task).
+    pub fn leaf(block: Block) -> Node {
+        Node {
+            lvl: block.marker.level(),
+            block,
+            field: None,
+            children: Vec::new(),
+        }
+    }
+
+    /// Last line index of the node and everything under it.
+    pub fn last_line(&self) -> usize {
+        self.children
+            .iter()
+            .map(Node::last_line)
+            .max()
+            .unwrap_or(0)
+            .max(self.block.last)
+    }
+
+    /// Whether a direct child carries a task field.
+    pub fn has_fields(&self) -> bool {
+        self.children.iter().any(|c| c.field.is_some())
+    }
+}
+
+/// Nests blocks by marker level. An unmarked block that is a field label becomes a sibling of
+/// the fields before it; another unmarked block belongs to the block before it.
+pub(crate) fn tree(blocks: &[Block]) -> Vec<Node> {
+    let mut roots: Vec<Node> = Vec::new();
+    // Path of indices from the roots to the open node.
+    let mut path: Vec<usize> = Vec::new();
+    for b in blocks {
+        let field = field_label(&b.text).map(|(f, _)| f);
+        let mut node = Node {
+            block: b.clone(),
+            field,
+            children: Vec::new(),
+            lvl: b.marker.level(),
+        };
+        if b.marker == Marker::None {
+            if field.is_none() {
+                // Plain text: child of the open node, not opened itself.
+                match get_mut(&mut roots, &path) {
+                    Some(n) => n.children.push(node),
+                    None => roots.push(node),
+                }
+                continue;
+            }
+            // A label paragraph: close open fields, then sit just under the open node.
+            while get(&roots, &path).is_some_and(|n| n.field.is_some()) {
+                path.pop();
+            }
+            node.lvl = get(&roots, &path).map_or(1, |n| n.lvl.saturating_add(1));
+        }
+        while get(&roots, &path).is_some_and(|n| n.lvl >= node.lvl) {
+            path.pop();
+        }
+        match get_mut(&mut roots, &path) {
+            Some(n) => {
+                n.children.push(node);
+                let k = n.children.len() - 1;
+                path.push(k);
+            }
+            None => {
+                roots.push(node);
+                path = vec![roots.len() - 1];
+            }
+        }
+    }
+    roots
+}
+
+fn get<'a>(roots: &'a [Node], path: &[usize]) -> Option<&'a Node> {
+    let (first, rest) = path.split_first()?;
+    let mut n = roots.get(*first)?;
+    for &i in rest {
+        n = n.children.get(i)?;
+    }
+    Some(n)
+}
+
+fn get_mut<'a>(roots: &'a mut [Node], path: &[usize]) -> Option<&'a mut Node> {
+    let (first, rest) = path.split_first()?;
+    let mut n = roots.get_mut(*first)?;
+    for &i in rest {
+        n = n.children.get_mut(i)?;
+    }
+    Some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers() {
+        assert_eq!(parse_marker("II. NỘI DUNG").0, Marker::Roman("II".into()));
+        assert_eq!(parse_marker("1. Tổ chức").0, Marker::Number(vec![1]));
+        assert_eq!(parse_marker("1.2. Tổ chức").0, Marker::Number(vec![1, 2]));
+        assert_eq!(parse_marker("đ) Cơ quan").0, Marker::Letter('đ'));
+        assert_eq!(parse_marker("a. Cơ quan").0, Marker::Letter('a'));
+        assert_eq!(parse_marker("- Cơ quan").0, Marker::Dash);
+        assert_eq!(parse_marker("15/11 là hạn").0, Marker::None);
+        assert_eq!(parse_marker("2026 và các năm").0, Marker::None);
+        assert_eq!(parse_marker("f) không phải").0, Marker::None);
+    }
+
+    #[test]
+    fn inline_labels() {
+        let v = split_labels(
+            "Cơ quan chủ trì: Công an tỉnh. Thời gian: quý II/2026; Sản phẩm: Báo cáo",
+        );
+        assert_eq!(
+            v,
+            vec![
+                (Field::Lead, "Công an tỉnh".to_string()),
+                (Field::Timeline, "quý II/2026".to_string()),
+                (Field::Products, "Báo cáo".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            field_label("Cơ quan chủ trì: Công an tỉnh").map(|x| x.0),
+            Some(Field::Lead)
+        );
+        assert_eq!(
+            field_label("Đơn vị thực hiện: Sở Tư pháp").map(|x| x.0),
+            Some(Field::Performers)
+        );
+        assert_eq!(
+            field_label("Thời hạn: 30/6/2026").map(|x| x.0),
+            Some(Field::Timeline)
+        );
+        assert_eq!(
+            field_label("Nội dung, sản phẩm:").map(|x| x.0),
+            Some(Field::ContentProducts)
+        );
+        assert_eq!(
+            field_label("Dự thảo các văn bản do Bộ Công an chủ trì xây dựng, gồm: (1)")
+                .map(|x| x.0),
+            None
+        );
+    }
+}

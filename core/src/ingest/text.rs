@@ -1,0 +1,434 @@
+//! Text normalisation: Unicode NFC, Markdown stripping, and an accent-folded view of a string
+//! that maps back to the original, so that patterns can be written in plain ASCII while the
+//! output quotes the plan's own words.
+//!
+//! Line numbers are those of the original input (1-based): normalisation never joins or splits
+//! lines.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+/// One line of the input, as written and as cleaned.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    /// 1-based line number in the original input.
+    pub no: u32,
+    /// The line as written, in NFC, trailing whitespace removed (Markdown kept): what we quote.
+    pub raw: String,
+    /// NFC, Markdown removed, whitespace collapsed, trimmed: what we parse.
+    pub text: String,
+    /// The line is a Markdown table row; `text` holds its cells joined by ` | `.
+    pub table_row: bool,
+}
+
+/// Splits the input into lines (`\n`, `\r\n` or `\r`) and cleans each one.
+pub(crate) fn prepare(input: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (i, l) in split_lines(input).into_iter().enumerate() {
+        let raw: String = nfc(l).trim_end().to_string();
+        let (text, _heading, table_row) = clean_line(&raw);
+        out.push(Line {
+            no: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            raw,
+            text,
+            table_row,
+        });
+    }
+    out
+}
+
+fn split_lines(input: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let bytes = input.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                lines.push(&input[start..i]);
+                start = i + 1;
+            }
+            b'\r' => {
+                lines.push(&input[start..i]);
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < input.len() || lines.is_empty() {
+        lines.push(&input[start..]);
+    }
+    lines
+}
+
+static HTML_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>").expect("static regex"));
+static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<sup>\s*[0-9*]{1,3}\s*</sup>|\[\^[^\]]*\]").expect("static regex")
+});
+static MD_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"!?\[([^\[\]]*)\]\([^()\s]*\)").expect("static regex"));
+static TABLE_SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\|?[\s:|\-+=]*\|[\s:|\-+=]*$").expect("static regex"));
+
+/// Cleans one line: Markdown and HTML removed, NFC, whitespace collapsed.
+/// Returns the text, the Markdown heading level and whether the line is a table row.
+fn clean_line(raw: &str) -> (String, u8, bool) {
+    let mut s = raw.trim();
+    // Block quotes.
+    while let Some(rest) = s.strip_prefix('>') {
+        s = rest.trim_start();
+    }
+    // ATX headings.
+    let mut heading = 0u8;
+    let hashes = s.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes) {
+        let rest = &s[hashes..];
+        if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+            heading = hashes as u8;
+            s = rest.trim();
+            s = s.trim_end_matches('#').trim_end();
+        }
+    }
+    let table_row = s.starts_with('|') && s.len() > 1;
+    if table_row && TABLE_SEPARATOR.is_match(s) {
+        return (String::new(), heading, true);
+    }
+    let mut t = clean_nfc(s);
+    if table_row {
+        let cells: Vec<&str> = t
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        t = cells.join(" | ");
+    }
+    (t, heading, table_row)
+}
+
+/// Cleans inline text: NFC, HTML tags and Markdown emphasis removed, escapes undone, a leading
+/// `* `/`+ ` list bullet turned into `- `/`+ `, whitespace collapsed.
+pub(crate) fn clean_inline(s: &str) -> String {
+    clean_nfc(&nfc(s))
+}
+
+/// [`clean_inline`] for text already in NFC.
+fn clean_nfc(nfc: &str) -> String {
+    // Most lines have no markup at all.
+    let plain = !nfc.contains(['<', '[', '\\', '*', '_', '`', '!'])
+        && !nfc.contains([
+            '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+        ]);
+    if plain {
+        return collapse_ws(nfc);
+    }
+    let no_notes = FOOTNOTE.replace_all(nfc, " ");
+    let no_tags = HTML_TAG.replace_all(&no_notes, |c: &regex::Captures<'_>| {
+        let tag = c.get(0).map_or("", |m| m.as_str()).to_ascii_lowercase();
+        if tag.starts_with("<br") {
+            " ".to_string()
+        } else {
+            String::new()
+        }
+    });
+    let no_links = MD_LINK.replace_all(&no_tags, "$1");
+    let src = no_links.trim();
+    let mut out = String::with_capacity(src.len());
+    // A Markdown list bullet `* item` becomes `- item`.
+    let body = if let Some(rest) = src.strip_prefix("* ").or_else(|| src.strip_prefix("*\t")) {
+        out.push_str("- ");
+        rest
+    } else {
+        src
+    };
+    let chars: Vec<char> = body.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' if chars.get(i + 1).is_some_and(|n| n.is_ascii_punctuation()) => {
+                if let Some(&n) = chars.get(i + 1) {
+                    out.push(n);
+                }
+                i += 2;
+                continue;
+            }
+            '*' => {}
+            '_' => {
+                let prev_word = i > 0 && chars[i - 1].is_alphanumeric();
+                let next_word = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+                if prev_word && next_word {
+                    out.push('_');
+                }
+            }
+            '`' => {}
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
+            c if c.is_whitespace() || c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    collapse_ws(&out)
+}
+
+/// Trims and collapses runs of whitespace to one space.
+pub(crate) fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// An accent-folded, lower-case view of a string (`Thời hạn` → `thoi han`, `đ` → `d`) with the
+/// byte offset in the original of every folded byte, so a match in the folded text can be quoted
+/// from the original.
+#[derive(Debug, Clone)]
+pub(crate) struct Folded<'a> {
+    pub orig: &'a str,
+    pub s: String,
+    map: Vec<usize>,
+}
+
+impl<'a> Folded<'a> {
+    pub fn new(orig: &'a str) -> Self {
+        let mut s = String::with_capacity(orig.len());
+        let mut map = Vec::with_capacity(orig.len() + 1);
+        for (off, c) in orig.char_indices() {
+            let before = s.len();
+            fold_char(c, &mut s);
+            for _ in before..s.len() {
+                map.push(off);
+            }
+        }
+        map.push(orig.len());
+        Folded { orig, s, map }
+    }
+
+    /// Byte offset in the original of folded byte `i` (end offsets map to the end of a char).
+    pub fn orig_pos(&self, i: usize) -> usize {
+        self.map
+            .get(i)
+            .copied()
+            .unwrap_or(self.orig.len())
+            .min(self.orig.len())
+    }
+
+    /// The original text of the folded range `start..end`.
+    pub fn orig_slice(&self, start: usize, end: usize) -> &'a str {
+        let a = self.orig_pos(start);
+        let b = if end >= self.s.len() {
+            self.orig.len()
+        } else {
+            self.orig_pos(end)
+        };
+        if a <= b {
+            self.orig.get(a..b).unwrap_or("")
+        } else {
+            ""
+        }
+    }
+}
+
+/// First and last code point of the folding table: Latin-1 Supplement to Latin Extended
+/// Additional, where every Vietnamese letter lives.
+const TABLE_FIRST: u32 = 0x00C0;
+const TABLE_LAST: u32 = 0x1EFF;
+
+/// Folded ASCII letter for each code point of the table (0: not a simple letter).
+static FOLD_TABLE: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let mut t = vec![0u8; (TABLE_LAST - TABLE_FIRST + 1) as usize];
+    for cp in TABLE_FIRST..=TABLE_LAST {
+        let Some(c) = char::from_u32(cp) else {
+            continue;
+        };
+        let mut base = None;
+        let mut simple = true;
+        for d in std::iter::once(c).nfd() {
+            if ('\u{0300}'..='\u{036f}').contains(&d) {
+                continue;
+            }
+            if base.is_some() {
+                simple = false;
+            }
+            base = Some(d);
+        }
+        if let (Some(b), true) = (base, simple) {
+            let l = b.to_ascii_lowercase();
+            if l.is_ascii_alphabetic() {
+                t[(cp - TABLE_FIRST) as usize] = l as u8;
+            }
+        }
+    }
+    for c in ['đ', 'Đ'] {
+        t[(c as u32 - TABLE_FIRST) as usize] = b'd';
+    }
+    t
+});
+
+/// Appends the folded form of `c`: base letters without tone or vowel marks, lower case.
+pub(crate) fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    let cp = c as u32;
+    if (TABLE_FIRST..=TABLE_LAST).contains(&cp) {
+        let b = FOLD_TABLE[(cp - TABLE_FIRST) as usize];
+        if b != 0 {
+            out.push(b as char);
+            return;
+        }
+    }
+    match c {
+        '\u{0300}'..='\u{036f}' => {}
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' => out.push(' '),
+        '–' | '—' | '‒' | '−' => out.push('-'),
+        '“' | '”' | '„' => out.push('"'),
+        '‘' | '’' => out.push('\''),
+        _ => {
+            for d in std::iter::once(c).nfd() {
+                if ('\u{0300}'..='\u{036f}').contains(&d) {
+                    continue;
+                }
+                for l in d.to_lowercase() {
+                    out.push(l);
+                }
+            }
+        }
+    }
+}
+
+/// A letter or digit (fast for Vietnamese letters).
+pub(crate) fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    let cp = c as u32;
+    if (TABLE_FIRST..=TABLE_LAST).contains(&cp) && FOLD_TABLE[(cp - TABLE_FIRST) as usize] != 0 {
+        return true;
+    }
+    c.is_alphanumeric()
+}
+
+/// NFC, without work when the text is already NFC (the common case).
+pub(crate) fn nfc(s: &str) -> String {
+    if s.is_ascii()
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        s.to_string()
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// The folded form of a whole string.
+pub(crate) fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Upper-case text (`CẦN THƠ`) to title case (`Cần Thơ`).
+pub(crate) fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if c.is_alphabetic() {
+            if start {
+                out.extend(c.to_uppercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            start = false;
+        } else {
+            out.push(c);
+            start = c.is_whitespace() || c == '-' || c == '(';
+        }
+    }
+    out
+}
+
+/// Whether the alphabetic characters of `s` are all upper case (and there are some).
+pub(crate) fn is_upper(s: &str) -> bool {
+    let mut any = false;
+    for c in s.chars() {
+        if c.is_alphabetic() {
+            if c.is_lowercase() {
+                return false;
+            }
+            any = true;
+        }
+    }
+    any
+}
+
+/// Trims spaces and the punctuation that ends a clause or a list item.
+pub(crate) fn trim_clause(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ';' | ',' | ':' | '/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_markdown_and_keeps_lines() {
+        let lines = prepare("a\r\n### **1. Tổ chức**  \n\n*1027* x<sup>y</sup>\\.\r");
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[1].text, "1. Tổ chức");
+        assert_eq!(lines[3].text, "1027 xy.");
+    }
+
+    #[test]
+    fn folds_and_maps_back() {
+        let f = Folded::new("Thời hạn: trước ngày 15/11");
+        assert_eq!(f.s, "thoi han: truoc ngay 15/11");
+        let i = f.s.find("truoc").unwrap();
+        assert_eq!(f.orig_slice(i, f.s.len()), "trước ngày 15/11");
+    }
+
+    #[test]
+    fn nfd_input_folds_the_same() {
+        let nfd: String = "Thời hạn".nfd().collect();
+        assert_eq!(fold(&nfd), "thoi han");
+        assert_eq!(clean_inline(&nfd), "Thời hạn");
+    }
+
+    #[test]
+    fn table_folds_like_nfd() {
+        for c in "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđĐÀỮỴ".chars()
+        {
+            let mut a = String::new();
+            fold_char(c, &mut a);
+            let slow: String = std::iter::once(c)
+                .nfd()
+                .filter(|d| !('\u{0300}'..='\u{036f}').contains(d))
+                .flat_map(char::to_lowercase)
+                .map(|d| if d == 'đ' { 'd' } else { d })
+                .collect();
+            assert_eq!(a, slow, "{c}");
+        }
+    }
+
+    #[test]
+    fn title_cases_upper_names() {
+        assert_eq!(title_case("CẦN THƠ"), "Cần Thơ");
+        assert_eq!(title_case("BÀ RỊA - VŨNG TÀU"), "Bà Rịa - Vũng Tàu");
+    }
+}

@@ -1,0 +1,1494 @@
+//! Timeline phrases (thời gian thực hiện, thời hạn) → [`Schedule`].
+//!
+//! A phrase is cut into clauses (`;` and sentence ends); each clause is read by finding, in an
+//! accent-folded copy, the things a Vietnamese deadline is made of: dates (`20/4/2026`,
+//! `20 tháng 4 năm 2026`, `15/11`), the word bounding them (`trước` → before, `chậm nhất`/`đến`
+//! → no later than, `từ` → start), windows (`trong tháng 6/2026`, `quý II năm 2026`,
+//! `6 tháng đầu năm 2026`, `năm 2026`), ongoing markers (`và các năm tiếp theo`, `thường xuyên`),
+//! recurrence (`hằng năm`, `định kỳ 6 tháng`, `hằng quý`, `hằng tháng`) and events (`khi có yêu
+//! cầu`, `đột xuất`, `sau khi ... ban hành`, `theo tiến độ dự thảo`, `trong thời hạn 30 ngày kể
+//! từ ...`). Matched words are masked so a date is read once. Clauses that assign different
+//! parties different dates become a [`Schedule::Staged`]; several kinds of part become a
+//! [`Schedule::Combined`]. Nothing is guessed: a phrase with nothing recognisable is
+//! [`Schedule::Unparsed`], and a yearly report with no date keeps `due: None`.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+use crate::model::{
+    AgencyRef, Bound, Deadline, DueRule, EventKind, Frequency, Schedule, Severity, Stage, Trigger,
+};
+
+use super::agencies;
+use super::text::{clean_inline, collapse_ws, Folded};
+
+/// Something worth telling the reader about a phrase that was (partly) understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Note {
+    pub code: &'static str,
+    pub message: String,
+    pub severity: Severity,
+    pub text: Option<String>,
+}
+
+/// A parsed phrase: the schedule (`Unparsed` when not understood) and notes.
+#[derive(Debug, Clone)]
+pub(crate) struct Parsed {
+    pub schedule: Schedule,
+    pub notes: Vec<Note>,
+}
+
+/// Parses a timeline phrase. `context_year` is the plan's year, used for phrases that state none
+/// (`thường xuyên`, `hằng năm`, `trong quý II`).
+///
+/// Returns `Err` with the reason when the phrase is not understood (the plan reader then keeps it
+/// as [`Schedule::Unparsed`] with an `unparsed_timeline` warning).
+///
+/// ```
+/// use tuanthu::ingest::parse_timeline;
+/// use tuanthu::model::Schedule;
+/// let s = parse_timeline("Hoàn thành trước ngày 10/4/2026", Some(2026)).unwrap();
+/// assert!(matches!(s, Schedule::Once { .. }));
+/// assert!(parse_timeline("sớm nhất có thể", Some(2026)).is_err());
+/// ```
+pub fn parse_timeline(phrase: &str, context_year: Option<i32>) -> Result<Schedule, String> {
+    let p = parse(phrase, context_year);
+    match p.schedule {
+        Schedule::Unparsed { .. } => Err(p
+            .notes
+            .iter()
+            .find(|n| n.severity != Severity::Info)
+            .map(|n| n.message.clone())
+            .unwrap_or_else(|| "timeline not understood".to_string())),
+        s => Ok(s),
+    }
+}
+
+/// Patterns run on folded (ASCII) text: ASCII `\b`, `\s` and `\d` keep the regex on its fast
+/// automata (a Unicode word boundary makes it fall back to a slower engine).
+pub(crate) fn ascii_regex(pat: &str) -> Regex {
+    let p = pat
+        .replace(r"\b", r"(?-u:\b)")
+        .replace(r"\s", r"(?-u:\s)")
+        .replace(r"\d", "[0-9]");
+    Regex::new(&p).expect("static regex")
+}
+
+macro_rules! re {
+    ($name:ident, $pat:expr) => {
+        static $name: LazyLock<Regex> = LazyLock::new(|| ascii_regex($pat));
+    };
+}
+
+re!(
+    WITHIN_DAYS,
+    r"\b(?:trong\s+(?:thoi\s+han|vong|thoi\s+gian)|cham\s+nhat(?:\s+la)?|khong\s+qua|sau)\s+(\d{1,3})\s+ngay(\s+lam\s+viec)?\s*,?\s*(?:ke\s+tu|tinh\s+tu|tu|sau\s+khi|sau|khi)\b"
+);
+re!(
+    FOLLOWING_YEARS,
+    r"\b(?:tu\s+)?(?:nam\s+)?(\d{4})\s*(?:va|,)\s+(?:cac|nhung)\s+nam\s+(?:tiep\s+theo|sau|ke\s+tiep|tiep)\b"
+);
+re!(
+    FROM_YEAR,
+    r"\b(?:tu|bat\s+dau\s+tu|ke\s+tu)\s+nam\s+(\d{4})(?:\s+(?:tro\s+di|tro\s+ve\s+sau))?(?:\s*(?:den|-)\s*(?:het\s+)?(?:nam\s+)?(\d{4}))?"
+);
+re!(
+    YEAR_RANGE,
+    r"\b(?:giai\s+doan|tu\s+nam|nam)\s+(\d{4})\s*(?:-|den)\s*(?:het\s+)?(?:nam\s+)?(\d{4})\b"
+);
+re!(
+    DATE_NUM,
+    r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b"
+);
+re!(
+    DATE_WORDS,
+    r"\b(\d{1,2})\s+thang\s+(\d{1,2})\s*,?\s*nam\s+(\d{4})\b"
+);
+re!(
+    MONTH_WINDOW,
+    r"\bthang\s+(\d{1,2})\s*(?:/|-|,?\s*nam)\s*(\d{4})\b"
+);
+re!(
+    QUARTER,
+    r"\bquy\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|-|,)?\s*(?:nam\s+)?(\d{4})\b)?"
+);
+re!(
+    HALF,
+    r"\b(?:(?:6|sau)\s+thang|nua)\s+(dau|cuoi)\s+nam\b(?:\s*(?:/\s*)?(\d{4})\b)?"
+);
+re!(DM_NUM, r"\b(\d{1,2})\s*/\s*(\d{1,2})\b");
+re!(DM_WORDS, r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b");
+re!(
+    DAY_OF_PERIOD,
+    r"\bngay\s+(\d{1,2})\s+(?:(?:cua\s+)?thang\s+(cuoi|dau|sau)\b(?:\s+(?:cua\s+)?(?:moi\s+|hang\s+)?(?:quy|ky|nam))?(?:\s+(sau|tiep\s+theo|ke\s+tiep))?|(hang|moi|cua)\s+thang\b)"
+);
+re!(YEAR_WINDOW, r"\b(?:ca\s+)?nam\s+(\d{4})\b");
+re!(
+    YEARLY,
+    r"\b(?:(?:dinh\s+ky\s+)?(?:hang|moi)\s+nam|dinh\s+ky\s+(?:hang\s+)?nam|bao\s+cao\s+nam|(?:mot|1)\s+nam\s+(?:mot|1)\s+lan)\b"
+);
+re!(
+    HALF_YEARLY,
+    r"\b(?:dinh\s+ky\s+(?:(?:6|sau)\s+thang|nua\s+nam)|(?:6|sau)\s+thang\s+(?:mot|1)\s+lan|(?:hang|moi)\s+(?:6|sau)\s+thang|so\s+ket\s+(?:6|sau)\s+thang)\b"
+);
+re!(
+    QUARTERLY,
+    r"\b(?:(?:dinh\s+ky\s+)?(?:hang|moi)\s+quy|dinh\s+ky\s+quy|(?:3|ba)\s+thang\s+(?:mot|1)\s+lan)\b"
+);
+re!(
+    MONTHLY,
+    r"\b(?:(?:dinh\s+ky\s+)?(?:hang|moi)\s+thang|dinh\s+ky\s+thang)\b"
+);
+re!(PERIODIC, r"\bdinh\s+ky\b");
+re!(
+    ONGOING,
+    r"\b(?:thuong\s+xuyen|lien\s+tuc|hang\s+ngay|hang\s+tuan|duy\s+tri|dai\s+han|hang\s+nam\s+va\s+thuong\s+xuyen)\b"
+);
+re!(
+    REQUEST,
+    r"\b(?:khi\s+(?:co|nhan\s+duoc|duoc)\s+(?:van\s+ban\s+)?(?:yeu\s+cau|de\s+nghi|chi\s+dao)|theo\s+(?:yeu\s+cau|de\s+nghi|chi\s+dao)|dot\s+xuat|khi\s+can\s+thiet|khi\s+phat\s+sinh)\b"
+);
+re!(
+    DRAFT,
+    r"\b(?:theo\s+tien\s+do\s+(?:xay\s+dung\s+|soan\s+thao\s+|ban\s+hanh\s+)?(?:cac\s+)?(?:du\s+thao|van\s+ban|nghi\s+dinh|thong\s+tu)|khi\s+(?:co|nhan\s+duoc)\s+(?:cac\s+)?du\s+thao|theo\s+(?:lo\s+trinh|ke\s+hoach|tien\s+do)\s+(?:xay\s+dung|soan\s+thao|cua\s+co\s+quan\s+chu\s+tri))"
+);
+re!(AFTER, r"\b(?:ngay\s+)?sau\s+khi\b");
+re!(
+    WHEN_ISSUED,
+    r"\bkhi\b.{0,80}?\b(?:duoc\s+ban\s+hanh|co\s+hieu\s+luc|ban\s+hanh)\b"
+);
+re!(
+    TIMEISH,
+    r"\b(?:ngay|thang|nam|quy\s+(?:i|ii|iii|iv|[1-4])|truoc|sau|cham\s+nhat|thoi\s+han|han|dinh\s+ky|tuan|khi|tien\s+do|lo\s+trinh|\d+)\b"
+);
+
+/// A full date found: (start, end, year, month, day).
+type FoundDate = (usize, usize, Option<i32>, Option<u32>, Option<u32>);
+
+/// Where a date stands relative to the words before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rel {
+    Before,
+    NoLaterThan,
+    Start,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Once(Deadline),
+    Ongoing {
+        from: Option<i32>,
+        until: Option<i32>,
+        precondition: Option<Trigger>,
+    },
+    Recurring {
+        every: Frequency,
+        due: Option<DueRule>,
+        from: Option<i32>,
+    },
+    Event {
+        trigger: Trigger,
+        within: Option<u32>,
+    },
+    /// A window or date with no year (`trong quý II`, `trước ngày 30/6`): the plan's year is used.
+    Yearless {
+        month: u32,
+        /// `None`: the last day of the month.
+        day: Option<u32>,
+        before: bool,
+        text: String,
+    },
+    /// `định kỳ` with no period.
+    Periodic(String),
+}
+
+struct Clause<'a> {
+    text: &'a str,
+    parts: Vec<Part>,
+    /// A year seen in the clause, for parts that state none.
+    year: Option<i32>,
+}
+
+/// Reads a phrase. Never panics; `Unparsed` when nothing is recognisable.
+pub(crate) fn parse(phrase: &str, ctx: Option<i32>) -> Parsed {
+    let clean = clean_inline(phrase);
+    let mut notes = Vec::new();
+    let mut clauses: Vec<Clause<'_>> = Vec::new();
+    for c in split_clauses(&clean) {
+        let (parts, year) = read_clause(c, &mut notes);
+        clauses.push(Clause {
+            text: c,
+            parts,
+            year,
+        });
+    }
+    let schedule = compose(&clauses, ctx, &mut notes);
+    let schedule = match schedule {
+        Some(s) => s,
+        None => {
+            if !notes.iter().any(|n| n.code == "unparsed_timeline") {
+                notes.push(Note {
+                    code: "unparsed_timeline",
+                    message: "timeline phrase not understood; kept verbatim".into(),
+                    severity: Severity::Warning,
+                    text: Some(clean.clone()),
+                });
+            }
+            Schedule::Unparsed { text: clean }
+        }
+    };
+    let schedule = keep_phrase(schedule, phrase);
+    Parsed { schedule, notes }
+}
+
+/// Cuts at sentence ends (`. ` before an upper-case letter), outside parentheses.
+pub(crate) fn split_sentences(s: &str) -> Vec<&str> {
+    split_at(s, false)
+}
+
+/// Cuts at `;` and at sentence ends (`. ` before an upper-case letter), outside parentheses.
+pub(crate) fn split_clauses(s: &str) -> Vec<&str> {
+    split_at(s, true)
+}
+
+fn split_at(s: &str, semicolons: bool) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = (depth - 1).max(0),
+            ';' if depth == 0 && semicolons => {
+                out.push(&s[start..i]);
+                start = i + 1;
+            }
+            '.' if depth == 0 => {
+                let next = chars.get(k + 1).map(|x| x.1);
+                let after = chars.get(k + 2).map(|x| x.1);
+                if next == Some(' ') && after.is_some_and(char::is_uppercase) {
+                    out.push(&s[start..i]);
+                    start = i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[start..]);
+    out.into_iter()
+        .map(str::trim)
+        .filter(|c| c.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn last_of_month(y: i32, m: u32) -> Option<NaiveDate> {
+    let next = if m == 12 {
+        date(y.checked_add(1)?, 1, 1)
+    } else {
+        date(y, m + 1, 1)
+    };
+    next?.pred_opt()
+}
+
+fn num<T: std::str::FromStr>(c: &regex::Captures<'_>, i: usize) -> Option<T> {
+    c.get(i)?.as_str().parse().ok()
+}
+
+fn mask(work: &mut String, start: usize, end: usize) {
+    if start < end
+        && end <= work.len()
+        && work.is_char_boundary(start)
+        && work.is_char_boundary(end)
+    {
+        work.replace_range(start..end, &"#".repeat(end - start));
+    }
+}
+
+/// The bounding words just before a date at folded offset `at`: (relation, offset where the
+/// phrase starts).
+fn relation_before(work: &str, at: usize) -> (Rel, usize) {
+    let pre = &work[..at];
+    let trimmed = pre.trim_end();
+    let mut cut = trimmed.len();
+    let mut rest = trimmed;
+    let strip = |rest: &mut &str, cut: &mut usize, w: &str| -> bool {
+        if rest.ends_with(w)
+            && (rest.len() == w.len()
+                || !rest.as_bytes()[rest.len() - w.len() - 1].is_ascii_alphanumeric())
+        {
+            *rest = rest[..rest.len() - w.len()].trim_end();
+            *cut = rest.len();
+            true
+        } else {
+            false
+        }
+    };
+    strip(&mut rest, &mut cut, "ngay");
+    if !strip(&mut rest, &mut cut, "vao") {
+        strip(&mut rest, &mut cut, "la");
+    }
+    strip(&mut rest, &mut cut, "het");
+    // Skip the whitespace a cut leaves.
+    let start_of = |cut: usize| -> usize {
+        let b = work.as_bytes();
+        let mut c = cut;
+        while c < at && b[c] == b' ' {
+            c += 1;
+        }
+        c
+    };
+    for (w, rel) in [
+        ("cham nhat truoc", Rel::Before),
+        ("truoc", Rel::Before),
+        ("cham nhat", Rel::NoLaterThan),
+        ("muon nhat", Rel::NoLaterThan),
+        ("han chot", Rel::NoLaterThan),
+        ("khong qua", Rel::NoLaterThan),
+        ("den", Rel::NoLaterThan),
+        ("toi", Rel::NoLaterThan),
+        ("trong", Rel::NoLaterThan),
+        ("ke tu", Rel::Start),
+        ("tinh tu", Rel::Start),
+        ("bat dau tu", Rel::Start),
+        ("tu", Rel::Start),
+    ] {
+        if ends_word(rest, w) {
+            // "hoàn thành trước ngày ..." is quoted from "trước".
+            return (rel, start_of(rest.len() - w.len()));
+        }
+    }
+    (Rel::NoLaterThan, start_of(cut))
+}
+
+/// `s` ends with the word(s) `w`.
+fn ends_word(s: &str, w: &str) -> bool {
+    s.ends_with(w)
+        && (s.len() == w.len() || !s.as_bytes()[s.len() - w.len() - 1].is_ascii_alphanumeric())
+}
+
+/// No bounding word between `from` and the date at `a` (only `ngày`, `vào`...).
+fn is_bare(work: &str, from: usize, a: usize) -> bool {
+    let between = work.get(from..a).unwrap_or("");
+    !["truoc", "cham", "muon", "han", "qua", "den", "toi", "trong"]
+        .iter()
+        .any(|k| between.contains(k))
+}
+
+fn quarter_no(s: &str) -> Option<u32> {
+    Some(match s {
+        "i" | "1" => 1,
+        "ii" | "2" => 2,
+        "iii" | "3" => 3,
+        "iv" | "4" => 4,
+        _ => return None,
+    })
+}
+
+fn window_rel(work: &str, at: usize) -> (bool, usize) {
+    // "trước tháng 6/2026" is before the window; anything else means within it.
+    let pre = work[..at].trim_end();
+    for w in ["truoc", "cham nhat truoc"] {
+        if pre.ends_with(w)
+            && (pre.len() == w.len()
+                || !pre.as_bytes()[pre.len() - w.len() - 1].is_ascii_alphanumeric())
+        {
+            return (true, pre.len() - w.len());
+        }
+    }
+    for w in ["trong", "den het", "den cuoi", "het", "cuoi", "vao", "den"] {
+        if pre.ends_with(w)
+            && (pre.len() == w.len()
+                || !pre.as_bytes()[pre.len() - w.len() - 1].is_ascii_alphanumeric())
+        {
+            return (false, pre.len() - w.len());
+        }
+    }
+    (false, at)
+}
+
+/// `từ` / `kể từ` / `bắt đầu từ` just before a window: where it starts, not a deadline.
+fn window_start(work: &str, at: usize) -> Option<usize> {
+    let pre = work[..at].trim_end();
+    for w in ["bat dau tu", "ke tu", "tu"] {
+        if pre.ends_with(w)
+            && (pre.len() == w.len()
+                || !pre.as_bytes()[pre.len() - w.len() - 1].is_ascii_alphanumeric())
+        {
+            return Some(pre.len() - w.len());
+        }
+    }
+    None
+}
+
+fn classify_event(rest: &str) -> Option<&'static str> {
+    if rest.contains("tap huan") || rest.contains("boi duong") {
+        Some(EventKind::TRAINING_HELD)
+    } else if rest.contains("du thao") {
+        Some(EventKind::DRAFT_PUBLISHED)
+    } else if rest.contains("nghi dinh")
+        && (rest.contains("ban hanh") || rest.contains("hieu luc") || rest.contains("thong qua"))
+    {
+        Some(EventKind::DECREE_ISSUED)
+    } else if rest.contains("yeu cau") || rest.contains("de nghi") || rest.contains("chi dao") {
+        Some(EventKind::REQUEST)
+    } else if rest.contains("ky ban hanh ke hoach")
+        || rest.contains("ban hanh ke hoach nay")
+        || rest.contains("ke hoach nay")
+        || rest.contains("quyet dinh nay")
+        || rest.contains("ngay ky")
+    {
+        Some("plan_issued")
+    } else if rest.contains("ban hanh") || rest.contains("hieu luc") || rest.contains("phe duyet") {
+        Some("document_issued")
+    } else {
+        None
+    }
+}
+
+fn trigger(kind: &str, text: &str) -> Option<Trigger> {
+    Some(Trigger {
+        event: EventKind::new(kind)?,
+        text: Some(tidy(text)),
+    })
+}
+
+fn tidy(s: &str) -> String {
+    collapse_ws(s.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '(' | ')' | '-')
+    }))
+}
+
+/// Reads one clause into parts. Returns the parts and a year seen in it.
+fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) {
+    let f = Folded::new(clause);
+    let mut work = f.s.clone();
+    let mut parts: Vec<Part> = Vec::new();
+    let mut year: Option<i32> = None;
+    let quote = |a: usize, b: usize| tidy(f.orig_slice(a, b));
+
+    // 1. Within N days of an event: the rest of the clause names the event.
+    if let Some(c) = WITHIN_DAYS.captures(&work) {
+        let m = c.get(0).map_or(0..0, |m| m.range());
+        let days: Option<u32> = num(&c, 1);
+        let kind = classify_event(&work[m.start..]);
+        if c.get(2).is_some() {
+            notes.push(Note {
+                code: "working_days",
+                message: "the period is counted in working days (ngày làm việc); within_days holds the number as written".into(),
+                severity: Severity::Info,
+                text: Some(quote(m.start, work.len())),
+            });
+        }
+        match (days, kind) {
+            (Some(d), Some(k)) => {
+                if let Some(t) = trigger(k, f.orig_slice(m.start, work.len())) {
+                    parts.push(Part::Event {
+                        trigger: t,
+                        within: Some(d),
+                    });
+                }
+                return (parts, year);
+            }
+            _ => {
+                notes.push(Note {
+                    code: "unknown_event",
+                    message: "period counted from an event that is not recognised".into(),
+                    severity: Severity::Warning,
+                    text: Some(quote(m.start, work.len())),
+                });
+                return (Vec::new(), year);
+            }
+        }
+    }
+
+    // 2. Ongoing from a year.
+    let mut ongoing_years: Option<(i32, Option<i32>, usize, usize)> = None;
+    if let Some(c) = FOLLOWING_YEARS.captures(&work) {
+        if let (Some(m), Some(y)) = (c.get(0), num::<i32>(&c, 1)) {
+            ongoing_years = Some((y, None, m.start(), m.end()));
+        }
+    } else if let Some(c) = YEAR_RANGE.captures(&work) {
+        if let (Some(m), Some(y)) = (c.get(0), num::<i32>(&c, 1)) {
+            ongoing_years = Some((y, num(&c, 2), m.start(), m.end()));
+        }
+    } else if let Some(c) = FROM_YEAR.captures(&work) {
+        if let (Some(m), Some(y)) = (c.get(0), num::<i32>(&c, 1)) {
+            ongoing_years = Some((y, num(&c, 2), m.start(), m.end()));
+        }
+    }
+    if let Some((y, until, a, b)) = ongoing_years {
+        mask(&mut work, a, b);
+        year = Some(y);
+        parts.push(Part::Ongoing {
+            from: Some(y),
+            until,
+            precondition: None,
+        });
+    }
+
+    // 3. Full dates.
+    let mut dated: Vec<(usize, Part)> = Vec::new();
+    // Offsets of dates and windows written with no bounding word (`sơ kết 6 tháng đầu năm 2026`).
+    let mut bare: Vec<usize> = Vec::new();
+    let mut start_year: Option<i32> = None;
+    // A window written as a start (`từ tháng 7/2026`, `từ quý III`).
+    let mut starts = false;
+    for re in [&*DATE_NUM, &*DATE_WORDS] {
+        let found: Vec<FoundDate> = re
+            .captures_iter(&work)
+            .filter_map(|c| {
+                let m = c.get(0)?;
+                Some((m.start(), m.end(), num(&c, 3), num(&c, 2), num(&c, 1)))
+            })
+            .collect();
+        for (a, b, y, mo, d) in found {
+            let (rel, from) = relation_before(&work, a);
+            if is_bare(&work, from, a) {
+                bare.push(a);
+            }
+            let valid = match (y, mo, d) {
+                (Some(y), Some(mo), Some(d)) => date(y, mo, d),
+                _ => None,
+            };
+            mask(&mut work, from.min(a), b);
+            let Some(dt) = valid else {
+                notes.push(Note {
+                    code: "invalid_date",
+                    message: "not a calendar date".into(),
+                    severity: Severity::Warning,
+                    text: Some(quote(a, b)),
+                });
+                continue;
+            };
+            year.get_or_insert(dt.year());
+            match rel {
+                Rel::Start => {
+                    start_year = Some(dt.year());
+                }
+                Rel::Before | Rel::NoLaterThan => dated.push((
+                    a,
+                    Part::Once(Deadline {
+                        date: dt,
+                        bound: if rel == Rel::Before {
+                            Bound::Before
+                        } else {
+                            Bound::NoLaterThan
+                        },
+                        text: Some(quote(from.min(a), b)),
+                    }),
+                )),
+            }
+        }
+    }
+
+    // 4. Windows: month, quarter, half-year.
+    let found: Vec<_> = MONTH_WINDOW
+        .captures_iter(&work)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            Some((m.start(), m.end(), num::<u32>(&c, 1)?, num::<i32>(&c, 2)?))
+        })
+        .collect();
+    for (a, b, mo, y) in found {
+        if let Some(from) = window_start(&work, a) {
+            mask(&mut work, from, b);
+            starts = true;
+            if let Some(y) = Some(y) {
+                start_year.get_or_insert(y);
+            }
+            continue;
+        }
+        let (before, from) = window_rel(&work, a);
+        if from == a {
+            bare.push(a);
+        }
+        mask(&mut work, from, b);
+        let d = if before {
+            date(y, mo, 1)
+        } else {
+            last_of_month(y, mo)
+        };
+        year.get_or_insert(y);
+        match d {
+            Some(d) => dated.push((
+                a,
+                Part::Once(Deadline {
+                    date: d,
+                    bound: if before {
+                        Bound::Before
+                    } else {
+                        Bound::NoLaterThan
+                    },
+                    text: Some(quote(from, b)),
+                }),
+            )),
+            None => notes.push(Note {
+                code: "invalid_date",
+                message: "not a calendar month".into(),
+                severity: Severity::Warning,
+                text: Some(quote(a, b)),
+            }),
+        }
+    }
+    let mut yearless: Vec<(usize, usize, u32, u32, bool)> = Vec::new(); // (at, end, end month, start month, before)
+    let found: Vec<_> = QUARTER
+        .captures_iter(&work)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            Some((
+                m.start(),
+                m.end(),
+                quarter_no(c.get(1)?.as_str())?,
+                num::<i32>(&c, 2),
+            ))
+        })
+        .collect();
+    for (a, b, q, y) in found {
+        if let Some(from) = window_start(&work, a) {
+            mask(&mut work, from, b);
+            starts = true;
+            if let Some(y) = y {
+                start_year.get_or_insert(y);
+            }
+            continue;
+        }
+        let (before, from) = window_rel(&work, a);
+        if from == a {
+            bare.push(a);
+        }
+        mask(&mut work, from, b);
+        let (first, last) = (q * 3 - 2, q * 3);
+        match y {
+            Some(y) => {
+                year.get_or_insert(y);
+                let d = if before {
+                    date(y, first, 1)
+                } else {
+                    last_of_month(y, last)
+                };
+                if let Some(d) = d {
+                    dated.push((
+                        a,
+                        Part::Once(Deadline {
+                            date: d,
+                            bound: if before {
+                                Bound::Before
+                            } else {
+                                Bound::NoLaterThan
+                            },
+                            text: Some(quote(from, b)),
+                        }),
+                    ));
+                }
+            }
+            None => yearless.push((from, b, last, first, before)),
+        }
+    }
+    let found: Vec<_> = HALF
+        .captures_iter(&work)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            Some((
+                m.start(),
+                m.end(),
+                c.get(1)?.as_str() == "dau",
+                num::<i32>(&c, 2),
+            ))
+        })
+        .collect();
+    for (a, b, first_half, y) in found {
+        if let Some(from) = window_start(&work, a) {
+            mask(&mut work, from, b);
+            starts = true;
+            if let Some(y) = y {
+                start_year.get_or_insert(y);
+            }
+            continue;
+        }
+        let (before, from) = window_rel(&work, a);
+        if from == a {
+            bare.push(a);
+        }
+        mask(&mut work, from, b);
+        let (fm, lm) = if first_half { (1, 6) } else { (7, 12) };
+        match y {
+            Some(y) => {
+                year.get_or_insert(y);
+                let d = if before {
+                    date(y, fm, 1)
+                } else {
+                    last_of_month(y, lm)
+                };
+                if let Some(d) = d {
+                    dated.push((
+                        a,
+                        Part::Once(Deadline {
+                            date: d,
+                            bound: if before {
+                                Bound::Before
+                            } else {
+                                Bound::NoLaterThan
+                            },
+                            text: Some(quote(from, b)),
+                        }),
+                    ));
+                }
+            }
+            None => yearless.push((from, b, lm, fm, before)),
+        }
+    }
+
+    // 5. Due days within a period (`ngày 15 hằng tháng`, `ngày 5 của tháng đầu quý sau`).
+    let mut period_day: Option<(u32, Option<u32>, u32, Bound, String)> = None; // day, month-in-period, offset, bound, text
+    if let Some(c) = DAY_OF_PERIOD.captures(&work) {
+        if let (Some(m), Some(day)) = (c.get(0), num::<u32>(&c, 1)) {
+            let (rel, from) = relation_before(&work, m.start());
+            let which = c.get(2).map(|x| x.as_str());
+            let next = c.get(3).is_some() || which == Some("sau");
+            let (month, offset) = match which {
+                Some("dau") if next => (None, 1),
+                Some("dau") => (Some(1), 0),
+                Some("sau") => (None, 1),
+                _ => (None, 0),
+            };
+            let bound = if rel == Rel::Before {
+                Bound::Before
+            } else {
+                Bound::NoLaterThan
+            };
+            let text = quote(from, m.end());
+            // Keep "hằng tháng" visible to the recurrence markers.
+            let keep_from = c.get(4).map_or(m.end(), |g| g.start());
+            mask(&mut work, from, keep_from);
+            if (1..=31).contains(&day) {
+                period_day = Some((day, month, offset, bound, text));
+            }
+        }
+    }
+
+    // 6. Day and month without a year (`trước ngày 15/11`, `05/12`).
+    let mut day_months: Vec<(usize, u32, u32, Bound, String)> = Vec::new();
+    for re in [&*DM_WORDS, &*DM_NUM] {
+        let found: Vec<_> = re
+            .captures_iter(&work)
+            .filter_map(|c| {
+                let m = c.get(0)?;
+                Some((m.start(), m.end(), num::<u32>(&c, 1)?, num::<u32>(&c, 2)?))
+            })
+            .collect();
+        for (a, b, d, mo) in found {
+            let (rel, from) = relation_before(&work, a);
+            mask(&mut work, from.min(a), b);
+            if date(2024, mo, d).is_none() {
+                notes.push(Note {
+                    code: "invalid_date",
+                    message: "not a day of the year".into(),
+                    severity: Severity::Warning,
+                    text: Some(quote(a, b)),
+                });
+                continue;
+            }
+            if rel == Rel::Start {
+                continue;
+            }
+            let bound = if rel == Rel::Before {
+                Bound::Before
+            } else {
+                Bound::NoLaterThan
+            };
+            day_months.push((a, d, mo, bound, quote(from.min(a), b)));
+        }
+    }
+
+    // 7. Recurrence.
+    // Each frequency with where it is first written, in text order.
+    let mut freq_at: Vec<(usize, Frequency)> = Vec::new();
+    for (re, fq) in [
+        (&*HALF_YEARLY, Frequency::HalfYearly),
+        (&*QUARTERLY, Frequency::Quarterly),
+        (&*MONTHLY, Frequency::Monthly),
+        (&*YEARLY, Frequency::Yearly),
+    ] {
+        let spans: Vec<(usize, usize)> =
+            re.find_iter(&work).map(|m| (m.start(), m.end())).collect();
+        if let Some(&(a, _)) = spans.first() {
+            if !freq_at.iter().any(|(_, f)| *f == fq) {
+                freq_at.push((a, fq));
+            }
+        }
+        for (a, b) in spans {
+            mask(&mut work, a, b);
+        }
+    }
+    freq_at.sort_by_key(|(a, _)| *a);
+    let mut freqs: Vec<Frequency> = freq_at.iter().map(|(_, f)| *f).collect();
+    let mut periodic_unspecified = None;
+    if let Some(m) = PERIODIC.find(&work) {
+        if freqs.is_empty() {
+            periodic_unspecified = Some(quote(m.start(), m.end()));
+        }
+        let r = m.range();
+        mask(&mut work, r.start, r.end);
+    }
+
+    // 8. Years as windows (`năm 2026`, `trong năm 2027`).
+    let found: Vec<_> = YEAR_WINDOW
+        .captures_iter(&work)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            Some((m.start(), m.end(), num::<i32>(&c, 1)?))
+        })
+        .collect();
+    let mut year_windows: Vec<(usize, Part)> = Vec::new();
+    for (a, b, y) in found {
+        if let Some(from) = window_start(&work, a) {
+            mask(&mut work, from, b);
+            starts = true;
+            if let Some(y) = Some(y) {
+                start_year.get_or_insert(y);
+            }
+            continue;
+        }
+        let (before, from) = window_rel(&work, a);
+        mask(&mut work, from, b);
+        year.get_or_insert(y);
+        let d = if before {
+            date(y, 1, 1)
+        } else {
+            date(y, 12, 31)
+        };
+        if let Some(d) = d {
+            year_windows.push((
+                a,
+                Part::Once(Deadline {
+                    date: d,
+                    bound: if before {
+                        Bound::Before
+                    } else {
+                        Bound::NoLaterThan
+                    },
+                    text: Some(quote(from, b)),
+                }),
+            ));
+        }
+    }
+
+    // 9. Ongoing and events.
+    let ongoing_marker = ONGOING.find(&work).map(|m| m.range());
+    if let Some(r) = ongoing_marker.clone() {
+        mask(&mut work, r.start, r.end);
+    }
+    let mut events: Vec<Trigger> = Vec::new();
+    if let Some(m) = DRAFT.find(&work) {
+        let r = m.range();
+        if let Some(t) = trigger(
+            EventKind::DRAFT_PUBLISHED,
+            f.orig_slice(r.start, work.len()),
+        ) {
+            events.push(t);
+        }
+        let end = work.len();
+        mask(&mut work, r.start, end);
+    }
+    if let Some(m) = AFTER.find(&work) {
+        let r = m.range();
+        let rest = work[r.end..].to_string();
+        match classify_event(&rest) {
+            Some(k) => {
+                if let Some(t) = trigger(k, f.orig_slice(r.start, clause_end(&work, r.start))) {
+                    events.push(t);
+                }
+            }
+            None => notes.push(Note {
+                code: "unknown_event",
+                message: "event after which the work is due is not recognised".into(),
+                severity: Severity::Warning,
+                text: Some(quote(r.start, work.len())),
+            }),
+        }
+        let end = clause_end(&work, r.start);
+        mask(&mut work, r.start, end);
+    } else if let Some(m) = WHEN_ISSUED.find(&work) {
+        let r = m.range();
+        let rest = work[r.start..].to_string();
+        if let Some(k) = classify_event(&rest) {
+            if let Some(t) = trigger(k, f.orig_slice(r.start, r.end)) {
+                events.push(t);
+            }
+            mask(&mut work, r.start, r.end);
+        }
+    }
+    if let Some(m) = REQUEST.find(&work) {
+        let r = m.range();
+        // Quote the request up to the end of "của cấp có thẩm quyền" when written.
+        let tail = &work[r.end..];
+        let mut end = r.end;
+        for prefix in [" cua ", " theo yeu cau cua "] {
+            let Some(rest) = tail.strip_prefix(prefix) else {
+                continue;
+            };
+            let stop = rest
+                .find([',', ';', '.', '(', ')', '#'])
+                .unwrap_or(rest.len());
+            // The authority: at most six words, not the verb that follows ("báo cáo", "gửi").
+            let mut len = 0;
+            for (k, w) in rest[..stop].split(' ').enumerate() {
+                if k >= 6 || w == "bao" || w == "gui" {
+                    break;
+                }
+                len += w.len() + usize::from(k > 0);
+            }
+            if len > 0 {
+                end = r.end + prefix.len() + len;
+            }
+            break;
+        }
+        let end = end.min(work.len());
+        if let Some(t) = trigger(EventKind::REQUEST, f.orig_slice(r.start, end)) {
+            events.push(t);
+        }
+        mask(&mut work, r.start, end);
+    }
+
+    // Compose the clause.
+    let clause_year = year.or(start_year);
+    if period_day.is_some() {
+        // Day within a period: needs a recurrence; `hằng tháng` is the default reading.
+        let every = freqs
+            .iter()
+            .copied()
+            .find(|f| *f != Frequency::Yearly)
+            .unwrap_or(Frequency::Monthly);
+        if !freqs.contains(&every) {
+            freqs.push(every);
+        }
+    }
+    if !freqs.is_empty() {
+        // "duy trì thường xuyên hằng năm": continuous work, not a dated report.
+        let dateless = day_months.is_empty() && period_day.is_none() && dated.is_empty();
+        if ongoing_marker.is_some() && dateless && freqs == [Frequency::Yearly] {
+            parts.push(Part::Ongoing {
+                from: clause_year,
+                until: None,
+                precondition: None,
+            });
+        } else {
+            for (k, every) in freqs.iter().copied().enumerate() {
+                // With several frequencies, each takes the dates written after it (before the
+                // next one), else those just before it: "6 tháng (trước 15/6) và năm (trước 15/12)".
+                let own: Vec<(usize, u32, u32, Bound, String)> = if freqs.len() > 1 {
+                    let at = freq_at.get(k).map_or(0, |x| x.0);
+                    let next = freq_at.get(k + 1).map_or(usize::MAX, |x| x.0);
+                    let prev = k
+                        .checked_sub(1)
+                        .and_then(|p| freq_at.get(p))
+                        .map_or(0, |x| x.0);
+                    let after: Vec<_> = day_months
+                        .iter()
+                        .filter(|x| x.0 >= at && x.0 < next)
+                        .cloned()
+                        .collect();
+                    if after.is_empty() {
+                        day_months
+                            .iter()
+                            .filter(|x| x.0 < at && x.0 >= prev)
+                            .cloned()
+                            .collect()
+                    } else {
+                        after
+                    }
+                } else {
+                    day_months.clone()
+                };
+                let due = due_rule(every, &period_day, &own, &dated);
+                if due.is_none() {
+                    notes.push(Note {
+                        code: "recurring_without_due_date",
+                        message: format!(
+                            "a {} obligation with no due day stated: due is left empty (never invented)",
+                            freq_name(every)
+                        ),
+                        severity: Severity::Warning,
+                        text: Some(tidy(clause)),
+                    });
+                }
+                // A full date in a recurring clause fixes the first year.
+                let from = dated
+                    .iter()
+                    .find_map(|(_, p)| match p {
+                        Part::Once(d) => Some(d.date.year()),
+                        _ => None,
+                    })
+                    .or(clause_year);
+                parts.retain(|p| !matches!(p, Part::Ongoing { .. }));
+                parts.push(Part::Recurring { every, due, from });
+            }
+        }
+        for t in events {
+            parts.push(Part::Event {
+                trigger: t,
+                within: None,
+            });
+        }
+        return (parts, clause_year);
+    }
+    if let Some(t) = periodic_unspecified {
+        parts.push(Part::Periodic(t));
+    }
+
+    // A bare date or window beside a bounded one names the period worked on, not the deadline.
+    if dated.iter().any(|(a, _)| !bare.contains(a)) {
+        dated.retain(|(a, _)| !bare.contains(a));
+    }
+    dated.sort_by_key(|(a, _)| *a);
+    let mut onces: Vec<Part> = dated.into_iter().map(|(_, p)| p).collect();
+    for (from, b, last, first, before) in yearless {
+        // A window with no year: the plan's year is implied.
+        notes.push(Note {
+            code: "year_inferred",
+            message: "no year stated; the plan's year is used".into(),
+            severity: Severity::Info,
+            text: Some(quote(from, b)),
+        });
+        onces.push(if before {
+            Part::Yearless {
+                month: first,
+                day: Some(1),
+                before,
+                text: quote(from, b),
+            }
+        } else {
+            Part::Yearless {
+                month: last,
+                day: None,
+                before,
+                text: quote(from, b),
+            }
+        });
+    }
+    for (_, d, mo, bound, text) in day_months {
+        notes.push(Note {
+            code: "year_inferred",
+            message: "date without a year; the plan's year is used".into(),
+            severity: Severity::Info,
+            text: Some(text.clone()),
+        });
+        onces.push(Part::Yearless {
+            month: mo,
+            day: Some(d),
+            before: bound == Bound::Before,
+            text,
+        });
+    }
+    let has_ongoing = parts.iter().any(|p| matches!(p, Part::Ongoing { .. }));
+    if onces.is_empty() && !has_ongoing {
+        if let Some((_, p)) = year_windows.first() {
+            if events
+                .iter()
+                .any(|t| t.event.as_str() != EventKind::REQUEST)
+                || ongoing_marker.is_some()
+            {
+                // "Năm 2026 (sau khi ...)": work within that year once the event happened.
+                if let Part::Once(d) = p {
+                    parts.push(Part::Ongoing {
+                        from: Some(d.date.year()),
+                        until: Some(d.date.year()),
+                        precondition: None,
+                    });
+                }
+            } else {
+                onces.push(p.clone());
+            }
+        }
+    }
+    let has_ongoing = parts.iter().any(|p| matches!(p, Part::Ongoing { .. }));
+    if !has_ongoing && ongoing_marker.is_some() {
+        parts.push(Part::Ongoing {
+            from: clause_year,
+            until: None,
+            precondition: None,
+        });
+    } else if !has_ongoing && onces.is_empty() && (start_year.is_some() || starts) {
+        parts.push(Part::Ongoing {
+            from: start_year,
+            until: None,
+            precondition: None,
+        });
+    }
+    let has_ongoing = parts.iter().any(|p| matches!(p, Part::Ongoing { .. }));
+    // An event before ongoing work is its precondition.
+    let mut rest_events = Vec::new();
+    for t in events {
+        let is_pre = t.event.as_str() != EventKind::REQUEST;
+        if has_ongoing && is_pre {
+            for p in parts.iter_mut() {
+                if let Part::Ongoing { precondition, .. } = p {
+                    if precondition.is_none() {
+                        *precondition = Some(t.clone());
+                    }
+                }
+            }
+        } else if !onces.is_empty() && is_pre {
+            notes.push(Note {
+                code: "precondition_not_modelled",
+                message: "a dated task also waits for an event; the date is kept, the event is not modelled".into(),
+                severity: Severity::Info,
+                text: t.text.clone(),
+            });
+        } else {
+            rest_events.push(t);
+        }
+    }
+    let mut out: Vec<Part> = Vec::new();
+    out.extend(onces);
+    out.extend(parts);
+    for t in rest_events {
+        out.push(Part::Event {
+            trigger: t,
+            within: None,
+        });
+    }
+    (out, clause_year)
+}
+
+fn clause_end(work: &str, from: usize) -> usize {
+    // An event clause ends at a closing parenthesis or the end.
+    work[from..].find(')').map_or(work.len(), |p| from + p)
+}
+
+fn freq_name(f: Frequency) -> &'static str {
+    match f {
+        Frequency::Yearly => "yearly",
+        Frequency::HalfYearly => "half-yearly",
+        Frequency::Quarterly => "quarterly",
+        Frequency::Monthly => "monthly",
+    }
+}
+
+fn months_in(f: Frequency) -> u32 {
+    match f {
+        Frequency::Yearly => 12,
+        Frequency::HalfYearly => 6,
+        Frequency::Quarterly => 3,
+        Frequency::Monthly => 1,
+    }
+}
+
+type PeriodDay = Option<(u32, Option<u32>, u32, Bound, String)>;
+
+fn due_rule(
+    every: Frequency,
+    period_day: &PeriodDay,
+    day_months: &[(usize, u32, u32, Bound, String)],
+    dated: &[(usize, Part)],
+) -> Option<DueRule> {
+    if every != Frequency::Yearly {
+        if let Some((day, month, offset, bound, text)) = period_day {
+            return Some(DueRule {
+                month: *month,
+                day: *day,
+                bound: *bound,
+                month_offset: *offset,
+                text: Some(text.clone()),
+            });
+        }
+    }
+    let (d, mo, bound, text) = if let Some((_, d, mo, b, t)) = day_months.first() {
+        (*d, *mo, *b, t.clone())
+    } else if let Some(Part::Once(dl)) = dated.first().map(|(_, p)| p) {
+        (
+            dl.date.day(),
+            dl.date.month(),
+            dl.bound,
+            dl.text.clone().unwrap_or_default(),
+        )
+    } else {
+        return None;
+    };
+    let n = months_in(every);
+    let month = if every == Frequency::Yearly {
+        Some(mo)
+    } else {
+        let pos = (mo - 1) % n + 1;
+        (pos != n).then_some(pos)
+    };
+    Some(DueRule {
+        month,
+        day: d,
+        bound,
+        month_offset: 0,
+        text: Some(text),
+    })
+}
+
+/// Finishes parts with the years they need and joins the clauses.
+fn compose(clauses: &[Clause<'_>], ctx: Option<i32>, notes: &mut Vec<Note>) -> Option<Schedule> {
+    // A year for parts that state none: the phrase's own first year, else the plan's.
+    let phrase_year = clauses.iter().find_map(|c| c.year);
+    let default_year = phrase_year.or(ctx);
+    let mut per_clause: Vec<(usize, Vec<Schedule>)> = Vec::new();
+    for (ci, c) in clauses.iter().enumerate() {
+        let mut out = Vec::new();
+        for p in &c.parts {
+            let year = c.year.or(default_year);
+            match finish(p, year, notes) {
+                Some(s) => out.push(s),
+                None => {
+                    if !notes.iter().any(|n| n.code == "no_year") {
+                        notes.push(Note {
+                            code: "no_year",
+                            message:
+                                "the phrase needs a year and neither it nor the plan states one"
+                                    .into(),
+                            severity: Severity::Warning,
+                            text: Some(tidy(c.text)),
+                        });
+                    }
+                }
+            }
+        }
+        if out.is_empty() {
+            let folded = super::text::fold(c.text);
+            if TIMEISH.is_match(&folded) && clauses.len() > 1 {
+                notes.push(Note {
+                    code: "timeline_clause_ignored",
+                    message: "part of the timeline was not understood and is not in the schedule"
+                        .into(),
+                    severity: Severity::Info,
+                    text: Some(tidy(c.text)),
+                });
+            }
+        }
+        per_clause.push((ci, out));
+    }
+    // Staged: several clauses, each with one dated deadline, some naming who acts.
+    let dated: Vec<&(usize, Vec<Schedule>)> = per_clause
+        .iter()
+        .filter(|(_, s)| s.len() == 1 && matches!(s[0], Schedule::Once { .. }))
+        .collect();
+    if dated.len() >= 2 {
+        let mut stages = Vec::new();
+        let mut any_party = false;
+        for (ci, s) in &dated {
+            let Schedule::Once { deadline } = &s[0] else {
+                continue;
+            };
+            let c = &clauses[*ci];
+            let (found, _) = agencies::leading(c.text, false);
+            let parties: Vec<AgencyRef> = found.into_iter().map(|f| f.agency).collect();
+            any_party |= !parties.is_empty();
+            let recipient = agencies::reporting(c.text).map(|(r, _)| r);
+            stages.push(Stage {
+                id: (stages.len() + 1).to_string(),
+                parties,
+                deadline: deadline.clone(),
+                recipient,
+                source: None,
+            });
+        }
+        if any_party && dated.len() == per_clause.iter().filter(|(_, s)| !s.is_empty()).count() {
+            return Some(Schedule::Staged { stages });
+        }
+    }
+    let mut all: Vec<Schedule> = per_clause.into_iter().flat_map(|(_, s)| s).collect();
+    dedupe(&mut all);
+    match all.len() {
+        0 => None,
+        1 => all.pop(),
+        _ => Some(Schedule::Combined { parts: all }),
+    }
+}
+
+fn dedupe(v: &mut Vec<Schedule>) {
+    let mut out: Vec<Schedule> = Vec::new();
+    for s in v.drain(..) {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    *v = out;
+}
+
+/// Ongoing work keeps the phrase it was read from, so explanations can quote it.
+fn keep_phrase(s: Schedule, phrase: &str) -> Schedule {
+    match s {
+        Schedule::Ongoing {
+            from_year,
+            until_year,
+            precondition,
+            text: None,
+        } => Schedule::Ongoing {
+            from_year,
+            until_year,
+            precondition,
+            text: Some(phrase.trim().trim_end_matches('.').to_string()),
+        },
+        Schedule::Combined { parts } => Schedule::Combined {
+            parts: parts.into_iter().map(|p| keep_phrase(p, phrase)).collect(),
+        },
+        other => other,
+    }
+}
+
+fn finish(p: &Part, year: Option<i32>, notes: &mut Vec<Note>) -> Option<Schedule> {
+    Some(match p {
+        Part::Once(d) => Schedule::Once {
+            deadline: d.clone(),
+        },
+        Part::Ongoing {
+            from,
+            until,
+            precondition,
+        } => Schedule::Ongoing {
+            from_year: from.or(year)?,
+            until_year: *until,
+            precondition: precondition.clone(),
+            text: None,
+        },
+        Part::Recurring { every, due, from } => Schedule::Recurring {
+            every: *every,
+            due: due.clone(),
+            from_year: from.or(year)?,
+            until_year: None,
+        },
+        Part::Event { trigger, within } => Schedule::EventTriggered {
+            trigger: trigger.clone(),
+            within_days: *within,
+        },
+        Part::Yearless {
+            month,
+            day,
+            before,
+            text,
+        } => {
+            let y = year?;
+            let d = match day {
+                Some(d) => date(y, *month, *d)?,
+                None => last_of_month(y, *month)?,
+            };
+            Schedule::Once {
+                deadline: Deadline {
+                    date: d,
+                    bound: if *before {
+                        Bound::Before
+                    } else {
+                        Bound::NoLaterThan
+                    },
+                    text: Some(text.clone()),
+                },
+            }
+        }
+        Part::Periodic(t) => {
+            notes.push(Note {
+                code: "unparsed_timeline",
+                message: "periodic (định kỳ) with no period stated: kept verbatim".into(),
+                severity: Severity::Warning,
+                text: Some(t.clone()),
+            });
+            Schedule::Unparsed { text: t.clone() }
+        }
+    })
+}
+
+/// Whether a text contains something a deadline is made of (a date, a window, a recurrence).
+pub(crate) fn has_deadline(text: &str) -> bool {
+    deadline_in(&super::text::fold(text))
+}
+
+fn deadline_in(f: &str) -> bool {
+    (f.contains('/')
+        || f.contains("thang")
+        || f.contains("quy")
+        || f.contains("nua")
+        || f.contains('-')
+        || f.contains('.'))
+        && (DATE_NUM.is_match(f)
+            || DATE_WORDS.is_match(f)
+            || MONTH_WINDOW.is_match(f)
+            || QUARTER.is_match(f)
+            || HALF.is_match(f)
+            || (DM_NUM.is_match(f) && (f.contains("truoc") || f.contains("cham nhat"))))
+}
+
+fn recurrence_in(f: &str) -> bool {
+    YEARLY.is_match(f)
+        || HALF_YEARLY.is_match(f)
+        || QUARTERLY.is_match(f)
+        || MONTHLY.is_match(f)
+        || PERIODIC.is_match(f)
+}
+
+/// Whether a text has anything a timeline is made of: a deadline, a recurrence, an ongoing
+/// marker or an event.
+pub(crate) fn has_timeline_words(text: &str) -> bool {
+    let f = super::text::fold(text);
+    deadline_in(&f)
+        || recurrence_in(&f)
+        || ONGOING.is_match(&f)
+        || REQUEST.is_match(&f)
+        || AFTER.is_match(&f)
+        || DRAFT.is_match(&f)
+        || FOLLOWING_YEARS.is_match(&f)
+}
+
+/// Whether a text states a recurrence (`hằng năm`, `định kỳ`, `hằng quý`...).
+pub(crate) fn has_recurrence(text: &str) -> bool {
+    recurrence_in(&super::text::fold(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    #[test]
+    fn once_before() {
+        match parse_timeline("trước ngày 20 tháng 4 năm 2026", None).unwrap() {
+            Schedule::Once { deadline } => {
+                assert_eq!(deadline.date, d(2026, 4, 20));
+                assert_eq!(deadline.bound, Bound::Before);
+                assert_eq!(
+                    deadline.text.as_deref(),
+                    Some("trước ngày 20 tháng 4 năm 2026")
+                );
+            }
+            s => panic!("{s:?}"),
+        }
+    }
+
+    #[test]
+    fn yearly_report_with_ad_hoc() {
+        let s = parse_timeline(
+            "Hằng năm, trước ngày 15 tháng 11 hoặc đột xuất theo yêu cầu của cấp có thẩm quyền",
+            Some(2026),
+        )
+        .unwrap();
+        let Schedule::Combined { parts } = s else {
+            panic!()
+        };
+        assert!(matches!(
+            &parts[0],
+            Schedule::Recurring {
+                every: Frequency::Yearly,
+                due: Some(DueRule {
+                    month: Some(11),
+                    day: 15,
+                    ..
+                }),
+                from_year: 2026,
+                ..
+            }
+        ));
+        assert!(matches!(&parts[1], Schedule::EventTriggered { .. }));
+    }
+}

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
-use tuanthu::model::Plan;
+use tuanthu::ingest::{parse_plan, ParseOptions};
+use tuanthu::model::{Plan, Severity};
 
 use crate::convert::{is_pathlike, opt_date, py_to_json, to_py};
 use crate::errors::input_error;
@@ -81,8 +82,9 @@ pub fn parse_input_or_file<T: serde::de::DeserializeOwned + Send>(
 
 /// An implementation plan (Kế hoạch): header facts and obligations.
 ///
-/// Build one with `Plan.from_json` (JSON text or a dict), `Plan.from_file` or `Plan.from_text`
-/// (the plan reader, from the plan's own words). Immutable; pickles as its JSON.
+/// Build one with `Plan.from_json` (JSON text or a dict), `Plan.from_file`, or `Plan.from_text` /
+/// `Plan.from_text_file` (the plan reader, from the plan's own words). Immutable; pickles as its
+/// JSON.
 #[pyclass(frozen, module = "tuanthu", name = "Plan")]
 pub struct PyPlan {
     pub inner: Arc<Plan>,
@@ -124,16 +126,45 @@ impl PyPlan {
         read_json_file::<Plan>(py, path).map(PyPlan::new)
     }
 
-    /// Reads a plan from its text as issued (the plan reader, `tuanthu::ingest`). Words it does
-    /// not understand are kept as `warnings`, never dropped.
+    /// Reads a plan from its text as issued (plain text or Markdown converted from .docx) with
+    /// the plan reader (`tuanthu::ingest::parse_plan`). The reader never fails: what it does not
+    /// understand is kept in `plan.warnings` (an unparsed timeline stays as an `unparsed`
+    /// schedule, assessed `unknown`). `id` names the plan (default: the stem of `source_name`,
+    /// else `plan`). With `strict=True`, a text in which no plan is found (an `error` warning)
+    /// raises `InputError` instead.
     #[staticmethod]
-    #[pyo3(signature = (text, *, id = None))]
-    fn from_text(text: &str, id: Option<&str>) -> PyResult<Self> {
-        let _ = (text, id);
-        Err(pyo3::exceptions::PyNotImplementedError::new_err(
-            "Plan.from_text needs the plan reader (tuanthu::ingest), which this build of the core \
-             does not include yet; use Plan.from_json",
-        ))
+    #[pyo3(signature = (text, *, id = None, source_name = None, strict = false))]
+    fn from_text(
+        py: Python<'_>,
+        text: &str,
+        id: Option<&str>,
+        source_name: Option<&str>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        let options = ParseOptions {
+            plan_id: id.unwrap_or_default().to_string(),
+            source_name: source_name.map(str::to_string),
+        };
+        read_text(py, text, &options, strict)
+    }
+
+    /// Reads a plan text file (UTF-8) with the plan reader; the id defaults to the file stem.
+    /// See `Plan.from_text`.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, id = None, strict = false))]
+    fn from_text_file(
+        py: Python<'_>,
+        path: PathBuf,
+        id: Option<&str>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        let name = path.display().to_string();
+        let text = py.detach(|| std::fs::read_to_string(&path)).map_err(|e| {
+            crate::errors::input_error_at(py, &name, None, None, &format!("cannot read: {e}"))
+        })?;
+        let mut options = ParseOptions::for_file(name);
+        options.plan_id = id.unwrap_or_default().to_string();
+        read_text(py, &text, &options, strict)
     }
 
     /// The plan as Python data (the JSON contract; dates are `datetime.date`).
@@ -226,6 +257,26 @@ impl PyPlan {
             .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
         PyTuple::new(py, [restore, PyTuple::new(py, [json])?.into_any()])
     }
+}
+
+fn read_text(py: Python<'_>, text: &str, options: &ParseOptions, strict: bool) -> PyResult<PyPlan> {
+    let outcome = py
+        .detach(|| crate::errors::no_panic(|| parse_plan(text, options)))
+        .map_err(|m| crate::errors::internal_error(py, &m))?;
+    if strict && outcome.has_errors() {
+        let file = options.source_name.as_deref().unwrap_or("<plan text>");
+        let first = outcome.warnings_at_least(Severity::Error).next();
+        let message = first.map_or_else(
+            || "no plan found".to_string(),
+            |w| format!("{} ({})", w.message, w.code),
+        );
+        let e = crate::errors::input_error_at(py, file, None, None, &message);
+        if let Some(w) = first {
+            e.value(py).setattr("line", w.line)?;
+        }
+        return Err(e);
+    }
+    Ok(PyPlan::new(outcome.plan))
 }
 
 #[pyfunction]

@@ -44,14 +44,41 @@ def test_plan_obligations(small_plan):
     assert obligations[2]["lead"][0] == {"kind": "agency", "name": "Sở Tư pháp"}
 
 
-def test_plan_from_text_reports_missing_reader_or_parses():
-    text = "KẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\n"
-    try:
-        plan = tuanthu.Plan.from_text(text)
-    except NotImplementedError as e:
-        assert "tuanthu::ingest" in str(e)
-    else:
-        assert isinstance(plan, tuanthu.Plan)
+GOLDEN = ["vinh-long-144-KH-UBND", "hung-yen-draft", "can-tho-qd-kh"]
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_plan_from_text_matches_rust_golden(root, name):
+    """The plan reader gives the core's reviewed golden plans, byte for byte."""
+    text = (root / "core" / "tests" / "data" / "plans" / f"{name}.txt").read_text(encoding="utf-8")
+    golden = (root / "core" / "tests" / "golden" / f"{name}.json").read_text(encoding="utf-8")
+    plan = tuanthu.Plan.from_text(text, id=name)
+    assert plan.to_json() == golden
+    assert plan.id == name and len(plan) > 0
+    from_file = tuanthu.Plan.from_text_file(root / "core" / "tests" / "data" / "plans" / f"{name}.txt")
+    assert from_file.id == name and from_file.to_json() == golden
+
+
+def test_plan_from_text_then_evaluate(root):
+    text = (root / "core" / "tests" / "data" / "plans" / "vinh-long-144-KH-UBND.txt").read_text(encoding="utf-8")
+    plan = tuanthu.Plan.from_text(text, source_name="plans/vinh-long-144.txt")
+    assert plan.id == "vinh-long-144"
+    assert {w.get("severity", "warning") for w in plan.warnings} <= {"info", "warning"}
+    assert "IV.1" in plan.obligation_ids
+    report = tuanthu.evaluate(plan, as_of="2026-12-01",
+                              registry=root / "rules" / "examples" / "vinh-long" / "registry.json")
+    assert report.summary()["by_obligation"]["IV.1"]["overdue"] > 0
+
+
+def test_plan_from_text_without_a_plan():
+    plan = tuanthu.Plan.from_text("Xin chào.\nKhông có gì ở đây.\n")
+    assert len(plan) == 0
+    assert any(w.get("severity") == "error" for w in plan.warnings)
+    with pytest.raises(tuanthu.InputError) as info:
+        tuanthu.Plan.from_text("Xin chào.\n", strict=True, source_name="hello.txt")
+    assert info.value.file == "hello.txt" and info.value.line is not None
+    with pytest.raises(tuanthu.InputError):
+        tuanthu.Plan.from_text_file("/nonexistent/plan.txt")
 
 
 def test_evaluate_small(small_plan, small_submissions):

@@ -221,3 +221,18 @@ fn without_a_registry_groups_are_unknown_and_say_why() {
         .unwrap()
         .contains("supply an agency registry"));
 }
+
+#[test]
+fn parse_reads_a_plan_as_issued_and_reports_what_it_did_not_understand() {
+    let out = tuanthu(&["parse", "core/tests/data/plans/can-tho-qd-kh.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let plan: tuanthu::model::Plan = serde_json::from_slice(&out.stdout).expect("plan JSON");
+    assert_eq!(plan.id, "can-tho-qd-kh");
+    assert_eq!(plan.obligations.len(), 6);
+    let err = text(&out.stderr);
+    assert!(err.contains("can-tho-qd-kh.txt:123: warning [unparsed_timeline]"), "{err}");
+    let out = tuanthu(&["parse", "core/tests/data/plans/can-tho-qd-kh.txt", "--fail-on", "warning"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = tuanthu(&["parse", "no-such-plan.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -39,6 +39,21 @@ enum Command {
         #[arg(default_value = "rules")]
         path: PathBuf,
     },
+    /// Read a plan as issued (plain text or Markdown from .docx) and print it as plan JSON.
+    /// What the reader did not understand is listed on stderr (and kept in the plan's warnings).
+    Parse {
+        /// The plan text.
+        file: PathBuf,
+        /// Plan id (default: the file name without extension).
+        #[arg(long)]
+        id: Option<String>,
+        /// Write the plan JSON here instead of stdout.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Exit 1 if the reader reports anything at this level or above.
+        #[arg(long, value_enum)]
+        fail_on: Option<WarnLevel>,
+    },
     /// Print the JSON Schema of the data contract.
     Schema,
     /// Write synthetic provinces (evaluation requests) for benchmarks.
@@ -70,6 +85,13 @@ enum FailOn {
     Unknown,
     Error,
     Warning,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum WarnLevel {
+    Info,
+    Warning,
+    Error,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -171,6 +193,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(&args),
         Command::Test { path } => test(&path),
+        Command::Parse {
+            file,
+            id,
+            out,
+            fail_on,
+        } => parse(&file, id, out.as_deref(), fail_on),
         Command::Schema => print(&tuanthu::api::schema_json()).map(|_| 0),
         Command::Synth {
             provinces,
@@ -390,4 +418,63 @@ fn synth(
     }
     eprintln!("wrote {provinces} province(s) to {}", out.display());
     Ok(0)
+}
+
+fn parse(
+    file: &Path,
+    id: Option<String>,
+    out: Option<&Path>,
+    fail_on: Option<WarnLevel>,
+) -> Result<u8, Failure> {
+    use tuanthu::ingest::{parse_plan, ParseOptions};
+    // Read bytes, not text: a plan saved in a legacy encoding should say so, not crash.
+    let bytes =
+        std::fs::read(file).map_err(|e| bad(format!("{}: cannot read: {e}", file.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        bad(format!(
+            "{}: not UTF-8 text (byte {}): convert the file to UTF-8 first",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let mut options = ParseOptions::for_file(file.display().to_string());
+    if let Some(id) = id {
+        options.plan_id = id;
+    }
+    let outcome = parse_plan(&text, &options);
+    let json = to_canonical_json(&outcome.plan);
+    match out {
+        Some(p) => std::fs::write(p, &json).map_err(|e| bad(format!("{}: {e}", p.display())))?,
+        None => print(&json)?,
+    }
+    let threshold = fail_on.map(|l| match l {
+        WarnLevel::Info => Severity::Info,
+        WarnLevel::Warning => Severity::Warning,
+        WarnLevel::Error => Severity::Error,
+    });
+    for w in &outcome.plan.warnings {
+        let level = w.severity.unwrap_or(Severity::Warning);
+        eprintln!(
+            "{}:{}: {} [{}]: {}",
+            file.display(),
+            w.line,
+            level.as_str(),
+            w.code,
+            w.message
+        );
+    }
+    eprintln!(
+        "{}: {} obligation(s), {} warning(s)",
+        file.display(),
+        outcome.plan.obligations.len(),
+        outcome.plan.warnings.len()
+    );
+    let failed = threshold.is_some_and(|t| {
+        outcome
+            .plan
+            .warnings
+            .iter()
+            .any(|w| w.severity.unwrap_or(Severity::Warning) >= t)
+    });
+    Ok(if failed { 1 } else { 0 })
 }

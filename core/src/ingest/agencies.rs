@@ -809,7 +809,9 @@ fn match_related(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
         .filter(|_| space_or_comma(toks, k));
     match related {
         Some(k2) => Some(group_match(text, toks, i, k2, AgencyGroup::Related)),
-        None if cac && items >= 2 => Some(group_match(text, toks, i, k, AgencyGroup::Related)),
+        // Plain "các cơ quan, đơn vị" (no "có liên quan") is how plans address the province's
+        // own agencies and units; "related" would leave the duty to whoever a registry tags.
+        None if cac && items >= 2 => Some(group_match(text, toks, i, k, AgencyGroup::Departments)),
         None => None,
     }
 }
@@ -1118,6 +1120,44 @@ pub fn recognize_agency(name: &str) -> Option<AgencyRef> {
     } else {
         None
     }
+}
+
+/// A stable, readable stage id from the stage's first party: `cong-an-thanh-pho`, `so-nganh`,
+/// `xa-phuong`; `-2`, `-3`… when taken. Ids are what evidence names, so they must not depend
+/// on bullet order alone.
+pub fn stage_id<'a>(parties: &[AgencyRef], taken: impl Iterator<Item = &'a str> + Clone) -> String {
+    let base = match parties.first() {
+        None => "buoc".to_string(),
+        Some(AgencyRef::Group { group, .. }) => match group {
+            AgencyGroup::Departments => "so-nganh".to_string(),
+            AgencyGroup::Communes => "xa-phuong".to_string(),
+            AgencyGroup::Press => "bao-chi".to_string(),
+            AgencyGroup::Related => "lien-quan".to_string(),
+        },
+        Some(a) => crate::model::fold_key(a.name())
+            .split(' ')
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("-"),
+    };
+    // One pass to count the ids already built on this base, so thousands of stages with the
+    // same party stay linear per stage.
+    let dash = format!("{base}-");
+    let used = taken
+        .clone()
+        .filter(|t| *t == base || t.starts_with(&dash))
+        .count();
+    let mut n = used + 1;
+    let mut id = if used == 0 {
+        base.clone()
+    } else {
+        format!("{base}-{n}")
+    };
+    while used > 0 && taken.clone().any(|t| t == id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    id
 }
 
 #[cfg(test)]

@@ -715,7 +715,7 @@ fn staged_bullets<'a>(
             }
             let recipient = agencies::reporting(text).map(|(r, _)| r);
             stages.push(Stage {
-                id: (stages.len() + 1).to_string(),
+                id: agencies::stage_id(&parties, stages.iter().map(|s: &Stage| s.id.as_str())),
                 parties,
                 deadline,
                 recipient,

@@ -1286,7 +1286,7 @@ fn compose(clauses: &[Clause<'_>], ctx: Option<i32>, notes: &mut Vec<Note>) -> O
             any_party |= !parties.is_empty();
             let recipient = agencies::reporting(c.text).map(|(r, _)| r);
             stages.push(Stage {
-                id: (stages.len() + 1).to_string(),
+                id: agencies::stage_id(&parties, stages.iter().map(|s: &Stage| s.id.as_str())),
                 parties,
                 deadline: deadline.clone(),
                 recipient,

@@ -1,0 +1,298 @@
+//! `tuanthu.Plan`: an implementation plan as obligations.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+use tuanthu::ingest::{parse_plan, ParseOptions};
+use tuanthu::model::{Plan, Severity};
+
+use crate::convert::{is_pathlike, opt_date, py_to_json, to_py};
+use crate::errors::input_error;
+
+/// Parses JSON given as text (`str`/`bytes`) or as Python data (dict, list...). For Python data,
+/// errors name the field only (the JSON text they would point into was never written by anyone).
+pub fn parse_input<T: serde::de::DeserializeOwned + Send>(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    label: &str,
+) -> PyResult<T> {
+    let (text, from_text) = if let Ok(s) = obj.cast::<PyString>() {
+        (s.to_cow()?.into_owned(), true)
+    } else if let Ok(b) = obj.cast::<PyBytes>() {
+        let text = std::str::from_utf8(b.as_bytes())
+            .map_err(|e| {
+                crate::errors::input_error_at(py, label, None, None, &format!("not UTF-8: {e}"))
+            })?
+            .to_owned();
+        (text, true)
+    } else {
+        (py_to_json(obj, "")?, false)
+    };
+    let parsed = py.detach(|| tuanthu::input::from_json_str::<T>(label, &text));
+    parsed.map_err(|mut e| {
+        if !from_text {
+            e.line = None;
+            e.column = None;
+        }
+        input_error(py, &e)
+    })
+}
+
+/// Reads a JSON file of the contract (plan, events, registry).
+pub fn read_json_file<T: serde::de::DeserializeOwned + Send>(
+    py: Python<'_>,
+    path: PathBuf,
+) -> PyResult<T> {
+    let r = py.detach(|| {
+        let text = std::fs::read_to_string(&path).map_err(|e| tuanthu::input::InputError {
+            source_name: path.display().to_string(),
+            line: None,
+            column: None,
+            field: None,
+            message: format!("cannot read: {e}"),
+        })?;
+        tuanthu::input::from_json_str::<T>(&path.display().to_string(), &text)
+    });
+    r.map_err(|e| input_error(py, &e))
+}
+
+/// True when a `str` argument is JSON text rather than a file path.
+pub fn looks_like_json(s: &str) -> bool {
+    matches!(s.trim_start().chars().next(), Some('{' | '['))
+}
+
+/// JSON text, Python data, or a file path (`os.PathLike`, or a `str` not starting with `{`/`[`).
+pub fn parse_input_or_file<T: serde::de::DeserializeOwned + Send>(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    label: &str,
+) -> PyResult<T> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow()?;
+        if !looks_like_json(&text) {
+            return read_json_file(py, PathBuf::from(&*text));
+        }
+    } else if is_pathlike(obj)? {
+        return read_json_file(py, obj.extract::<PathBuf>()?);
+    }
+    parse_input(py, obj, label)
+}
+
+/// An implementation plan (Kế hoạch): header facts and obligations.
+///
+/// Build one with `Plan.from_json` (JSON text or a dict), `Plan.from_file`, or `Plan.from_text` /
+/// `Plan.from_text_file` (the plan reader, from the plan's own words). Immutable; pickles as its
+/// JSON.
+#[pyclass(frozen, module = "tuanthu", name = "Plan")]
+pub struct PyPlan {
+    pub inner: Arc<Plan>,
+}
+
+impl PyPlan {
+    pub fn new(plan: Plan) -> Self {
+        PyPlan {
+            inner: Arc::new(plan),
+        }
+    }
+
+    /// A `Plan`, or anything `Plan.from_json` / `Plan.from_file` takes.
+    pub fn coerce(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Arc<Plan>> {
+        if let Ok(p) = obj.cast::<PyPlan>() {
+            return Ok(p.get().inner.clone());
+        }
+        parse_input_or_file::<Plan>(py, obj, "<plan>").map(Arc::new)
+    }
+}
+
+#[pymethods]
+impl PyPlan {
+    /// Parses a plan from JSON text (`str` or `bytes`) or from Python data (a `dict`, dates as
+    /// `datetime.date` or ISO text). Raises `InputError` naming the line and field.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if let Ok(p) = data.cast::<PyPlan>() {
+            return Ok(PyPlan {
+                inner: p.get().inner.clone(),
+            });
+        }
+        parse_input::<Plan>(py, data, "<plan>").map(PyPlan::new)
+    }
+
+    /// Reads a plan JSON file.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        read_json_file::<Plan>(py, path).map(PyPlan::new)
+    }
+
+    /// Reads a plan from its text as issued (plain text or Markdown converted from .docx) with
+    /// the plan reader (`tuanthu::ingest::parse_plan`). The reader never fails: what it does not
+    /// understand is kept in `plan.warnings` (an unparsed timeline stays as an `unparsed`
+    /// schedule, assessed `unknown`). `id` names the plan (default: the stem of `source_name`,
+    /// else `plan`). With `strict=True`, a text in which no plan is found (an `error` warning)
+    /// raises `InputError` instead.
+    #[staticmethod]
+    #[pyo3(signature = (text, *, id = None, source_name = None, strict = false))]
+    fn from_text(
+        py: Python<'_>,
+        text: &str,
+        id: Option<&str>,
+        source_name: Option<&str>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        let options = ParseOptions {
+            plan_id: id.unwrap_or_default().to_string(),
+            source_name: source_name.map(str::to_string),
+        };
+        read_text(py, text, &options, strict)
+    }
+
+    /// Reads a plan text file (UTF-8) with the plan reader; the id defaults to the file stem.
+    /// See `Plan.from_text`.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, id = None, strict = false))]
+    fn from_text_file(
+        py: Python<'_>,
+        path: PathBuf,
+        id: Option<&str>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        let name = path.display().to_string();
+        let text = py.detach(|| std::fs::read_to_string(&path)).map_err(|e| {
+            crate::errors::input_error_at(py, &name, None, None, &format!("cannot read: {e}"))
+        })?;
+        let mut options = ParseOptions::for_file(name);
+        options.plan_id = id.unwrap_or_default().to_string();
+        read_text(py, &text, &options, strict)
+    }
+
+    /// The plan as Python data (the JSON contract; dates are `datetime.date`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &*self.inner)
+    }
+
+    /// The plan's canonical JSON (two-space indent, trailing newline), as the Rust core writes it.
+    fn to_json(&self) -> String {
+        tuanthu::api::to_canonical_json(&*self.inner)
+    }
+
+    /// The obligations, as a list of dicts (id, kind, title, lead, schedule, ...).
+    #[getter]
+    fn obligations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.obligations)
+    }
+
+    /// Ids of the obligations, in plan order.
+    #[getter]
+    fn obligation_ids(&self) -> Vec<String> {
+        self.inner
+            .obligations
+            .iter()
+            .map(|o| o.id.to_string())
+            .collect()
+    }
+
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    #[getter]
+    fn title(&self) -> &str {
+        &self.inner.title
+    }
+
+    /// Number and symbol (số, ký hiệu), e.g. `144/KH-UBND`; `None` for a draft.
+    #[getter]
+    fn number(&self) -> Option<&str> {
+        self.inner.number.as_deref()
+    }
+
+    #[getter]
+    fn jurisdiction(&self) -> Option<&str> {
+        self.inner.jurisdiction.as_deref()
+    }
+
+    #[getter]
+    fn issue_date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        opt_date(py, self.inner.issue_date)
+    }
+
+    /// What the plan reader could not understand (empty for hand-written plans).
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.warnings)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.obligations.len()
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyPlan>()
+            .is_ok_and(|o| *o.get().inner == *self.inner)
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.to_json().hash(&mut h);
+        h.finish()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Plan(id={:?}, number={:?}, obligations={})",
+            self.inner.id,
+            self.inner.number.as_deref().unwrap_or(""),
+            self.inner.obligations.len()
+        )
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let restore = py.import("tuanthu._tuanthu")?.getattr("_restore_plan")?;
+        let json = serde_json::to_string(&*self.inner)
+            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+        PyTuple::new(py, [restore, PyTuple::new(py, [json])?.into_any()])
+    }
+}
+
+fn read_text(py: Python<'_>, text: &str, options: &ParseOptions, strict: bool) -> PyResult<PyPlan> {
+    let outcome = py
+        .detach(|| crate::errors::no_panic(|| parse_plan(text, options)))
+        .map_err(|m| crate::errors::internal_error(py, &m))?;
+    if strict && outcome.has_errors() {
+        let file = options.source_name.as_deref().unwrap_or("<plan text>");
+        let first = outcome.warnings_at_least(Severity::Error).next();
+        let message = first.map_or_else(
+            || "no plan found".to_string(),
+            |w| format!("{} ({})", w.message, w.code),
+        );
+        let e = crate::errors::input_error_at(py, file, None, None, &message);
+        if let Some(w) = first {
+            e.value(py).setattr("line", w.line)?;
+        }
+        return Err(e);
+    }
+    Ok(PyPlan::new(outcome.plan))
+}
+
+#[pyfunction]
+pub fn _restore_plan(py: Python<'_>, json: &str) -> PyResult<PyPlan> {
+    let s = PyString::new(py, json);
+    PyPlan::from_json(py, s.as_any())
+}
+
+/// A list of dicts from a list of serialisable values.
+pub fn list_of<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    items: &[T],
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for item in items {
+        list.append(to_py(py, item)?)?;
+    }
+    Ok(list)
+}

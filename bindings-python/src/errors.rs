@@ -90,6 +90,7 @@ pub fn eval_error(py: Python<'_>, e: &EvalError) -> PyErr {
         EvalError::Calendar(_) => "calendar",
         EvalError::Plan { .. } | EvalError::DuplicateObligation(_) => "plan.obligations",
         EvalError::DuplicateEvent(_) => "events",
+        EvalError::AsOfOutOfRange(_) => "as_of",
     };
     raise(
         py,

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
-use tuanthu::model::{Finding, Lang, Report, Severity};
+use tuanthu::model::{Finding, Lang, Report};
 
 use crate::convert::{py_date, to_py};
 use crate::plan::list_of;
@@ -13,11 +13,7 @@ use crate::plan::list_of;
 /// Whether a finding says that a rule failed at run time (the core turns a failing rule into an
 /// error finding with the rule's id and goes on with the other rules).
 pub fn is_rule_failure(f: &Finding) -> bool {
-    f.severity == Severity::Error
-        && f.message_en
-            .strip_prefix("Rule '")
-            .and_then(|rest| rest.strip_prefix(f.rule.as_str()))
-            .is_some_and(|rest| rest.starts_with("' failed and was skipped: "))
+    f.rule_failed
 }
 
 /// The result of `evaluate`: one assessment per obligation instance (agency × period × stage),

@@ -186,3 +186,19 @@ fn an_unknown_message_template_is_a_rule_error() {
         (Severity::Info, "Sở Tư pháp late 2")
     );
 }
+
+#[test]
+fn years_outside_the_calendar_are_rejected_not_expanded() {
+    let mut req = request();
+    req.plan.obligations[0].schedule =
+        serde_json::from_str(r#"{"type": "ongoing", "from_year": -262000}"#).unwrap();
+    let e = Evaluator::standard().unwrap().evaluate(&req).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("from_year -262000 is outside the supported years 1900–2199"),
+        "{e}"
+    );
+    let mut req = request();
+    req.as_of = chrono::NaiveDate::from_ymd_opt(9999, 1, 1).unwrap();
+    assert!(Evaluator::standard().unwrap().evaluate(&req).is_err());
+}

@@ -113,6 +113,8 @@ pub enum EvalError {
     DuplicateObligation(String),
     #[error("events: event id '{0}' is used twice; ids must be unique")]
     DuplicateEvent(String),
+    #[error("as_of {0} is outside the supported years {min}–{max}", min = crate::calendar::MIN_YEAR, max = crate::calendar::MAX_YEAR)]
+    AsOfOutOfRange(NaiveDate),
 }
 
 /// A compiled rule pack plus the base calendar: build once, evaluate many times (thread-safe).
@@ -158,7 +160,7 @@ impl Evaluator {
     /// Evaluates every obligation instance of the plan. Deterministic: the same request gives
     /// the same report, byte for byte.
     pub fn evaluate(&self, req: &EvaluationRequest) -> Result<Report, EvalError> {
-        validate(&req.plan, &req.events)?;
+        validate(&req.plan, &req.events, req.as_of)?;
         let policies = self.policies_for(&req.plan, &req.policies);
         let cal = self.calendar_for(&req.calendar)?;
         let registry = Registry::new(req.registry.as_ref());
@@ -224,6 +226,7 @@ impl Evaluator {
                 field: None,
                 message_vi: String::new(),
                 message_en: String::new(),
+                rule_failed: false,
             };
             self.run_submission_rules(m.facts, &cal_view, &mut scope, &base, &mut findings);
         }
@@ -262,7 +265,7 @@ impl Evaluator {
     /// Field-level messages for a report-submission form being typed (`finding.field` names the
     /// field: agency, obligation, stage, period, received, document_number).
     pub fn validate_form(&self, req: &FormRequest) -> Result<Vec<Finding>, EvalError> {
-        validate(&req.plan, &req.events)?;
+        validate(&req.plan, &req.events, req.as_of)?;
         let policies = self.policies_for(&req.plan, &req.policies);
         let cal = self.calendar_for(&req.calendar)?;
         let registry = Registry::new(req.registry.as_ref());
@@ -316,6 +319,7 @@ impl Evaluator {
                 field: Some(field.into()),
                 message_vi: vi.into(),
                 message_en: en.into(),
+                rule_failed: false,
             })
         };
         // Empty required fields are reported by the host: rules judge what was typed.
@@ -342,6 +346,7 @@ impl Evaluator {
             field: None,
             message_vi: String::new(),
             message_en: String::new(),
+            rule_failed: false,
         };
         let mut scope = Scope::new();
         self.run_submission_rules(m.facts, &Cal(cal), &mut scope, &base, &mut findings);
@@ -403,6 +408,7 @@ impl Evaluator {
             field: None,
             message_vi: String::new(),
             message_en: String::new(),
+            rule_failed: false,
         };
         let facts = Arc::new(facts);
         let (mut status, mut due_soon, mut rules) = (None, false, Vec::new());
@@ -452,16 +458,63 @@ fn rule_failure(id: &str, error: &str, base: &Finding) -> Finding {
         severity: Severity::Error,
         message_vi: format!("Quy tắc “{id}” bị lỗi, bỏ qua: {error}"),
         message_en: format!("Rule '{id}' failed and was skipped: {error}"),
+        rule_failed: true,
         ..base.clone()
     }
 }
 
-fn validate(plan: &Plan, events: &[Event]) -> Result<(), EvalError> {
+/// Years a plan may name: the calendar's range. Without this bound a `from_year` of -262000
+/// would expand into hundreds of thousands of instances: input must not be able to flood us.
+fn check_years(
+    obligation: &crate::model::Obligation,
+    s: &crate::model::Schedule,
+) -> Result<(), EvalError> {
+    use crate::calendar::{MAX_YEAR, MIN_YEAR};
+    use crate::model::Schedule;
+    let bad = |what: &str, y: i32| EvalError::Plan {
+        obligation: obligation.id.to_string(),
+        message: format!("{what} {y} is outside the supported years {MIN_YEAR}–{MAX_YEAR}"),
+    };
+    let (from, until) = match s {
+        Schedule::Ongoing {
+            from_year,
+            until_year,
+            ..
+        }
+        | Schedule::Recurring {
+            from_year,
+            until_year,
+            ..
+        } => (*from_year, *until_year),
+        Schedule::Combined { parts } => {
+            return parts.iter().try_for_each(|p| check_years(obligation, p));
+        }
+        _ => return Ok(()),
+    };
+    if !(MIN_YEAR..=MAX_YEAR).contains(&from) {
+        return Err(bad("from_year", from));
+    }
+    match until {
+        Some(u) if !(MIN_YEAR..=MAX_YEAR).contains(&u) => Err(bad("until_year", u)),
+        Some(u) if u < from => Err(EvalError::Plan {
+            obligation: obligation.id.to_string(),
+            message: format!("until_year {u} is before from_year {from}"),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn validate(plan: &Plan, events: &[Event], as_of: NaiveDate) -> Result<(), EvalError> {
+    use chrono::Datelike;
+    if !(crate::calendar::MIN_YEAR..=crate::calendar::MAX_YEAR).contains(&as_of.year()) {
+        return Err(EvalError::AsOfOutOfRange(as_of));
+    }
     let mut seen = std::collections::HashSet::new();
     for o in &plan.obligations {
         if !seen.insert(o.id.as_str()) {
             return Err(EvalError::DuplicateObligation(o.id.to_string()));
         }
+        check_years(o, &o.schedule)?;
     }
     let mut ids = std::collections::HashSet::new();
     for e in events {

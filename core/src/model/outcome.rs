@@ -132,6 +132,10 @@ pub struct Finding {
     pub field: Option<String>,
     pub message_vi: String,
     pub message_en: String,
+    /// The rule itself failed (runtime error, sandbox limit, wrong return type) and was skipped;
+    /// the message says why. Absent (false) for every finding a rule made on purpose.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rule_failed: bool,
 }
 
 impl Finding {

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod calendar;
 pub mod eval;
+#[cfg(feature = "ingest")]
 pub mod ingest;
 pub mod input;
 pub mod model;

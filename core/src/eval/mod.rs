@@ -102,6 +102,16 @@ pub struct FormRequest {
     pub calendar: CalendarOverrides,
 }
 
+/// What a form is validated against besides the plan: the borrowed fields of a [`FormRequest`].
+#[derive(Debug, Clone, Copy)]
+pub struct FormContext<'a> {
+    pub as_of: NaiveDate,
+    pub events: &'a [Event],
+    pub policies: &'a PolicyOverrides,
+    pub registry: Option<&'a AgencyRegistry>,
+    pub calendar: &'a CalendarOverrides,
+}
+
 /// Why an evaluation could not run. Rule failures are not errors: they become findings.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
@@ -265,22 +275,43 @@ impl Evaluator {
     /// Field-level messages for a report-submission form being typed (`finding.field` names the
     /// field: agency, obligation, stage, period, received, document_number).
     pub fn validate_form(&self, req: &FormRequest) -> Result<Vec<Finding>, EvalError> {
-        validate(&req.plan, &req.events, req.as_of)?;
-        let policies = self.policies_for(&req.plan, &req.policies);
-        let cal = self.calendar_for(&req.calendar)?;
-        let registry = Registry::new(req.registry.as_ref());
+        self.validate_submission(
+            &req.plan,
+            &req.form,
+            &FormContext {
+                as_of: req.as_of,
+                events: &req.events,
+                policies: &req.policies,
+                registry: req.registry.as_ref(),
+                calendar: &req.calendar,
+            },
+        )
+    }
+
+    /// [`Evaluator::validate_form`] on borrowed parts, for hosts that keep a parsed plan and
+    /// validate a form at every keystroke (the browser binding).
+    pub fn validate_submission(
+        &self,
+        plan: &Plan,
+        form: &SubmissionForm,
+        cx: &FormContext<'_>,
+    ) -> Result<Vec<Finding>, EvalError> {
+        validate(plan, cx.events, cx.as_of)?;
+        let policies = self.policies_for(plan, cx.policies);
+        let cal = self.calendar_for(cx.calendar)?;
+        let registry = Registry::new(cx.registry);
         let ctx = Context {
-            as_of: req.as_of,
+            as_of: cx.as_of,
             policies: &policies,
             cal: &cal,
-            events: &req.events,
+            events: cx.events,
             registry: &registry,
         };
         let mut instances = Vec::new();
-        for (i, o) in req.plan.obligations.iter().enumerate() {
+        for (i, o) in plan.obligations.iter().enumerate() {
             expand::expand(i, o, &ctx, &mut instances)?;
         }
-        let f = &req.form;
+        let f = form;
         let blank = |s: &Option<String>| {
             s.as_deref()
                 .map(str::trim)
@@ -290,7 +321,7 @@ impl Evaluator {
         let period = blank(&f.period).map(|p| p.parse::<Period>().map_err(|_| p));
         let stage = blank(&f.stage);
         let document_number = blank(&f.document_number);
-        let matcher = Matcher::new(&req.plan, &registry, req.as_of, &policies);
+        let matcher = Matcher::new(plan, &registry, cx.as_of, &policies);
         let mut index = InstanceIndex::new(&instances);
         let m = matcher.claim(
             &Claim {

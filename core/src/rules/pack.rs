@@ -493,15 +493,33 @@ fn order_rules(source: &mut PackSource) -> Result<(), RuleError> {
     Ok(())
 }
 
+/// Whether the 1-based `line`:`column` of `text` comes right after `<digit>.`, as in `1.5`: the
+/// rule language has no floating point (Rhai's `no_float`), and Rhai's own message does not say so.
+fn follows_decimal_point(text: &str, line: usize, column: usize) -> bool {
+    let Some(l) = text.lines().nth(line.saturating_sub(1)) else {
+        return false;
+    };
+    let before: Vec<char> = l.chars().take(column.saturating_sub(1)).collect();
+    matches!(before.as_slice(), [.., d, '.'] if d.is_ascii_digit())
+}
+
 fn compile_rule(engine: &Engine, file: &SourceFile) -> Result<Rule, RuleError> {
     let meta = parse_meta(file)?;
     let ast = engine.compile(&file.text).map_err(|e| {
         let pos = e.position();
+        let (line, column) = (pos.line().unwrap_or(0), pos.position().unwrap_or(0));
+        let mut message = e.err_type().to_string();
+        if follows_decimal_point(&file.text, line, column) {
+            message.push_str(
+                " (numbers in rules are whole numbers: there is no floating point, so results \
+                 are the same on every platform)",
+            );
+        }
         RuleError::Syntax {
             file: file.name.clone(),
-            line: pos.line().unwrap_or(0),
-            column: pos.position().unwrap_or(0),
-            message: e.err_type().to_string(),
+            line,
+            column,
+            message,
         }
     })?;
     let has_check = ast
@@ -652,6 +670,21 @@ mod tests {
             }
             other => panic!("expected syntax error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_decimal_number_is_a_syntax_error_that_says_why() {
+        let e = pack_of(&[(
+            "f.rhai",
+            &format!("{HEADER}fn check(x) {{\n  let days = 1.5;\n}}"),
+        )])
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("f.rhai:5:"), "{text}");
+        assert!(text.contains("no floating point"), "{text}");
+        // An ordinary syntax error gets no such hint.
+        let e = pack_of(&[("g.rhai", &format!("{HEADER}fn check(x) {{ let = 1; }}"))]);
+        assert!(!e.unwrap_err().to_string().contains("floating"));
     }
 
     #[test]

@@ -1,0 +1,146 @@
+//! Crossing the JS boundary: JS values ↔ the JSON contract, dates, and errors as JS `Error`s.
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tuanthu::api::ApiError;
+use tuanthu::eval::EvalError;
+use tuanthu::input::{from_json_str, InputError};
+use tuanthu::rules::RuleError;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A failure shown to JS as `Error` with `name = "TuanthuError"` and `kind`.
+#[derive(Debug)]
+pub struct TuanthuError {
+    kind: &'static str,
+    message: String,
+}
+
+impl TuanthuError {
+    pub fn input(message: impl Into<String>) -> Self {
+        TuanthuError {
+            kind: "input",
+            message: message.into(),
+        }
+    }
+}
+
+impl From<InputError> for TuanthuError {
+    fn from(e: InputError) -> Self {
+        TuanthuError::input(e.to_string())
+    }
+}
+
+impl From<EvalError> for TuanthuError {
+    fn from(e: EvalError) -> Self {
+        let api = ApiError::from(e);
+        TuanthuError {
+            kind: api.kind(),
+            message: api.to_string(),
+        }
+    }
+}
+
+impl From<RuleError> for TuanthuError {
+    fn from(e: RuleError) -> Self {
+        let api = ApiError::from(e);
+        TuanthuError {
+            kind: api.kind(),
+            message: api.to_string(),
+        }
+    }
+}
+
+impl From<TuanthuError> for JsValue {
+    fn from(e: TuanthuError) -> JsValue {
+        let error = js_sys::Error::new(&e.message);
+        error.set_name("TuanthuError");
+        // Setting a property on a fresh Error cannot fail; if it ever did, the message stays.
+        let _ = js_sys::Reflect::set(&error, &"kind".into(), &e.kind.into());
+        error.into()
+    }
+}
+
+/// The JSON text of a JS value: a string is taken as JSON text as it is; anything else goes
+/// through `JSON.stringify` (which throws on cycles and BigInt: reported, not trapped).
+fn json_text(what: &str, value: &JsValue) -> Result<String, TuanthuError> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    if value.is_undefined() {
+        return Err(TuanthuError::input(format!(
+            "{what}: a value is required (got undefined)"
+        )));
+    }
+    let text = js_sys::JSON::stringify(value).map_err(|e| {
+        let why = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "not serialisable".into());
+        TuanthuError::input(format!("{what}: cannot be turned into JSON: {why}"))
+    })?;
+    Ok(String::from(text))
+}
+
+/// Reads a required argument of the contract; errors name the argument and the JSON path.
+pub fn from_js<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, TuanthuError> {
+    let text = json_text(what, value)?;
+    Ok(from_json_str(what, &text)?)
+}
+
+/// Reads an optional argument: `undefined` or `null` give the default.
+pub fn optional_from_js<T: DeserializeOwned + Default>(
+    what: &str,
+    value: &JsValue,
+) -> Result<T, TuanthuError> {
+    if value.is_undefined() || value.is_null() {
+        Ok(T::default())
+    } else {
+        from_js(what, value)
+    }
+}
+
+/// A result for JS: the canonical JSON of the value, parsed into plain objects and arrays.
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| TuanthuError::input(format!("result could not be serialised: {e}")))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// `2026-11-23` or `23/11/2026`; anything else is an error naming `asOf`.
+pub fn parse_as_of(text: &str) -> Result<NaiveDate, TuanthuError> {
+    tuanthu::rules::date::parse_date_text(text).ok_or_else(|| {
+        TuanthuError::input(format!(
+            "asOf: '{text}' is not a real date; expected yyyy-mm-dd or dd/mm/yyyy"
+        ))
+    })
+}
+
+/// The as-of date from a JS string or `Date` (its local calendar day); `None` when absent.
+pub fn as_of_from_js(value: &JsValue) -> Result<Option<NaiveDate>, TuanthuError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    if let Some(text) = value.as_string() {
+        return parse_as_of(&text).map(Some);
+    }
+    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        return local_day(date)
+            .map(Some)
+            .ok_or_else(|| TuanthuError::input("asOf: the Date is invalid"));
+    }
+    Err(TuanthuError::input(
+        "asOf: expected a string such as '2026-11-23' or a Date",
+    ))
+}
+
+fn local_day(date: &js_sys::Date) -> Option<NaiveDate> {
+    let (y, m, d) = (date.get_full_year(), date.get_month(), date.get_date());
+    // An invalid Date gives NaN, which crosses as 0 or garbage: from_ymd_opt rejects it.
+    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m + 1, d)
+}
+
+/// Today on the host's clock, in its time zone: the default as-of date of a form.
+pub fn today() -> NaiveDate {
+    local_day(&js_sys::Date::new_0()).unwrap_or_default()
+}

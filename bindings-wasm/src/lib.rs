@@ -1,0 +1,346 @@
+//! tuanthu in the browser and in Node.js: the engine, its JSON contract and the standard rule
+//! pack, compiled to WebAssembly with wasm-bindgen.
+//!
+//! Values cross the boundary as JSON (a JS object or a JSON string in, a JS object out), through
+//! the same serde types and canonical serialisation as the CLI and Python, so every language
+//! returns the same bytes for the same request. Every failure is a JS `Error` whose `name` is
+//! `TuanthuError` and whose `kind` is `input`, `evaluation` or `rule`: nothing here panics on input
+//! (the release build aborts on panic, so a panic would be a trap, never an exception).
+
+mod convert;
+mod types;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use tuanthu::api::to_canonical_json;
+use tuanthu::calendar::CalendarOverrides;
+use tuanthu::eval::{EvaluationRequest, Evaluator, FormContext, SubmissionForm};
+use tuanthu::model::{AgencyRegistry, Event, Finding, Submission};
+use tuanthu::policy::PolicyOverrides;
+use tuanthu::rules::{Limits, PackManifest, PackSource, RulePack, SourceFile};
+use wasm_bindgen::prelude::*;
+
+use convert::{as_of_from_js, from_js, optional_from_js, to_js, TuanthuError};
+
+/// Version of this package (and of the engine it embeds).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A compiled rule pack with the Vietnamese working calendar: create once, evaluate many times.
+#[wasm_bindgen]
+pub struct Engine {
+    evaluator: Evaluator,
+}
+
+/// A rule pack given as sources: `{manifest?, rules: [{name, text}], tests?}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackInput {
+    #[serde(default)]
+    manifest: Option<PackManifest>,
+    rules: Vec<SourceFile>,
+    #[serde(default)]
+    tests: Vec<SourceFile>,
+}
+
+/// The optional last argument of `evaluate`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct EvaluateOptions {
+    #[serde(default)]
+    registry: Option<AgencyRegistry>,
+    #[serde(default)]
+    calendar: CalendarOverrides,
+}
+
+/// The optional last argument of `validateSubmission`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct FormOptions {
+    #[serde(default)]
+    as_of: Option<String>,
+    #[serde(default)]
+    events: Vec<Event>,
+    #[serde(default)]
+    policies: PolicyOverrides,
+    #[serde(default)]
+    registry: Option<AgencyRegistry>,
+    #[serde(default)]
+    calendar: CalendarOverrides,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// `new Engine()` uses the standard rule pack; `new Engine({rules: [{name, text}], ...})`
+    /// compiles the given sources (rule ids, syntax errors with file:line:col are reported).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "RulePackSource")] pack: JsValue,
+    ) -> Result<Engine, JsValue> {
+        let pack = if pack.is_undefined() || pack.is_null() {
+            RulePack::standard().map_err(TuanthuError::from)?
+        } else {
+            let input: PackInput = from_js("rule pack", &pack)?;
+            let manifest = input.manifest.unwrap_or_else(|| PackManifest {
+                name: "custom".into(),
+                ..PackManifest::default()
+            });
+            RulePack::compile(
+                PackSource {
+                    manifest,
+                    rules: input.rules,
+                    tests: input.tests,
+                },
+                Limits::default(),
+            )
+            .map_err(TuanthuError::from)?
+        };
+        Ok(Engine {
+            evaluator: Evaluator::new(pack),
+        })
+    }
+
+    /// A new engine with one more rule, or with the rule of the same id replaced.
+    #[wasm_bindgen(js_name = withRule)]
+    pub fn with_rule(&self, file_name: &str, source: &str) -> Result<Engine, JsValue> {
+        let pack = self
+            .evaluator
+            .pack()
+            .with_rule(file_name, source)
+            .map_err(TuanthuError::from)?;
+        Ok(Engine {
+            evaluator: Evaluator::new(pack),
+        })
+    }
+
+    /// `name@version` of the rule pack, as reports name it.
+    #[wasm_bindgen(getter, js_name = rulePack)]
+    pub fn rule_pack(&self) -> String {
+        self.evaluator.pack().label()
+    }
+
+    /// The pack's rules: id, title, what they apply to, default severity, file.
+    #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
+    pub fn rules(&self) -> Result<JsValue, JsValue> {
+        let list: Vec<serde_json::Value> = self
+            .evaluator
+            .pack()
+            .rules()
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.meta.id,
+                    "title": r.meta.title,
+                    "applies_to": r.meta.applies_to,
+                    "severity": r.meta.severity,
+                    "description": r.meta.description,
+                    "file": r.file,
+                })
+            })
+            .collect();
+        to_js(&list)
+    }
+
+    /// Runs the pack's own unit tests (`*.test.json`).
+    #[wasm_bindgen(unchecked_return_type = "RuleTestReport")]
+    pub fn test(&self) -> Result<JsValue, JsValue> {
+        let report = self.evaluator.pack().run_tests();
+        let passed = report.passed();
+        let failed = report.failed();
+        to_js(&serde_json::json!({
+            "passed": passed,
+            "failed": failed,
+            "cases": report.cases,
+        }))
+    }
+
+    /// Evaluates a plan: one assessment per obligation × agency × period, and findings.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn evaluate(
+        &self,
+        plan: &Plan,
+        #[wasm_bindgen(unchecked_param_type = "Submission[]")] submissions: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Event[] | undefined")] events: JsValue,
+        #[wasm_bindgen(js_name = asOf, unchecked_param_type = "string | Date")] as_of: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PolicyOverrides")] policies: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let submissions: Vec<Submission> = from_js("submissions", &submissions)?;
+        let events: Vec<Event> = optional_from_js("events", &events)?;
+        let policies: PolicyOverrides = optional_from_js("policies", &policies)?;
+        let options: EvaluateOptions = optional_from_js("options", &options)?;
+        let Some(as_of) = as_of_from_js(&as_of)? else {
+            return Err(
+                TuanthuError::input("asOf is required: a date such as '2026-11-23'").into(),
+            );
+        };
+        let request = EvaluationRequest {
+            plan: plan.inner.clone(),
+            submissions,
+            events,
+            as_of,
+            policies,
+            registry: options.registry,
+            calendar: options.calendar,
+        };
+        let report = self
+            .evaluator
+            .evaluate(&request)
+            .map_err(TuanthuError::from)?;
+        to_js(&report)
+    }
+
+    /// Evaluates a whole `EvaluationRequest` (object or JSON text) and returns the report as
+    /// canonical JSON text: the same bytes as `tuanthu check --format json` and Python.
+    #[wasm_bindgen(js_name = evaluateJson)]
+    pub fn evaluate_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EvaluationRequest | string")] request: JsValue,
+    ) -> Result<String, JsValue> {
+        let request: EvaluationRequest = from_js("request", &request)?;
+        let report = self
+            .evaluator
+            .evaluate(&request)
+            .map_err(TuanthuError::from)?;
+        Ok(to_canonical_json(&report))
+    }
+
+    /// Field-level messages for a report-submission form as typed, against a loaded plan.
+    /// `options.asOf` defaults to today's date on the host's clock (rules never read a clock).
+    #[wasm_bindgen(js_name = validateSubmission, unchecked_return_type = "FormMessage[]")]
+    pub fn validate_submission(
+        &self,
+        plan: &Plan,
+        #[wasm_bindgen(unchecked_param_type = "SubmissionForm")] form: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "FormOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let findings = self.form_findings(plan, &form, &options)?;
+        let messages: Vec<types::FormMessage> =
+            findings.iter().map(types::FormMessage::from).collect();
+        to_js(&messages)
+    }
+
+    /// Validates a whole `FormRequest` (object or JSON text) and returns the findings as canonical
+    /// JSON text, as the shared test vectors expect.
+    #[wasm_bindgen(js_name = validateFormJson)]
+    pub fn validate_form_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FormRequest | string")] request: JsValue,
+    ) -> Result<String, JsValue> {
+        let request: tuanthu::eval::FormRequest = from_js("form request", &request)?;
+        let findings = self
+            .evaluator
+            .validate_form(&request)
+            .map_err(TuanthuError::from)?;
+        Ok(to_canonical_json(&findings))
+    }
+}
+
+impl Engine {
+    fn form_findings(
+        &self,
+        plan: &Plan,
+        form: &JsValue,
+        options: &JsValue,
+    ) -> Result<Vec<Finding>, JsValue> {
+        let form: SubmissionForm = from_js("form", form)?;
+        let options: FormOptions = optional_from_js("options", options)?;
+        let as_of = match options.as_of.as_deref() {
+            Some(text) => convert::parse_as_of(text)?,
+            None => convert::today(),
+        };
+        Ok(self
+            .evaluator
+            .validate_submission(
+                &plan.inner,
+                &form,
+                &FormContext {
+                    as_of,
+                    events: &options.events,
+                    policies: &options.policies,
+                    registry: options.registry.as_ref(),
+                    calendar: &options.calendar,
+                },
+            )
+            .map_err(TuanthuError::from)?)
+    }
+}
+
+/// A plan, parsed once and kept on the Rust side (validating a form does not re-read it).
+#[wasm_bindgen]
+pub struct Plan {
+    inner: tuanthu::model::Plan,
+}
+
+#[wasm_bindgen]
+impl Plan {
+    /// A plan from its JSON contract form (object or JSON text).
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "PlanData | string")] value: JsValue,
+    ) -> Result<Plan, JsValue> {
+        Ok(Plan {
+            inner: from_js("plan", &value)?,
+        })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id.clone()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn title(&self) -> String {
+        self.inner.title.clone()
+    }
+
+    /// The plan as a plain object of the JSON contract (`JSON.stringify(plan)` uses it).
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "PlanData")]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner)
+    }
+
+    /// The plan as canonical JSON text (pretty, two-space indent, trailing newline): the same
+    /// bytes as `tuanthu parse` and Python's `Plan.to_json()`.
+    #[wasm_bindgen(js_name = toJsonText)]
+    pub fn to_json_text(&self) -> String {
+        to_canonical_json(&self.inner)
+    }
+
+    /// What the plan reader could not understand (empty for hand-written plan JSON).
+    #[wasm_bindgen(unchecked_return_type = "IngestWarning[]")]
+    pub fn warnings(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.warnings)
+    }
+
+    /// One line per obligation, for pickers: id, title, kind, and the names of the agencies
+    /// responsible (lead and performers) and coordinating.
+    #[wasm_bindgen(unchecked_return_type = "ObligationSummary[]")]
+    pub fn obligations(&self) -> Result<JsValue, JsValue> {
+        let list: Vec<types::ObligationSummary> = self
+            .inner
+            .obligations
+            .iter()
+            .map(types::ObligationSummary::from)
+            .collect();
+        to_js(&list)
+    }
+}
+
+/// The date a `Date` or text names, for hosts that want the engine's own reading of a date
+/// (`15/11/2026`, `2026-11-15`); `undefined` when it is not a real date.
+#[wasm_bindgen(js_name = parseDate)]
+pub fn parse_date(text: &str) -> Option<String> {
+    tuanthu::rules::date::parse_date_text(text).map(|d: NaiveDate| d.to_string())
+}
+
+/// Submissions from CSV text with the CLI's columns (`agency, obligation, received, period,
+/// stage, document_number, note`); errors name the row and the column.
+#[wasm_bindgen(js_name = submissionsFromCsv, unchecked_return_type = "Submission[]")]
+pub fn submissions_from_csv(text: &str) -> Result<JsValue, JsValue> {
+    let list = tuanthu::input::submissions_from_csv("submissions.csv", text)
+        .map_err(TuanthuError::from)?;
+    to_js(&list)
+}

@@ -25,29 +25,30 @@ impl TuanthuError {
     }
 }
 
+impl From<ApiError> for TuanthuError {
+    fn from(e: ApiError) -> Self {
+        TuanthuError {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
+    }
+}
+
 impl From<InputError> for TuanthuError {
     fn from(e: InputError) -> Self {
-        TuanthuError::input(e.to_string())
+        ApiError::from(e).into()
     }
 }
 
 impl From<EvalError> for TuanthuError {
     fn from(e: EvalError) -> Self {
-        let api = ApiError::from(e);
-        TuanthuError {
-            kind: api.kind(),
-            message: api.to_string(),
-        }
+        ApiError::from(e).into()
     }
 }
 
 impl From<RuleError> for TuanthuError {
     fn from(e: RuleError) -> Self {
-        let api = ApiError::from(e);
-        TuanthuError {
-            kind: api.kind(),
-            message: api.to_string(),
-        }
+        ApiError::from(e).into()
     }
 }
 

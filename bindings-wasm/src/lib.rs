@@ -15,7 +15,7 @@ use serde::Deserialize;
 use tuanthu::api::to_canonical_json;
 use tuanthu::calendar::CalendarOverrides;
 use tuanthu::eval::{EvaluationRequest, Evaluator, FormContext, SubmissionForm};
-use tuanthu::model::{AgencyRegistry, Event, Finding, Submission};
+use tuanthu::model::{AgencyRegistry, Event, Finding, Lang, Period, Status, Submission};
 use tuanthu::policy::PolicyOverrides;
 use tuanthu::rules::{Limits, PackManifest, PackSource, RulePack, SourceFile};
 use wasm_bindgen::prelude::*;
@@ -343,4 +343,52 @@ pub fn submissions_from_csv(text: &str) -> Result<JsValue, JsValue> {
     let list = tuanthu::input::submissions_from_csv("submissions.csv", text)
         .map_err(TuanthuError::from)?;
     to_js(&list)
+}
+
+fn lang_of(lang: Option<String>) -> Result<Lang, JsValue> {
+    match lang.as_deref().unwrap_or("vi") {
+        "vi" => Ok(Lang::Vi),
+        "en" => Ok(Lang::En),
+        other => Err(TuanthuError::input(format!("lang: '{other}' is not 'vi' or 'en'")).into()),
+    }
+}
+
+/// The label of a status, as the CLI's table shows it (`short`, default) or in full:
+/// `statusLabel('overdue', 'vi')` → `QUÁ HẠN`, `statusLabel('overdue', 'en', false)` → `Overdue`.
+#[wasm_bindgen(js_name = statusLabel)]
+pub fn status_label(
+    #[wasm_bindgen(unchecked_param_type = "Status")] status: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "Lang")] lang: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "boolean")] short: Option<bool>,
+) -> Result<String, JsValue> {
+    let lang = lang_of(lang)?;
+    let status = Status::parse(status).ok_or_else(|| {
+        TuanthuError::input(format!(
+            "status: '{status}' is not a status of the contract"
+        ))
+    })?;
+    Ok(if short.unwrap_or(true) {
+        status.short_label(lang)
+    } else {
+        status.label(lang)
+    }
+    .to_string())
+}
+
+/// The label of a period code: `periodLabel('2026-Q2', 'vi')` → `quý II/2026`, `'once'` → `một lần`.
+#[wasm_bindgen(js_name = periodLabel)]
+pub fn period_label(
+    #[wasm_bindgen(unchecked_param_type = "Period")] period: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "Lang")] lang: Option<String>,
+) -> Result<String, JsValue> {
+    let lang = lang_of(lang)?;
+    let period: Period = period.parse().map_err(|_| {
+        TuanthuError::input(format!(
+            "period: '{period}' is not a period code (once, 2026, 2026-H1, 2026-Q2, 2026-06, event:<id>)"
+        ))
+    })?;
+    Ok(match lang {
+        Lang::Vi => period.label_vi(),
+        Lang::En => period.label_en(),
+    })
 }

@@ -161,3 +161,15 @@ test('arbitrary forms never trap and the engine keeps working', () => {
     [],
   );
 });
+
+test('labels of statuses and periods are the engine\'s, in both languages', () => {
+  assert.equal(t.statusLabel('overdue'), 'QUÁ HẠN');
+  assert.equal(t.statusLabel('done_on_time', 'en'), 'On time');
+  assert.equal(t.statusLabel('overdue', 'en', false), 'Overdue');
+  assert.equal(t.periodLabel('2026-Q2', 'vi'), 'quý II/2026');
+  assert.equal(t.periodLabel('once', 'en'), 'one-off');
+  assert.equal(t.periodLabel('2026-06', 'vi'), 'tháng 6/2026');
+  throwsTuanthu(() => t.statusLabel('late'), 'input', /status: 'late'/);
+  throwsTuanthu(() => t.periodLabel('2026-Q5'), 'input', /period code/);
+  throwsTuanthu(() => t.statusLabel('overdue', 'fr'), 'input', /lang/);
+});

@@ -15,25 +15,6 @@ fn pad(s: &str, width: usize) -> String {
     }
 }
 
-fn short_status(s: Status, lang: Lang) -> &'static str {
-    match (lang, s) {
-        (Lang::Vi, Status::DoneOnTime) => "Đúng hạn",
-        (Lang::Vi, Status::DoneLate) => "Quá hạn (đã xong)",
-        (Lang::Vi, Status::InProgress) => "Trong hạn",
-        (Lang::Vi, Status::Overdue) => "QUÁ HẠN",
-        (Lang::Vi, Status::Ongoing) => "Thường xuyên",
-        (Lang::Vi, Status::NotTriggered) => "Chưa phát sinh",
-        (Lang::Vi, Status::Unknown) => "Chưa xác định",
-        (Lang::En, Status::DoneOnTime) => "On time",
-        (Lang::En, Status::DoneLate) => "Done late",
-        (Lang::En, Status::InProgress) => "In progress",
-        (Lang::En, Status::Overdue) => "OVERDUE",
-        (Lang::En, Status::Ongoing) => "Ongoing",
-        (Lang::En, Status::NotTriggered) => "Not triggered",
-        (Lang::En, Status::Unknown) => "Unknown",
-    }
-}
-
 fn days_cell(a: &Assessment, lang: Lang) -> String {
     match (a.days_late, a.days_remaining, lang) {
         (Some(n), _, Lang::Vi) => format!("trễ {n}"),
@@ -130,7 +111,7 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
                 &id,
                 &a.agency,
                 &period,
-                short_status(a.status, lang),
+                a.status.short_label(lang),
                 &due,
                 &rec,
                 &days_cell(a, lang)
@@ -138,7 +119,7 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
         );
     }
 
-    let names: Vec<&str> = Status::ALL.iter().map(|s| short_status(*s, lang)).collect();
+    let names: Vec<&str> = Status::ALL.iter().map(|s| s.short_label(lang)).collect();
     let legend = Status::ALL
         .iter()
         .zip(&names)

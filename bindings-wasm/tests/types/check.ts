@@ -6,6 +6,8 @@ import {
     Engine,
     Plan,
     parseDate,
+    statusLabel,
+    periodLabel,
     submissionsFromCsv,
     version,
     type AgencyGroup,
@@ -248,7 +250,7 @@ function describeDeadline(d: EventDeadline): string {
     return `${d.working_days} ngày làm việc`;
 }
 
-function statusLabel(s: Status): string {
+function describeStatus(s: Status): string {
     switch (s) {
         case 'done_on_time':
             return 'Đúng hạn';
@@ -281,7 +283,7 @@ function readReport(report: Report): void {
     for (const a of report.assessments) {
         const x: Assessment = a;
         const period: Period = x.period;
-        const label = statusLabel(x.status);
+        const label = describeStatus(x.status);
         const open: boolean = x.due_soon;
         const d: DueDate | undefined = x.due;
         if (d) {
@@ -320,6 +322,12 @@ function readReport(report: Report): void {
 function usage(): void {
     const v: string = version();
     const day: string | undefined = parseDate('15/11/2026');
+    const labels: string = statusLabel('overdue', 'en') + statusLabel('ongoing') + statusLabel('unknown', 'vi', false);
+    const periodText: string = periodLabel('2026-Q2', 'vi');
+    // @ts-expect-error: not a status of the contract
+    statusLabel('late');
+    // @ts-expect-error: only 'vi' and 'en'
+    periodLabel('2026', 'fr');
 
     const engine = new Engine();
     const custom = new Engine(packSource);

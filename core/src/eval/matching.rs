@@ -207,7 +207,15 @@ impl<'a> Matcher<'a> {
         let mut stage = c.stage.map(str::to_string);
         if let Some(s) = &stage {
             if !stages.contains(&s.as_str()) {
+                // The stage is wrong, not necessarily the agency: say whether it is responsible
+                // in any stage, without adopting it into a group for evidence that will not count.
                 facts.stage_ok = false;
+                let groups = self.registry.groups_of(&agency);
+                facts.responsible = !index.get(oi, &key).is_empty()
+                    || instances.iter().any(|i| {
+                        i.obligation == oi && i.party.group.is_some_and(|g| groups.contains(&g))
+                    });
+                facts.coordinating = !facts.responsible && self.coordinates(oi, &agency, &key);
                 return unmatched(facts);
             }
         }
@@ -225,15 +233,7 @@ impl<'a> Matcher<'a> {
             }
         }
         if candidates.is_empty() {
-            facts.coordinating = self
-                .registry
-                .resolve(&obligation.coordinating)
-                .iter()
-                .any(|p| {
-                    p.key == key
-                        || p.group
-                            .is_some_and(|g| self.registry.groups_of(&agency).contains(&g))
-                });
+            facts.coordinating = self.coordinates(oi, &agency, &key);
             return unmatched(facts);
         }
         facts.responsible = true;
@@ -273,6 +273,16 @@ impl<'a> Matcher<'a> {
             instance: Some(n),
             counts,
         }
+    }
+
+    /// Whether the agency (by name and fold key) is among the obligation's coordinating agencies
+    /// or belongs to a coordinating group.
+    fn coordinates(&self, oi: usize, agency: &str, key: &str) -> bool {
+        let groups = self.registry.groups_of(agency);
+        self.registry
+            .resolve(&self.plan.obligations[oi].coordinating)
+            .iter()
+            .any(|p| p.key == key || p.group.is_some_and(|g| groups.contains(&g)))
     }
 
     /// For an agency that belongs to a responsible group nobody expanded (no registry), make

@@ -52,6 +52,26 @@ impl Status {
         Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
+    /// The short label of tables and forms: `Đúng hạn`, `QUÁ HẠN`, `On time`...
+    pub fn short_label(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::Vi, Status::DoneOnTime) => "Đúng hạn",
+            (Lang::Vi, Status::DoneLate) => "Quá hạn (đã xong)",
+            (Lang::Vi, Status::InProgress) => "Trong hạn",
+            (Lang::Vi, Status::Overdue) => "QUÁ HẠN",
+            (Lang::Vi, Status::Ongoing) => "Thường xuyên",
+            (Lang::Vi, Status::NotTriggered) => "Chưa phát sinh",
+            (Lang::Vi, Status::Unknown) => "Chưa xác định",
+            (Lang::En, Status::DoneOnTime) => "On time",
+            (Lang::En, Status::DoneLate) => "Done late",
+            (Lang::En, Status::InProgress) => "In progress",
+            (Lang::En, Status::Overdue) => "OVERDUE",
+            (Lang::En, Status::Ongoing) => "Ongoing",
+            (Lang::En, Status::NotTriggered) => "Not triggered",
+            (Lang::En, Status::Unknown) => "Unknown",
+        }
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match (lang, self) {
             (Lang::Vi, Status::DoneOnTime) => "Đã hoàn thành đúng hạn",

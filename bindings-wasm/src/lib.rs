@@ -222,6 +222,28 @@ impl Engine {
         to_js(&messages)
     }
 
+    /// A form validator bound to a plan and its context (as-of date, events, policies, registry,
+    /// calendar), read once: what a page calls at every keystroke (`session.validate(form)`).
+    #[wasm_bindgen(js_name = formSession)]
+    pub fn form_session(
+        &self,
+        plan: &Plan,
+        #[wasm_bindgen(unchecked_optional_param_type = "FormOptions")] options: JsValue,
+    ) -> Result<FormSession, JsValue> {
+        let options: FormOptions = optional_from_js("options", &options)?;
+        let as_of = options
+            .as_of
+            .as_deref()
+            .map(convert::parse_as_of)
+            .transpose()?;
+        Ok(FormSession {
+            evaluator: self.evaluator.clone(),
+            plan: plan.inner.clone(),
+            as_of,
+            options,
+        })
+    }
+
     /// Validates a whole `FormRequest` (object or JSON text) and returns the findings as canonical
     /// JSON text, as the shared test vectors expect.
     #[wasm_bindgen(js_name = validateFormJson)]
@@ -245,26 +267,68 @@ impl Engine {
         form: &JsValue,
         options: &JsValue,
     ) -> Result<Vec<Finding>, JsValue> {
-        let form: SubmissionForm = from_js("form", form)?;
         let options: FormOptions = optional_from_js("options", options)?;
-        let as_of = match options.as_of.as_deref() {
-            Some(text) => convert::parse_as_of(text)?,
-            None => convert::today(),
-        };
-        Ok(self
-            .evaluator
-            .validate_submission(
-                &plan.inner,
-                &form,
-                &FormContext {
-                    as_of,
-                    events: &options.events,
-                    policies: &options.policies,
-                    registry: options.registry.as_ref(),
-                    calendar: &options.calendar,
-                },
-            )
-            .map_err(TuanthuError::from)?)
+        let as_of = options
+            .as_of
+            .as_deref()
+            .map(convert::parse_as_of)
+            .transpose()?;
+        validate_form(&self.evaluator, &plan.inner, form, as_of, &options)
+    }
+}
+
+/// Validates a form typed by a person against a plan; `as_of` defaults to the host's today.
+fn validate_form(
+    evaluator: &Evaluator,
+    plan: &tuanthu::model::Plan,
+    form: &JsValue,
+    as_of: Option<NaiveDate>,
+    options: &FormOptions,
+) -> Result<Vec<Finding>, JsValue> {
+    let form: SubmissionForm = from_js("form", form)?;
+    Ok(evaluator
+        .validate_submission(
+            plan,
+            &form,
+            &FormContext {
+                as_of: as_of.unwrap_or_else(convert::today),
+                events: &options.events,
+                policies: &options.policies,
+                registry: options.registry.as_ref(),
+                calendar: &options.calendar,
+            },
+        )
+        .map_err(TuanthuError::from)?)
+}
+
+/// A form validator made by `engine.formSession(plan, options)`: the plan and its context are
+/// read once, so each keystroke only reads the form.
+#[wasm_bindgen]
+pub struct FormSession {
+    evaluator: Evaluator,
+    plan: tuanthu::model::Plan,
+    as_of: Option<NaiveDate>,
+    options: FormOptions,
+}
+
+#[wasm_bindgen]
+impl FormSession {
+    /// The same messages as `engine.validateSubmission(plan, form, options)`.
+    #[wasm_bindgen(unchecked_return_type = "FormMessage[]")]
+    pub fn validate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SubmissionForm")] form: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let findings = validate_form(
+            &self.evaluator,
+            &self.plan,
+            &form,
+            self.as_of,
+            &self.options,
+        )?;
+        let messages: Vec<types::FormMessage> =
+            findings.iter().map(types::FormMessage::from).collect();
+        to_js(&messages)
     }
 }
 

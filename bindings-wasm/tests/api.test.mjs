@@ -140,6 +140,23 @@ test('rule packs: syntax errors name file:line:col; runaway rules become finding
   assert.ok(failures.length > 0 && failures.every((f) => f.rule_failed && f.severity === 'error'));
   // The other rules still ran: every instance has a status.
   assert.ok(report.assessments.every((a) => typeof a.status === 'string'));
+  // WebAssembly's stack is small: deep recursion and huge values must stop at the sandbox's
+  // limits, as findings, before they could overflow it.
+  const runaway = {
+    'custom.recursion': 'fn f(n) { if n == 0 { 0 } else { 1 + f(n - 1) } }\nfn check(x) { f(100000); }',
+    'custom.string': 'fn check(x) { let s = "a"; loop { s += s; } }',
+    'custom.array': 'fn check(x) { let a = []; loop { a.push(1); } }',
+  };
+  for (const [id, body] of Object.entries(runaway)) {
+    const r = engine.withRule(`${id}.rhai`, `${header(id)}${body}\n`).evaluate(plan, [], undefined, '2026-11-23');
+    const found = r.findings.filter((f) => f.rule === id);
+    assert.ok(found.length > 0 && found.every((f) => f.rule_failed && /stopped/.test(f.message_en)), id);
+  }
+  throwsTuanthu(
+    () => engine.withRule('deep.rhai', `${header('custom.deep')}fn check(x) { ${'('.repeat(5000)}1${')'.repeat(5000)} }\n`),
+    'rule',
+    /deep\.rhai:4:\d+/,
+  );
 });
 
 test('arbitrary forms never trap and the engine keeps working', () => {

@@ -130,6 +130,16 @@ test('a late date is a lateness warning; the screenshot shows it', async () => {
   assert.equal(await page.getAttribute('#received', 'aria-invalid'), null);
   mkdirSync(results, { recursive: true });
   await page.screenshot({ path: join(results, 'form.png'), fullPage: true });
+  // Moving the evaluation date before the received date makes it a date in the future: the form
+  // is checked again against the new date (a new form session).
+  await page.fill('#as-of', '2026-11-16');
+  await page.dispatchEvent('#as-of', 'change');
+  const later = await shownMessages(page);
+  assert.deepEqual(codes(later), [
+    { field: 'received', rule: 'evidence.received', severity: 'error' },
+    { field: 'received', rule: 'evidence.lateness', severity: 'warning' }, // still after 14/11
+  ]);
+  assert.equal(later[0].text, 'Ngày nhận 17/11/2026 sau ngày hiện tại 16/11/2026');
   assert.deepEqual(errors, []);
   await page.close();
 });

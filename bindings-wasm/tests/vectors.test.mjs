@@ -63,6 +63,16 @@ for (const file of vectors) {
         registry: r.registry,
         calendar: r.calendar,
       });
+      // A form session with the same context gives the same messages.
+      const session = engine.formSession(plan, {
+        asOf: r.as_of,
+        events: r.events,
+        policies: r.policies,
+        registry: r.registry,
+        calendar: r.calendar,
+      });
+      assert.deepEqual(session.validate(r.form), messages);
+      session.free();
       assert.deepEqual(
         messages,
         expected.map((f) => ({

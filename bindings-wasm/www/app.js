@@ -100,6 +100,9 @@ const state = {
   submissions: [],
   report: null,
   messages: [],
+  // engine.formSession(...) for the plan at `sessionAsOf` (see formSession()).
+  session: null,
+  sessionAsOf: null,
   // Messages of a field show once the person has typed in it (or tried to submit), so an empty
   // form is not covered in "required" errors before anything was typed.
   touched: new Set(),
@@ -223,6 +226,7 @@ function setPlan(plan, context) {
   state.obligations = plan.obligations();
   Object.assign(state, context);
   state.touched.clear();
+  dropFormSession();
   // The Plan lives in WebAssembly memory: free the one it replaces.
   if (previous && previous !== plan) previous.free();
   clearError($('#plan-error'));
@@ -360,14 +364,33 @@ function readForm() {
   };
 }
 
-function validate() {
-  if (!state.plan) return;
-  try {
-    state.messages = state.engine.validateSubmission(state.plan, readForm(), {
-      asOf: asOf(),
+/**
+ * The validator of the loaded plan at the chosen as-of date: it reads the plan's events and
+ * registry once, not at every keystroke. Made again when the plan or the date changes.
+ */
+function formSession() {
+  const day = asOf();
+  if (!state.session || state.sessionAsOf !== day) {
+    dropFormSession();
+    state.session = state.engine.formSession(state.plan, {
+      asOf: day,
       events: state.events,
       registry: state.registry,
     });
+    state.sessionAsOf = day;
+  }
+  return state.session;
+}
+
+function dropFormSession() {
+  state.session?.free();
+  state.session = null;
+}
+
+function validate() {
+  if (!state.plan) return;
+  try {
+    state.messages = formSession().validate(readForm());
   } catch (error) {
     state.messages = [
       { field: null, severity: 'error', ruleId: 'engine', message_vi: describeError(error), message_en: describeError(error) },

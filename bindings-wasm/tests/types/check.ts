@@ -7,6 +7,7 @@ import {
     Plan,
     parseDate,
     statusLabel,
+    FormSession,
     periodLabel,
     submissionsFromCsv,
     version,
@@ -369,6 +370,11 @@ function usage(): void {
 
     const messages: FormMessage[] = engine.validateSubmission(plan, form, formOptions);
     const messages2: FormMessage[] = engine.validateSubmission(plan, blankForm, undefined);
+    const session: FormSession = engine.formSession(plan, formOptions);
+    const sessionMessages: FormMessage[] = session.validate(form);
+    session.free();
+    // @ts-expect-error: a session validates a form, not a plan
+    engine.formSession(plan).validate(plan);
     for (const m of messages) {
         const field: FormField | null = m.field;
         if (m.field === 'received' && m.severity === 'error') {

@@ -54,8 +54,15 @@ log "compiling for wasm32-unknown-unknown (std rebuilt from rust-web-src)"
 cd "$here"
 # A panic aborts at once (no unwinding, no panic messages compiled in): the binding returns every
 # failure as a JS Error and never panics on input, so this only removes dead weight.
+rustflags="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+if ! RUSTC_BOOTSTRAP=1 /usr/bin/rustc $rustflags --print cfg --target wasm32-unknown-unknown \
+        >/dev/null 2>&1; then
+    # Older compilers (before the immediate-abort strategy): a working, somewhat larger build.
+    log "warning: $(/usr/bin/rustc --version) lacks -Cpanic=immediate-abort; building without it"
+    rustflags=""
+fi
 RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
-RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+RUSTFLAGS="$rustflags" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld \
 CARGO_TARGET_DIR="$root/target/wasm" \
     /usr/bin/cargo build --quiet --locked --release --target wasm32-unknown-unknown \
@@ -71,22 +78,22 @@ done
 
 # package.json of each package (wasm-bindgen writes none): the Node build is CommonJS.
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$here/Cargo.toml" | head -1)"
-for kind in web:module node:commonjs; do
-    dir="$here/pkg/${kind%%:*}"
-    cat > "$dir/package.json" <<JSON
+write_package_json() { # dir name module-type
+    cat > "$1/package.json" <<JSON
 {
-  "name": "tuanthu${kind%%:*}",
+  "name": "$2",
   "version": "$version",
   "description": "tuanthu compliance engine (WebAssembly): Vietnamese implementation plans, deadlines, Rhai rules",
   "license": "Apache-2.0",
-  "type": "${kind#*:}",
+  "type": "$3",
   "main": "tuanthu_wasm.js",
   "types": "tuanthu_wasm.d.ts",
   "files": ["tuanthu_wasm.js", "tuanthu_wasm.d.ts", "tuanthu_wasm_bg.wasm", "tuanthu_wasm_bg.wasm.d.ts"]
 }
 JSON
-done
-sed -i 's/"name": "tuanthuweb"/"name": "tuanthu"/; s/"name": "tuanthunode"/"name": "tuanthu-node"/' "$here"/pkg/*/package.json
+}
+write_package_json "$here/pkg/web" tuanthu module
+write_package_json "$here/pkg/node" tuanthu-node commonjs
 
 # wasm-opt from npm's binaryen (Debian's is too old for current wasm features), on wasm-bindgen's
 # output as wasm-bindgen asks; -Oz for size. Both packages at once: one per core.

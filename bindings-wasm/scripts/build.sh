@@ -18,31 +18,27 @@ bindgen_version="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$here/Cargo.toml")
 tools="$root/target/wasm-tools"
 export PATH="$tools/bin:$here/node_modules/.bin:$PATH"
 
-log() { echo "build.sh: $*" >&2; }
+# shellcheck source=common.sh
+source "$here/scripts/common.sh"
 
 # One build at a time: a second one (another terminal, a test run) waits instead of racing on pkg/.
 mkdir -p "$root/target"
 exec 9>"$root/target/wasm-build.lock"
 flock 9
 
-as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
-
 install_tools() {
     local need=()
     [[ -x /usr/bin/rustc && -d /usr/lib/rustlib/src/rust/library ]] || need+=(rustc-web cargo-web rust-web-src)
     command -v wasm-ld >/dev/null || need+=(lld)
     command -v node >/dev/null || need+=(nodejs npm)
-    if ((${#need[@]})); then
-        log "installing Debian packages: ${need[*]}"
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-    fi
+    if ((${#need[@]})); then apt_install "${need[@]}"; fi
     if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]]; then
         log "installing wasm-bindgen-cli $bindgen_version into $tools"
         # Built with the rustup toolchain; the version must equal the crate's exactly.
         cargo install -q wasm-bindgen-cli --version "$bindgen_version" --root "$tools"
     fi
-    if [[ ! -d "$here/node_modules/binaryen" || ! -d "$here/node_modules/playwright-core" ]]; then
+    if [[ ! -d "$here/node_modules/binaryen" || ! -d "$here/node_modules/playwright-core" \
+          || ! -d "$here/node_modules/typescript" ]]; then
         log "installing npm packages (binaryen for wasm-opt, playwright-core, typescript)"
         (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
     fi

@@ -8,13 +8,12 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-log() { echo "test.sh: $*" >&2; }
-as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
+# shellcheck source=common.sh
+source "$here/scripts/common.sh"
 
+# The browser test drives Debian's Chromium (test tools cannot download browsers here).
 if [[ "${TUANTHU_WASM_SKIP_INSTALL:-0}" != 1 && ! -x /usr/bin/chromium ]]; then
-    log "installing Debian's chromium for the browser test"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
 fi
 
 ./scripts/build.sh

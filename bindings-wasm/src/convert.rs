@@ -101,7 +101,8 @@ pub fn optional_from_js<T: DeserializeOwned + Default>(
     }
 }
 
-/// A result for JS: the canonical JSON of the value, parsed into plain objects and arrays.
+/// A result for JS: the value's serde JSON (the contract's field names and forms), parsed into
+/// plain objects and arrays.
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value)
         .map_err(|e| TuanthuError::input(format!("result could not be serialised: {e}")))?;
@@ -142,6 +143,8 @@ fn local_day(date: &js_sys::Date) -> Option<NaiveDate> {
 }
 
 /// Today on the host's clock, in its time zone: the default as-of date of a form.
-pub fn today() -> NaiveDate {
-    local_day(&js_sys::Date::new_0()).unwrap_or_default()
+pub fn today() -> Result<NaiveDate, TuanthuError> {
+    local_day(&js_sys::Date::new_0()).ok_or_else(|| {
+        TuanthuError::input("asOf: the host's clock gives no valid date; pass options.asOf")
+    })
 }

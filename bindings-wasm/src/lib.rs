@@ -10,12 +10,14 @@
 mod convert;
 mod types;
 
+use std::rc::Rc;
+
 use chrono::NaiveDate;
 use serde::Deserialize;
 use tuanthu::api::to_canonical_json;
 use tuanthu::calendar::CalendarOverrides;
 use tuanthu::eval::{EvaluationRequest, Evaluator, FormContext, SubmissionForm};
-use tuanthu::model::{AgencyRegistry, Event, Finding, Lang, Period, Status, Submission};
+use tuanthu::model::{AgencyRegistry, Event, Lang, Period, Status, Submission};
 use tuanthu::policy::PolicyOverrides;
 use tuanthu::rules::{Limits, PackManifest, PackSource, RulePack, SourceFile};
 use wasm_bindgen::prelude::*;
@@ -55,7 +57,7 @@ struct EvaluateOptions {
     calendar: CalendarOverrides,
 }
 
-/// The optional last argument of `validateSubmission`.
+/// The optional last argument of `validateSubmission` and `formSession`.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct FormOptions {
@@ -69,6 +71,56 @@ struct FormOptions {
     registry: Option<AgencyRegistry>,
     #[serde(default)]
     calendar: CalendarOverrides,
+}
+
+/// [`FormOptions`] read and checked once: the as-of date parsed (`None`: the host's today at
+/// each check).
+struct FormSetup {
+    as_of: Option<NaiveDate>,
+    options: FormOptions,
+}
+
+impl FormSetup {
+    fn from_js(options: &JsValue) -> Result<FormSetup, JsValue> {
+        let options: FormOptions = optional_from_js("options", options)?;
+        let as_of = options
+            .as_of
+            .as_deref()
+            .map(convert::parse_as_of)
+            .transpose()?;
+        Ok(FormSetup { as_of, options })
+    }
+
+    /// The messages for a form typed by a person, against `plan`.
+    fn messages(
+        &self,
+        evaluator: &Evaluator,
+        plan: &tuanthu::model::Plan,
+        form: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let form: SubmissionForm = from_js("form", form)?;
+        let as_of = match self.as_of {
+            Some(day) => day,
+            None => convert::today()?,
+        };
+        let o = &self.options;
+        let findings = evaluator
+            .validate_submission(
+                plan,
+                &form,
+                &FormContext {
+                    as_of,
+                    events: &o.events,
+                    policies: &o.policies,
+                    registry: o.registry.as_ref(),
+                    calendar: &o.calendar,
+                },
+            )
+            .map_err(TuanthuError::from)?;
+        let messages: Vec<types::FormMessage> =
+            findings.iter().map(types::FormMessage::from).collect();
+        to_js(&messages)
+    }
 }
 
 #[wasm_bindgen]
@@ -177,7 +229,7 @@ impl Engine {
             );
         };
         let request = EvaluationRequest {
-            plan: plan.inner.clone(),
+            plan: (*plan.inner).clone(),
             submissions,
             events,
             as_of,
@@ -216,10 +268,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "SubmissionForm")] form: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "FormOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let findings = self.form_findings(plan, &form, &options)?;
-        let messages: Vec<types::FormMessage> =
-            findings.iter().map(types::FormMessage::from).collect();
-        to_js(&messages)
+        FormSetup::from_js(&options)?.messages(&self.evaluator, &plan.inner, &form)
     }
 
     /// A form validator bound to a plan and its context (as-of date, events, policies, registry,
@@ -230,17 +279,10 @@ impl Engine {
         plan: &Plan,
         #[wasm_bindgen(unchecked_optional_param_type = "FormOptions")] options: JsValue,
     ) -> Result<FormSession, JsValue> {
-        let options: FormOptions = optional_from_js("options", &options)?;
-        let as_of = options
-            .as_of
-            .as_deref()
-            .map(convert::parse_as_of)
-            .transpose()?;
         Ok(FormSession {
             evaluator: self.evaluator.clone(),
-            plan: plan.inner.clone(),
-            as_of,
-            options,
+            plan: Rc::clone(&plan.inner),
+            setup: FormSetup::from_js(&options)?,
         })
     }
 
@@ -260,55 +302,14 @@ impl Engine {
     }
 }
 
-impl Engine {
-    fn form_findings(
-        &self,
-        plan: &Plan,
-        form: &JsValue,
-        options: &JsValue,
-    ) -> Result<Vec<Finding>, JsValue> {
-        let options: FormOptions = optional_from_js("options", options)?;
-        let as_of = options
-            .as_of
-            .as_deref()
-            .map(convert::parse_as_of)
-            .transpose()?;
-        validate_form(&self.evaluator, &plan.inner, form, as_of, &options)
-    }
-}
-
-/// Validates a form typed by a person against a plan; `as_of` defaults to the host's today.
-fn validate_form(
-    evaluator: &Evaluator,
-    plan: &tuanthu::model::Plan,
-    form: &JsValue,
-    as_of: Option<NaiveDate>,
-    options: &FormOptions,
-) -> Result<Vec<Finding>, JsValue> {
-    let form: SubmissionForm = from_js("form", form)?;
-    Ok(evaluator
-        .validate_submission(
-            plan,
-            &form,
-            &FormContext {
-                as_of: as_of.unwrap_or_else(convert::today),
-                events: &options.events,
-                policies: &options.policies,
-                registry: options.registry.as_ref(),
-                calendar: &options.calendar,
-            },
-        )
-        .map_err(TuanthuError::from)?)
-}
-
 /// A form validator made by `engine.formSession(plan, options)`: the plan and its context are
 /// read once, so each keystroke only reads the form.
 #[wasm_bindgen]
 pub struct FormSession {
     evaluator: Evaluator,
-    plan: tuanthu::model::Plan,
-    as_of: Option<NaiveDate>,
-    options: FormOptions,
+    /// Shared with the `Plan` it was made from (freeing that one from JS does not affect this).
+    plan: Rc<tuanthu::model::Plan>,
+    setup: FormSetup,
 }
 
 #[wasm_bindgen]
@@ -319,23 +320,14 @@ impl FormSession {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SubmissionForm")] form: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let findings = validate_form(
-            &self.evaluator,
-            &self.plan,
-            &form,
-            self.as_of,
-            &self.options,
-        )?;
-        let messages: Vec<types::FormMessage> =
-            findings.iter().map(types::FormMessage::from).collect();
-        to_js(&messages)
+        self.setup.messages(&self.evaluator, &self.plan, &form)
     }
 }
 
 /// A plan, parsed once and kept on the Rust side (validating a form does not re-read it).
 #[wasm_bindgen]
 pub struct Plan {
-    inner: tuanthu::model::Plan,
+    inner: Rc<tuanthu::model::Plan>,
 }
 
 #[wasm_bindgen]
@@ -346,7 +338,7 @@ impl Plan {
         #[wasm_bindgen(unchecked_param_type = "PlanData | string")] value: JsValue,
     ) -> Result<Plan, JsValue> {
         Ok(Plan {
-            inner: from_js("plan", &value)?,
+            inner: Rc::new(from_js("plan", &value)?),
         })
     }
 
@@ -363,14 +355,14 @@ impl Plan {
     /// The plan as a plain object of the JSON contract (`JSON.stringify(plan)` uses it).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "PlanData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner)
+        to_js(&*self.inner)
     }
 
     /// The plan as canonical JSON text (pretty, two-space indent, trailing newline): the same
     /// bytes as `tuanthu parse` and Python's `Plan.to_json()`.
     #[wasm_bindgen(js_name = toJsonText)]
     pub fn to_json_text(&self) -> String {
-        to_canonical_json(&self.inner)
+        to_canonical_json(&*self.inner)
     }
 
     /// What the plan reader could not understand (empty for hand-written plan JSON).
@@ -397,7 +389,7 @@ impl Plan {
 /// (`15/11/2026`, `2026-11-15`); `undefined` when it is not a real date.
 #[wasm_bindgen(js_name = parseDate)]
 pub fn parse_date(text: &str) -> Option<String> {
-    tuanthu::rules::date::parse_date_text(text).map(|d: NaiveDate| d.to_string())
+    tuanthu::rules::date::parse_date_text(text).map(|d| d.to_string())
 }
 
 /// Submissions from CSV text with the CLI's columns (`agency, obligation, received, period,

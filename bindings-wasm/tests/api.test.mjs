@@ -1,4 +1,4 @@
-// The JS API beyond the vectors: the plan reader, rule packs, and bad input. Every failure must be
+// The JS API beyond the vectors: plans, rule packs, labels, and bad input. Every failure must be
 // a JS Error named TuanthuError with a message a person can act on, never a wasm trap
 // (WebAssembly.RuntimeError), and the engine must keep working afterwards.
 import test from 'node:test';

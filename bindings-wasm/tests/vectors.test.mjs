@@ -56,21 +56,16 @@ for (const file of vectors) {
     } else {
       const r = vector.form_request;
       const plan = tuanthu.Plan.fromJson(r.plan);
-      const messages = engine.validateSubmission(plan, r.form, {
+      const options = {
         asOf: r.as_of,
         events: r.events,
         policies: r.policies,
         registry: r.registry,
         calendar: r.calendar,
-      });
+      };
+      const messages = engine.validateSubmission(plan, r.form, options);
       // A form session with the same context gives the same messages.
-      const session = engine.formSession(plan, {
-        asOf: r.as_of,
-        events: r.events,
-        policies: r.policies,
-        registry: r.registry,
-        calendar: r.calendar,
-      });
+      const session = engine.formSession(plan, options);
       assert.deepEqual(session.validate(r.form), messages);
       session.free();
       assert.deepEqual(

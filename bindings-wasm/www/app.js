@@ -236,14 +236,19 @@ function setPlan(plan, context) {
     state.obligations.map((o) => [o.id, `${o.id} — ${o.title}`]),
   );
   $('#plan-file').value = '';
-  evaluate();
-  refreshChoices();
-  validate();
+  recompute();
   renderPlanInfo();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Compliance status
+
+/** After the plan, the as-of date or the submissions change: the table, the pickers, the form. */
+function recompute() {
+  evaluate();
+  refreshChoices();
+  validate();
+}
 
 function evaluate() {
   clearError($('#page-error'));
@@ -455,9 +460,7 @@ function submit() {
   result.textContent = t('added')(form);
   for (const id of ['agency', 'stage', 'period', 'received', 'document_number']) $(`#${id}`).value = '';
   state.touched.clear();
-  evaluate();
-  refreshChoices();
-  validate();
+  recompute();
   renderPlanInfo();
 }
 
@@ -506,13 +509,9 @@ async function main() {
     const file = $('#plan-file').files[0];
     if (file) await loadFile(file);
   }));
-  $('#as-of').addEventListener('change', guard(() => {
-    evaluate();
-    refreshChoices();
-    validate();
-  }));
+  $('#as-of').addEventListener('change', guard(recompute));
   const form = $('#submission-form');
-  // `input` fires on every keystroke (and on picking from a datalist), `change` on selects.
+  // `input` fires on every keystroke, on picking from a datalist and on choosing in a select.
   const onEdit = guard((event) => {
     const field = event.target.name;
     if (!FIELDS.includes(field)) return;
@@ -521,7 +520,6 @@ async function main() {
     validate();
   });
   form.addEventListener('input', onEdit);
-  form.addEventListener('change', onEdit);
   form.addEventListener('submit', guard((event) => {
     event.preventDefault();
     submit();

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::expand::{Instance, Party, Registry};
-use crate::model::{fold_key, AgencyRef, Obligation, Period, Plan, Schedule};
+use crate::model::{fold_key, AgencyGroup, AgencyRef, Obligation, Period, Plan, Schedule};
 use crate::policy::Policies;
 use crate::rules::views::SubmissionFacts;
 
@@ -212,9 +212,7 @@ impl<'a> Matcher<'a> {
                 facts.stage_ok = false;
                 let groups = self.registry.groups_of(&agency);
                 facts.responsible = !index.get(oi, &key).is_empty()
-                    || instances.iter().any(|i| {
-                        i.obligation == oi && i.party.group.is_some_and(|g| groups.contains(&g))
-                    });
+                    || group_instances(oi, &groups, instances).next().is_some();
                 facts.coordinating = !facts.responsible && self.coordinates(oi, &agency, &key);
                 return unmatched(facts);
             }
@@ -299,10 +297,8 @@ impl<'a> Matcher<'a> {
         if groups.is_empty() {
             return Vec::new();
         }
-        let templates: Vec<Instance> = instances
-            .iter()
-            .filter(|i| i.obligation == oi && i.party.group.is_some_and(|g| groups.contains(&g)))
-            .filter(|i| stage.is_none() || i.stage.as_deref() == Some(stage.unwrap_or_default()))
+        let templates: Vec<Instance> = group_instances(oi, &groups, instances)
+            .filter(|i| stage.is_none() || i.stage.as_deref() == stage)
             .cloned()
             .collect();
         let mut added = Vec::new();
@@ -324,6 +320,18 @@ impl<'a> Matcher<'a> {
         }
         added
     }
+}
+
+/// The instances of obligation `oi` made for one of `groups` (a group agency's own instances are
+/// copies of these).
+fn group_instances<'i>(
+    oi: usize,
+    groups: &'i [AgencyGroup],
+    instances: &'i [Instance],
+) -> impl Iterator<Item = &'i Instance> + 'i {
+    instances
+        .iter()
+        .filter(move |i| i.obligation == oi && i.party.group.is_some_and(|g| groups.contains(&g)))
 }
 
 /// Without a stated period: the earliest period that has begun by the received date and has no

@@ -311,26 +311,25 @@ impl Evaluator {
         for (i, o) in plan.obligations.iter().enumerate() {
             expand::expand(i, o, &ctx, &mut instances)?;
         }
-        let f = form;
         let blank = |s: &Option<String>| {
             s.as_deref()
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .map(str::to_string)
         };
-        let period = blank(&f.period).map(|p| p.parse::<Period>().map_err(|_| p));
-        let stage = blank(&f.stage);
-        let document_number = blank(&f.document_number);
+        let period = blank(&form.period).map(|p| p.parse::<Period>().map_err(|_| p));
+        let stage = blank(&form.stage);
+        let document_number = blank(&form.document_number);
         let matcher = Matcher::new(plan, &registry, cx.as_of, &policies);
         let mut index = InstanceIndex::new(&instances);
         let m = matcher.claim(
             &Claim {
-                agency: &f.agency,
-                obligation: &f.obligation,
+                agency: &form.agency,
+                obligation: &form.obligation,
                 stage: stage.as_deref(),
                 period,
-                received: parse_date_text(&f.received),
-                received_text: f.received.trim().to_string(),
+                received: parse_date_text(&form.received),
+                received_text: form.received.trim().to_string(),
                 document_number: document_number.as_deref(),
                 is_form: true,
             },
@@ -354,13 +353,13 @@ impl Evaluator {
             })
         };
         // Empty required fields are reported by the host: rules judge what was typed.
-        if f.agency.trim().is_empty() {
+        if form.agency.trim().is_empty() {
             missing("agency", "Chưa chọn cơ quan", "Choose an agency");
         }
-        if f.obligation.trim().is_empty() {
+        if form.obligation.trim().is_empty() {
             missing("obligation", "Chưa chọn nhiệm vụ", "Choose an obligation");
         }
-        if f.received.trim().is_empty() {
+        if form.received.trim().is_empty() {
             missing("received", "Chưa nhập ngày nhận", "Enter the received date");
         }
         if !findings.is_empty() {
@@ -369,7 +368,7 @@ impl Evaluator {
         let base = Finding {
             rule: String::new(),
             severity: Severity::Info,
-            obligation: Some(crate::model::ObligationId::new(f.obligation.trim())),
+            obligation: Some(crate::model::ObligationId::new(form.obligation.trim())),
             agency: Some(m.facts.agency.clone()),
             period: m.facts.period.as_deref().and_then(|p| p.parse().ok()),
             stage: m.facts.stage.clone(),

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "error: cargo (Rust stable) is required: https://rustup.rs" >&2; exit 2; }
-cargo build --quiet --bin tuanthu
+cargo build --quiet -p tuanthu-cli --bin tuanthu
 provinces=("vinh-long" "can-tho" "hung-yen")
 if [ $# -gt 0 ] && [ -d "rules/examples/$1" ]; then provinces=("$1"); shift; fi
 for p in "${provinces[@]}"; do

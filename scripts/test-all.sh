@@ -25,7 +25,7 @@ suite clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The WASM crate is its own workspace (built by Debian's toolchain); lint it for the host target.
 suite clippy-wasm cargo clippy --manifest-path bindings-wasm/Cargo.toml --all-targets --quiet -- -D warnings
 suite rust-tests cargo test --workspace --quiet
-suite rule-pack-tests cargo run --quiet --bin tuanthu -- test rules
+suite rule-pack-tests cargo run --quiet -p tuanthu-cli --bin tuanthu -- test rules
 if [ -x bindings-python/scripts/test.sh ]; then suite python bindings-python/scripts/test.sh; fi
 if [ -x bindings-wasm/scripts/test.sh ]; then suite wasm bindings-wasm/scripts/test.sh; fi
 

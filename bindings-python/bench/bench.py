@@ -98,7 +98,7 @@ def main() -> int:
     import pandas as pd
 
     if not args.cli.exists():
-        raise SystemExit(f"{args.cli} missing: cargo build --release --bin tuanthu (bench/run.sh does)")
+        raise SystemExit(f"{args.cli} missing: cargo build --release -p tuanthu-cli (bench/run.sh does)")
     files = [args.data / f"province-{i:02}.json" for i in range(1, args.provinces + 1)]
     if not all(f.exists() for f in files):
         subprocess.run([str(args.cli), "synth", "--provinces", str(args.provinces), "--out", str(args.data)],

@@ -184,7 +184,7 @@ pub fn extract_date(obj: &Bound<'_, PyAny>) -> PyResult<Result<NaiveDate, String
     }
     if let Ok(s) = obj.cast::<PyString>() {
         let text = s.to_cow()?;
-        return Ok(tuanthu::rules::date::parse_date_text(&text).ok_or_else(|| {
+        return Ok(tuanthu::model::parse_date_text(&text).ok_or_else(|| {
             format!("'{text}' is not a real date (expected YYYY-MM-DD or dd/mm/yyyy, or a datetime.date)")
         }));
     }

@@ -211,7 +211,7 @@ fn from_columns(
                 Some(d) => d,
                 None => {
                     let t = cell_text(c)?.unwrap_or_default();
-                    tuanthu::rules::date::parse_date_text(&t).ok_or_else(|| {
+                    tuanthu::model::parse_date_text(&t).ok_or_else(|| {
                         row_err(
                             i,
                             "received",

@@ -111,7 +111,7 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 
 /// `2026-11-23` or `23/11/2026`; anything else is an error naming `asOf`.
 pub fn parse_as_of(text: &str) -> Result<NaiveDate, TuanthuError> {
-    tuanthu::rules::date::parse_date_text(text).ok_or_else(|| {
+    tuanthu::model::parse_date_text(text).ok_or_else(|| {
         TuanthuError::input(format!(
             "asOf: '{text}' is not a real date; expected yyyy-mm-dd or dd/mm/yyyy"
         ))

@@ -389,7 +389,7 @@ impl Plan {
 /// (`15/11/2026`, `2026-11-15`); `undefined` when it is not a real date.
 #[wasm_bindgen(js_name = parseDate)]
 pub fn parse_date(text: &str) -> Option<String> {
-    tuanthu::rules::date::parse_date_text(text).map(|d| d.to_string())
+    tuanthu::model::parse_date_text(text).map(|d| d.to_string())
 }
 
 /// Submissions from CSV text with the CLI's columns (`agency, obligation, received, period,

@@ -162,7 +162,7 @@ struct CheckArgs {
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    tuanthu::rules::date::parse_date_text(s)
+    tuanthu::model::parse_date_text(s)
         .ok_or_else(|| format!("'{s}' is not a real date (expected YYYY-MM-DD or DD/MM/YYYY)"))
 }
 

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
+use crate::model::parse_date_text;
 use crate::model::{AgencyRegistry, Event, ObligationId, Period, Plan, Submission};
-use crate::rules::date::parse_date_text;
 
 /// Bad input, located precisely enough for a person to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
+use crate::model::format_vi;
 use crate::model::{Assessment, Lang, Report, Severity, Status, StatusCounts};
-use crate::rules::date::format_vi;
 
 fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();

@@ -3,9 +3,9 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::calendar::Calendar;
+use crate::model::format_vi;
 use crate::model::{AppliedPolicy, Bound, DueDate};
 use crate::policy::{DayOffRule, DeadlineReading, Policies};
-use crate::rules::date::format_vi;
 
 /// Where a stated date came from, when not straight from the plan's deadline phrase.
 pub(crate) struct Origin {

@@ -8,12 +8,12 @@ use chrono::{Datelike, Months, NaiveDate};
 use super::due::{derive, Origin};
 use super::EvalError;
 use crate::calendar::Calendar;
+use crate::model::format_vi;
 use crate::model::{
     fold_key, AgencyGroup, AgencyRef, AgencyRegistry, Bound, Deadline, DueDate, DueRule, Event,
     EventDeadline, Frequency, Obligation, Period, Schedule, Stage, Trigger,
 };
 use crate::policy::Policies;
-use crate::rules::date::format_vi;
 
 /// Who an instance is for: a concrete agency, or a group nobody could expand.
 #[derive(Debug, Clone, PartialEq, Eq)]

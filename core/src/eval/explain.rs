@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 
 use super::expand::Instance;
+use crate::model::format_vi;
 use crate::model::{Assessment, Lang, Obligation, SourceSpan, Status, Submission};
-use crate::rules::date::format_vi;
 
 pub(crate) fn assess(
     inst: &Instance,

@@ -29,12 +29,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, CalendarOverrides};
+use crate::model::parse_date_text;
 use crate::model::{
     AgencyRegistry, Assessment, Event, Finding, Period, Plan, Report, Severity, Status, Submission,
     Summary,
 };
 use crate::policy::{Policies, PolicyOverrides};
-use crate::rules::date::{parse_date_text, Cal};
+use crate::rules::date::Cal;
 use crate::rules::views::{InstanceFacts, InstanceView, SubmissionFacts, SubmissionView};
 use crate::rules::{AppliesTo, RuleError, RulePack};
 use expand::{Context, Instance, Registry};
@@ -197,7 +198,7 @@ impl Evaluator {
                     stage: s.stage.as_deref(),
                     period: s.period.clone().map(Ok),
                     received: Some(s.received),
-                    received_text: crate::rules::date::format_vi(s.received),
+                    received_text: crate::model::format_vi(s.received),
                     document_number: s.document_number.as_deref(),
                     is_form: false,
                 },

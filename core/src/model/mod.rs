@@ -4,6 +4,7 @@
 //! Python binding and the WASM binding, so a government system gets the same answer from any of them.
 
 mod agency;
+mod date;
 mod evidence;
 mod outcome;
 mod period;
@@ -13,6 +14,7 @@ mod schedule;
 pub use agency::{
     fold_key, normalize_text, AgencyGroup, AgencyRef, AgencyRegistry, RegisteredAgency,
 };
+pub use date::{format_vi, parse_date_text};
 pub use evidence::{Event, EventDeadline, EventKind, Submission};
 pub use outcome::{
     AppliedPolicy, Assessment, DueDate, Finding, Lang, Report, Severity, Status, StatusCounts,

@@ -6,6 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Position, INT};
 
 use crate::calendar::Calendar;
+use crate::model::{format_vi, parse_date_text};
 
 /// A calendar date in Vietnam, as rules see it: `date(2026, 11, 15)`, `parse_date("15/11/2026")`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -22,36 +23,6 @@ fn runtime_error<T>(msg: impl Into<String>) -> RhaiResult<T> {
         Dynamic::from(msg.into()),
         Position::NONE,
     )))
-}
-
-/// Parses `15/11/2026`, `15-11-2026`, `2026-11-15`; `None` for anything else or impossible dates.
-pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
-    let t = s.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Some(d);
-    }
-    let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
-    if parts.len() != 3
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let day: u32 = parts[0].parse().ok()?;
-    let month: u32 = parts[1].parse().ok()?;
-    let year: i32 = parts[2].parse().ok()?;
-    if parts[2].len() != 4 {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(year, month, day)
-}
-
-/// `dd/mm/yyyy`, the form Vietnamese documents use.
-pub fn format_vi(d: NaiveDate) -> String {
-    // Not `d.format(..)`: that re-parses the pattern on every call, and dates are formatted
-    // for every explanation and rule message.
-    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
 }
 
 fn days(n: INT) -> RhaiResult<chrono::TimeDelta> {
@@ -157,20 +128,4 @@ pub fn register(engine: &mut Engine) {
         "working_days_between",
         |c: &mut Cal, a: Date, b: Date| -> INT { c.0.working_days_between(a.0, b.0) },
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_vietnamese_and_iso_dates() {
-        let d = NaiveDate::from_ymd_opt(2026, 11, 15).unwrap();
-        assert_eq!(parse_date_text("15/11/2026"), Some(d));
-        assert_eq!(parse_date_text(" 15-11-2026 "), Some(d));
-        assert_eq!(parse_date_text("2026-11-15"), Some(d));
-        assert_eq!(parse_date_text("31/02/2026"), None);
-        assert_eq!(parse_date_text("15/11/26"), None);
-        assert_eq!(parse_date_text("15/11"), None);
-    }
 }

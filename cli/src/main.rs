@@ -404,14 +404,14 @@ fn synth(
     years: i32,
 ) -> Result<u8, Failure> {
     std::fs::create_dir_all(out).map_err(|e| bad(format!("{}: {e}", out.display())))?;
-    let shape = tuanthu::synth::Shape {
+    let shape = tuanthu::unstable::synth::Shape {
         agencies,
         obligations,
         years,
         ..Default::default()
     };
     for i in 1..=provinces {
-        let req = tuanthu::synth::province(u64::from(i), shape);
+        let req = tuanthu::unstable::synth::province(u64::from(i), shape);
         let path = out.join(format!("province-{i:02}.json"));
         std::fs::write(&path, to_canonical_json(&req))
             .map_err(|e| bad(format!("{}: {e}", path.display())))?;

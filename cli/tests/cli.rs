@@ -1,6 +1,8 @@
 //! The CLI's contract: exit codes (0 ok, 1 non-compliance with --fail-on or failing rule tests,
 //! 2 bad input) and error messages that name the file, line and field.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failed unwrap is a failed test
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -4,12 +4,14 @@
 //!
 //! `cargo bench -p tuanthu --bench evaluate` — per-instance time = 1 / the reported throughput.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not library code: fail loudly
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tuanthu::eval::{EvaluationRequest, Evaluator};
 use tuanthu::rules::{Limits, PackSource, RulePack};
-use tuanthu::synth::{province, Shape};
+use tuanthu::unstable::synth::{province, Shape};
 
 fn instances(evaluator: &Evaluator, reqs: &[EvaluationRequest]) -> u64 {
     reqs.iter()

@@ -2,6 +2,8 @@
 //!
 //! `cargo bench -p tuanthu --bench parse -- --warm-up-time 1 --measurement-time 3`
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not library code: fail loudly
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};

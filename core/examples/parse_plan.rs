@@ -1,4 +1,6 @@
 //! Prints the JSON of a plan file: `cargo run -p tuanthu --example parse_plan -- PLAN.txt`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not library code: fail loudly
 use tuanthu::ingest::{parse_plan, ParseOptions};
 
 fn main() {

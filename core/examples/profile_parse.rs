@@ -1,4 +1,6 @@
 //! Parses a large plan many times (for profiling): `cargo run --release --example profile_parse`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not library code: fail loudly
 use tuanthu::ingest::{parse_plan, ParseOptions};
 
 fn main() {

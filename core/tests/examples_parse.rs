@@ -5,6 +5,8 @@
 //! The plan texts are copied to `core/tests/data/plans/`, named after the plan id, so that each
 //! obligation's quoted `source.text` is compared with the original lines.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failed unwrap is a failed test
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;

@@ -2,6 +2,8 @@
 //! The committed golden files were reviewed by hand (see `tests/golden/REVIEW.md`).
 //! Set `UPDATE_GOLDEN=1` to rewrite them after an intended change, then review the diff.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failed unwrap is a failed test
+
 use std::path::PathBuf;
 
 use tuanthu::ingest::{parse_plan, ParseOptions};

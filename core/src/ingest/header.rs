@@ -26,12 +26,24 @@ pub(crate) struct Header {
     pub law_effective_date: Option<NaiveDate>,
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "constant pattern: a broken one fails every ingest test"
+)]
 static NUMBER_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:Số|SỐ|số)\s*[:.]?\s*(.*)$").expect("static regex"));
+#[allow(
+    clippy::expect_used,
+    reason = "constant pattern: a broken one fails every ingest test"
+)]
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})?[\s.…_]*(?i:tháng)\s*(\d{1,2})?[\s.…_]*(?i:năm)\s*(\d{4})")
         .expect("static regex")
 });
+#[allow(
+    clippy::expect_used,
+    reason = "constant pattern: a broken one fails every ingest test"
+)]
 static ATTACHED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i:kèm\s+theo)\s+(?:Quyết định|Văn bản|Công văn|Kế hoạch)\s+số\s*([^\s,;()]*)(?:\s*(?i:ngày)\s*(\d{1,2})?[\s.…_/]*(?i:tháng)?\s*(\d{1,2})?[\s.…_/]*(?i:năm)?\s*(\d{4}))?")
         .expect("static regex")
@@ -46,13 +58,25 @@ static ISSUER_PROSE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:uy ban nhan dan|ubnd)(?:\s*\(ubnd\))?\s+(tinh|thanh pho)\s+",
     )
 });
+#[allow(
+    clippy::expect_used,
+    reason = "constant pattern: a broken one fails every ingest test"
+)]
 static DOC_KIND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư liên tịch|Thông tư|Kế hoạch|Công văn|Hướng dẫn|Kết luận)\b")
         .expect("static regex")
 });
+#[allow(
+    clippy::expect_used,
+    reason = "constant pattern: a broken one fails every ingest test"
+)]
 static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bsố\s*:?\s*(\d+[0-9A-Za-zĐđ/.\-]*[0-9A-Za-zĐđ])").expect("static regex")
 });
+#[allow(
+    clippy::expect_used,
+    reason = "constant pattern: a broken one fails every ingest test"
+)]
 static DATE_ANY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i:ngày)\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|(\d{1,2})\s+(?i:tháng)\s+(\d{1,2})\s*,?\s+(?i:năm)\s+(\d{4}))")
         .expect("static regex")

@@ -67,13 +67,29 @@ fn split_lines(input: &str) -> Vec<&str> {
     lines
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "constant pattern: a broken one fails every ingest test"
+)]
 static HTML_TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>").expect("static regex"));
+#[allow(
+    clippy::expect_used,
+    reason = "constant pattern: a broken one fails every ingest test"
+)]
 static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)<sup>\s*[0-9*]{1,3}\s*</sup>|\[\^[^\]]*\]").expect("static regex")
 });
+#[allow(
+    clippy::expect_used,
+    reason = "constant pattern: a broken one fails every ingest test"
+)]
 static MD_LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"!?\[([^\[\]]*)\]\([^()\s]*\)").expect("static regex"));
+#[allow(
+    clippy::expect_used,
+    reason = "constant pattern: a broken one fails every ingest test"
+)]
 static TABLE_SEPARATOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\|?[\s:|\-+=]*\|[\s:|\-+=]*$").expect("static regex"));
 

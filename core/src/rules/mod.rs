@@ -23,8 +23,8 @@ mod pack;
 mod sandbox;
 mod standard;
 mod testing;
-pub mod verdict;
-pub mod views;
+mod verdict;
+pub(crate) mod views;
 
 pub use pack::{
     AppliesTo, PackManifest, PackSource, Rule, RuleError, RuleMeta, RulePack, SourceFile,

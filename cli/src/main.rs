@@ -2,8 +2,12 @@
 //!
 //! Exit codes: 0 ok; 1 non-compliance found (with `--fail-on`) or rule tests failed; 2 bad input
 //! (unreadable or malformed files, rule syntax errors, impossible dates, conflicting options).
+//!
+//! For pipelines: any input file may be `-` (standard input, once); `--fail-on` says on stderr,
+//! one line per reason, why it exits 1; with `--format json` an error is one JSON object on
+//! stderr (`tuanthu::api::ErrorObject`).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -11,13 +15,13 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use tuanthu::api::to_canonical_json;
+use tuanthu::api::{to_canonical_json, ErrorKind, ErrorObject};
 use tuanthu::calendar::CalendarOverrides;
-use tuanthu::eval::{EvaluationRequest, Evaluator};
+use tuanthu::eval::{EvalError, EvaluationRequest, Evaluator};
 use tuanthu::input::{self, InputError};
-use tuanthu::model::{Lang, Report, Severity, Status};
+use tuanthu::model::{Assessment, Finding, IngestWarning, Lang, Plan, Report, Severity, Status};
 use tuanthu::policy::{DayMonth, DayOffRule, DeadlineReading, PolicyOverrides};
-use tuanthu::rules::RulePack;
+use tuanthu::rules::{RuleError, RulePack};
 
 #[derive(Parser)]
 #[command(
@@ -71,7 +75,7 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Table,
     Json,
@@ -94,6 +98,19 @@ enum WarnLevel {
     Error,
 }
 
+/// How to read `--plan`: JSON, or a plan as issued (text or Markdown) through the plan reader.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PlanFormat {
+    Json,
+    Text,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SubmissionsFormat {
+    Csv,
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LangArg {
     Vi,
@@ -114,12 +131,20 @@ enum DayOff {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Plan JSON (see `tuanthu schema`).
+    /// Plan JSON (see `tuanthu schema`), or a plan as issued (.txt, .md): read by the plan reader
+    /// first, its warnings on stderr. `-` reads standard input.
     #[arg(long, required_unless_present = "request")]
     plan: Option<PathBuf>,
-    /// Evidence received: CSV (agency,obligation,stage,period,received,document_number,note) or JSON.
+    /// How to read --plan (default: .json is JSON, .txt/.md are text, else by content).
+    #[arg(long, value_enum)]
+    plan_format: Option<PlanFormat>,
+    /// Evidence received: CSV (agency,obligation,stage,period,received,document_number,note) or
+    /// JSON. `-` reads standard input.
     #[arg(long)]
     submissions: Option<PathBuf>,
+    /// How to read --submissions (default: .csv is CSV, .json is JSON, else by content).
+    #[arg(long, value_enum)]
+    submissions_format: Option<SubmissionsFormat>,
     /// Events JSON (requests from competent authorities, decrees issued...).
     #[arg(long)]
     events: Option<PathBuf>,
@@ -129,7 +154,7 @@ struct CheckArgs {
     /// Calendar overrides JSON ({"days_off": [...], "working_days": [...]}).
     #[arg(long)]
     calendar: Option<PathBuf>,
-    /// A whole evaluation request JSON instead of the separate files.
+    /// A whole evaluation request JSON instead of the separate files. `-` reads standard input.
     #[arg(long, conflicts_with_all = ["plan", "submissions", "events", "registry", "calendar"])]
     request: Option<PathBuf>,
     /// The day to evaluate as of (YYYY-MM-DD or DD/MM/YYYY). Required: the engine has no clock.
@@ -153,7 +178,7 @@ struct CheckArgs {
     /// Due day (DD/MM) for yearly reports whose plan states none.
     #[arg(long)]
     default_yearly_due: Option<String>,
-    /// Exit 1 when the report contains any of these.
+    /// Exit 1 when the report contains any of these (each reason is printed on stderr).
     #[arg(long, value_enum, value_delimiter = ',')]
     fail_on: Vec<FailOn>,
     /// Print parse and evaluation times to stderr.
@@ -166,30 +191,66 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("'{s}' is not a real date (expected YYYY-MM-DD or DD/MM/YYYY)"))
 }
 
-/// A failure with its exit code.
+/// A failure (exit code 2): the error object of the contract, and the text a person reads.
 struct Failure {
-    code: u8,
-    message: String,
+    error: ErrorObject,
+    text: String,
+}
+
+impl Failure {
+    fn new(error: ErrorObject) -> Self {
+        Failure {
+            text: error.to_string(),
+            error,
+        }
+    }
 }
 
 impl From<InputError> for Failure {
     fn from(e: InputError) -> Self {
         Failure {
-            code: 2,
-            message: format!("error: {e}"),
+            error: ErrorObject::from(&e),
+            text: e.to_string(),
         }
     }
 }
 
-fn bad(message: impl Into<String>) -> Failure {
-    Failure {
-        code: 2,
-        message: format!("error: {}", message.into()),
+impl From<RuleError> for Failure {
+    fn from(e: RuleError) -> Self {
+        Failure {
+            error: ErrorObject::from(&e),
+            text: e.to_string(),
+        }
     }
 }
 
+impl From<EvalError> for Failure {
+    fn from(e: EvalError) -> Self {
+        Failure::new(ErrorObject::from(&e))
+    }
+}
+
+/// Bad input, about no particular file.
+fn bad(message: impl Into<String>) -> Failure {
+    Failure::new(ErrorObject::new(ErrorKind::Input, message))
+}
+
+/// Arguments that cannot work together or are missing.
+fn usage(message: impl Into<String>) -> Failure {
+    Failure::new(ErrorObject::new(ErrorKind::Usage, message))
+}
+
+/// Bad input in `file`.
+fn bad_file(file: &str, message: impl Into<String>) -> Failure {
+    Failure::new(ErrorObject::new(ErrorKind::Input, message).in_file(file))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    let json_errors = matches!(&cli.command, Command::Check(a) if a.format == Format::Json);
     let result = match cli.command {
         Command::Check(args) => check(&args),
         Command::Test { path } => test(&path),
@@ -211,9 +272,62 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
-            eprintln!("{}", f.message);
-            ExitCode::from(f.code)
+            if json_errors {
+                eprintln!("{}", error_json(&f.error));
+            } else {
+                eprintln!("error: {}", f.text);
+            }
+            ExitCode::from(2)
         }
+    }
+}
+
+/// One line of JSON (a pipeline reads stderr line by line).
+fn error_json(e: &ErrorObject) -> String {
+    serde_json::to_string(e)
+        .unwrap_or_else(|_| format!("{{\"kind\":\"usage\",\"message\":{:?}}}", e.message))
+}
+
+/// Arguments clap rejected. `--help` and `--version` go to stdout as usual; under `--format json`
+/// the error is a usage error object, since a pipeline asked for JSON.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind as Clap};
+    if matches!(e.kind(), Clap::DisplayHelp | Clap::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let wants_json = args
+        .windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "json")
+        || args.iter().any(|a| a == "--format=json");
+    if wants_json {
+        // clap's first line without its "error: " prefix (the usage footer is for people).
+        let rendered = e.render().to_string();
+        let message = rendered
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_string();
+        // A value that does not parse (`--as-of 31/02/2026`) is bad input in that field.
+        let field = match e.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(arg)) => arg.split_whitespace().next().map(str::to_string),
+            _ => None,
+        };
+        let kind = match e.kind() {
+            Clap::ValueValidation if field.is_some() => ErrorKind::Input,
+            _ => ErrorKind::Usage,
+        };
+        let error = ErrorObject {
+            field: field.filter(|_| kind == ErrorKind::Input),
+            ..ErrorObject::new(kind, message)
+        };
+        eprintln!("{}", error_json(&error));
+        ExitCode::from(2)
+    } else {
+        let _ = e.print();
+        ExitCode::from(2)
     }
 }
 
@@ -226,41 +340,198 @@ fn print(s: &str) -> Result<(), Failure> {
 }
 
 fn load_pack(rules: Option<&Path>) -> Result<RulePack, Failure> {
-    match rules {
-        Some(dir) => RulePack::from_dir(dir).map_err(|e| bad(e.to_string())),
-        None => RulePack::standard().map_err(|e| bad(e.to_string())),
+    Ok(match rules {
+        Some(dir) => RulePack::from_dir(dir)?,
+        None => RulePack::standard()?,
+    })
+}
+
+/// The name `-` gets in messages.
+const STDIN: &str = "<stdin>";
+
+/// An input file's text and the name messages use for it.
+struct Input {
+    name: String,
+    text: String,
+    /// Lower-case extension, if the input is a file that has one.
+    extension: Option<String>,
+}
+
+/// Reads a file, or standard input for `-`.
+fn read_input(path: &Path) -> Result<Input, Failure> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| bad_file(STDIN, format!("cannot read: {e}")))?;
+        return Ok(Input {
+            name: STDIN.to_string(),
+            text: utf8(STDIN, bytes)?,
+            extension: None,
+        });
     }
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| bad_file(&name, format!("cannot read: {e}")))?;
+    Ok(Input {
+        text: utf8(&name, bytes)?,
+        extension: path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase()),
+        name,
+    })
+}
+
+// Read bytes, not text: a file saved in a legacy encoding should say so, not crash.
+fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, Failure> {
+    String::from_utf8(bytes).map_err(|e| {
+        bad_file(
+            name,
+            format!(
+                "not UTF-8 text (byte {}): convert the file to UTF-8 first",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+/// The first character that is not whitespace or a byte-order mark.
+fn first_char(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| !c.is_whitespace() && *c != '\u{feff}')
+}
+
+/// At most one input may be standard input: it can be read only once.
+fn one_stdin(a: &CheckArgs) -> Result<(), Failure> {
+    let dashes: Vec<&str> = [
+        ("--plan", &a.plan),
+        ("--submissions", &a.submissions),
+        ("--events", &a.events),
+        ("--registry", &a.registry),
+        ("--calendar", &a.calendar),
+        ("--request", &a.request),
+    ]
+    .into_iter()
+    .filter(|(_, p)| p.as_deref() == Some(Path::new("-")))
+    .map(|(flag, _)| flag)
+    .collect();
+    if dashes.len() > 1 {
+        return Err(usage(format!(
+            "{} all read standard input; only one input can be `-`",
+            dashes.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+fn read_json_input<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Failure> {
+    let input = read_input(path)?;
+    Ok(input::from_json_str(&input.name, &input.text)?)
+}
+
+/// Reads `--plan`: plan JSON, or a plan as issued through the plan reader (warnings on stderr).
+fn read_plan(path: &Path, format: Option<PlanFormat>) -> Result<Plan, Failure> {
+    let input = read_input(path)?;
+    let format = format.unwrap_or(match input.extension.as_deref() {
+        Some("json") => PlanFormat::Json,
+        Some("txt" | "md" | "markdown") => PlanFormat::Text,
+        // Plan JSON is an object; a plan as issued never starts with `{`.
+        _ if first_char(&input.text) == Some('{') => PlanFormat::Json,
+        _ => PlanFormat::Text,
+    });
+    if format == PlanFormat::Json {
+        return Ok(input::from_json_str(&input.name, &input.text)?);
+    }
+    read_plan_text(&input)
+}
+
+fn read_plan_text(input: &Input) -> Result<Plan, Failure> {
+    use tuanthu::ingest::{parse_plan, ParseOptions};
+    let options = if input.name == STDIN {
+        ParseOptions {
+            plan_id: "plan".to_string(),
+            source_name: Some(STDIN.to_string()),
+        }
+    } else {
+        ParseOptions::for_file(input.name.clone())
+    };
+    let outcome = parse_plan(&input.text, &options);
+    for w in &outcome.plan.warnings {
+        eprintln!("{}", warning_line(&input.name, w));
+    }
+    if let Some(e) = outcome.warnings_at_least(Severity::Error).next() {
+        return Err(Failure::new(ErrorObject {
+            kind: ErrorKind::Input,
+            file: Some(input.name.clone()),
+            line: usize::try_from(e.line).ok().filter(|l| *l > 0),
+            field: None,
+            message: format!("the plan reader found no plan: {}", e.message),
+        }));
+    }
+    if outcome.plan.obligations.is_empty() {
+        return Err(bad_file(
+            &input.name,
+            "the plan reader found no obligations to check (is this a plan?)",
+        ));
+    }
+    Ok(outcome.plan)
+}
+
+/// `file:line: level [code]: message`, as `tuanthu parse` prints the reader's warnings.
+fn warning_line(file: &str, w: &IngestWarning) -> String {
+    let level = w.severity.unwrap_or(Severity::Warning);
+    format!(
+        "{}:{}: {} [{}]: {}",
+        file,
+        w.line,
+        level.as_str(),
+        w.code,
+        w.message
+    )
+}
+
+/// Reads `--submissions` as CSV or JSON.
+fn read_submissions(
+    path: &Path,
+    format: Option<SubmissionsFormat>,
+) -> Result<Vec<tuanthu::model::Submission>, Failure> {
+    let input = read_input(path)?;
+    let format = format.unwrap_or(match input.extension.as_deref() {
+        Some("csv") => SubmissionsFormat::Csv,
+        Some("json") => SubmissionsFormat::Json,
+        // Submissions JSON is an array; a CSV starts with its header row.
+        _ if first_char(&input.text) == Some('[') => SubmissionsFormat::Json,
+        _ => SubmissionsFormat::Csv,
+    });
+    Ok(match format {
+        SubmissionsFormat::Csv => input::submissions_from_csv(&input.name, &input.text)?,
+        SubmissionsFormat::Json => input::from_json_str(&input.name, &input.text)?,
+    })
 }
 
 fn build_request(a: &CheckArgs) -> Result<EvaluationRequest, Failure> {
+    one_stdin(a)?;
     let mut req = if let Some(path) = &a.request {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| bad(format!("{}: cannot read: {e}", path.display())))?;
-        input::from_json_str::<EvaluationRequest>(&path.display().to_string(), &text)?
+        read_json_input::<EvaluationRequest>(path)?
     } else {
-        let plan_path = a.plan.as_ref().ok_or_else(|| bad("--plan is required"))?;
+        let plan_path = a.plan.as_ref().ok_or_else(|| usage("--plan is required"))?;
         EvaluationRequest {
-            plan: input::read_plan(plan_path)?,
+            plan: read_plan(plan_path, a.plan_format)?,
             submissions: match &a.submissions {
-                Some(p) => input::read_submissions(p)?,
+                Some(p) => read_submissions(p, a.submissions_format)?,
                 None => Vec::new(),
             },
             events: match &a.events {
-                Some(p) => input::read_events(p)?,
+                Some(p) => read_json_input(p)?,
                 None => Vec::new(),
             },
-            as_of: a.as_of.ok_or_else(|| bad("--as-of is required"))?,
+            as_of: a.as_of.ok_or_else(|| usage("--as-of is required"))?,
             policies: PolicyOverrides::default(),
             registry: match &a.registry {
-                Some(p) => Some(input::read_registry(p)?),
+                Some(p) => Some(read_json_input(p)?),
                 None => None,
             },
             calendar: match &a.calendar {
-                Some(p) => {
-                    let text = std::fs::read_to_string(p)
-                        .map_err(|e| bad(format!("{}: cannot read: {e}", p.display())))?;
-                    input::from_json_str::<CalendarOverrides>(&p.display().to_string(), &text)?
-                }
+                Some(p) => read_json_input::<CalendarOverrides>(p)?,
                 None => CalendarOverrides::default(),
             },
         }
@@ -286,7 +557,8 @@ fn build_request(a: &CheckArgs) -> Result<EvaluationRequest, Failure> {
     }
     if let Some(s) = &a.default_yearly_due {
         o.default_yearly_due = Some(
-            DayMonth::try_from(s.clone()).map_err(|e| bad(format!("--default-yearly-due: {e}")))?,
+            DayMonth::try_from(s.clone())
+                .map_err(|e| usage(format!("--default-yearly-due: {e}")))?,
         );
     }
     Ok(req)
@@ -300,7 +572,7 @@ fn check(a: &CheckArgs) -> Result<u8, Failure> {
     let t_read = t0.elapsed() - t_pack;
     let evaluator = Evaluator::new(pack);
     let t1 = Instant::now();
-    let report = evaluator.evaluate(&req).map_err(|e| bad(e.to_string()))?;
+    let report = evaluator.evaluate(&req)?;
     let t_eval = t1.elapsed();
     let lang = match a.lang {
         LangArg::Vi => Lang::Vi,
@@ -324,23 +596,123 @@ fn check(a: &CheckArgs) -> Result<u8, Failure> {
             t_eval.as_secs_f64() * 1e6 / report.assessments.len().max(1) as f64
         );
     }
-    Ok(if failed(&report, &a.fail_on) { 1 } else { 0 })
+    let reasons = fail_reasons(&report, &a.fail_on);
+    for r in &reasons {
+        eprintln!("{r}");
+    }
+    Ok(if reasons.is_empty() { 0 } else { 1 })
 }
 
-fn failed(report: &Report, fail_on: &[FailOn]) -> bool {
-    fail_on.iter().any(|f| match f {
-        FailOn::Overdue => report.summary.total.get(Status::Overdue) > 0,
-        FailOn::Late => report.summary.total.get(Status::DoneLate) > 0,
-        FailOn::Unknown => report.summary.total.get(Status::Unknown) > 0,
-        FailOn::Error => report
-            .findings
-            .iter()
-            .any(|x| x.severity == Severity::Error),
-        FailOn::Warning => report
-            .findings
-            .iter()
-            .any(|x| x.severity >= Severity::Warning),
-    })
+/// How many offenders a `--fail-on` line names before "and N more".
+const NAMED: usize = 5;
+
+/// One line per `--fail-on` condition the report meets, e.g.
+/// `fail-on overdue: 3 assessments (II.3 Sở Tư pháp, IV.1 Sở Xây dựng 2026, …)`.
+fn fail_reasons(report: &Report, fail_on: &[FailOn]) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut lines = Vec::new();
+    for &f in fail_on {
+        if seen.contains(&f) {
+            continue;
+        }
+        seen.push(f);
+        let (name, labels, noun) = match f {
+            FailOn::Overdue => (
+                "overdue",
+                status_labels(report, Status::Overdue),
+                "assessment",
+            ),
+            FailOn::Late => (
+                "late",
+                status_labels(report, Status::DoneLate),
+                "assessment",
+            ),
+            FailOn::Unknown => (
+                "unknown",
+                status_labels(report, Status::Unknown),
+                "assessment",
+            ),
+            FailOn::Error => ("error", finding_labels(report, Severity::Error), "finding"),
+            FailOn::Warning => (
+                "warning",
+                finding_labels(report, Severity::Warning),
+                "finding",
+            ),
+        };
+        if labels.is_empty() {
+            continue;
+        }
+        let n = labels.len();
+        let mut named = labels
+            .into_iter()
+            .take(NAMED)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if n > NAMED {
+            named.push_str(&format!(", and {} more", n - NAMED));
+        }
+        let plural = if n == 1 { "" } else { "s" };
+        lines.push(format!("fail-on {name}: {n} {noun}{plural} ({named})"));
+    }
+    lines
+}
+
+fn status_labels(report: &Report, status: Status) -> Vec<String> {
+    report
+        .assessments
+        .iter()
+        .filter(|a| a.status == status)
+        .map(assessment_label)
+        .collect()
+}
+
+/// `II.3 Sở Tư pháp`, with the period when the obligation recurs: `IV.1 Sở Xây dựng 2026`.
+fn assessment_label(a: &Assessment) -> String {
+    let mut s = format!("{} {}", a.obligation, a.agency);
+    if a.period != tuanthu::model::Period::Once {
+        s.push_str(&format!(" {}", a.period));
+    }
+    if let Some(stage) = &a.stage {
+        s.push_str(&format!(" [{stage}]"));
+    }
+    s
+}
+
+fn finding_labels(report: &Report, at_least: Severity) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|x| x.severity >= at_least)
+        .map(finding_label)
+        .collect()
+}
+
+/// `evidence.document-number: II.3 Sở Tư pháp`, or the submission's row when no instance.
+fn finding_label(f: &Finding) -> String {
+    let mut about: Vec<String> = Vec::new();
+    if let Some(o) = &f.obligation {
+        about.push(o.to_string());
+    }
+    if let Some(a) = &f.agency {
+        about.push(a.clone());
+    }
+    if let Some(p) = f
+        .period
+        .as_ref()
+        .filter(|p| **p != tuanthu::model::Period::Once)
+    {
+        about.push(p.to_string());
+    }
+    if about.is_empty() {
+        if let Some(i) = f.submission {
+            about.push(format!("submission {}", i + 1));
+        }
+    }
+    if about.is_empty() {
+        f.rule.clone()
+    } else {
+        format!("{}: {}", f.rule, about.join(" "))
+    }
 }
 
 /// Directories below `root` (itself included) that hold `.rhai` files, sorted.
@@ -377,7 +749,7 @@ fn test(root: &Path) -> Result<u8, Failure> {
     }
     let (mut passed, mut failed) = (0, 0);
     for dir in dirs {
-        let pack = RulePack::from_dir(&dir).map_err(|e| bad(e.to_string()))?;
+        let pack = RulePack::from_dir(&dir)?;
         let report = pack.run_tests();
         println!("{} ({})", dir.display(), pack.label());
         for c in &report.cases {
@@ -453,15 +825,7 @@ fn parse(
         WarnLevel::Error => Severity::Error,
     });
     for w in &outcome.plan.warnings {
-        let level = w.severity.unwrap_or(Severity::Warning);
-        eprintln!(
-            "{}:{}: {} [{}]: {}",
-            file.display(),
-            w.line,
-            level.as_str(),
-            w.code,
-            w.message
-        );
+        eprintln!("{}", warning_line(&file.display().to_string(), w));
     }
     eprintln!(
         "{}: {} obligation(s), {} warning(s)",

@@ -1,7 +1,8 @@
 //! JSON in, JSON out: the entry points every binding wraps, so a government system calling the
 //! CLI, Python or the browser with the same JSON gets the same bytes back.
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::eval::{EvalError, EvaluationRequest, Evaluator, FormRequest};
 use crate::input::{from_json_str, InputError};
@@ -25,6 +26,132 @@ impl ApiError {
             ApiError::Input(_) => "input",
             ApiError::Eval(_) => "evaluation",
             ApiError::Rule(_) => "rule",
+        }
+    }
+}
+
+/// The machine kind of an [`ErrorObject`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// Unreadable or malformed input: a file, JSON, CSV row, date or plan text.
+    Input,
+    /// The input was well formed but cannot be evaluated (duplicate ids, year out of range…).
+    Evaluation,
+    /// A rule pack failed to load: syntax error, bad header, duplicate id, unreadable file.
+    Rule,
+    /// The caller asked for something impossible: unknown option, conflicting arguments.
+    Usage,
+}
+
+/// An error as it crosses a boundary (the CLI's `--format json`, the bindings): one JSON object
+/// naming what failed and where, so a pipeline can point a person at the line to fix.
+///
+/// `message` never repeats the location; a person-readable one-liner is [`ErrorObject`]'s
+/// `Display` (`file:line: field `x`: message`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorObject {
+    pub kind: ErrorKind,
+    /// The file (or a label such as `<request>`, `<stdin>`) the error is about.
+    pub file: Option<String>,
+    /// 1-based line in that file.
+    pub line: Option<usize>,
+    /// Field path (`obligations[3].schedule`) or CSV column.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl ErrorObject {
+    /// An error with no location.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        ErrorObject {
+            kind,
+            file: None,
+            line: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// The same error about `file`.
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+}
+
+impl std::fmt::Display for ErrorObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}")?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+            }
+            f.write_str(": ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl From<&InputError> for ErrorObject {
+    fn from(e: &InputError) -> Self {
+        ErrorObject {
+            kind: ErrorKind::Input,
+            file: Some(e.source_name.clone()),
+            line: e.line,
+            field: e.field.clone(),
+            message: e.message.clone(),
+        }
+    }
+}
+
+impl From<&EvalError> for ErrorObject {
+    fn from(e: &EvalError) -> Self {
+        ErrorObject::new(ErrorKind::Evaluation, e.to_string())
+    }
+}
+
+impl From<&RuleError> for ErrorObject {
+    fn from(e: &RuleError) -> Self {
+        let (line, message) = match e {
+            RuleError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            } => (
+                Some(*line),
+                format!("column {column}: syntax error: {message}"),
+            ),
+            RuleError::DuplicateId { id, other, .. } => {
+                (None, format!("rule id '{id}' is already used by {other}"))
+            }
+            RuleError::Metadata { message, .. } | RuleError::Io { message, .. } => {
+                (None, message.clone())
+            }
+            RuleError::Manifest { message, .. } => {
+                (None, format!("invalid pack manifest: {message}"))
+            }
+        };
+        ErrorObject {
+            kind: ErrorKind::Rule,
+            file: Some(e.file().to_string()),
+            line,
+            field: None,
+            message,
+        }
+    }
+}
+
+impl From<&ApiError> for ErrorObject {
+    fn from(e: &ApiError) -> Self {
+        match e {
+            ApiError::Input(e) => e.into(),
+            ApiError::Eval(e) => e.into(),
+            ApiError::Rule(e) => e.into(),
         }
     }
 }
@@ -54,7 +181,7 @@ pub fn validate_form_json(evaluator: &Evaluator, request: &str) -> Result<String
     Ok(to_canonical_json(&evaluator.validate_form(&req)?))
 }
 
-/// JSON Schema of the whole contract: evaluation request, form request, report, findings.
+/// JSON Schema of the whole contract: evaluation request, form request, report, findings, error.
 pub fn schema_json() -> String {
     #[derive(schemars::JsonSchema)]
     #[allow(dead_code)]
@@ -67,6 +194,7 @@ pub fn schema_json() -> String {
         submissions: Vec<crate::model::Submission>,
         events: Vec<crate::model::Event>,
         registry: crate::model::AgencyRegistry,
+        error: ErrorObject,
     }
     to_canonical_json(&schemars::schema_for!(Contract))
 }

@@ -198,3 +198,71 @@ pub fn schema_json() -> String {
     }
     to_canonical_json(&schemars::schema_for!(Contract))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api_errors() -> Vec<ApiError> {
+        let input =
+            from_json_str::<crate::model::Plan>("plan.json", "{\n  \"id\": 1\n}").unwrap_err();
+        let rule = RuleError::Syntax {
+            file: "bad.rhai".into(),
+            line: 6,
+            column: 1,
+            message: "expected an expression".into(),
+        };
+        vec![
+            ApiError::Input(input),
+            ApiError::Eval(EvalError::DuplicateEvent("e1".into())),
+            ApiError::Rule(rule),
+        ]
+    }
+
+    #[test]
+    fn error_objects_keep_the_kind_and_location_of_each_error() {
+        let objects: Vec<ErrorObject> = api_errors().iter().map(ErrorObject::from).collect();
+        for (e, o) in api_errors().iter().zip(&objects) {
+            // The binding's `kind()` string and the object's serialised kind never drift apart.
+            assert_eq!(serde_json::to_value(o.kind).unwrap(), e.kind());
+        }
+        let input = &objects[0];
+        assert_eq!(input.file.as_deref(), Some("plan.json"));
+        assert_eq!(input.line, Some(2));
+        assert_eq!(input.field.as_deref(), Some("id"));
+        assert!(
+            !input.message.contains("plan.json"),
+            "location is not repeated"
+        );
+        let rule = &objects[2];
+        assert_eq!(
+            (rule.file.as_deref(), rule.line),
+            (Some("bad.rhai"), Some(6))
+        );
+        assert!(rule.message.contains("expected an expression"));
+        assert_eq!(objects[1].file, None);
+        assert!(objects[1].message.contains("'e1'"));
+    }
+
+    #[test]
+    fn error_object_json_has_every_key_and_is_in_the_schema() {
+        let o = ErrorObject::new(ErrorKind::Usage, "m");
+        let v = serde_json::to_value(&o).unwrap();
+        assert_eq!(
+            serde_json::to_string(&o).unwrap(),
+            r#"{"kind":"usage","file":null,"line":null,"field":null,"message":"m"}"#,
+            "every key, absent ones as null, in the documented order"
+        );
+        let back: ErrorObject = serde_json::from_value(v).unwrap();
+        assert_eq!(back, o);
+        let schema: serde_json::Value = serde_json::from_str(&schema_json()).unwrap();
+        assert!(schema["$defs"]["ErrorObject"].is_object());
+        assert_eq!(o.to_string(), "m");
+        let located = ErrorObject {
+            line: Some(3),
+            field: Some("received".into()),
+            ..ErrorObject::new(ErrorKind::Input, "bad").in_file("s.csv")
+        };
+        assert_eq!(located.to_string(), "s.csv:3: field `received`: bad");
+    }
+}

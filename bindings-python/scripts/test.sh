@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the Python binding, installs the wheel into a venv and runs the pytest suite.
-# Works from a fresh clone with nothing installed but python3 (>= 3.9, with venv) and cargo.
+# Builds the Python binding as a manylinux2014 wheel (glibc >= 2.17: linked by zig, from PyPI's
+# `ziglang`), checks its platform tag with auditwheel, installs it into a venv and runs the pytest
+# suite on it. Works from a fresh clone with nothing installed but python3 (>= 3.9, with venv) and
+# cargo.
 #
 #   bindings-python/scripts/test.sh [pytest args...]
 #
@@ -27,18 +29,28 @@ if [[ ! -x "$venv/bin/python" ]]; then
     "$python" -m venv "$venv"
 fi
 vpy="$venv/bin/python"
-"$vpy" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2" pytest pandas mypy
+"$vpy" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2" pytest pandas mypy \
+    ziglang auditwheel
 
-echo "test.sh: building the wheel (profile $profile)" >&2
+echo "test.sh: building the manylinux2014 wheel with zig (profile $profile)" >&2
 rm -rf "$wheels"
-build=(build --manifest-path "$here/Cargo.toml" --out "$wheels")
+# The one wheel the tests use is the one users get: built once, for glibc 2.17.
+build=(build --zig --compatibility manylinux2014 --manifest-path "$here/Cargo.toml" --out "$wheels")
 if [[ "$profile" == release ]]; then
     build+=(--release)
 elif [[ "$profile" != dev ]]; then
     build+=(--profile "$profile")
 fi
-"$venv/bin/maturin" "${build[@]}"
+# maturin finds zig through the venv's python (`python -m ziglang`).
+PATH="$venv/bin:$PATH" "$venv/bin/maturin" "${build[@]}"
 wheel=("$wheels"/tuanthu-*.whl)
+show="$("$venv/bin/auditwheel" show "${wheel[0]}")"
+echo "$show" | sed 's/^/auditwheel: /' >&2
+if [[ "${wheel[0]}" != *-manylinux_2_17_*.manylinux2014_*.whl ]] \
+    || ! grep -q 'manylinux_2_17_' <<<"$show"; then
+    echo "test.sh: ${wheel[0]##*/} is not a manylinux2014 (manylinux_2_17) wheel" >&2
+    exit 1
+fi
 "$vpy" -m pip install --disable-pip-version-check -q --force-reinstall --no-deps "${wheel[0]}"
 
 echo "test.sh: running pytest" >&2

@@ -20,12 +20,16 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// `input`, `evaluation` or `rule`.
+    /// `input`, `evaluation` or `rule`: [`ErrorKind`] as text.
     pub fn kind(&self) -> &'static str {
+        self.error_kind().as_str()
+    }
+
+    pub fn error_kind(&self) -> ErrorKind {
         match self {
-            ApiError::Input(_) => "input",
-            ApiError::Eval(_) => "evaluation",
-            ApiError::Rule(_) => "rule",
+            ApiError::Input(_) => ErrorKind::Input,
+            ApiError::Eval(_) => ErrorKind::Evaluation,
+            ApiError::Rule(_) => ErrorKind::Rule,
         }
     }
 }
@@ -42,6 +46,18 @@ pub enum ErrorKind {
     Rule,
     /// The caller asked for something impossible: unknown option, conflicting arguments.
     Usage,
+}
+
+impl ErrorKind {
+    /// The JSON form: `input`, `evaluation`, `rule`, `usage`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Input => "input",
+            ErrorKind::Evaluation => "evaluation",
+            ErrorKind::Rule => "rule",
+            ErrorKind::Usage => "usage",
+        }
+    }
 }
 
 /// An error as it crosses a boundary (the CLI's `--format json`, the bindings): one JSON object
@@ -109,6 +125,7 @@ impl From<&InputError> for ErrorObject {
 }
 
 impl From<&EvalError> for ErrorObject {
+    // Evaluation errors name obligations and events, not file positions: the message says which.
     fn from(e: &EvalError) -> Self {
         ErrorObject::new(ErrorKind::Evaluation, e.to_string())
     }
@@ -225,6 +242,7 @@ mod tests {
         for (e, o) in api_errors().iter().zip(&objects) {
             // The binding's `kind()` string and the object's serialised kind never drift apart.
             assert_eq!(serde_json::to_value(o.kind).unwrap(), e.kind());
+            assert_eq!(o.kind, e.error_kind());
         }
         let input = &objects[0];
         assert_eq!(input.file.as_deref(), Some("plan.json"));
@@ -246,6 +264,14 @@ mod tests {
 
     #[test]
     fn error_object_json_has_every_key_and_is_in_the_schema() {
+        for k in [
+            ErrorKind::Input,
+            ErrorKind::Evaluation,
+            ErrorKind::Rule,
+            ErrorKind::Usage,
+        ] {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
         let o = ErrorObject::new(ErrorKind::Usage, "m");
         let v = serde_json::to_value(&o).unwrap();
         assert_eq!(

@@ -27,7 +27,7 @@ if [[ ! -x "$venv/bin/python" ]]; then
     "$python" -m venv "$venv"
 fi
 vpy="$venv/bin/python"
-"$vpy" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2" pytest pandas mypy
+"$vpy" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2" pytest pandas mypy hypothesis
 
 echo "test.sh: building the wheel (profile $profile)" >&2
 rm -rf "$wheels"

@@ -10,5 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let outcome = parse_plan(&text, &ParseOptions::new("fuzz"));
     let json = tuanthu::api::to_canonical_json(&outcome.plan);
     // The canonical form never reports its own failure: that would be a silent loss.
-    assert!(!json.starts_with("{\"error\""), "plan did not serialise: {json}");
+    assert!(
+        !json.starts_with("{\"error\""),
+        "plan did not serialise: {json}"
+    );
 });

@@ -27,7 +27,12 @@ fn request_of<T: serde::de::DeserializeOwned>(vector: &str, key: &str) -> T {
 
 fn requests() -> &'static (EvaluationRequest, FormRequest) {
     static REQUESTS: OnceLock<(EvaluationRequest, FormRequest)> = OnceLock::new();
-    REQUESTS.get_or_init(|| (request_of(VECTOR, "request"), request_of(FORM_VECTOR, "form_request")))
+    REQUESTS.get_or_init(|| {
+        (
+            request_of(VECTOR, "request"),
+            request_of(FORM_VECTOR, "form_request"),
+        )
+    })
 }
 
 /// Small limits: the fuzzer looks for crashes and unbounded work, not for big legitimate rules.

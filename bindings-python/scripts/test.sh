@@ -30,7 +30,7 @@ if [[ ! -x "$venv/bin/python" ]]; then
 fi
 vpy="$venv/bin/python"
 "$vpy" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2" pytest pandas mypy \
-    ziglang auditwheel
+    ziglang auditwheel hypothesis
 
 echo "test.sh: building the manylinux2014 wheel with zig (profile $profile)" >&2
 rm -rf "$wheels"

@@ -5,7 +5,6 @@
 //! errors. Outputs go the other way, with the contract's date fields turned into `datetime.date`.
 
 use chrono::{Datelike, NaiveDate};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
@@ -69,99 +68,227 @@ pub fn opt_date(py: Python<'_>, d: Option<NaiveDate>) -> PyResult<Bound<'_, PyAn
     }
 }
 
-/// Converts a Python value to JSON. `path` names where we are, for error messages.
-pub fn py_to_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+/// How deep a value may nest. The contract's deepest value (a plan's schedule inside an
+/// obligation) is under 10 levels; a deeper one is a mistake or an attack, and a bound keeps the
+/// converter's recursion far from the thread's stack limit.
+pub const MAX_DEPTH: usize = 128;
+
+/// Converts a Python value to JSON. `source` names the argument in errors (`<plan>`, `<form>`):
+/// every failure is a `tuanthu.InputError` whose `field` is the path inside the value
+/// (`obligations[3].schedule`), including a value nested deeper than [`MAX_DEPTH`], one that
+/// contains itself, and an exception raised by the caller's own objects while being read.
+pub fn py_to_value(obj: &Bound<'_, PyAny>, source: &str) -> PyResult<Value> {
+    let mut walker = Walker {
+        source,
+        path: Vec::new(),
+        open: Vec::new(),
+    };
+    walker.value(obj)
+}
+
+/// One step of the path from the top of a value to where a conversion is.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// The state of one conversion: where it is, and which containers it is inside (by identity),
+/// so a container met again on its own path is a cycle, not an endless descent.
+struct Walker<'a> {
+    source: &'a str,
+    path: Vec<Step>,
+    open: Vec<usize>,
+}
+
+impl Walker<'_> {
+    fn field(&self) -> Option<String> {
+        let mut out = String::new();
+        for step in &self.path {
+            match step {
+                Step::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Step::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    fn error(&self, py: Python<'_>, message: &str) -> PyErr {
+        crate::errors::input_error_at(py, self.source, None, self.field().as_deref(), message)
+    }
+
+    /// An exception from the caller's own object (a `keys()`, `item()` or `__str__` that
+    /// raises) becomes an `InputError` at this path, with the original as its `__cause__`.
+    /// Errors of ours and exceptions that are not `Exception`s (KeyboardInterrupt) pass through.
+    fn wrap(&self, py: Python<'_>, e: PyErr) -> PyErr {
+        let ours = crate::errors::is_tuanthu_error(py, &e);
+        if ours || !e.is_instance_of::<pyo3::exceptions::PyException>(py) {
+            return e;
+        }
+        let what = e
+            .get_type(py)
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| "exception".into());
+        let err = self.error(
+            py,
+            &format!("reading the value raised {what}: {}", e.value(py)),
+        );
+        err.set_cause(py, Some(e));
+        err
+    }
+
+    fn value(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+        let py = obj.py();
+        if let Some(v) = scalar(obj).map_err(|e| self.wrap(py, e))? {
+            return v.map_err(|message| self.error(py, &message));
+        }
+        // `open` counts every level, including objects standing for another (`item()`), so an
+        // object whose `item()` returns a new such object ends here too.
+        if self.open.len() >= MAX_DEPTH {
+            return Err(self.error(
+                py,
+                &format!("the value is nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        // Identity of the container while it is open: a pointer is what Python's id() is.
+        let id = obj.as_ptr() as usize;
+        if self.open.contains(&id) {
+            return Err(self.error(py, "the value contains itself (a cycle)"));
+        }
+        self.open.push(id);
+        let result = self.container(obj);
+        self.open.pop();
+        result
+    }
+
+    fn container(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+        let py = obj.py();
+        if let Ok(dict) = obj.cast::<PyDict>() {
+            let mut map = Map::with_capacity(dict.len());
+            for (k, v) in dict.iter() {
+                let key = self.key(&k)?;
+                map.insert(key.clone(), self.child(Step::Key(key), &v)?);
+            }
+            return Ok(Value::Object(map));
+        }
+        if let Ok(list) = obj.cast::<PyList>() {
+            return self.seq(list.iter());
+        }
+        if let Ok(t) = obj.cast::<PyTuple>() {
+            return self.seq(t.iter());
+        }
+        self.other(obj).map_err(|e| self.wrap(py, e))
+    }
+
+    /// Paths, numpy/pandas scalars and mappings that are not dicts: whatever they stand for.
+    fn other(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+        let py = obj.py();
+        if is_pathlike(obj)? {
+            let s = py.import("os")?.call_method1("fspath", (obj,))?;
+            return self.value(&s);
+        }
+        // numpy / pandas scalars (int64, bool_, ...) and other objects with `item()`.
+        if obj.hasattr("item")? {
+            let item = obj.call_method0("item")?;
+            if !item.is(obj) {
+                return self.value(&item);
+            }
+        }
+        // Mappings that are not dicts (e.g. pandas Series).
+        if obj.hasattr("keys")? && obj.hasattr("__getitem__")? {
+            let mut map = Map::new();
+            for k in obj.call_method0("keys")?.try_iter()? {
+                let k = k?;
+                let v = obj.get_item(&k)?;
+                let key = self.key(&k)?;
+                map.insert(key.clone(), self.child(Step::Key(key), &v)?);
+            }
+            return Ok(Value::Object(map));
+        }
+        Err(self.error(
+            py,
+            &format!(
+                "cannot use a value of type {} here (expected str, int, float, bool, None, date, dict or list)",
+                obj.get_type().name()?
+            ),
+        ))
+    }
+
+    /// A mapping key as text: `str` as it is, an `int` or `bool` by its `str()`; anything else
+    /// (a tuple, an object) is an error rather than a text nobody wrote.
+    fn key(&self, k: &Bound<'_, PyAny>) -> PyResult<String> {
+        let py = k.py();
+        if let Ok(s) = k.cast::<PyString>() {
+            return Ok(s.to_cow()?.into_owned());
+        }
+        if k.is_instance_of::<PyInt>() {
+            return Ok(k.str()?.to_cow()?.into_owned());
+        }
+        Err(self.error(
+            py,
+            &format!(
+                "a key of type {} is not text (keys must be str)",
+                k.get_type().name()?
+            ),
+        ))
+    }
+
+    fn child(&mut self, step: Step, v: &Bound<'_, PyAny>) -> PyResult<Value> {
+        self.path.push(step);
+        let r = self.value(v);
+        self.path.pop();
+        r
+    }
+
+    fn seq<'py>(&mut self, items: impl Iterator<Item = Bound<'py, PyAny>>) -> PyResult<Value> {
+        let mut out = Vec::new();
+        for (i, v) in items.enumerate() {
+            out.push(self.child(Step::Index(i), &v)?);
+        }
+        Ok(Value::Array(out))
+    }
+}
+
+/// A value with no children: `Some(Ok)` for one the contract takes, `Some(Err(why))` for a
+/// scalar it cannot take (a huge int, NaN), `None` for anything else.
+fn scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Result<Value, String>>> {
     if obj.is_none() {
-        return Ok(Value::Null);
+        return Ok(Some(Ok(Value::Null)));
     }
     if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
+        return Ok(Some(Ok(Value::Bool(b.is_true()))));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
+        return Ok(Some(Ok(Value::String(s.to_cow()?.into_owned()))));
     }
     if obj.is_instance_of::<PyInt>() {
         if let Ok(i) = obj.extract::<i64>() {
-            return Ok(Value::Number(i.into()));
+            return Ok(Some(Ok(Value::Number(i.into()))));
         }
         if let Ok(u) = obj.extract::<u64>() {
-            return Ok(Value::Number(u.into()));
+            return Ok(Some(Ok(Value::Number(u.into()))));
         }
-        return Err(PyTypeError::new_err(format!(
-            "{path}: integer out of range"
+        return Ok(Some(Err(
+            "integer out of range (the contract's integers fit in 64 bits)".into(),
         )));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         let v = f.value();
-        return Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| PyTypeError::new_err(format!("{path}: {v} is not a finite number")));
+        return Ok(Some(
+            Number::from_f64(v)
+                .map(Value::Number)
+                .ok_or_else(|| format!("{v} is not a finite number")),
+        ));
     }
     if let Some(d) = date_like(obj)? {
-        return Ok(Value::String(d.format("%Y-%m-%d").to_string()));
+        return Ok(Some(Ok(Value::String(d.format("%Y-%m-%d").to_string()))));
     }
-    if let Ok(dict) = obj.cast::<PyDict>() {
-        let mut map = Map::with_capacity(dict.len());
-        for (k, v) in dict.iter() {
-            let key: String = match k.cast::<PyString>() {
-                Ok(s) => s.to_cow()?.into_owned(),
-                Err(_) => k.str()?.to_cow()?.into_owned(),
-            };
-            let child = child_path(path, &key);
-            map.insert(key, py_to_value(&v, &child)?);
-        }
-        return Ok(Value::Object(map));
-    }
-    if let Ok(list) = obj.cast::<PyList>() {
-        return seq_to_value(list.iter(), path);
-    }
-    if let Ok(t) = obj.cast::<PyTuple>() {
-        return seq_to_value(t.iter(), path);
-    }
-    if is_pathlike(obj)? {
-        let s = obj.py().import("os")?.call_method1("fspath", (obj,))?;
-        return py_to_value(&s, path);
-    }
-    // numpy / pandas scalars (int64, bool_, ...) and other objects with `item()`.
-    if obj.hasattr("item")? {
-        let item = obj.call_method0("item")?;
-        if !item.is(obj) {
-            return py_to_value(&item, path);
-        }
-    }
-    // Mappings and iterables that are not dicts or lists (e.g. pandas Series).
-    if obj.hasattr("keys")? && obj.hasattr("__getitem__")? {
-        let dict = PyDict::new(obj.py());
-        for k in obj.call_method0("keys")?.try_iter()? {
-            let k = k?;
-            dict.set_item(&k, obj.get_item(&k)?)?;
-        }
-        return py_to_value(dict.as_any(), path);
-    }
-    Err(PyTypeError::new_err(format!(
-        "{}: cannot use a {} value here (expected str, int, float, bool, None, date, dict or list)",
-        if path.is_empty() { "value" } else { path },
-        obj.get_type().name()?
-    )))
-}
-
-fn seq_to_value<'py>(
-    items: impl Iterator<Item = Bound<'py, PyAny>>,
-    path: &str,
-) -> PyResult<Value> {
-    let mut out = Vec::new();
-    for (i, v) in items.enumerate() {
-        out.push(py_to_value(&v, &format!("{path}[{i}]"))?);
-    }
-    Ok(Value::Array(out))
-}
-
-fn child_path(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
+    Ok(None)
 }
 
 /// JSON text of a Python value.

@@ -18,6 +18,13 @@ fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyType>>
     Ok(module.bind(py).getattr(name)?.cast_into::<PyType>()?)
 }
 
+/// Whether `e` is one of ours (a `tuanthu.TuanthuError`).
+pub fn is_tuanthu_error(py: Python<'_>, e: &PyErr) -> bool {
+    error_class(py, "TuanthuError")
+        .map(|cls| e.is_instance(py, &cls))
+        .unwrap_or(false)
+}
+
 /// Builds `tuanthu.<class>(message, **attrs)` as a `PyErr`.
 pub fn raise(
     py: Python<'_>,

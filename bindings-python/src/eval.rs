@@ -183,7 +183,7 @@ fn form_findings(
     let as_of = as_of_date(py, as_of)?;
     let plan = PyPlan::coerce(py, plan)?;
     // Every form field is text; numbers and dates typed as such become text.
-    let mut value = py_to_value(form, "form")?;
+    let mut value = py_to_value(form, "<form>")?;
     if let serde_json::Value::Object(map) = &mut value {
         for v in map.values_mut() {
             if let serde_json::Value::Number(n) = v {
@@ -286,7 +286,7 @@ fn request_text(py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<String> 
             )
         });
     }
-    crate::convert::py_to_json(request, "")
+    crate::convert::py_to_json(request, "<request>")
 }
 
 /// The JSON contract directly: an `EvaluationRequest` (JSON text, a dict, or a `pathlib.Path`

@@ -28,7 +28,7 @@ pub fn parse_input<T: serde::de::DeserializeOwned + Send>(
             .to_owned();
         (text, true)
     } else {
-        (py_to_json(obj, "")?, false)
+        (py_to_json(obj, label)?, false)
     };
     let parsed = py.detach(|| tuanthu::input::from_json_str::<T>(label, &text));
     parsed.map_err(|mut e| {

@@ -60,14 +60,26 @@ pub fn to_python<'py, T: Serialize + ?Sized>(
     py: Python<'py>,
     value: &T,
 ) -> PyResult<Bound<'py, PyAny>> {
-    value.serialize(PySer { py, date: false }).map_err(|e| e.0)
+    value
+        .serialize(PySer {
+            py,
+            date: false,
+            depth: 0,
+        })
+        .map_err(|e| e.0)
 }
+
+/// How deep an output may nest before it is refused. The core's types are a few levels deep;
+/// the bound keeps this recursive serializer safe should one ever carry a rule's nested value.
+const MAX_DEPTH: usize = 128;
 
 #[derive(Clone, Copy)]
 struct PySer<'py> {
     py: Python<'py>,
     /// The value belongs to a date field: strings that are dates become `datetime.date`.
     date: bool,
+    /// Containers above this value.
+    depth: usize,
 }
 
 impl<'py> PySer<'py> {
@@ -77,16 +89,29 @@ impl<'py> PySer<'py> {
 
     fn field(self, key: &str) -> PySer<'py> {
         PySer {
-            py: self.py,
             date: DATE_KEYS.contains(&key),
+            ..self
         }
     }
 
     fn plain(self) -> PySer<'py> {
         PySer {
-            py: self.py,
             date: false,
+            ..self
         }
+    }
+
+    /// The serializer for the children of a container.
+    fn deeper(self) -> Result<PySer<'py>, Error> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Error(PyValueError::new_err(format!(
+                "a result nested more than {MAX_DEPTH} levels deep cannot be returned"
+            ))));
+        }
+        Ok(PySer {
+            depth: self.depth + 1,
+            ..self
+        })
     }
 }
 
@@ -201,12 +226,12 @@ impl<'py> ser::Serializer for PySer<'py> {
         variant: &'static str,
         value: &T,
     ) -> Out<'py> {
-        let inner = value.serialize(self.field(variant))?;
+        let inner = value.serialize(self.field(variant).deeper()?)?;
         wrap(self.py, Some(variant), inner)
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'py>, Error> {
         Ok(Seq {
-            ser: self,
+            ser: self.deeper()?,
             items: Vec::with_capacity(len.unwrap_or(0)),
             variant: None,
         })
@@ -225,14 +250,14 @@ impl<'py> ser::Serializer for PySer<'py> {
         len: usize,
     ) -> Result<Seq<'py>, Error> {
         Ok(Seq {
-            ser: self.plain(),
+            ser: self.plain().deeper()?,
             items: Vec::with_capacity(len),
             variant: Some(variant),
         })
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Map<'py>, Error> {
         Ok(Map {
-            ser: self.plain(),
+            ser: self.plain().deeper()?,
             dict: PyDict::new(self.py),
             key: None,
             variant: None,
@@ -249,7 +274,7 @@ impl<'py> ser::Serializer for PySer<'py> {
         _len: usize,
     ) -> Result<Map<'py>, Error> {
         Ok(Map {
-            ser: self.plain(),
+            ser: self.plain().deeper()?,
             dict: PyDict::new(self.py),
             key: None,
             variant: Some(variant),

@@ -114,8 +114,10 @@ def test_as_of_errors(small_plan):
 def test_bad_argument_types(small_plan):
     with pytest.raises(InputError):
         tuanthu.evaluate(small_plan, 5, as_of="2026-12-01")
-    with pytest.raises(TypeError):
+    with pytest.raises(InputError) as info:
         tuanthu.evaluate(small_plan, [{"agency": object()}], as_of="2026-12-01")
+    assert info.value.field == "[0].agency"
+    assert "cannot use a value of type object" in str(info.value)
     with pytest.raises(TypeError):
         tuanthu.evaluate(small_plan, as_of="2026-12-01", rules="standard")
     with pytest.raises(InputError) as info:

@@ -62,8 +62,53 @@ impl From<TuanthuError> for JsValue {
     }
 }
 
+/// What a JS value is, for messages: `typeof`, except `null` and arrays.
+pub fn js_type(value: &JsValue) -> String {
+    if value.is_null() {
+        return "null".into();
+    }
+    if js_sys::Array::is_array(value) {
+        return "array".into();
+    }
+    value
+        .js_typeof()
+        .as_string()
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// A required text argument. wasm-bindgen's `&str` parameters read anything else as a string's
+/// pointer and length (a number traps with "memory access out of bounds"), so every exported
+/// function takes `JsValue` and checks here.
+pub fn text_arg(what: &str, value: &JsValue) -> Result<String, TuanthuError> {
+    value.as_string().ok_or_else(|| {
+        TuanthuError::input(format!("{what}: expected a string, got {}", js_type(value)))
+    })
+}
+
+/// An optional text argument: `undefined` or `null` give `None`.
+pub fn optional_text_arg(what: &str, value: &JsValue) -> Result<Option<String>, TuanthuError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    text_arg(what, value).map(Some)
+}
+
+/// An optional boolean argument: `undefined` or `null` give `None`.
+pub fn optional_bool_arg(what: &str, value: &JsValue) -> Result<Option<bool>, TuanthuError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.as_bool().map(Some).ok_or_else(|| {
+        TuanthuError::input(format!(
+            "{what}: expected a boolean, got {}",
+            js_type(value)
+        ))
+    })
+}
+
 /// The JSON text of a JS value: a string is taken as JSON text as it is; anything else goes
-/// through `JSON.stringify` (which throws on cycles and BigInt: reported, not trapped).
+/// through `JSON.stringify` (which throws on cycles, BigInt and nesting deeper than the JS stack:
+/// reported, not trapped; and gives `undefined` for a function or a symbol: reported too).
 fn json_text(what: &str, value: &JsValue) -> Result<String, TuanthuError> {
     if let Some(text) = value.as_string() {
         return Ok(text);
@@ -80,7 +125,13 @@ fn json_text(what: &str, value: &JsValue) -> Result<String, TuanthuError> {
             .unwrap_or_else(|| "not serialisable".into());
         TuanthuError::input(format!("{what}: cannot be turned into JSON: {why}"))
     })?;
-    Ok(String::from(text))
+    // `String::from(JsString)` would throw a non-TuanthuError on `undefined`.
+    JsValue::from(text).as_string().ok_or_else(|| {
+        TuanthuError::input(format!(
+            "{what}: cannot be turned into JSON: a {} has no JSON form",
+            js_type(value)
+        ))
+    })
 }
 
 /// Reads a required argument of the contract; errors name the argument and the JSON path.
@@ -131,12 +182,13 @@ pub fn as_of_from_js(value: &JsValue) -> Result<Option<NaiveDate>, TuanthuError>
             .map(Some)
             .ok_or_else(|| TuanthuError::input("asOf: the Date is invalid"));
     }
-    Err(TuanthuError::input(
-        "asOf: expected a string such as '2026-11-23' or a Date",
-    ))
+    Err(TuanthuError::input(format!(
+        "asOf: expected a string such as '2026-11-23' or a Date, got {}",
+        js_type(value)
+    )))
 }
 
-fn local_day(date: &js_sys::Date) -> Option<NaiveDate> {
+pub fn local_day(date: &js_sys::Date) -> Option<NaiveDate> {
     let (y, m, d) = (date.get_full_year(), date.get_month(), date.get_date());
     // An invalid Date gives NaN, which crosses as 0 or garbage: from_ymd_opt rejects it.
     NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m + 1, d)

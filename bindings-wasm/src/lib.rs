@@ -10,7 +10,9 @@
 mod convert;
 mod types;
 
-use std::rc::Rc;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -22,7 +24,10 @@ use tuanthu::policy::PolicyOverrides;
 use tuanthu::rules::{Limits, PackManifest, PackSource, RulePack, SourceFile};
 use wasm_bindgen::prelude::*;
 
-use convert::{as_of_from_js, from_js, optional_from_js, to_js, TuanthuError};
+use convert::{
+    as_of_from_js, from_js, js_type, optional_bool_arg, optional_from_js, optional_text_arg,
+    text_arg, to_js, TuanthuError,
+};
 
 /// Version of this package (and of the engine it embeds).
 #[wasm_bindgen]
@@ -156,11 +161,17 @@ impl Engine {
 
     /// A new engine with one more rule, or with the rule of the same id replaced.
     #[wasm_bindgen(js_name = withRule)]
-    pub fn with_rule(&self, file_name: &str, source: &str) -> Result<Engine, JsValue> {
+    pub fn with_rule(
+        &self,
+        #[wasm_bindgen(js_name = fileName, unchecked_param_type = "string")] file_name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
+    ) -> Result<Engine, JsValue> {
+        let file_name = text_arg("fileName", &file_name)?;
+        let source = text_arg("source", &source)?;
         let pack = self
             .evaluator
             .pack()
-            .with_rule(file_name, source)
+            .with_rule(&file_name, &source)
             .map_err(TuanthuError::from)?;
         Ok(Engine {
             evaluator: Evaluator::new(pack),
@@ -212,13 +223,14 @@ impl Engine {
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn evaluate(
         &self,
-        plan: &Plan,
+        #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Submission[]")] submissions: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Event[] | undefined")] events: JsValue,
         #[wasm_bindgen(js_name = asOf, unchecked_param_type = "string | Date")] as_of: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PolicyOverrides")] policies: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let plan = plan_arg(&plan)?;
         let submissions: Vec<Submission> = from_js("submissions", &submissions)?;
         let events: Vec<Event> = optional_from_js("events", &events)?;
         let policies: PolicyOverrides = optional_from_js("policies", &policies)?;
@@ -229,7 +241,7 @@ impl Engine {
             );
         };
         let request = EvaluationRequest {
-            plan: (*plan.inner).clone(),
+            plan: (*plan).clone(),
             submissions,
             events,
             as_of,
@@ -264,11 +276,12 @@ impl Engine {
     #[wasm_bindgen(js_name = validateSubmission, unchecked_return_type = "FormMessage[]")]
     pub fn validate_submission(
         &self,
-        plan: &Plan,
+        #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SubmissionForm")] form: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "FormOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        FormSetup::from_js(&options)?.messages(&self.evaluator, &plan.inner, &form)
+        let plan = plan_arg(&plan)?;
+        FormSetup::from_js(&options)?.messages(&self.evaluator, &plan, &form)
     }
 
     /// A form validator bound to a plan and its context (as-of date, events, policies, registry,
@@ -276,12 +289,12 @@ impl Engine {
     #[wasm_bindgen(js_name = formSession)]
     pub fn form_session(
         &self,
-        plan: &Plan,
+        #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "FormOptions")] options: JsValue,
     ) -> Result<FormSession, JsValue> {
         Ok(FormSession {
             evaluator: self.evaluator.clone(),
-            plan: Rc::clone(&plan.inner),
+            plan: plan_arg(&plan)?,
             setup: FormSetup::from_js(&options)?,
         })
     }
@@ -328,6 +341,67 @@ impl FormSession {
 #[wasm_bindgen]
 pub struct Plan {
     inner: Rc<tuanthu::model::Plan>,
+    handle: u32,
+}
+
+/// Live plans by handle. wasm-bindgen checks a `&Plan` parameter with a plain `Error` (not a
+/// `TuanthuError`), so methods take the plan as `JsValue` and find it here by its `__handle`; a
+/// forged or stale handle finds nothing (or another live plan), never memory.
+#[derive(Default)]
+struct PlanRegistry {
+    next: u32,
+    live: HashMap<u32, Weak<tuanthu::model::Plan>>,
+}
+
+thread_local! {
+    static PLANS: RefCell<PlanRegistry> = RefCell::new(PlanRegistry::default());
+}
+
+fn register_plan(plan: tuanthu::model::Plan) -> Plan {
+    let inner = Rc::new(plan);
+    let handle = PLANS.with(|r| {
+        let mut r = r.borrow_mut();
+        // Handles are reused only after 2^32 plans, and never one still alive.
+        while r.live.contains_key(&r.next) {
+            r.next = r.next.wrapping_add(1);
+        }
+        let handle = r.next;
+        r.next = r.next.wrapping_add(1);
+        r.live.insert(handle, Rc::downgrade(&inner));
+        handle
+    });
+    Plan { inner, handle }
+}
+
+impl Drop for Plan {
+    fn drop(&mut self) {
+        PLANS.with(|r| r.borrow_mut().live.remove(&self.handle));
+    }
+}
+
+/// The plan a `Plan` argument stands for; anything else (a plain object, a freed plan) is a
+/// `TuanthuError` naming the argument.
+fn plan_arg(value: &JsValue) -> Result<Rc<tuanthu::model::Plan>, TuanthuError> {
+    let wrong = || {
+        TuanthuError::input(format!(
+            "plan: expected a Plan (from Plan.fromJson), got {}",
+            js_type(value)
+        ))
+    };
+    if !value.is_object() {
+        return Err(wrong());
+    }
+    // The getter of a freed plan throws: that is "not a plan" too.
+    let handle = js_sys::Reflect::get(value, &JsValue::from_str("__handle"))
+        .ok()
+        .and_then(|h| h.as_f64())
+        .filter(|h| h.fract() == 0.0 && *h >= 0.0 && *h <= f64::from(u32::MAX))
+        .ok_or_else(wrong)?;
+    // In range and whole: checked just above.
+    let handle = handle as u32;
+    PLANS
+        .with(|r| r.borrow().live.get(&handle).and_then(Weak::upgrade))
+        .ok_or_else(wrong)
 }
 
 #[wasm_bindgen]
@@ -337,9 +411,13 @@ impl Plan {
     pub fn from_json(
         #[wasm_bindgen(unchecked_param_type = "PlanData | string")] value: JsValue,
     ) -> Result<Plan, JsValue> {
-        Ok(Plan {
-            inner: Rc::new(from_js("plan", &value)?),
-        })
+        Ok(register_plan(from_js("plan", &value)?))
+    }
+
+    /// How methods that take a plan find it (see `plan_arg`); not part of the typed API.
+    #[wasm_bindgen(getter, js_name = __handle, skip_typescript)]
+    pub fn handle(&self) -> u32 {
+        self.handle
     }
 
     #[wasm_bindgen(getter)]
@@ -388,21 +466,36 @@ impl Plan {
 /// The date a `Date` or text names, for hosts that want the engine's own reading of a date
 /// (`15/11/2026`, `2026-11-15`); `undefined` when it is not a real date.
 #[wasm_bindgen(js_name = parseDate)]
-pub fn parse_date(text: &str) -> Option<String> {
-    tuanthu::model::parse_date_text(text).map(|d| d.to_string())
+pub fn parse_date(
+    #[wasm_bindgen(unchecked_param_type = "string | Date")] text: JsValue,
+) -> Result<Option<String>, JsValue> {
+    if let Some(date) = text.dyn_ref::<js_sys::Date>() {
+        return Ok(convert::local_day(date).map(|d| d.to_string()));
+    }
+    if let Some(text) = text.as_string() {
+        return Ok(tuanthu::model::parse_date_text(&text).map(|d| d.to_string()));
+    }
+    Err(TuanthuError::input(format!(
+        "text: expected a string such as '15/11/2026' or a Date, got {}",
+        js_type(&text)
+    ))
+    .into())
 }
 
 /// Submissions from CSV text with the CLI's columns (`agency, obligation, received, period,
 /// stage, document_number, note`); errors name the row and the column.
 #[wasm_bindgen(js_name = submissionsFromCsv, unchecked_return_type = "Submission[]")]
-pub fn submissions_from_csv(text: &str) -> Result<JsValue, JsValue> {
-    let list = tuanthu::input::submissions_from_csv("submissions.csv", text)
+pub fn submissions_from_csv(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = text_arg("text", &text)?;
+    let list = tuanthu::input::submissions_from_csv("submissions.csv", &text)
         .map_err(TuanthuError::from)?;
     to_js(&list)
 }
 
-fn lang_of(lang: Option<String>) -> Result<Lang, JsValue> {
-    match lang.as_deref().unwrap_or("vi") {
+fn lang_of(lang: &JsValue) -> Result<Lang, JsValue> {
+    match optional_text_arg("lang", lang)?.as_deref().unwrap_or("vi") {
         "vi" => Ok(Lang::Vi),
         "en" => Ok(Lang::En),
         other => Err(TuanthuError::input(format!("lang: '{other}' is not 'vi' or 'en'")).into()),
@@ -413,12 +506,14 @@ fn lang_of(lang: Option<String>) -> Result<Lang, JsValue> {
 /// `statusLabel('overdue', 'vi')` → `QUÁ HẠN`, `statusLabel('overdue', 'en', false)` → `Overdue`.
 #[wasm_bindgen(js_name = statusLabel)]
 pub fn status_label(
-    #[wasm_bindgen(unchecked_param_type = "Status")] status: &str,
-    #[wasm_bindgen(unchecked_optional_param_type = "Lang")] lang: Option<String>,
-    #[wasm_bindgen(unchecked_optional_param_type = "boolean")] short: Option<bool>,
+    #[wasm_bindgen(unchecked_param_type = "Status")] status: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Lang")] lang: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "boolean")] short: JsValue,
 ) -> Result<String, JsValue> {
-    let lang = lang_of(lang)?;
-    let status = Status::parse(status).ok_or_else(|| {
+    let status = text_arg("status", &status)?;
+    let lang = lang_of(&lang)?;
+    let short = optional_bool_arg("short", &short)?;
+    let status = Status::parse(&status).ok_or_else(|| {
         TuanthuError::input(format!(
             "status: '{status}' is not a status of the contract"
         ))
@@ -434,10 +529,11 @@ pub fn status_label(
 /// The label of a period code: `periodLabel('2026-Q2', 'vi')` → `quý II/2026`, `'once'` → `một lần`.
 #[wasm_bindgen(js_name = periodLabel)]
 pub fn period_label(
-    #[wasm_bindgen(unchecked_param_type = "Period")] period: &str,
-    #[wasm_bindgen(unchecked_optional_param_type = "Lang")] lang: Option<String>,
+    #[wasm_bindgen(unchecked_param_type = "Period")] period: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Lang")] lang: JsValue,
 ) -> Result<String, JsValue> {
-    let lang = lang_of(lang)?;
+    let period = text_arg("period", &period)?;
+    let lang = lang_of(&lang)?;
     let period: Period = period.parse().map_err(|_| {
         TuanthuError::input(format!(
             "period: '{period}' is not a period code (once, 2026, 2026-H1, 2026-Q2, 2026-06, event:<id>)"

@@ -46,8 +46,8 @@ PATH="$venv/bin:$PATH" "$venv/bin/maturin" "${build[@]}"
 wheel=("$wheels"/tuanthu-*.whl)
 show="$("$venv/bin/auditwheel" show "${wheel[0]}")"
 echo "$show" | sed 's/^/auditwheel: /' >&2
-if [[ "${wheel[0]}" != *-manylinux_2_17_*.manylinux2014_*.whl ]] \
-    || ! grep -q 'manylinux_2_17_' <<<"$show"; then
+if [[ "${wheel[0]}" != *manylinux_2_17_* || "${wheel[0]}" != *manylinux2014_* ]] \
+    || ! grep -q '"manylinux_2_17_' <<<"$show"; then
     echo "test.sh: ${wheel[0]##*/} is not a manylinux2014 (manylinux_2_17) wheel" >&2
     exit 1
 fi

@@ -3,7 +3,7 @@
 //   pkg/node/  --target nodejs: CommonJS, plus tuanthu_wasm.mjs, an ES module entry over it
 //   pkg/package.json (an `exports` map choosing between them), README.md, LICENSE
 // Usage: node scripts/package.mjs [pkg-dir]
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,22 @@ const write = (file, text) => writeFileSync(path.join(pkg, file), text);
 const cargo = readFileSync(path.join(here, 'Cargo.toml'), 'utf8');
 const version = cargo.match(/^version\s*=\s*"([^"]+)"/m)?.[1];
 if (!version) throw new Error('no version in bindings-wasm/Cargo.toml');
+
+// wasm-bindgen emits the same .wasm for both targets (only the JS glue differs): ship it once, in
+// web/, and point the Node glue at it. Checked, not assumed: different bytes keep both copies.
+const wasm = (dir) => path.join(pkg, dir, 'tuanthu_wasm_bg.wasm');
+if (!existsSync(wasm('node'))) {
+  // Already shared (package.mjs run twice on one build).
+} else if (readFileSync(wasm('web')).equals(readFileSync(wasm('node')))) {
+  const glue = path.join(pkg, 'node', 'tuanthu_wasm.js');
+  const from = 'const wasmPath = `${__dirname}/tuanthu_wasm_bg.wasm`;';
+  const js = readFileSync(glue, 'utf8');
+  if (js.split(from).length !== 2) throw new Error(`${glue}: the .wasm path line changed; update package.mjs`);
+  writeFileSync(glue, js.replace(from, 'const wasmPath = `${__dirname}/../web/tuanthu_wasm_bg.wasm`;'));
+  rmSync(wasm('node'));
+} else {
+  console.error('package.mjs: the web and node .wasm differ; shipping both');
+}
 
 // Node decides how to load a .js file from the nearest package.json's "type".
 write('web/package.json', '{ "type": "module" }\n');

@@ -409,9 +409,9 @@ impl Plan {
     /// A plan from its JSON contract form (object or JSON text).
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(
-        #[wasm_bindgen(unchecked_param_type = "PlanData | string")] value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PlanData | string")] plan: JsValue,
     ) -> Result<Plan, JsValue> {
-        Ok(register_plan(from_js("plan", &value)?))
+        Ok(register_plan(from_js("plan", &plan)?))
     }
 
     /// How methods that take a plan find it (see `plan_arg`); not part of the typed API.

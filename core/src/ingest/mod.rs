@@ -38,7 +38,7 @@ mod structure;
 mod text;
 pub mod timeline;
 
-use crate::model::{IngestWarning, Plan, Severity};
+use crate::model::{IngestWarning, Plan, Severity, WarningCode};
 
 pub use agencies::{recognize_agencies, recognize_agency};
 pub use timeline::parse_timeline;
@@ -115,20 +115,20 @@ impl ParseOutcome {
 pub(crate) struct Warnings(pub Vec<IngestWarning>);
 
 impl Warnings {
+    /// A warning with the code's own severity.
     pub fn push(
         &mut self,
-        code: &str,
+        code: WarningCode,
         line: u32,
-        severity: Severity,
         message: impl Into<String>,
         text: Option<String>,
     ) {
         self.0.push(IngestWarning {
-            code: code.to_string(),
+            code: code.as_str().to_string(),
             line,
             message: message.into(),
             text,
-            severity: Some(severity),
+            severity: Some(code.severity()),
         });
     }
 }
@@ -168,9 +168,8 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
     let lay = structure::layout(&lines);
     if lay.plan_heading.is_none() {
         w.push(
-            "no_plan_heading",
+            WarningCode::NoPlanHeading,
             1,
-            Severity::Warning,
             "no KẾ HOẠCH heading found; the whole text is read as the plan",
             None,
         );
@@ -185,9 +184,8 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
             .find_map(|l| first_year(&l.text).map(|y| (l.no, y)));
         if let Some((no, y)) = found {
             w.push(
-                "year_from_body",
+WarningCode::YearFromBody,
                 no,
-                Severity::Info,
                 format!("the header states no year; {y}, the first year in the plan, is used for phrases without one"),
                 None,
             );
@@ -197,9 +195,8 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
     let obligations = obligations::read(&lines, &lay, year, &mut w);
     if obligations.is_empty() {
         w.push(
-            "no_obligations",
+            WarningCode::NoObligations,
             1,
-            Severity::Error,
             "no recognisable plan: no task or reporting obligation was found",
             None,
         );

@@ -2,8 +2,8 @@
 //! for dated duties elsewhere.
 
 use crate::model::{
-    AgencyRef, Obligation, ObligationId, ObligationKind, Reporting, Schedule, Severity, SourceSpan,
-    Stage,
+    AgencyRef, Obligation, ObligationId, ObligationKind, Reporting, Schedule, SourceSpan, Stage,
+    WarningCode,
 };
 
 use super::agencies::{self, Found};
@@ -41,7 +41,7 @@ impl Ctx<'_> {
 
     fn notes(&mut self, line: u32, notes: Vec<Note>) {
         for n in notes {
-            self.w.push(n.code, line, n.severity, n.message, n.text);
+            self.w.push(n.code, line, n.message, n.text);
         }
     }
 }
@@ -67,9 +67,8 @@ pub(crate) fn read(
             SectionKind::Funding => {
                 let line = ctx.line_no(s.heading.first);
                 ctx.w.push(
-                    "funding_section_skipped",
+WarningCode::FundingSectionSkipped,
                     line,
-                    Severity::Info,
                     "funding section read: it assigns no dated duty, so no obligation is made from it",
                     Some(format!("{}. {}", s.numeral, s.title)),
                 );
@@ -83,9 +82,8 @@ pub(crate) fn read(
                 {
                     let line = ctx.line_no(s.heading.first);
                     ctx.w.push(
-                        "section_read_as_tasks",
+WarningCode::SectionReadAsTasks,
                         line,
-                        Severity::Info,
                         "section title not recognised, but its items have task fields: read as tasks",
                         Some(format!("{}. {}", s.numeral, s.title)),
                     );
@@ -93,9 +91,8 @@ pub(crate) fn read(
                 } else {
                     let line = ctx.line_no(s.heading.first);
                     ctx.w.push(
-                        "unknown_section",
+                        WarningCode::UnknownSection,
                         line,
-                        Severity::Info,
                         "section not recognised (not purpose, tasks, funding or organisation)",
                         Some(format!("{}. {}", s.numeral, s.title)),
                     );
@@ -112,9 +109,8 @@ pub(crate) fn read(
                 saw_tasks = true;
                 let line = ctx.line_no(*heading);
                 ctx.w.push(
-                    "appendix_read",
+                    WarningCode::AppendixRead,
                     line,
-                    Severity::Info,
                     "task table of the appendix read; its obligations have ids PL.<n>",
                     lines.get(*heading).map(|l| l.text.clone()),
                 );
@@ -123,9 +119,8 @@ pub(crate) fn read(
     }
     if !saw_tasks && !lay.sections.is_empty() {
         ctx.w.push(
-            "no_tasks_section",
+            WarningCode::NoTasksSection,
             1,
-            Severity::Warning,
             "no task section (II. NỘI DUNG / NHIỆM VỤ) found",
             None,
         );
@@ -143,9 +138,8 @@ pub(crate) fn read(
                 blocks: blocks.clone(),
             };
             ctx.w.push(
-                "no_sections",
+                WarningCode::NoSections,
                 1,
-                Severity::Warning,
                 "no sections (I., II., ...) found; items with task fields read as section II",
                 None,
             );
@@ -165,9 +159,8 @@ pub(crate) fn read(
         if id != base {
             let line = o.source.as_ref().map_or(1, |s| s.line_start);
             ctx.w.push(
-                "duplicate_id",
+                WarningCode::DuplicateId,
                 line,
-                Severity::Warning,
                 format!("obligation id {base} is used twice; renamed {id}"),
                 None,
             );
@@ -286,9 +279,8 @@ fn add_field(f: &mut Fields, field: Field, fv: FieldVal, c: &Node, ctx: &mut Ctx
         if let Some(prev) = slot {
             let line = ctx.line_no(c.block.first);
             ctx.w.push(
-                "repeated_field",
+                WarningCode::RepeatedField,
                 line,
-                Severity::Info,
                 "the same field is given twice; values are joined",
                 Some(c.block.text.clone()),
             );
@@ -316,9 +308,8 @@ fn tasks(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligatio
         if r.field.is_some() {
             let line = ctx.line_no(r.block.first);
             ctx.w.push(
-                "field_outside_item",
+                WarningCode::FieldOutsideItem,
                 line,
-                Severity::Warning,
                 "a task field outside any numbered item is ignored",
                 Some(r.block.text.clone()),
             );
@@ -334,9 +325,8 @@ fn tasks(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligatio
                 if timeline::has_deadline(&subtree_text(r)) || r.has_fields() {
                     let line = ctx.line_no(r.block.first);
                     ctx.w.push(
-                        "dated_duty_skipped",
+WarningCode::DatedDutySkipped,
                         line,
-                        Severity::Warning,
                         "unnumbered text with a date in the task section is not turned into an obligation",
                         Some(subtree_text(r)),
                     );
@@ -373,9 +363,8 @@ fn item(
             } else if timeline::has_deadline(&subtree_text(c)) {
                 let line = ctx.line_no(c.block.first);
                 ctx.w.push(
-                    "dated_duty_skipped",
+                    WarningCode::DatedDutySkipped,
                     line,
-                    Severity::Warning,
                     "text with a date between sub-tasks is not part of any obligation",
                     Some(subtree_text(c)),
                 );
@@ -415,9 +404,8 @@ fn item(
             let line = ctx.line_no(c.block.first);
             if !timeline::has_timeline_words(&text) {
                 ctx.w.push(
-                    "duty_without_timeline",
+                    WarningCode::DutyWithoutTimeline,
                     line,
-                    Severity::Info,
                     "a duty with no timeline beside dated duties; not an obligation of its own",
                     Some(text),
                 );
@@ -468,9 +456,8 @@ fn agencies_of(fv: &FieldVal, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef>
     for f in &found {
         if f.unknown {
             ctx.w.push(
-                "unknown_agency",
+                WarningCode::UnknownAgency,
                 line,
-                Severity::Info,
                 "agency not in the gazetteer; kept as written",
                 Some(f.agency.name().to_string()),
             );
@@ -479,9 +466,8 @@ fn agencies_of(fv: &FieldVal, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef>
     if strict {
         for l in leftovers {
             ctx.w.push(
-                "agency_text_not_understood",
+                WarningCode::AgencyTextNotUnderstood,
                 line,
-                Severity::Warning,
                 "words in an agency field that name no recognised agency",
                 Some(l),
             );
@@ -489,9 +475,8 @@ fn agencies_of(fv: &FieldVal, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef>
     }
     if found.is_empty() && !text.trim().is_empty() {
         ctx.w.push(
-            "no_agency_recognised",
+            WarningCode::NoAgencyRecognised,
             line,
-            Severity::Warning,
             "no agency recognised in the field",
             Some(collapse_ws(&text)),
         );
@@ -613,9 +598,8 @@ fn task_from_fields(
                 let parsed = timeline::parse(&text, ctx.year);
                 if !matches!(parsed.schedule, Schedule::Unparsed { .. }) {
                     ctx.w.push(
-                        "timeline_from_content",
+                        WarningCode::TimelineFromContent,
                         line,
-                        Severity::Info,
                         "no timeline field; the date in the content is used",
                         Some(text.clone()),
                     );
@@ -624,9 +608,8 @@ fn task_from_fields(
                 parsed.schedule
             } else {
                 ctx.w.push(
-                    "no_timeline",
+                    WarningCode::NoTimeline,
                     line,
-                    Severity::Warning,
                     "the task states no timeline",
                     Some(title.clone()),
                 );
@@ -639,9 +622,8 @@ fn task_from_fields(
     if lead.is_empty() && performers.is_empty() {
         let line = ctx.line_no(n.block.first);
         ctx.w.push(
-            "no_responsible_agency",
+            WarningCode::NoResponsibleAgency,
             line,
-            Severity::Warning,
             "the task names no lead or performing agency",
             Some(title.clone()),
         );
@@ -693,9 +675,8 @@ fn staged_bullets<'a>(
             let line = ctx.line_no(*first);
             let Some(deadline) = deadline else {
                 ctx.w.push(
-                    "unparsed_timeline",
+                    WarningCode::UnparsedTimeline,
                     line,
-                    Severity::Warning,
                     "a bullet with a date whose deadline is not understood; not a stage",
                     Some(text.clone()),
                 );
@@ -706,9 +687,8 @@ fn staged_bullets<'a>(
             if parties.is_empty() {
                 parties = responsible.to_vec();
                 ctx.w.push(
-                    "stage_without_party",
+                    WarningCode::StageWithoutParty,
                     line,
-                    Severity::Info,
                     "a dated bullet names no party; the task's responsible agencies are used",
                     Some(text.clone()),
                 );
@@ -760,9 +740,8 @@ fn task_from_prose(
     let timed = timeline::has_timeline_words(&all);
     if lead.is_empty() && !timed {
         ctx.w.push(
-            "item_not_understood",
+            WarningCode::ItemNotUnderstood,
             line,
-            Severity::Warning,
             "a task item with no fields, no recognised agency and no date; not an obligation",
             Some(all),
         );
@@ -774,9 +753,8 @@ fn task_from_prose(
         parsed.schedule
     } else {
         ctx.w.push(
-            "no_timeline",
+            WarningCode::NoTimeline,
             line,
-            Severity::Warning,
             "the task states no timeline",
             Some(title.clone()),
         );
@@ -785,17 +763,15 @@ fn task_from_prose(
         }
     };
     ctx.w.push(
-        "task_from_prose",
+        WarningCode::TaskFromProse,
         line,
-        Severity::Info,
         "task item without field labels: parties and timeline read from its sentences",
         Some(title.clone()),
     );
     if lead.is_empty() {
         ctx.w.push(
-            "no_responsible_agency",
+            WarningCode::NoResponsibleAgency,
             line,
-            Severity::Warning,
             "the task names no lead or performing agency",
             Some(title.clone()),
         );
@@ -925,9 +901,8 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
             let line = ctx.line_no(r.block.first);
             if made {
                 ctx.w.push(
-                    "second_report_clause",
+                    WarningCode::SecondReportClause,
                     line,
-                    Severity::Warning,
                     "a second reporting clause in the same item is not modelled",
                     Some(c.to_string()),
                 );
@@ -942,9 +917,8 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
             }
             if performers.is_empty() {
                 ctx.w.push(
-                    "no_responsible_agency",
+                    WarningCode::NoResponsibleAgency,
                     line,
-                    Severity::Warning,
                     "the reporting clause names no reporting agency",
                     Some(c.to_string()),
                 );
@@ -960,9 +934,8 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
             let title = report_title(rep.as_ref());
             if rep.is_none() {
                 ctx.w.push(
-                    "no_recipient",
+                    WarningCode::NoRecipient,
                     line,
-                    Severity::Warning,
                     "the report's recipient is not recognised",
                     Some(c.to_string()),
                 );
@@ -984,9 +957,8 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
         if !made && timeline::has_deadline(&text) {
             let line = ctx.line_no(r.block.first);
             ctx.w.push(
-                "dated_duty_skipped",
+WarningCode::DatedDutySkipped,
                 line,
-                Severity::Warning,
                 "an item with a date that is not a periodic report is not turned into an obligation",
                 Some(text.clone()),
             );
@@ -1008,9 +980,8 @@ fn dated_leftovers(roots: &[Node], ctx: &mut Ctx<'_>) {
         if timeline::has_deadline(&text) {
             let line = ctx.line_no(r.block.first);
             ctx.w.push(
-                "dated_duty_skipped",
+                WarningCode::DatedDutySkipped,
                 line,
-                Severity::Warning,
                 "an item with a date in a section that makes no obligations",
                 Some(text),
             );
@@ -1069,9 +1040,8 @@ fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<
         if fieldish >= 2 && kinds.iter().all(|k| *k != Column::Other || cells.len() > 3) {
             let line = ctx.line_no(b.first);
             ctx.w.push(
-                "task_table",
+                WarningCode::TaskTable,
                 line,
-                Severity::Info,
                 "a task table: each row below this header is read as a task",
                 Some(b.text.clone()),
             );

@@ -19,6 +19,7 @@ use regex::Regex;
 
 use crate::model::{
     AgencyRef, Bound, Deadline, DueRule, EventKind, Frequency, Schedule, Severity, Stage, Trigger,
+    WarningCode,
 };
 
 use super::agencies;
@@ -27,9 +28,8 @@ use super::text::{clean_inline, collapse_ws, Folded};
 /// Something worth telling the reader about a phrase that was (partly) understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Note {
-    pub code: &'static str,
+    pub code: WarningCode,
     pub message: String,
-    pub severity: Severity,
     pub text: Option<String>,
 }
 
@@ -59,7 +59,7 @@ pub fn parse_timeline(phrase: &str, context_year: Option<i32>) -> Result<Schedul
         Schedule::Unparsed { .. } => Err(p
             .notes
             .iter()
-            .find(|n| n.severity != Severity::Info)
+            .find(|n| n.code.severity() != Severity::Info)
             .map(|n| n.message.clone())
             .unwrap_or_else(|| "timeline not understood".to_string())),
         s => Ok(s),
@@ -228,11 +228,13 @@ pub(crate) fn parse(phrase: &str, ctx: Option<i32>) -> Parsed {
     let schedule = match schedule {
         Some(s) => s,
         None => {
-            if !notes.iter().any(|n| n.code == "unparsed_timeline") {
+            if !notes
+                .iter()
+                .any(|n| n.code == WarningCode::UnparsedTimeline)
+            {
                 notes.push(Note {
-                    code: "unparsed_timeline",
+                    code: WarningCode::UnparsedTimeline,
                     message: "timeline phrase not understood; kept verbatim".into(),
-                    severity: Severity::Warning,
                     text: Some(clean.clone()),
                 });
             }
@@ -480,9 +482,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
         let kind = classify_event(&work[m.start..]);
         if c.get(2).is_some() {
             notes.push(Note {
-                code: "working_days",
+                code: WarningCode::WorkingDays,
                 message: "the period is counted in working days (ngày làm việc); within_days holds the number as written".into(),
-                severity: Severity::Info,
                 text: Some(quote(m.start, work.len())),
             });
         }
@@ -498,9 +499,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
             }
             _ => {
                 notes.push(Note {
-                    code: "unknown_event",
+                    code: WarningCode::UnknownEvent,
                     message: "period counted from an event that is not recognised".into(),
-                    severity: Severity::Warning,
                     text: Some(quote(m.start, work.len())),
                 });
                 return (Vec::new(), year);
@@ -560,9 +560,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
             mask(&mut work, from.min(a), b);
             let Some(dt) = valid else {
                 notes.push(Note {
-                    code: "invalid_date",
+                    code: WarningCode::InvalidDate,
                     message: "not a calendar date".into(),
-                    severity: Severity::Warning,
                     text: Some(quote(a, b)),
                 });
                 continue;
@@ -630,9 +629,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
                 }),
             )),
             None => notes.push(Note {
-                code: "invalid_date",
+                code: WarningCode::InvalidDate,
                 message: "not a calendar month".into(),
-                severity: Severity::Warning,
                 text: Some(quote(a, b)),
             }),
         }
@@ -788,9 +786,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
             mask(&mut work, from.min(a), b);
             if date(2024, mo, d).is_none() {
                 notes.push(Note {
-                    code: "invalid_date",
+                    code: WarningCode::InvalidDate,
                     message: "not a day of the year".into(),
-                    severity: Severity::Warning,
                     text: Some(quote(a, b)),
                 });
                 continue;
@@ -907,9 +904,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
                 }
             }
             None => notes.push(Note {
-                code: "unknown_event",
+                code: WarningCode::UnknownEvent,
                 message: "event after which the work is due is not recognised".into(),
-                severity: Severity::Warning,
                 text: Some(quote(r.start, work.len())),
             }),
         }
@@ -1010,12 +1006,11 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
                 let due = due_rule(every, &period_day, &own, &dated);
                 if due.is_none() {
                     notes.push(Note {
-                        code: "recurring_without_due_date",
+                        code: WarningCode::RecurringWithoutDueDate,
                         message: format!(
                             "a {} obligation with no due day stated: due is left empty (never invented)",
                             freq_name(every)
                         ),
-                        severity: Severity::Warning,
                         text: Some(tidy(clause)),
                     });
                 }
@@ -1052,9 +1047,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
     for (from, b, last, first, before) in yearless {
         // A window with no year: the plan's year is implied.
         notes.push(Note {
-            code: "year_inferred",
+            code: WarningCode::YearInferred,
             message: "no year stated; the plan's year is used".into(),
-            severity: Severity::Info,
             text: Some(quote(from, b)),
         });
         onces.push(if before {
@@ -1075,9 +1069,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
     }
     for (_, d, mo, bound, text) in day_months {
         notes.push(Note {
-            code: "year_inferred",
+            code: WarningCode::YearInferred,
             message: "date without a year; the plan's year is used".into(),
-            severity: Severity::Info,
             text: Some(text.clone()),
         });
         onces.push(Part::Yearless {
@@ -1137,9 +1130,8 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
             }
         } else if !onces.is_empty() && is_pre {
             notes.push(Note {
-                code: "precondition_not_modelled",
+                code: WarningCode::PreconditionNotModelled,
                 message: "a dated task also waits for an event; the date is kept, the event is not modelled".into(),
-                severity: Severity::Info,
                 text: t.text.clone(),
             });
         } else {
@@ -1241,13 +1233,12 @@ fn compose(clauses: &[Clause<'_>], ctx: Option<i32>, notes: &mut Vec<Note>) -> O
             match finish(p, year, notes) {
                 Some(s) => out.push(s),
                 None => {
-                    if !notes.iter().any(|n| n.code == "no_year") {
+                    if !notes.iter().any(|n| n.code == WarningCode::NoYear) {
                         notes.push(Note {
-                            code: "no_year",
+                            code: WarningCode::NoYear,
                             message:
                                 "the phrase needs a year and neither it nor the plan states one"
                                     .into(),
-                            severity: Severity::Warning,
                             text: Some(tidy(c.text)),
                         });
                     }
@@ -1258,10 +1249,9 @@ fn compose(clauses: &[Clause<'_>], ctx: Option<i32>, notes: &mut Vec<Note>) -> O
             let folded = super::text::fold(c.text);
             if TIMEISH.is_match(&folded) && clauses.len() > 1 {
                 notes.push(Note {
-                    code: "timeline_clause_ignored",
+                    code: WarningCode::TimelineClauseIgnored,
                     message: "part of the timeline was not understood and is not in the schedule"
                         .into(),
-                    severity: Severity::Info,
                     text: Some(tidy(c.text)),
                 });
             }
@@ -1387,9 +1377,8 @@ fn finish(p: &Part, year: Option<i32>, notes: &mut Vec<Note>) -> Option<Schedule
         }
         Part::Periodic(t) => {
             notes.push(Note {
-                code: "unparsed_timeline",
+                code: WarningCode::UnparsedTimeline,
                 message: "periodic (định kỳ) with no period stated: kept verbatim".into(),
-                severity: Severity::Warning,
                 text: Some(t.clone()),
             });
             Schedule::Unparsed { text: t.clone() }

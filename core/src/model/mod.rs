@@ -9,6 +9,7 @@ mod outcome;
 mod period;
 mod plan;
 mod schedule;
+mod warning;
 
 pub use agency::{
     fold_key, normalize_text, AgencyGroup, AgencyRef, AgencyRegistry, RegisteredAgency,
@@ -24,3 +25,4 @@ pub use plan::{
     SourceSpan,
 };
 pub use schedule::{Bound, Deadline, DueRule, Frequency, Schedule, Stage, Trigger};
+pub use warning::WarningCode;

@@ -188,7 +188,8 @@ pub struct SourceSpan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IngestWarning {
-    /// Stable machine code, e.g. `unparsed_timeline`.
+    /// Stable machine code, e.g. `unparsed_timeline`: one of [`WarningCode`](super::WarningCode)
+    /// for warnings the reader makes (kept as a string so older or hand-written plans still load).
     pub code: String,
     pub line: u32,
     pub message: String,
@@ -199,4 +200,11 @@ pub struct IngestWarning {
     /// `error` (no plan found). Absent in warnings written before this field existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
+}
+
+impl IngestWarning {
+    /// The warning's code as the enum, when it is one the reader knows.
+    pub fn known_code(&self) -> Option<super::WarningCode> {
+        super::WarningCode::parse(&self.code)
+    }
 }

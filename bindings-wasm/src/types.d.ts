@@ -44,9 +44,21 @@ export type Lang = 'vi' | 'en';
 
 /**
  * Kinds of agency groups (nhóm cơ quan): `departments` (các sở, ban, ngành), `communes` (UBND các
- * xã, phường), `press` (cơ quan báo chí), `related` (các cơ quan có liên quan).
+ * xã, phường), `press` (cơ quan báo chí), `related` (các cơ quan có liên quan),
+ * `public_service_units` (đơn vị sự nghiệp công lập), `armed_forces` (lực lượng vũ trang, công an),
+ * `enterprises` (doanh nghiệp), `mass_organisations` (Mặt trận Tổ quốc, tổ chức chính trị - xã hội,
+ * hội, đoàn thể), `schools` (trường học, cơ sở giáo dục).
  */
-export type AgencyGroup = 'departments' | 'communes' | 'press' | 'related';
+export type AgencyGroup =
+    | 'departments'
+    | 'communes'
+    | 'press'
+    | 'related'
+    | 'public_service_units'
+    | 'armed_forces'
+    | 'enterprises'
+    | 'mass_organisations'
+    | 'schools';
 
 /** A party named in a plan: one concrete agency (cơ quan), tagged by `kind`. */
 export interface AgencyRefAgency {

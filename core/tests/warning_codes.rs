@@ -4,7 +4,8 @@
 
 use tuanthu::model::WarningCode;
 
-const BEGIN: &str = "<!-- warning-codes:begin (generated from WarningCode; see core/tests/warning_codes.rs) -->\n";
+const BEGIN: &str =
+    "<!-- warning-codes:begin (generated from WarningCode; see core/tests/warning_codes.rs) -->\n";
 const END: &str = "<!-- warning-codes:end -->";
 
 fn table() -> String {
@@ -38,9 +39,15 @@ fn docs_table_lists_every_code_with_its_severity() {
     let have = &doc[start..end];
     // Row by row, so a failure names the code that drifted.
     for (h, w) in have.lines().zip(want.lines()) {
-        assert_eq!(h, w, "docs/ingest.md warning table differs from WarningCode");
+        assert_eq!(
+            h, w,
+            "docs/ingest.md warning table differs from WarningCode"
+        );
     }
-    assert_eq!(have, want, "docs/ingest.md warning table has missing or extra rows");
+    assert_eq!(
+        have, want,
+        "docs/ingest.md warning table has missing or extra rows"
+    );
 }
 
 #[test]

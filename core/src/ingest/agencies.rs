@@ -816,7 +816,171 @@ fn match_related(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
     }
 }
 
-/// The longest recognised party at token `i`.
+/// Groups named by a fixed phrase, as the two-level local government (2025) addresses them.
+/// One-word heads (`hội`, `trường`, `doanh nghiệp`) are groups only after `các`/`những`.
+const PHRASE_GROUPS: &[(&[&str], AgencyGroup, bool)] = &[
+    // (folded words, group, needs `các`)
+    (
+        &["don", "vi", "su", "nghiep", "cong", "lap"],
+        AgencyGroup::PublicServiceUnits,
+        false,
+    ),
+    (
+        &["don", "vi", "su", "nghiep"],
+        AgencyGroup::PublicServiceUnits,
+        false,
+    ),
+    (
+        &["luc", "luong", "vu", "trang"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["don", "vi", "luc", "luong", "vu", "trang"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["don", "vi", "quan", "doi"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["don", "vi", "cong", "an"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["luc", "luong", "cong", "an"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["cong", "an", "cac", "xa"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["cong", "an", "cac", "phuong"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (&["cong", "an", "xa"], AgencyGroup::ArmedForces, false),
+    (
+        &["doanh", "nghiep", "nha", "nuoc"],
+        AgencyGroup::Enterprises,
+        false,
+    ),
+    (&["doanh", "nghiep"], AgencyGroup::Enterprises, true),
+    (
+        &[
+            "mat", "tran", "to", "quoc", "viet", "nam", "va", "cac", "to", "chuc", "chinh", "tri",
+            "xa", "hoi",
+        ],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (
+        &[
+            "mat", "tran", "to", "quoc", "va", "cac", "to", "chuc", "chinh", "tri", "xa", "hoi",
+        ],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (
+        &["to", "chuc", "chinh", "tri", "xa", "hoi"],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (
+        &["doan", "the", "chinh", "tri", "xa", "hoi"],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (
+        &["hoi", "doan", "the"],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (&["doan", "the"], AgencyGroup::MassOrganisations, true),
+    (
+        &["to", "chuc", "hoi"],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (&["hoi"], AgencyGroup::MassOrganisations, true),
+    (&["truong", "hoc"], AgencyGroup::Schools, false),
+    (&["co", "so", "giao", "duc"], AgencyGroup::Schools, false),
+    (&["co", "so", "dao", "tao"], AgencyGroup::Schools, false),
+    (&["truong"], AgencyGroup::Schools, true),
+];
+
+/// The longest phrase group at `i` (after an optional `các`/`những`).
+fn phrase_group_at(toks: &[Tok], i: usize, cac: bool) -> Option<(usize, AgencyGroup)> {
+    let mut best: Option<(usize, AgencyGroup)> = None;
+    for (words, group, needs_cac) in PHRASE_GROUPS {
+        if *needs_cac && !cac {
+            continue;
+        }
+        if let Some(k) = seq(toks, i, words) {
+            if best.is_none_or(|(b, _)| k > b) {
+                best = Some((k, *group));
+            }
+        }
+    }
+    best
+}
+
+/// `các đơn vị sự nghiệp công lập`, `lực lượng vũ trang tỉnh`, `các trường học, cơ sở giáo dục`,
+/// `công an các xã, phường`: one group, with further phrases of the same group joined by `,` or
+/// `và`, and the commune kinds after a commune-level police phrase.
+fn match_phrase_group(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
+    let mut j = i;
+    let cac = tok_is(toks, j, "cac") || tok_is(toks, j, "nhung");
+    if cac {
+        j += 1;
+    }
+    if j > i && !space_or_comma(toks, j) {
+        return None;
+    }
+    let (mut j, group) = phrase_group_at(toks, j, cac)?;
+    loop {
+        // "công an các xã, phường, đặc khu"
+        let next_kind = (tok_is(toks, j, "xa") || tok_is(toks, j, "phuong"))
+            .then_some(j + 1)
+            .or_else(|| seq(toks, j, &["dac", "khu"]))
+            .or_else(|| seq(toks, j, &["thi", "tran"]));
+        let prev = j.checked_sub(1).and_then(|p| toks.get(p)).map(Tok::word);
+        if matches!(prev, Some("xa" | "phuong" | "khu" | "tran")) && space_or_comma(toks, j) {
+            if let Some(k) = next_kind {
+                j = k;
+                continue;
+            }
+        }
+        // "các trường học, cơ sở giáo dục", "các hội, đoàn thể"
+        let after_sep = if tok_is(toks, j, "va") && toks.get(j).is_some_and(|t| t.sep == Sep::Space)
+        {
+            Some(j + 1)
+        } else if toks.get(j).is_some_and(|t| t.sep == Sep::Comma) {
+            Some(j)
+        } else {
+            None
+        };
+        let more = after_sep.and_then(|k| {
+            let k = if tok_is(toks, k, "cac") { k + 1 } else { k };
+            phrase_group_at(toks, k, true).filter(|(_, g)| *g == group)
+        });
+        match more {
+            Some((k, _)) => j = k,
+            None => break,
+        }
+    }
+    let j = group_suffix(toks, j);
+    Some(group_match(text, toks, i, j, group))
+}
+
+/// The longest recognised party at token `i`. A group keeps its qualifier (`có liên quan`,
+/// `trên địa bàn tỉnh`): it says which members are meant.
 fn best_at(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
     let cands = [
         match_agency(text, toks, i),
@@ -825,11 +989,17 @@ fn best_at(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
         match_communes(text, toks, i),
         match_press(text, toks, i),
         match_related(text, toks, i),
+        match_phrase_group(text, toks, i),
     ];
     let mut best: Option<Match> = None;
     for m in cands.into_iter().flatten() {
         if best.as_ref().is_none_or(|b| m.end_tok > b.end_tok) {
             best = Some(m);
+        }
+    }
+    if let Some(m) = best.as_mut() {
+        if matches!(m.made, Made::Group(_)) {
+            m.end_tok = skip_filler(toks, m.end_tok);
         }
     }
     best
@@ -1087,26 +1257,166 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
     let mut out: Vec<Found> = Vec::new();
     let mut leftovers = Vec::new();
     let mut keys: Vec<String> = Vec::new();
+    let mut keep = |f: Found, out: &mut Vec<Found>| {
+        let key = fold(f.agency.name());
+        if !keys.contains(&key) {
+            keys.push(key);
+            out.push(f);
+        }
+    };
     let mut offset = 0;
     for part in text.split(';') {
-        let (found, stop) = leading(part, true);
-        let rest = part.get(stop..).unwrap_or("");
-        let rest_trim = rest.trim_matches(|c: char| !c.is_alphanumeric());
-        if !rest_trim.is_empty() && found.is_empty() {
-            leftovers.push(normalize_text(rest_trim));
-        }
-        for mut f in found {
-            f.start += offset;
-            f.end += offset;
-            let key = fold(f.agency.name());
-            if !keys.contains(&key) {
-                keys.push(key);
-                out.push(f);
+        // A list is never cut short: an item that is not recognised but stands between list
+        // separators and reads like a name is kept verbatim (flagged unknown), and reading goes on.
+        let mut pos = 0;
+        let mut after_item = false;
+        loop {
+            let sub = part.get(pos..).unwrap_or("");
+            let (found, stop) = leading(sub, true);
+            let any = !found.is_empty();
+            for mut f in found {
+                f.start += offset + pos;
+                f.end += offset + pos;
+                keep(f, &mut out);
+            }
+            let rest_at = if any { pos + stop } else { pos };
+            let rest = part.get(rest_at..).unwrap_or("");
+            match unknown_item(rest, any || after_item) {
+                Some(item) => {
+                    let name = normalize_text(rest.get(item.start..item.end).unwrap_or(""));
+                    keep(
+                        Found {
+                            agency: AgencyRef::Agency { name, text: None },
+                            start: offset + rest_at + item.start,
+                            end: offset + rest_at + item.end,
+                            unknown: true,
+                        },
+                        &mut out,
+                    );
+                    pos = rest_at + item.next;
+                    after_item = true;
+                }
+                None => {
+                    let rest_trim = rest.trim_matches(|c: char| !c.is_alphanumeric());
+                    let cut_short = (any || after_item) && starts_with_separator(rest);
+                    if !rest_trim.is_empty() && (cut_short || !(any || after_item)) {
+                        leftovers.push(normalize_text(rest_trim));
+                    }
+                    break;
+                }
             }
         }
         offset += part.len() + 1;
     }
     (out, leftovers)
+}
+
+/// An unrecognised list item: byte range of its words in the text given to [`unknown_item`], and
+/// where reading goes on (the separator after it).
+struct UnknownItem {
+    start: usize,
+    end: usize,
+    next: usize,
+}
+
+/// `,` or `và` (after optional spaces) at the start of `s`.
+fn starts_with_separator(s: &str) -> bool {
+    let t = s.trim_start();
+    t.starts_with(',') || fold(t).starts_with("va ")
+}
+
+/// Words that show a chunk is the rest of a sentence (a verb or an adverbial), not a name.
+const PROSE: &[&str] = &[
+    "chu tri",
+    "phoi hop",
+    "thuc hien",
+    "tham muu",
+    "trien khai",
+    "ra soat",
+    "bao cao",
+    "theo doi",
+    "huong dan",
+    "chiu trach nhiem",
+    "xay dung",
+    "tuyen truyen",
+    "kiem tra",
+    "de xuat",
+    "hoan thanh",
+    "gui",
+    "can cu",
+    "theo",
+    "trong",
+    "truoc",
+    "sau khi",
+    "dam bao",
+    "tang cuong",
+    "nang cao",
+    "tham gia",
+    "ban hanh",
+    "to chuc thuc hien",
+    "cung cap",
+];
+
+/// Words that start a common noun naming a body (`các hợp tác xã`, `đơn vị ...`).
+const NOUN_HEADS: &[&str] = &[
+    "cac", "nhung", "co", "don", "to", "hoi", "truong", "trung", "ban", "phong", "doanh", "hop",
+    "ngan", "benh", "vien", "quy", "chi", "doi", "lien", "tap", "tong", "cong",
+];
+
+/// The next list item of `rest` when it reads like a name: after a separator (when `need_sep`),
+/// up to the next `,` or `và` outside parentheses, at most 12 words, starting with a capital or
+/// a noun that names bodies, with no verb or date in it.
+fn unknown_item(rest: &str, need_sep: bool) -> Option<UnknownItem> {
+    let mut p = rest.len() - rest.trim_start().len();
+    if need_sep {
+        let t = &rest[p..];
+        if t.starts_with(',') {
+            p += 1;
+        } else if fold(t).starts_with("va ") {
+            p += t.find(char::is_whitespace)?;
+        } else {
+            return None;
+        }
+    }
+    let start = p + (rest[p..].len() - rest[p..].trim_start().len());
+    let body = &rest[start..];
+    let mut depth = 0i32;
+    let mut end = body.len();
+    for (k, c) in body.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth <= 0 => {
+                end = k;
+                break;
+            }
+            c if c.is_whitespace() && depth <= 0 => {
+                let after = &body[k..].trim_start();
+                if fold(after).starts_with("va ") {
+                    end = k;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let chunk = body[..end].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':'));
+    let words: Vec<&str> = chunk.split_whitespace().collect();
+    let first = words.first()?;
+    let folded = format!(" {} ", fold(chunk));
+    let first_folded = fold(first);
+    let named = first.chars().next().is_some_and(char::is_uppercase)
+        || NOUN_HEADS.contains(&first_folded.as_str());
+    let prose = PROSE.iter().any(|w| folded.contains(&format!(" {w} ")))
+        || chunk.chars().any(|c| c.is_ascii_digit());
+    if words.len() > 12 || !named || prose {
+        return None;
+    }
+    Some(UnknownItem {
+        start,
+        end: start + chunk.len(),
+        next: start + end,
+    })
 }
 
 /// One name on its own: `Some` when the whole text is one recognised party.
@@ -1133,6 +1443,11 @@ pub fn stage_id<'a>(parties: &[AgencyRef], taken: impl Iterator<Item = &'a str> 
             AgencyGroup::Communes => "xa-phuong".to_string(),
             AgencyGroup::Press => "bao-chi".to_string(),
             AgencyGroup::Related => "lien-quan".to_string(),
+            AgencyGroup::PublicServiceUnits => "su-nghiep".to_string(),
+            AgencyGroup::ArmedForces => "vu-trang".to_string(),
+            AgencyGroup::Enterprises => "doanh-nghiep".to_string(),
+            AgencyGroup::MassOrganisations => "doan-the".to_string(),
+            AgencyGroup::Schools => "truong-hoc".to_string(),
         },
         Some(a) => crate::model::fold_key(a.name())
             .split(' ')

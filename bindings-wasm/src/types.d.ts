@@ -287,10 +287,14 @@ export type Schedule =
 /** What kind of duty an obligation is: `task` (nhiệm vụ) or `periodic_report` (báo cáo định kỳ). */
 export type ObligationKind = 'task' | 'periodic_report';
 
-/** Recipient of results (báo cáo về ...) and the office that receives on its behalf (qua ...). */
+/**
+ * Recipient of results (báo cáo về ...), the office that receives on its behalf (qua ...), and the
+ * body the recipient reports on to (để tổng hợp, báo cáo ...).
+ */
 export interface Reporting {
     recipient: AgencyRef;
     via?: AgencyRef | null;
+    onward?: AgencyRef | null;
 }
 
 /** One duty of the plan (nhiệm vụ): who, what, by when, evidence. */

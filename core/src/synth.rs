@@ -210,6 +210,7 @@ pub fn province(seed: u64, shape: Shape) -> EvaluationRequest {
             reporting: Some(Reporting {
                 recipient: AgencyRef::agency("Ủy ban nhân dân tỉnh"),
                 via: Some(police.clone()),
+                onward: None,
             }),
             source: None,
         });

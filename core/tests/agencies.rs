@@ -104,9 +104,18 @@ fn unknown_items_never_cut_a_list_short() {
 #[test]
 fn prose_after_a_list_is_not_a_party() {
     for (text, want) in [
-        ("Công an tỉnh chủ trì, phối hợp với Sở Tư pháp", vec!["Công an tỉnh"]),
-        ("Công an tỉnh rà soát các văn bản, báo cáo UBND tỉnh", vec!["Công an tỉnh"]),
-        ("Sở Tư pháp, theo chức năng, nhiệm vụ được giao", vec!["Sở Tư pháp"]),
+        (
+            "Công an tỉnh chủ trì, phối hợp với Sở Tư pháp",
+            vec!["Công an tỉnh"],
+        ),
+        (
+            "Công an tỉnh rà soát các văn bản, báo cáo UBND tỉnh",
+            vec!["Công an tỉnh"],
+        ),
+        (
+            "Sở Tư pháp, theo chức năng, nhiệm vụ được giao",
+            vec!["Sở Tư pháp"],
+        ),
         ("Sở Tư pháp, trong năm 2026", vec!["Sở Tư pháp"]),
     ] {
         let got: Vec<String> = recognize_agencies(text).iter().map(show).collect();

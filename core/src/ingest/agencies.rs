@@ -1141,23 +1141,40 @@ pub(crate) fn scan(text: &str) -> Vec<Found> {
     out
 }
 
-/// Who results go to and via whom, from words such as `báo cáo kết quả thực hiện về Ủy ban nhân
-/// dân tỉnh (qua Công an tỉnh)` or `gửi về Công an tỉnh (qua Phòng ...)`.
-pub(crate) fn reporting(text: &str) -> Option<(AgencyRef, Option<AgencyRef>)> {
-    let f = Folded::new(text);
-    let first_verb = ["bao cao", "gui", "nop"]
-        .iter()
-        .filter_map(|v| f.s.find(v))
-        .min()?;
-    let from = f.orig_pos(first_verb);
-    let mut found = scan(&text[from..]);
-    for x in found.iter_mut() {
-        x.start += from;
-        x.end += from;
+/// Where a report goes, read from one sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Route {
+    pub recipient: AgencyRef,
+    pub via: Option<AgencyRef>,
+    /// `để tổng hợp, báo cáo Z`: where the recipient sends the summary on.
+    pub onward: Option<AgencyRef>,
+    /// Other bodies the sentence sends the same report to, when the recipient was chosen among
+    /// several (the caller warns).
+    pub others: Vec<AgencyRef>,
+}
+
+impl Route {
+    pub fn into_reporting(self) -> crate::model::Reporting {
+        crate::model::Reporting {
+            recipient: self.recipient,
+            via: self.via,
+            onward: self.onward,
+        }
     }
-    if found.is_empty() {
-        return None;
-    }
+}
+
+/// A party the report is sent to: a party right after a reporting verb, or after a direction
+/// word (`về`, `lên`, `đến`, `tới`, `cho`) that follows the verb, however many words stand
+/// between (`báo cáo kết quả thực hiện Kế hoạch ... về X`).
+#[derive(Debug, Clone)]
+struct Candidate {
+    found: Found,
+    /// Byte offset of the verb that sends the report to it.
+    verb: usize,
+}
+
+/// Byte offsets (in `text`) just after each whole-word reporting verb.
+fn verb_ends(text: &str, f: &Folded<'_>) -> Vec<usize> {
     let mut verbs: Vec<usize> = Vec::new();
     for v in ["bao cao", "gui", "nop"] {
         let mut from = 0;
@@ -1167,37 +1184,99 @@ pub(crate) fn reporting(text: &str) -> Option<(AgencyRef, Option<AgencyRef>)> {
             let left_ok = a == 0 || !f.s.as_bytes()[a - 1].is_ascii_alphanumeric();
             let right_ok = b >= f.s.len() || !f.s.as_bytes()[b].is_ascii_alphanumeric();
             if left_ok && right_ok {
-                verbs.push(f.orig_pos(b));
+                verbs.push(f.orig_pos(b).min(text.len()));
             }
             from = b;
         }
     }
     verbs.sort_unstable();
-    for ve in verbs {
+    verbs
+}
+
+/// Whether the words between a verb and a party send the report to the party.
+fn directed_gap(gap: &str) -> bool {
+    if gap.contains([';', '.', ':', '(', ')']) {
+        return false;
+    }
+    let gf = fold(gap);
+    let words: Vec<&str> = gf.split_whitespace().collect();
+    // A direct object (`báo cáo UBND tỉnh`) has no words before it and no comma.
+    if words.is_empty() {
+        return !gap.contains(',');
+    }
+    let last_directed = words
+        .last()
+        .is_some_and(|w| matches!(*w, "ve" | "len" | "den" | "toi" | "cho" | "gui"));
+    last_directed && words.len() <= 40
+}
+
+fn paren_depth(text: &str, at: usize) -> i64 {
+    let before = text.get(..at).unwrap_or("");
+    before.matches('(').count() as i64 - before.matches(')').count() as i64
+}
+
+/// Who results go to, via whom, and on to whom, from words such as `báo cáo kết quả thực hiện
+/// về Ủy ban nhân dân tỉnh (qua Công an tỉnh) để tổng hợp, báo cáo Bộ Công an` or `gửi về Công an
+/// tỉnh (qua Phòng ...)`.
+pub(crate) fn reporting(text: &str) -> Option<Route> {
+    let f = Folded::new(text);
+    let verbs = verb_ends(text, &f);
+    // Recipients stand after a verb: scanning starts after the first one.
+    let from = *verbs.first()?;
+    let mut found = scan(&text[from..]);
+    for x in found.iter_mut() {
+        x.start += from;
+        x.end += from;
+    }
+    // Each verb sends to the first party after it, when the words between direct it there.
+    let mut cands: Vec<Candidate> = Vec::new();
+    for &ve in &verbs {
         let Some(cand) = found.iter().find(|x| x.start >= ve) else {
             continue;
         };
-        let depth = text[..cand.start].matches('(').count() as i64
-            - text[..cand.start].matches(')').count() as i64;
-        if depth > 0 {
+        if paren_depth(text, cand.start) > 0 {
             continue;
         }
-        let gap = &text[ve..cand.start];
-        if gap.contains([',', ';', '.', ':', '(', ')']) {
+        if !directed_gap(&text[ve..cand.start]) {
             continue;
         }
-        let gf = fold(gap);
-        let words: Vec<&str> = gf.split_whitespace().collect();
-        let directed = words
-            .last()
-            .is_none_or(|w| matches!(*w, "ve" | "len" | "den" | "toi" | "cho" | "gui"));
-        if words.len() > 6 || !directed {
-            continue;
+        if !cands.iter().any(|c| c.found.start == cand.start) {
+            cands.push(Candidate {
+                found: cand.clone(),
+                verb: ve,
+            });
         }
-        let via = via_after(text, cand.end);
-        return Some((cand.agency.clone(), via));
     }
-    None
+    let first = cands.first()?.clone();
+    let via = via_after(text, first.found.end);
+    // `để tổng hợp(,) báo cáo Z`, `để tập hợp, tham mưu ... báo cáo Z`: a later candidate whose
+    // verb follows the recipient's own work on the report is where the recipient reports on to,
+    // not a second recipient.
+    let mut onward: Option<AgencyRef> = None;
+    let mut others: Vec<AgencyRef> = Vec::new();
+    let key = fold(first.found.agency.name());
+    for c in cands.iter().skip(1) {
+        let between = fold(text.get(first.found.end..c.verb).unwrap_or(""));
+        let same = fold(c.found.agency.name()) == key;
+        let passes_on = ["tong hop", "tap hop", "tham muu"]
+            .iter()
+            .any(|w| between.contains(w));
+        if onward.is_none() && passes_on {
+            onward = Some(c.found.agency.clone());
+        } else if !same
+            && !others
+                .iter()
+                .any(|o| fold(o.name()) == fold(c.found.agency.name()))
+        {
+            others.push(c.found.agency.clone());
+        }
+    }
+    Some(Route {
+        recipient: first.found.agency,
+        via,
+        onward,
+        others,
+    })
 }
 
 /// `(qua X)` or `qua X` right after a recipient.

@@ -39,6 +39,24 @@ impl Ctx<'_> {
         }
     }
 
+    /// A report route as the model's `Reporting`; a recipient chosen among several is said.
+    fn route(&mut self, r: agencies::Route, line: u32) -> Reporting {
+        if !r.others.is_empty() {
+            let others: Vec<&str> = r.others.iter().map(AgencyRef::name).collect();
+            self.w.push(
+                WarningCode::RecipientChosen,
+                line,
+                format!(
+                    "the report goes to {}, the first body it is sent to; also named: {}",
+                    r.recipient.name(),
+                    others.join("; ")
+                ),
+                Some(r.recipient.name().to_string()),
+            );
+        }
+        r.into_reporting()
+    }
+
     fn notes(&mut self, line: u32, notes: Vec<Note>) {
         for n in notes {
             self.w.push(n.code, line, n.message, n.text);
@@ -629,13 +647,21 @@ fn task_from_fields(
         );
     }
     // Where results go (`gửi về Công an tỉnh (qua Phòng ...)`).
+    // The warning for a chosen recipient names the line of the words it was read from.
+    let item_line = ctx.line_no(n.block.first);
+    let content_line = content_field.map_or(item_line, |c| ctx.line_no(c.first));
     let reporting = f
         .timeline
         .as_ref()
-        .and_then(|t| agencies::reporting(&t.full()))
-        .or_else(|| content.as_deref().and_then(agencies::reporting))
-        .or_else(|| agencies::reporting(&title))
-        .map(|(recipient, via)| Reporting { recipient, via });
+        .and_then(|t| agencies::reporting(&t.full()).map(|r| (r, ctx.line_no(t.first))))
+        .or_else(|| {
+            content
+                .as_deref()
+                .and_then(agencies::reporting)
+                .map(|r| (r, content_line))
+        })
+        .or_else(|| agencies::reporting(&title).map(|r| (r, item_line)))
+        .map(|(r, line)| ctx.route(r, line));
     Obligation {
         id: ObligationId::new(id),
         kind: ObligationKind::Task,
@@ -693,7 +719,7 @@ fn staged_bullets<'a>(
                     Some(text.clone()),
                 );
             }
-            let recipient = agencies::reporting(text).map(|(r, _)| r);
+            let recipient = agencies::reporting(text).map(|r| ctx.route(r, line).recipient);
             stages.push(Stage {
                 id: agencies::stage_id(&parties, stages.iter().map(|s: &Stage| s.id.as_str())),
                 parties,
@@ -776,7 +802,7 @@ fn task_from_prose(
             Some(title.clone()),
         );
     }
-    let reporting = agencies::reporting(&all).map(|(recipient, via)| Reporting { recipient, via });
+    let reporting = agencies::reporting(&all).map(|r| ctx.route(r, line));
     Some(Obligation {
         id: ObligationId::new(id),
         kind: ObligationKind::Task,
@@ -930,7 +956,7 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
                 .collect();
             let parsed = timeline::parse(&when.join("; "), ctx.year);
             ctx.notes(line, parsed.notes);
-            let rep = agencies::reporting(c);
+            let rep = agencies::reporting(c).map(|r| ctx.route(r, line));
             let title = report_title(rep.as_ref());
             if rep.is_none() {
                 ctx.w.push(
@@ -950,7 +976,7 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
                 performers,
                 products: Vec::new(),
                 schedule: parsed.schedule,
-                reporting: rep.map(|(recipient, via)| Reporting { recipient, via }),
+                reporting: rep,
                 source: Some(ctx.span(r.block.first, r.last_line())),
             });
         }
@@ -966,9 +992,9 @@ WarningCode::DatedDutySkipped,
     }
 }
 
-fn report_title(rep: Option<&(AgencyRef, Option<AgencyRef>)>) -> String {
+fn report_title(rep: Option<&Reporting>) -> String {
     match rep {
-        Some((r, _)) => format!("Báo cáo kết quả thực hiện về {}", r.name()),
+        Some(r) => format!("Báo cáo kết quả thực hiện về {}", r.recipient.name()),
         None => "Báo cáo kết quả thực hiện".to_string(),
     }
 }

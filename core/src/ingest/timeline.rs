@@ -1274,7 +1274,18 @@ fn compose(clauses: &[Clause<'_>], ctx: Option<i32>, notes: &mut Vec<Note>) -> O
             let (found, _) = agencies::leading(c.text, false);
             let parties: Vec<AgencyRef> = found.into_iter().map(|f| f.agency).collect();
             any_party |= !parties.is_empty();
-            let recipient = agencies::reporting(c.text).map(|(r, _)| r);
+            let route = agencies::reporting(c.text);
+            if let Some(r) = route.as_ref().filter(|r| !r.others.is_empty()) {
+                notes.push(Note {
+                    code: WarningCode::RecipientChosen,
+                    message: format!(
+                        "the stage reports to {}, the first body named; others named too",
+                        r.recipient.name()
+                    ),
+                    text: Some(tidy(c.text)),
+                });
+            }
+            let recipient = route.map(|r| r.recipient);
             stages.push(Stage {
                 id: agencies::stage_id(&parties, stages.iter().map(|s: &Stage| s.id.as_str())),
                 parties,

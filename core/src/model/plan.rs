@@ -166,13 +166,18 @@ impl Obligation {
     }
 }
 
-/// Recipient of results and the office that receives on its behalf.
+/// Recipient of results, the office that receives on its behalf, and the body the recipient
+/// reports on to (`báo cáo ... về X (qua Y) để tổng hợp, báo cáo Z`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reporting {
     pub recipient: AgencyRef,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<AgencyRef>,
+    /// Where the recipient sends the summary on (`để tổng hợp, báo cáo Z`): not a duty of the
+    /// reporting agencies, kept so the chain is not lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onward: Option<AgencyRef>,
 }
 
 /// Lines of the source document (1-based, inclusive) and their text, verbatim.

@@ -84,7 +84,7 @@ warning_codes! {
     UnknownEvent => "unknown_event", Warning, "`sau khi ...` / `kể từ ...` event not recognised";
     PreconditionNotModelled => "precondition_not_modelled", Info, "a dated task also waits for an event";
     WorkingDays => "working_days", Info, "`N ngày làm việc` kept as N";
-    TimelineClauseIgnored => "timeline_clause_ignored", Info, "part of a timeline phrase that states no date is not used";
+    TimelineClauseIgnored => "timeline_clause_ignored", Warning, "part of a timeline phrase with time words not understood; not in the schedule";
     TimelineFromContent => "timeline_from_content", Info, "no timeline field; the date in the content used";
     NoResponsibleAgency => "no_responsible_agency", Warning, "an obligation names no lead or performing agency";
     NoRecipient => "no_recipient", Warning, "a report's recipient is not recognised";

@@ -346,6 +346,18 @@ export interface PlanData {
     obligations: Obligation[];
     /** What the plan reader could not understand; empty for hand-written plans. */
     warnings?: IngestWarning[];
+    /** How much of the plan text the reader accounted for; absent for hand-written plans. */
+    coverage?: Coverage | null;
+}
+
+/**
+ * Lines of the plan text accounted for (part of an obligation, the header, a section that assigns
+ * no dated duty, or a warning); `unaccounted_lines` lists the others (1-based).
+ */
+export interface Coverage {
+    lines: number;
+    accounted: number;
+    unaccounted_lines?: number[];
 }
 
 // ----- Evidence and events -----------------------------------------------------------------------

@@ -134,3 +134,94 @@ fn unknown_agency_in_a_field_is_kept_with_a_warning() {
         assert_eq!(w[0].text.as_deref(), Some("Hiệp hội Doanh nghiệp tỉnh"));
     }
 }
+
+fn parse(text: &str) -> Plan {
+    parse_plan(text, &ParseOptions::new("t")).plan
+}
+
+const HEAD: &str = "ỦY BAN NHÂN DÂN TỈNH TÂY NINH\nSố: 12/KH-UBND\nTây Ninh, ngày 20 tháng 4 năm 2026\nKẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\n";
+
+/// The three shared plans: every line accounted for, and the figures add up.
+#[test]
+fn shared_plans_are_fully_accounted_for() {
+    for name in ["vinh-long-144-KH-UBND", "hung-yen-draft", "can-tho-qd-kh"] {
+        let path = format!("{}/tests/data/plans/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let p = parse(&text);
+        let c = p
+            .coverage
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: no coverage"));
+        let non_empty = text.lines().filter(|l| !l.trim().is_empty()).count();
+        assert_eq!(c.lines as usize, non_empty, "{name}");
+        assert_eq!(c.accounted, c.lines, "{name}: {:?}", c.unaccounted_lines);
+        assert!(
+            codes(&p, WarningCode::TextNotAccounted).is_empty(),
+            "{name}"
+        );
+    }
+}
+
+/// An undated duty written as an unnumbered paragraph of a task section is part of no
+/// obligation: it is said, on its first line, once per run of lines (blank lines do not end a
+/// run), and the figure shows it.
+#[test]
+fn a_paragraph_read_as_nothing_is_a_warning() {
+    let text = format!(
+        "{HEAD}I. MỤC ĐÍCH, YÊU CẦU\nTriển khai kịp thời.\nII. NHIỆM VỤ\n\
+         Sở Tư pháp tổ chức phổ biến Luật cho cán bộ,\n\ncông chức trên địa bàn tỉnh.\n\
+         1. Rà soát văn bản\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: chậm nhất ngày 30/6/2026.\n\
+         III. GIẢI PHÁP\nCác sở chủ động bố trí cán bộ.\n\
+         1. Tập huấn\n- Cơ quan chủ trì: Sở Nội vụ.\n- Thời hạn: quý III/2026.\n"
+    );
+    let p = parse(&text);
+    assert_eq!(p.obligations.len(), 2, "{:#?}", p.obligations);
+    let c = p.coverage.as_ref().unwrap_or_else(|| panic!("no coverage"));
+    let w = codes(&p, WarningCode::TextNotAccounted);
+    let lines: Vec<u32> = w.iter().map(|x| x.line).collect();
+    assert_eq!(lines, vec![9, 16], "{:#?}", p.warnings);
+    assert!(w.iter().all(|x| x.severity == Some(Severity::Warning)));
+    assert!(w[0]
+        .text
+        .as_deref()
+        .is_some_and(|t| t.contains("công chức")));
+    assert_eq!(c.unaccounted_lines, vec![9, 11, 16]);
+    assert_eq!(c.accounted + 3, c.lines);
+}
+
+/// Text between sections that nothing reads (here: under an unnumbered task section heading,
+/// before any item) is reported as one run per stretch of lines.
+#[test]
+fn unaccounted_runs_are_one_warning_each() {
+    let text = format!(
+        "{HEAD}II. NHIỆM VỤ\nMột đoạn không có nhiệm vụ cụ thể.\n\n\
+         1. Rà soát văn bản\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: chậm nhất ngày 30/6/2026.\n\
+         IV. TỔ CHỨC THỰC HIỆN\nCác sở báo cáo khi có yêu cầu.\n"
+    );
+    let p = parse(&text);
+    let c = p.coverage.as_ref().unwrap_or_else(|| panic!("no coverage"));
+    let w = codes(&p, WarningCode::TextNotAccounted);
+    assert_eq!(w.len(), 1, "{:#?}", p.warnings);
+    assert_eq!(w[0].line, 7);
+    assert_eq!(c.unaccounted_lines, vec![7]);
+    assert_eq!(c.accounted + 1, c.lines);
+}
+
+/// Coverage is kept in the JSON, and a plan without it (hand-written) serialises without it.
+#[test]
+fn coverage_round_trips_and_is_optional() {
+    let text = format!(
+        "{HEAD}II. NHIỆM VỤ\n1. Rà soát văn bản\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: chậm nhất ngày 30/6/2026.\n"
+    );
+    let mut p = parse(&text);
+    let json = serde_json::to_string(&p).unwrap_or_default();
+    assert!(
+        json.contains("\"coverage\":{\"lines\":9,\"accounted\":9}"),
+        "{json}"
+    );
+    let back: Plan = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back, p);
+    p.coverage = None;
+    let json = serde_json::to_string(&p).unwrap_or_default();
+    assert!(!json.contains("coverage"));
+}

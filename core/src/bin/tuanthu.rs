@@ -463,8 +463,16 @@ fn parse(
             w.message
         );
     }
+    let coverage = outcome.plan.coverage.as_ref().map_or(String::new(), |c| {
+        format!(
+            ", {} of {} line(s) accounted for ({:.1}%)",
+            c.accounted,
+            c.lines,
+            100.0 * c.ratio()
+        )
+    });
     eprintln!(
-        "{}: {} obligation(s), {} warning(s)",
+        "{}: {} obligation(s), {} warning(s){coverage}",
         file.display(),
         outcome.plan.obligations.len(),
         outcome.plan.warnings.len()

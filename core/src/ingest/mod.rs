@@ -32,6 +32,7 @@
 //!   date but is not turned into an obligation gives a `dated_duty_skipped` warning.
 
 pub mod agencies;
+mod coverage;
 mod header;
 mod obligations;
 mod structure;
@@ -201,6 +202,7 @@ WarningCode::YearFromBody,
             None,
         );
     }
+    let coverage = coverage::account(&lines, &lay, &obligations, &mut w);
     // Warnings in line order, stable for equal lines.
     w.0.sort_by_key(|x| x.line);
     ParseOutcome {
@@ -217,6 +219,7 @@ WarningCode::YearFromBody,
             policies: Default::default(),
             obligations,
             warnings: w.0,
+            coverage: Some(coverage),
         },
     }
 }

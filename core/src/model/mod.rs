@@ -21,8 +21,8 @@ pub use outcome::{
 };
 pub use period::{Period, PeriodParseError};
 pub use plan::{
-    IngestWarning, LegalReference, Obligation, ObligationId, ObligationKind, Plan, Reporting,
-    SourceSpan,
+    Coverage, IngestWarning, LegalReference, Obligation, ObligationId, ObligationKind, Plan,
+    Reporting, SourceSpan,
 };
 pub use schedule::{Bound, Deadline, DueRule, Frequency, Schedule, Stage, Trigger};
 pub use warning::WarningCode;

@@ -43,6 +43,35 @@ pub struct Plan {
     /// What the plan reader could not understand; empty for hand-written plans.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<IngestWarning>,
+    /// How much of the plan text the reader accounted for; absent for hand-written plans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
+}
+
+/// How much of the plan's text the reader accounted for: every non-empty line is part of an
+/// obligation, the header or closing, a section that assigns no dated duty, or a warning. Lines
+/// accounted for only by a `text_not_accounted` warning are listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    /// Non-empty lines of the input.
+    pub lines: u32,
+    /// Lines accounted for as part of an obligation, the header, a known section or a warning.
+    pub accounted: u32,
+    /// Line numbers (1-based) of the input that nothing accounted for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unaccounted_lines: Vec<u32>,
+}
+
+impl Coverage {
+    /// Accounted lines as a share of all non-empty lines (1.0 for an empty text).
+    pub fn ratio(&self) -> f64 {
+        if self.lines == 0 {
+            1.0
+        } else {
+            f64::from(self.accounted) / f64::from(self.lines)
+        }
+    }
 }
 
 impl Plan {

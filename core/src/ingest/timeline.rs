@@ -911,9 +911,12 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
-    /// 6. Day and month without a year (`trước ngày 15/11`, `05/12`).
+    /// 6. Day and month without a year (`trước ngày 15/11`, `05/12`). A number pair such as
+    /// `4/5` is a date only when a timeline word introduces it (or it opens the phrase, after a
+    /// field label): `Trang 4/5` is a page number, never a deadline.
     fn days_without_year(&mut self) {
         for re in [&*DM_WORDS, &*DM_NUM] {
+            let numeric = std::ptr::eq(re, &*DM_NUM);
             let found: Vec<(Span, u32, u32)> = re
                 .captures_iter(&self.work)
                 .filter_map(|c| {
@@ -926,6 +929,9 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
                 })
                 .collect();
             for (Span { start: a, end: b }, day, month) in found {
+                if numeric && !self.introduces_day(a) {
+                    continue;
+                }
                 let (rel, from) = relation_before(&self.work, a);
                 mask(&mut self.work, from.min(a), b);
                 if date(2024, month, day).is_none() {
@@ -949,6 +955,37 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
                 });
             }
         }
+    }
+
+    /// Whether the words before a bare `D/M` at `a` make it a date: a timeline word (`ngày`,
+    /// `trước`, `chậm nhất`, `đến`, ...), the start of the phrase, or a list of dates
+    /// (`trước ngày 15/6 và 15/12`).
+    fn introduces_day(&self, a: usize) -> bool {
+        let pre = self.work[..a].trim_end();
+        if pre.is_empty() || pre.ends_with('(') {
+            return true;
+        }
+        let intro = [
+            "ngay",
+            "truoc",
+            "cham nhat",
+            "muon nhat",
+            "han",
+            "han chot",
+            "den",
+            "toi",
+            "vao",
+            "tu",
+            "het",
+            "khong qua",
+            "la",
+            "hoac",
+        ];
+        if intro.iter().any(|w| ends_word(pre, w)) {
+            return true;
+        }
+        let listed = ends_word(pre, "va") || pre.ends_with(',');
+        listed && (!self.day_months.is_empty() || pre.contains('#'))
     }
 
     /// 7. Recurrence: each frequency with where it is first written, in text order.
@@ -1609,6 +1646,84 @@ mod tests {
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    fn once(phrase: &str) -> (NaiveDate, Bound) {
+        match parse_timeline(phrase, Some(2026)) {
+            Ok(Schedule::Once { deadline }) => (deadline.date, deadline.bound),
+            other => panic!("{phrase}: {other:?}"),
+        }
+    }
+
+    /// `20/4/2026`, `20/04/2026`, `20-4-2026`, `20.4.2026` and `ngày 20 tháng 4 năm 2026` are one
+    /// date, whatever bounds it.
+    #[test]
+    fn date_forms_read_alike() {
+        for (lead, bound) in [
+            ("trước ngày", Bound::Before),
+            ("chậm nhất ngày", Bound::NoLaterThan),
+            ("đến hết ngày", Bound::NoLaterThan),
+            ("hoàn thành trước", Bound::Before),
+        ] {
+            for date in [
+                "20/4/2026",
+                "20/04/2026",
+                "20 / 04 / 2026",
+                "20-4-2026",
+                "20.4.2026",
+                "20 tháng 4 năm 2026",
+                "20 tháng 04 năm 2026",
+                "20 tháng 4, năm 2026",
+            ] {
+                let phrase = format!("{lead} {date}");
+                assert_eq!(once(&phrase), (d(2026, 4, 20), bound), "{phrase}");
+            }
+        }
+    }
+
+    /// A date comes only from a timeline phrase: page numbers and bare numbers are not dates.
+    #[test]
+    fn page_furniture_and_bare_numbers_are_never_dates() {
+        for phrase in [
+            "Trang 4/5",
+            "trang 2/7",
+            "- 3 -",
+            "3",
+            "12",
+            "Trang 4",
+            "Tổ chức thực hiện Trang 4/5",
+            "Số 12/KH-UBND",
+            "mục 2/3 của Kế hoạch",
+        ] {
+            let p = parse(phrase, Some(2026));
+            assert!(
+                matches!(p.schedule, Schedule::Unparsed { .. }),
+                "{phrase}: {:?}",
+                p.schedule
+            );
+            assert!(!has_deadline(phrase), "{phrase}");
+        }
+        // Furniture spliced into a real phrase: only the real date is read.
+        for phrase in [
+            "chậm nhất ngày 30/6/2026 Trang 4/5",
+            "Trang 4/5 chậm nhất ngày 30/6/2026",
+            "chậm nhất ngày 30/6/2026 - 3 -",
+        ] {
+            assert_eq!(
+                once(phrase),
+                (d(2026, 6, 30), Bound::NoLaterThan),
+                "{phrase}"
+            );
+        }
+        // A day and month introduced by a timeline word is still a date.
+        for (phrase, want) in [
+            ("trước ngày 4/5", (d(2026, 5, 4), Bound::Before)),
+            ("trước 4/5", (d(2026, 5, 4), Bound::Before)),
+            ("chậm nhất 4/5", (d(2026, 5, 4), Bound::NoLaterThan)),
+            ("4/5", (d(2026, 5, 4), Bound::NoLaterThan)),
+        ] {
+            assert_eq!(once(phrase), want, "{phrase}");
+        }
     }
 
     #[test]

@@ -201,7 +201,7 @@ fn mark_parent_headings(n: &Node, why: &mut [Option<Why>]) -> bool {
     }
     let own = why
         .get(n.block.first..=n.block.last)
-        .is_some_and(|s| s.iter().any(|x| *x == Some(Why::Obligation)));
+        .is_some_and(|s| s.contains(&Some(Why::Obligation)));
     if below && !own {
         set(why, n.block.first, n.block.last, Why::Obligation);
     }

@@ -638,7 +638,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         });
     }
 
-    /// 1. Within N days of an event: the rest of the clause names the event. `Some` ends the
+    /// Step 1: Within N days of an event: the rest of the clause names the event. `Some` ends the
     /// clause.
     fn within_days(&mut self) -> Option<Vec<Part>> {
         let c = WITHIN_DAYS.captures(&self.work)?;
@@ -675,7 +675,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
-    /// 2. Ongoing from a year (`năm 2026 và các năm tiếp theo`, `2026-2030`, `từ năm 2026`).
+    /// Step 2: Ongoing from a year (`năm 2026 và các năm tiếp theo`, `2026-2030`, `từ năm 2026`).
     fn ongoing_years(&mut self) {
         let found = if let Some(c) = FOLLOWING_YEARS.captures(&self.work) {
             c.get(0)
@@ -703,7 +703,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
-    /// 3. Full dates, in numbers or words; the words before each say how it bounds the work.
+    /// Step 3: Full dates, in numbers or words; the words before each say how it bounds the work.
     fn full_dates(&mut self) {
         for re in [&*DATE_NUM, &*DATE_WORDS] {
             let found: Vec<FoundDate> = re
@@ -824,7 +824,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
-    /// 4a. Month windows (`trong tháng 6/2026`).
+    /// Step 4a: Month windows (`trong tháng 6/2026`).
     fn month_windows(&mut self) {
         let found: Vec<(Span, u32, i32)> = MONTH_WINDOW
             .captures_iter(&self.work)
@@ -842,7 +842,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
-    /// 4b. Quarters (`quý II năm 2026`, `quý I/2027`, `trong quý II`).
+    /// Step 4b: Quarters (`quý II năm 2026`, `quý I/2027`, `trong quý II`).
     fn quarters(&mut self) {
         let found: Vec<(Span, u32, Option<i32>)> = QUARTER
             .captures_iter(&self.work)
@@ -860,7 +860,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
-    /// 4c. Half-years (`6 tháng đầu năm 2026`, `6 tháng cuối năm`).
+    /// Step 4c: Half-years (`6 tháng đầu năm 2026`, `6 tháng cuối năm`).
     fn halves(&mut self) {
         let found: Vec<(Span, bool, Option<i32>)> = HALF
             .captures_iter(&self.work)
@@ -879,7 +879,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
-    /// 5. A due day within a period (`ngày 15 hằng tháng`, `ngày 5 của tháng đầu quý sau`).
+    /// Step 5: A due day within a period (`ngày 15 hằng tháng`, `ngày 5 của tháng đầu quý sau`).
     fn day_of_period(&mut self) {
         let Some(c) = DAY_OF_PERIOD.captures(&self.work) else {
             return;
@@ -911,7 +911,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
-    /// 6. Day and month without a year (`trước ngày 15/11`, `05/12`). A number pair such as
+    /// Step 6: Day and month without a year (`trước ngày 15/11`, `05/12`). A number pair such as
     /// `4/5` is a date only when a timeline word introduces it (or it opens the phrase, after a
     /// field label): `Trang 4/5` is a page number, never a deadline.
     fn days_without_year(&mut self) {
@@ -988,7 +988,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         listed && (!self.day_months.is_empty() || pre.contains('#'))
     }
 
-    /// 7. Recurrence: each frequency with where it is first written, in text order.
+    /// Step 7: Recurrence: each frequency with where it is first written, in text order.
     fn recurrence(&mut self) {
         for (re, every) in [
             (&*HALF_YEARLY, Frequency::HalfYearly),
@@ -1020,7 +1020,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
-    /// 8. Years as windows (`năm 2026`, `trong năm 2027`).
+    /// Step 8: Years as windows (`năm 2026`, `trong năm 2027`).
     fn years(&mut self) {
         let found: Vec<(usize, usize, i32)> = YEAR_WINDOW
             .captures_iter(&self.work)
@@ -1054,7 +1054,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
-    /// 9. Ongoing markers (`thường xuyên`) and events (drafts, `sau khi ...`, requests).
+    /// Step 9: Ongoing markers (`thường xuyên`) and events (drafts, `sau khi ...`, requests).
     fn ongoing_and_events(&mut self) {
         self.ongoing_marker = ONGOING.find(&self.work).map(|m| m.range());
         if let Some(r) = self.ongoing_marker.clone() {

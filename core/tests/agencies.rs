@@ -159,3 +159,91 @@ fn single_names_and_non_names() {
     assert!(recognize_agencies("").is_empty());
     assert!(recognize_agencies("Năm 2026 và các năm tiếp theo").is_empty());
 }
+
+mod lists_never_cut_short {
+    use super::show;
+    use proptest::prelude::*;
+    use tuanthu::ingest::recognize_agencies;
+
+    /// Items as written and as read (`group:name` for groups).
+    const ITEMS: &[(&str, &str)] = &[
+        ("Sở Tư pháp", "Sở Tư pháp"),
+        ("Công an tỉnh", "Công an tỉnh"),
+        (
+            "Sở Văn hóa, Thể thao và Du lịch",
+            "Sở Văn hóa, Thể thao và Du lịch",
+        ),
+        (
+            "Báo và Phát thanh, Truyền hình tỉnh",
+            "Báo và Phát thanh, Truyền hình tỉnh",
+        ),
+        (
+            "các sở, ban, ngành tỉnh có liên quan",
+            "departments:các sở, ban, ngành tỉnh có liên quan",
+        ),
+        (
+            "UBND các xã, phường trên địa bàn tỉnh",
+            "communes:UBND các xã, phường trên địa bàn tỉnh",
+        ),
+        (
+            "các đơn vị sự nghiệp công lập",
+            "public_service_units:các đơn vị sự nghiệp công lập",
+        ),
+        (
+            "lực lượng vũ trang tỉnh",
+            "armed_forces:lực lượng vũ trang tỉnh",
+        ),
+        (
+            "các doanh nghiệp nhà nước",
+            "enterprises:các doanh nghiệp nhà nước",
+        ),
+        (
+            "các tổ chức chính trị - xã hội tỉnh",
+            "mass_organisations:các tổ chức chính trị - xã hội tỉnh",
+        ),
+        ("các trường học", "schools:các trường học"),
+        // Not in the gazetteer: kept verbatim.
+        ("Hiệp hội Doanh nghiệp tỉnh", "Hiệp hội Doanh nghiệp tỉnh"),
+        ("Quỹ Đầu tư phát triển tỉnh", "Quỹ Đầu tư phát triển tỉnh"),
+        ("các hợp tác xã", "các hợp tác xã"),
+        ("Nhà Văn hóa Thanh niên", "Nhà Văn hóa Thanh niên"),
+    ];
+
+    fn list() -> impl Strategy<Value = (Vec<usize>, Vec<usize>)> {
+        // Distinct items (a list names each party once), and a separator before each but the first.
+        (2usize..6).prop_flat_map(|n| {
+            (
+                Just((0..ITEMS.len()).collect::<Vec<usize>>()).prop_shuffle(),
+                proptest::collection::vec(0usize..3, n),
+            )
+                .prop_map(move |(order, seps)| (order.into_iter().take(n).collect(), seps))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever the order and separators (`,` `;` `và`), every item is read, in order.
+        #[test]
+        fn every_item_is_read_in_order((items, seps) in list()) {
+            let mut text = String::new();
+            for (k, &i) in items.iter().enumerate() {
+                if k > 0 {
+                    // `và` only before the last item, as lists are written.
+                    let sep = match seps[k] {
+                        0 => ", ",
+                        1 => "; ",
+                        _ if k + 1 == items.len() => " và ",
+                        _ => ", ",
+                    };
+                    text.push_str(sep);
+                }
+                text.push_str(ITEMS[i].0);
+            }
+            text.push('.');
+            let got: Vec<String> = recognize_agencies(&text).iter().map(show).collect();
+            let want: Vec<&str> = items.iter().map(|&i| ITEMS[i].1).collect();
+            prop_assert_eq!(got, want, "{}", text);
+        }
+    }
+}

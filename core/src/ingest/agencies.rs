@@ -1348,7 +1348,6 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
         // A list is never cut short: an item that is not recognised but stands between list
         // separators and reads like a name is kept verbatim (flagged unknown), and reading goes on.
         let mut pos = 0;
-        let mut after_item = false;
         loop {
             let sub = part.get(pos..).unwrap_or("");
             let (found, stop) = leading(sub, true);
@@ -1360,7 +1359,7 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
             }
             let rest_at = if any { pos + stop } else { pos };
             let rest = part.get(rest_at..).unwrap_or("");
-            match unknown_item(rest, any || after_item) {
+            match unknown_item(rest, any) {
                 Some(item) => {
                     let name = normalize_text(rest.get(item.start..item.end).unwrap_or(""));
                     keep(
@@ -1372,13 +1371,17 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
                         },
                         &mut out,
                     );
-                    pos = rest_at + item.next;
-                    after_item = true;
+                    // Reading goes on at the next item, after its separator.
+                    match skip_separator(rest, item.next) {
+                        Some(next) => pos = rest_at + next,
+                        None => break,
+                    }
                 }
                 None => {
+                    // Words at an item's start, or after a separator that follows a party,
+                    // that name no party: the list is cut short there, and the caller says so.
                     let rest_trim = rest.trim_matches(|c: char| !c.is_alphanumeric());
-                    let cut_short = (any || after_item) && starts_with_separator(rest);
-                    if !rest_trim.is_empty() && (cut_short || !(any || after_item)) {
+                    if !rest_trim.is_empty() && (!any || starts_with_separator(rest)) {
                         leftovers.push(normalize_text(rest_trim));
                     }
                     break;
@@ -1396,6 +1399,20 @@ struct UnknownItem {
     start: usize,
     end: usize,
     next: usize,
+}
+
+/// The offset just after the `,` or `và` that follows `at` in `s` (after spaces), if any.
+fn skip_separator(s: &str, at: usize) -> Option<usize> {
+    let t = s.get(at..)?;
+    let lead = t.len() - t.trim_start().len();
+    let t = &t[lead..];
+    if t.starts_with(',') {
+        return Some(at + lead + 1);
+    }
+    if fold(t).starts_with("va ") {
+        return Some(at + lead + t.find(char::is_whitespace)?);
+    }
+    None
 }
 
 /// `,` or `và` (after optional spaces) at the start of `s`.

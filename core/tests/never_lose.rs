@@ -225,3 +225,56 @@ fn coverage_round_trips_and_is_optional() {
     let json = serde_json::to_string(&p).unwrap_or_default();
     assert!(!json.contains("coverage"));
 }
+
+/// Words after a party and a separator that name no party (the list is cut short there) are
+/// said, with the words.
+#[test]
+fn a_list_cut_short_is_a_warning() {
+    let p = plan_with(
+        "Công an tỉnh, phối hợp chặt chẽ với các cơ quan liên quan.",
+        "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.",
+    );
+    let lead: Vec<&str> = p.obligations[0].lead.iter().map(AgencyRef::name).collect();
+    assert_eq!(lead, vec!["Công an tỉnh"]);
+    let w = codes(&p, WarningCode::AgencyTextNotUnderstood);
+    assert_eq!(w.len(), 1, "{:#?}", p.warnings);
+    assert_eq!(w[0].line, 11);
+    assert!(w[0].text.as_deref().is_some_and(|t| t.contains("phối hợp")));
+}
+
+/// Groups of the two-level government in a coordinating field keep their qualifiers and kinds.
+#[test]
+fn two_level_government_groups_in_a_field() {
+    let text = format!(
+        "{HEAD}II. NHIỆM VỤ\n1. Tuyên truyền Luật\n- Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch.\n\
+         - Cơ quan phối hợp: Các cơ quan báo chí, các đơn vị sự nghiệp công lập thuộc UBND tỉnh, \
+         lực lượng vũ trang tỉnh, Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh, \
+         UBND các xã, phường trên địa bàn tỉnh.\n- Thời hạn: năm 2026.\n"
+    );
+    let p = parse(&text);
+    let groups: Vec<String> = p.obligations[0]
+        .coordinating
+        .iter()
+        .map(|a| match a {
+            AgencyRef::Group { group, name, .. } => format!("{group:?}:{name}"),
+            AgencyRef::Agency { name, .. } => name.clone(),
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            "Press:các cơ quan báo chí",
+            "PublicServiceUnits:các đơn vị sự nghiệp công lập thuộc UBND tỉnh",
+            "ArmedForces:lực lượng vũ trang tỉnh",
+            "MassOrganisations:Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh",
+            "Communes:UBND các xã, phường trên địa bàn tỉnh",
+        ]
+    );
+    assert!(
+        p.warnings
+            .iter()
+            .all(|w| w.severity != Some(Severity::Warning)),
+        "{:#?}",
+        p.warnings
+    );
+}

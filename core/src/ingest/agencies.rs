@@ -1348,6 +1348,9 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
         // A list is never cut short: an item that is not recognised but stands between list
         // separators and reads like a name is kept verbatim (flagged unknown), and reading goes on.
         let mut pos = 0;
+        // Real lists name a few dozen parties; the cap keeps a pathological field linear
+        // (what is left is reported, not dropped).
+        let mut unknown_items = 0;
         loop {
             let sub = part.get(pos..).unwrap_or("");
             let (found, stop) = leading(sub, true);
@@ -1359,8 +1362,9 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
             }
             let rest_at = if any { pos + stop } else { pos };
             let rest = part.get(rest_at..).unwrap_or("");
-            match unknown_item(rest, any) {
+            match unknown_item(rest, any).filter(|_| unknown_items < MAX_UNKNOWN_ITEMS) {
                 Some(item) => {
+                    unknown_items += 1;
                     let name = normalize_text(rest.get(item.start..item.end).unwrap_or(""));
                     keep(
                         Found {
@@ -1393,6 +1397,9 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
     (out, leftovers)
 }
 
+/// Unknown items read from one `;`-separated part of a list, at most.
+const MAX_UNKNOWN_ITEMS: usize = 64;
+
 /// An unrecognised list item: byte range of its words in the text given to [`unknown_item`], and
 /// where reading goes on (the separator after it).
 struct UnknownItem {
@@ -1409,16 +1416,23 @@ fn skip_separator(s: &str, at: usize) -> Option<usize> {
     if t.starts_with(',') {
         return Some(at + lead + 1);
     }
-    if fold(t).starts_with("va ") {
+    if starts_with_va(t) {
         return Some(at + lead + t.find(char::is_whitespace)?);
     }
     None
 }
 
+/// The word `và` (any case or accent form) then a space at the start of `s`, after spaces. Only
+/// the first characters are folded, so scanning a long list stays linear.
+fn starts_with_va(s: &str) -> bool {
+    let head: String = s.trim_start().chars().take(3).collect();
+    fold(&head) == "va "
+}
+
 /// `,` or `và` (after optional spaces) at the start of `s`.
 fn starts_with_separator(s: &str) -> bool {
     let t = s.trim_start();
-    t.starts_with(',') || fold(t).starts_with("va ")
+    t.starts_with(',') || starts_with_va(t)
 }
 
 /// Words that show a chunk is the rest of a sentence (a verb or an adverbial), not a name.
@@ -1468,7 +1482,7 @@ fn unknown_item(rest: &str, need_sep: bool) -> Option<UnknownItem> {
         let t = &rest[p..];
         if t.starts_with(',') {
             p += 1;
-        } else if fold(t).starts_with("va ") {
+        } else if starts_with_va(t) {
             p += t.find(char::is_whitespace)?;
         } else {
             return None;
@@ -1487,8 +1501,7 @@ fn unknown_item(rest: &str, need_sep: bool) -> Option<UnknownItem> {
                 break;
             }
             c if c.is_whitespace() && depth <= 0 => {
-                let after = &body[k..].trim_start();
-                if fold(after).starts_with("va ") {
+                if starts_with_va(&body[k..]) {
                     end = k;
                     break;
                 }

@@ -42,7 +42,8 @@ pub(crate) fn account(
     w: &mut Warnings,
 ) -> Coverage {
     let mut why: Vec<Option<Why>> = vec![None; lines.len()];
-    let by_no = |no: u32| lines.iter().position(|l| l.no == no);
+    // Line numbers increase along the vector.
+    let by_no = |no: u32| lines.binary_search_by_key(&no, |l| l.no).ok();
 
     // Obligations: their spans and their stages' spans.
     for o in obligations {

@@ -278,3 +278,23 @@ fn two_level_government_groups_in_a_field() {
         p.warnings
     );
 }
+
+/// A plan without sections is read as one task list: its body is not header, so text in it that
+/// no obligation holds is reported.
+#[test]
+fn coverage_without_sections() {
+    let text = format!(
+        "{HEAD}1. Rà soát văn bản\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: chậm nhất ngày 30/6/2026.\n\
+         2. Tập huấn\n- Cơ quan chủ trì: Sở Nội vụ.\n- Thời hạn: quý III/2026.\n"
+    );
+    let p = parse(&text);
+    assert_eq!(p.obligations.len(), 2, "{:#?}", p.warnings);
+    let c = p.coverage.as_ref().unwrap_or_else(|| panic!("no coverage"));
+    assert_eq!(
+        (c.lines, c.accounted),
+        (11, 11),
+        "{:?}",
+        c.unaccounted_lines
+    );
+    assert!(codes(&p, WarningCode::NoSections).len() == 1);
+}

@@ -53,11 +53,12 @@ pub(crate) fn account(
             }
         }
     }
-    // Header, title and preamble; the closing (`Nơi nhận`, signature) up to an appendix.
+    // Header, title and preamble; the closing (`Nơi nhận`, signature) up to an appendix. With no
+    // sections the whole body was read as a task list, so only the header and title are frame.
     let first_section = lay
         .sections
         .first()
-        .map_or(lay.body_end, |s| s.heading.first);
+        .map_or(lay.body_start, |s| s.heading.first);
     if first_section > 0 {
         set(&mut why, 0, first_section - 1, Why::Frame);
     }
@@ -76,6 +77,15 @@ pub(crate) fn account(
         .iter()
         .filter_map(|o| o.id.as_str().split('.').next())
         .collect();
+    let appendix_tasks = obligations.iter().any(|o| o.id.as_str().starts_with("PL."));
+    if lay.sections.is_empty() {
+        let blocks = structure::blocks(lines, lay.body_start, lay.body_end);
+        table_rows(&blocks, &mut why);
+        for r in &structure::tree(&blocks) {
+            mark_parent_headings(r, &mut why);
+            mark_warned(r, lines, &warned, &mut why);
+        }
+    }
     for s in &lay.sections {
         set(&mut why, s.heading.first, s.heading.last, Why::Heading);
         let no_duty = match s.kind {
@@ -90,7 +100,6 @@ pub(crate) fn account(
             continue;
         }
         table_rows(&s.blocks, &mut why);
-        let appendix_tasks = obligations.iter().any(|o| o.id.as_str().starts_with("PL."));
         for r in &structure::tree(&s.blocks) {
             // "Các nhiệm vụ cụ thể tại Phụ lục kèm theo": a pointer to the appendix that was read.
             if appendix_tasks && r.field.is_none() && fold(&r.block.text).contains("phu luc") {
@@ -107,12 +116,11 @@ pub(crate) fn account(
     }
     if let Some((heading, blocks)) = &lay.appendix {
         set(&mut why, *heading, *heading, Why::Heading);
-        let has_tasks = obligations.iter().any(|o| o.id.as_str().starts_with("PL."));
-        if has_tasks {
+        if appendix_tasks {
             table_rows(blocks, &mut why);
         }
         // Prose of an appendix assigns no duty of its own (its tables are read above).
-        for b in blocks.iter().filter(|b| !b.table || !has_tasks) {
+        for b in blocks.iter().filter(|b| !b.table || !appendix_tasks) {
             set(&mut why, b.first, b.last, Why::Frame);
         }
     }
@@ -131,33 +139,36 @@ pub(crate) fn account(
             continue;
         }
         unaccounted_lines.push(l.no);
+        let blank_since = |r: &Run| {
+            lines
+                .get(r.last + 1..i)
+                .is_some_and(|between| between.iter().all(|x| x.text.trim().is_empty()))
+        };
         match runs.last_mut() {
             // Blank lines do not end a run; an accounted line does.
-            Some(r)
-                if lines[r.last + 1..i]
-                    .iter()
-                    .all(|x| x.text.trim().is_empty()) =>
-            {
-                r.last = i
-            }
+            Some(r) if blank_since(r) => r.last = i,
             _ => runs.push(Run { first: i, last: i }),
         }
     }
     for r in &runs {
-        let text: Vec<&str> = lines[r.first..=r.last]
+        let run = lines.get(r.first..=r.last).unwrap_or(&[]);
+        let text: Vec<&str> = run
             .iter()
             .filter(|l| !l.text.trim().is_empty())
             .map(|l| l.raw.as_str())
             .collect();
+        let (first_no, last_no) = (
+            run.first().map_or(1, |l| l.no),
+            run.last().map_or(1, |l| l.no),
+        );
         let n = text.len();
         w.push(
             WarningCode::TextNotAccounted,
-            lines[r.first].no,
+            first_no,
             format!(
-                "{n} line{} of the plan (lines {}–{}) are part of no obligation, known section or header",
+                "{n} line{} of the plan (lines {first_no}–{last_no}) {} part of no obligation, known section or header",
                 if n == 1 { "" } else { "s" },
-                lines[r.first].no,
-                lines[r.last].no
+                if n == 1 { "is" } else { "are" },
             ),
             Some(text.join("\n")),
         );

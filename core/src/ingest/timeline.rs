@@ -1726,6 +1726,62 @@ mod tests {
         }
     }
 
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn date_strategy() -> impl Strategy<Value = NaiveDate> {
+            (2000i32..2100, 1u32..=12, 1u32..=31).prop_filter_map("a calendar date", |(y, m, d)| {
+                NaiveDate::from_ymd_opt(y, m, d)
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            /// Every written form of a full date gives the same deadline.
+            #[test]
+            fn written_forms_agree(dt in date_strategy(), lead in prop_oneof![
+                Just("trước ngày"), Just("chậm nhất ngày"), Just("hoàn thành trước"), Just("đến hết ngày")
+            ]) {
+                let (y, m, d) = (dt.year(), dt.month(), dt.day());
+                let forms = [
+                    format!("{lead} {d}/{m}/{y}"),
+                    format!("{lead} {d:02}/{m:02}/{y}"),
+                    format!("{lead} {d}-{m}-{y}"),
+                    format!("{lead} {d} tháng {m} năm {y}"),
+                    format!("{lead} {d:02} tháng {m:02} năm {y}"),
+                ];
+                let read: Vec<Option<(NaiveDate, Bound)>> = forms
+                    .iter()
+                    .map(|p| match parse_timeline(p, Some(2026)) {
+                        Ok(Schedule::Once { deadline }) => Some((deadline.date, deadline.bound)),
+                        _ => None,
+                    })
+                    .collect();
+                prop_assert!(read[0].is_some_and(|(x, _)| x == dt), "{:?}", read);
+                for r in &read {
+                    prop_assert_eq!(r, &read[0], "{:?}", forms);
+                }
+            }
+
+            /// Page numbers in their common forms are never read as dates.
+            #[test]
+            fn page_numbers_are_not_dates(a in 1u32..99, b in 1u32..99, form in 0usize..5) {
+                let text = match form {
+                    0 => format!("Trang {a}/{b}"),
+                    1 => format!("trang {a} / {b}"),
+                    2 => format!("- {a} -"),
+                    3 => format!("{a}"),
+                    _ => format!("Trang {a}"),
+                };
+                let p = parse(&text, Some(2026));
+                prop_assert!(matches!(p.schedule, Schedule::Unparsed { .. }), "{text}: {:?}", p.schedule);
+                prop_assert!(!has_deadline(&text), "{text}");
+            }
+        }
+    }
+
     #[test]
     fn once_before() {
         match parse_timeline("trước ngày 20 tháng 4 năm 2026", None).unwrap() {

@@ -984,6 +984,14 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         if intro.iter().any(|w| ends_word(pre, w)) {
             return true;
         }
+        // After a recurrence: "hằng năm, 15/11", "định kỳ hằng quý: 20/3".
+        let after_period = pre.trim_end_matches([',', ':']).trim_end();
+        if ["hang nam", "hang quy", "moi nam", "dinh ky"]
+            .iter()
+            .any(|w| ends_word(after_period, w))
+        {
+            return true;
+        }
         let listed = ends_word(pre, "va") || pre.ends_with(',');
         listed && (!self.day_months.is_empty() || pre.contains('#'))
     }
@@ -1723,6 +1731,15 @@ mod tests {
             ("4/5", (d(2026, 5, 4), Bound::NoLaterThan)),
         ] {
             assert_eq!(once(phrase), want, "{phrase}");
+        }
+        // After a recurrence, a day and month is the due day.
+        for phrase in ["Hằng năm, 15/11", "hằng năm 15/11"] {
+            match parse_timeline(phrase, Some(2026)) {
+                Ok(Schedule::Recurring { due: Some(due), .. }) => {
+                    assert_eq!((due.month, due.day), (Some(11), 15), "{phrase}");
+                }
+                other => panic!("{phrase}: {other:?}"),
+            }
         }
     }
 

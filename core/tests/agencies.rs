@@ -86,6 +86,9 @@ const UNKNOWN_IN_LISTS: &[(&str, &[&str])] = &[
     ("các sở, ban, ngành tỉnh có liên quan, Quỹ Đầu tư phát triển tỉnh, UBND các xã, phường trên địa bàn tỉnh",
      &["departments:các sở, ban, ngành tỉnh có liên quan", "Quỹ Đầu tư phát triển tỉnh", "communes:UBND các xã, phường trên địa bàn tỉnh"]),
     ("UBND các xã, phường trên địa bàn tỉnh, Sở Tư pháp, Nhà Văn hóa Thanh niên", &["communes:UBND các xã, phường trên địa bàn tỉnh", "Sở Tư pháp", "Nhà Văn hóa Thanh niên"]),
+    // A named unit is not its group.
+    ("Sở Tư pháp, Công an xã Long Phú, Công an tỉnh", &["Sở Tư pháp", "Công an xã Long Phú", "Công an tỉnh"]),
+    ("Công an xã, phường, Sở Tư pháp", &["armed_forces:Công an xã, phường", "Sở Tư pháp"]),
 ];
 
 #[test]

@@ -975,6 +975,13 @@ fn match_phrase_group(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
             None => break,
         }
     }
+    // "Công an xã Long Phú": one named unit, not the group.
+    let last = j.checked_sub(1).and_then(|p| toks.get(p)).map(Tok::word);
+    if matches!(last, Some("xa" | "phuong" | "khu" | "tran"))
+        && toks.get(j).is_some_and(|t| t.cap && t.sep == Sep::Space)
+    {
+        return None;
+    }
     let j = group_suffix(toks, j);
     Some(group_match(text, toks, i, j, group))
 }

@@ -142,7 +142,7 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
             h.number = clean_number(n);
             if h.number.is_none() {
                 w.push(
-WarningCode::BlankNumber,
+                    WarningCode::BlankNumber,
                     *no,
                     "the number of the decision that issues the plan is blank: a draft; number left empty",
                     Some(text.clone()),
@@ -200,7 +200,7 @@ WarningCode::BlankNumber,
             match (d, mo, y) {
                 (Some(d), Some(mo), Some(y)) => h.issue_date = NaiveDate::from_ymd_opt(*y, *mo, *d),
                 _ => w.push(
-WarningCode::BlankDate,
+                    WarningCode::BlankDate,
                     *no,
                     "the date of the decision that issues the plan is blank: a draft; issue date left empty",
                     Some(text.clone()),

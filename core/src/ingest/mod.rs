@@ -185,7 +185,7 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
             .find_map(|l| first_year(&l.text).map(|y| (l.no, y)));
         if let Some((no, y)) = found {
             w.push(
-WarningCode::YearFromBody,
+                WarningCode::YearFromBody,
                 no,
                 format!("the header states no year; {y}, the first year in the plan, is used for phrases without one"),
                 None,

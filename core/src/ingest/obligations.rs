@@ -85,7 +85,7 @@ pub(crate) fn read(
             SectionKind::Funding => {
                 let line = ctx.line_no(s.heading.first);
                 ctx.w.push(
-WarningCode::FundingSectionSkipped,
+                    WarningCode::FundingSectionSkipped,
                     line,
                     "funding section read: it assigns no dated duty, so no obligation is made from it",
                     Some(format!("{}. {}", s.numeral, s.title)),
@@ -100,7 +100,7 @@ WarningCode::FundingSectionSkipped,
                 {
                     let line = ctx.line_no(s.heading.first);
                     ctx.w.push(
-WarningCode::SectionReadAsTasks,
+                        WarningCode::SectionReadAsTasks,
                         line,
                         "section title not recognised, but its items have task fields: read as tasks",
                         Some(format!("{}. {}", s.numeral, s.title)),
@@ -343,7 +343,7 @@ fn tasks(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligatio
                 if timeline::has_deadline(&subtree_text(r)) || r.has_fields() {
                     let line = ctx.line_no(r.block.first);
                     ctx.w.push(
-WarningCode::DatedDutySkipped,
+                        WarningCode::DatedDutySkipped,
                         line,
                         "unnumbered text with a date in the task section is not turned into an obligation",
                         Some(subtree_text(r)),
@@ -983,7 +983,7 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
         if !made && timeline::has_deadline(&text) {
             let line = ctx.line_no(r.block.first);
             ctx.w.push(
-WarningCode::DatedDutySkipped,
+                WarningCode::DatedDutySkipped,
                 line,
                 "an item with a date that is not a periodic report is not turned into an obligation",
                 Some(text.clone()),

@@ -30,6 +30,11 @@
 //! - Section III (funding) creates no obligation: an info warning `funding_section_skipped`
 //!   records that it was read; any item there (or in IV, or in an unknown section) that has a
 //!   date but is not turned into an obligation gives a `dated_duty_skipped` warning.
+//! - Coverage: after the obligations are read, every non-empty line is accounted for (part of an
+//!   obligation, the header or closing, a section that assigns no dated duty, or a warning); each
+//!   run of lines that is none of these gets a `text_not_accounted` warning, and the figure is
+//!   kept in [`Plan::coverage`](crate::model::Plan::coverage).
+//! - Warning codes are `WarningCode`s (`crate::model::WarningCode`), each with its severity.
 
 pub mod agencies;
 mod coverage;

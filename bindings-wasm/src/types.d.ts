@@ -44,9 +44,21 @@ export type Lang = 'vi' | 'en';
 
 /**
  * Kinds of agency groups (nhóm cơ quan): `departments` (các sở, ban, ngành), `communes` (UBND các
- * xã, phường), `press` (cơ quan báo chí), `related` (các cơ quan có liên quan).
+ * xã, phường), `press` (cơ quan báo chí), `related` (các cơ quan có liên quan),
+ * `public_service_units` (đơn vị sự nghiệp công lập), `armed_forces` (lực lượng vũ trang, công an),
+ * `enterprises` (doanh nghiệp), `mass_organisations` (Mặt trận Tổ quốc, tổ chức chính trị - xã hội,
+ * hội, đoàn thể), `schools` (trường học, cơ sở giáo dục).
  */
-export type AgencyGroup = 'departments' | 'communes' | 'press' | 'related';
+export type AgencyGroup =
+    | 'departments'
+    | 'communes'
+    | 'press'
+    | 'related'
+    | 'public_service_units'
+    | 'armed_forces'
+    | 'enterprises'
+    | 'mass_organisations'
+    | 'schools';
 
 /** A party named in a plan: one concrete agency (cơ quan), tagged by `kind`. */
 export interface AgencyRefAgency {
@@ -275,10 +287,14 @@ export type Schedule =
 /** What kind of duty an obligation is: `task` (nhiệm vụ) or `periodic_report` (báo cáo định kỳ). */
 export type ObligationKind = 'task' | 'periodic_report';
 
-/** Recipient of results (báo cáo về ...) and the office that receives on its behalf (qua ...). */
+/**
+ * Recipient of results (báo cáo về ...), the office that receives on its behalf (qua ...), and the
+ * body the recipient reports on to (để tổng hợp, báo cáo ...).
+ */
 export interface Reporting {
     recipient: AgencyRef;
     via?: AgencyRef | null;
+    onward?: AgencyRef | null;
 }
 
 /** One duty of the plan (nhiệm vụ): who, what, by when, evidence. */
@@ -330,6 +346,18 @@ export interface PlanData {
     obligations: Obligation[];
     /** What the plan reader could not understand; empty for hand-written plans. */
     warnings?: IngestWarning[];
+    /** How much of the plan text the reader accounted for; absent for hand-written plans. */
+    coverage?: Coverage | null;
+}
+
+/**
+ * Lines of the plan text accounted for (part of an obligation, the header, a section that assigns
+ * no dated duty, or a warning); `unaccounted_lines` lists the others (1-based).
+ */
+export interface Coverage {
+    lines: number;
+    accounted: number;
+    unaccounted_lines?: number[];
 }
 
 // ----- Evidence and events -----------------------------------------------------------------------

@@ -829,8 +829,16 @@ fn parse(
     for w in &outcome.plan.warnings {
         eprintln!("{}", warning_line(&file.display().to_string(), w));
     }
+    let coverage = outcome.plan.coverage.as_ref().map_or(String::new(), |c| {
+        format!(
+            ", {} of {} line(s) accounted for ({:.1}%)",
+            c.accounted,
+            c.lines,
+            100.0 * c.ratio()
+        )
+    });
     eprintln!(
-        "{}: {} obligation(s), {} warning(s)",
+        "{}: {} obligation(s), {} warning(s){coverage}",
         file.display(),
         outcome.plan.obligations.len(),
         outcome.plan.warnings.len()

@@ -82,7 +82,18 @@ const statusUnion: Equal<
     'done_on_time' | 'done_late' | 'in_progress' | 'overdue' | 'ongoing' | 'not_triggered' | 'unknown'
 > = true;
 const severityUnion: Equal<Severity, 'info' | 'warning' | 'error'> = true;
-const groupUnion: Equal<AgencyGroup, 'departments' | 'communes' | 'press' | 'related'> = true;
+const groupUnion: Equal<
+    AgencyGroup,
+    | 'departments'
+    | 'communes'
+    | 'press'
+    | 'related'
+    | 'public_service_units'
+    | 'armed_forces'
+    | 'enterprises'
+    | 'mass_organisations'
+    | 'schools'
+> = true;
 const boundUnion: Equal<Bound, 'before' | 'no_later_than'> = true;
 const frequencyUnion: Equal<Frequency, 'yearly' | 'half_yearly' | 'quarterly' | 'monthly'> = true;
 const scheduleTags: Equal<

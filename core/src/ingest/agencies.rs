@@ -816,7 +816,178 @@ fn match_related(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
     }
 }
 
-/// The longest recognised party at token `i`.
+/// Groups named by a fixed phrase, as the two-level local government (2025) addresses them.
+/// One-word heads (`hội`, `trường`, `doanh nghiệp`) are groups only after `các`/`những`.
+const PHRASE_GROUPS: &[(&[&str], AgencyGroup, bool)] = &[
+    // (folded words, group, needs `các`)
+    (
+        &["don", "vi", "su", "nghiep", "cong", "lap"],
+        AgencyGroup::PublicServiceUnits,
+        false,
+    ),
+    (
+        &["don", "vi", "su", "nghiep"],
+        AgencyGroup::PublicServiceUnits,
+        false,
+    ),
+    (
+        &["luc", "luong", "vu", "trang"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["don", "vi", "luc", "luong", "vu", "trang"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["don", "vi", "quan", "doi"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["don", "vi", "cong", "an"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["luc", "luong", "cong", "an"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["cong", "an", "cac", "xa"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["cong", "an", "cac", "phuong"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (&["cong", "an", "xa"], AgencyGroup::ArmedForces, false),
+    (
+        &["doanh", "nghiep", "nha", "nuoc"],
+        AgencyGroup::Enterprises,
+        false,
+    ),
+    (&["doanh", "nghiep"], AgencyGroup::Enterprises, true),
+    (
+        &[
+            "mat", "tran", "to", "quoc", "viet", "nam", "va", "cac", "to", "chuc", "chinh", "tri",
+            "xa", "hoi",
+        ],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (
+        &[
+            "mat", "tran", "to", "quoc", "va", "cac", "to", "chuc", "chinh", "tri", "xa", "hoi",
+        ],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (
+        &["to", "chuc", "chinh", "tri", "xa", "hoi"],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (
+        &["doan", "the", "chinh", "tri", "xa", "hoi"],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (
+        &["hoi", "doan", "the"],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (&["doan", "the"], AgencyGroup::MassOrganisations, true),
+    (
+        &["to", "chuc", "hoi"],
+        AgencyGroup::MassOrganisations,
+        false,
+    ),
+    (&["hoi"], AgencyGroup::MassOrganisations, true),
+    (&["truong", "hoc"], AgencyGroup::Schools, false),
+    (&["co", "so", "giao", "duc"], AgencyGroup::Schools, false),
+    (&["co", "so", "dao", "tao"], AgencyGroup::Schools, false),
+    (&["truong"], AgencyGroup::Schools, true),
+];
+
+/// The longest phrase group at `i` (after an optional `các`/`những`).
+fn phrase_group_at(toks: &[Tok], i: usize, cac: bool) -> Option<(usize, AgencyGroup)> {
+    let mut best: Option<(usize, AgencyGroup)> = None;
+    for (words, group, needs_cac) in PHRASE_GROUPS {
+        if *needs_cac && !cac {
+            continue;
+        }
+        if let Some(k) = seq(toks, i, words) {
+            if best.is_none_or(|(b, _)| k > b) {
+                best = Some((k, *group));
+            }
+        }
+    }
+    best
+}
+
+/// `các đơn vị sự nghiệp công lập`, `lực lượng vũ trang tỉnh`, `các trường học, cơ sở giáo dục`,
+/// `công an các xã, phường`: one group, with further phrases of the same group joined by `,` or
+/// `và`, and the commune kinds after a commune-level police phrase.
+fn match_phrase_group(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
+    let mut j = i;
+    let cac = tok_is(toks, j, "cac") || tok_is(toks, j, "nhung");
+    if cac {
+        j += 1;
+    }
+    if j > i && !space_or_comma(toks, j) {
+        return None;
+    }
+    let (mut j, group) = phrase_group_at(toks, j, cac)?;
+    loop {
+        // "công an các xã, phường, đặc khu"
+        let next_kind = (tok_is(toks, j, "xa") || tok_is(toks, j, "phuong"))
+            .then_some(j + 1)
+            .or_else(|| seq(toks, j, &["dac", "khu"]))
+            .or_else(|| seq(toks, j, &["thi", "tran"]));
+        let prev = j.checked_sub(1).and_then(|p| toks.get(p)).map(Tok::word);
+        if matches!(prev, Some("xa" | "phuong" | "khu" | "tran")) && space_or_comma(toks, j) {
+            if let Some(k) = next_kind {
+                j = k;
+                continue;
+            }
+        }
+        // "các trường học, cơ sở giáo dục", "các hội, đoàn thể"
+        let after_sep = if tok_is(toks, j, "va") && toks.get(j).is_some_and(|t| t.sep == Sep::Space)
+        {
+            Some(j + 1)
+        } else if toks.get(j).is_some_and(|t| t.sep == Sep::Comma) {
+            Some(j)
+        } else {
+            None
+        };
+        let more = after_sep.and_then(|k| {
+            let k = if tok_is(toks, k, "cac") { k + 1 } else { k };
+            phrase_group_at(toks, k, true).filter(|(_, g)| *g == group)
+        });
+        match more {
+            Some((k, _)) => j = k,
+            None => break,
+        }
+    }
+    // "Công an xã Long Phú": one named unit, not the group.
+    let last = j.checked_sub(1).and_then(|p| toks.get(p)).map(Tok::word);
+    if matches!(last, Some("xa" | "phuong" | "khu" | "tran"))
+        && toks.get(j).is_some_and(|t| t.cap && t.sep == Sep::Space)
+    {
+        return None;
+    }
+    let j = group_suffix(toks, j);
+    Some(group_match(text, toks, i, j, group))
+}
+
+/// The longest recognised party at token `i`. A group keeps its qualifier (`có liên quan`,
+/// `trên địa bàn tỉnh`): it says which members are meant.
 fn best_at(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
     let cands = [
         match_agency(text, toks, i),
@@ -825,11 +996,17 @@ fn best_at(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
         match_communes(text, toks, i),
         match_press(text, toks, i),
         match_related(text, toks, i),
+        match_phrase_group(text, toks, i),
     ];
     let mut best: Option<Match> = None;
     for m in cands.into_iter().flatten() {
         if best.as_ref().is_none_or(|b| m.end_tok > b.end_tok) {
             best = Some(m);
+        }
+    }
+    if let Some(m) = best.as_mut() {
+        if matches!(m.made, Made::Group(_)) {
+            m.end_tok = skip_filler(toks, m.end_tok);
         }
     }
     best
@@ -971,23 +1148,40 @@ pub(crate) fn scan(text: &str) -> Vec<Found> {
     out
 }
 
-/// Who results go to and via whom, from words such as `báo cáo kết quả thực hiện về Ủy ban nhân
-/// dân tỉnh (qua Công an tỉnh)` or `gửi về Công an tỉnh (qua Phòng ...)`.
-pub(crate) fn reporting(text: &str) -> Option<(AgencyRef, Option<AgencyRef>)> {
-    let f = Folded::new(text);
-    let first_verb = ["bao cao", "gui", "nop"]
-        .iter()
-        .filter_map(|v| f.s.find(v))
-        .min()?;
-    let from = f.orig_pos(first_verb);
-    let mut found = scan(&text[from..]);
-    for x in found.iter_mut() {
-        x.start += from;
-        x.end += from;
+/// Where a report goes, read from one sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Route {
+    pub recipient: AgencyRef,
+    pub via: Option<AgencyRef>,
+    /// `để tổng hợp, báo cáo Z`: where the recipient sends the summary on.
+    pub onward: Option<AgencyRef>,
+    /// Other bodies the sentence sends the same report to, when the recipient was chosen among
+    /// several (the caller warns).
+    pub others: Vec<AgencyRef>,
+}
+
+impl Route {
+    pub fn into_reporting(self) -> crate::model::Reporting {
+        crate::model::Reporting {
+            recipient: self.recipient,
+            via: self.via,
+            onward: self.onward,
+        }
     }
-    if found.is_empty() {
-        return None;
-    }
+}
+
+/// A party the report is sent to: a party right after a reporting verb, or after a direction
+/// word (`về`, `lên`, `đến`, `tới`, `cho`) that follows the verb, however many words stand
+/// between (`báo cáo kết quả thực hiện Kế hoạch ... về X`).
+#[derive(Debug, Clone)]
+struct Candidate {
+    found: Found,
+    /// Byte offset of the verb that sends the report to it.
+    verb: usize,
+}
+
+/// Byte offsets (in `text`) just after each whole-word reporting verb.
+fn verb_ends(text: &str, f: &Folded<'_>) -> Vec<usize> {
     let mut verbs: Vec<usize> = Vec::new();
     for v in ["bao cao", "gui", "nop"] {
         let mut from = 0;
@@ -997,37 +1191,99 @@ pub(crate) fn reporting(text: &str) -> Option<(AgencyRef, Option<AgencyRef>)> {
             let left_ok = a == 0 || !f.s.as_bytes()[a - 1].is_ascii_alphanumeric();
             let right_ok = b >= f.s.len() || !f.s.as_bytes()[b].is_ascii_alphanumeric();
             if left_ok && right_ok {
-                verbs.push(f.orig_pos(b));
+                verbs.push(f.orig_pos(b).min(text.len()));
             }
             from = b;
         }
     }
     verbs.sort_unstable();
-    for ve in verbs {
+    verbs
+}
+
+/// Whether the words between a verb and a party send the report to the party.
+fn directed_gap(gap: &str) -> bool {
+    if gap.contains([';', '.', ':', '(', ')']) {
+        return false;
+    }
+    let gf = fold(gap);
+    let words: Vec<&str> = gf.split_whitespace().collect();
+    // A direct object (`báo cáo UBND tỉnh`) has no words before it and no comma.
+    if words.is_empty() {
+        return !gap.contains(',');
+    }
+    let last_directed = words
+        .last()
+        .is_some_and(|w| matches!(*w, "ve" | "len" | "den" | "toi" | "cho" | "gui"));
+    last_directed && words.len() <= 40
+}
+
+fn paren_depth(text: &str, at: usize) -> i64 {
+    let before = text.get(..at).unwrap_or("");
+    before.matches('(').count() as i64 - before.matches(')').count() as i64
+}
+
+/// Who results go to, via whom, and on to whom, from words such as `báo cáo kết quả thực hiện
+/// về Ủy ban nhân dân tỉnh (qua Công an tỉnh) để tổng hợp, báo cáo Bộ Công an` or `gửi về Công an
+/// tỉnh (qua Phòng ...)`.
+pub(crate) fn reporting(text: &str) -> Option<Route> {
+    let f = Folded::new(text);
+    let verbs = verb_ends(text, &f);
+    // Recipients stand after a verb: scanning starts after the first one.
+    let from = *verbs.first()?;
+    let mut found = scan(&text[from..]);
+    for x in found.iter_mut() {
+        x.start += from;
+        x.end += from;
+    }
+    // Each verb sends to the first party after it, when the words between direct it there.
+    let mut cands: Vec<Candidate> = Vec::new();
+    for &ve in &verbs {
         let Some(cand) = found.iter().find(|x| x.start >= ve) else {
             continue;
         };
-        let depth = text[..cand.start].matches('(').count() as i64
-            - text[..cand.start].matches(')').count() as i64;
-        if depth > 0 {
+        if paren_depth(text, cand.start) > 0 {
             continue;
         }
-        let gap = &text[ve..cand.start];
-        if gap.contains([',', ';', '.', ':', '(', ')']) {
+        if !directed_gap(&text[ve..cand.start]) {
             continue;
         }
-        let gf = fold(gap);
-        let words: Vec<&str> = gf.split_whitespace().collect();
-        let directed = words
-            .last()
-            .is_none_or(|w| matches!(*w, "ve" | "len" | "den" | "toi" | "cho" | "gui"));
-        if words.len() > 6 || !directed {
-            continue;
+        if !cands.iter().any(|c| c.found.start == cand.start) {
+            cands.push(Candidate {
+                found: cand.clone(),
+                verb: ve,
+            });
         }
-        let via = via_after(text, cand.end);
-        return Some((cand.agency.clone(), via));
     }
-    None
+    let first = cands.first()?.clone();
+    let via = via_after(text, first.found.end);
+    // `để tổng hợp(,) báo cáo Z`, `để tập hợp, tham mưu ... báo cáo Z`: a later candidate whose
+    // verb follows the recipient's own work on the report is where the recipient reports on to,
+    // not a second recipient.
+    let mut onward: Option<AgencyRef> = None;
+    let mut others: Vec<AgencyRef> = Vec::new();
+    let key = fold(first.found.agency.name());
+    for c in cands.iter().skip(1) {
+        let between = fold(text.get(first.found.end..c.verb).unwrap_or(""));
+        let same = fold(c.found.agency.name()) == key;
+        let passes_on = ["tong hop", "tap hop", "tham muu"]
+            .iter()
+            .any(|w| between.contains(w));
+        if onward.is_none() && passes_on {
+            onward = Some(c.found.agency.clone());
+        } else if !same
+            && !others
+                .iter()
+                .any(|o| fold(o.name()) == fold(c.found.agency.name()))
+        {
+            others.push(c.found.agency.clone());
+        }
+    }
+    Some(Route {
+        recipient: first.found.agency,
+        via,
+        onward,
+        others,
+    })
 }
 
 /// `(qua X)` or `qua X` right after a recipient.
@@ -1087,26 +1343,196 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
     let mut out: Vec<Found> = Vec::new();
     let mut leftovers = Vec::new();
     let mut keys: Vec<String> = Vec::new();
+    let mut keep = |f: Found, out: &mut Vec<Found>| {
+        let key = fold(f.agency.name());
+        if !keys.contains(&key) {
+            keys.push(key);
+            out.push(f);
+        }
+    };
     let mut offset = 0;
     for part in text.split(';') {
-        let (found, stop) = leading(part, true);
-        let rest = part.get(stop..).unwrap_or("");
-        let rest_trim = rest.trim_matches(|c: char| !c.is_alphanumeric());
-        if !rest_trim.is_empty() && found.is_empty() {
-            leftovers.push(normalize_text(rest_trim));
-        }
-        for mut f in found {
-            f.start += offset;
-            f.end += offset;
-            let key = fold(f.agency.name());
-            if !keys.contains(&key) {
-                keys.push(key);
-                out.push(f);
+        // A list is never cut short: an item that is not recognised but stands between list
+        // separators and reads like a name is kept verbatim (flagged unknown), and reading goes on.
+        let mut pos = 0;
+        // Real lists name a few dozen parties; the cap keeps a pathological field linear
+        // (what is left is reported, not dropped).
+        let mut unknown_items = 0;
+        loop {
+            let sub = part.get(pos..).unwrap_or("");
+            let (found, stop) = leading(sub, true);
+            let any = !found.is_empty();
+            for mut f in found {
+                f.start += offset + pos;
+                f.end += offset + pos;
+                keep(f, &mut out);
+            }
+            let rest_at = if any { pos + stop } else { pos };
+            let rest = part.get(rest_at..).unwrap_or("");
+            match unknown_item(rest, any).filter(|_| unknown_items < MAX_UNKNOWN_ITEMS) {
+                Some(item) => {
+                    unknown_items += 1;
+                    let name = normalize_text(rest.get(item.start..item.end).unwrap_or(""));
+                    keep(
+                        Found {
+                            agency: AgencyRef::Agency { name, text: None },
+                            start: offset + rest_at + item.start,
+                            end: offset + rest_at + item.end,
+                            unknown: true,
+                        },
+                        &mut out,
+                    );
+                    // Reading goes on at the next item, after its separator.
+                    match skip_separator(rest, item.next) {
+                        Some(next) => pos = rest_at + next,
+                        None => break,
+                    }
+                }
+                None => {
+                    // Words at an item's start, or after a separator that follows a party,
+                    // that name no party: the list is cut short there, and the caller says so.
+                    let rest_trim = rest.trim_matches(|c: char| !c.is_alphanumeric());
+                    if !rest_trim.is_empty() && (!any || starts_with_separator(rest)) {
+                        leftovers.push(normalize_text(rest_trim));
+                    }
+                    break;
+                }
             }
         }
         offset += part.len() + 1;
     }
     (out, leftovers)
+}
+
+/// Unknown items read from one `;`-separated part of a list, at most.
+const MAX_UNKNOWN_ITEMS: usize = 64;
+
+/// An unrecognised list item: byte range of its words in the text given to [`unknown_item`], and
+/// where reading goes on (the separator after it).
+struct UnknownItem {
+    start: usize,
+    end: usize,
+    next: usize,
+}
+
+/// The offset just after the `,` or `và` that follows `at` in `s` (after spaces), if any.
+fn skip_separator(s: &str, at: usize) -> Option<usize> {
+    let t = s.get(at..)?;
+    let lead = t.len() - t.trim_start().len();
+    let t = &t[lead..];
+    if t.starts_with(',') {
+        return Some(at + lead + 1);
+    }
+    if starts_with_va(t) {
+        return Some(at + lead + t.find(char::is_whitespace)?);
+    }
+    None
+}
+
+/// The word `và` (any case or accent form) then a space at the start of `s`, after spaces. Only
+/// the first characters are folded, so scanning a long list stays linear.
+fn starts_with_va(s: &str) -> bool {
+    let head: String = s.trim_start().chars().take(3).collect();
+    fold(&head) == "va "
+}
+
+/// `,` or `và` (after optional spaces) at the start of `s`.
+fn starts_with_separator(s: &str) -> bool {
+    let t = s.trim_start();
+    t.starts_with(',') || starts_with_va(t)
+}
+
+/// Words that show a chunk is the rest of a sentence (a verb or an adverbial), not a name.
+const PROSE: &[&str] = &[
+    "chu tri",
+    "phoi hop",
+    "thuc hien",
+    "tham muu",
+    "trien khai",
+    "ra soat",
+    "bao cao",
+    "theo doi",
+    "huong dan",
+    "chiu trach nhiem",
+    "xay dung",
+    "tuyen truyen",
+    "kiem tra",
+    "de xuat",
+    "hoan thanh",
+    "gui",
+    "can cu",
+    "theo",
+    "trong",
+    "truoc",
+    "sau khi",
+    "dam bao",
+    "tang cuong",
+    "nang cao",
+    "tham gia",
+    "ban hanh",
+    "to chuc thuc hien",
+    "cung cap",
+];
+
+/// Words that start a common noun naming a body (`các hợp tác xã`, `đơn vị ...`).
+const NOUN_HEADS: &[&str] = &[
+    "cac", "nhung", "co", "don", "to", "hoi", "truong", "trung", "ban", "phong", "doanh", "hop",
+    "ngan", "benh", "vien", "quy", "chi", "doi", "lien", "tap", "tong", "cong",
+];
+
+/// The next list item of `rest` when it reads like a name: after a separator (when `need_sep`),
+/// up to the next `,` or `và` outside parentheses, at most 12 words, starting with a capital or
+/// a noun that names bodies, with no verb or date in it.
+fn unknown_item(rest: &str, need_sep: bool) -> Option<UnknownItem> {
+    let mut p = rest.len() - rest.trim_start().len();
+    if need_sep {
+        let t = &rest[p..];
+        if t.starts_with(',') {
+            p += 1;
+        } else if starts_with_va(t) {
+            p += t.find(char::is_whitespace)?;
+        } else {
+            return None;
+        }
+    }
+    let start = p + (rest[p..].len() - rest[p..].trim_start().len());
+    let body = &rest[start..];
+    let mut depth = 0i32;
+    let mut end = body.len();
+    for (k, c) in body.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth <= 0 => {
+                end = k;
+                break;
+            }
+            c if c.is_whitespace() && depth <= 0 => {
+                if starts_with_va(&body[k..]) {
+                    end = k;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let chunk = body[..end].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':'));
+    let words: Vec<&str> = chunk.split_whitespace().collect();
+    let first = words.first()?;
+    let folded = format!(" {} ", fold(chunk));
+    let first_folded = fold(first);
+    let named = first.chars().next().is_some_and(char::is_uppercase)
+        || NOUN_HEADS.contains(&first_folded.as_str());
+    let prose = PROSE.iter().any(|w| folded.contains(&format!(" {w} ")))
+        || chunk.chars().any(|c| c.is_ascii_digit());
+    if words.len() > 12 || !named || prose {
+        return None;
+    }
+    Some(UnknownItem {
+        start,
+        end: start + chunk.len(),
+        next: start + end,
+    })
 }
 
 /// One name on its own: `Some` when the whole text is one recognised party.
@@ -1133,6 +1559,11 @@ pub fn stage_id<'a>(parties: &[AgencyRef], taken: impl Iterator<Item = &'a str> 
             AgencyGroup::Communes => "xa-phuong".to_string(),
             AgencyGroup::Press => "bao-chi".to_string(),
             AgencyGroup::Related => "lien-quan".to_string(),
+            AgencyGroup::PublicServiceUnits => "su-nghiep".to_string(),
+            AgencyGroup::ArmedForces => "vu-trang".to_string(),
+            AgencyGroup::Enterprises => "doanh-nghiep".to_string(),
+            AgencyGroup::MassOrganisations => "doan-the".to_string(),
+            AgencyGroup::Schools => "truong-hoc".to_string(),
         },
         Some(a) => crate::model::fold_key(a.name())
             .split(' ')

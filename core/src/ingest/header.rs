@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
-use crate::model::{LegalReference, Severity};
+use crate::model::{LegalReference, WarningCode};
 
 use super::structure::{Layout, SectionKind};
 use super::text::{collapse_ws, fold, is_upper, title_case, Folded, Line};
@@ -155,9 +155,8 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
             h.number = clean_number(v);
             if h.number.is_none() {
                 w.push(
-                    "blank_number",
+                    WarningCode::BlankNumber,
                     *no,
-                    Severity::Info,
                     "the number (số) is blank: a draft; number left empty",
                     Some(format!("Số: {v}")),
                 );
@@ -167,18 +166,16 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
             h.number = clean_number(n);
             if h.number.is_none() {
                 w.push(
-                    "blank_number",
+                    WarningCode::BlankNumber,
                     *no,
-                    Severity::Info,
                     "the number of the decision that issues the plan is blank: a draft; number left empty",
                     Some(text.clone()),
                 );
             }
         }
         (None, None) => w.push(
-            "no_number",
+            WarningCode::NoNumber,
             1,
-            Severity::Info,
             "no number (số, ký hiệu) found in the header",
             None,
         ),
@@ -203,18 +200,16 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
                         h.issue_date = NaiveDate::from_ymd_opt(y, mo, d);
                         if h.issue_date.is_none() {
                             w.push(
-                                "invalid_date",
+                                WarningCode::InvalidDate,
                                 l.no,
-                                Severity::Warning,
                                 "the issue date is not a calendar date",
                                 Some(c.clone()),
                             );
                         }
                     }
                     _ => w.push(
-                        "blank_date",
+                        WarningCode::BlankDate,
                         l.no,
-                        Severity::Info,
                         "the issue date is blank: a draft; issue date left empty",
                         Some(c.clone()),
                     ),
@@ -229,18 +224,16 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
             match (d, mo, y) {
                 (Some(d), Some(mo), Some(y)) => h.issue_date = NaiveDate::from_ymd_opt(*y, *mo, *d),
                 _ => w.push(
-                    "blank_date",
+                    WarningCode::BlankDate,
                     *no,
-                    Severity::Info,
                     "the date of the decision that issues the plan is blank: a draft; issue date left empty",
                     Some(text.clone()),
                 ),
             }
         } else {
             w.push(
-                "no_date",
+                WarningCode::NoDate,
                 1,
-                Severity::Info,
                 "no place and date line found in the header",
                 None,
             );
@@ -307,17 +300,15 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
         if let Some(p) = &h.place {
             h.jurisdiction = Some(p.clone());
             w.push(
-                "jurisdiction_from_place",
+                WarningCode::JurisdictionFromPlace,
                 1,
-                Severity::Info,
                 "issuer not found; jurisdiction taken from the place in the date line",
                 Some(p.clone()),
             );
         } else {
             w.push(
-                "no_issuer",
+                WarningCode::NoIssuer,
                 1,
-                Severity::Info,
                 "issuer and jurisdiction not found in the header",
                 None,
             );
@@ -330,11 +321,10 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
         None => {
             h.title = String::new();
             w.push(
-                "no_title",
+                WarningCode::NoTitle,
                 lay.plan_heading
                     .and_then(|i| lines.get(i))
                     .map_or(1, |l| l.no),
-                Severity::Warning,
                 "no plan title found after the KẾ HOẠCH heading",
                 None,
             );

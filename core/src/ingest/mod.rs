@@ -30,15 +30,21 @@
 //! - Section III (funding) creates no obligation: an info warning `funding_section_skipped`
 //!   records that it was read; any item there (or in IV, or in an unknown section) that has a
 //!   date but is not turned into an obligation gives a `dated_duty_skipped` warning.
+//! - Coverage: after the obligations are read, every non-empty line is accounted for (part of an
+//!   obligation, the header or closing, a section that assigns no dated duty, or a warning); each
+//!   run of lines that is none of these gets a `text_not_accounted` warning, and the figure is
+//!   kept in [`Plan::coverage`](crate::model::Plan::coverage).
+//! - Warning codes are `WarningCode`s (`crate::model::WarningCode`), each with its severity.
 
 pub mod agencies;
+mod coverage;
 mod header;
 mod obligations;
 mod structure;
 mod text;
 pub mod timeline;
 
-use crate::model::{IngestWarning, Plan, Severity};
+use crate::model::{IngestWarning, Plan, Severity, WarningCode};
 
 pub use agencies::{recognize_agencies, recognize_agency};
 pub use timeline::parse_timeline;
@@ -115,20 +121,20 @@ impl ParseOutcome {
 pub(crate) struct Warnings(pub Vec<IngestWarning>);
 
 impl Warnings {
+    /// A warning with the code's own severity.
     pub fn push(
         &mut self,
-        code: &str,
+        code: WarningCode,
         line: u32,
-        severity: Severity,
         message: impl Into<String>,
         text: Option<String>,
     ) {
         self.0.push(IngestWarning {
-            code: code.to_string(),
+            code: code.as_str().to_string(),
             line,
             message: message.into(),
             text,
-            severity: Some(severity),
+            severity: Some(code.severity()),
         });
     }
 }
@@ -168,9 +174,8 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
     let lay = structure::layout(&lines);
     if lay.plan_heading.is_none() {
         w.push(
-            "no_plan_heading",
+            WarningCode::NoPlanHeading,
             1,
-            Severity::Warning,
             "no KẾ HOẠCH heading found; the whole text is read as the plan",
             None,
         );
@@ -185,9 +190,8 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
             .find_map(|l| first_year(&l.text).map(|y| (l.no, y)));
         if let Some((no, y)) = found {
             w.push(
-                "year_from_body",
+                WarningCode::YearFromBody,
                 no,
-                Severity::Info,
                 format!("the header states no year; {y}, the first year in the plan, is used for phrases without one"),
                 None,
             );
@@ -197,13 +201,13 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
     let obligations = obligations::read(&lines, &lay, year, &mut w);
     if obligations.is_empty() {
         w.push(
-            "no_obligations",
+            WarningCode::NoObligations,
             1,
-            Severity::Error,
             "no recognisable plan: no task or reporting obligation was found",
             None,
         );
     }
+    let coverage = coverage::account(&lines, &lay, &obligations, &mut w);
     // Warnings in line order, stable for equal lines.
     w.0.sort_by_key(|x| x.line);
     ParseOutcome {
@@ -220,6 +224,7 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
             policies: Default::default(),
             obligations,
             warnings: w.0,
+            coverage: Some(coverage),
         },
     }
 }

@@ -2,8 +2,8 @@
 //! for dated duties elsewhere.
 
 use crate::model::{
-    AgencyRef, Obligation, ObligationId, ObligationKind, Reporting, Schedule, Severity, SourceSpan,
-    Stage,
+    AgencyRef, Obligation, ObligationId, ObligationKind, Reporting, Schedule, SourceSpan, Stage,
+    WarningCode,
 };
 
 use super::agencies::{self, Found};
@@ -39,9 +39,27 @@ impl Ctx<'_> {
         }
     }
 
+    /// A report route as the model's `Reporting`; a recipient chosen among several is said.
+    fn route(&mut self, r: agencies::Route, line: u32) -> Reporting {
+        if !r.others.is_empty() {
+            let others: Vec<&str> = r.others.iter().map(AgencyRef::name).collect();
+            self.w.push(
+                WarningCode::RecipientChosen,
+                line,
+                format!(
+                    "the report goes to {}, the first body it is sent to; also named: {}",
+                    r.recipient.name(),
+                    others.join("; ")
+                ),
+                Some(r.recipient.name().to_string()),
+            );
+        }
+        r.into_reporting()
+    }
+
     fn notes(&mut self, line: u32, notes: Vec<Note>) {
         for n in notes {
-            self.w.push(n.code, line, n.severity, n.message, n.text);
+            self.w.push(n.code, line, n.message, n.text);
         }
     }
 }
@@ -67,9 +85,8 @@ pub(crate) fn read(
             SectionKind::Funding => {
                 let line = ctx.line_no(s.heading.first);
                 ctx.w.push(
-                    "funding_section_skipped",
+                    WarningCode::FundingSectionSkipped,
                     line,
-                    Severity::Info,
                     "funding section read: it assigns no dated duty, so no obligation is made from it",
                     Some(format!("{}. {}", s.numeral, s.title)),
                 );
@@ -83,9 +100,8 @@ pub(crate) fn read(
                 {
                     let line = ctx.line_no(s.heading.first);
                     ctx.w.push(
-                        "section_read_as_tasks",
+                        WarningCode::SectionReadAsTasks,
                         line,
-                        Severity::Info,
                         "section title not recognised, but its items have task fields: read as tasks",
                         Some(format!("{}. {}", s.numeral, s.title)),
                     );
@@ -93,9 +109,8 @@ pub(crate) fn read(
                 } else {
                     let line = ctx.line_no(s.heading.first);
                     ctx.w.push(
-                        "unknown_section",
+                        WarningCode::UnknownSection,
                         line,
-                        Severity::Info,
                         "section not recognised (not purpose, tasks, funding or organisation)",
                         Some(format!("{}. {}", s.numeral, s.title)),
                     );
@@ -112,9 +127,8 @@ pub(crate) fn read(
                 saw_tasks = true;
                 let line = ctx.line_no(*heading);
                 ctx.w.push(
-                    "appendix_read",
+                    WarningCode::AppendixRead,
                     line,
-                    Severity::Info,
                     "task table of the appendix read; its obligations have ids PL.<n>",
                     lines.get(*heading).map(|l| l.text.clone()),
                 );
@@ -123,9 +137,8 @@ pub(crate) fn read(
     }
     if !saw_tasks && !lay.sections.is_empty() {
         ctx.w.push(
-            "no_tasks_section",
+            WarningCode::NoTasksSection,
             1,
-            Severity::Warning,
             "no task section (II. NỘI DUNG / NHIỆM VỤ) found",
             None,
         );
@@ -143,9 +156,8 @@ pub(crate) fn read(
                 blocks: blocks.clone(),
             };
             ctx.w.push(
-                "no_sections",
+                WarningCode::NoSections,
                 1,
-                Severity::Warning,
                 "no sections (I., II., ...) found; items with task fields read as section II",
                 None,
             );
@@ -165,9 +177,8 @@ pub(crate) fn read(
         if id != base {
             let line = o.source.as_ref().map_or(1, |s| s.line_start);
             ctx.w.push(
-                "duplicate_id",
+                WarningCode::DuplicateId,
                 line,
-                Severity::Warning,
                 format!("obligation id {base} is used twice; renamed {id}"),
                 None,
             );
@@ -286,9 +297,8 @@ fn add_field(f: &mut Fields, field: Field, fv: FieldVal, c: &Node, ctx: &mut Ctx
         if let Some(prev) = slot {
             let line = ctx.line_no(c.block.first);
             ctx.w.push(
-                "repeated_field",
+                WarningCode::RepeatedField,
                 line,
-                Severity::Info,
                 "the same field is given twice; values are joined",
                 Some(c.block.text.clone()),
             );
@@ -316,9 +326,8 @@ fn tasks(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligatio
         if r.field.is_some() {
             let line = ctx.line_no(r.block.first);
             ctx.w.push(
-                "field_outside_item",
+                WarningCode::FieldOutsideItem,
                 line,
-                Severity::Warning,
                 "a task field outside any numbered item is ignored",
                 Some(r.block.text.clone()),
             );
@@ -334,9 +343,8 @@ fn tasks(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligatio
                 if timeline::has_deadline(&subtree_text(r)) || r.has_fields() {
                     let line = ctx.line_no(r.block.first);
                     ctx.w.push(
-                        "dated_duty_skipped",
+                        WarningCode::DatedDutySkipped,
                         line,
-                        Severity::Warning,
                         "unnumbered text with a date in the task section is not turned into an obligation",
                         Some(subtree_text(r)),
                     );
@@ -373,9 +381,8 @@ fn item(
             } else if timeline::has_deadline(&subtree_text(c)) {
                 let line = ctx.line_no(c.block.first);
                 ctx.w.push(
-                    "dated_duty_skipped",
+                    WarningCode::DatedDutySkipped,
                     line,
-                    Severity::Warning,
                     "text with a date between sub-tasks is not part of any obligation",
                     Some(subtree_text(c)),
                 );
@@ -415,9 +422,8 @@ fn item(
             let line = ctx.line_no(c.block.first);
             if !timeline::has_timeline_words(&text) {
                 ctx.w.push(
-                    "duty_without_timeline",
+                    WarningCode::DutyWithoutTimeline,
                     line,
-                    Severity::Info,
                     "a duty with no timeline beside dated duties; not an obligation of its own",
                     Some(text),
                 );
@@ -468,9 +474,8 @@ fn agencies_of(fv: &FieldVal, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef>
     for f in &found {
         if f.unknown {
             ctx.w.push(
-                "unknown_agency",
+                WarningCode::UnknownAgency,
                 line,
-                Severity::Info,
                 "agency not in the gazetteer; kept as written",
                 Some(f.agency.name().to_string()),
             );
@@ -479,9 +484,8 @@ fn agencies_of(fv: &FieldVal, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef>
     if strict {
         for l in leftovers {
             ctx.w.push(
-                "agency_text_not_understood",
+                WarningCode::AgencyTextNotUnderstood,
                 line,
-                Severity::Warning,
                 "words in an agency field that name no recognised agency",
                 Some(l),
             );
@@ -489,9 +493,8 @@ fn agencies_of(fv: &FieldVal, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef>
     }
     if found.is_empty() && !text.trim().is_empty() {
         ctx.w.push(
-            "no_agency_recognised",
+            WarningCode::NoAgencyRecognised,
             line,
-            Severity::Warning,
             "no agency recognised in the field",
             Some(collapse_ws(&text)),
         );
@@ -613,9 +616,8 @@ fn task_from_fields(
                 let parsed = timeline::parse(&text, ctx.year);
                 if !matches!(parsed.schedule, Schedule::Unparsed { .. }) {
                     ctx.w.push(
-                        "timeline_from_content",
+                        WarningCode::TimelineFromContent,
                         line,
-                        Severity::Info,
                         "no timeline field; the date in the content is used",
                         Some(text.clone()),
                     );
@@ -624,9 +626,8 @@ fn task_from_fields(
                 parsed.schedule
             } else {
                 ctx.w.push(
-                    "no_timeline",
+                    WarningCode::NoTimeline,
                     line,
-                    Severity::Warning,
                     "the task states no timeline",
                     Some(title.clone()),
                 );
@@ -639,21 +640,28 @@ fn task_from_fields(
     if lead.is_empty() && performers.is_empty() {
         let line = ctx.line_no(n.block.first);
         ctx.w.push(
-            "no_responsible_agency",
+            WarningCode::NoResponsibleAgency,
             line,
-            Severity::Warning,
             "the task names no lead or performing agency",
             Some(title.clone()),
         );
     }
     // Where results go (`gửi về Công an tỉnh (qua Phòng ...)`).
+    // The warning for a chosen recipient names the line of the words it was read from.
+    let item_line = ctx.line_no(n.block.first);
+    let content_line = content_field.map_or(item_line, |c| ctx.line_no(c.first));
     let reporting = f
         .timeline
         .as_ref()
-        .and_then(|t| agencies::reporting(&t.full()))
-        .or_else(|| content.as_deref().and_then(agencies::reporting))
-        .or_else(|| agencies::reporting(&title))
-        .map(|(recipient, via)| Reporting { recipient, via });
+        .and_then(|t| agencies::reporting(&t.full()).map(|r| (r, ctx.line_no(t.first))))
+        .or_else(|| {
+            content
+                .as_deref()
+                .and_then(agencies::reporting)
+                .map(|r| (r, content_line))
+        })
+        .or_else(|| agencies::reporting(&title).map(|r| (r, item_line)))
+        .map(|(r, line)| ctx.route(r, line));
     Obligation {
         id: ObligationId::new(id),
         kind: ObligationKind::Task,
@@ -693,9 +701,8 @@ fn staged_bullets<'a>(
             let line = ctx.line_no(*first);
             let Some(deadline) = deadline else {
                 ctx.w.push(
-                    "unparsed_timeline",
+                    WarningCode::UnparsedTimeline,
                     line,
-                    Severity::Warning,
                     "a bullet with a date whose deadline is not understood; not a stage",
                     Some(text.clone()),
                 );
@@ -706,14 +713,13 @@ fn staged_bullets<'a>(
             if parties.is_empty() {
                 parties = responsible.to_vec();
                 ctx.w.push(
-                    "stage_without_party",
+                    WarningCode::StageWithoutParty,
                     line,
-                    Severity::Info,
                     "a dated bullet names no party; the task's responsible agencies are used",
                     Some(text.clone()),
                 );
             }
-            let recipient = agencies::reporting(text).map(|(r, _)| r);
+            let recipient = agencies::reporting(text).map(|r| ctx.route(r, line).recipient);
             stages.push(Stage {
                 id: agencies::stage_id(&parties, stages.iter().map(|s: &Stage| s.id.as_str())),
                 parties,
@@ -760,9 +766,8 @@ fn task_from_prose(
     let timed = timeline::has_timeline_words(&all);
     if lead.is_empty() && !timed {
         ctx.w.push(
-            "item_not_understood",
+            WarningCode::ItemNotUnderstood,
             line,
-            Severity::Warning,
             "a task item with no fields, no recognised agency and no date; not an obligation",
             Some(all),
         );
@@ -774,9 +779,8 @@ fn task_from_prose(
         parsed.schedule
     } else {
         ctx.w.push(
-            "no_timeline",
+            WarningCode::NoTimeline,
             line,
-            Severity::Warning,
             "the task states no timeline",
             Some(title.clone()),
         );
@@ -785,22 +789,20 @@ fn task_from_prose(
         }
     };
     ctx.w.push(
-        "task_from_prose",
+        WarningCode::TaskFromProse,
         line,
-        Severity::Info,
         "task item without field labels: parties and timeline read from its sentences",
         Some(title.clone()),
     );
     if lead.is_empty() {
         ctx.w.push(
-            "no_responsible_agency",
+            WarningCode::NoResponsibleAgency,
             line,
-            Severity::Warning,
             "the task names no lead or performing agency",
             Some(title.clone()),
         );
     }
-    let reporting = agencies::reporting(&all).map(|(recipient, via)| Reporting { recipient, via });
+    let reporting = agencies::reporting(&all).map(|r| ctx.route(r, line));
     Some(Obligation {
         id: ObligationId::new(id),
         kind: ObligationKind::Task,
@@ -925,9 +927,8 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
             let line = ctx.line_no(r.block.first);
             if made {
                 ctx.w.push(
-                    "second_report_clause",
+                    WarningCode::SecondReportClause,
                     line,
-                    Severity::Warning,
                     "a second reporting clause in the same item is not modelled",
                     Some(c.to_string()),
                 );
@@ -942,9 +943,8 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
             }
             if performers.is_empty() {
                 ctx.w.push(
-                    "no_responsible_agency",
+                    WarningCode::NoResponsibleAgency,
                     line,
-                    Severity::Warning,
                     "the reporting clause names no reporting agency",
                     Some(c.to_string()),
                 );
@@ -956,13 +956,12 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
                 .collect();
             let parsed = timeline::parse(&when.join("; "), ctx.year);
             ctx.notes(line, parsed.notes);
-            let rep = agencies::reporting(c);
+            let rep = agencies::reporting(c).map(|r| ctx.route(r, line));
             let title = report_title(rep.as_ref());
             if rep.is_none() {
                 ctx.w.push(
-                    "no_recipient",
+                    WarningCode::NoRecipient,
                     line,
-                    Severity::Warning,
                     "the report's recipient is not recognised",
                     Some(c.to_string()),
                 );
@@ -977,16 +976,15 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
                 performers,
                 products: Vec::new(),
                 schedule: parsed.schedule,
-                reporting: rep.map(|(recipient, via)| Reporting { recipient, via }),
+                reporting: rep,
                 source: Some(ctx.span(r.block.first, r.last_line())),
             });
         }
         if !made && timeline::has_deadline(&text) {
             let line = ctx.line_no(r.block.first);
             ctx.w.push(
-                "dated_duty_skipped",
+                WarningCode::DatedDutySkipped,
                 line,
-                Severity::Warning,
                 "an item with a date that is not a periodic report is not turned into an obligation",
                 Some(text.clone()),
             );
@@ -994,9 +992,9 @@ fn reports(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligat
     }
 }
 
-fn report_title(rep: Option<&(AgencyRef, Option<AgencyRef>)>) -> String {
+fn report_title(rep: Option<&Reporting>) -> String {
     match rep {
-        Some((r, _)) => format!("Báo cáo kết quả thực hiện về {}", r.name()),
+        Some(r) => format!("Báo cáo kết quả thực hiện về {}", r.recipient.name()),
         None => "Báo cáo kết quả thực hiện".to_string(),
     }
 }
@@ -1008,9 +1006,8 @@ fn dated_leftovers(roots: &[Node], ctx: &mut Ctx<'_>) {
         if timeline::has_deadline(&text) {
             let line = ctx.line_no(r.block.first);
             ctx.w.push(
-                "dated_duty_skipped",
+                WarningCode::DatedDutySkipped,
                 line,
-                Severity::Warning,
                 "an item with a date in a section that makes no obligations",
                 Some(text),
             );
@@ -1069,9 +1066,8 @@ fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<
         if fieldish >= 2 && kinds.iter().all(|k| *k != Column::Other || cells.len() > 3) {
             let line = ctx.line_no(b.first);
             ctx.w.push(
-                "task_table",
+                WarningCode::TaskTable,
                 line,
-                Severity::Info,
                 "a task table: each row below this header is read as a task",
                 Some(b.text.clone()),
             );

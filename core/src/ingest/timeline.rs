@@ -19,6 +19,7 @@ use regex::Regex;
 
 use crate::model::{
     AgencyRef, Bound, Deadline, DueRule, EventKind, Frequency, Schedule, Severity, Stage, Trigger,
+    WarningCode,
 };
 
 use super::agencies;
@@ -27,9 +28,8 @@ use super::text::{clean_inline, collapse_ws, Folded};
 /// Something worth telling the reader about a phrase that was (partly) understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Note {
-    pub code: &'static str,
+    pub code: WarningCode,
     pub message: String,
-    pub severity: Severity,
     pub text: Option<String>,
 }
 
@@ -59,7 +59,7 @@ pub fn parse_timeline(phrase: &str, context_year: Option<i32>) -> Result<Schedul
         Schedule::Unparsed { .. } => Err(p
             .notes
             .iter()
-            .find(|n| n.severity != Severity::Info)
+            .find(|n| n.code.severity() != Severity::Info)
             .map(|n| n.message.clone())
             .unwrap_or_else(|| "timeline not understood".to_string())),
         s => Ok(s),
@@ -168,9 +168,6 @@ re!(
     r"\b(?:ngay|thang|nam|quy\s+(?:i|ii|iii|iv|[1-4])|truoc|sau|cham\s+nhat|thoi\s+han|han|dinh\s+ky|tuan|khi|tien\s+do|lo\s+trinh|\d+)\b"
 );
 
-/// A full date found: (start, end, year, month, day).
-type FoundDate = (usize, usize, Option<i32>, Option<u32>, Option<u32>);
-
 /// Where a date stands relative to the words before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rel {
@@ -221,22 +218,19 @@ pub(crate) fn parse(phrase: &str, ctx: Option<i32>) -> Parsed {
     let mut notes = Vec::new();
     let mut clauses: Vec<Clause<'_>> = Vec::new();
     for c in split_clauses(&clean) {
-        let (parts, year) = read_clause(c, &mut notes);
-        clauses.push(Clause {
-            text: c,
-            parts,
-            year,
-        });
+        clauses.push(read_clause(c, &mut notes));
     }
     let schedule = compose(&clauses, ctx, &mut notes);
     let schedule = match schedule {
         Some(s) => s,
         None => {
-            if !notes.iter().any(|n| n.code == "unparsed_timeline") {
+            if !notes
+                .iter()
+                .any(|n| n.code == WarningCode::UnparsedTimeline)
+            {
                 notes.push(Note {
-                    code: "unparsed_timeline",
+                    code: WarningCode::UnparsedTimeline,
                     message: "timeline phrase not understood; kept verbatim".into(),
-                    severity: Severity::Warning,
                     text: Some(clean.clone()),
                 });
             }
@@ -469,470 +463,660 @@ fn tidy(s: &str) -> String {
     }))
 }
 
-/// Reads one clause into parts. Returns the parts and a year seen in it.
-fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) {
-    let f = Folded::new(clause);
-    let mut work = f.s.clone();
-    let mut parts: Vec<Part> = Vec::new();
-    let mut year: Option<i32> = None;
-    let quote = |a: usize, b: usize| tidy(f.orig_slice(a, b));
+/// Where something was found in a clause's folded text (byte offsets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
 
-    // 1. Within N days of an event: the rest of the clause names the event.
-    if let Some(c) = WITHIN_DAYS.captures(&work) {
-        let m = c.get(0).map_or(0..0, |m| m.range());
-        let days: Option<u32> = num(&c, 1);
-        let kind = classify_event(&work[m.start..]);
-        if c.get(2).is_some() {
-            notes.push(Note {
-                code: "working_days",
-                message: "the period is counted in working days (ngày làm việc); within_days holds the number as written".into(),
-                severity: Severity::Info,
-                text: Some(quote(m.start, work.len())),
-            });
-        }
-        match (days, kind) {
-            (Some(d), Some(k)) => {
-                if let Some(t) = trigger(k, f.orig_slice(m.start, work.len())) {
-                    parts.push(Part::Event {
-                        trigger: t,
-                        within: Some(d),
-                    });
-                }
-                return (parts, year);
-            }
-            _ => {
-                notes.push(Note {
-                    code: "unknown_event",
-                    message: "period counted from an event that is not recognised".into(),
-                    severity: Severity::Warning,
-                    text: Some(quote(m.start, work.len())),
-                });
-                return (Vec::new(), year);
-            }
+/// A full date as written (`20/4/2026`, `20/04/2026`, `ngày 20 tháng 4 năm 2026`): the numbers
+/// as read, checked against the calendar later.
+#[derive(Debug, Clone, Copy)]
+struct FoundDate {
+    span: Span,
+    year: Option<i32>,
+    month: Option<u32>,
+    day: Option<u32>,
+}
+
+/// A part with a date and where the date stands, to order parts and to drop bare windows.
+#[derive(Debug, Clone)]
+struct Dated {
+    at: usize,
+    part: Part,
+}
+
+/// A window with no year (`trong quý II`, `6 tháng đầu năm`): the plan's year is used.
+#[derive(Debug, Clone, Copy)]
+struct YearlessWindow {
+    span: Span,
+    first_month: u32,
+    last_month: u32,
+    before: bool,
+}
+
+/// A due day inside each period (`ngày 15 hằng tháng`, `ngày 5 của tháng đầu quý sau`).
+#[derive(Debug, Clone)]
+struct PeriodDay {
+    day: u32,
+    /// Month within the period; `None`: every month of it.
+    month: Option<u32>,
+    /// 1 for the next period (`quý sau`).
+    offset: u32,
+    bound: Bound,
+    text: String,
+}
+
+/// A day and month without a year (`trước ngày 15/11`, `05/12`).
+#[derive(Debug, Clone)]
+struct DayMonth {
+    at: usize,
+    day: u32,
+    month: u32,
+    bound: Bound,
+    text: String,
+}
+
+/// A frequency and where it is first written.
+#[derive(Debug, Clone, Copy)]
+struct FreqAt {
+    at: usize,
+    every: Frequency,
+}
+
+/// Where the work of a window-like phrase begins: the window is a start (`từ quý III`), not a
+/// deadline.
+enum WindowUse {
+    Start,
+    /// A deadline: before the window (`trước tháng 6`) or within it, quoted from `from`.
+    Deadline {
+        before: bool,
+        from: usize,
+    },
+}
+
+/// One clause read step by step. Each step finds one kind of thing in the folded text and masks
+/// the words it read, so a date is read once: events within N days, ongoing years, full dates,
+/// month/quarter/half-year windows, days within a period, days without a year, recurrence, years,
+/// then ongoing markers and events. [`ClauseReading::finish`] turns what was found into parts.
+struct ClauseReading<'c, 'n> {
+    clause: &'c str,
+    f: Folded<'c>,
+    /// The folded clause with what was read masked by `#`.
+    work: String,
+    notes: &'n mut Vec<Note>,
+    parts: Vec<Part>,
+    /// A year seen in the clause, for parts that state none.
+    year: Option<i32>,
+    dated: Vec<Dated>,
+    /// Offsets of dates and windows written with no bounding word (`sơ kết 6 tháng đầu năm 2026`).
+    bare: Vec<usize>,
+    start_year: Option<i32>,
+    /// A window written as a start (`từ tháng 7/2026`, `từ quý III`).
+    starts: bool,
+    yearless: Vec<YearlessWindow>,
+    period_day: Option<PeriodDay>,
+    day_months: Vec<DayMonth>,
+    freq_at: Vec<FreqAt>,
+    freqs: Vec<Frequency>,
+    periodic_unspecified: Option<String>,
+    year_windows: Vec<Dated>,
+    ongoing_marker: Option<std::ops::Range<usize>>,
+    events: Vec<Trigger>,
+}
+
+fn bound_of(before: bool) -> Bound {
+    if before {
+        Bound::Before
+    } else {
+        Bound::NoLaterThan
+    }
+}
+
+/// Reads one clause into parts and the year it states.
+fn read_clause<'c>(clause: &'c str, notes: &mut Vec<Note>) -> Clause<'c> {
+    let mut r = ClauseReading::new(clause, notes);
+    if let Some(parts) = r.within_days() {
+        return Clause {
+            text: clause,
+            parts,
+            year: r.year,
+        };
+    }
+    r.ongoing_years();
+    r.full_dates();
+    r.month_windows();
+    r.quarters();
+    r.halves();
+    r.day_of_period();
+    r.days_without_year();
+    r.recurrence();
+    r.years();
+    r.ongoing_and_events();
+    let (parts, year) = r.finish();
+    Clause {
+        text: clause,
+        parts,
+        year,
+    }
+}
+
+impl<'c, 'n> ClauseReading<'c, 'n> {
+    fn new(clause: &'c str, notes: &'n mut Vec<Note>) -> Self {
+        let f = Folded::new(clause);
+        let work = f.s.clone();
+        ClauseReading {
+            clause,
+            f,
+            work,
+            notes,
+            parts: Vec::new(),
+            year: None,
+            dated: Vec::new(),
+            bare: Vec::new(),
+            start_year: None,
+            starts: false,
+            yearless: Vec::new(),
+            period_day: None,
+            day_months: Vec::new(),
+            freq_at: Vec::new(),
+            freqs: Vec::new(),
+            periodic_unspecified: None,
+            year_windows: Vec::new(),
+            ongoing_marker: None,
+            events: Vec::new(),
         }
     }
 
-    // 2. Ongoing from a year.
-    let mut ongoing_years: Option<(i32, Option<i32>, usize, usize)> = None;
-    if let Some(c) = FOLLOWING_YEARS.captures(&work) {
-        if let (Some(m), Some(y)) = (c.get(0), num::<i32>(&c, 1)) {
-            ongoing_years = Some((y, None, m.start(), m.end()));
-        }
-    } else if let Some(c) = YEAR_RANGE.captures(&work) {
-        if let (Some(m), Some(y)) = (c.get(0), num::<i32>(&c, 1)) {
-            ongoing_years = Some((y, num(&c, 2), m.start(), m.end()));
-        }
-    } else if let Some(c) = FROM_YEAR.captures(&work) {
-        if let (Some(m), Some(y)) = (c.get(0), num::<i32>(&c, 1)) {
-            ongoing_years = Some((y, num(&c, 2), m.start(), m.end()));
-        }
+    /// The original words of a folded range, tidied.
+    fn quote(&self, a: usize, b: usize) -> String {
+        tidy(self.f.orig_slice(a, b))
     }
-    if let Some((y, until, a, b)) = ongoing_years {
-        mask(&mut work, a, b);
-        year = Some(y);
-        parts.push(Part::Ongoing {
-            from: Some(y),
-            until,
-            precondition: None,
+
+    fn note(&mut self, code: WarningCode, message: impl Into<String>, text: String) {
+        self.notes.push(Note {
+            code,
+            message: message.into(),
+            text: Some(text),
         });
     }
 
-    // 3. Full dates.
-    let mut dated: Vec<(usize, Part)> = Vec::new();
-    // Offsets of dates and windows written with no bounding word (`sơ kết 6 tháng đầu năm 2026`).
-    let mut bare: Vec<usize> = Vec::new();
-    let mut start_year: Option<i32> = None;
-    // A window written as a start (`từ tháng 7/2026`, `từ quý III`).
-    let mut starts = false;
-    for re in [&*DATE_NUM, &*DATE_WORDS] {
-        let found: Vec<FoundDate> = re
-            .captures_iter(&work)
-            .filter_map(|c| {
-                let m = c.get(0)?;
-                Some((m.start(), m.end(), num(&c, 3), num(&c, 2), num(&c, 1)))
-            })
-            .collect();
-        for (a, b, y, mo, d) in found {
-            let (rel, from) = relation_before(&work, a);
-            if is_bare(&work, from, a) {
-                bare.push(a);
+    /// Step 1: Within N days of an event: the rest of the clause names the event. `Some` ends the
+    /// clause.
+    fn within_days(&mut self) -> Option<Vec<Part>> {
+        let c = WITHIN_DAYS.captures(&self.work)?;
+        let m = c.get(0).map_or(0..0, |m| m.range());
+        let days: Option<u32> = num(&c, 1);
+        let working = c.get(2).is_some();
+        let kind = classify_event(&self.work[m.start..]);
+        let end = self.work.len();
+        if working {
+            self.note(
+                WarningCode::WorkingDays,
+                "the period is counted in working days (ngày làm việc); within_days holds the number as written",
+                self.quote(m.start, end),
+            );
+        }
+        match (days, kind) {
+            (Some(d), Some(k)) => Some(
+                trigger(k, self.f.orig_slice(m.start, end))
+                    .map(|t| Part::Event {
+                        trigger: t,
+                        within: Some(d),
+                    })
+                    .into_iter()
+                    .collect(),
+            ),
+            _ => {
+                self.note(
+                    WarningCode::UnknownEvent,
+                    "period counted from an event that is not recognised",
+                    self.quote(m.start, end),
+                );
+                Some(Vec::new())
             }
-            let valid = match (y, mo, d) {
-                (Some(y), Some(mo), Some(d)) => date(y, mo, d),
-                _ => None,
-            };
-            mask(&mut work, from.min(a), b);
-            let Some(dt) = valid else {
-                notes.push(Note {
-                    code: "invalid_date",
-                    message: "not a calendar date".into(),
-                    severity: Severity::Warning,
-                    text: Some(quote(a, b)),
-                });
-                continue;
-            };
-            year.get_or_insert(dt.year());
-            match rel {
-                Rel::Start => {
-                    start_year = Some(dt.year());
-                }
-                Rel::Before | Rel::NoLaterThan => dated.push((
-                    a,
-                    Part::Once(Deadline {
-                        date: dt,
-                        bound: if rel == Rel::Before {
-                            Bound::Before
-                        } else {
-                            Bound::NoLaterThan
+        }
+    }
+
+    /// Step 2: Ongoing from a year (`năm 2026 và các năm tiếp theo`, `2026-2030`, `từ năm 2026`).
+    fn ongoing_years(&mut self) {
+        let found = if let Some(c) = FOLLOWING_YEARS.captures(&self.work) {
+            c.get(0)
+                .zip(num::<i32>(&c, 1))
+                .map(|(m, y)| (y, None, m.start(), m.end()))
+        } else if let Some(c) = YEAR_RANGE.captures(&self.work) {
+            c.get(0)
+                .zip(num::<i32>(&c, 1))
+                .map(|(m, y)| (y, num(&c, 2), m.start(), m.end()))
+        } else if let Some(c) = FROM_YEAR.captures(&self.work) {
+            c.get(0)
+                .zip(num::<i32>(&c, 1))
+                .map(|(m, y)| (y, num(&c, 2), m.start(), m.end()))
+        } else {
+            None
+        };
+        if let Some((y, until, a, b)) = found {
+            mask(&mut self.work, a, b);
+            self.year = Some(y);
+            self.parts.push(Part::Ongoing {
+                from: Some(y),
+                until,
+                precondition: None,
+            });
+        }
+    }
+
+    /// Step 3: Full dates, in numbers or words; the words before each say how it bounds the work.
+    fn full_dates(&mut self) {
+        for re in [&*DATE_NUM, &*DATE_WORDS] {
+            let found: Vec<FoundDate> = re
+                .captures_iter(&self.work)
+                .filter_map(|c| {
+                    let m = c.get(0)?;
+                    Some(FoundDate {
+                        span: Span {
+                            start: m.start(),
+                            end: m.end(),
                         },
-                        text: Some(quote(from.min(a), b)),
-                    }),
-                )),
+                        year: num(&c, 3),
+                        month: num(&c, 2),
+                        day: num(&c, 1),
+                    })
+                })
+                .collect();
+            for d in found {
+                self.full_date(d);
             }
         }
     }
 
-    // 4. Windows: month, quarter, half-year.
-    let found: Vec<_> = MONTH_WINDOW
-        .captures_iter(&work)
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            Some((m.start(), m.end(), num::<u32>(&c, 1)?, num::<i32>(&c, 2)?))
-        })
-        .collect();
-    for (a, b, mo, y) in found {
-        if let Some(from) = window_start(&work, a) {
-            mask(&mut work, from, b);
-            starts = true;
-            if let Some(y) = Some(y) {
-                start_year.get_or_insert(y);
-            }
-            continue;
+    fn full_date(&mut self, d: FoundDate) {
+        let Span { start: a, end: b } = d.span;
+        let (rel, from) = relation_before(&self.work, a);
+        if is_bare(&self.work, from, a) {
+            self.bare.push(a);
         }
-        let (before, from) = window_rel(&work, a);
-        if from == a {
-            bare.push(a);
-        }
-        mask(&mut work, from, b);
-        let d = if before {
-            date(y, mo, 1)
-        } else {
-            last_of_month(y, mo)
+        let valid = match (d.year, d.month, d.day) {
+            (Some(y), Some(mo), Some(day)) => date(y, mo, day),
+            _ => None,
         };
-        year.get_or_insert(y);
+        mask(&mut self.work, from.min(a), b);
+        let Some(dt) = valid else {
+            self.note(
+                WarningCode::InvalidDate,
+                "not a calendar date",
+                self.quote(a, b),
+            );
+            return;
+        };
+        self.year.get_or_insert(dt.year());
+        match rel {
+            Rel::Start => self.start_year = Some(dt.year()),
+            Rel::Before | Rel::NoLaterThan => {
+                let text = self.quote(from.min(a), b);
+                self.dated.push(Dated {
+                    at: a,
+                    part: Part::Once(Deadline {
+                        date: dt,
+                        bound: bound_of(rel == Rel::Before),
+                        text: Some(text),
+                    }),
+                });
+            }
+        }
+    }
+
+    /// How a window at `a` is used, masking the words that say so.
+    fn window_use(&mut self, a: usize, b: usize, year: Option<i32>) -> WindowUse {
+        if let Some(from) = window_start(&self.work, a) {
+            mask(&mut self.work, from, b);
+            self.starts = true;
+            if let Some(y) = year {
+                self.start_year.get_or_insert(y);
+            }
+            return WindowUse::Start;
+        }
+        let (before, from) = window_rel(&self.work, a);
+        WindowUse::Deadline { before, from }
+    }
+
+    /// A window of months `first..=last` found at `span`: a deadline at its first day (`trước`)
+    /// or its last, a start, or — with no year — a yearless window. `invalid` is the note for a
+    /// month that does not exist.
+    fn window(&mut self, span: Span, months: (u32, u32), year: Option<i32>, invalid: &str) {
+        let Span { start: a, end: b } = span;
+        let WindowUse::Deadline { before, from } = self.window_use(a, b, year) else {
+            return;
+        };
+        if from == a {
+            self.bare.push(a);
+        }
+        mask(&mut self.work, from, b);
+        let (first, last) = months;
+        let Some(y) = year else {
+            self.yearless.push(YearlessWindow {
+                span: Span {
+                    start: from,
+                    end: b,
+                },
+                first_month: first,
+                last_month: last,
+                before,
+            });
+            return;
+        };
+        self.year.get_or_insert(y);
+        let d = if before {
+            date(y, first, 1)
+        } else {
+            last_of_month(y, last)
+        };
         match d {
-            Some(d) => dated.push((
-                a,
-                Part::Once(Deadline {
-                    date: d,
-                    bound: if before {
-                        Bound::Before
-                    } else {
-                        Bound::NoLaterThan
-                    },
-                    text: Some(quote(from, b)),
-                }),
-            )),
-            None => notes.push(Note {
-                code: "invalid_date",
-                message: "not a calendar month".into(),
-                severity: Severity::Warning,
-                text: Some(quote(a, b)),
-            }),
-        }
-    }
-    let mut yearless: Vec<(usize, usize, u32, u32, bool)> = Vec::new(); // (at, end, end month, start month, before)
-    let found: Vec<_> = QUARTER
-        .captures_iter(&work)
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            Some((
-                m.start(),
-                m.end(),
-                quarter_no(c.get(1)?.as_str())?,
-                num::<i32>(&c, 2),
-            ))
-        })
-        .collect();
-    for (a, b, q, y) in found {
-        if let Some(from) = window_start(&work, a) {
-            mask(&mut work, from, b);
-            starts = true;
-            if let Some(y) = y {
-                start_year.get_or_insert(y);
+            Some(d) => {
+                let text = self.quote(from, b);
+                self.dated.push(Dated {
+                    at: a,
+                    part: Part::Once(Deadline {
+                        date: d,
+                        bound: bound_of(before),
+                        text: Some(text),
+                    }),
+                });
             }
-            continue;
-        }
-        let (before, from) = window_rel(&work, a);
-        if from == a {
-            bare.push(a);
-        }
-        mask(&mut work, from, b);
-        let (first, last) = (q * 3 - 2, q * 3);
-        match y {
-            Some(y) => {
-                year.get_or_insert(y);
-                let d = if before {
-                    date(y, first, 1)
-                } else {
-                    last_of_month(y, last)
-                };
-                if let Some(d) = d {
-                    dated.push((
-                        a,
-                        Part::Once(Deadline {
-                            date: d,
-                            bound: if before {
-                                Bound::Before
-                            } else {
-                                Bound::NoLaterThan
-                            },
-                            text: Some(quote(from, b)),
-                        }),
-                    ));
-                }
-            }
-            None => yearless.push((from, b, last, first, before)),
-        }
-    }
-    let found: Vec<_> = HALF
-        .captures_iter(&work)
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            Some((
-                m.start(),
-                m.end(),
-                c.get(1)?.as_str() == "dau",
-                num::<i32>(&c, 2),
-            ))
-        })
-        .collect();
-    for (a, b, first_half, y) in found {
-        if let Some(from) = window_start(&work, a) {
-            mask(&mut work, from, b);
-            starts = true;
-            if let Some(y) = y {
-                start_year.get_or_insert(y);
-            }
-            continue;
-        }
-        let (before, from) = window_rel(&work, a);
-        if from == a {
-            bare.push(a);
-        }
-        mask(&mut work, from, b);
-        let (fm, lm) = if first_half { (1, 6) } else { (7, 12) };
-        match y {
-            Some(y) => {
-                year.get_or_insert(y);
-                let d = if before {
-                    date(y, fm, 1)
-                } else {
-                    last_of_month(y, lm)
-                };
-                if let Some(d) = d {
-                    dated.push((
-                        a,
-                        Part::Once(Deadline {
-                            date: d,
-                            bound: if before {
-                                Bound::Before
-                            } else {
-                                Bound::NoLaterThan
-                            },
-                            text: Some(quote(from, b)),
-                        }),
-                    ));
-                }
-            }
-            None => yearless.push((from, b, lm, fm, before)),
+            None => self.note(WarningCode::InvalidDate, invalid, self.quote(a, b)),
         }
     }
 
-    // 5. Due days within a period (`ngày 15 hằng tháng`, `ngày 5 của tháng đầu quý sau`).
-    let mut period_day: Option<(u32, Option<u32>, u32, Bound, String)> = None; // day, month-in-period, offset, bound, text
-    if let Some(c) = DAY_OF_PERIOD.captures(&work) {
-        if let (Some(m), Some(day)) = (c.get(0), num::<u32>(&c, 1)) {
-            let (rel, from) = relation_before(&work, m.start());
-            let which = c.get(2).map(|x| x.as_str());
-            let next = c.get(3).is_some() || which == Some("sau");
-            let (month, offset) = match which {
-                Some("dau") if next => (None, 1),
-                Some("dau") => (Some(1), 0),
-                Some("sau") => (None, 1),
-                _ => (None, 0),
-            };
-            let bound = if rel == Rel::Before {
-                Bound::Before
-            } else {
-                Bound::NoLaterThan
-            };
-            let text = quote(from, m.end());
-            // Keep "hằng tháng" visible to the recurrence markers.
-            let keep_from = c.get(4).map_or(m.end(), |g| g.start());
-            mask(&mut work, from, keep_from);
-            if (1..=31).contains(&day) {
-                period_day = Some((day, month, offset, bound, text));
-            }
-        }
-    }
-
-    // 6. Day and month without a year (`trước ngày 15/11`, `05/12`).
-    let mut day_months: Vec<(usize, u32, u32, Bound, String)> = Vec::new();
-    for re in [&*DM_WORDS, &*DM_NUM] {
-        let found: Vec<_> = re
-            .captures_iter(&work)
+    /// Step 4a: Month windows (`trong tháng 6/2026`).
+    fn month_windows(&mut self) {
+        let found: Vec<(Span, u32, i32)> = MONTH_WINDOW
+            .captures_iter(&self.work)
             .filter_map(|c| {
                 let m = c.get(0)?;
-                Some((m.start(), m.end(), num::<u32>(&c, 1)?, num::<u32>(&c, 2)?))
+                let span = Span {
+                    start: m.start(),
+                    end: m.end(),
+                };
+                Some((span, num::<u32>(&c, 1)?, num::<i32>(&c, 2)?))
             })
             .collect();
-        for (a, b, d, mo) in found {
-            let (rel, from) = relation_before(&work, a);
-            mask(&mut work, from.min(a), b);
-            if date(2024, mo, d).is_none() {
-                notes.push(Note {
-                    code: "invalid_date",
-                    message: "not a day of the year".into(),
-                    severity: Severity::Warning,
-                    text: Some(quote(a, b)),
-                });
-                continue;
-            }
-            if rel == Rel::Start {
-                continue;
-            }
-            let bound = if rel == Rel::Before {
-                Bound::Before
-            } else {
-                Bound::NoLaterThan
-            };
-            day_months.push((a, d, mo, bound, quote(from.min(a), b)));
+        for (span, mo, y) in found {
+            self.window(span, (mo, mo), Some(y), "not a calendar month");
         }
     }
 
-    // 7. Recurrence.
-    // Each frequency with where it is first written, in text order.
-    let mut freq_at: Vec<(usize, Frequency)> = Vec::new();
-    for (re, fq) in [
-        (&*HALF_YEARLY, Frequency::HalfYearly),
-        (&*QUARTERLY, Frequency::Quarterly),
-        (&*MONTHLY, Frequency::Monthly),
-        (&*YEARLY, Frequency::Yearly),
-    ] {
-        let spans: Vec<(usize, usize)> =
-            re.find_iter(&work).map(|m| (m.start(), m.end())).collect();
-        if let Some(&(a, _)) = spans.first() {
-            if !freq_at.iter().any(|(_, f)| *f == fq) {
-                freq_at.push((a, fq));
-            }
+    /// Step 4b: Quarters (`quý II năm 2026`, `quý I/2027`, `trong quý II`).
+    fn quarters(&mut self) {
+        let found: Vec<(Span, u32, Option<i32>)> = QUARTER
+            .captures_iter(&self.work)
+            .filter_map(|c| {
+                let m = c.get(0)?;
+                let span = Span {
+                    start: m.start(),
+                    end: m.end(),
+                };
+                Some((span, quarter_no(c.get(1)?.as_str())?, num::<i32>(&c, 2)))
+            })
+            .collect();
+        for (span, q, y) in found {
+            self.window(span, (q * 3 - 2, q * 3), y, "not a calendar month");
         }
-        for (a, b) in spans {
-            mask(&mut work, a, b);
-        }
-    }
-    freq_at.sort_by_key(|(a, _)| *a);
-    let mut freqs: Vec<Frequency> = freq_at.iter().map(|(_, f)| *f).collect();
-    let mut periodic_unspecified = None;
-    if let Some(m) = PERIODIC.find(&work) {
-        if freqs.is_empty() {
-            periodic_unspecified = Some(quote(m.start(), m.end()));
-        }
-        let r = m.range();
-        mask(&mut work, r.start, r.end);
     }
 
-    // 8. Years as windows (`năm 2026`, `trong năm 2027`).
-    let found: Vec<_> = YEAR_WINDOW
-        .captures_iter(&work)
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            Some((m.start(), m.end(), num::<i32>(&c, 1)?))
-        })
-        .collect();
-    let mut year_windows: Vec<(usize, Part)> = Vec::new();
-    for (a, b, y) in found {
-        if let Some(from) = window_start(&work, a) {
-            mask(&mut work, from, b);
-            starts = true;
-            if let Some(y) = Some(y) {
-                start_year.get_or_insert(y);
-            }
-            continue;
+    /// Step 4c: Half-years (`6 tháng đầu năm 2026`, `6 tháng cuối năm`).
+    fn halves(&mut self) {
+        let found: Vec<(Span, bool, Option<i32>)> = HALF
+            .captures_iter(&self.work)
+            .filter_map(|c| {
+                let m = c.get(0)?;
+                let span = Span {
+                    start: m.start(),
+                    end: m.end(),
+                };
+                Some((span, c.get(1)?.as_str() == "dau", num::<i32>(&c, 2)))
+            })
+            .collect();
+        for (span, first_half, y) in found {
+            let months = if first_half { (1, 6) } else { (7, 12) };
+            self.window(span, months, y, "not a calendar month");
         }
-        let (before, from) = window_rel(&work, a);
-        mask(&mut work, from, b);
-        year.get_or_insert(y);
-        let d = if before {
-            date(y, 1, 1)
-        } else {
-            date(y, 12, 31)
+    }
+
+    /// Step 5: A due day within a period (`ngày 15 hằng tháng`, `ngày 5 của tháng đầu quý sau`).
+    fn day_of_period(&mut self) {
+        let Some(c) = DAY_OF_PERIOD.captures(&self.work) else {
+            return;
         };
-        if let Some(d) = d {
-            year_windows.push((
-                a,
-                Part::Once(Deadline {
-                    date: d,
-                    bound: if before {
-                        Bound::Before
-                    } else {
-                        Bound::NoLaterThan
-                    },
-                    text: Some(quote(from, b)),
-                }),
-            ));
+        let (Some(m), Some(day)) = (c.get(0), num::<u32>(&c, 1)) else {
+            return;
+        };
+        let (rel, from) = relation_before(&self.work, m.start());
+        let which = c.get(2).map(|x| x.as_str());
+        let next = c.get(3).is_some() || which == Some("sau");
+        let (month, offset) = match which {
+            Some("dau") if next => (None, 1),
+            Some("dau") => (Some(1), 0),
+            Some("sau") => (None, 1),
+            _ => (None, 0),
+        };
+        let text = self.quote(from, m.end());
+        // Keep "hằng tháng" visible to the recurrence markers.
+        let keep_from = c.get(4).map_or(m.end(), |g| g.start());
+        mask(&mut self.work, from, keep_from);
+        if (1..=31).contains(&day) {
+            self.period_day = Some(PeriodDay {
+                day,
+                month,
+                offset,
+                bound: bound_of(rel == Rel::Before),
+                text,
+            });
         }
     }
 
-    // 9. Ongoing and events.
-    let ongoing_marker = ONGOING.find(&work).map(|m| m.range());
-    if let Some(r) = ongoing_marker.clone() {
-        mask(&mut work, r.start, r.end);
-    }
-    let mut events: Vec<Trigger> = Vec::new();
-    if let Some(m) = DRAFT.find(&work) {
-        let r = m.range();
-        if let Some(t) = trigger(
-            EventKind::DRAFT_PUBLISHED,
-            f.orig_slice(r.start, work.len()),
-        ) {
-            events.push(t);
+    /// Step 6: Day and month without a year (`trước ngày 15/11`, `05/12`). A number pair such as
+    /// `4/5` is a date only when a timeline word introduces it (or it opens the phrase, after a
+    /// field label): `Trang 4/5` is a page number, never a deadline.
+    fn days_without_year(&mut self) {
+        for re in [&*DM_WORDS, &*DM_NUM] {
+            let numeric = std::ptr::eq(re, &*DM_NUM);
+            let found: Vec<(Span, u32, u32)> = re
+                .captures_iter(&self.work)
+                .filter_map(|c| {
+                    let m = c.get(0)?;
+                    let span = Span {
+                        start: m.start(),
+                        end: m.end(),
+                    };
+                    Some((span, num::<u32>(&c, 1)?, num::<u32>(&c, 2)?))
+                })
+                .collect();
+            for (Span { start: a, end: b }, day, month) in found {
+                if numeric && !self.introduces_day(a) {
+                    continue;
+                }
+                let (rel, from) = relation_before(&self.work, a);
+                mask(&mut self.work, from.min(a), b);
+                if date(2024, month, day).is_none() {
+                    self.note(
+                        WarningCode::InvalidDate,
+                        "not a day of the year",
+                        self.quote(a, b),
+                    );
+                    continue;
+                }
+                if rel == Rel::Start {
+                    continue;
+                }
+                let text = self.quote(from.min(a), b);
+                self.day_months.push(DayMonth {
+                    at: a,
+                    day,
+                    month,
+                    bound: bound_of(rel == Rel::Before),
+                    text,
+                });
+            }
         }
-        let end = work.len();
-        mask(&mut work, r.start, end);
     }
-    if let Some(m) = AFTER.find(&work) {
-        let r = m.range();
-        let rest = work[r.end..].to_string();
-        match classify_event(&rest) {
-            Some(k) => {
-                if let Some(t) = trigger(k, f.orig_slice(r.start, clause_end(&work, r.start))) {
-                    events.push(t);
+
+    /// Whether the words before a bare `D/M` at `a` make it a date: a timeline word (`ngày`,
+    /// `trước`, `chậm nhất`, `đến`, ...), the start of the phrase, or a list of dates
+    /// (`trước ngày 15/6 và 15/12`).
+    fn introduces_day(&self, a: usize) -> bool {
+        let pre = self.work[..a].trim_end();
+        if pre.is_empty() || pre.ends_with('(') {
+            return true;
+        }
+        let intro = [
+            "ngay",
+            "truoc",
+            "cham nhat",
+            "muon nhat",
+            "han",
+            "han chot",
+            "den",
+            "toi",
+            "vao",
+            "tu",
+            "het",
+            "khong qua",
+            "la",
+            "hoac",
+        ];
+        if intro.iter().any(|w| ends_word(pre, w)) {
+            return true;
+        }
+        // After a recurrence: "hằng năm, 15/11", "định kỳ hằng quý: 20/3".
+        let after_period = pre.trim_end_matches([',', ':']).trim_end();
+        if ["hang nam", "hang quy", "moi nam", "dinh ky"]
+            .iter()
+            .any(|w| ends_word(after_period, w))
+        {
+            return true;
+        }
+        let listed = ends_word(pre, "va") || pre.ends_with(',');
+        listed && (!self.day_months.is_empty() || pre.contains('#'))
+    }
+
+    /// Step 7: Recurrence: each frequency with where it is first written, in text order.
+    fn recurrence(&mut self) {
+        for (re, every) in [
+            (&*HALF_YEARLY, Frequency::HalfYearly),
+            (&*QUARTERLY, Frequency::Quarterly),
+            (&*MONTHLY, Frequency::Monthly),
+            (&*YEARLY, Frequency::Yearly),
+        ] {
+            let spans: Vec<(usize, usize)> = re
+                .find_iter(&self.work)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            if let Some(&(at, _)) = spans.first() {
+                if !self.freq_at.iter().any(|x| x.every == every) {
+                    self.freq_at.push(FreqAt { at, every });
                 }
             }
-            None => notes.push(Note {
-                code: "unknown_event",
-                message: "event after which the work is due is not recognised".into(),
-                severity: Severity::Warning,
-                text: Some(quote(r.start, work.len())),
-            }),
-        }
-        let end = clause_end(&work, r.start);
-        mask(&mut work, r.start, end);
-    } else if let Some(m) = WHEN_ISSUED.find(&work) {
-        let r = m.range();
-        let rest = work[r.start..].to_string();
-        if let Some(k) = classify_event(&rest) {
-            if let Some(t) = trigger(k, f.orig_slice(r.start, r.end)) {
-                events.push(t);
+            for (a, b) in spans {
+                mask(&mut self.work, a, b);
             }
-            mask(&mut work, r.start, r.end);
+        }
+        self.freq_at.sort_by_key(|x| x.at);
+        self.freqs = self.freq_at.iter().map(|x| x.every).collect();
+        if let Some(m) = PERIODIC.find(&self.work) {
+            let r = m.range();
+            if self.freqs.is_empty() {
+                self.periodic_unspecified = Some(self.quote(r.start, r.end));
+            }
+            mask(&mut self.work, r.start, r.end);
         }
     }
-    if let Some(m) = REQUEST.find(&work) {
-        let r = m.range();
-        // Quote the request up to the end of "của cấp có thẩm quyền" when written.
-        let tail = &work[r.end..];
+
+    /// Step 8: Years as windows (`năm 2026`, `trong năm 2027`).
+    fn years(&mut self) {
+        let found: Vec<(usize, usize, i32)> = YEAR_WINDOW
+            .captures_iter(&self.work)
+            .filter_map(|c| {
+                let m = c.get(0)?;
+                Some((m.start(), m.end(), num::<i32>(&c, 1)?))
+            })
+            .collect();
+        for (a, b, y) in found {
+            let WindowUse::Deadline { before, from } = self.window_use(a, b, Some(y)) else {
+                continue;
+            };
+            mask(&mut self.work, from, b);
+            self.year.get_or_insert(y);
+            let d = if before {
+                date(y, 1, 1)
+            } else {
+                date(y, 12, 31)
+            };
+            if let Some(d) = d {
+                let text = self.quote(from, b);
+                self.year_windows.push(Dated {
+                    at: a,
+                    part: Part::Once(Deadline {
+                        date: d,
+                        bound: bound_of(before),
+                        text: Some(text),
+                    }),
+                });
+            }
+        }
+    }
+
+    /// Step 9: Ongoing markers (`thường xuyên`) and events (drafts, `sau khi ...`, requests).
+    fn ongoing_and_events(&mut self) {
+        self.ongoing_marker = ONGOING.find(&self.work).map(|m| m.range());
+        if let Some(r) = self.ongoing_marker.clone() {
+            mask(&mut self.work, r.start, r.end);
+        }
+        if let Some(m) = DRAFT.find(&self.work) {
+            let r = m.range();
+            let end = self.work.len();
+            if let Some(t) = trigger(EventKind::DRAFT_PUBLISHED, self.f.orig_slice(r.start, end)) {
+                self.events.push(t);
+            }
+            mask(&mut self.work, r.start, end);
+        }
+        if let Some(m) = AFTER.find(&self.work) {
+            self.after_event(m.range());
+        } else if let Some(m) = WHEN_ISSUED.find(&self.work) {
+            let r = m.range();
+            if let Some(k) = classify_event(&self.work[r.start..]) {
+                if let Some(t) = trigger(k, self.f.orig_slice(r.start, r.end)) {
+                    self.events.push(t);
+                }
+                mask(&mut self.work, r.start, r.end);
+            }
+        }
+        if let Some(m) = REQUEST.find(&self.work) {
+            self.request(m.range());
+        }
+    }
+
+    /// `sau khi ...`: the event the work waits for.
+    fn after_event(&mut self, r: std::ops::Range<usize>) {
+        let end = clause_end(&self.work, r.start);
+        match classify_event(&self.work[r.end..]) {
+            Some(k) => {
+                if let Some(t) = trigger(k, self.f.orig_slice(r.start, end)) {
+                    self.events.push(t);
+                }
+            }
+            None => self.note(
+                WarningCode::UnknownEvent,
+                "event after which the work is due is not recognised",
+                self.quote(r.start, self.work.len()),
+            ),
+        }
+        mask(&mut self.work, r.start, end);
+    }
+
+    /// `khi có yêu cầu (của ...)`: quoted up to the end of the authority when written.
+    fn request(&mut self, r: std::ops::Range<usize>) {
+        let tail = &self.work[r.end..];
         let mut end = r.end;
         for prefix in [" cua ", " theo yeu cau cua "] {
             let Some(rest) = tail.strip_prefix(prefix) else {
@@ -954,212 +1138,225 @@ fn read_clause(clause: &str, notes: &mut Vec<Note>) -> (Vec<Part>, Option<i32>) 
             }
             break;
         }
-        let end = end.min(work.len());
-        if let Some(t) = trigger(EventKind::REQUEST, f.orig_slice(r.start, end)) {
-            events.push(t);
+        let end = end.min(self.work.len());
+        if let Some(t) = trigger(EventKind::REQUEST, self.f.orig_slice(r.start, end)) {
+            self.events.push(t);
         }
-        mask(&mut work, r.start, end);
+        mask(&mut self.work, r.start, end);
     }
 
-    // Compose the clause.
-    let clause_year = year.or(start_year);
-    if period_day.is_some() {
-        // Day within a period: needs a recurrence; `hằng tháng` is the default reading.
-        let every = freqs
+    /// Turns what was found into the clause's parts and year.
+    fn finish(mut self) -> (Vec<Part>, Option<i32>) {
+        let clause_year = self.year.or(self.start_year);
+        if self.period_day.is_some() {
+            // Day within a period: needs a recurrence; `hằng tháng` is the default reading.
+            let every = self
+                .freqs
+                .iter()
+                .copied()
+                .find(|f| *f != Frequency::Yearly)
+                .unwrap_or(Frequency::Monthly);
+            if !self.freqs.contains(&every) {
+                self.freqs.push(every);
+            }
+        }
+        if !self.freqs.is_empty() {
+            return self.recurring_parts(clause_year);
+        }
+        self.dated_parts(clause_year)
+    }
+
+    /// The dates written for the `k`-th frequency: with several, each takes the dates written
+    /// after it (before the next one), else those just before it: "6 tháng (trước 15/6) và năm
+    /// (trước 15/12)".
+    fn own_days(&self, k: usize) -> Vec<DayMonth> {
+        if self.freqs.len() <= 1 {
+            return self.day_months.clone();
+        }
+        let at = self.freq_at.get(k).map_or(0, |x| x.at);
+        let next = self.freq_at.get(k + 1).map_or(usize::MAX, |x| x.at);
+        let prev = k
+            .checked_sub(1)
+            .and_then(|p| self.freq_at.get(p))
+            .map_or(0, |x| x.at);
+        let after: Vec<DayMonth> = self
+            .day_months
             .iter()
-            .copied()
-            .find(|f| *f != Frequency::Yearly)
-            .unwrap_or(Frequency::Monthly);
-        if !freqs.contains(&every) {
-            freqs.push(every);
+            .filter(|x| x.at >= at && x.at < next)
+            .cloned()
+            .collect();
+        if after.is_empty() {
+            self.day_months
+                .iter()
+                .filter(|x| x.at < at && x.at >= prev)
+                .cloned()
+                .collect()
+        } else {
+            after
         }
     }
-    if !freqs.is_empty() {
+
+    fn recurring_parts(mut self, clause_year: Option<i32>) -> (Vec<Part>, Option<i32>) {
         // "duy trì thường xuyên hằng năm": continuous work, not a dated report.
-        let dateless = day_months.is_empty() && period_day.is_none() && dated.is_empty();
-        if ongoing_marker.is_some() && dateless && freqs == [Frequency::Yearly] {
-            parts.push(Part::Ongoing {
+        let dateless =
+            self.day_months.is_empty() && self.period_day.is_none() && self.dated.is_empty();
+        if self.ongoing_marker.is_some() && dateless && self.freqs == [Frequency::Yearly] {
+            self.parts.push(Part::Ongoing {
                 from: clause_year,
                 until: None,
                 precondition: None,
             });
         } else {
-            for (k, every) in freqs.iter().copied().enumerate() {
-                // With several frequencies, each takes the dates written after it (before the
-                // next one), else those just before it: "6 tháng (trước 15/6) và năm (trước 15/12)".
-                let own: Vec<(usize, u32, u32, Bound, String)> = if freqs.len() > 1 {
-                    let at = freq_at.get(k).map_or(0, |x| x.0);
-                    let next = freq_at.get(k + 1).map_or(usize::MAX, |x| x.0);
-                    let prev = k
-                        .checked_sub(1)
-                        .and_then(|p| freq_at.get(p))
-                        .map_or(0, |x| x.0);
-                    let after: Vec<_> = day_months
-                        .iter()
-                        .filter(|x| x.0 >= at && x.0 < next)
-                        .cloned()
-                        .collect();
-                    if after.is_empty() {
-                        day_months
-                            .iter()
-                            .filter(|x| x.0 < at && x.0 >= prev)
-                            .cloned()
-                            .collect()
-                    } else {
-                        after
-                    }
-                } else {
-                    day_months.clone()
-                };
-                let due = due_rule(every, &period_day, &own, &dated);
+            for (k, every) in self.freqs.clone().into_iter().enumerate() {
+                let own = self.own_days(k);
+                let due = due_rule(every, self.period_day.as_ref(), &own, &self.dated);
                 if due.is_none() {
-                    notes.push(Note {
-                        code: "recurring_without_due_date",
-                        message: format!(
+                    let text = tidy(self.clause);
+                    self.note(
+                        WarningCode::RecurringWithoutDueDate,
+                        format!(
                             "a {} obligation with no due day stated: due is left empty (never invented)",
                             freq_name(every)
                         ),
-                        severity: Severity::Warning,
-                        text: Some(tidy(clause)),
-                    });
+                        text,
+                    );
                 }
                 // A full date in a recurring clause fixes the first year.
-                let from = dated
+                let from = self
+                    .dated
                     .iter()
-                    .find_map(|(_, p)| match p {
+                    .find_map(|x| match &x.part {
                         Part::Once(d) => Some(d.date.year()),
                         _ => None,
                     })
                     .or(clause_year);
-                parts.retain(|p| !matches!(p, Part::Ongoing { .. }));
-                parts.push(Part::Recurring { every, due, from });
+                self.parts.retain(|p| !matches!(p, Part::Ongoing { .. }));
+                self.parts.push(Part::Recurring { every, due, from });
             }
         }
-        for t in events {
-            parts.push(Part::Event {
+        for t in std::mem::take(&mut self.events) {
+            self.parts.push(Part::Event {
                 trigger: t,
                 within: None,
             });
         }
-        return (parts, clause_year);
-    }
-    if let Some(t) = periodic_unspecified {
-        parts.push(Part::Periodic(t));
+        (self.parts, clause_year)
     }
 
-    // A bare date or window beside a bounded one names the period worked on, not the deadline.
-    if dated.iter().any(|(a, _)| !bare.contains(a)) {
-        dated.retain(|(a, _)| !bare.contains(a));
-    }
-    dated.sort_by_key(|(a, _)| *a);
-    let mut onces: Vec<Part> = dated.into_iter().map(|(_, p)| p).collect();
-    for (from, b, last, first, before) in yearless {
-        // A window with no year: the plan's year is implied.
-        notes.push(Note {
-            code: "year_inferred",
-            message: "no year stated; the plan's year is used".into(),
-            severity: Severity::Info,
-            text: Some(quote(from, b)),
-        });
-        onces.push(if before {
-            Part::Yearless {
-                month: first,
-                day: Some(1),
-                before,
-                text: quote(from, b),
-            }
-        } else {
-            Part::Yearless {
-                month: last,
-                day: None,
-                before,
-                text: quote(from, b),
-            }
-        });
-    }
-    for (_, d, mo, bound, text) in day_months {
-        notes.push(Note {
-            code: "year_inferred",
-            message: "date without a year; the plan's year is used".into(),
-            severity: Severity::Info,
-            text: Some(text.clone()),
-        });
-        onces.push(Part::Yearless {
-            month: mo,
-            day: Some(d),
-            before: bound == Bound::Before,
-            text,
-        });
-    }
-    let has_ongoing = parts.iter().any(|p| matches!(p, Part::Ongoing { .. }));
-    if onces.is_empty() && !has_ongoing {
-        if let Some((_, p)) = year_windows.first() {
-            if events
-                .iter()
-                .any(|t| t.event.as_str() != EventKind::REQUEST)
-                || ongoing_marker.is_some()
-            {
-                // "Năm 2026 (sau khi ...)": work within that year once the event happened.
-                if let Part::Once(d) = p {
-                    parts.push(Part::Ongoing {
-                        from: Some(d.date.year()),
-                        until: Some(d.date.year()),
-                        precondition: None,
-                    });
+    /// Deadlines: dated parts, yearless windows and days, years as a last resort; ongoing work
+    /// and the events it waits for.
+    fn dated_parts(mut self, clause_year: Option<i32>) -> (Vec<Part>, Option<i32>) {
+        if let Some(t) = self.periodic_unspecified.take() {
+            self.parts.push(Part::Periodic(t));
+        }
+        // A bare date or window beside a bounded one names the period worked on, not the deadline.
+        let bare = std::mem::take(&mut self.bare);
+        let mut dated = std::mem::take(&mut self.dated);
+        if dated.iter().any(|x| !bare.contains(&x.at)) {
+            dated.retain(|x| !bare.contains(&x.at));
+        }
+        dated.sort_by_key(|x| x.at);
+        let mut onces: Vec<Part> = dated.into_iter().map(|x| x.part).collect();
+        for w in std::mem::take(&mut self.yearless) {
+            let text = self.quote(w.span.start, w.span.end);
+            self.note(
+                WarningCode::YearInferred,
+                "no year stated; the plan's year is used",
+                text.clone(),
+            );
+            onces.push(Part::Yearless {
+                month: if w.before {
+                    w.first_month
+                } else {
+                    w.last_month
+                },
+                day: if w.before { Some(1) } else { None },
+                before: w.before,
+                text,
+            });
+        }
+        for dm in std::mem::take(&mut self.day_months) {
+            self.note(
+                WarningCode::YearInferred,
+                "date without a year; the plan's year is used",
+                dm.text.clone(),
+            );
+            onces.push(Part::Yearless {
+                month: dm.month,
+                day: Some(dm.day),
+                before: dm.bound == Bound::Before,
+                text: dm.text,
+            });
+        }
+        let has_ongoing = |parts: &[Part]| parts.iter().any(|p| matches!(p, Part::Ongoing { .. }));
+        if onces.is_empty() && !has_ongoing(&self.parts) {
+            if let Some(first) = self.year_windows.first() {
+                if self
+                    .events
+                    .iter()
+                    .any(|t| t.event.as_str() != EventKind::REQUEST)
+                    || self.ongoing_marker.is_some()
+                {
+                    // "Năm 2026 (sau khi ...)": work within that year once the event happened.
+                    if let Part::Once(d) = &first.part {
+                        self.parts.push(Part::Ongoing {
+                            from: Some(d.date.year()),
+                            until: Some(d.date.year()),
+                            precondition: None,
+                        });
+                    }
+                } else {
+                    onces.push(first.part.clone());
                 }
-            } else {
-                onces.push(p.clone());
             }
         }
-    }
-    let has_ongoing = parts.iter().any(|p| matches!(p, Part::Ongoing { .. }));
-    if !has_ongoing && ongoing_marker.is_some() {
-        parts.push(Part::Ongoing {
-            from: clause_year,
-            until: None,
-            precondition: None,
-        });
-    } else if !has_ongoing && onces.is_empty() && (start_year.is_some() || starts) {
-        parts.push(Part::Ongoing {
-            from: start_year,
-            until: None,
-            precondition: None,
-        });
-    }
-    let has_ongoing = parts.iter().any(|p| matches!(p, Part::Ongoing { .. }));
-    // An event before ongoing work is its precondition.
-    let mut rest_events = Vec::new();
-    for t in events {
-        let is_pre = t.event.as_str() != EventKind::REQUEST;
-        if has_ongoing && is_pre {
-            for p in parts.iter_mut() {
-                if let Part::Ongoing { precondition, .. } = p {
-                    if precondition.is_none() {
-                        *precondition = Some(t.clone());
+        if !has_ongoing(&self.parts) && self.ongoing_marker.is_some() {
+            self.parts.push(Part::Ongoing {
+                from: clause_year,
+                until: None,
+                precondition: None,
+            });
+        } else if !has_ongoing(&self.parts)
+            && onces.is_empty()
+            && (self.start_year.is_some() || self.starts)
+        {
+            self.parts.push(Part::Ongoing {
+                from: self.start_year,
+                until: None,
+                precondition: None,
+            });
+        }
+        let ongoing = has_ongoing(&self.parts);
+        // An event before ongoing work is its precondition.
+        let mut rest_events = Vec::new();
+        for t in std::mem::take(&mut self.events) {
+            let is_pre = t.event.as_str() != EventKind::REQUEST;
+            if ongoing && is_pre {
+                for p in self.parts.iter_mut() {
+                    if let Part::Ongoing { precondition, .. } = p {
+                        if precondition.is_none() {
+                            *precondition = Some(t.clone());
+                        }
                     }
                 }
+            } else if !onces.is_empty() && is_pre {
+                self.notes.push(Note {
+                    code: WarningCode::PreconditionNotModelled,
+                    message: "a dated task also waits for an event; the date is kept, the event is not modelled".into(),
+                    text: t.text.clone(),
+                });
+            } else {
+                rest_events.push(t);
             }
-        } else if !onces.is_empty() && is_pre {
-            notes.push(Note {
-                code: "precondition_not_modelled",
-                message: "a dated task also waits for an event; the date is kept, the event is not modelled".into(),
-                severity: Severity::Info,
-                text: t.text.clone(),
-            });
-        } else {
-            rest_events.push(t);
         }
-    }
-    let mut out: Vec<Part> = Vec::new();
-    out.extend(onces);
-    out.extend(parts);
-    for t in rest_events {
-        out.push(Part::Event {
+        let mut out: Vec<Part> = onces;
+        out.append(&mut self.parts);
+        out.extend(rest_events.into_iter().map(|t| Part::Event {
             trigger: t,
             within: None,
-        });
+        }));
+        (out, clause_year)
     }
-    (out, clause_year)
 }
 
 fn clause_end(work: &str, from: usize) -> usize {
@@ -1185,28 +1382,28 @@ fn months_in(f: Frequency) -> u32 {
     }
 }
 
-type PeriodDay = Option<(u32, Option<u32>, u32, Bound, String)>;
-
+/// The due day of a recurring duty: a day within the period, else the first day-and-month or
+/// full date written for it.
 fn due_rule(
     every: Frequency,
-    period_day: &PeriodDay,
-    day_months: &[(usize, u32, u32, Bound, String)],
-    dated: &[(usize, Part)],
+    period_day: Option<&PeriodDay>,
+    day_months: &[DayMonth],
+    dated: &[Dated],
 ) -> Option<DueRule> {
     if every != Frequency::Yearly {
-        if let Some((day, month, offset, bound, text)) = period_day {
+        if let Some(p) = period_day {
             return Some(DueRule {
-                month: *month,
-                day: *day,
-                bound: *bound,
-                month_offset: *offset,
-                text: Some(text.clone()),
+                month: p.month,
+                day: p.day,
+                bound: p.bound,
+                month_offset: p.offset,
+                text: Some(p.text.clone()),
             });
         }
     }
-    let (d, mo, bound, text) = if let Some((_, d, mo, b, t)) = day_months.first() {
-        (*d, *mo, *b, t.clone())
-    } else if let Some(Part::Once(dl)) = dated.first().map(|(_, p)| p) {
+    let (d, mo, bound, text) = if let Some(dm) = day_months.first() {
+        (dm.day, dm.month, dm.bound, dm.text.clone())
+    } else if let Some(Part::Once(dl)) = dated.first().map(|x| &x.part) {
         (
             dl.date.day(),
             dl.date.month(),
@@ -1245,13 +1442,12 @@ fn compose(clauses: &[Clause<'_>], ctx: Option<i32>, notes: &mut Vec<Note>) -> O
             match finish(p, year, notes) {
                 Some(s) => out.push(s),
                 None => {
-                    if !notes.iter().any(|n| n.code == "no_year") {
+                    if !notes.iter().any(|n| n.code == WarningCode::NoYear) {
                         notes.push(Note {
-                            code: "no_year",
+                            code: WarningCode::NoYear,
                             message:
                                 "the phrase needs a year and neither it nor the plan states one"
                                     .into(),
-                            severity: Severity::Warning,
                             text: Some(tidy(c.text)),
                         });
                     }
@@ -1262,10 +1458,9 @@ fn compose(clauses: &[Clause<'_>], ctx: Option<i32>, notes: &mut Vec<Note>) -> O
             let folded = super::text::fold(c.text);
             if TIMEISH.is_match(&folded) && clauses.len() > 1 {
                 notes.push(Note {
-                    code: "timeline_clause_ignored",
+                    code: WarningCode::TimelineClauseIgnored,
                     message: "part of the timeline was not understood and is not in the schedule"
                         .into(),
-                    severity: Severity::Info,
                     text: Some(tidy(c.text)),
                 });
             }
@@ -1288,7 +1483,18 @@ fn compose(clauses: &[Clause<'_>], ctx: Option<i32>, notes: &mut Vec<Note>) -> O
             let (found, _) = agencies::leading(c.text, false);
             let parties: Vec<AgencyRef> = found.into_iter().map(|f| f.agency).collect();
             any_party |= !parties.is_empty();
-            let recipient = agencies::reporting(c.text).map(|(r, _)| r);
+            let route = agencies::reporting(c.text);
+            if let Some(r) = route.as_ref().filter(|r| !r.others.is_empty()) {
+                notes.push(Note {
+                    code: WarningCode::RecipientChosen,
+                    message: format!(
+                        "the stage reports to {}, the first body named; others named too",
+                        r.recipient.name()
+                    ),
+                    text: Some(tidy(c.text)),
+                });
+            }
+            let recipient = route.map(|r| r.recipient);
             stages.push(Stage {
                 id: agencies::stage_id(&parties, stages.iter().map(|s: &Stage| s.id.as_str())),
                 parties,
@@ -1391,9 +1597,8 @@ fn finish(p: &Part, year: Option<i32>, notes: &mut Vec<Note>) -> Option<Schedule
         }
         Part::Periodic(t) => {
             notes.push(Note {
-                code: "unparsed_timeline",
+                code: WarningCode::UnparsedTimeline,
                 message: "periodic (định kỳ) with no period stated: kept verbatim".into(),
-                severity: Severity::Warning,
                 text: Some(t.clone()),
             });
             Schedule::Unparsed { text: t.clone() }
@@ -1453,6 +1658,149 @@ mod tests {
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    fn once(phrase: &str) -> (NaiveDate, Bound) {
+        match parse_timeline(phrase, Some(2026)) {
+            Ok(Schedule::Once { deadline }) => (deadline.date, deadline.bound),
+            other => panic!("{phrase}: {other:?}"),
+        }
+    }
+
+    /// `20/4/2026`, `20/04/2026`, `20-4-2026`, `20.4.2026` and `ngày 20 tháng 4 năm 2026` are one
+    /// date, whatever bounds it.
+    #[test]
+    fn date_forms_read_alike() {
+        for (lead, bound) in [
+            ("trước ngày", Bound::Before),
+            ("chậm nhất ngày", Bound::NoLaterThan),
+            ("đến hết ngày", Bound::NoLaterThan),
+            ("hoàn thành trước", Bound::Before),
+        ] {
+            for date in [
+                "20/4/2026",
+                "20/04/2026",
+                "20 / 04 / 2026",
+                "20-4-2026",
+                "20.4.2026",
+                "20 tháng 4 năm 2026",
+                "20 tháng 04 năm 2026",
+                "20 tháng 4, năm 2026",
+            ] {
+                let phrase = format!("{lead} {date}");
+                assert_eq!(once(&phrase), (d(2026, 4, 20), bound), "{phrase}");
+            }
+        }
+    }
+
+    /// A date comes only from a timeline phrase: page numbers and bare numbers are not dates.
+    #[test]
+    fn page_furniture_and_bare_numbers_are_never_dates() {
+        for phrase in [
+            "Trang 4/5",
+            "trang 2/7",
+            "- 3 -",
+            "3",
+            "12",
+            "Trang 4",
+            "Tổ chức thực hiện Trang 4/5",
+            "Số 12/KH-UBND",
+            "mục 2/3 của Kế hoạch",
+        ] {
+            let p = parse(phrase, Some(2026));
+            assert!(
+                matches!(p.schedule, Schedule::Unparsed { .. }),
+                "{phrase}: {:?}",
+                p.schedule
+            );
+            assert!(!has_deadline(phrase), "{phrase}");
+        }
+        // Furniture spliced into a real phrase: only the real date is read.
+        for phrase in [
+            "chậm nhất ngày 30/6/2026 Trang 4/5",
+            "Trang 4/5 chậm nhất ngày 30/6/2026",
+            "chậm nhất ngày 30/6/2026 - 3 -",
+        ] {
+            assert_eq!(
+                once(phrase),
+                (d(2026, 6, 30), Bound::NoLaterThan),
+                "{phrase}"
+            );
+        }
+        // A day and month introduced by a timeline word is still a date.
+        for (phrase, want) in [
+            ("trước ngày 4/5", (d(2026, 5, 4), Bound::Before)),
+            ("trước 4/5", (d(2026, 5, 4), Bound::Before)),
+            ("chậm nhất 4/5", (d(2026, 5, 4), Bound::NoLaterThan)),
+            ("4/5", (d(2026, 5, 4), Bound::NoLaterThan)),
+        ] {
+            assert_eq!(once(phrase), want, "{phrase}");
+        }
+        // After a recurrence, a day and month is the due day.
+        for phrase in ["Hằng năm, 15/11", "hằng năm 15/11"] {
+            match parse_timeline(phrase, Some(2026)) {
+                Ok(Schedule::Recurring { due: Some(due), .. }) => {
+                    assert_eq!((due.month, due.day), (Some(11), 15), "{phrase}");
+                }
+                other => panic!("{phrase}: {other:?}"),
+            }
+        }
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn date_strategy() -> impl Strategy<Value = NaiveDate> {
+            (2000i32..2100, 1u32..=12, 1u32..=31).prop_filter_map("a calendar date", |(y, m, d)| {
+                NaiveDate::from_ymd_opt(y, m, d)
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            /// Every written form of a full date gives the same deadline.
+            #[test]
+            fn written_forms_agree(dt in date_strategy(), lead in prop_oneof![
+                Just("trước ngày"), Just("chậm nhất ngày"), Just("hoàn thành trước"), Just("đến hết ngày")
+            ]) {
+                let (y, m, d) = (dt.year(), dt.month(), dt.day());
+                let forms = [
+                    format!("{lead} {d}/{m}/{y}"),
+                    format!("{lead} {d:02}/{m:02}/{y}"),
+                    format!("{lead} {d}-{m}-{y}"),
+                    format!("{lead} {d} tháng {m} năm {y}"),
+                    format!("{lead} {d:02} tháng {m:02} năm {y}"),
+                ];
+                let read: Vec<Option<(NaiveDate, Bound)>> = forms
+                    .iter()
+                    .map(|p| match parse_timeline(p, Some(2026)) {
+                        Ok(Schedule::Once { deadline }) => Some((deadline.date, deadline.bound)),
+                        _ => None,
+                    })
+                    .collect();
+                prop_assert!(read[0].is_some_and(|(x, _)| x == dt), "{:?}", read);
+                for r in &read {
+                    prop_assert_eq!(r, &read[0], "{:?}", forms);
+                }
+            }
+
+            /// Page numbers in their common forms are never read as dates.
+            #[test]
+            fn page_numbers_are_not_dates(a in 1u32..99, b in 1u32..99, form in 0usize..5) {
+                let text = match form {
+                    0 => format!("Trang {a}/{b}"),
+                    1 => format!("trang {a} / {b}"),
+                    2 => format!("- {a} -"),
+                    3 => format!("{a}"),
+                    _ => format!("Trang {a}"),
+                };
+                let p = parse(&text, Some(2026));
+                prop_assert!(matches!(p.schedule, Schedule::Unparsed { .. }), "{text}: {:?}", p.schedule);
+                prop_assert!(!has_deadline(&text), "{text}");
+            }
+        }
     }
 
     #[test]

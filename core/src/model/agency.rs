@@ -76,6 +76,16 @@ pub enum AgencyGroup {
     Press,
     /// Các cơ quan, đơn vị có liên quan (related agencies: not enumerable without a registry).
     Related,
+    /// Các đơn vị sự nghiệp công lập (public service units: hospitals, centres, institutes).
+    PublicServiceUnits,
+    /// Lực lượng vũ trang, đơn vị quân đội, công an các xã, phường (armed forces and police units).
+    ArmedForces,
+    /// Doanh nghiệp nhà nước, các doanh nghiệp (state-owned and other enterprises).
+    Enterprises,
+    /// Mặt trận Tổ quốc và các tổ chức chính trị - xã hội, hội, đoàn thể (mass organisations).
+    MassOrganisations,
+    /// Các trường học, cơ sở giáo dục (schools and education establishments).
+    Schools,
 }
 
 impl AgencyGroup {

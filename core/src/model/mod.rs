@@ -10,6 +10,7 @@ mod outcome;
 mod period;
 mod plan;
 mod schedule;
+mod warning;
 
 pub use agency::{
     fold_key, normalize_text, AgencyGroup, AgencyRef, AgencyRegistry, RegisteredAgency,
@@ -22,7 +23,8 @@ pub use outcome::{
 };
 pub use period::{Period, PeriodParseError};
 pub use plan::{
-    IngestWarning, LegalReference, Obligation, ObligationId, ObligationKind, Plan, Reporting,
-    SourceSpan,
+    Coverage, IngestWarning, LegalReference, Obligation, ObligationId, ObligationKind, Plan,
+    Reporting, SourceSpan,
 };
 pub use schedule::{Bound, Deadline, DueRule, Frequency, Schedule, Stage, Trigger};
+pub use warning::WarningCode;

@@ -43,6 +43,35 @@ pub struct Plan {
     /// What the plan reader could not understand; empty for hand-written plans.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<IngestWarning>,
+    /// How much of the plan text the reader accounted for; absent for hand-written plans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
+}
+
+/// How much of the plan's text the reader accounted for: every non-empty line is part of an
+/// obligation, the header or closing, a section that assigns no dated duty, or a warning. Lines
+/// accounted for only by a `text_not_accounted` warning are listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    /// Non-empty lines of the input.
+    pub lines: u32,
+    /// Lines accounted for as part of an obligation, the header, a known section or a warning.
+    pub accounted: u32,
+    /// Line numbers (1-based) of the input that nothing accounted for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unaccounted_lines: Vec<u32>,
+}
+
+impl Coverage {
+    /// Accounted lines as a share of all non-empty lines (1.0 for an empty text).
+    pub fn ratio(&self) -> f64 {
+        if self.lines == 0 {
+            1.0
+        } else {
+            f64::from(self.accounted) / f64::from(self.lines)
+        }
+    }
 }
 
 impl Plan {
@@ -166,13 +195,18 @@ impl Obligation {
     }
 }
 
-/// Recipient of results and the office that receives on its behalf.
+/// Recipient of results, the office that receives on its behalf, and the body the recipient
+/// reports on to (`báo cáo ... về X (qua Y) để tổng hợp, báo cáo Z`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reporting {
     pub recipient: AgencyRef,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<AgencyRef>,
+    /// Where the recipient sends the summary on (`để tổng hợp, báo cáo Z`): not a duty of the
+    /// reporting agencies, kept so the chain is not lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onward: Option<AgencyRef>,
 }
 
 /// Lines of the source document (1-based, inclusive) and their text, verbatim.
@@ -188,7 +222,8 @@ pub struct SourceSpan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IngestWarning {
-    /// Stable machine code, e.g. `unparsed_timeline`.
+    /// Stable machine code, e.g. `unparsed_timeline`: one of [`WarningCode`](super::WarningCode)
+    /// for warnings the reader makes (kept as a string so older or hand-written plans still load).
     pub code: String,
     pub line: u32,
     pub message: String,
@@ -199,4 +234,11 @@ pub struct IngestWarning {
     /// `error` (no plan found). Absent in warnings written before this field existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
+}
+
+impl IngestWarning {
+    /// The warning's code as the enum, when it is one the reader knows.
+    pub fn known_code(&self) -> Option<super::WarningCode> {
+        super::WarningCode::parse(&self.code)
+    }
 }

@@ -210,6 +210,7 @@ pub fn province(seed: u64, shape: Shape) -> EvaluationRequest {
             reporting: Some(Reporting {
                 recipient: AgencyRef::agency("Ủy ban nhân dân tỉnh"),
                 via: Some(police.clone()),
+                onward: None,
             }),
             source: None,
         });
@@ -240,6 +241,7 @@ pub fn province(seed: u64, shape: Shape) -> EvaluationRequest {
         policies: PolicyOverrides::default(),
         obligations,
         warnings: vec![],
+        coverage: None,
     };
 
     // Evidence: per obligation, agency and year, most of it around the due day.

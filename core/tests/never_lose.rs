@@ -1,0 +1,300 @@
+//! Never invent, never lose: report routes however long the words before the recipient, agency
+//! lists with unknown items kept (with a warning), per-line coverage of the plan text, and dates
+//! only from timeline phrases.
+
+use tuanthu::ingest::{parse_plan, ParseOptions};
+use tuanthu::model::{AgencyRef, Obligation, ObligationKind, Plan, Severity, WarningCode};
+
+/// A small plan whose section IV item is `report`, and whose one task has `lead` as its lead field.
+fn plan_with(lead: &str, report: &str) -> Plan {
+    let text = format!(
+        "ỦY BAN NHÂN DÂN TỈNH TÂY NINH\nSố: 12/KH-UBND\nTây Ninh, ngày 20 tháng 4 năm 2026\n\
+         KẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\n\
+         I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nTriển khai kịp thời, đồng bộ Luật An ninh mạng.\n\
+         II. NHIỆM VỤ\n1. Rà soát văn bản\n- Cơ quan chủ trì: {lead}\n- Thời hạn: chậm nhất ngày 30/6/2026.\n\
+         III. KINH PHÍ\nKinh phí từ ngân sách nhà nước.\n\
+         IV. TỔ CHỨC THỰC HIỆN\n1. {report}\n"
+    );
+    parse_plan(&text, &ParseOptions::new("t")).plan
+}
+
+fn report(p: &Plan) -> &Obligation {
+    p.obligations
+        .iter()
+        .find(|o| o.kind == ObligationKind::PeriodicReport)
+        .unwrap_or_else(|| panic!("no report in {:#?}", p.obligations))
+}
+
+fn codes(p: &Plan, code: WarningCode) -> Vec<&tuanthu::model::IngestWarning> {
+    p.warnings
+        .iter()
+        .filter(|w| w.code == code.as_str())
+        .collect()
+}
+
+/// The words before the recipient may be few or many: recipient, via and onward are read alike.
+#[test]
+fn report_route_whatever_stands_before_the_recipient() {
+    let objects = [
+        "",
+        "kết quả ",
+        "kết quả thực hiện ",
+        "kết quả thực hiện Kế hoạch ",
+        "kết quả thực hiện Kế hoạch triển khai thi hành Luật An ninh mạng trên địa bàn tỉnh ",
+        "tình hình, kết quả triển khai thực hiện các nhiệm vụ được giao tại Kế hoạch này và những khó khăn, vướng mắc ",
+    ];
+    for obj in objects {
+        let sentence = format!(
+            "Các sở, ban, ngành tỉnh, UBND các xã, phường hằng năm, trước ngày 15/11 báo cáo {obj}về \
+             Ủy ban nhân dân tỉnh (qua Công an tỉnh) để tổng hợp, báo cáo Bộ Công an."
+        );
+        let p = plan_with("Công an tỉnh.", &sentence);
+        let r = report(&p)
+            .reporting
+            .as_ref()
+            .unwrap_or_else(|| panic!("{sentence}"));
+        assert_eq!(r.recipient.name(), "Ủy ban nhân dân tỉnh", "{sentence}");
+        assert_eq!(
+            r.via.as_ref().map(AgencyRef::name),
+            Some("Công an tỉnh"),
+            "{sentence}"
+        );
+        assert_eq!(
+            r.onward.as_ref().map(AgencyRef::name),
+            Some("Bộ Công an"),
+            "{sentence}"
+        );
+        assert!(
+            codes(&p, WarningCode::RecipientChosen).is_empty(),
+            "{sentence}"
+        );
+    }
+}
+
+#[test]
+fn report_without_onward_or_via() {
+    let p = plan_with(
+        "Công an tỉnh.",
+        "Hằng năm, trước ngày 15/11, các sở, ban, ngành tỉnh báo cáo kết quả thực hiện về Công an tỉnh.",
+    );
+    let r = report(&p)
+        .reporting
+        .as_ref()
+        .unwrap_or_else(|| panic!("no route"));
+    assert_eq!(r.recipient.name(), "Công an tỉnh");
+    assert!(r.via.is_none() && r.onward.is_none());
+    // Absent fields are not written: plans without an onward body serialise as before.
+    let json = serde_json::to_string(r).unwrap_or_default();
+    assert!(!json.contains("onward") && !json.contains("via"), "{json}");
+}
+
+/// Two bodies the same report is sent to, neither passing it on: the first is taken, with a
+/// warning naming the other.
+#[test]
+fn recipient_chosen_among_several_is_a_warning() {
+    let p = plan_with(
+        "Công an tỉnh.",
+        "Hằng năm, trước ngày 15/11, các sở, ban, ngành tỉnh báo cáo kết quả về Sở Tư pháp và gửi về Công an tỉnh.",
+    );
+    assert_eq!(
+        report(&p).reporting.as_ref().map(|r| r.recipient.name()),
+        Some("Sở Tư pháp")
+    );
+    let w = codes(&p, WarningCode::RecipientChosen);
+    assert_eq!(w.len(), 1, "{:#?}", p.warnings);
+    assert_eq!(w[0].severity, Some(Severity::Warning));
+    assert!(w[0].message.contains("Công an tỉnh"));
+}
+
+/// An unknown item of a lead field is kept as a lead, with a warning on the field's line.
+#[test]
+fn unknown_agency_in_a_field_is_kept_with_a_warning() {
+    for (lead, want) in [
+        (
+            "Hiệp hội Doanh nghiệp tỉnh, Sở Tư pháp, Công an tỉnh.",
+            vec!["Hiệp hội Doanh nghiệp tỉnh", "Sở Tư pháp", "Công an tỉnh"],
+        ),
+        (
+            "Sở Tư pháp, Hiệp hội Doanh nghiệp tỉnh, Công an tỉnh.",
+            vec!["Sở Tư pháp", "Hiệp hội Doanh nghiệp tỉnh", "Công an tỉnh"],
+        ),
+        (
+            "Sở Tư pháp, Công an tỉnh và Hiệp hội Doanh nghiệp tỉnh.",
+            vec!["Sở Tư pháp", "Công an tỉnh", "Hiệp hội Doanh nghiệp tỉnh"],
+        ),
+    ] {
+        let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
+        let task = &p.obligations[0];
+        let got: Vec<&str> = task.lead.iter().map(AgencyRef::name).collect();
+        assert_eq!(got, want, "{lead}");
+        let w = codes(&p, WarningCode::UnknownAgency);
+        assert_eq!(w.len(), 1, "{lead}: {:#?}", p.warnings);
+        assert_eq!(w[0].severity, Some(Severity::Warning));
+        assert_eq!(w[0].line, 11, "the lead field's line");
+        assert_eq!(w[0].text.as_deref(), Some("Hiệp hội Doanh nghiệp tỉnh"));
+    }
+}
+
+fn parse(text: &str) -> Plan {
+    parse_plan(text, &ParseOptions::new("t")).plan
+}
+
+const HEAD: &str = "ỦY BAN NHÂN DÂN TỈNH TÂY NINH\nSố: 12/KH-UBND\nTây Ninh, ngày 20 tháng 4 năm 2026\nKẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\n";
+
+/// The three shared plans: every line accounted for, and the figures add up.
+#[test]
+fn shared_plans_are_fully_accounted_for() {
+    for name in ["vinh-long-144-KH-UBND", "hung-yen-draft", "can-tho-qd-kh"] {
+        let path = format!("{}/tests/data/plans/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let p = parse(&text);
+        let c = p
+            .coverage
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: no coverage"));
+        let non_empty = text.lines().filter(|l| !l.trim().is_empty()).count();
+        assert_eq!(c.lines as usize, non_empty, "{name}");
+        assert_eq!(c.accounted, c.lines, "{name}: {:?}", c.unaccounted_lines);
+        assert!(
+            codes(&p, WarningCode::TextNotAccounted).is_empty(),
+            "{name}"
+        );
+    }
+}
+
+/// An undated duty written as an unnumbered paragraph of a task section is part of no
+/// obligation: it is said, on its first line, once per run of lines (blank lines do not end a
+/// run), and the figure shows it.
+#[test]
+fn a_paragraph_read_as_nothing_is_a_warning() {
+    let text = format!(
+        "{HEAD}I. MỤC ĐÍCH, YÊU CẦU\nTriển khai kịp thời.\nII. NHIỆM VỤ\n\
+         Sở Tư pháp tổ chức phổ biến Luật cho cán bộ,\n\ncông chức trên địa bàn tỉnh.\n\
+         1. Rà soát văn bản\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: chậm nhất ngày 30/6/2026.\n\
+         III. GIẢI PHÁP\nCác sở chủ động bố trí cán bộ.\n\
+         1. Tập huấn\n- Cơ quan chủ trì: Sở Nội vụ.\n- Thời hạn: quý III/2026.\n"
+    );
+    let p = parse(&text);
+    assert_eq!(p.obligations.len(), 2, "{:#?}", p.obligations);
+    let c = p.coverage.as_ref().unwrap_or_else(|| panic!("no coverage"));
+    let w = codes(&p, WarningCode::TextNotAccounted);
+    let lines: Vec<u32> = w.iter().map(|x| x.line).collect();
+    assert_eq!(lines, vec![9, 16], "{:#?}", p.warnings);
+    assert!(w.iter().all(|x| x.severity == Some(Severity::Warning)));
+    assert!(w[0]
+        .text
+        .as_deref()
+        .is_some_and(|t| t.contains("công chức")));
+    assert_eq!(c.unaccounted_lines, vec![9, 11, 16]);
+    assert_eq!(c.accounted + 3, c.lines);
+}
+
+/// Text between sections that nothing reads (here: under an unnumbered task section heading,
+/// before any item) is reported as one run per stretch of lines.
+#[test]
+fn unaccounted_runs_are_one_warning_each() {
+    let text = format!(
+        "{HEAD}II. NHIỆM VỤ\nMột đoạn không có nhiệm vụ cụ thể.\n\n\
+         1. Rà soát văn bản\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: chậm nhất ngày 30/6/2026.\n\
+         IV. TỔ CHỨC THỰC HIỆN\nCác sở báo cáo khi có yêu cầu.\n"
+    );
+    let p = parse(&text);
+    let c = p.coverage.as_ref().unwrap_or_else(|| panic!("no coverage"));
+    let w = codes(&p, WarningCode::TextNotAccounted);
+    assert_eq!(w.len(), 1, "{:#?}", p.warnings);
+    assert_eq!(w[0].line, 7);
+    assert_eq!(c.unaccounted_lines, vec![7]);
+    assert_eq!(c.accounted + 1, c.lines);
+}
+
+/// Coverage is kept in the JSON, and a plan without it (hand-written) serialises without it.
+#[test]
+fn coverage_round_trips_and_is_optional() {
+    let text = format!(
+        "{HEAD}II. NHIỆM VỤ\n1. Rà soát văn bản\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: chậm nhất ngày 30/6/2026.\n"
+    );
+    let mut p = parse(&text);
+    let json = serde_json::to_string(&p).unwrap_or_default();
+    assert!(
+        json.contains("\"coverage\":{\"lines\":9,\"accounted\":9}"),
+        "{json}"
+    );
+    let back: Plan = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back, p);
+    p.coverage = None;
+    let json = serde_json::to_string(&p).unwrap_or_default();
+    assert!(!json.contains("coverage"));
+}
+
+/// Words after a party and a separator that name no party (the list is cut short there) are
+/// said, with the words.
+#[test]
+fn a_list_cut_short_is_a_warning() {
+    let p = plan_with(
+        "Công an tỉnh, phối hợp chặt chẽ với các cơ quan liên quan.",
+        "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.",
+    );
+    let lead: Vec<&str> = p.obligations[0].lead.iter().map(AgencyRef::name).collect();
+    assert_eq!(lead, vec!["Công an tỉnh"]);
+    let w = codes(&p, WarningCode::AgencyTextNotUnderstood);
+    assert_eq!(w.len(), 1, "{:#?}", p.warnings);
+    assert_eq!(w[0].line, 11);
+    assert!(w[0].text.as_deref().is_some_and(|t| t.contains("phối hợp")));
+}
+
+/// Groups of the two-level government in a coordinating field keep their qualifiers and kinds.
+#[test]
+fn two_level_government_groups_in_a_field() {
+    let text = format!(
+        "{HEAD}II. NHIỆM VỤ\n1. Tuyên truyền Luật\n- Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch.\n\
+         - Cơ quan phối hợp: Các cơ quan báo chí, các đơn vị sự nghiệp công lập thuộc UBND tỉnh, \
+         lực lượng vũ trang tỉnh, Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh, \
+         UBND các xã, phường trên địa bàn tỉnh.\n- Thời hạn: năm 2026.\n"
+    );
+    let p = parse(&text);
+    let groups: Vec<String> = p.obligations[0]
+        .coordinating
+        .iter()
+        .map(|a| match a {
+            AgencyRef::Group { group, name, .. } => format!("{group:?}:{name}"),
+            AgencyRef::Agency { name, .. } => name.clone(),
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            "Press:các cơ quan báo chí",
+            "PublicServiceUnits:các đơn vị sự nghiệp công lập thuộc UBND tỉnh",
+            "ArmedForces:lực lượng vũ trang tỉnh",
+            "MassOrganisations:Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh",
+            "Communes:UBND các xã, phường trên địa bàn tỉnh",
+        ]
+    );
+    assert!(
+        p.warnings
+            .iter()
+            .all(|w| w.severity != Some(Severity::Warning)),
+        "{:#?}",
+        p.warnings
+    );
+}
+
+/// A plan without sections is read as one task list: its body is not header, so text in it that
+/// no obligation holds is reported.
+#[test]
+fn coverage_without_sections() {
+    let text = format!(
+        "{HEAD}1. Rà soát văn bản\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: chậm nhất ngày 30/6/2026.\n\
+         2. Tập huấn\n- Cơ quan chủ trì: Sở Nội vụ.\n- Thời hạn: quý III/2026.\n"
+    );
+    let p = parse(&text);
+    assert_eq!(p.obligations.len(), 2, "{:#?}", p.warnings);
+    let c = p.coverage.as_ref().unwrap_or_else(|| panic!("no coverage"));
+    assert_eq!(
+        (c.lines, c.accounted),
+        (11, 11),
+        "{:?}",
+        c.unaccounted_lines
+    );
+    assert!(codes(&p, WarningCode::NoSections).len() == 1);
+}

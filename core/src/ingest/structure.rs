@@ -103,13 +103,20 @@ fn roman(t: &str) -> Option<(String, &str)> {
         }
     }
     let n = ROMANS.iter().find(|r| s.starts_with(**r))?;
-    let after = s[n.len()..].trim_start();
+    let gap = &s[n.len()..];
+    let after = gap.trim_start();
     let sep = after.chars().next()?;
-    if !matches!(sep, '.' | '-' | '–' | ':' | ')' | '/') {
-        return None;
+    if matches!(sep, '.' | '-' | '–' | ':' | ')' | '/') {
+        let rest = rest_after(&after[sep.len_utf8()..])?;
+        return (is_upper(rest) || rest.chars().count() <= 120).then(|| (n.to_string(), rest));
     }
-    let rest = rest_after(&after[sep.len_utf8()..])?;
-    (is_upper(rest) || rest.chars().count() <= 120).then(|| (n.to_string(), rest))
+    // Without a separator (`II NHIỆM VỤ`, `III Kinh phí`): a numeral alone before a section
+    // title, which must then read as one (upper case, or the words of a known section).
+    let spaced = gap.starts_with(char::is_whitespace);
+    let titled = sep.is_alphabetic()
+        && after.chars().count() <= 120
+        && (is_upper(after) || section_kind(after) != SectionKind::Other);
+    (spaced && titled).then(|| (n.to_string(), after))
 }
 
 fn number(t: &str) -> Option<(Marker, &str)> {
@@ -140,9 +147,11 @@ fn number(t: &str) -> Option<(Marker, &str)> {
     while b.get(j) == Some(&b' ') {
         j += 1;
     }
+    // `1.`, `1)`, and for a single number `1/` and `1-` (`1.2/` is not a label).
     let sep = match b.get(j) {
         Some(b'.') => Some('.'),
         Some(b')') => Some(')'),
+        Some(b'/' | b'-') if parts.len() == 1 => b.get(j).map(|&c| c as char),
         _ => None,
     };
     if sep.is_some() {
@@ -208,15 +217,24 @@ pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
     if DASHES.contains(&first) {
         let r = t[first.len_utf8()..].trim_start();
         if !r.is_empty() && !r.starts_with(DASHES) {
-            return (Marker::Dash, r);
+            return labelled_bullet(r).unwrap_or((Marker::Dash, r));
         }
     }
     if first == '+' {
         if let Some(rest) = rest_after(&t[1..]) {
-            return (Marker::Plus, rest);
+            return labelled_bullet(rest).unwrap_or((Marker::Plus, rest));
         }
     }
     (Marker::None, t)
+}
+
+/// A bullet before a letter or number label (`- b) ...`, `• 2. ...`) is decoration: the label
+/// is the marker.
+fn labelled_bullet(rest: &str) -> Option<(Marker, &str)> {
+    match parse_marker(rest) {
+        (m @ (Marker::Letter(_) | Marker::Number(_)), r) => Some((m, r)),
+        _ => None,
+    }
 }
 
 /// Whether a line is only decoration (`-----`, `___`, `***`).
@@ -224,10 +242,23 @@ fn is_decoration(t: &str) -> bool {
     !t.is_empty() && !t.chars().any(char::is_alphanumeric)
 }
 
+/// The document's measure: the length, in characters, of its longest line. A text hard-wrapped
+/// at some width has no line longer than it; a text of one line per paragraph has a measure far
+/// longer than any title.
+fn measure(lines: &[Line]) -> usize {
+    lines
+        .iter()
+        .filter(|l| !l.table_row)
+        .map(|l| l.text.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
 /// Builds blocks from lines `from..to`.
 pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut blanks = 0usize;
+    let width = measure(lines);
     let to = to.min(lines.len());
     for (i, line) in lines.iter().enumerate().take(to).skip(from) {
         let t = line.text.as_str();
@@ -242,7 +273,7 @@ pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
         };
         if marker == Marker::None && !line.table_row {
             if let Some(prev) = out.last_mut() {
-                if continues(prev, t, blanks, lines) {
+                if continues(prev, t, blanks, lines, width) {
                     prev.text.push(' ');
                     prev.text.push_str(t);
                     prev.last = i;
@@ -264,25 +295,40 @@ pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
 }
 
 /// Whether an unmarked line continues the previous block (a wrapped line).
-fn continues(prev: &Block, t: &str, blanks: usize, lines: &[Line]) -> bool {
-    if prev.table || blanks > 1 || field_label(t).is_some() {
+///
+/// What starts a block is decided first (a marker, a field label, a blank line before an
+/// upper-case start); for an upper-case start right after a line, the wrap test decides: a
+/// hard-wrapped line breaks only where the next word would not have fitted within the
+/// document's measure, so a line that had room for it ended its paragraph.
+fn continues(prev: &Block, t: &str, blanks: usize, lines: &[Line], width: usize) -> bool {
+    if prev.table || blanks > 1 {
         return false;
     }
+    let prev_line = lines.get(prev.last).map_or("", |l| l.text.as_str());
     let first = t.chars().next().unwrap_or(' ');
+    let open_clause = !prev_line.trim_end().ends_with(['.', ':', ';', '!', '?']);
+    if field_label(t).is_some() {
+        // `... tập huấn chuyên sâu,` / `thời gian thực hiện: thường xuyên.`: a label written in
+        // lower case in the middle of a sentence is part of it.
+        return first.is_lowercase() && open_clause && blanks == 0;
+    }
     if first.is_lowercase() {
         return true;
     }
-    // An upper-case start continues only a hard-wrapped line: no blank line, no closing
-    // punctuation, a long previous line.
-    let prev_line = lines.get(prev.last).map_or("", |l| l.text.as_str());
-    blanks == 0
-        && !matches!(prev.marker, Marker::Roman(_))
-        && !prev
-            .text
-            .trim_end()
-            .ends_with(['.', ':', ';', '!', '?', ')'])
-        && prev_line.chars().count() >= 60
-        && !is_upper(t)
+    if blanks > 0 || (is_upper(t) && !is_upper(prev_line)) {
+        return false;
+    }
+    if matches!(prev.marker, Marker::Roman(_)) && !is_upper(t) {
+        return false;
+    }
+    let first_word = t.split_whitespace().next().map_or(0, |w| w.chars().count());
+    // Markup removed from a line (`**`, `###`) shortens it: a few characters of slack.
+    const SLACK: usize = 6;
+    let wrapped = prev_line.chars().count() + 1 + first_word + SLACK > width;
+    let long_open_line = open_clause
+        && !prev_line.trim_end().ends_with(')')
+        && prev_line.chars().count() >= 60;
+    wrapped || long_open_line
 }
 
 /// The fields of a task.
@@ -572,6 +618,9 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
     if let Some(s) = current.take() {
         lay.sections.push(s);
     }
+    for s in &mut lay.sections {
+        number_paren_items(&mut s.blocks);
+    }
     // An appendix (often the task table) after the recipients and signature.
     if let Some(i) = (lay.body_end..lines.len()).find(|&i| {
         let t = &lines[i].text;
@@ -580,6 +629,22 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
         lay.appendix = Some((i, blocks(lines, i + 1, lines.len())));
     }
     lay
+}
+
+/// Items numbered `1)` or `(1)` in a section that has no `1.` items are the section's items
+/// (Decree 30 numbers them `1.`; some plans write `1)`), not an enumeration inside one.
+fn number_paren_items(blocks: &mut [Block]) {
+    let has_numbers = blocks
+        .iter()
+        .any(|b| matches!(&b.marker, Marker::Number(n) if n.len() == 1));
+    if has_numbers {
+        return;
+    }
+    for b in blocks {
+        if let Marker::Paren(n) = b.marker {
+            b.marker = Marker::Number(vec![n]);
+        }
+    }
 }
 
 /// A block and the blocks nested under it.

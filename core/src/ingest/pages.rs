@@ -92,6 +92,16 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
             }
         }
     }
+    // The first appearance of a text before any page break is the document's own line (the
+    // title a running header repeats), even when the first page is short.
+    let first_page = pages.first().copied().unwrap_or(0);
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    for (i, l) in lines.iter().enumerate().take(first_page) {
+        if could_be_running(l) {
+            first_seen.entry(fold(&l.text)).or_insert(i);
+        }
+    }
+    near.retain(|&i| first_seen.get(&fold(&lines[i].text)) != Some(&i));
     let mut count: HashMap<String, usize> = HashMap::new();
     for &i in &near {
         *count.entry(fold(&lines[i].text)).or_insert(0) += 1;

@@ -92,16 +92,10 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
             }
         }
     }
-    // The first appearance of a text before any page break is the document's own line (the
-    // title a running header repeats), even when the first page is short.
-    let first_page = pages.first().copied().unwrap_or(0);
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
-    for (i, l) in lines.iter().enumerate().take(first_page) {
-        if could_be_running(l) {
-            first_seen.entry(fold(&l.text)).or_insert(i);
-        }
-    }
-    near.retain(|&i| first_seen.get(&fold(&lines[i].text)) != Some(&i));
+    // The header and the title are the document's own lines, even when a running header
+    // repeats them and the first page is short.
+    let own = own_lines(lines);
+    near.retain(|&i| !own.contains(&i));
     let mut count: HashMap<String, usize> = HashMap::new();
     for &i in &near {
         *count.entry(fold(&lines[i].text)).or_insert(0) += 1;
@@ -112,6 +106,28 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
         }
     }
     is_furniture
+}
+
+/// Lines that are the document's own header and title: everything before the first heading
+/// (`KẾ HOẠCH`, `QUYẾT ĐỊNH`, a section), and the few lines after a `KẾ HOẠCH` heading.
+fn own_lines(lines: &[Line]) -> Vec<usize> {
+    let is_heading = |l: &Line| {
+        l.text.starts_with("KẾ HOẠCH")
+            || l.text.starts_with("QUYẾT ĐỊNH")
+            || matches!(parse_marker(&l.text).0, Marker::Roman(_))
+    };
+    let first = lines.iter().position(is_heading).unwrap_or(lines.len());
+    let mut own: Vec<usize> = (0..first).collect();
+    for (i, l) in lines.iter().enumerate() {
+        if l.text.starts_with("KẾ HOẠCH") {
+            own.extend(
+                (i + 1..lines.len())
+                    .filter(|&k| !lines[k].text.is_empty())
+                    .take(3),
+            );
+        }
+    }
+    own
 }
 
 /// Removes page furniture and halves the blank lines of a double-spaced text.
@@ -145,22 +161,29 @@ pub(crate) fn strip(lines: Vec<Line>, w: &mut Warnings) -> Vec<Line> {
             });
         }
     }
-    let double_spaced = content.len() >= 8
-        && content
-            .iter()
-            .skip(1)
-            .filter(|g| !g.page_break)
-            .all(|g| !g.blanks.is_empty());
+    // While every line is followed by a blank line, blank lines carry no meaning: halve them
+    // (a text double-spaced twice is halved twice).
+    let mut gaps: Vec<usize> = content
+        .iter()
+        .map(|g| if g.page_break { 0 } else { g.blanks.len() })
+        .collect();
+    let double_spaced = |gaps: &[usize]| {
+        gaps.len() >= 8
+            && content
+                .iter()
+                .zip(gaps)
+                .skip(1)
+                .filter(|(g, _)| !g.page_break)
+                .all(|(_, &n)| n > 0)
+    };
+    while double_spaced(&gaps) {
+        for n in &mut gaps {
+            *n /= 2;
+        }
+    }
     let mut keep = vec![false; lines.len()];
-    for g in &content {
+    for (g, &n) in content.iter().zip(&gaps) {
         keep[g.line] = true;
-        let n = if g.page_break {
-            0
-        } else if double_spaced {
-            g.blanks.len() / 2
-        } else {
-            g.blanks.len()
-        };
         for &b in g.blanks.iter().take(n) {
             keep[b] = true;
         }

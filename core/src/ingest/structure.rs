@@ -242,16 +242,34 @@ fn is_decoration(t: &str) -> bool {
     !t.is_empty() && !t.chars().any(char::is_alphanumeric)
 }
 
-/// The document's measure: the length, in characters, of its longest line. A text hard-wrapped
-/// at some width has no line longer than it; a text of one line per paragraph has a measure far
-/// longer than any title.
+/// Characters of a line as written, markup included, runs of spaces counted once: what a
+/// hard wrap measured.
+fn written_len(l: &Line) -> usize {
+    let mut n = 0;
+    let mut space = true;
+    for c in l.raw.trim().chars() {
+        let ws = c.is_whitespace();
+        if !(ws && space) {
+            n += 1;
+        }
+        space = ws;
+    }
+    n
+}
+
+/// The document's measure: the length most of its lines stay within (the 90th percentile, so
+/// that a few long unbreakable lines do not count). A text hard-wrapped at some width has a
+/// measure near that width; a text of one line per paragraph has a measure far longer than any
+/// title.
 fn measure(lines: &[Line]) -> usize {
-    lines
+    let mut lens: Vec<usize> = lines
         .iter()
-        .filter(|l| !l.table_row)
-        .map(|l| l.text.chars().count())
-        .max()
-        .unwrap_or(0)
+        .filter(|l| !l.table_row && !l.text.is_empty())
+        .map(written_len)
+        .collect();
+    lens.sort_unstable();
+    let k = (lens.len().saturating_sub(1) * 9) / 10;
+    lens.get(k).copied().unwrap_or(0)
 }
 
 /// Builds blocks from lines `from..to`.
@@ -294,6 +312,10 @@ pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
     out
 }
 
+/// Characters of slack in the wrap test (markup before the next word, a wrap that counts
+/// differently).
+const WRAP_SLACK: usize = 2;
+
 /// Whether an unmarked line continues the previous block (a wrapped line).
 ///
 /// What starts a block is decided first (a marker, a field label, a blank line before an
@@ -321,10 +343,11 @@ fn continues(prev: &Block, t: &str, blanks: usize, lines: &[Line], width: usize)
     if matches!(prev.marker, Marker::Roman(_)) && !is_upper(t) {
         return false;
     }
+    let Some(prev_written) = lines.get(prev.last) else {
+        return false;
+    };
     let first_word = t.split_whitespace().next().map_or(0, |w| w.chars().count());
-    // Markup removed from a line (`**`, `###`) shortens it: a few characters of slack.
-    const SLACK: usize = 6;
-    let wrapped = prev_line.chars().count() + 1 + first_word + SLACK > width;
+    let wrapped = written_len(prev_written) + 1 + first_word + WRAP_SLACK > width;
     let long_open_line = open_clause
         && !prev_line.trim_end().ends_with(')')
         && prev_line.chars().count() >= 60;

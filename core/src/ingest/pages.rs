@@ -120,8 +120,10 @@ fn own_lines(lines: &[Line]) -> Vec<usize> {
     let mut own: Vec<usize> = (0..first).collect();
     for (i, l) in lines.iter().enumerate() {
         if l.text.starts_with("KẾ HOẠCH") {
+            // The title ends at a page break at the latest.
             own.extend(
                 (i + 1..lines.len())
+                    .take_while(|&k| !is_page_number(&lines[k]))
                     .filter(|&k| !lines[k].text.is_empty())
                     .take(3),
             );

@@ -119,14 +119,18 @@ fn own_lines(lines: &[Line]) -> Vec<usize> {
     let first = lines.iter().position(is_heading).unwrap_or(lines.len());
     let mut own: Vec<usize> = (0..first).collect();
     for (i, l) in lines.iter().enumerate() {
-        if l.text.starts_with("KẾ HOẠCH") {
-            // The title ends at a page break at the latest.
-            own.extend(
-                (i + 1..lines.len())
-                    .take_while(|&k| !is_page_number(&lines[k]))
-                    .filter(|&k| !lines[k].text.is_empty())
-                    .take(3),
-            );
+        // A bare `KẾ HOẠCH` heading: its title is the next lines, up to a blank line or a page
+        // break. A heading with its title on the same line has none below.
+        let bare = l.text.trim_end_matches([':', '.']) == "KẾ HOẠCH";
+        if bare {
+            let start = (i + 1..lines.len()).find(|&k| !lines[k].text.is_empty());
+            if let Some(start) = start {
+                own.extend(
+                    (start..lines.len())
+                        .take_while(|&k| !lines[k].text.is_empty() && !is_page_number(&lines[k]))
+                        .take(3),
+                );
+            }
         }
     }
     own

@@ -116,7 +116,11 @@ fn own_lines(lines: &[Line]) -> Vec<usize> {
             || l.text.starts_with("QUYẾT ĐỊNH")
             || matches!(parse_marker(&l.text).0, Marker::Roman(_))
     };
-    let first = lines.iter().position(is_heading).unwrap_or(lines.len());
+    // The header ends at the first heading, and at the first page break at the latest.
+    let first = lines
+        .iter()
+        .position(|l| is_heading(l) || is_page_number(l))
+        .unwrap_or(lines.len());
     let mut own: Vec<usize> = (0..first).collect();
     for (i, l) in lines.iter().enumerate() {
         // A bare `KẾ HOẠCH` heading: its title is the next lines, up to a blank line or a page
@@ -224,11 +228,19 @@ mod tests {
 
     #[test]
     fn page_numbers_and_running_headers_go() {
-        let body = "Công an tỉnh chủ trì\nKế hoạch số 1\n- 2 -\nSở Tư pháp phối hợp\nx\nKế hoạch số 1\nTrang 3/4\ny";
+        let body = "KẾ HOẠCH\nKế hoạch số 1\nII. NHIỆM VỤ\nCông an tỉnh chủ trì\nKế hoạch số 1\n- 2 -\nSở Tư pháp phối hợp\nx\n\nKế hoạch số 1\nTrang 3/4\n\ny";
         let (lines, removed) = texts(body);
         assert_eq!(
             lines,
-            ["Công an tỉnh chủ trì", "Sở Tư pháp phối hợp", "x", "y"]
+            [
+                "KẾ HOẠCH",
+                "Kế hoạch số 1",
+                "II. NHIỆM VỤ",
+                "Công an tỉnh chủ trì",
+                "Sở Tư pháp phối hợp",
+                "x",
+                "y"
+            ]
         );
         assert_eq!(removed, ["Kế hoạch số 1", "- 2 -", "Kế hoạch số 1", "Trang 3/4"]);
     }

@@ -179,7 +179,10 @@ fn nfd(s: &str) -> String {
 
 /// Tone marks (not vowel-quality marks).
 fn is_tone(c: char) -> bool {
-    matches!(c, '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}')
+    matches!(
+        c,
+        '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}'
+    )
 }
 
 /// Moves the tone of a final `oa`, `oe`, `uy` between its two vowels: onto the second
@@ -232,9 +235,8 @@ fn tone_placement(s: &str, old: bool) -> String {
     out.into_iter().collect::<String>().nfc().collect()
 }
 
-static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^(\s*(?:#+\s*)?(?:\*\*)?)(\d{1,2})\.(\s)").unwrap()
-});
+static NUMBER_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^(\s*(?:#+\s*)?(?:\*\*)?)(\d{1,2})\.(\s)").unwrap());
 static LETTER_PAREN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^(\s*(?:\*\*)?)([a-eđg-i])\)(\s)").unwrap());
 static LETTER_DOT: LazyLock<Regex> =
@@ -268,7 +270,8 @@ fn bullet_letters(bullet: &'static str) -> impl Fn(&str) -> String {
 }
 
 static ROMAN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^(\s*(?:#+\s*)?(?:\*\*)?)((?:X{0,1})(?:IX|IV|V?I{0,3}))\.\s+([^*\n]+)").unwrap()
+    Regex::new(r"(?m)^(\s*(?:#+\s*)?(?:\*\*)?)((?:X{0,1})(?:IX|IV|V?I{0,3}))\.\s+([^*\n]+)")
+        .unwrap()
 });
 
 /// Roman headings without their dot, and their title in upper, lower or title case.
@@ -320,8 +323,7 @@ struct HeaderBlock {
     date: Option<usize>,
 }
 
-static DATE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[^,|]{2,40}, ngày\b").unwrap());
+static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[^,|]{2,40}, ngày\b").unwrap());
 
 fn header_block(lines: &[&str]) -> HeaderBlock {
     let end = lines
@@ -369,7 +371,13 @@ fn header_table(s: &str) -> String {
         lines[num].trim(),
         lines[date].trim()
     );
-    let first = hb.issuer.iter().copied().chain([num, date]).min().unwrap_or(num);
+    let first = hb
+        .issuer
+        .iter()
+        .copied()
+        .chain([num, date])
+        .min()
+        .unwrap_or(num);
     let mut out: Vec<String> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         if i == first {
@@ -463,7 +471,11 @@ fn plan_title(lines: &[&str]) -> String {
             if !rest.trim().is_empty() {
                 return rest.trim().to_string();
             }
-            if let Some(next) = lines[i + 1..].iter().map(|l| clean(l)).find(|l| !l.is_empty()) {
+            if let Some(next) = lines[i + 1..]
+                .iter()
+                .map(|l| clean(l))
+                .find(|l| !l.is_empty())
+            {
                 return next;
             }
         }
@@ -510,9 +522,8 @@ fn furniture(pn: PageNumber, running: Running) -> impl Fn(&str) -> String {
 
 static SLASH_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bngày (\d{1,2})/(\d{1,2})/(\d{4})\b").unwrap());
-static WORD_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})\b").unwrap()
-});
+static WORD_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})\b").unwrap());
 static DAY_MONTH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})/(\d{1,2})(/\d{4})?\b").unwrap());
 
@@ -558,7 +569,8 @@ fn label(from: &'static str, to: &'static str) -> impl Fn(&str) -> String {
             regex::escape(from)
         ))
         .unwrap();
-        re.replace_all(s, format!("${{1}}{to}:").as_str()).into_owned()
+        re.replace_all(s, format!("${{1}}{to}:").as_str())
+            .into_owned()
     }
 }
 
@@ -575,7 +587,8 @@ fn pdf_text(s: &str) -> String {
 }
 
 static MD_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^(?:#+\s*)?(?:\*\*)?((?:[IVX]{1,4}|\d{1,2})\.\s[^*\n]+?)(?:\*\*)?\s*$").unwrap()
+    Regex::new(r"(?m)^(?:#+\s*)?(?:\*\*)?((?:[IVX]{1,4}|\d{1,2})\.\s[^*\n]+?)(?:\*\*)?\s*$")
+        .unwrap()
 });
 static MD_BULLET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^- ").unwrap());
 
@@ -657,9 +670,8 @@ fn transforms() -> Vec<Transform> {
 // ---------------------------------------------------------------------------------------------
 // Comparison
 
-static WORD_DATE_ANY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{1,2}) tháng (\d{1,2}) năm (\d{4})").unwrap()
-});
+static WORD_DATE_ANY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{1,2}) tháng (\d{1,2}) năm (\d{4})").unwrap());
 
 /// A string as compared: NFC, one tone placement, whitespace collapsed, dates in one form.
 fn norm_str(s: &str) -> String {
@@ -755,12 +767,20 @@ fn differences(want: &Reading, got: &Reading) -> Vec<String> {
         if let (Some(a), Some(b)) = (want.header.as_object(), got.header.as_object()) {
             for (k, v) in a {
                 if b.get(k) != Some(v) {
-                    out.push(format!("header.{k}: {v} → {}", b.get(k).unwrap_or(&Value::Null)));
+                    out.push(format!(
+                        "header.{k}: {v} → {}",
+                        b.get(k).unwrap_or(&Value::Null)
+                    ));
                 }
             }
         }
     }
-    let ids = |r: &Reading| r.obligations.iter().map(|o| o.0.clone()).collect::<Vec<_>>();
+    let ids = |r: &Reading| {
+        r.obligations
+            .iter()
+            .map(|o| o.0.clone())
+            .collect::<Vec<_>>()
+    };
     if ids(want) != ids(got) {
         out.push(format!("ids: {:?} → {:?}", ids(want), ids(got)));
     }
@@ -823,7 +843,11 @@ fn every_layout_change_gives_the_same_obligations() {
             let diff = differences(&want, &read(&changed));
             if !diff.is_empty() {
                 *failing_classes.entry(tr.name.clone()).or_insert(0) += 1;
-                failures.push(format!("{plan} / {}:\n    {}", tr.name, diff.join("\n    ")));
+                failures.push(format!(
+                    "{plan} / {}:\n    {}",
+                    tr.name,
+                    diff.join("\n    ")
+                ));
             }
         }
     }
@@ -880,18 +904,33 @@ proptest! {
 
 #[test]
 fn the_transforms_change_what_they_say() {
-    assert_eq!(wrap("một hai ba bốn năm sáu", 10), "một hai ba\nbốn năm\nsáu");
+    assert_eq!(
+        wrap("một hai ba bốn năm sáu", 10),
+        "một hai ba\nbốn năm\nsáu"
+    );
     assert_eq!(tone_placement("hòa Ủy thủy quý", true), "hoà Uỷ thuỷ quý");
     assert_eq!(tone_placement("hoà Uỷ thuỷ quý", false), "hòa Ủy thủy qúy");
     assert_eq!(number_label(")")("1. Tổ chức\n12. X"), "1) Tổ chức\n12) X");
     assert_eq!(bullet_letters("•")("a) Cơ quan"), "• a) Cơ quan");
     assert_eq!(roman(false, Case::Title)("II. NỘI DUNG"), "II Nội dung");
-    assert_eq!(dates_to_words("trước ngày 20/04/2026"), "trước ngày 20 tháng 4 năm 2026");
-    assert_eq!(dates_padded(true)("ngày 5/12 và 1/7/2026"), "ngày 05/12 và 01/07/2026");
-    assert_eq!(norm_str("ngày 20 tháng 4 năm 2026"), norm_str("ngày 20/04/2026"));
+    assert_eq!(
+        dates_to_words("trước ngày 20/04/2026"),
+        "trước ngày 20 tháng 4 năm 2026"
+    );
+    assert_eq!(
+        dates_padded(true)("ngày 5/12 và 1/7/2026"),
+        "ngày 05/12 và 01/07/2026"
+    );
+    assert_eq!(
+        norm_str("ngày 20 tháng 4 năm 2026"),
+        norm_str("ngày 20/04/2026")
+    );
     let h = header_table("Số: 1/KH-UBND\nTây Ninh, ngày 1 tháng 2 năm 2026\nKẾ HOẠCH\nX\n");
     assert!(h.starts_with("|  | CỘNG HÒA"), "{h}");
-    assert!(h.contains("| Số: 1/KH-UBND | Tây Ninh, ngày 1 tháng 2 năm 2026 |"), "{h}");
+    assert!(
+        h.contains("| Số: 1/KH-UBND | Tây Ninh, ngày 1 tháng 2 năm 2026 |"),
+        "{h}"
+    );
     let p = furniture(PageNumber::Dashes, Running::Title)(&"x\n".repeat(40));
     assert_eq!(p.matches("- 1 -").count(), 1);
 }

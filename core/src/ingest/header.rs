@@ -33,12 +33,13 @@ static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static DATE_LINE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
-        .expect("static regex")
+    Regex::new(
+        r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})",
+    )
+    .expect("static regex")
 });
-static TITLE_AREA: LazyLock<Regex> = LazyLock::new(|| {
-    super::timeline::ascii_regex(r"\btren dia ban\s+(?:tinh|thanh pho)\s+")
-});
+static TITLE_AREA: LazyLock<Regex> =
+    LazyLock::new(|| super::timeline::ascii_regex(r"\btren dia ban\s+(?:tinh|thanh pho)\s+"));
 static ATTACHED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i:kèm\s+theo)\s+(?:Quyết định|Văn bản|Công văn|Kế hoạch)\s+số\s*([^\s,;()]*)(?:\s*(?i:ngày)\s*(\d{1,2})?[\s.…_/]*(?i:tháng)?\s*(\d{1,2})?[\s.…_/]*(?i:năm)?\s*(\d{4}))?")
         .expect("static regex")
@@ -361,7 +362,12 @@ fn issuer_from_upper_lines(zone: &Zone<'_>) -> Option<Issuer> {
     let mut candidates: Vec<String> = Vec::new();
     let nonblank: Vec<&Line> = zone.lines.iter().filter(|l| !l.text.is_empty()).collect();
     for (k, l) in nonblank.iter().enumerate() {
-        candidates.extend(cells(l).into_iter().filter(|c| is_upper(c)).map(str::to_string));
+        candidates.extend(
+            cells(l)
+                .into_iter()
+                .filter(|c| is_upper(c))
+                .map(str::to_string),
+        );
         let mut run = l.text.clone();
         for next in nonblank.iter().skip(k + 1).take(2) {
             if !is_upper(&run) || !is_upper(&next.text) || l.table_row || next.table_row {
@@ -388,7 +394,10 @@ fn issuer_from_upper_lines(zone: &Zone<'_>) -> Option<Issuer> {
             .min()
             .map_or(name.end(), |p| name.start() + p);
         let place = title_case(f.orig_slice(name.start(), end).trim());
-        if place.is_empty() || best.as_ref().is_some_and(|b| b.jurisdiction.len() >= place.len())
+        if place.is_empty()
+            || best
+                .as_ref()
+                .is_some_and(|b| b.jurisdiction.len() >= place.len())
         {
             continue;
         }

@@ -242,7 +242,10 @@ mod tests {
                 "y"
             ]
         );
-        assert_eq!(removed, ["Kế hoạch số 1", "- 2 -", "Kế hoạch số 1", "Trang 3/4"]);
+        assert_eq!(
+            removed,
+            ["Kế hoạch số 1", "- 2 -", "Kế hoạch số 1", "Trang 3/4"]
+        );
     }
 
     #[test]

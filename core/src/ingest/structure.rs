@@ -348,9 +348,8 @@ fn continues(prev: &Block, t: &str, blanks: usize, lines: &[Line], width: usize)
     };
     let first_word = t.split_whitespace().next().map_or(0, |w| w.chars().count());
     let wrapped = written_len(prev_written) + 1 + first_word + WRAP_SLACK > width;
-    let long_open_line = open_clause
-        && !prev_line.trim_end().ends_with(')')
-        && prev_line.chars().count() >= 60;
+    let long_open_line =
+        open_clause && !prev_line.trim_end().ends_with(')') && prev_line.chars().count() >= 60;
     wrapped || long_open_line
 }
 

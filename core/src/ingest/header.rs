@@ -708,6 +708,55 @@ mod tests {
         assert_eq!(r[1].text, "Quyết định số 437/QĐ-TTg ngày 16/3/2026");
     }
 
+    fn header_of(text: &str) -> (Header, Vec<String>) {
+        let lines = super::super::text::prepare(text);
+        let lay = super::super::structure::layout(&lines);
+        let mut w = Warnings::default();
+        let h = read(&lines, &lay, &mut w);
+        (h, w.0.into_iter().map(|w| w.code).collect())
+    }
+
+    #[test]
+    fn jurisdiction_from_the_title() {
+        let (h, codes) = header_of(
+            "KẾ HOẠCH\nThực hiện Luật An ninh mạng trên địa bàn tỉnh Tây Ninh năm 2026\n\nI. MỤC ĐÍCH\nx\n",
+        );
+        assert_eq!(h.jurisdiction.as_deref(), Some("Tây Ninh"));
+        assert_eq!(h.issuer, None);
+        assert!(codes.contains(&"jurisdiction_from_title".to_string()));
+    }
+
+    #[test]
+    fn header_table_and_numeric_date() {
+        let (h, _) = header_of(
+            "| ỦY BAN NHÂN DÂN<br>TỈNH QUẢNG TRỊ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n|---|---|\n| Số: 88/KH-UBND | Quảng Trị, ngày 02/6/2026 |\nKẾ HOẠCH\nX\nI. MỤC ĐÍCH\ny\n",
+        );
+        assert_eq!(h.number.as_deref(), Some("88/KH-UBND"));
+        assert_eq!(h.place.as_deref(), Some("Quảng Trị"));
+        assert_eq!(h.issue_date, NaiveDate::from_ymd_opt(2026, 6, 2));
+        assert_eq!(h.jurisdiction.as_deref(), Some("Quảng Trị"));
+    }
+
+    #[test]
+    fn issuer_wrapped_over_two_lines() {
+        let (h, _) = header_of(
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN\nTHƠ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nKẾ HOẠCH\nX\nI. MỤC ĐÍCH\ny\n",
+        );
+        assert_eq!(
+            h.issuer.as_deref(),
+            Some("Ủy ban nhân dân thành phố Cần Thơ")
+        );
+    }
+
+    #[test]
+    fn section_one_cites_the_basis_too() {
+        let (h, _) = header_of(
+            "KẾ HOẠCH\nX\nI. MỤC ĐÍCH, YÊU CẦU\n1. Triển khai Nghị định số 53/2026/NĐ-CP ngày 1/3/2026 của Chính phủ.\nII. NHIỆM VỤ\n",
+        );
+        assert_eq!(h.legal_basis.len(), 1, "{:?}", h.legal_basis);
+        assert_eq!(h.legal_basis[0].number.as_deref(), Some("53/2026/NĐ-CP"));
+    }
+
     #[test]
     fn names() {
         assert_eq!(proper_name("Vĩnh Long xây dựng Kế hoạch"), "Vĩnh Long");

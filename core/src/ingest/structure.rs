@@ -789,6 +789,83 @@ mod tests {
     }
 
     #[test]
+    fn label_variants() {
+        assert_eq!(parse_marker("1) Tổ chức").0, Marker::Paren(1));
+        assert_eq!(parse_marker("2/ Tổ chức").0, Marker::Number(vec![2]));
+        assert_eq!(parse_marker("3- Tổ chức").0, Marker::Number(vec![3]));
+        assert_eq!(parse_marker("3-5 ngày").0, Marker::None);
+        assert_eq!(parse_marker("1.2/ x").0, Marker::None);
+        assert_eq!(parse_marker("- b) Cơ quan").0, Marker::Letter('b'));
+        assert_eq!(parse_marker("• c. Cơ quan").0, Marker::Letter('c'));
+        assert_eq!(parse_marker("+ 2. Việc").0, Marker::Number(vec![2]));
+        assert_eq!(parse_marker("- Cơ quan").0, Marker::Dash);
+    }
+
+    #[test]
+    fn roman_headings_without_dot() {
+        assert_eq!(parse_marker("II NHIỆM VỤ").0, Marker::Roman("II".into()));
+        assert_eq!(
+            parse_marker("III Kinh phí thực hiện").0,
+            Marker::Roman("III".into())
+        );
+        assert_eq!(
+            parse_marker("IV tổ chức thực hiện").0,
+            Marker::Roman("IV".into())
+        );
+        // A numeral without a dot must be followed by a section title.
+        assert_eq!(parse_marker("V Long xây dựng").0, Marker::None);
+        assert_eq!(parse_marker("IIII. X").0, Marker::None);
+    }
+
+    fn lines_of(text: &str) -> Vec<Line> {
+        super::super::text::prepare(text)
+    }
+
+    #[test]
+    fn a_name_broken_by_a_wrap_is_joined() {
+        // Wrapped at 40 columns: `Bộ` / `Chỉ huy ...` had no room on the line before.
+        let text = "a) Cơ quan thực hiện: Công an tỉnh; Bộ\nChỉ huy Quân sự tỉnh; Sở Tư pháp và các\nsở, ban, ngành tỉnh có liên quan khác.\nb) Thời hạn: quý II năm 2026 và các năm\ntiếp theo của kế hoạch này ở tỉnh nhà.";
+        let lines = lines_of(text);
+        let b = blocks(&lines, 0, lines.len());
+        assert_eq!(b.len(), 2, "{b:?}");
+        assert!(
+            b[0].text.contains("Bộ Chỉ huy Quân sự tỉnh"),
+            "{}",
+            b[0].text
+        );
+    }
+
+    #[test]
+    fn a_short_line_ends_its_paragraph() {
+        // The item title had room for `Sở`: the line after it is a new paragraph.
+        let text = "7. Sơ kết việc thực hiện\nSở Nội vụ chủ trì, phối hợp với Công an tỉnh tổ chức sơ kết.\nx x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x";
+        let lines = lines_of(text);
+        let b = blocks(&lines, 0, lines.len());
+        assert_eq!(b[0].text, "Sơ kết việc thực hiện");
+    }
+
+    #[test]
+    fn a_lower_case_label_inside_a_sentence_continues_it() {
+        let text = "- Phối hợp với Sở Tư pháp tổ chức tập huấn chuyên sâu,\nthời gian thực hiện: thường xuyên.";
+        let lines = lines_of(text);
+        let b = blocks(&lines, 0, lines.len());
+        assert_eq!(b.len(), 1, "{b:?}");
+    }
+
+    #[test]
+    fn paren_items_are_items_in_a_section_without_numbers() {
+        let mut b = vec![Block {
+            first: 0,
+            last: 0,
+            marker: Marker::Paren(1),
+            text: "Việc".into(),
+            table: false,
+        }];
+        number_paren_items(&mut b);
+        assert_eq!(b[0].marker, Marker::Number(vec![1]));
+    }
+
+    #[test]
     fn inline_labels() {
         let v = split_labels(
             "Cơ quan chủ trì: Công an tỉnh. Thời gian: quý II/2026; Sản phẩm: Báo cáo",

@@ -452,8 +452,12 @@ enum PageNumber {
 #[derive(Clone, Copy, Debug)]
 enum Running {
     None,
+    /// The plan's title above each page's text.
     Title,
+    /// A footer at the bottom of each page, the issuer and number at the top.
     IssuerAndFooter,
+    /// The issuer and number above the page number, both at the top of the page.
+    IssuerAboveNumber,
 }
 
 /// The plan's title: the line after the `KẾ HOẠCH` heading, or its rest.
@@ -491,14 +495,20 @@ fn furniture(pn: PageNumber, running: Running) -> impl Fn(&str) -> String {
         let every = (lines.len() / 3).clamp(12, 40);
         let pages = lines.len() / every + 1;
         let title = plan_title(&lines);
-        let issuer_line = "UBND tỉnh – Kế hoạch triển khai thi hành Luật An ninh mạng";
+        let number = lines
+            .iter()
+            .find_map(|l| NUMBER.captures(l).map(|c| c[1].to_string()))
+            .unwrap_or_else(|| "…/KH-UBND".to_string());
+        let issuer_line = format!("UBND tỉnh – Kế hoạch số {number}");
         let footer = "Tài liệu điện tử được ký số";
         let mut out: Vec<String> = Vec::new();
         for (i, l) in lines.iter().enumerate() {
             if i > 0 && i % every == 0 {
                 let page = i / every;
-                if matches!(running, Running::IssuerAndFooter) {
-                    out.push(footer.to_string());
+                match running {
+                    Running::IssuerAndFooter => out.push(footer.to_string()),
+                    Running::IssuerAboveNumber => out.push(issuer_line.clone()),
+                    _ => {}
                 }
                 out.push(match pn {
                     PageNumber::Trang => format!("Trang {page}/{pages}"),
@@ -507,9 +517,9 @@ fn furniture(pn: PageNumber, running: Running) -> impl Fn(&str) -> String {
                     PageNumber::PageOf => format!("Page {page} of {pages}"),
                 });
                 match running {
-                    Running::None => {}
+                    Running::None | Running::IssuerAboveNumber => {}
                     Running::Title => out.push(title.clone()),
-                    Running::IssuerAndFooter => out.push(issuer_line.to_string()),
+                    Running::IssuerAndFooter => out.push(issuer_line.clone()),
                 }
             }
             out.push((*l).to_string());
@@ -517,6 +527,9 @@ fn furniture(pn: PageNumber, running: Running) -> impl Fn(&str) -> String {
         out.join("\n") + "\n"
     }
 }
+
+static NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"Số:\s*\**\s*([0-9][^\s|*]*)").unwrap());
 
 // --- Dates and field labels.
 
@@ -605,7 +618,9 @@ fn transforms() -> Vec<Transform> {
     let mut v = vec![
         t("wrap-40", |s| wrap(s, 40)),
         t("wrap-60", |s| wrap(s, 60)),
+        t("wrap-50", |s| wrap(s, 50)),
         t("wrap-80", |s| wrap(s, 80)),
+        t("wrap-100", |s| wrap(s, 100)),
         t("crlf", crlf),
         t("bom", bom),
         t("tabs", tabs),
@@ -660,7 +675,12 @@ fn transforms() -> Vec<Transform> {
         PageNumber::Bare,
         PageNumber::PageOf,
     ] {
-        for r in [Running::None, Running::Title, Running::IssuerAndFooter] {
+        for r in [
+            Running::None,
+            Running::Title,
+            Running::IssuerAndFooter,
+            Running::IssuerAboveNumber,
+        ] {
             v.push(t(format!("pages-{pn:?}-{r:?}"), furniture(pn, r)));
         }
     }

@@ -486,7 +486,7 @@ fn jurisdiction_fallback(h: &Header, w: &mut Warnings) -> Option<String> {
 
 fn read_title(lines: &[Line], lay: &Layout, w: &mut Warnings) -> String {
     match &lay.title {
-        Some((t, _, _)) => collapse_ws(t.trim_end_matches(['.', ':'])),
+        Some(t) => collapse_ws(t.trim_end_matches(['.', ':'])),
         None => {
             w.push(
                 "no_title",

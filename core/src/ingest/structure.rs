@@ -514,8 +514,8 @@ pub(crate) struct Layout {
     pub plan_heading: Option<usize>,
     /// A Decision (Quyết định) comes before the plan.
     pub decision: bool,
-    /// The title (subject line) and the lines it spans.
-    pub title: Option<(String, usize, usize)>,
+    /// The title (subject line): the words after the `KẾ HOẠCH` heading.
+    pub title: Option<String>,
     /// First line of the plan's body (after the title).
     pub body_start: usize,
     /// Line index where the body ends (`Nơi nhận`), exclusive.
@@ -523,8 +523,15 @@ pub(crate) struct Layout {
     /// Blocks before the first section (preamble: căn cứ, thực hiện ...).
     pub preamble: Vec<Block>,
     pub sections: Vec<Section>,
-    /// An appendix after the signature (`PHỤ LỤC`): its heading line and blocks.
-    pub appendix: Option<(usize, Vec<Block>)>,
+    /// An appendix after the signature (`PHỤ LỤC`).
+    pub appendix: Option<Appendix>,
+}
+
+/// An appendix (`PHỤ LỤC`): the line of its heading and its blocks.
+#[derive(Debug, Clone)]
+pub(crate) struct Appendix {
+    pub heading: usize,
+    pub blocks: Vec<Block>,
 }
 
 fn is_plan_heading(t: &str) -> Option<&str> {
@@ -602,7 +609,7 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
             i += 1;
         }
         if !parts.is_empty() {
-            lay.title = Some((parts.join(" "), h, last));
+            lay.title = Some(parts.join(" "));
         }
         body_start = last + 1;
     }
@@ -648,7 +655,10 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
         let t = &lines[i].text;
         is_upper(t) && fold(t).starts_with("phu luc")
     }) {
-        lay.appendix = Some((i, blocks(lines, i + 1, lines.len())));
+        lay.appendix = Some(Appendix {
+            heading: i,
+            blocks: blocks(lines, i + 1, lines.len()),
+        });
     }
     lay
 }

@@ -62,7 +62,7 @@ pub(crate) fn account(
     if first_section > 0 {
         set(&mut why, 0, first_section - 1, Why::Frame);
     }
-    let closing_end = lay.appendix.as_ref().map_or(lines.len(), |(h, _)| *h);
+    let closing_end = lay.appendix.as_ref().map_or(lines.len(), |a| a.heading);
     if lay.body_end < closing_end {
         set(&mut why, lay.body_end, closing_end - 1, Why::Frame);
     }
@@ -114,7 +114,7 @@ pub(crate) fn account(
             }
         }
     }
-    if let Some((heading, blocks)) = &lay.appendix {
+    if let Some(super::structure::Appendix { heading, blocks }) = &lay.appendix {
         set(&mut why, *heading, *heading, Why::Heading);
         if appendix_tasks {
             table_rows(blocks, &mut why);

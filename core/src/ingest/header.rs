@@ -26,24 +26,20 @@ pub(crate) struct Header {
     pub law_effective_date: Option<NaiveDate>,
 }
 
-#[allow(
-    clippy::expect_used,
-    reason = "constant pattern: a broken one fails every ingest test"
-)]
 static NUMBER_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:Số|SỐ|số)\s*[:.]?\s*(.*)$").expect("static regex"));
-#[allow(
-    clippy::expect_used,
-    reason = "constant pattern: a broken one fails every ingest test"
-)]
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})?[\s.…_]*(?i:tháng)\s*(\d{1,2})?[\s.…_]*(?i:năm)\s*(\d{4})")
         .expect("static regex")
 });
-#[allow(
-    clippy::expect_used,
-    reason = "constant pattern: a broken one fails every ingest test"
-)]
+static DATE_LINE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})",
+    )
+    .expect("static regex")
+});
+static TITLE_AREA: LazyLock<Regex> =
+    LazyLock::new(|| super::timeline::ascii_regex(r"\btren dia ban\s+(?:tinh|thanh pho)\s+"));
 static ATTACHED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i:kèm\s+theo)\s+(?:Quyết định|Văn bản|Công văn|Kế hoạch)\s+số\s*([^\s,;()]*)(?:\s*(?i:ngày)\s*(\d{1,2})?[\s.…_/]*(?i:tháng)?\s*(\d{1,2})?[\s.…_/]*(?i:năm)?\s*(\d{4}))?")
         .expect("static regex")
@@ -58,25 +54,13 @@ static ISSUER_PROSE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:uy ban nhan dan|ubnd)(?:\s*\(ubnd\))?\s+(tinh|thanh pho)\s+",
     )
 });
-#[allow(
-    clippy::expect_used,
-    reason = "constant pattern: a broken one fails every ingest test"
-)]
 static DOC_KIND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư liên tịch|Thông tư|Kế hoạch|Công văn|Hướng dẫn|Kết luận)\b")
         .expect("static regex")
 });
-#[allow(
-    clippy::expect_used,
-    reason = "constant pattern: a broken one fails every ingest test"
-)]
 static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bsố\s*:?\s*(\d+[0-9A-Za-zĐđ/.\-]*[0-9A-Za-zĐđ])").expect("static regex")
 });
-#[allow(
-    clippy::expect_used,
-    reason = "constant pattern: a broken one fails every ingest test"
-)]
 static DATE_ANY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i:ngày)\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|(\d{1,2})\s+(?i:tháng)\s+(\d{1,2})\s*,?\s+(?i:năm)\s+(\d{4}))")
         .expect("static regex")
@@ -109,217 +93,391 @@ fn clean_number(raw: &str) -> Option<String> {
     Some(s.to_string())
 }
 
+/// A date as a header writes it, possibly blank in a draft (`ngày  tháng  năm 2026`).
+#[derive(Debug, Clone, Copy, Default)]
+struct WrittenDate {
+    day: Option<u32>,
+    month: Option<u32>,
+    year: Option<i32>,
+}
+
+impl WrittenDate {
+    fn from_groups(c: &regex::Captures<'_>, day: usize, month: usize, year: usize) -> Self {
+        let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+        WrittenDate {
+            day: n(day),
+            month: n(month),
+            year: c.get(year).and_then(|m| m.as_str().parse::<i32>().ok()),
+        }
+    }
+
+    /// The calendar date when the day, month and year are all written.
+    fn complete(&self) -> Option<Option<NaiveDate>> {
+        match (self.day, self.month, self.year) {
+            (Some(d), Some(m), Some(y)) => Some(NaiveDate::from_ymd_opt(y, m, d)),
+            _ => None,
+        }
+    }
+}
+
+/// `Số: 144/KH-UBND` (or a blank `Số: /KH-UBND`).
+struct NumberLine {
+    line: u32,
+    value: String,
+}
+
+/// `(Kèm theo Quyết định số .../QĐ-UBND ngày ...)`: the decision that issues the plan.
+struct AttachedDecision {
+    line: u32,
+    text: String,
+    number: String,
+    date: WrittenDate,
+}
+
+/// `Vĩnh Long, ngày 16 tháng 4 năm 2026` (or `ngày 16/4/2026`).
+struct PlaceDate {
+    line: u32,
+    cell: String,
+    place: Option<String>,
+    date: WrittenDate,
+}
+
+/// The issuing people's committee and the province or city it governs.
+struct Issuer {
+    issuer: String,
+    jurisdiction: String,
+}
+
+/// The lines before the first section, where the header and the preamble are.
+struct Zone<'a> {
+    lines: &'a [Line],
+}
+
+impl<'a> Zone<'a> {
+    fn new(lines: &'a [Line], lay: &Layout) -> Self {
+        let end = lay
+            .sections
+            .first()
+            .map_or(lay.body_end.min(lines.len()), |s| s.heading.first);
+        Zone {
+            lines: &lines[..end.min(lines.len())],
+        }
+    }
+
+    /// Each line with its cells (a header is often a table: `Số: 1 | Tây Ninh, ngày ...`).
+    fn cells(&self) -> impl Iterator<Item = (&'a Line, Vec<&'a str>)> {
+        self.lines.iter().map(|l| (l, cells(l)))
+    }
+}
+
+fn cells(l: &Line) -> Vec<&str> {
+    if l.table_row {
+        l.text.split(" | ").collect()
+    } else {
+        vec![l.text.as_str()]
+    }
+}
+
 /// Reads the header from the lines before the first section.
 pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
+    let zone = Zone::new(lines, lay);
     let mut h = Header::default();
-    let zone_end = lay
-        .sections
-        .first()
-        .map_or(lay.body_end.min(lines.len()), |s| s.heading.first);
-    let zone = &lines[..zone_end.min(lines.len())];
+    let attached = find_attached(&zone);
+    h.number = read_number(find_number_line(&zone), attached.as_ref(), w);
+    let place_date = find_place_date(&zone);
+    h.place = place_date.as_ref().and_then(|p| p.place.clone());
+    let date_year = read_issue_date(&mut h, place_date.as_ref(), attached.as_ref(), w);
+    h.title = read_title(lines, lay, w);
+    if let Some(i) = issuer_from_upper_lines(&zone).or_else(|| issuer_from_prose(&zone)) {
+        h.issuer = Some(i.issuer);
+        h.jurisdiction = Some(i.jurisdiction);
+    } else {
+        h.jurisdiction = jurisdiction_fallback(&h, w);
+    }
+    let basis = basis_text(&zone);
+    h.legal_basis = legal_references(&basis);
+    add_section_one_references(&mut h.legal_basis, lay);
+    h.law_effective_date = effective_date(&effective_scan_text(&basis, lay));
+    h.year = plan_year(&h, date_year);
+    h
+}
 
-    // Cells of each line (a .docx header is often a table).
-    let cells = |l: &Line| -> Vec<String> {
-        if l.table_row {
-            l.text.split(" | ").map(str::to_string).collect()
-        } else {
-            vec![l.text.clone()]
-        }
-    };
-
-    // Number and symbol.
-    let mut number_line: Option<(u32, String)> = None;
-    'outer: for l in zone {
-        for c in cells(l) {
-            if let Some(m) = NUMBER_LINE.captures(&c) {
+fn find_number_line(zone: &Zone<'_>) -> Option<NumberLine> {
+    for (l, cs) in zone.cells() {
+        for c in cs {
+            if let Some(m) = NUMBER_LINE.captures(c) {
                 let v = m.get(1).map_or("", |x| x.as_str()).to_string();
                 // "Số: 144 /KH-UBND", also a blank "Số: /KH-UBND"; not prose ("Số lượng ...").
                 if c.contains(':') || v.contains('/') {
-                    number_line = Some((l.no, v));
-                    break 'outer;
+                    return Some(NumberLine {
+                        line: l.no,
+                        value: v,
+                    });
                 }
             }
         }
     }
-    let attached = zone.iter().find_map(|l| {
-        ATTACHED.captures(&l.text).map(|c| {
-            let number = c.get(1).map_or("", |m| m.as_str()).to_string();
-            let day = c.get(2).and_then(|m| m.as_str().parse::<u32>().ok());
-            let month = c.get(3).and_then(|m| m.as_str().parse::<u32>().ok());
-            let year = c.get(4).and_then(|m| m.as_str().parse::<i32>().ok());
-            (l.no, l.text.clone(), number, day, month, year)
-        })
-    });
-    match (&number_line, &attached) {
-        (Some((no, v)), _) => {
-            h.number = clean_number(v);
-            if h.number.is_none() {
-                w.push(
-                    WarningCode::BlankNumber,
-                    *no,
-                    "the number (số) is blank: a draft; number left empty",
-                    Some(format!("Số: {v}")),
-                );
-            }
-        }
-        (None, Some((no, text, n, ..))) => {
-            h.number = clean_number(n);
-            if h.number.is_none() {
-                w.push(
-                    WarningCode::BlankNumber,
-                    *no,
-                    "the number of the decision that issues the plan is blank: a draft; number left empty",
-                    Some(text.clone()),
-                );
-            }
-        }
-        (None, None) => w.push(
-            WarningCode::NoNumber,
-            1,
-            "no number (số, ký hiệu) found in the header",
-            None,
-        ),
-    }
+    None
+}
 
-    // Place and date.
-    let mut date_year = None;
-    'dates: for l in zone {
-        for c in cells(l) {
-            if let Some(m) = DATE_LINE.captures(&c) {
-                let place = collapse_ws(m.get(1).map_or("", |x| x.as_str()));
-                let place = place.trim_start_matches(|ch: char| !ch.is_alphabetic());
-                if !place.is_empty() && fold(place) != "so" {
-                    h.place = Some(place.to_string());
-                }
-                let y = m.get(4).and_then(|x| x.as_str().parse::<i32>().ok());
-                date_year = y;
-                let d = m.get(2).and_then(|x| x.as_str().parse::<u32>().ok());
-                let mo = m.get(3).and_then(|x| x.as_str().parse::<u32>().ok());
-                match (d, mo, y) {
-                    (Some(d), Some(mo), Some(y)) => {
-                        h.issue_date = NaiveDate::from_ymd_opt(y, mo, d);
-                        if h.issue_date.is_none() {
-                            w.push(
-                                WarningCode::InvalidDate,
-                                l.no,
-                                "the issue date is not a calendar date",
-                                Some(c.clone()),
-                            );
-                        }
-                    }
-                    _ => w.push(
-                        WarningCode::BlankDate,
-                        l.no,
-                        "the issue date is blank: a draft; issue date left empty",
-                        Some(c.clone()),
-                    ),
-                }
-                break 'dates;
+fn find_attached(zone: &Zone<'_>) -> Option<AttachedDecision> {
+    zone.lines.iter().find_map(|l| {
+        ATTACHED.captures(&l.text).map(|c| AttachedDecision {
+            line: l.no,
+            text: l.text.clone(),
+            number: c.get(1).map_or("", |m| m.as_str()).to_string(),
+            date: WrittenDate::from_groups(&c, 2, 3, 4),
+        })
+    })
+}
+
+/// The number: the `Số:` line, else the number of the decision the plan is attached to.
+fn read_number(
+    line: Option<NumberLine>,
+    attached: Option<&AttachedDecision>,
+    w: &mut Warnings,
+) -> Option<String> {
+    match (line, attached) {
+        (Some(n), _) => {
+            let number = clean_number(&n.value);
+            if number.is_none() {
+                w.push(
+                    WarningCode::BlankNumber,
+                    n.line,
+                    "the number (số) is blank: a draft; number left empty",
+                    Some(format!("Số: {}", n.value)),
+                );
             }
+            number
         }
-    }
-    if h.issue_date.is_none() && date_year.is_none() {
-        if let Some((no, text, _, d, mo, y)) = &attached {
-            date_year = *y;
-            match (d, mo, y) {
-                (Some(d), Some(mo), Some(y)) => h.issue_date = NaiveDate::from_ymd_opt(*y, *mo, *d),
-                _ => w.push(
-                    WarningCode::BlankDate,
-                    *no,
-                    "the date of the decision that issues the plan is blank: a draft; issue date left empty",
-                    Some(text.clone()),
-                ),
+        (None, Some(a)) => {
+            let number = clean_number(&a.number);
+            if number.is_none() {
+                w.push(
+                    WarningCode::BlankNumber,
+                    a.line,
+                    "the number of the decision that issues the plan is blank: a draft; number left empty",
+                    Some(a.text.clone()),
+                );
             }
-        } else {
+            number
+        }
+        (None, None) => {
             w.push(
-                WarningCode::NoDate,
+                WarningCode::NoNumber,
                 1,
-                "no place and date line found in the header",
+                "no number (số, ký hiệu) found in the header",
                 None,
             );
+            None
         }
     }
+}
 
-    // Issuer and jurisdiction: an upper-case header line, else the preamble's words.
-    // Upper-case cells, and pairs of upper-case lines ("ỦY BAN NHÂN DÂN" / "TỈNH X").
-    let mut upper: Vec<String> = Vec::new();
-    let nonblank: Vec<&Line> = zone.iter().filter(|l| !l.text.is_empty()).collect();
-    for (k, l) in nonblank.iter().enumerate() {
-        for c in cells(l) {
-            if is_upper(&c) {
-                upper.push(c.clone());
-            }
-        }
-        if let Some(next) = nonblank.get(k + 1) {
-            if is_upper(&l.text) && is_upper(&next.text) && !l.table_row && !next.table_row {
-                upper.push(format!("{} {}", l.text, next.text));
+fn find_place_date(zone: &Zone<'_>) -> Option<PlaceDate> {
+    for (l, cs) in zone.cells() {
+        for c in cs {
+            let found = DATE_LINE
+                .captures(c)
+                .map(|m| (m, 2, 3, 4))
+                .or_else(|| DATE_LINE_NUMERIC.captures(c).map(|m| (m, 2, 3, 4)));
+            if let Some((m, d, mo, y)) = found {
+                let place = collapse_ws(m.get(1).map_or("", |x| x.as_str()));
+                let place = place.trim_start_matches(|ch: char| !ch.is_alphabetic());
+                return Some(PlaceDate {
+                    line: l.no,
+                    cell: c.to_string(),
+                    place: (!place.is_empty() && fold(place) != "so").then(|| place.to_string()),
+                    date: WrittenDate::from_groups(&m, d, mo, y),
+                });
             }
         }
     }
-    upper.sort_by_key(|c| std::cmp::Reverse(fold(c).starts_with("uy ban") as u8));
-    for cell in &upper {
-        let f = Folded::new(cell);
-        if let Some(c) = ISSUER_UPPER.captures(&f.s) {
-            if let (Some(lv), Some(name)) = (c.get(1), c.get(2)) {
-                let place = title_case(f.orig_slice(name.start(), name.end()).trim());
-                let level = if lv.as_str() == "tinh" {
-                    "tỉnh"
-                } else {
-                    "thành phố"
-                };
-                h.issuer = Some(format!("Ủy ban nhân dân {level} {place}"));
-                h.jurisdiction = Some(place);
+    None
+}
+
+/// The issue date, from the place-and-date line, else from the attached decision. Returns the
+/// year written there even when the day is blank (a draft).
+fn read_issue_date(
+    h: &mut Header,
+    place_date: Option<&PlaceDate>,
+    attached: Option<&AttachedDecision>,
+    w: &mut Warnings,
+) -> Option<i32> {
+    if let Some(p) = place_date {
+        match p.date.complete() {
+            Some(Some(d)) => h.issue_date = Some(d),
+            Some(None) => w.push(
+                WarningCode::InvalidDate,
+                p.line,
+                "the issue date is not a calendar date",
+                Some(p.cell.clone()),
+            ),
+            None => w.push(
+                WarningCode::BlankDate,
+                p.line,
+                "the issue date is blank: a draft; issue date left empty",
+                Some(p.cell.clone()),
+            ),
+        }
+        if h.issue_date.is_some() || p.date.year.is_some() {
+            return p.date.year;
+        }
+    }
+    if let Some(a) = attached {
+        match a.date.complete() {
+            Some(d) => h.issue_date = d,
+            None => w.push(
+                WarningCode::BlankDate,
+                a.line,
+                "the date of the decision that issues the plan is blank: a draft; issue date left empty",
+                Some(a.text.clone()),
+            ),
+        }
+        return a.date.year;
+    }
+    w.push(
+        WarningCode::NoDate,
+        1,
+        "no place and date line found in the header",
+        None,
+    );
+    None
+}
+
+/// Words that end a place name in an upper-case header (the national motto, the number...).
+const AFTER_PLACE: &[&str] = &[" cong hoa", " doc lap", " so ", " ke hoach", " quyet dinh"];
+
+/// The issuer from the upper-case header: a cell or line (`ỦY BAN NHÂN DÂN TỈNH X`), or up to
+/// three consecutive upper-case lines (`ỦY BAN NHÂN DÂN` / `TỈNH X`, or a name wrapped
+/// across lines). The longest place name wins, so a name broken by a wrap is read whole.
+fn issuer_from_upper_lines(zone: &Zone<'_>) -> Option<Issuer> {
+    let mut candidates: Vec<String> = Vec::new();
+    let nonblank: Vec<&Line> = zone.lines.iter().filter(|l| !l.text.is_empty()).collect();
+    for (k, l) in nonblank.iter().enumerate() {
+        candidates.extend(
+            cells(l)
+                .into_iter()
+                .filter(|c| is_upper(c))
+                .map(str::to_string),
+        );
+        let mut run = l.text.clone();
+        for next in nonblank.iter().skip(k + 1).take(2) {
+            if !is_upper(&run) || !is_upper(&next.text) || l.table_row || next.table_row {
                 break;
             }
+            run.push(' ');
+            run.push_str(&next.text);
+            candidates.push(run.clone());
         }
     }
-    if h.issuer.is_none() {
-        let prose: Vec<&str> = zone.iter().map(|l| l.text.as_str()).collect();
-        let joined = prose.join(" ");
-        let f = Folded::new(&joined);
-        for c in ISSUER_PROSE.captures_iter(&f.s) {
-            let (Some(m), Some(lv)) = (c.get(0), c.get(1)) else {
-                continue;
-            };
-            let after = f.orig_slice(m.end(), f.s.len());
-            let name = proper_name(after);
-            if name.is_empty() {
-                continue;
-            }
-            let level = if lv.as_str() == "tinh" {
-                "tỉnh"
-            } else {
-                "thành phố"
-            };
-            h.issuer = Some(format!("Ủy ban nhân dân {level} {name}"));
-            h.jurisdiction = Some(name);
-            break;
+    let mut best: Option<Issuer> = None;
+    for cell in &candidates {
+        let f = Folded::new(cell);
+        let Some(c) = ISSUER_UPPER.captures(&f.s) else {
+            continue;
+        };
+        let (Some(lv), Some(name)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let folded_name = &f.s[name.start()..name.end()];
+        let end = AFTER_PLACE
+            .iter()
+            .filter_map(|w| folded_name.find(w))
+            .min()
+            .map_or(name.end(), |p| name.start() + p);
+        let place = title_case(f.orig_slice(name.start(), end).trim());
+        if place.is_empty()
+            || best
+                .as_ref()
+                .is_some_and(|b| b.jurisdiction.len() >= place.len())
+        {
+            continue;
+        }
+        best = Some(Issuer {
+            issuer: format!("Ủy ban nhân dân {} {place}", level_name(lv.as_str())),
+            jurisdiction: place,
+        });
+    }
+    best
+}
+
+fn level_name(folded: &str) -> &'static str {
+    if folded == "tinh" {
+        "tỉnh"
+    } else {
+        "thành phố"
+    }
+}
+
+/// The issuer named in the preamble (`Ủy ban nhân dân tỉnh Vĩnh Long xây dựng Kế hoạch`).
+fn issuer_from_prose(zone: &Zone<'_>) -> Option<Issuer> {
+    let joined = zone
+        .lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let f = Folded::new(&joined);
+    for c in ISSUER_PROSE.captures_iter(&f.s) {
+        let (Some(m), Some(lv)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let name = proper_name(f.orig_slice(m.end(), f.s.len()));
+        if !name.is_empty() {
+            return Some(Issuer {
+                issuer: format!("Ủy ban nhân dân {} {name}", level_name(lv.as_str())),
+                jurisdiction: name,
+            });
         }
     }
-    if h.jurisdiction.is_none() {
-        if let Some(p) = &h.place {
-            h.jurisdiction = Some(p.clone());
+    None
+}
+
+/// With no issuer: the place of the date line, else the province or city the title names
+/// (`... trên địa bàn tỉnh Tây Ninh`).
+fn jurisdiction_fallback(h: &Header, w: &mut Warnings) -> Option<String> {
+    if let Some(p) = &h.place {
+        w.push(
+            WarningCode::JurisdictionFromPlace,
+            1,
+            "issuer not found; jurisdiction taken from the place in the date line",
+            Some(p.clone()),
+        );
+        return Some(p.clone());
+    }
+    let f = Folded::new(&h.title);
+    let from_title = TITLE_AREA.captures(&f.s).and_then(|c| {
+        let m = c.get(0)?;
+        let name = proper_name(f.orig_slice(m.end(), f.s.len()));
+        (!name.is_empty()).then_some(name)
+    });
+    match from_title {
+        Some(name) => {
             w.push(
-                WarningCode::JurisdictionFromPlace,
+                WarningCode::JurisdictionFromTitle,
                 1,
-                "issuer not found; jurisdiction taken from the place in the date line",
-                Some(p.clone()),
+                "issuer not found; jurisdiction taken from the area the title names",
+                Some(h.title.clone()),
             );
-        } else {
+            Some(name)
+        }
+        None => {
             w.push(
                 WarningCode::NoIssuer,
                 1,
                 "issuer and jurisdiction not found in the header",
                 None,
             );
+            None
         }
     }
+}
 
-    // Title.
+fn read_title(lines: &[Line], lay: &Layout, w: &mut Warnings) -> String {
     match &lay.title {
-        Some((t, _, _)) => h.title = collapse_ws(t.trim_end_matches(['.', ':'])),
+        Some(t) => collapse_ws(t.trim_end_matches(['.', ':'])),
         None => {
-            h.title = String::new();
             w.push(
                 WarningCode::NoTitle,
                 lay.plan_heading
@@ -328,47 +486,74 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
                 "no plan title found after the KẾ HOẠCH heading",
                 None,
             );
+            String::new()
         }
     }
+}
 
-    // Legal basis: documents with a number or a date named before section I.
-    let mut basis_text = String::new();
-    let mut basis_lines: Vec<&Line> = Vec::new();
-    for l in zone {
+/// The preamble's words (căn cứ, thực hiện ...) with the number and date lines left out.
+fn basis_text(zone: &Zone<'_>) -> String {
+    let mut text = String::new();
+    for l in zone.lines {
         let t = l.text.trim_start_matches(['(', '*']);
-        let ft = fold(t);
-        if ft.starts_with("kem theo")
+        if fold(t).starts_with("kem theo")
             || NUMBER_LINE.is_match(&l.text)
             || DATE_LINE.is_match(&l.text)
+            || DATE_LINE_NUMERIC.is_match(&l.text)
         {
-            if !basis_text.is_empty() {
-                basis_text.push_str(" ; ");
+            if !text.is_empty() {
+                text.push_str(" ; ");
             }
             continue;
         }
-        basis_lines.push(l);
-        if !basis_text.is_empty() {
-            basis_text.push(' ');
+        if !text.is_empty() {
+            text.push(' ');
         }
-        basis_text.push_str(&l.text);
+        text.push_str(&l.text);
     }
-    h.legal_basis = legal_references(&basis_text);
+    text
+}
 
-    // The law's effective date, stated in section I or the preamble.
-    let mut scan_text = basis_text.clone();
-    for s in &lay.sections {
-        if s.kind == SectionKind::Purpose {
-            for b in &s.blocks {
-                scan_text.push_str(" . ");
-                scan_text.push_str(&b.text);
+/// Documents cited by number in section I (purpose) are part of the legal basis too.
+fn add_section_one_references(basis: &mut Vec<LegalReference>, lay: &Layout) {
+    for s in lay.sections.iter().take(1) {
+        if s.kind != SectionKind::Purpose {
+            continue;
+        }
+        let text = s
+            .blocks
+            .iter()
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ; ");
+        for r in legal_references(&text) {
+            let known = basis
+                .iter()
+                .any(|o| o.kind == r.kind && o.number == r.number && o.date == r.date);
+            if r.number.is_some() && !known {
+                basis.push(r);
             }
         }
     }
-    h.law_effective_date = effective_date(&scan_text);
+}
 
-    // The plan's year.
-    h.year = h
-        .issue_date
+/// The preamble and section I, where the law's effective date is stated.
+fn effective_scan_text(basis: &str, lay: &Layout) -> String {
+    let mut scan = basis.to_string();
+    for s in &lay.sections {
+        if s.kind == SectionKind::Purpose {
+            for b in &s.blocks {
+                scan.push_str(" . ");
+                scan.push_str(&b.text);
+            }
+        }
+    }
+    scan
+}
+
+/// The plan's year: issue date, else a draft's written year, the title's, the law's.
+fn plan_year(h: &Header, date_year: Option<i32>) -> Option<i32> {
+    h.issue_date
         .map(|d| d.year())
         .or(date_year)
         .or_else(|| {
@@ -376,8 +561,7 @@ pub(crate) fn read(lines: &[Line], lay: &Layout, w: &mut Warnings) -> Header {
                 .captures(&fold(&h.title))
                 .and_then(|c| c.get(1)?.as_str().parse().ok())
         })
-        .or_else(|| h.law_effective_date.map(|d| d.year()));
-    h
+        .or_else(|| h.law_effective_date.map(|d| d.year()))
 }
 
 /// Capitalised words at the start of `s` (`Vĩnh Long xây dựng ...` → `Vĩnh Long`).
@@ -511,6 +695,55 @@ mod tests {
         assert_eq!(r[0].kind, "Luật");
         assert_eq!(r[1].number.as_deref(), Some("437/QĐ-TTg"));
         assert_eq!(r[1].text, "Quyết định số 437/QĐ-TTg ngày 16/3/2026");
+    }
+
+    fn header_of(text: &str) -> (Header, Vec<String>) {
+        let lines = super::super::text::prepare(text);
+        let lay = super::super::structure::layout(&lines);
+        let mut w = Warnings::default();
+        let h = read(&lines, &lay, &mut w);
+        (h, w.0.into_iter().map(|w| w.code).collect())
+    }
+
+    #[test]
+    fn jurisdiction_from_the_title() {
+        let (h, codes) = header_of(
+            "KẾ HOẠCH\nThực hiện Luật An ninh mạng trên địa bàn tỉnh Tây Ninh năm 2026\n\nI. MỤC ĐÍCH\nx\n",
+        );
+        assert_eq!(h.jurisdiction.as_deref(), Some("Tây Ninh"));
+        assert_eq!(h.issuer, None);
+        assert!(codes.contains(&"jurisdiction_from_title".to_string()));
+    }
+
+    #[test]
+    fn header_table_and_numeric_date() {
+        let (h, _) = header_of(
+            "| ỦY BAN NHÂN DÂN<br>TỈNH QUẢNG TRỊ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n|---|---|\n| Số: 88/KH-UBND | Quảng Trị, ngày 02/6/2026 |\nKẾ HOẠCH\nX\nI. MỤC ĐÍCH\ny\n",
+        );
+        assert_eq!(h.number.as_deref(), Some("88/KH-UBND"));
+        assert_eq!(h.place.as_deref(), Some("Quảng Trị"));
+        assert_eq!(h.issue_date, NaiveDate::from_ymd_opt(2026, 6, 2));
+        assert_eq!(h.jurisdiction.as_deref(), Some("Quảng Trị"));
+    }
+
+    #[test]
+    fn issuer_wrapped_over_two_lines() {
+        let (h, _) = header_of(
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN\nTHƠ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nKẾ HOẠCH\nX\nI. MỤC ĐÍCH\ny\n",
+        );
+        assert_eq!(
+            h.issuer.as_deref(),
+            Some("Ủy ban nhân dân thành phố Cần Thơ")
+        );
+    }
+
+    #[test]
+    fn section_one_cites_the_basis_too() {
+        let (h, _) = header_of(
+            "KẾ HOẠCH\nX\nI. MỤC ĐÍCH, YÊU CẦU\n1. Triển khai Nghị định số 53/2026/NĐ-CP ngày 1/3/2026 của Chính phủ.\nII. NHIỆM VỤ\n",
+        );
+        assert_eq!(h.legal_basis.len(), 1, "{:?}", h.legal_basis);
+        assert_eq!(h.legal_basis[0].number.as_deref(), Some("53/2026/NĐ-CP"));
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub mod agencies;
 mod coverage;
 mod header;
 mod obligations;
+mod pages;
 mod structure;
 mod text;
 pub mod timeline;
@@ -169,8 +170,8 @@ fn first_year(t: &str) -> Option<i32> {
 /// unparsed timeline stays as [`Schedule::Unparsed`](crate::model::Schedule::Unparsed)); a text
 /// with no recognisable plan gives a plan with no obligations and an `error` warning.
 pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
-    let lines = text::prepare(text);
     let mut w = Warnings::default();
+    let lines = pages::strip(text::prepare(text), &mut w);
     let lay = structure::layout(&lines);
     if lay.plan_heading.is_none() {
         w.push(

@@ -119,7 +119,7 @@ pub(crate) fn read(
             }
         }
     }
-    if let Some((heading, blocks)) = &lay.appendix {
+    if let Some(structure::Appendix { heading, blocks }) = &lay.appendix {
         if blocks.iter().any(|b| b.table) {
             let before = out.len();
             table_tasks(blocks, "PL", &mut ctx, &mut out);

@@ -103,13 +103,20 @@ fn roman(t: &str) -> Option<(String, &str)> {
         }
     }
     let n = ROMANS.iter().find(|r| s.starts_with(**r))?;
-    let after = s[n.len()..].trim_start();
+    let gap = &s[n.len()..];
+    let after = gap.trim_start();
     let sep = after.chars().next()?;
-    if !matches!(sep, '.' | '-' | '–' | ':' | ')' | '/') {
-        return None;
+    if matches!(sep, '.' | '-' | '–' | ':' | ')' | '/') {
+        let rest = rest_after(&after[sep.len_utf8()..])?;
+        return (is_upper(rest) || rest.chars().count() <= 120).then(|| (n.to_string(), rest));
     }
-    let rest = rest_after(&after[sep.len_utf8()..])?;
-    (is_upper(rest) || rest.chars().count() <= 120).then(|| (n.to_string(), rest))
+    // Without a separator (`II NHIỆM VỤ`, `III Kinh phí`): a numeral alone before a section
+    // title, which must then read as one (upper case, or the words of a known section).
+    let spaced = gap.starts_with(char::is_whitespace);
+    let titled = sep.is_alphabetic()
+        && after.chars().count() <= 120
+        && (is_upper(after) || section_kind(after) != SectionKind::Other);
+    (spaced && titled).then(|| (n.to_string(), after))
 }
 
 fn number(t: &str) -> Option<(Marker, &str)> {
@@ -140,9 +147,11 @@ fn number(t: &str) -> Option<(Marker, &str)> {
     while b.get(j) == Some(&b' ') {
         j += 1;
     }
+    // `1.`, `1)`, and for a single number `1/` and `1-` (`1.2/` is not a label).
     let sep = match b.get(j) {
         Some(b'.') => Some('.'),
         Some(b')') => Some(')'),
+        Some(b'/' | b'-') if parts.len() == 1 => b.get(j).map(|&c| c as char),
         _ => None,
     };
     if sep.is_some() {
@@ -208,15 +217,24 @@ pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
     if DASHES.contains(&first) {
         let r = t[first.len_utf8()..].trim_start();
         if !r.is_empty() && !r.starts_with(DASHES) {
-            return (Marker::Dash, r);
+            return labelled_bullet(r).unwrap_or((Marker::Dash, r));
         }
     }
     if first == '+' {
         if let Some(rest) = rest_after(&t[1..]) {
-            return (Marker::Plus, rest);
+            return labelled_bullet(rest).unwrap_or((Marker::Plus, rest));
         }
     }
     (Marker::None, t)
+}
+
+/// A bullet before a letter or number label (`- b) ...`, `• 2. ...`) is decoration: the label
+/// is the marker.
+fn labelled_bullet(rest: &str) -> Option<(Marker, &str)> {
+    match parse_marker(rest) {
+        (m @ (Marker::Letter(_) | Marker::Number(_)), r) => Some((m, r)),
+        _ => None,
+    }
 }
 
 /// Whether a line is only decoration (`-----`, `___`, `***`).
@@ -224,10 +242,41 @@ fn is_decoration(t: &str) -> bool {
     !t.is_empty() && !t.chars().any(char::is_alphanumeric)
 }
 
+/// Characters of a line as written, markup included, runs of spaces counted once: what a
+/// hard wrap measured.
+fn written_len(l: &Line) -> usize {
+    let mut n = 0;
+    let mut space = true;
+    for c in l.raw.trim().chars() {
+        let ws = c.is_whitespace();
+        if !(ws && space) {
+            n += 1;
+        }
+        space = ws;
+    }
+    n
+}
+
+/// The document's measure: the length most of its lines stay within (the 90th percentile, so
+/// that a few long unbreakable lines do not count). A text hard-wrapped at some width has a
+/// measure near that width; a text of one line per paragraph has a measure far longer than any
+/// title.
+fn measure(lines: &[Line]) -> usize {
+    let mut lens: Vec<usize> = lines
+        .iter()
+        .filter(|l| !l.table_row && !l.text.is_empty())
+        .map(written_len)
+        .collect();
+    lens.sort_unstable();
+    let k = (lens.len().saturating_sub(1) * 9) / 10;
+    lens.get(k).copied().unwrap_or(0)
+}
+
 /// Builds blocks from lines `from..to`.
 pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut blanks = 0usize;
+    let width = measure(lines);
     let to = to.min(lines.len());
     for (i, line) in lines.iter().enumerate().take(to).skip(from) {
         let t = line.text.as_str();
@@ -242,7 +291,7 @@ pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
         };
         if marker == Marker::None && !line.table_row {
             if let Some(prev) = out.last_mut() {
-                if continues(prev, t, blanks, lines) {
+                if continues(prev, t, blanks, lines, width) {
                     prev.text.push(' ');
                     prev.text.push_str(t);
                     prev.last = i;
@@ -263,26 +312,45 @@ pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
     out
 }
 
+/// Characters of slack in the wrap test (markup before the next word, a wrap that counts
+/// differently).
+const WRAP_SLACK: usize = 2;
+
 /// Whether an unmarked line continues the previous block (a wrapped line).
-fn continues(prev: &Block, t: &str, blanks: usize, lines: &[Line]) -> bool {
-    if prev.table || blanks > 1 || field_label(t).is_some() {
+///
+/// What starts a block is decided first (a marker, a field label, a blank line before an
+/// upper-case start); for an upper-case start right after a line, the wrap test decides: a
+/// hard-wrapped line breaks only where the next word would not have fitted within the
+/// document's measure, so a line that had room for it ended its paragraph.
+fn continues(prev: &Block, t: &str, blanks: usize, lines: &[Line], width: usize) -> bool {
+    if prev.table || blanks > 1 {
         return false;
     }
+    let prev_line = lines.get(prev.last).map_or("", |l| l.text.as_str());
     let first = t.chars().next().unwrap_or(' ');
+    let open_clause = !prev_line.trim_end().ends_with(['.', ':', ';', '!', '?']);
+    if field_label(t).is_some() {
+        // `... tập huấn chuyên sâu,` / `thời gian thực hiện: thường xuyên.`: a label written in
+        // lower case in the middle of a sentence is part of it.
+        return first.is_lowercase() && open_clause && blanks == 0;
+    }
     if first.is_lowercase() {
         return true;
     }
-    // An upper-case start continues only a hard-wrapped line: no blank line, no closing
-    // punctuation, a long previous line.
-    let prev_line = lines.get(prev.last).map_or("", |l| l.text.as_str());
-    blanks == 0
-        && !matches!(prev.marker, Marker::Roman(_))
-        && !prev
-            .text
-            .trim_end()
-            .ends_with(['.', ':', ';', '!', '?', ')'])
-        && prev_line.chars().count() >= 60
-        && !is_upper(t)
+    if blanks > 0 || (is_upper(t) && !is_upper(prev_line)) {
+        return false;
+    }
+    if matches!(prev.marker, Marker::Roman(_)) && !is_upper(t) {
+        return false;
+    }
+    let Some(prev_written) = lines.get(prev.last) else {
+        return false;
+    };
+    let first_word = t.split_whitespace().next().map_or(0, |w| w.chars().count());
+    let wrapped = written_len(prev_written) + 1 + first_word + WRAP_SLACK > width;
+    let long_open_line =
+        open_clause && !prev_line.trim_end().ends_with(')') && prev_line.chars().count() >= 60;
+    wrapped || long_open_line
 }
 
 /// The fields of a task.
@@ -446,8 +514,8 @@ pub(crate) struct Layout {
     pub plan_heading: Option<usize>,
     /// A Decision (Quyết định) comes before the plan.
     pub decision: bool,
-    /// The title (subject line) and the lines it spans.
-    pub title: Option<(String, usize, usize)>,
+    /// The title (subject line): the words after the `KẾ HOẠCH` heading.
+    pub title: Option<String>,
     /// First line of the plan's body (after the title).
     pub body_start: usize,
     /// Line index where the body ends (`Nơi nhận`), exclusive.
@@ -455,8 +523,15 @@ pub(crate) struct Layout {
     /// Blocks before the first section (preamble: căn cứ, thực hiện ...).
     pub preamble: Vec<Block>,
     pub sections: Vec<Section>,
-    /// An appendix after the signature (`PHỤ LỤC`): its heading line and blocks.
-    pub appendix: Option<(usize, Vec<Block>)>,
+    /// An appendix after the signature (`PHỤ LỤC`).
+    pub appendix: Option<Appendix>,
+}
+
+/// An appendix (`PHỤ LỤC`): the line of its heading and its blocks.
+#[derive(Debug, Clone)]
+pub(crate) struct Appendix {
+    pub heading: usize,
+    pub blocks: Vec<Block>,
 }
 
 fn is_plan_heading(t: &str) -> Option<&str> {
@@ -534,7 +609,7 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
             i += 1;
         }
         if !parts.is_empty() {
-            lay.title = Some((parts.join(" "), h, last));
+            lay.title = Some(parts.join(" "));
         }
         body_start = last + 1;
     }
@@ -572,14 +647,36 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
     if let Some(s) = current.take() {
         lay.sections.push(s);
     }
+    for s in &mut lay.sections {
+        number_paren_items(&mut s.blocks);
+    }
     // An appendix (often the task table) after the recipients and signature.
     if let Some(i) = (lay.body_end..lines.len()).find(|&i| {
         let t = &lines[i].text;
         is_upper(t) && fold(t).starts_with("phu luc")
     }) {
-        lay.appendix = Some((i, blocks(lines, i + 1, lines.len())));
+        lay.appendix = Some(Appendix {
+            heading: i,
+            blocks: blocks(lines, i + 1, lines.len()),
+        });
     }
     lay
+}
+
+/// Items numbered `1)` or `(1)` in a section that has no `1.` items are the section's items
+/// (Decree 30 numbers them `1.`; some plans write `1)`), not an enumeration inside one.
+fn number_paren_items(blocks: &mut [Block]) {
+    let has_numbers = blocks
+        .iter()
+        .any(|b| matches!(&b.marker, Marker::Number(n) if n.len() == 1));
+    if has_numbers {
+        return;
+    }
+    for b in blocks {
+        if let Marker::Paren(n) = b.marker {
+            b.marker = Marker::Number(vec![n]);
+        }
+    }
 }
 
 /// A block and the blocks nested under it.
@@ -699,6 +796,83 @@ mod tests {
         assert_eq!(parse_marker("15/11 là hạn").0, Marker::None);
         assert_eq!(parse_marker("2026 và các năm").0, Marker::None);
         assert_eq!(parse_marker("f) không phải").0, Marker::None);
+    }
+
+    #[test]
+    fn label_variants() {
+        assert_eq!(parse_marker("1) Tổ chức").0, Marker::Paren(1));
+        assert_eq!(parse_marker("2/ Tổ chức").0, Marker::Number(vec![2]));
+        assert_eq!(parse_marker("3- Tổ chức").0, Marker::Number(vec![3]));
+        assert_eq!(parse_marker("3-5 ngày").0, Marker::None);
+        assert_eq!(parse_marker("1.2/ x").0, Marker::None);
+        assert_eq!(parse_marker("- b) Cơ quan").0, Marker::Letter('b'));
+        assert_eq!(parse_marker("• c. Cơ quan").0, Marker::Letter('c'));
+        assert_eq!(parse_marker("+ 2. Việc").0, Marker::Number(vec![2]));
+        assert_eq!(parse_marker("- Cơ quan").0, Marker::Dash);
+    }
+
+    #[test]
+    fn roman_headings_without_dot() {
+        assert_eq!(parse_marker("II NHIỆM VỤ").0, Marker::Roman("II".into()));
+        assert_eq!(
+            parse_marker("III Kinh phí thực hiện").0,
+            Marker::Roman("III".into())
+        );
+        assert_eq!(
+            parse_marker("IV tổ chức thực hiện").0,
+            Marker::Roman("IV".into())
+        );
+        // A numeral without a dot must be followed by a section title.
+        assert_eq!(parse_marker("V Long xây dựng").0, Marker::None);
+        assert_eq!(parse_marker("IIII. X").0, Marker::None);
+    }
+
+    fn lines_of(text: &str) -> Vec<Line> {
+        super::super::text::prepare(text)
+    }
+
+    #[test]
+    fn a_name_broken_by_a_wrap_is_joined() {
+        // Wrapped at 40 columns: `Bộ` / `Chỉ huy ...` had no room on the line before.
+        let text = "a) Cơ quan thực hiện: Công an tỉnh; Bộ\nChỉ huy Quân sự tỉnh; Sở Tư pháp và các\nsở, ban, ngành tỉnh có liên quan khác.\nb) Thời hạn: quý II năm 2026 và các năm\ntiếp theo của kế hoạch này ở tỉnh nhà.";
+        let lines = lines_of(text);
+        let b = blocks(&lines, 0, lines.len());
+        assert_eq!(b.len(), 2, "{b:?}");
+        assert!(
+            b[0].text.contains("Bộ Chỉ huy Quân sự tỉnh"),
+            "{}",
+            b[0].text
+        );
+    }
+
+    #[test]
+    fn a_short_line_ends_its_paragraph() {
+        // The item title had room for `Sở`: the line after it is a new paragraph.
+        let text = "7. Sơ kết việc thực hiện\nSở Nội vụ chủ trì, phối hợp với Công an tỉnh tổ chức sơ kết.\nx x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x";
+        let lines = lines_of(text);
+        let b = blocks(&lines, 0, lines.len());
+        assert_eq!(b[0].text, "Sơ kết việc thực hiện");
+    }
+
+    #[test]
+    fn a_lower_case_label_inside_a_sentence_continues_it() {
+        let text = "- Phối hợp với Sở Tư pháp tổ chức tập huấn chuyên sâu,\nthời gian thực hiện: thường xuyên.";
+        let lines = lines_of(text);
+        let b = blocks(&lines, 0, lines.len());
+        assert_eq!(b.len(), 1, "{b:?}");
+    }
+
+    #[test]
+    fn paren_items_are_items_in_a_section_without_numbers() {
+        let mut b = vec![Block {
+            first: 0,
+            last: 0,
+            marker: Marker::Paren(1),
+            text: "Việc".into(),
+            table: false,
+        }];
+        number_paren_items(&mut b);
+        assert_eq!(b[0].marker, Marker::Number(vec![1]));
     }
 
     #[test]

@@ -74,6 +74,8 @@ warning_codes! {
     NoDate => "no_date", Info, "no place and date line found";
     NoIssuer => "no_issuer", Info, "no issuing authority found";
     JurisdictionFromPlace => "jurisdiction_from_place", Info, "jurisdiction taken from the place of the date line";
+    JurisdictionFromTitle => "jurisdiction_from_title", Info, "jurisdiction taken from the title (`trên địa bàn tỉnh X`)";
+    PageFurnitureRemoved => "page_furniture_removed", Info, "a page number or running header/footer line was removed";
     InvalidDate => "invalid_date", Warning, "a date that is not in the calendar (`31/2/2026`)";
     YearFromBody => "year_from_body", Info, "the plan's year taken from the body";
     UnparsedTimeline => "unparsed_timeline", Warning, "timeline not understood; schedule `Unparsed`";

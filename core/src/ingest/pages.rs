@@ -1,0 +1,263 @@
+//! Page furniture and blank-line spacing: what a PDF or a web page adds to a plan's text that is
+//! not the plan.
+//!
+//! - Page numbers in their common forms (`3`, `- 3 -`, `Trang 3`, `Trang 3/5`, `Page 3 of 5`)
+//!   are removed, with the blank lines around them, so a sentence broken by a page joins again.
+//!   They never reach the readers of dates or agencies.
+//! - A running header or footer (a line repeated at page breaks: the plan's title, `UBND tỉnh
+//!   X – Kế hoạch số 144/KH-UBND`) is removed where it stands next to a page number; its first
+//!   appearance before any page break (the real title) is kept. Each removal is an `info`
+//!   warning that quotes the line.
+//! - A text with a blank line after every line (copied from a web page) is read with its blank
+//!   lines halved, so blank lines keep meaning "new paragraph".
+//!
+//! Lines keep their numbers: removed lines leave a gap in the numbering, never a shift.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::WarningCode;
+
+use super::structure::{field_label, parse_marker, Marker};
+use super::text::{fold, Line};
+use super::Warnings;
+
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:trang|page|tr\.)\s*\d{1,3}(?:\s*(?:/|of|tren|trong so)\s*\d{1,3})?|[-–—]\s*\d{1,3}\s*[-–—]|\d{1,3}|\[\s*\d{1,3}\s*\])$",
+    )
+    .expect("static regex")
+});
+
+/// How far (in non-blank lines) a running header or footer may stand from a page number.
+const NEAR_PAGE_NUMBER: usize = 2;
+
+/// Whether a cleaned line is a page number.
+fn is_page_number(l: &Line) -> bool {
+    !l.table_row && !l.text.is_empty() && PAGE_NUMBER.is_match(&fold(&l.text))
+}
+
+/// Whether a line could be a running header or footer: a short unmarked line that is not a
+/// field label, does not start in lower case (a wrapped line's tail) and does not end a
+/// sentence or a list item.
+fn could_be_running(l: &Line) -> bool {
+    let t = l.text.as_str();
+    !l.table_row
+        && !t.is_empty()
+        && t.chars().count() <= 150
+        && t.chars().next().is_some_and(|c| !c.is_lowercase())
+        && !t.ends_with(['.', ',', ';', ':'])
+        && parse_marker(t).0 == Marker::None
+        && field_label(t).is_none()
+}
+
+/// Indexes of the lines that are page furniture.
+fn furniture(lines: &[Line]) -> Vec<bool> {
+    let mut is_furniture: Vec<bool> = lines.iter().map(is_page_number).collect();
+    // A lone small number is a page number only when there are several, rising.
+    let numbers: Vec<u32> = lines
+        .iter()
+        .zip(&is_furniture)
+        .filter(|(_, f)| **f)
+        .filter_map(|(l, _)| l.text.trim().parse::<u32>().ok())
+        .collect();
+    let bare_ok = numbers.len() >= 2 && numbers.windows(2).all(|w| w[0] < w[1]);
+    if !bare_ok {
+        for (l, f) in lines.iter().zip(is_furniture.iter_mut()) {
+            if *f && l.text.trim().parse::<u32>().is_ok() {
+                *f = false;
+            }
+        }
+    }
+    let pages: Vec<usize> = (0..lines.len()).filter(|&i| is_furniture[i]).collect();
+    if pages.is_empty() {
+        return is_furniture;
+    }
+    // Non-blank lines next to a page number, and how often each text occurs there.
+    let nonblank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].text.is_empty())
+        .collect();
+    let mut near: Vec<usize> = Vec::new();
+    for &p in &pages {
+        let Some(k) = nonblank.iter().position(|&i| i == p) else {
+            continue;
+        };
+        let lo = k.saturating_sub(NEAR_PAGE_NUMBER);
+        let hi = (k + NEAR_PAGE_NUMBER).min(nonblank.len().saturating_sub(1));
+        for &i in &nonblank[lo..=hi] {
+            if !is_furniture[i] && could_be_running(&lines[i]) && !near.contains(&i) {
+                near.push(i);
+            }
+        }
+    }
+    // The header and the title are the document's own lines, even when a running header
+    // repeats them and the first page is short.
+    let own = own_lines(lines);
+    near.retain(|&i| !own.contains(&i));
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for &i in &near {
+        *count.entry(fold(&lines[i].text)).or_insert(0) += 1;
+    }
+    for &i in &near {
+        if count.get(&fold(&lines[i].text)).copied().unwrap_or(0) >= 2 {
+            is_furniture[i] = true;
+        }
+    }
+    is_furniture
+}
+
+/// Lines that are the document's own header and title: everything before the first heading
+/// (`KẾ HOẠCH`, `QUYẾT ĐỊNH`, a section), and the few lines after a `KẾ HOẠCH` heading.
+fn own_lines(lines: &[Line]) -> Vec<usize> {
+    let is_heading = |l: &Line| {
+        l.text.starts_with("KẾ HOẠCH")
+            || l.text.starts_with("QUYẾT ĐỊNH")
+            || matches!(parse_marker(&l.text).0, Marker::Roman(_))
+    };
+    // The header ends at the first heading, and at the first page break at the latest.
+    let first = lines
+        .iter()
+        .position(|l| is_heading(l) || is_page_number(l))
+        .unwrap_or(lines.len());
+    let mut own: Vec<usize> = (0..first).collect();
+    for (i, l) in lines.iter().enumerate() {
+        // A bare `KẾ HOẠCH` heading: its title is the next lines, up to a blank line or a page
+        // break. A heading with its title on the same line has none below.
+        let bare = l.text.trim_end_matches([':', '.']) == "KẾ HOẠCH";
+        if bare {
+            let start = (i + 1..lines.len()).find(|&k| !lines[k].text.is_empty());
+            if let Some(start) = start {
+                own.extend(
+                    (start..lines.len())
+                        .take_while(|&k| !lines[k].text.is_empty() && !is_page_number(&lines[k]))
+                        .take(3),
+                );
+            }
+        }
+    }
+    own
+}
+
+/// Removes page furniture and halves the blank lines of a double-spaced text.
+pub(crate) fn strip(lines: Vec<Line>, w: &mut Warnings) -> Vec<Line> {
+    let is_furniture = furniture(&lines);
+    for (l, f) in lines.iter().zip(&is_furniture) {
+        if *f {
+            w.push(
+                WarningCode::PageFurnitureRemoved,
+                l.no,
+                "a page number or running header/footer was removed",
+                Some(l.text.clone()),
+            );
+        }
+    }
+    // Runs of blank lines before each content line; a run that held furniture is a page break.
+    let mut content: Vec<Gap> = Vec::new();
+    let mut blanks: Vec<usize> = Vec::new();
+    let mut page_break = false;
+    for (i, l) in lines.iter().enumerate() {
+        if is_furniture[i] {
+            page_break = true;
+        } else if l.text.is_empty() {
+            blanks.push(i);
+        } else {
+            content.push(Gap {
+                line: i,
+                blanks: std::mem::take(&mut blanks),
+                page_break: std::mem::take(&mut page_break),
+            });
+        }
+    }
+    // While every line is followed by a blank line, blank lines carry no meaning: halve them
+    // (a text double-spaced twice is halved twice).
+    let mut gaps: Vec<usize> = content
+        .iter()
+        .map(|g| if g.page_break { 0 } else { g.blanks.len() })
+        .collect();
+    let double_spaced = |gaps: &[usize]| {
+        gaps.len() >= 8
+            && content
+                .iter()
+                .zip(gaps)
+                .skip(1)
+                .filter(|(g, _)| !g.page_break)
+                .all(|(_, &n)| n > 0)
+    };
+    while double_spaced(&gaps) {
+        for n in &mut gaps {
+            *n /= 2;
+        }
+    }
+    let mut keep = vec![false; lines.len()];
+    for (g, &n) in content.iter().zip(&gaps) {
+        keep[g.line] = true;
+        for &b in g.blanks.iter().take(n) {
+            keep[b] = true;
+        }
+    }
+    lines
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(l, k)| k.then_some(l))
+        .collect()
+}
+
+/// A content line and the blank lines before it.
+struct Gap {
+    line: usize,
+    blanks: Vec<usize>,
+    page_break: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::prepare;
+    use super::*;
+
+    fn texts(input: &str) -> (Vec<String>, Vec<String>) {
+        let mut w = Warnings::default();
+        let out = strip(prepare(input), &mut w);
+        (
+            out.into_iter().map(|l| l.text).collect(),
+            w.0.into_iter().filter_map(|w| w.text).collect(),
+        )
+    }
+
+    #[test]
+    fn page_numbers_and_running_headers_go() {
+        let body = "KẾ HOẠCH\nKế hoạch số 1\nII. NHIỆM VỤ\nCông an tỉnh chủ trì\nKế hoạch số 1\n- 2 -\nSở Tư pháp phối hợp\nx\n\nKế hoạch số 1\nTrang 3/4\n\ny";
+        let (lines, removed) = texts(body);
+        assert_eq!(
+            lines,
+            [
+                "KẾ HOẠCH",
+                "Kế hoạch số 1",
+                "II. NHIỆM VỤ",
+                "Công an tỉnh chủ trì",
+                "Sở Tư pháp phối hợp",
+                "x",
+                "y"
+            ]
+        );
+        assert_eq!(
+            removed,
+            ["Kế hoạch số 1", "- 2 -", "Kế hoạch số 1", "Trang 3/4"]
+        );
+    }
+
+    #[test]
+    fn a_lone_number_is_not_a_page_without_others() {
+        let (lines, removed) = texts("a\n3\nb");
+        assert_eq!(lines, ["a", "3", "b"]);
+        assert!(removed.is_empty());
+    }
+
+    #[test]
+    fn double_spacing_is_halved() {
+        let text = "a\n\nb\n\nc\n\n\n\nd\n\ne\n\nf\n\ng\n\nh\n";
+        let (lines, _) = texts(text);
+        assert_eq!(lines, ["a", "b", "c", "", "d", "e", "f", "g", "h"]);
+    }
+}

@@ -34,6 +34,7 @@
 pub mod agencies;
 mod header;
 mod obligations;
+pub mod source;
 mod structure;
 mod text;
 pub mod timeline;
@@ -41,6 +42,7 @@ pub mod timeline;
 use crate::model::{IngestWarning, Plan, Severity};
 
 pub use agencies::{recognize_agencies, recognize_agency};
+pub use source::{read_plan_bytes, read_plan_file, SourceError, SourceFormat};
 pub use timeline::parse_timeline;
 
 /// How to read a plan.

@@ -39,10 +39,11 @@ enum Command {
         #[arg(default_value = "rules")]
         path: PathBuf,
     },
-    /// Read a plan as issued (plain text or Markdown from .docx) and print it as plan JSON.
+    /// Read a plan as issued (.txt, .md, .docx or .pdf, told apart by content) and print it as
+    /// plan JSON.
     /// What the reader did not understand is listed on stderr (and kept in the plan's warnings).
     Parse {
-        /// The plan text.
+        /// The plan: text (UTF-8/UTF-16), Markdown, Word .docx or PDF (needs pdftotext).
         file: PathBuf,
         /// Plan id (default: the file name without extension).
         #[arg(long)]
@@ -426,22 +427,14 @@ fn parse(
     out: Option<&Path>,
     fail_on: Option<WarnLevel>,
 ) -> Result<u8, Failure> {
-    use tuanthu::ingest::{parse_plan, ParseOptions};
-    // Read bytes, not text: a plan saved in a legacy encoding should say so, not crash.
-    let bytes =
-        std::fs::read(file).map_err(|e| bad(format!("{}: cannot read: {e}", file.display())))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        bad(format!(
-            "{}: not UTF-8 text (byte {}): convert the file to UTF-8 first",
-            file.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    use tuanthu::ingest::{read_plan_file, ParseOptions};
+    // The format (text, .docx, .pdf) is chosen by content; a file that cannot be read (a legacy
+    // encoding, a broken archive, a scanned PDF) says why and what to do.
     let mut options = ParseOptions::for_file(file.display().to_string());
     if let Some(id) = id {
         options.plan_id = id;
     }
-    let outcome = parse_plan(&text, &options);
+    let outcome = read_plan_file(file, &options).map_err(|e| bad(e.to_string()))?;
     let json = to_canonical_json(&outcome.plan);
     match out {
         Some(p) => std::fs::write(p, &json).map_err(|e| bad(format!("{}: {e}", p.display())))?,

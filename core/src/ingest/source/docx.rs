@@ -535,3 +535,185 @@ fn labelled(label: Option<Label>, text: &str) -> String {
         _ => text.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
+
+    fn docx(parts: &[(&str, String)]) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, body) in parts {
+            z.start_file(*name, opts).unwrap();
+            z.write_all(body.as_bytes()).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    fn body(inner: &str) -> String {
+        format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{inner}</w:body></w:document>"#)
+    }
+
+    fn lines(bytes: &[u8]) -> Vec<String> {
+        read(bytes, "t.docx")
+            .unwrap()
+            .into_iter()
+            .map(|l| l.text)
+            .collect()
+    }
+
+    fn p(inner: &str) -> String {
+        format!("<w:p>{inner}</w:p>")
+    }
+
+    fn r(text: &str) -> String {
+        format!(r#"<w:r><w:t xml:space="preserve">{text}</w:t></w:r>"#)
+    }
+
+    #[test]
+    fn runs_breaks_tabs_entities_and_tracked_changes() {
+        let xml = body(&[
+            p(&format!(
+                "{}<w:r><w:tab/><w:t>B</w:t><w:br/><w:t>C &amp; D&#x1EA0;</w:t></w:r>",
+                r("A")
+            )),
+            p(&format!(
+                r#"{}<w:ins w:id="1"><w:r><w:t>kept</w:t></w:r></w:ins><w:del w:id="2"><w:r><w:delText>dropped</w:delText></w:r></w:del>"#,
+                r("x ")
+            )),
+            // A field: the instruction is dropped, the result kept.
+            p(r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#),
+            // Hidden text and the second alternative are not shown.
+            p(&format!(
+                r#"<w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden</w:t></w:r>{}<mc:AlternateContent><mc:Choice Requires="wps"><w:r><w:t>choice</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>fallback</w:t></w:r></mc:Fallback></mc:AlternateContent>"#,
+                r("seen ")
+            )),
+            // Tab stops in paragraph properties are no text.
+            p(&format!(
+                r#"<w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>{}"#,
+                r("end")
+            )),
+        ]
+        .concat());
+        let got = lines(&docx(&[("word/document.xml", xml)]));
+        assert_eq!(
+            got,
+            [
+                "A B",
+                "C & DẠ",
+                "",
+                "x kept",
+                "",
+                "7",
+                "",
+                "seen choice",
+                "",
+                "end",
+                ""
+            ]
+        );
+    }
+
+    #[test]
+    fn numbering_direct_and_by_style() {
+        let numbering = format!(
+            r#"<w:numbering {W}><w:abstractNum w:abstractNumId="5"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl><w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl></w:abstractNum><w:num w:numId="3"><w:abstractNumId w:val="5"/></w:num></w:numbering>"#
+        );
+        let styles = format!(
+            r#"<w:styles {W}><w:style w:type="paragraph" w:styleId="Muc"><w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr></w:style></w:styles>"#
+        );
+        let num = |l: u8, t: &str| {
+            p(&format!(
+                r#"<w:pPr><w:numPr><w:ilvl w:val="{l}"/><w:numId w:val="3"/></w:numPr></w:pPr>{}"#,
+                r(t)
+            ))
+        };
+        let sec = |t: &str| p(&format!(r#"<w:pPr><w:pStyle w:val="Muc"/></w:pPr>{}"#, r(t)));
+        let xml = body(
+            &[
+                sec("MỤC ĐÍCH"),
+                num(1, "Mục đích"),
+                num(2, "Một"),
+                num(2, "Hai"),
+                sec("NHIỆM VỤ"),
+                num(1, "Tuyên truyền"),
+                num(2, "Ba"),
+            ]
+            .concat(),
+        );
+        let got = lines(&docx(&[
+            ("word/document.xml", xml),
+            ("word/numbering.xml", numbering),
+            ("word/styles.xml", styles),
+        ]));
+        let shown: Vec<&str> = got.iter().map(String::as_str).filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            shown,
+            [
+                "I. MỤC ĐÍCH",
+                "1. Mục đích",
+                "a) Một",
+                "b) Hai",
+                "II. NHIỆM VỤ",
+                "1. Tuyên truyền",
+                "a) Ba"
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_as_pipe_rows_with_merges() {
+        let tc = |props: &str, paras: &[&str]| {
+            let ps: String = paras.iter().map(|t| p(&r(t))).collect();
+            format!("<w:tc><w:tcPr>{props}</w:tcPr>{ps}</w:tc>")
+        };
+        let tr = |cells: &[String]| format!("<w:tr>{}</w:tr>", cells.concat());
+        let xml = body(&format!(
+            "{}<w:tbl>{}{}{}{}</w:tbl>{}",
+            p(&r("before")),
+            tr(&[tc("", &["STT"]), tc("", &["Nội dung"]), tc("", &["Cơ quan chủ trì"])]),
+            tr(&[tc("", &["I"]), tc(r#"<w:gridSpan w:val="2"/>"#, &["NHIỆM VỤ CHUNG"])]),
+            tr(&[
+                tc("", &["1"]),
+                tc("", &["Rà soát", "văn bản a|b"]),
+                tc(r#"<w:vMerge w:val="restart"/>"#, &["Công an tỉnh"]),
+            ]),
+            tr(&[tc("", &["2"]), tc("", &["Tập huấn"]), tc("<w:vMerge/>", &[])]),
+            p(&r("after")),
+        ));
+        let doc = read(&docx(&[("word/document.xml", xml)]), "t.docx").unwrap();
+        let got: Vec<(&str, Origin)> = doc.iter().map(|l| (l.text.as_str(), l.origin)).collect();
+        let row = |row| Origin::TableRow { table: 1, row };
+        assert_eq!(
+            got,
+            [
+                ("before", Origin::Paragraph(1)),
+                ("", Origin::Paragraph(1)),
+                ("| STT | Nội dung | Cơ quan chủ trì |", row(1)),
+                ("| I | NHIỆM VỤ CHUNG |  |", row(2)),
+                ("| 1 | Rà soát<br>văn bản a\\|b | Công an tỉnh |", row(3)),
+                ("| 2 | Tập huấn | Công an tỉnh |", row(4)),
+                ("", row(4)),
+                ("after", Origin::Paragraph(2)),
+                ("", Origin::Paragraph(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_parts_are_named() {
+        let xml = body("<w:p><w:r><w:t>a</w:t></w:r></w:x></w:p>");
+        let e = read(&docx(&[("word/document.xml", xml)]), "t.docx").unwrap_err();
+        assert!(
+            matches!(&e, SourceError::Xml { part, .. } if part == "word/document.xml"),
+            "{e}"
+        );
+        let e = read(&docx(&[("word/other.xml", body(""))]), "t.docx").unwrap_err();
+        assert!(matches!(e, SourceError::NotDocx { .. }), "{e}");
+    }
+}

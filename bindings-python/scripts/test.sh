@@ -27,7 +27,10 @@ if [[ ! -x "$venv/bin/python" ]]; then
     "$python" -m venv "$venv"
 fi
 vpy="$venv/bin/python"
-"$vpy" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2" pytest pandas mypy
+"$vpy" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2" pytest pandas mypy \
+    -r "$here/requirements-fixtures.txt"
+# pdftotext for the PDF tests, the DejaVu fonts for the fixture script's check.
+"$root/scripts/apt-deps.sh"
 
 echo "test.sh: building the wheel (profile $profile)" >&2
 rm -rf "$wheels"

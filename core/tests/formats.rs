@@ -175,9 +175,9 @@ fn warnings_of_a_docx_name_their_paragraph_or_table_row() {
         assert_eq!(doc.format, SourceFormat::Docx);
         let out = read_fixture(stem, "docx");
         for w in out.plan.warnings.iter().skip(1) {
-            let origin = doc.origin(w.line).unwrap_or_else(|| {
-                panic!("{stem}: warning line {} is past the text", w.line)
-            });
+            let origin = doc
+                .origin(w.line)
+                .unwrap_or_else(|| panic!("{stem}: warning line {} is past the text", w.line));
             assert!(
                 matches!(origin, Origin::Paragraph(_) | Origin::TableRow { .. }),
                 "{origin:?}"
@@ -314,7 +314,14 @@ fn broken_documents_fail_with_the_right_error() {
     // Text in a legacy 8-bit encoding.
     let e = read_err(b"K\xca HO\xa0CH\n");
     assert!(
-        matches!(e, SourceError::InvalidUtf8 { offset: 1, line: 1, .. }),
+        matches!(
+            e,
+            SourceError::InvalidUtf8 {
+                offset: 1,
+                line: 1,
+                ..
+            }
+        ),
         "{e}"
     );
 }
@@ -334,7 +341,10 @@ fn pdfs_without_text_or_broken_fail_clearly() {
     )
     .unwrap_err();
     assert!(matches!(e, SourceError::PdfToolMissing { .. }), "{e}");
-    assert!(e.to_string().contains("apt-get install poppler-utils"), "{e}");
+    assert!(
+        e.to_string().contains("apt-get install poppler-utils"),
+        "{e}"
+    );
     if !pdftotext_available() {
         eprintln!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
         return;
@@ -357,7 +367,10 @@ fn pdfs_without_text_or_broken_fail_clearly() {
     )
     .unwrap_err();
     assert!(
-        matches!(e, SourceError::PdfTool { .. } | SourceError::PdfNoText { .. }),
+        matches!(
+            e,
+            SourceError::PdfTool { .. } | SourceError::PdfNoText { .. }
+        ),
         "{e}"
     );
 }
@@ -386,4 +399,40 @@ fn a_hanging_pdftotext_is_stopped() {
     assert!(matches!(e, SourceError::PdfTimeout { .. }), "{e}");
     assert!(started.elapsed() < Duration::from_secs(10));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cli_parse_reads_a_docx_and_explains_a_scan() {
+    let run = |file: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tuanthu"))
+            .args([
+                "parse",
+                &data(&format!("formats/{file}")).display().to_string(),
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run("hung-yen-draft.docx");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: Plan = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan.id, "hung-yen-draft");
+    assert_eq!(
+        projection(&plan),
+        projection(&text_plan("hung-yen-draft", "txt"))
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("[source_format]"), "{stderr}");
+    if pdftotext_available() {
+        let out = run("scanned-no-text.pdf");
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("scanned-no-text.pdf: the PDF has no text layer"),
+            "{stderr}"
+        );
+    }
 }

@@ -57,16 +57,15 @@ pub(crate) fn read(bytes: &[u8], name: &str) -> Result<Vec<SourceLine>, SourceEr
         Some(_) => Some(read_part(&mut zip, STYLES, &mut budget, name)?),
         None => None,
     };
-    let numbering = Numbering::read(numbering_xml.as_deref(), styles_xml.as_deref()).map_err(
-        |e| {
+    let numbering =
+        Numbering::read(numbering_xml.as_deref(), styles_xml.as_deref()).map_err(|e| {
             let part = if numbering_xml.is_some() {
                 NUMBERING
             } else {
                 STYLES
             };
             xml_error(name, part, e)
-        },
-    )?;
+        })?;
     Body::new(numbering)
         .read(&document)
         .map_err(|e| xml_error(name, DOCUMENT, e))
@@ -500,7 +499,11 @@ impl Body {
         if let Some(cell) = self.current_cell() {
             // A table nested in a cell: its rows become lines of the cell.
             for row in &t.rows {
-                let cells: Vec<&str> = row.iter().map(String::as_str).filter(|c| !c.is_empty()).collect();
+                let cells: Vec<&str> = row
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|c| !c.is_empty())
+                    .collect();
                 cell.paras.push(cells.join(" "));
             }
             return;
@@ -556,7 +559,9 @@ mod tests {
     }
 
     fn body(inner: &str) -> String {
-        format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{inner}</w:body></w:document>"#)
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{inner}</w:body></w:document>"#
+        )
     }
 
     fn lines(bytes: &[u8]) -> Vec<String> {
@@ -633,7 +638,12 @@ mod tests {
                 r(t)
             ))
         };
-        let sec = |t: &str| p(&format!(r#"<w:pPr><w:pStyle w:val="Muc"/></w:pPr>{}"#, r(t)));
+        let sec = |t: &str| {
+            p(&format!(
+                r#"<w:pPr><w:pStyle w:val="Muc"/></w:pPr>{}"#,
+                r(t)
+            ))
+        };
         let xml = body(
             &[
                 sec("MỤC ĐÍCH"),
@@ -651,7 +661,11 @@ mod tests {
             ("word/numbering.xml", numbering),
             ("word/styles.xml", styles),
         ]));
-        let shown: Vec<&str> = got.iter().map(String::as_str).filter(|l| !l.is_empty()).collect();
+        let shown: Vec<&str> = got
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !l.is_empty())
+            .collect();
         assert_eq!(
             shown,
             [
@@ -676,14 +690,25 @@ mod tests {
         let xml = body(&format!(
             "{}<w:tbl>{}{}{}{}</w:tbl>{}",
             p(&r("before")),
-            tr(&[tc("", &["STT"]), tc("", &["Nội dung"]), tc("", &["Cơ quan chủ trì"])]),
-            tr(&[tc("", &["I"]), tc(r#"<w:gridSpan w:val="2"/>"#, &["NHIỆM VỤ CHUNG"])]),
+            tr(&[
+                tc("", &["STT"]),
+                tc("", &["Nội dung"]),
+                tc("", &["Cơ quan chủ trì"])
+            ]),
+            tr(&[
+                tc("", &["I"]),
+                tc(r#"<w:gridSpan w:val="2"/>"#, &["NHIỆM VỤ CHUNG"])
+            ]),
             tr(&[
                 tc("", &["1"]),
                 tc("", &["Rà soát", "văn bản a|b"]),
                 tc(r#"<w:vMerge w:val="restart"/>"#, &["Công an tỉnh"]),
             ]),
-            tr(&[tc("", &["2"]), tc("", &["Tập huấn"]), tc("<w:vMerge/>", &[])]),
+            tr(&[
+                tc("", &["2"]),
+                tc("", &["Tập huấn"]),
+                tc("<w:vMerge/>", &[])
+            ]),
             p(&r("after")),
         ));
         let doc = read(&docx(&[("word/document.xml", xml)]), "t.docx").unwrap();

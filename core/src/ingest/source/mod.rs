@@ -375,9 +375,12 @@ fn utf8(bytes: &[u8], skipped: usize, name: &str) -> Result<String, SourceError>
 }
 
 fn utf16(bytes: &[u8], name: &str, unit: fn([u8; 2]) -> u16) -> Result<String, SourceError> {
-    let units = bytes
-        .chunks(2)
-        .map(|c| unit([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]));
+    let units = bytes.chunks(2).map(|c| {
+        unit([
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ])
+    });
     let mut out = String::with_capacity(bytes.len() / 2);
     for (i, r) in char::decode_utf16(units).enumerate() {
         match r {

@@ -411,7 +411,11 @@ impl Numbering {
                         .copied()
                         .flatten()
                         .unwrap_or(level.start);
-                    let fmt = if lvl.legal { NumFmt::Decimal } else { level.fmt };
+                    let fmt = if lvl.legal {
+                        NumFmt::Decimal
+                    } else {
+                        level.fmt
+                    };
                     out.push_str(&fmt.format(value));
                 }
                 _ => out.push(c),

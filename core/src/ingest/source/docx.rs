@@ -281,11 +281,9 @@ impl Body {
                         self.start(&s);
                     }
                 }
-                Event::Empty(s) => {
-                    if self.skip == 0 && !self.skips(&s) {
-                        self.start(&s);
-                        self.end(local(&s));
-                    }
+                Event::Empty(s) if self.skip == 0 && !self.skips(&s) => {
+                    self.start(&s);
+                    self.end(local(&s));
                 }
                 Event::End(e) => {
                     if self.skip > 0 {
@@ -294,25 +292,17 @@ impl Body {
                         self.end(e.local_name().as_ref());
                     }
                 }
-                Event::Text(t) => {
-                    if self.takes_text() {
-                        let s = t
-                            .xml_content(quick_xml::XmlVersion::Implicit1_0)
-                            .map_err(|e| XmlError::at(&r, e))?;
-                        self.push_text(&s);
-                    }
+                Event::Text(t) if self.takes_text() => {
+                    let s = t
+                        .xml_content(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|e| XmlError::at(&r, e))?;
+                    self.push_text(&s);
                 }
-                Event::CData(t) => {
-                    if self.takes_text() {
-                        let s = t.decode().map_err(|e| XmlError::at(&r, e))?;
-                        self.push_text(&s);
-                    }
+                Event::CData(t) if self.takes_text() => {
+                    let s = t.decode().map_err(|e| XmlError::at(&r, e))?;
+                    self.push_text(&s);
                 }
-                Event::GeneralRef(g) => {
-                    if self.takes_text() {
-                        self.push_text(&entity(&g));
-                    }
-                }
+                Event::GeneralRef(g) if self.takes_text() => self.push_text(&entity(&g)),
                 Event::Eof => break,
                 _ => {}
             }

@@ -15,7 +15,14 @@ import tuanthu
 
 FORMATS = Path(__file__).resolve().parents[2] / "core" / "tests" / "data" / "formats"
 PLANS = FORMATS.parent / "plans"
-STEMS = ["vinh-long-144-KH-UBND", "hung-yen-draft", "can-tho-qd-kh", "synthetic-appendix-table"]
+STEMS = [
+    "vinh-long-144-KH-UBND",
+    "hung-yen-draft",
+    "can-tho-qd-kh",
+    "synthetic-appendix-table",
+    "synthetic-other-province",
+    "synthetic-agency-first",
+]
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 

@@ -20,11 +20,13 @@ use tuanthu::ingest::{
 use tuanthu::model::Plan;
 
 /// The fixtures: (stem of the text plan, its extension).
-const PLANS: [(&str, &str); 4] = [
+const PLANS: [(&str, &str); 6] = [
     ("vinh-long-144-KH-UBND", "txt"),
     ("hung-yen-draft", "txt"),
     ("can-tho-qd-kh", "txt"),
     ("synthetic-appendix-table", "md"),
+    ("synthetic-other-province", "txt"),
+    ("synthetic-agency-first", "txt"),
 ];
 
 /// PDFs whose text the text reader does not yet read like the plan's text, because of page
@@ -33,11 +35,14 @@ const PLANS: [(&str, &str); 4] = [
 /// - hung-yen-draft, can-tho-qd-kh: the running header printed at the top of a page falls in the
 ///   middle of an agency list and is read as one more agency;
 /// - synthetic-appendix-table: a table printed in a PDF comes out of pdftotext cell by cell, not
-///   as rows, so the appendix task table is not found (4 of its tasks are missing).
-const KNOWN_PDF_LAYOUT_FAILURES: [&str; 3] = [
+///   as rows, so the appendix task table is not found (4 of its tasks are missing);
+/// - synthetic-other-province: the page number and running header between two pages are read as
+///   the end of a timeline phrase (II.5's trigger text gains `Trang 1/2 UBND tỉnh Tây Ninh ...`).
+const KNOWN_PDF_LAYOUT_FAILURES: [&str; 4] = [
     "hung-yen-draft",
     "can-tho-qd-kh",
     "synthetic-appendix-table",
+    "synthetic-other-province",
 ];
 
 fn data(rel: &str) -> PathBuf {
@@ -98,6 +103,22 @@ fn projection(plan: &Plan) -> Vec<Value> {
         .collect()
 }
 
+/// The header facts: number, issuer, place and date, title, legal basis, the law's date.
+fn header(plan: &Plan) -> Value {
+    let mut v = serde_json::json!({
+        "number": plan.number,
+        "issuer": plan.issuer,
+        "jurisdiction": plan.jurisdiction,
+        "place": plan.place,
+        "issue_date": plan.issue_date,
+        "title": plan.title,
+        "legal_basis": plan.legal_basis,
+        "law_effective_date": plan.law_effective_date,
+    });
+    without_sources(&mut v);
+    v
+}
+
 /// The first obligation that differs, for a readable failure.
 fn first_difference(a: &[Value], b: &[Value]) -> String {
     for (x, y) in a.iter().zip(b) {
@@ -118,8 +139,10 @@ fn pdftotext_available() -> bool {
 #[test]
 fn each_docx_gives_the_obligations_of_its_text() {
     for (stem, ext) in PLANS {
-        let want = projection(&text_plan(stem, ext));
+        let text = text_plan(stem, ext);
+        let want = projection(&text);
         let out = read_fixture(stem, "docx");
+        assert_eq!(header(&out.plan), header(&text), "{stem}.docx header");
         assert!(!out.has_errors(), "{stem}.docx: {:?}", out.plan.warnings);
         let got = projection(&out.plan);
         assert!(!want.is_empty(), "{stem}: no obligations in the text");
@@ -144,8 +167,11 @@ fn each_pdf_gives_the_obligations_of_its_text() {
     }
     let mut still_failing = Vec::new();
     for (stem, ext) in PLANS {
-        let want = projection(&text_plan(stem, ext));
+        let text = text_plan(stem, ext);
+        let want = projection(&text);
         let out = read_fixture(stem, "pdf");
+        // The header is read alike even where the body is not (known failures below).
+        assert_eq!(header(&out.plan), header(&text), "{stem}.pdf header");
         let got = projection(&out.plan);
         let same = want == got;
         if KNOWN_PDF_LAYOUT_FAILURES.contains(&stem) {
@@ -253,8 +279,10 @@ fn the_format_is_chosen_by_content_not_by_name() {
 
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    // The fastest level: the zip bomb below packs 65 MB.
     let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
     for (name, body) in entries {
         z.start_file(*name, opts).unwrap();
         z.write_all(body).unwrap();
@@ -435,4 +463,70 @@ fn cli_parse_reads_a_docx_and_explains_a_scan() {
             "{stderr}"
         );
     }
+}
+
+/// A Word task table whose row leaves a cell empty (no coordinating agency): the .docx reader
+/// writes the empty cell (`| 1 | ... | Công an tỉnh |  | Khi có yêu cầu |`), but the text
+/// reader drops empty cells before matching cells to columns, so the deadline slides into the
+/// wrong column. Known failure of the text reader (its table cells); asserted so it flips.
+#[test]
+fn empty_cell_in_a_task_table_known_failure() {
+    let cell = |t: &str| format!(r#"<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>"#);
+    let row = |cells: &[&str]| {
+        let cs: String = cells.iter().map(|c| cell(c)).collect();
+        format!("<w:tr>{cs}</w:tr>")
+    };
+    let para = |t: &str| format!(r#"<w:p><w:r><w:t>{t}</w:t></w:r></w:p>"#);
+    let body = [
+        para("Số: 9/KH-UBND"),
+        para("Quảng Trị, ngày 2 tháng 6 năm 2026"),
+        para("KẾ HOẠCH"),
+        para("Triển khai thi hành Luật An ninh mạng"),
+        para("I. MỤC ĐÍCH, YÊU CẦU"),
+        para("Bảo đảm thi hành Luật."),
+        para("II. NHIỆM VỤ"),
+        format!(
+            "<w:tbl>{}{}</w:tbl>",
+            row(&[
+                "STT",
+                "Nội dung",
+                "Cơ quan chủ trì",
+                "Cơ quan phối hợp",
+                "Thời gian hoàn thành"
+            ]),
+            row(&[
+                "1",
+                "Góp ý dự thảo văn bản",
+                "Công an tỉnh",
+                "",
+                "Khi có yêu cầu"
+            ]),
+        ),
+    ]
+    .concat();
+    let xml = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let docx = zip_of(&[("word/document.xml", xml.as_bytes())]);
+    let doc = read_source(&docx, "t.docx", &SourceOptions::default()).unwrap();
+    assert!(
+        doc.text()
+            .contains("| 1 | Góp ý dự thảo văn bản | Công an tỉnh |  | Khi có yêu cầu |"),
+        "{}",
+        doc.text()
+    );
+    let out = read_plan_bytes(&docx, Some("t.docx"), &ParseOptions::new("t")).unwrap();
+    let schedule = out
+        .plan
+        .obligations
+        .iter()
+        .find(|o| o.title.contains("Góp ý"))
+        .map(|o| serde_json::to_value(&o.schedule).unwrap());
+    let read_right = schedule
+        .as_ref()
+        .is_some_and(|s| s["type"] == "event_triggered");
+    assert!(
+        !read_right,
+        "the empty-cell case now reads right: turn this test into a plain assertion"
+    );
 }

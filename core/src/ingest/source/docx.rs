@@ -14,7 +14,8 @@
 //!   field results kept; hidden text (`w:vanish`) is dropped; of alternative content
 //!   (`mc:AlternateContent`) only the first choice is read.
 //! - Page headers/footers, footnotes and comments are not read: they carry no duties (running
-//!   headers and page numbers would only be page furniture).
+//!   headers and page numbers would only be page furniture). A text box anchored in a paragraph
+//!   comes out as paragraphs just before that paragraph.
 
 use std::io::{Cursor, Read};
 

@@ -332,12 +332,11 @@ impl Numbering {
         Some((num_id, ilvl.unwrap_or(0).min(LEVELS as u8 - 1)))
     }
 
-    fn level(&self, inst: &Instance, ilvl: u8) -> Option<Level> {
-        inst.levels.get(&ilvl).cloned().or_else(|| {
+    fn level<'a>(&'a self, inst: &'a Instance, ilvl: u8) -> Option<&'a Level> {
+        inst.levels.get(&ilvl).or_else(|| {
             self.abstracts
                 .get(&inst.abstract_id)
                 .and_then(|a| a.levels.get(&ilvl))
-                .cloned()
         })
     }
 
@@ -345,20 +344,29 @@ impl Numbering {
     /// counters; `None` when the paragraph is not numbered or its list is not defined.
     pub fn label(&mut self, own: &NumRef, style: Option<&str>) -> Option<Label> {
         let (num_id, ilvl) = self.resolve(own, style)?;
-        let inst = self.instances.get(&num_id)?.clone();
-        let lvl = self.level(&inst, ilvl)?;
-        let key = inst.abstract_id.clone();
-        let first_use = self.used.insert(num_id);
-        // lvlRestart of the levels below this one, read before the counters are borrowed.
-        let restarts: Vec<Option<u32>> = (0..LEVELS)
-            .map(|j| {
-                u8::try_from(j)
-                    .ok()
-                    .and_then(|jl| self.level(&inst, jl))
-                    .and_then(|l| l.restart_after)
-            })
-            .collect();
-        let counters = self.counters.entry(key).or_insert([None; LEVELS]);
+        let first_use = !self.used.contains(&num_id);
+        // The counters are taken out while the definitions are borrowed.
+        let mut counters = std::mem::take(&mut self.counters);
+        let label = self.advance(&num_id, ilvl, first_use, &mut counters);
+        self.counters = counters;
+        if label.is_some() {
+            self.used.insert(num_id);
+        }
+        label
+    }
+
+    fn advance(
+        &self,
+        num_id: &str,
+        ilvl: u8,
+        first_use: bool,
+        all: &mut HashMap<String, [Option<u32>; LEVELS]>,
+    ) -> Option<Label> {
+        let inst = self.instances.get(num_id)?;
+        let lvl = self.level(inst, ilvl)?;
+        let counters = all
+            .entry(inst.abstract_id.clone())
+            .or_insert([None; LEVELS]);
         if first_use {
             for (l, v) in &inst.start_overrides {
                 if let Some(c) = counters.get_mut(usize::from(*l)) {
@@ -377,17 +385,20 @@ impl Numbering {
         }
         // Levels below restart, unless their lvlRestart says otherwise.
         for (j, c) in counters.iter_mut().enumerate().skip(i + 1) {
-            match restarts.get(j).copied().flatten() {
+            let restart = u8::try_from(j)
+                .ok()
+                .and_then(|jl| self.level(inst, jl))
+                .and_then(|l| l.restart_after);
+            match restart {
                 Some(0) => {}
                 Some(after) if usize::try_from(after).unwrap_or(0) < i + 1 => {}
                 _ => *c = None,
             }
         }
-        let counters = *counters;
         let text = if lvl.fmt == NumFmt::Bullet {
             bullet(&lvl.text)
         } else {
-            self.expand(&inst, &lvl, &counters)
+            self.expand(inst, lvl, counters)
         };
         Some(Label {
             text,
@@ -405,16 +416,15 @@ impl Numbering {
                 ('%', Some(d @ 1..=9)) => {
                     chars.next();
                     let j = u8::try_from(d - 1).unwrap_or(0);
-                    let level = self.level(inst, j).unwrap_or_default();
+                    let level = self.level(inst, j);
                     let value = counters
                         .get(usize::from(j))
                         .copied()
                         .flatten()
-                        .unwrap_or(level.start);
-                    let fmt = if lvl.legal {
-                        NumFmt::Decimal
-                    } else {
-                        level.fmt
+                        .unwrap_or(level.map_or(1, |l| l.start));
+                    let fmt = match level {
+                        Some(l) if !lvl.legal => l.fmt,
+                        _ => NumFmt::Decimal,
                     };
                     out.push_str(&fmt.format(value));
                 }

@@ -48,6 +48,8 @@ SOURCES = [
     ("hung-yen-draft.txt", "DỰ THẢO - Kế hoạch triển khai thi hành Luật An ninh mạng", "- {n} -"),
     ("can-tho-qd-kh.txt", "UBND thành phố Cần Thơ", "{n}"),
     ("synthetic-appendix-table.md", "Kế hoạch số 88/KH-UBND", "Trang {n}"),
+    ("synthetic-other-province.txt", "UBND tỉnh Tây Ninh - Kế hoạch số 215/KH-UBND", "Trang {n}/{total}"),
+    ("synthetic-agency-first.txt", "Kế hoạch triển khai thi hành Luật An ninh mạng", "- {n} -"),
 ]
 
 # Levels of the plan list (Decree 30/2020: I. → 1. → a) → - → +).

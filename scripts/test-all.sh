@@ -24,6 +24,8 @@ suite fmt-wasm cargo fmt --manifest-path bindings-wasm/Cargo.toml -- --check
 suite clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The WASM crate is its own workspace (built by Debian's toolchain); lint it for the host target.
 suite clippy-wasm cargo clippy --manifest-path bindings-wasm/Cargo.toml --all-targets --quiet -- -D warnings
+# pdftotext (PDF plans) and the DejaVu fonts (PDF fixtures), from Debian when missing.
+suite apt-deps scripts/apt-deps.sh
 suite rust-tests cargo test --workspace --quiet
 suite rule-pack-tests cargo run --quiet -p tuanthu-cli --bin tuanthu -- test rules
 if [ -x bindings-python/scripts/test.sh ]; then suite python bindings-python/scripts/test.sh; fi

@@ -30,7 +30,9 @@ if [[ ! -x "$venv/bin/python" ]]; then
 fi
 vpy="$venv/bin/python"
 "$vpy" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2" pytest pandas mypy \
-    ziglang auditwheel hypothesis
+    ziglang auditwheel hypothesis -r "$here/requirements-fixtures.txt"
+# pdftotext for the PDF tests, the DejaVu fonts for the fixture script's check.
+"$root/scripts/apt-deps.sh"
 
 echo "test.sh: building the manylinux2014 wheel with zig (profile $profile)" >&2
 rm -rf "$wheels"

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
-use tuanthu::ingest::{parse_plan, ParseOptions};
+use tuanthu::ingest::{parse_plan, read_plan_bytes, ParseOptions, ParseOutcome};
 use tuanthu::model::{Plan, Severity};
 
 use crate::convert::{is_pathlike, opt_date, py_to_json, to_py};
@@ -120,10 +120,25 @@ impl PyPlan {
         parse_input::<Plan>(py, data, "<plan>").map(PyPlan::new)
     }
 
-    /// Reads a plan JSON file.
+    /// Reads a plan file: plan JSON (a file whose text starts with `{`), or a plan as issued —
+    /// `.txt`/`.md` text, Word `.docx` or `.pdf`, told apart by content — through the plan reader
+    /// (as `Plan.from_text_file`; `id` and `strict` apply to those only). A document that cannot
+    /// be read (a legacy encoding, a broken or hostile archive, a scanned PDF, no `pdftotext`)
+    /// raises `InputError` saying why and what to do.
     #[staticmethod]
-    fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        read_json_file::<Plan>(py, path).map(PyPlan::new)
+    #[pyo3(signature = (path, *, id = None, strict = false))]
+    fn from_file(py: Python<'_>, path: PathBuf, id: Option<&str>, strict: bool) -> PyResult<Self> {
+        let name = path.display().to_string();
+        let bytes = read_bytes(py, &path, &name)?;
+        if is_json_document(&bytes) {
+            let text = String::from_utf8_lossy(&bytes);
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            return py
+                .detach(|| tuanthu::input::from_json_str::<Plan>(&name, text))
+                .map(PyPlan::new)
+                .map_err(|e| input_error(py, &e));
+        }
+        read_document(py, &bytes, &name, id, strict)
     }
 
     /// Reads a plan from its text as issued (plain text or Markdown converted from .docx) with
@@ -148,8 +163,9 @@ impl PyPlan {
         read_text(py, text, &options, strict)
     }
 
-    /// Reads a plan text file (UTF-8) with the plan reader; the id defaults to the file stem.
-    /// See `Plan.from_text`.
+    /// Reads a plan as issued with the plan reader: `.txt`/`.md` text (UTF-8, or UTF-16 with a
+    /// byte-order mark), Word `.docx` or `.pdf` (through poppler's `pdftotext`), told apart by
+    /// content. The id defaults to the file stem. See `Plan.from_text`.
     #[staticmethod]
     #[pyo3(signature = (path, *, id = None, strict = false))]
     fn from_text_file(
@@ -159,12 +175,8 @@ impl PyPlan {
         strict: bool,
     ) -> PyResult<Self> {
         let name = path.display().to_string();
-        let text = py.detach(|| std::fs::read_to_string(&path)).map_err(|e| {
-            crate::errors::input_error_at(py, &name, None, None, &format!("cannot read: {e}"))
-        })?;
-        let mut options = ParseOptions::for_file(name);
-        options.plan_id = id.unwrap_or_default().to_string();
-        read_text(py, &text, &options, strict)
+        let bytes = read_bytes(py, &path, &name)?;
+        read_document(py, &bytes, &name, id, strict)
     }
 
     /// The plan as Python data (the JSON contract; dates are `datetime.date`).
@@ -259,10 +271,55 @@ impl PyPlan {
     }
 }
 
+fn read_bytes(py: Python<'_>, path: &std::path::Path, name: &str) -> PyResult<Vec<u8>> {
+    py.detach(|| std::fs::read(path)).map_err(|e| {
+        crate::errors::input_error_at(py, name, None, None, &format!("cannot read: {e}"))
+    })
+}
+
+/// Plan JSON rather than a plan document: the first character (after a BOM) opens an object.
+fn is_json_document(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// A plan document of any format through the source layer and the reader.
+fn read_document(
+    py: Python<'_>,
+    bytes: &[u8],
+    name: &str,
+    id: Option<&str>,
+    strict: bool,
+) -> PyResult<PyPlan> {
+    let mut options = ParseOptions::for_file(name);
+    options.plan_id = id.unwrap_or_default().to_string();
+    let read = py
+        .detach(|| crate::errors::no_panic(|| read_plan_bytes(bytes, Some(name), &options)))
+        .map_err(|m| crate::errors::internal_error(py, &m))?;
+    let outcome = read.map_err(|e| {
+        let message = e.to_string();
+        let detail = message
+            .strip_prefix(&format!("{name}: "))
+            .unwrap_or(&message);
+        crate::errors::input_error_at(py, name, None, None, detail)
+    })?;
+    finish(py, outcome, &options, strict)
+}
+
 fn read_text(py: Python<'_>, text: &str, options: &ParseOptions, strict: bool) -> PyResult<PyPlan> {
     let outcome = py
         .detach(|| crate::errors::no_panic(|| parse_plan(text, options)))
         .map_err(|m| crate::errors::internal_error(py, &m))?;
+    finish(py, outcome, options, strict)
+}
+
+/// The plan, or with `strict`, an `InputError` when no plan was found.
+fn finish(
+    py: Python<'_>,
+    outcome: ParseOutcome,
+    options: &ParseOptions,
+    strict: bool,
+) -> PyResult<PyPlan> {
     if strict && outcome.has_errors() {
         let file = options.source_name.as_deref().unwrap_or("<plan text>");
         let first = outcome.warnings_at_least(Severity::Error).next();

@@ -351,15 +351,40 @@ fn load_pack(rules: Option<&Path>) -> Result<RulePack, Failure> {
 /// The name `-` gets in messages.
 const STDIN: &str = "<stdin>";
 
-/// An input file's text and the name messages use for it.
+/// An input file's bytes and the name messages use for it.
 struct Input {
     name: String,
-    text: String,
+    bytes: Vec<u8>,
     /// Lower-case extension, if the input is a file that has one.
     extension: Option<String>,
 }
 
-/// Reads a file, or standard input for `-`.
+impl Input {
+    /// The input as UTF-8 text (JSON and CSV inputs).
+    fn text(&self) -> Result<&str, Failure> {
+        std::str::from_utf8(&self.bytes).map_err(|e| {
+            bad_file(
+                &self.name,
+                format!(
+                    "not UTF-8 text (byte {}): convert the file to UTF-8 first",
+                    e.valid_up_to()
+                ),
+            )
+        })
+    }
+
+    /// Options for the plan reader: the plan id is the file stem (`plan` for standard input).
+    fn parse_options(&self) -> tuanthu::ingest::ParseOptions {
+        let mut options = tuanthu::ingest::ParseOptions::for_file(self.name.clone());
+        if self.name == STDIN {
+            options.plan_id = "plan".to_string();
+        }
+        options
+    }
+}
+
+/// Reads a file, or standard input for `-`. Bytes, not text: a plan may be a .docx or a PDF, and
+/// a file saved in a legacy encoding should say so, not crash.
 fn read_input(path: &Path) -> Result<Input, Failure> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();
@@ -368,14 +393,14 @@ fn read_input(path: &Path) -> Result<Input, Failure> {
             .map_err(|e| bad_file(STDIN, format!("cannot read: {e}")))?;
         return Ok(Input {
             name: STDIN.to_string(),
-            text: utf8(STDIN, bytes)?,
+            bytes,
             extension: None,
         });
     }
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| bad_file(&name, format!("cannot read: {e}")))?;
     Ok(Input {
-        text: utf8(&name, bytes)?,
+        bytes,
         extension: path
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase()),
@@ -383,23 +408,10 @@ fn read_input(path: &Path) -> Result<Input, Failure> {
     })
 }
 
-// Read bytes, not text: a file saved in a legacy encoding should say so, not crash.
-fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, Failure> {
-    String::from_utf8(bytes).map_err(|e| {
-        bad_file(
-            name,
-            format!(
-                "not UTF-8 text (byte {}): convert the file to UTF-8 first",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
-}
-
-/// The first character that is not whitespace or a byte-order mark.
-fn first_char(text: &str) -> Option<char> {
-    text.chars()
-        .find(|c| !c.is_whitespace() && *c != '\u{feff}')
+/// The first byte that is not ASCII whitespace or part of a UTF-8 byte-order mark.
+fn first_byte(bytes: &[u8]) -> Option<u8> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    bytes.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
 /// At most one input may be standard input: it can be read only once.
@@ -427,7 +439,7 @@ fn one_stdin(a: &CheckArgs) -> Result<(), Failure> {
 
 fn read_json_input<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Failure> {
     let input = read_input(path)?;
-    Ok(input::from_json_str(&input.name, &input.text)?)
+    Ok(input::from_json_str(&input.name, input.text()?)?)
 }
 
 /// Reads `--plan`: plan JSON, or a plan as issued through the plan reader (warnings on stderr).
@@ -435,28 +447,20 @@ fn read_plan(path: &Path, format: Option<PlanFormat>) -> Result<Plan, Failure> {
     let input = read_input(path)?;
     let format = format.unwrap_or(match input.extension.as_deref() {
         Some("json") => PlanFormat::Json,
-        Some("txt" | "md" | "markdown") => PlanFormat::Text,
-        // Plan JSON is an object; a plan as issued never starts with `{`.
-        _ if first_char(&input.text) == Some('{') => PlanFormat::Json,
+        Some("txt" | "md" | "markdown" | "docx" | "pdf") => PlanFormat::Text,
+        // Plan JSON is an object; a plan as issued (text, .docx, PDF) never starts with `{`.
+        _ if first_byte(&input.bytes) == Some(b'{') => PlanFormat::Json,
         _ => PlanFormat::Text,
     });
     if format == PlanFormat::Json {
-        return Ok(input::from_json_str(&input.name, &input.text)?);
+        return Ok(input::from_json_str(&input.name, input.text()?)?);
     }
     read_plan_text(&input)
 }
 
+/// Reads a plan as issued (text, Markdown, .docx or PDF, told apart by content).
 fn read_plan_text(input: &Input) -> Result<Plan, Failure> {
-    use tuanthu::ingest::{parse_plan, ParseOptions};
-    let options = if input.name == STDIN {
-        ParseOptions {
-            plan_id: "plan".to_string(),
-            source_name: Some(STDIN.to_string()),
-        }
-    } else {
-        ParseOptions::for_file(input.name.clone())
-    };
-    let outcome = parse_plan(&input.text, &options);
+    let outcome = read_issued_plan(input, &input.parse_options())?;
     for w in &outcome.plan.warnings {
         eprintln!("{}", warning_line(&input.name, w));
     }
@@ -476,6 +480,15 @@ fn read_plan_text(input: &Input) -> Result<Plan, Failure> {
         ));
     }
     Ok(outcome.plan)
+}
+
+/// The plan reader over an input's bytes; the format is chosen by content.
+fn read_issued_plan(
+    input: &Input,
+    options: &tuanthu::ingest::ParseOptions,
+) -> Result<tuanthu::ingest::ParseOutcome, Failure> {
+    tuanthu::ingest::read_plan_bytes(&input.bytes, Some(&input.name), options)
+        .map_err(|e| bad_file(&input.name, e.to_string()))
 }
 
 /// `file:line: level [code]: message`, as `tuanthu parse` prints the reader's warnings.
@@ -501,12 +514,12 @@ fn read_submissions(
         Some("csv") => SubmissionsFormat::Csv,
         Some("json") => SubmissionsFormat::Json,
         // Submissions JSON is an array; a CSV starts with its header row.
-        _ if first_char(&input.text) == Some('[') => SubmissionsFormat::Json,
+        _ if first_byte(&input.bytes) == Some(b'[') => SubmissionsFormat::Json,
         _ => SubmissionsFormat::Csv,
     });
     Ok(match format {
-        SubmissionsFormat::Csv => input::submissions_from_csv(&input.name, &input.text)?,
-        SubmissionsFormat::Json => input::from_json_str(&input.name, &input.text)?,
+        SubmissionsFormat::Csv => input::submissions_from_csv(&input.name, input.text()?)?,
+        SubmissionsFormat::Json => input::from_json_str(&input.name, input.text()?)?,
     })
 }
 
@@ -800,22 +813,12 @@ fn parse(
     out: Option<&Path>,
     fail_on: Option<WarnLevel>,
 ) -> Result<u8, Failure> {
-    use tuanthu::ingest::{parse_plan, ParseOptions};
-    // Read bytes, not text: a plan saved in a legacy encoding should say so, not crash.
-    let bytes =
-        std::fs::read(file).map_err(|e| bad(format!("{}: cannot read: {e}", file.display())))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        bad(format!(
-            "{}: not UTF-8 text (byte {}): convert the file to UTF-8 first",
-            file.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    let mut options = ParseOptions::for_file(file.display().to_string());
+    let input = read_input(file)?;
+    let mut options = input.parse_options();
     if let Some(id) = id {
         options.plan_id = id;
     }
-    let outcome = parse_plan(&text, &options);
+    let outcome = read_issued_plan(&input, &options)?;
     let json = to_canonical_json(&outcome.plan);
     match out {
         Some(p) => std::fs::write(p, &json).map_err(|e| bad(format!("{}: {e}", p.display())))?,

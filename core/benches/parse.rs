@@ -1,13 +1,16 @@
-//! Parse a ~100 KB plan built from the task blocks of the three real plans, renumbered.
+//! Parse a ~100 KB plan built from the task blocks of the three real plans, renumbered; read a
+//! 1 MB .docx of the same kind (Word numbering, run formatting) built here.
 //!
 //! `cargo bench -p tuanthu --bench parse -- --warm-up-time 1 --measurement-time 3`
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not library code: fail loudly
 
 use std::hint::black_box;
+use std::io::{Cursor, Write};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use tuanthu::ingest::{parse_plan, ParseOptions};
+use tuanthu::ingest::source::{read_source, SourceOptions};
+use tuanthu::ingest::{parse_plan, read_plan_bytes, ParseOptions};
 
 const PLANS: [&str; 3] = [
     include_str!("../tests/data/plans/vinh-long-144-KH-UBND.txt"),
@@ -68,6 +71,137 @@ fn big_plan(target: usize) -> String {
     out
 }
 
+const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+/// Escapes text for XML.
+fn esc(t: &str) -> String {
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Revision ids as Word writes them (`w:rsidR="00A1B2C3"`): they make the XML about as
+/// compressible as a real document's.
+struct Rsid(u32);
+
+impl Rsid {
+    fn next(&mut self) -> String {
+        self.0 = self.0.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        format!("00{:06X}", self.0 >> 8)
+    }
+}
+
+/// One paragraph as Word writes it: paragraph properties, the text in runs of a few words each
+/// with their own properties, the label (`II.`, `1.`, `a)`) left to the numbering.
+fn paragraph(line: &str, rsid: &mut Rsid) -> String {
+    let t = line
+        .trim_start_matches(['#', ' ', '*'])
+        .trim_end_matches('*');
+    let roman = t
+        .split_once(". ")
+        .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| matches!(c, 'I' | 'V' | 'X')));
+    let digits = t
+        .split_once(". ")
+        .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    let letter = t
+        .split_once(") ")
+        .filter(|(n, _)| n.len() == 1 && n.chars().all(|c| c.is_ascii_lowercase()));
+    let (level, text) = match (roman, digits, letter) {
+        (Some((_, rest)), _, _) => (Some(0), rest),
+        (_, Some((_, rest)), _) => (Some(1), rest),
+        (_, _, Some((_, rest))) => (Some(2), rest),
+        _ => (None, t),
+    };
+    let num = level.map_or(String::new(), |l| {
+        format!(r#"<w:numPr><w:ilvl w:val="{l}"/><w:numId w:val="1"/></w:numPr>"#)
+    });
+    let mut out = format!(
+        r#"<w:p w:rsidR="{}" w:rsidRDefault="{}"><w:pPr>{num}<w:spacing w:before="120" w:after="120"/><w:ind w:firstLine="567"/><w:jc w:val="both"/></w:pPr>"#,
+        rsid.next(),
+        rsid.next()
+    );
+    let words: Vec<&str> = text.split(' ').collect();
+    for (k, chunk) in words.chunks(6).enumerate() {
+        let sep = if k + 1 < words.len().div_ceil(6) {
+            " "
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            r#"<w:r w:rsidRPr="{}"><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/><w:sz w:val="28"/><w:szCs w:val="28"/><w:lang w:val="vi-VN"/></w:rPr><w:t xml:space="preserve">{}{sep}</w:t></w:r>"#,
+            rsid.next(),
+            esc(&chunk.join(" "))
+        ));
+    }
+    out.push_str("</w:p>");
+    out
+}
+
+/// A .docx of about `target` bytes: a plan built like the 105 KB one, grown until its Word form
+/// reaches the size.
+fn big_docx(target: usize) -> Vec<u8> {
+    let numbering = format!(
+        r#"<w:numbering {W}><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl><w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#
+    );
+    let mut text_size = 200 * 1024;
+    loop {
+        let text = big_plan(text_size);
+        let mut rsid = Rsid(7);
+        let body: String = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| paragraph(l, &mut rsid))
+            .collect();
+        let document = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}><w:body>{body}</w:body></w:document>"#
+        );
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, part) in [
+            ("word/document.xml", &document),
+            ("word/numbering.xml", &numbering),
+        ] {
+            z.start_file(name, opts).expect("zip");
+            z.write_all(part.as_bytes()).expect("zip");
+        }
+        let bytes = z.finish().expect("zip").into_inner();
+        if bytes.len() >= target * 97 / 100 || text_size > 64 * 1024 * 1024 {
+            return bytes;
+        }
+        text_size = text_size * target / bytes.len().max(1) + 1024;
+    }
+}
+
+fn bench_docx(c: &mut Criterion) {
+    let docx = big_docx(1024 * 1024);
+    let opts = ParseOptions::new("bench");
+    let source = SourceOptions::default();
+    let text_len = read_source(&docx, "bench.docx", &source)
+        .map(|d| d.text().len())
+        .unwrap_or(0);
+    let n = read_plan_bytes(&docx, Some("bench.docx"), &opts)
+        .map(|o| o.plan.obligations.len())
+        .unwrap_or(0);
+    assert!(n > 100, "only {n} obligations from the .docx");
+    let mut g = c.benchmark_group("docx");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(docx.len() as u64));
+    g.bench_function(
+        format!(
+            "{} KB .docx -> {} KB text",
+            docx.len() / 1024,
+            text_len / 1024
+        ),
+        |b| b.iter(|| read_source(black_box(&docx), "bench.docx", &source)),
+    );
+    g.bench_function(
+        format!("{} KB .docx -> plan, {n} obligations", docx.len() / 1024),
+        |b| b.iter(|| read_plan_bytes(black_box(&docx), Some("bench.docx"), black_box(&opts))),
+    );
+    g.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let text = big_plan(100 * 1024);
     let opts = ParseOptions::new("bench");
@@ -85,5 +219,5 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, bench_docx);
 criterion_main!(benches);

@@ -8,6 +8,8 @@
 //! on a normalised projection (no line numbers, which legitimately move), and must not add a
 //! warning of level `warning` or `error`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failed unwrap is a failed test
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::LazyLock;

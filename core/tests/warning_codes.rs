@@ -2,6 +2,8 @@
 //! severities and meanings. Regenerate with `TUANTHU_UPDATE_DOCS=1 cargo test -p tuanthu --test
 //! warning_codes`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failed unwrap is a failed test
+
 use tuanthu::model::WarningCode;
 
 const BEGIN: &str =

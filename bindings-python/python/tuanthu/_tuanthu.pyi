@@ -52,7 +52,9 @@ class Plan:
     @staticmethod
     def from_json(data: JsonLike) -> Plan: ...
     @staticmethod
-    def from_file(path: PathLike) -> Plan: ...
+    def from_file(path: PathLike, *, id: Optional[str] = None, strict: bool = False) -> Plan:
+        """Plan JSON, or a plan as issued (.txt, .md, .docx, .pdf; chosen by content)."""
+        ...
     @staticmethod
     def from_text(
         text: str, *, id: Optional[str] = None, source_name: Optional[str] = None, strict: bool = False

@@ -1507,11 +1507,9 @@ fn unknown_item(rest: &str, need_sep: bool) -> Option<UnknownItem> {
                 end = k;
                 break;
             }
-            c if c.is_whitespace() && depth <= 0 => {
-                if starts_with_va(&body[k..]) {
-                    end = k;
-                    break;
-                }
+            c if c.is_whitespace() && depth <= 0 && starts_with_va(&body[k..]) => {
+                end = k;
+                break;
             }
             _ => {}
         }

@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
+use super::text::static_regex;
+
 use crate::model::{LegalReference, WarningCode};
 
 use super::structure::{Layout, SectionKind};
@@ -27,22 +29,23 @@ pub(crate) struct Header {
 }
 
 static NUMBER_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:Số|SỐ|số)\s*[:.]?\s*(.*)$").expect("static regex"));
+    LazyLock::new(|| static_regex(r"^(?:Số|SỐ|số)\s*[:.]?\s*(.*)$"));
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})?[\s.…_]*(?i:tháng)\s*(\d{1,2})?[\s.…_]*(?i:năm)\s*(\d{4})")
-        .expect("static regex")
+    static_regex(
+        r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})?[\s.…_]*(?i:tháng)\s*(\d{1,2})?[\s.…_]*(?i:năm)\s*(\d{4})",
+    )
 });
 static DATE_LINE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    static_regex(
         r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})",
     )
-    .expect("static regex")
 });
 static TITLE_AREA: LazyLock<Regex> =
     LazyLock::new(|| super::timeline::ascii_regex(r"\btren dia ban\s+(?:tinh|thanh pho)\s+"));
 static ATTACHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i:kèm\s+theo)\s+(?:Quyết định|Văn bản|Công văn|Kế hoạch)\s+số\s*([^\s,;()]*)(?:\s*(?i:ngày)\s*(\d{1,2})?[\s.…_/]*(?i:tháng)?\s*(\d{1,2})?[\s.…_/]*(?i:năm)?\s*(\d{4}))?")
-        .expect("static regex")
+    static_regex(
+        r"(?i:kèm\s+theo)\s+(?:Quyết định|Văn bản|Công văn|Kế hoạch)\s+số\s*([^\s,;()]*)(?:\s*(?i:ngày)\s*(\d{1,2})?[\s.…_/]*(?i:tháng)?\s*(\d{1,2})?[\s.…_/]*(?i:năm)?\s*(\d{4}))?",
+    )
 });
 static ISSUER_UPPER: LazyLock<Regex> = LazyLock::new(|| {
     super::timeline::ascii_regex(
@@ -55,15 +58,16 @@ static ISSUER_PROSE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static DOC_KIND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư liên tịch|Thông tư|Kế hoạch|Công văn|Hướng dẫn|Kết luận)\b")
-        .expect("static regex")
+    static_regex(
+        r"\b(Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư liên tịch|Thông tư|Kế hoạch|Công văn|Hướng dẫn|Kết luận)\b",
+    )
 });
-static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bsố\s*:?\s*(\d+[0-9A-Za-zĐđ/.\-]*[0-9A-Za-zĐđ])").expect("static regex")
-});
+static DOC_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| static_regex(r"\bsố\s*:?\s*(\d+[0-9A-Za-zĐđ/.\-]*[0-9A-Za-zĐđ])"));
 static DATE_ANY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i:ngày)\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|(\d{1,2})\s+(?i:tháng)\s+(\d{1,2})\s*,?\s+(?i:năm)\s+(\d{4}))")
-        .expect("static regex")
+    static_regex(
+        r"(?i:ngày)\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|(\d{1,2})\s+(?i:tháng)\s+(\d{1,2})\s*,?\s+(?i:năm)\s+(\d{4}))",
+    )
 });
 static EFFECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     super::timeline::ascii_regex(

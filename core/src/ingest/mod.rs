@@ -41,6 +41,7 @@ mod coverage;
 mod header;
 mod obligations;
 mod pages;
+pub mod source;
 mod structure;
 mod text;
 pub mod timeline;
@@ -48,6 +49,7 @@ pub mod timeline;
 use crate::model::{IngestWarning, Plan, Severity, WarningCode};
 
 pub use agencies::{recognize_agencies, recognize_agency};
+pub use source::{read_plan_bytes, read_plan_file, SourceError, SourceFormat};
 pub use timeline::parse_timeline;
 
 /// How to read a plan.

@@ -18,6 +18,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::text::static_regex;
+
 use crate::model::WarningCode;
 
 use super::structure::{field_label, parse_marker, Marker};
@@ -25,10 +27,9 @@ use super::text::{fold, Line};
 use super::Warnings;
 
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    static_regex(
         r"^(?:(?:trang|page|tr\.)\s*\d{1,3}(?:\s*(?:/|of|tren|trong so)\s*\d{1,3})?|[-–—]\s*\d{1,3}\s*[-–—]|\d{1,3}|\[\s*\d{1,3}\s*\])$",
     )
-    .expect("static regex")
 });
 
 /// How far (in non-blank lines) a running header or footer may stand from a page number.

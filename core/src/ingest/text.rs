@@ -67,31 +67,23 @@ fn split_lines(input: &str) -> Vec<&str> {
     lines
 }
 
+/// A regex from a pattern written in this crate. A broken pattern is a programming error that
+/// every ingest test hits at once, never something input can cause.
 #[allow(
     clippy::expect_used,
     reason = "constant pattern: a broken one fails every ingest test"
 )]
+pub(crate) fn static_regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("static regex")
+}
+
 static HTML_TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>").expect("static regex"));
-#[allow(
-    clippy::expect_used,
-    reason = "constant pattern: a broken one fails every ingest test"
-)]
-static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)<sup>\s*[0-9*]{1,3}\s*</sup>|\[\^[^\]]*\]").expect("static regex")
-});
-#[allow(
-    clippy::expect_used,
-    reason = "constant pattern: a broken one fails every ingest test"
-)]
-static MD_LINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"!?\[([^\[\]]*)\]\([^()\s]*\)").expect("static regex"));
-#[allow(
-    clippy::expect_used,
-    reason = "constant pattern: a broken one fails every ingest test"
-)]
+    LazyLock::new(|| static_regex(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"));
+static FOOTNOTE: LazyLock<Regex> =
+    LazyLock::new(|| static_regex(r"(?i)<sup>\s*[0-9*]{1,3}\s*</sup>|\[\^[^\]]*\]"));
+static MD_LINK: LazyLock<Regex> = LazyLock::new(|| static_regex(r"!?\[([^\[\]]*)\]\([^()\s]*\)"));
 static TABLE_SEPARATOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\|?[\s:|\-+=]*\|[\s:|\-+=]*$").expect("static regex"));
+    LazyLock::new(|| static_regex(r"^\|?[\s:|\-+=]*\|[\s:|\-+=]*$"));
 
 /// Cleans one line: Markdown and HTML removed, NFC, whitespace collapsed.
 /// Returns the text, the Markdown heading level and whether the line is a table row.

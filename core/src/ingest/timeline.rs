@@ -68,16 +68,12 @@ pub fn parse_timeline(phrase: &str, context_year: Option<i32>) -> Result<Schedul
 
 /// Patterns run on folded (ASCII) text: ASCII `\b`, `\s` and `\d` keep the regex on its fast
 /// automata (a Unicode word boundary makes it fall back to a slower engine).
-#[allow(
-    clippy::expect_used,
-    reason = "constant pattern: a broken one fails every ingest test"
-)]
 pub(crate) fn ascii_regex(pat: &str) -> Regex {
     let p = pat
         .replace(r"\b", r"(?-u:\b)")
         .replace(r"\s", r"(?-u:\s)")
         .replace(r"\d", "[0-9]");
-    Regex::new(&p).expect("static regex")
+    super::text::static_regex(&p)
 }
 
 macro_rules! re {

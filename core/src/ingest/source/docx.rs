@@ -1,0 +1,735 @@
+//! Word `.docx` (Office Open XML, ECMA-376) → lines of text as a reader sees them.
+//!
+//! - Body paragraphs (`w:p`) in document order, each followed by a blank line (a paragraph is a
+//!   block, as in the text form of a plan); a soft line break (`w:br`, `w:cr`) starts a new line
+//!   inside the block; a tab (`w:tab`) is a space.
+//! - Word's automatic numbering, direct (`w:numPr`) or from the paragraph style, is written out
+//!   as the label Word shows (`II.`, `1.`, `a)`, `-`), see [`super::numbering`].
+//! - Tables (`w:tbl`) become pipe-table lines `| a | b |`, one per row; paragraphs within a cell
+//!   are joined by `<br>` (as pandoc writes them); a cell merged across columns (`w:gridSpan`)
+//!   is followed by empty cells, one merged down from the row above (`w:vMerge`) repeats the text
+//!   shown in the merged cell. A table nested in a cell is flattened into the cell.
+//! - Tracked changes are read as accepted: deleted text (`w:del`, `w:moveFrom`) is dropped,
+//!   inserted text (`w:ins`, `w:moveTo`) kept; field instructions (`w:instrText`) are dropped and
+//!   field results kept; hidden text (`w:vanish`) is dropped; of alternative content
+//!   (`mc:AlternateContent`) only the first choice is read.
+//! - Page headers/footers, footnotes and comments are not read: they carry no duties (running
+//!   headers and page numbers would only be page furniture). A text box anchored in a paragraph
+//!   comes out as paragraphs just before that paragraph.
+
+use std::io::{Cursor, Read};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use zip::ZipArchive;
+
+use super::numbering::{Label, NumRef, Numbering};
+use super::xml::{attr, entity, local, XmlError};
+use super::{Origin, SourceError, SourceLine, DOCX_MAX_ENTRIES, DOCX_MAX_UNCOMPRESSED};
+
+const DOCUMENT: &str = "word/document.xml";
+const NUMBERING: &str = "word/numbering.xml";
+const STYLES: &str = "word/styles.xml";
+
+/// Reads the body of a .docx into lines.
+pub(crate) fn read(bytes: &[u8], name: &str) -> Result<Vec<SourceLine>, SourceError> {
+    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(name, &e))?;
+    if zip.len() > DOCX_MAX_ENTRIES {
+        return Err(SourceError::TooManyEntries {
+            name: name.to_string(),
+            entries: zip.len(),
+            limit: DOCX_MAX_ENTRIES,
+        });
+    }
+    if zip.index_for_name(DOCUMENT).is_none() {
+        return Err(SourceError::NotDocx {
+            name: name.to_string(),
+        });
+    }
+    let mut budget = Budget {
+        left: DOCX_MAX_UNCOMPRESSED,
+    };
+    let document = read_part(&mut zip, DOCUMENT, &mut budget, name)?;
+    let numbering_xml = match zip.index_for_name(NUMBERING) {
+        Some(_) => Some(read_part(&mut zip, NUMBERING, &mut budget, name)?),
+        None => None,
+    };
+    let styles_xml = match zip.index_for_name(STYLES) {
+        Some(_) => Some(read_part(&mut zip, STYLES, &mut budget, name)?),
+        None => None,
+    };
+    let numbering =
+        Numbering::read(numbering_xml.as_deref(), styles_xml.as_deref()).map_err(|e| {
+            let part = if numbering_xml.is_some() {
+                NUMBERING
+            } else {
+                STYLES
+            };
+            xml_error(name, part, e)
+        })?;
+    Body::new(numbering)
+        .read(&document)
+        .map_err(|e| xml_error(name, DOCUMENT, e))
+}
+
+/// Bytes that may still be unpacked.
+struct Budget {
+    left: u64,
+}
+
+fn zip_error(name: &str, e: &zip::result::ZipError) -> SourceError {
+    SourceError::Zip {
+        name: name.to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn xml_error(name: &str, part: &str, e: XmlError) -> SourceError {
+    SourceError::Xml {
+        name: name.to_string(),
+        part: part.to_string(),
+        position: e.position,
+        message: e.message,
+    }
+}
+
+/// One part of the archive as UTF-8 text, within the unpacking budget.
+fn read_part(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    part: &str,
+    budget: &mut Budget,
+    name: &str,
+) -> Result<String, SourceError> {
+    let too_large = || SourceError::TooLarge {
+        name: name.to_string(),
+        limit: DOCX_MAX_UNCOMPRESSED,
+    };
+    let file = zip.by_name(part).map_err(|e| zip_error(name, &e))?;
+    // The declared size can lie; the read below is bounded either way.
+    if file.size() > budget.left {
+        return Err(too_large());
+    }
+    let mut buf = Vec::new();
+    file.take(budget.left.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| SourceError::Zip {
+            name: name.to_string(),
+            message: format!("{part}: {e}"),
+        })?;
+    let read = u64::try_from(buf.len()).unwrap_or(u64::MAX);
+    if read > budget.left {
+        return Err(too_large());
+    }
+    budget.left -= read;
+    String::from_utf8(buf).map_err(|e| SourceError::Xml {
+        name: name.to_string(),
+        part: part.to_string(),
+        position: u64::try_from(e.utf8_error().valid_up_to()).unwrap_or(0),
+        message: "not UTF-8".to_string(),
+    })
+}
+
+/// A paragraph being read.
+#[derive(Debug, Default)]
+struct Para {
+    text: String,
+    style: Option<String>,
+    num: NumRef,
+}
+
+/// How a cell is merged with the one above it (`w:vMerge`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum VMerge {
+    #[default]
+    None,
+    Restart,
+    Continue,
+}
+
+/// A table cell being read.
+#[derive(Debug, Default)]
+struct Cell {
+    paras: Vec<String>,
+    span: usize,
+    vmerge: VMerge,
+}
+
+/// A table being read: finished rows (cells as text, by grid column) and the current row.
+#[derive(Debug, Default)]
+struct Table {
+    rows: Vec<Vec<String>>,
+    row: Option<Vec<Cell>>,
+    /// Text of the cell that starts a vertical merge, by grid column.
+    merged: Vec<Option<String>>,
+}
+
+impl Table {
+    /// Closes a row: cells laid out on the grid, merged cells filled.
+    fn end_row(&mut self) {
+        let Some(cells) = self.row.take() else { return };
+        let mut out: Vec<String> = Vec::new();
+        for cell in cells {
+            let col = out.len();
+            let text = cell_text(&cell.paras);
+            let shown = match cell.vmerge {
+                VMerge::Continue => self.merged.get(col).cloned().flatten().unwrap_or_default(),
+                VMerge::Restart => {
+                    if self.merged.len() <= col {
+                        self.merged.resize(col + 1, None);
+                    }
+                    if let Some(m) = self.merged.get_mut(col) {
+                        *m = Some(text.clone());
+                    }
+                    text
+                }
+                VMerge::None => {
+                    if let Some(m) = self.merged.get_mut(col) {
+                        *m = None;
+                    }
+                    text
+                }
+            };
+            out.push(shown);
+            for _ in 1..cell.span.max(1) {
+                out.push(String::new());
+            }
+        }
+        self.rows.push(out);
+    }
+}
+
+/// Cell paragraphs joined by `<br>`; a `|` in the text is escaped so it does not split the row.
+fn cell_text(paras: &[String]) -> String {
+    let parts: Vec<String> = paras
+        .iter()
+        .map(|p| p.replace('\n', "<br>").trim().replace('|', "\\|"))
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.join("<br>")
+}
+
+/// The reading state over `word/document.xml`.
+struct Body {
+    numbering: Numbering,
+    out: Vec<SourceLine>,
+    paras: Vec<Para>,
+    tables: Vec<Table>,
+    /// Depth inside an element whose content is skipped (deleted text, field instructions...).
+    skip: usize,
+    in_run: bool,
+    in_text: bool,
+    run_hidden: bool,
+    in_run_props: bool,
+    in_para_props: bool,
+    paragraph_no: u32,
+    table_no: u32,
+    /// Per `mc:AlternateContent` being read: whether a choice was already taken.
+    alternates: Vec<bool>,
+}
+
+/// Elements whose whole content is not visible text.
+fn skipped(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"del"
+            | b"moveFrom"
+            | b"instrText"
+            | b"delInstrText"
+            | b"delText"
+            | b"pPrChange"
+            | b"rPrChange"
+            | b"numberingChange"
+            | b"tblPrChange"
+            | b"tcPrChange"
+            | b"trPrChange"
+            | b"sectPrChange"
+            | b"Fallback"
+            | b"footnoteReference"
+            | b"commentReference"
+    )
+}
+
+impl Body {
+    fn new(numbering: Numbering) -> Self {
+        Body {
+            numbering,
+            out: Vec::new(),
+            paras: Vec::new(),
+            tables: Vec::new(),
+            skip: 0,
+            in_run: false,
+            in_text: false,
+            run_hidden: false,
+            in_run_props: false,
+            in_para_props: false,
+            paragraph_no: 0,
+            table_no: 0,
+            alternates: Vec::new(),
+        }
+    }
+
+    fn read(mut self, xml: &str) -> Result<Vec<SourceLine>, XmlError> {
+        let mut r = Reader::from_str(xml);
+        loop {
+            let ev = r.read_event().map_err(|e| XmlError::at(&r, e))?;
+            match ev {
+                Event::Start(s) => {
+                    if self.skip > 0 {
+                        self.skip += 1;
+                    } else if self.skips(&s) {
+                        self.skip = 1;
+                    } else {
+                        self.start(&s);
+                    }
+                }
+                Event::Empty(s) if self.skip == 0 && !self.skips(&s) => {
+                    self.start(&s);
+                    self.end(local(&s));
+                }
+                Event::End(e) => {
+                    if self.skip > 0 {
+                        self.skip -= 1;
+                    } else {
+                        self.end(e.local_name().as_ref());
+                    }
+                }
+                Event::Text(t) if self.takes_text() => {
+                    let s = t
+                        .xml_content(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|e| XmlError::at(&r, e))?;
+                    self.push_text(&s);
+                }
+                Event::CData(t) if self.takes_text() => {
+                    let s = t.decode().map_err(|e| XmlError::at(&r, e))?;
+                    self.push_text(&s);
+                }
+                Event::GeneralRef(g) if self.takes_text() => self.push_text(&entity(&g)),
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        // A document cut short: what was read is kept.
+        while !self.paras.is_empty() {
+            self.end_paragraph();
+        }
+        while !self.tables.is_empty() {
+            self.end_table();
+        }
+        Ok(self.out)
+    }
+
+    /// Whether an element's content is skipped: never-visible elements, and every alternative
+    /// after the first one taken.
+    fn skips(&mut self, s: &BytesStart<'_>) -> bool {
+        let name = local(s);
+        if skipped(name) {
+            return true;
+        }
+        if name == b"Choice" {
+            if let Some(taken) = self.alternates.last_mut() {
+                if *taken {
+                    return true;
+                }
+                *taken = true;
+            }
+        }
+        if name == b"vanish" && self.in_run_props {
+            self.run_hidden = attr(s, b"val").is_none_or(|v| v != "0" && v != "false");
+        }
+        false
+    }
+
+    fn takes_text(&self) -> bool {
+        self.skip == 0 && self.in_text && !self.run_hidden
+    }
+
+    fn push_text(&mut self, s: &str) {
+        if let Some(p) = self.paras.last_mut() {
+            p.text.push_str(s);
+        }
+    }
+
+    fn start(&mut self, s: &BytesStart<'_>) {
+        match local(s) {
+            b"p" => self.paras.push(Para::default()),
+            b"pPr" => self.in_para_props = true,
+            b"pStyle" if self.in_para_props => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.style = attr(s, b"val");
+                }
+            }
+            b"numId" if self.in_para_props => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.num.num_id = attr(s, b"val");
+                }
+            }
+            b"ilvl" if self.in_para_props => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.num.ilvl = attr(s, b"val").and_then(|v| v.trim().parse().ok());
+                }
+            }
+            b"r" => {
+                self.in_run = true;
+                self.run_hidden = false;
+            }
+            b"rPr" if self.in_run => self.in_run_props = true,
+            b"t" if self.in_run => self.in_text = true,
+            b"tab" if self.in_run && !self.in_run_props => self.push_text(" "),
+            b"br" | b"cr" if self.in_run && !self.run_hidden => self.push_text("\n"),
+            b"noBreakHyphen" if self.in_run && !self.run_hidden => self.push_text("-"),
+            b"sym" if self.in_run && !self.run_hidden => {
+                // Symbol-font glyphs sit in the private-use area: not text.
+                let c = attr(s, b"char")
+                    .and_then(|h| u32::from_str_radix(h.trim(), 16).ok())
+                    .and_then(char::from_u32)
+                    .filter(|c| !('\u{E000}'..='\u{F8FF}').contains(c));
+                if let Some(c) = c {
+                    self.push_text(&c.to_string());
+                }
+            }
+            b"tbl" => self.tables.push(Table::default()),
+            b"tr" => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.row = Some(Vec::new());
+                }
+            }
+            b"tc" => {
+                if let Some(row) = self.tables.last_mut().and_then(|t| t.row.as_mut()) {
+                    row.push(Cell {
+                        span: 1,
+                        ..Cell::default()
+                    });
+                }
+            }
+            b"gridSpan" => {
+                if let Some(c) = self.current_cell() {
+                    c.span = attr(s, b"val")
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(1)
+                        .clamp(1, 64);
+                }
+            }
+            b"vMerge" => {
+                if let Some(c) = self.current_cell() {
+                    c.vmerge = match attr(s, b"val").as_deref() {
+                        Some("restart") => VMerge::Restart,
+                        _ => VMerge::Continue,
+                    };
+                }
+            }
+            b"AlternateContent" => self.alternates.push(false),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, name: &[u8]) {
+        match name {
+            b"p" => self.end_paragraph(),
+            b"pPr" => self.in_para_props = false,
+            b"r" => {
+                self.in_run = false;
+                self.run_hidden = false;
+            }
+            b"rPr" => self.in_run_props = false,
+            b"t" => self.in_text = false,
+            b"tr" => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.end_row();
+                }
+            }
+            b"tbl" => self.end_table(),
+            b"AlternateContent" => {
+                self.alternates.pop();
+            }
+            _ => {}
+        }
+    }
+
+    fn current_cell(&mut self) -> Option<&mut Cell> {
+        self.tables
+            .last_mut()
+            .and_then(|t| t.row.as_mut())
+            .and_then(|r| r.last_mut())
+    }
+
+    fn end_paragraph(&mut self) {
+        let Some(p) = self.paras.pop() else { return };
+        self.in_para_props = false;
+        let label = self.numbering.label(&p.num, p.style.as_deref());
+        let text = labelled(label, &p.text);
+        if let Some(cell) = self.current_cell() {
+            cell.paras.push(text);
+            return;
+        }
+        if !self.tables.is_empty() {
+            // A paragraph in a table but outside any cell: a broken file; keep the text.
+            if let Some(t) = self.tables.last_mut() {
+                t.rows.push(vec![text]);
+            }
+            return;
+        }
+        self.paragraph_no += 1;
+        let origin = Origin::Paragraph(self.paragraph_no);
+        for line in text.split('\n') {
+            self.out.push(SourceLine {
+                text: line.trim_end().to_string(),
+                origin,
+            });
+        }
+        self.out.push(SourceLine {
+            text: String::new(),
+            origin,
+        });
+    }
+
+    fn end_table(&mut self) {
+        let Some(mut t) = self.tables.pop() else {
+            return;
+        };
+        t.end_row();
+        if let Some(cell) = self.current_cell() {
+            // A table nested in a cell: its rows become lines of the cell.
+            for row in &t.rows {
+                let cells: Vec<&str> = row
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                cell.paras.push(cells.join(" "));
+            }
+            return;
+        }
+        self.table_no += 1;
+        let table = self.table_no;
+        let mut last = Origin::TableRow { table, row: 0 };
+        for (i, row) in t.rows.iter().enumerate() {
+            last = Origin::TableRow {
+                table,
+                row: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            };
+            self.out.push(SourceLine {
+                text: format!("| {} |", row.join(" | ")),
+                origin: last,
+            });
+        }
+        self.out.push(SourceLine {
+            text: String::new(),
+            origin: last,
+        });
+    }
+}
+
+/// The paragraph as shown: its label, then its text.
+fn labelled(label: Option<Label>, text: &str) -> String {
+    match label {
+        Some(l) if !l.text.is_empty() => {
+            let sep = if l.space_after { " " } else { "" };
+            format!("{}{sep}{}", l.text, text.trim_start())
+        }
+        _ => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
+
+    fn docx(parts: &[(&str, String)]) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, body) in parts {
+            z.start_file(*name, opts).unwrap();
+            z.write_all(body.as_bytes()).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    fn body(inner: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{inner}</w:body></w:document>"#
+        )
+    }
+
+    fn lines(bytes: &[u8]) -> Vec<String> {
+        read(bytes, "t.docx")
+            .unwrap()
+            .into_iter()
+            .map(|l| l.text)
+            .collect()
+    }
+
+    fn p(inner: &str) -> String {
+        format!("<w:p>{inner}</w:p>")
+    }
+
+    fn r(text: &str) -> String {
+        format!(r#"<w:r><w:t xml:space="preserve">{text}</w:t></w:r>"#)
+    }
+
+    #[test]
+    fn runs_breaks_tabs_entities_and_tracked_changes() {
+        let xml = body(&[
+            p(&format!(
+                "{}<w:r><w:tab/><w:t>B</w:t><w:br/><w:t>C &amp; D&#x1EA0;</w:t></w:r>",
+                r("A")
+            )),
+            p(&format!(
+                r#"{}<w:ins w:id="1"><w:r><w:t>kept</w:t></w:r></w:ins><w:del w:id="2"><w:r><w:delText>dropped</w:delText></w:r></w:del>"#,
+                r("x ")
+            )),
+            // A field: the instruction is dropped, the result kept.
+            p(r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#),
+            // Hidden text and the second alternative are not shown.
+            p(&format!(
+                r#"<w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden</w:t></w:r>{}<mc:AlternateContent><mc:Choice Requires="wps"><w:r><w:t>choice</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>fallback</w:t></w:r></mc:Fallback></mc:AlternateContent>"#,
+                r("seen ")
+            )),
+            // Tab stops in paragraph properties are no text.
+            p(&format!(
+                r#"<w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>{}"#,
+                r("end")
+            )),
+        ]
+        .concat());
+        let got = lines(&docx(&[("word/document.xml", xml)]));
+        assert_eq!(
+            got,
+            [
+                "A B",
+                "C & DẠ",
+                "",
+                "x kept",
+                "",
+                "7",
+                "",
+                "seen choice",
+                "",
+                "end",
+                ""
+            ]
+        );
+    }
+
+    #[test]
+    fn numbering_direct_and_by_style() {
+        let numbering = format!(
+            r#"<w:numbering {W}><w:abstractNum w:abstractNumId="5"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl><w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl></w:abstractNum><w:num w:numId="3"><w:abstractNumId w:val="5"/></w:num></w:numbering>"#
+        );
+        let styles = format!(
+            r#"<w:styles {W}><w:style w:type="paragraph" w:styleId="Muc"><w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr></w:style></w:styles>"#
+        );
+        let num = |l: u8, t: &str| {
+            p(&format!(
+                r#"<w:pPr><w:numPr><w:ilvl w:val="{l}"/><w:numId w:val="3"/></w:numPr></w:pPr>{}"#,
+                r(t)
+            ))
+        };
+        let sec = |t: &str| {
+            p(&format!(
+                r#"<w:pPr><w:pStyle w:val="Muc"/></w:pPr>{}"#,
+                r(t)
+            ))
+        };
+        let xml = body(
+            &[
+                sec("MỤC ĐÍCH"),
+                num(1, "Mục đích"),
+                num(2, "Một"),
+                num(2, "Hai"),
+                sec("NHIỆM VỤ"),
+                num(1, "Tuyên truyền"),
+                num(2, "Ba"),
+            ]
+            .concat(),
+        );
+        let got = lines(&docx(&[
+            ("word/document.xml", xml),
+            ("word/numbering.xml", numbering),
+            ("word/styles.xml", styles),
+        ]));
+        let shown: Vec<&str> = got
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "I. MỤC ĐÍCH",
+                "1. Mục đích",
+                "a) Một",
+                "b) Hai",
+                "II. NHIỆM VỤ",
+                "1. Tuyên truyền",
+                "a) Ba"
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_as_pipe_rows_with_merges() {
+        let tc = |props: &str, paras: &[&str]| {
+            let ps: String = paras.iter().map(|t| p(&r(t))).collect();
+            format!("<w:tc><w:tcPr>{props}</w:tcPr>{ps}</w:tc>")
+        };
+        let tr = |cells: &[String]| format!("<w:tr>{}</w:tr>", cells.concat());
+        let xml = body(&format!(
+            "{}<w:tbl>{}{}{}{}</w:tbl>{}",
+            p(&r("before")),
+            tr(&[
+                tc("", &["STT"]),
+                tc("", &["Nội dung"]),
+                tc("", &["Cơ quan chủ trì"])
+            ]),
+            tr(&[
+                tc("", &["I"]),
+                tc(r#"<w:gridSpan w:val="2"/>"#, &["NHIỆM VỤ CHUNG"])
+            ]),
+            tr(&[
+                tc("", &["1"]),
+                tc("", &["Rà soát", "văn bản a|b"]),
+                tc(r#"<w:vMerge w:val="restart"/>"#, &["Công an tỉnh"]),
+            ]),
+            tr(&[
+                tc("", &["2"]),
+                tc("", &["Tập huấn"]),
+                tc("<w:vMerge/>", &[])
+            ]),
+            p(&r("after")),
+        ));
+        let doc = read(&docx(&[("word/document.xml", xml)]), "t.docx").unwrap();
+        let got: Vec<(&str, Origin)> = doc.iter().map(|l| (l.text.as_str(), l.origin)).collect();
+        let row = |row| Origin::TableRow { table: 1, row };
+        assert_eq!(
+            got,
+            [
+                ("before", Origin::Paragraph(1)),
+                ("", Origin::Paragraph(1)),
+                ("| STT | Nội dung | Cơ quan chủ trì |", row(1)),
+                ("| I | NHIỆM VỤ CHUNG |  |", row(2)),
+                ("| 1 | Rà soát<br>văn bản a\\|b | Công an tỉnh |", row(3)),
+                ("| 2 | Tập huấn | Công an tỉnh |", row(4)),
+                ("", row(4)),
+                ("after", Origin::Paragraph(2)),
+                ("", Origin::Paragraph(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_parts_are_named() {
+        let xml = body("<w:p><w:r><w:t>a</w:t></w:r></w:x></w:p>");
+        let e = read(&docx(&[("word/document.xml", xml)]), "t.docx").unwrap_err();
+        assert!(
+            matches!(&e, SourceError::Xml { part, .. } if part == "word/document.xml"),
+            "{e}"
+        );
+        let e = read(&docx(&[("word/other.xml", body(""))]), "t.docx").unwrap_err();
+        assert!(matches!(e, SourceError::NotDocx { .. }), "{e}");
+    }
+}

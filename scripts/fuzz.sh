@@ -10,6 +10,8 @@
 # nightly toolchain when there is one, else the stable one with RUSTC_BOOTSTRAP=1.
 # Seeds come from the repository (plans, rule packs, shared vectors, example CSVs) and are
 # rebuilt at every run; the corpus the fuzzer grows stays under core/fuzz/target/ (not in git).
+# TUANTHU_FUZZ_REGRESSIONS=1 also feeds core/fuzz/regressions/<target>/ (hostile inputs found
+# before: a rule that sleeps, a native call in an endless loop): each must end within -timeout.
 # A crash leaves its input in core/fuzz/artifacts/<target>/; replay it with
 #   cd core && cargo fuzz run <target> fuzz/artifacts/<target>/<file>
 set -euo pipefail
@@ -64,11 +66,15 @@ failed=()
 for target in "${targets[@]}"; do
     [[ -n "${dict[$target]:-}" ]] || { log "unknown target '$target' (known: ${all_targets[*]})"; exit 2; }
     mkdir -p "$corpus/$target"
+    inputs=("$corpus/$target" "$seeds/$target")
+    if [[ "${TUANTHU_FUZZ_REGRESSIONS:-0}" == 1 && -d "$fuzz/regressions/$target" ]]; then
+        inputs+=("$fuzz/regressions/$target")
+    fi
     log "$target: ${seconds}s"
     # -timeout: one input may take at most 10 s (the budget of a rule call is far below);
     # -rss_limit_mb: the memory bound per process, with room for the sanitizer.
     if ! cargo "${toolchain[@]}" fuzz run --fuzz-dir "$fuzz" -O "$target" \
-            "$corpus/$target" "$seeds/$target" -- \
+            "${inputs[@]}" -- \
             -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
             -dict="$fuzz/dict/${dict[$target]}.dict" -print_final_stats=1 \
             >"$fuzz/target/$target.log" 2>&1; then

@@ -121,7 +121,7 @@ impl Walker<'_> {
         crate::errors::input_error_at(py, self.source, None, self.field().as_deref(), message)
     }
 
-    /// An exception from the caller's own object (a `keys()`, `item()` or `__str__` that
+    /// An exception from the caller's own object (a `keys()`, `__getitem__` or `item()` that
     /// raises) becomes an `InputError` at this path, with the original as its `__cause__`.
     /// Errors of ours and exceptions that are not `Exception`s (KeyboardInterrupt) pass through.
     fn wrap(&self, py: Python<'_>, e: PyErr) -> PyErr {
@@ -170,7 +170,10 @@ impl Walker<'_> {
         let py = obj.py();
         if let Ok(dict) = obj.cast::<PyDict>() {
             let mut map = Map::with_capacity(dict.len());
-            for (k, v) in dict.iter() {
+            // A snapshot: the caller's objects run while we read (`item()`), and pyo3's dict
+            // iterator panics if one of them changes this dict's size.
+            for pair in dict.items().iter() {
+                let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair.extract()?;
                 let key = self.key(&k)?;
                 map.insert(key.clone(), self.child(Step::Key(key), &v)?);
             }

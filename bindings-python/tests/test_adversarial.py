@@ -223,6 +223,22 @@ def test_keyboard_interrupt_is_not_swallowed(plan):
         tuanthu.evaluate(plan, [Interrupting()], as_of=AS_OF)
 
 
+def test_a_value_that_changes_its_container_while_read(plan):
+    """pyo3's dict iterator panics when a dict changes size under it; we read a snapshot."""
+    row: Dict[str, Any] = {"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-21"}
+
+    class Meddler:
+        def item(self):
+            row.clear()
+            row.update({f"k{i}": i for i in range(50)})
+            return "x"
+
+    row["note"] = Meddler()
+    with within():
+        report = tuanthu.evaluate(plan, [row], as_of=AS_OF)
+    assert len(report.assessments) > 0
+
+
 def test_str_subclasses_and_int_keys_convert(plan):
     row = {Text("agency"): Text("Sở Tư pháp"), "obligation": "II.3", "received": Text("2026-04-21")}
     report = tuanthu.evaluate(plan, [row], as_of=AS_OF)

@@ -80,23 +80,23 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
     let nonblank: Vec<usize> = (0..lines.len())
         .filter(|&i| !lines[i].text.is_empty())
         .collect();
-    let mut near: Vec<usize> = Vec::new();
+    // The header and the title are the document's own lines, even when a running header
+    // repeats them and the first page is short.
+    let own = own_lines(lines);
+    let mut is_near = vec![false; lines.len()];
     for &p in &pages {
-        let Some(k) = nonblank.iter().position(|&i| i == p) else {
+        let Ok(k) = nonblank.binary_search(&p) else {
             continue;
         };
         let lo = k.saturating_sub(NEAR_PAGE_NUMBER);
         let hi = (k + NEAR_PAGE_NUMBER).min(nonblank.len().saturating_sub(1));
-        for &i in &nonblank[lo..=hi] {
-            if !is_furniture[i] && could_be_running(&lines[i]) && !near.contains(&i) {
-                near.push(i);
+        for &i in nonblank.get(lo..=hi).unwrap_or_default() {
+            if !is_furniture[i] && !own[i] && could_be_running(&lines[i]) {
+                is_near[i] = true;
             }
         }
     }
-    // The header and the title are the document's own lines, even when a running header
-    // repeats them and the first page is short.
-    let own = own_lines(lines);
-    near.retain(|&i| !own.contains(&i));
+    let near: Vec<usize> = (0..lines.len()).filter(|&i| is_near[i]).collect();
     let mut count: HashMap<String, usize> = HashMap::new();
     for &i in &near {
         *count.entry(fold(&lines[i].text)).or_insert(0) += 1;
@@ -111,7 +111,7 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
 
 /// Lines that are the document's own header and title: everything before the first heading
 /// (`KẾ HOẠCH`, `QUYẾT ĐỊNH`, a section), and the few lines after a `KẾ HOẠCH` heading.
-fn own_lines(lines: &[Line]) -> Vec<usize> {
+fn own_lines(lines: &[Line]) -> Vec<bool> {
     let is_heading = |l: &Line| {
         l.text.starts_with("KẾ HOẠCH")
             || l.text.starts_with("QUYẾT ĐỊNH")
@@ -122,7 +122,7 @@ fn own_lines(lines: &[Line]) -> Vec<usize> {
         .iter()
         .position(|l| is_heading(l) || is_page_number(l))
         .unwrap_or(lines.len());
-    let mut own: Vec<usize> = (0..first).collect();
+    let mut own: Vec<bool> = (0..lines.len()).map(|i| i < first).collect();
     for (i, l) in lines.iter().enumerate() {
         // A bare `KẾ HOẠCH` heading: its title is the next lines, up to a blank line or a page
         // break. A heading with its title on the same line has none below.
@@ -130,11 +130,12 @@ fn own_lines(lines: &[Line]) -> Vec<usize> {
         if bare {
             let start = (i + 1..lines.len()).find(|&k| !lines[k].text.is_empty());
             if let Some(start) = start {
-                own.extend(
-                    (start..lines.len())
-                        .take_while(|&k| !lines[k].text.is_empty() && !is_page_number(&lines[k]))
-                        .take(3),
-                );
+                for k in (start..lines.len())
+                    .take_while(|&k| !lines[k].text.is_empty() && !is_page_number(&lines[k]))
+                    .take(3)
+                {
+                    own[k] = true;
+                }
             }
         }
     }

@@ -1217,9 +1217,24 @@ fn directed_gap(gap: &str) -> bool {
     last_directed && words.len() <= 40
 }
 
-fn paren_depth(text: &str, at: usize) -> i64 {
-    let before = text.get(..at).unwrap_or("");
-    before.matches('(').count() as i64 - before.matches(')').count() as i64
+/// Where the sentence that holds `from` ends: the first `;`, or `.` before a space or the end
+/// (not the dot of `20.4.2026`), outside parentheses.
+fn sentence_end(text: &str, from: usize) -> usize {
+    let mut depth = 0i32;
+    let rest = text.get(from..).unwrap_or("");
+    let mut it = rest.char_indices().peekable();
+    while let Some((k, c)) = it.next() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ';' if depth <= 0 => return from + k,
+            '.' if depth <= 0 && it.peek().is_none_or(|(_, n)| n.is_whitespace()) => {
+                return from + k
+            }
+            _ => {}
+        }
+    }
+    text.len()
 }
 
 /// Who results go to, via whom, and on to whom, from words such as `báo cáo kết quả thực hiện
@@ -1236,16 +1251,28 @@ pub(crate) fn reporting(text: &str) -> Option<Route> {
         x.end += from;
     }
     // Each verb sends to the first party after it, when the words between direct it there.
+    // Verbs and parties are in text order, so one pass keeps the parenthesis depth; candidates
+    // after the first are looked for up to the end of its sentence.
     let mut cands: Vec<Candidate> = Vec::new();
+    let mut depth = 0i64;
+    let mut depth_at = 0usize;
+    let mut limit = text.len();
     for &ve in &verbs {
-        let Some(cand) = found.iter().find(|x| x.start >= ve) else {
-            continue;
+        if ve >= limit {
+            break;
+        }
+        let k = found.partition_point(|x| x.start < ve);
+        let Some(cand) = found.get(k) else {
+            break;
         };
-        if paren_depth(text, cand.start) > 0 {
+        let seg = text.get(depth_at..cand.start).unwrap_or("");
+        depth += seg.matches('(').count() as i64 - seg.matches(')').count() as i64;
+        depth_at = depth_at.max(cand.start);
+        if depth > 0 || !directed_gap(text.get(ve..cand.start).unwrap_or(",")) {
             continue;
         }
-        if !directed_gap(&text[ve..cand.start]) {
-            continue;
+        if cands.is_empty() {
+            limit = sentence_end(text, cand.end);
         }
         if !cands.iter().any(|c| c.found.start == cand.start) {
             cands.push(Candidate {

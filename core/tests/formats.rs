@@ -437,11 +437,10 @@ fn a_hanging_pdftotext_is_stopped() {
 }
 
 /// A Word task table whose row leaves a cell empty (no coordinating agency): the .docx reader
-/// writes the empty cell (`| 1 | ... | Công an tỉnh |  | Khi có yêu cầu |`), but the text
-/// reader drops empty cells before matching cells to columns, so the deadline slides into the
-/// wrong column. Known failure of the text reader (its table cells); asserted so it flips.
+/// writes the empty cell (`| 1 | ... | Công an tỉnh |  | Khi có yêu cầu |`) and the text reader
+/// keeps it in its column, so the deadline is not read as the coordinating agency.
 #[test]
-fn empty_cell_in_a_task_table_known_failure() {
+fn empty_cell_in_a_task_table_keeps_its_column() {
     let cell = |t: &str| format!(r#"<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>"#);
     let row = |cells: &[&str]| {
         let cs: String = cells.iter().map(|c| cell(c)).collect();
@@ -493,11 +492,15 @@ fn empty_cell_in_a_task_table_known_failure() {
         .iter()
         .find(|o| o.title.contains("Góp ý"))
         .map(|o| serde_json::to_value(&o.schedule).unwrap());
-    let read_right = schedule
-        .as_ref()
-        .is_some_and(|s| s["type"] == "event_triggered");
-    assert!(
-        !read_right,
-        "the empty-cell case now reads right: turn this test into a plain assertion"
-    );
+    let schedule = schedule.expect("the table row is an obligation");
+    assert_eq!(schedule["type"], "event_triggered", "{schedule}");
+    let task = out
+        .plan
+        .obligations
+        .iter()
+        .find(|o| o.title.contains("Góp ý"))
+        .expect("the table row is an obligation");
+    let lead = serde_json::to_value(&task.lead).unwrap().to_string();
+    assert!(lead.contains("Công an tỉnh"), "{lead}");
+    assert!(task.coordinating.is_empty(), "{:?}", task.coordinating);
 }

@@ -1076,12 +1076,14 @@ fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<
             continue;
         }
         let Some(cols) = &columns else { continue };
-        if cells.len() + 1 < cols.len() {
-            // A group heading row: "I | NHIỆM VỤ CHUNG", "A | ...".
-            let first = cells.first().copied().unwrap_or("");
-            let roman_or_letter = !first.is_empty()
-                && first.len() <= 4
-                && first.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
+        // A group heading row: "I | NHIỆM VỤ CHUNG", "A | ...", written with fewer cells or
+        // with the other cells left empty.
+        let first = cells.first().copied().unwrap_or("");
+        let roman_or_letter = !first.is_empty()
+            && first.len() <= 4
+            && first.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
+        let only_two_filled = cells.iter().skip(2).all(|c| c.is_empty());
+        if cells.len() + 1 < cols.len() || (roman_or_letter && only_two_filled) {
             group = roman_or_letter.then(|| first.trim_end_matches('.').to_string());
             continue;
         }

@@ -110,12 +110,17 @@ fn clean_line(raw: &str) -> (String, u8, bool) {
     }
     let mut t = clean_nfc(s);
     if table_row {
-        let cells: Vec<&str> = t
-            .split('|')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
-        t = cells.join(" | ");
+        // Only the outer pipes are dropped: an empty cell inside the row keeps its place, or
+        // the cells after it would slide into the wrong columns (a deadline read as an agency).
+        let inner = t.trim();
+        let inner = inner.strip_prefix('|').unwrap_or(inner);
+        let inner = inner.strip_suffix('|').unwrap_or(inner);
+        let cells: Vec<&str> = inner.split('|').map(str::trim).collect();
+        t = if cells.iter().all(|c| c.is_empty()) {
+            String::new()
+        } else {
+            cells.join(" | ")
+        };
     }
     (t, heading, table_row)
 }

@@ -162,8 +162,13 @@ struct CheckArgs {
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    tuanthu::rules::date::parse_date_text(s)
-        .ok_or_else(|| format!("'{s}' is not a real date (expected YYYY-MM-DD or DD/MM/YYYY)"))
+    use tuanthu::rules::date::{parse_date, DateTextError};
+    parse_date(s).map_err(|e| match e {
+        DateTextError::NotADate => {
+            format!("'{s}' is not a real date (expected YYYY-MM-DD or DD/MM/YYYY)")
+        }
+        DateTextError::OutOfRange(r) => format!("'{s}': {r}"),
+    })
 }
 
 /// A failure with its exit code.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Position, INT};
 
-use crate::calendar::Calendar;
+use crate::calendar::{check_date, Calendar, DateOutOfRange};
 
 /// A calendar date in Vietnam, as rules see it: `date(2026, 11, 15)`, `parse_date("15/11/2026")`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -24,8 +24,27 @@ fn runtime_error<T>(msg: impl Into<String>) -> RhaiResult<T> {
     )))
 }
 
-/// Parses `15/11/2026`, `15-11-2026`, `2026-11-15`; `None` for anything else or impossible dates.
+/// Why a text is not a usable date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DateTextError {
+    #[error("not a real date (expected dd/mm/yyyy or yyyy-mm-dd, e.g. 15/11/2026)")]
+    NotADate,
+    #[error(transparent)]
+    OutOfRange(#[from] DateOutOfRange),
+}
+
+/// Parses `15/11/2026`, `15-11-2026`, `2026-11-15` within the calendar's years.
+pub fn parse_date(s: &str) -> Result<NaiveDate, DateTextError> {
+    let d = parse_real_date(s).ok_or(DateTextError::NotADate)?;
+    Ok(check_date(d)?)
+}
+
+/// [`parse_date`], `None` for anything else, impossible dates or dates out of range.
 pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
+    parse_date(s).ok()
+}
+
+fn parse_real_date(s: &str) -> Option<NaiveDate> {
     let t = s.trim();
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return Some(d);
@@ -54,15 +73,38 @@ pub fn format_vi(d: NaiveDate) -> String {
     format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
 }
 
-fn days(n: INT) -> RhaiResult<chrono::TimeDelta> {
-    chrono::TimeDelta::try_days(n)
-        .map_or_else(|| runtime_error(format!("{n} days is out of range")), Ok)
+/// A date a rule made, checked against the calendar's years.
+fn in_range(d: NaiveDate) -> RhaiResult<Date> {
+    check_date(d)
+        .map(Date)
+        .map_or_else(|e| runtime_error(e.to_string()), Ok)
+}
+
+/// `d + n` days (`d - n` with `back`): an error, never an overflow, for any `n`.
+fn offset(d: Date, n: INT, back: bool) -> RhaiResult<Date> {
+    let days = if back { n.checked_neg() } else { Some(n) };
+    let shifted = days
+        .and_then(chrono::TimeDelta::try_days)
+        .and_then(|t| d.0.checked_add_signed(t))
+        .filter(|nd| check_date(*nd).is_ok());
+    match shifted {
+        Some(nd) => Ok(Date(nd)),
+        None => runtime_error(format!(
+            "{} {} {n} days is outside the supported years {}–{}",
+            format_vi(d.0),
+            if back { '-' } else { '+' },
+            crate::calendar::MIN_YEAR,
+            crate::calendar::MAX_YEAR
+        )),
+    }
 }
 
 fn shift(d: Date, n: INT) -> RhaiResult<Date> {
-    d.0.checked_add_signed(days(n)?)
-        .map(Date)
-        .map_or_else(|| runtime_error("date out of range"), Ok)
+    offset(d, n, false)
+}
+
+fn shift_back(d: Date, n: INT) -> RhaiResult<Date> {
+    offset(d, n, true)
 }
 
 /// Registers `Date`, its operators and functions, and `Calendar` methods.
@@ -76,16 +118,17 @@ pub fn register(engine: &mut Engine) {
             .zip(u32::try_from(m).ok())
             .zip(u32::try_from(d).ok());
         match ok.and_then(|((y, m), d)| NaiveDate::from_ymd_opt(y, m, d)) {
-            Some(nd) => Ok(Date(nd)),
+            Some(nd) => in_range(nd),
             None => runtime_error(format!("date({y}, {m}, {d}) is not a real date")),
         }
     });
     engine.register_fn("parse_date", |s: ImmutableString| -> RhaiResult<Date> {
-        match parse_date_text(&s) {
-            Some(d) => Ok(Date(d)),
-            None => runtime_error(format!(
+        match parse_date(&s) {
+            Ok(d) => Ok(Date(d)),
+            Err(DateTextError::NotADate) => runtime_error(format!(
                 "'{s}' is not a date (expected dd/mm/yyyy, e.g. 15/11/2026)"
             )),
+            Err(e) => runtime_error(format!("'{s}': {e}")),
         }
     });
     engine.register_fn("is_date", |s: ImmutableString| {
@@ -99,7 +142,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn(">", |a: Date, b: Date| a > b);
     engine.register_fn(">=", |a: Date, b: Date| a >= b);
     engine.register_fn("+", shift);
-    engine.register_fn("-", |d: Date, n: INT| shift(d, -n));
+    engine.register_fn("-", shift_back);
     engine.register_fn("-", |a: Date, b: Date| -> INT { (a.0 - b.0).num_days() });
 
     // Rhai compares values of different types as `false` without a word (rhai #491): a rule
@@ -147,12 +190,19 @@ pub fn register(engine: &mut Engine) {
         c.0.is_working_day(d.0)
     });
     engine.register_fn("is_day_off", |c: &mut Cal, d: Date| c.0.is_day_off(d.0));
-    engine.register_fn("next_working_day", |c: &mut Cal, d: Date| {
-        Date(c.0.next_working_day_on_or_after(d.0))
-    });
-    engine.register_fn("add_working_days", |c: &mut Cal, d: Date, n: INT| {
-        Date(c.0.add_working_days(d.0, n))
-    });
+    engine.register_fn(
+        "next_working_day",
+        |c: &mut Cal, d: Date| -> RhaiResult<Date> {
+            in_range(c.0.next_working_day_on_or_after(d.0))
+        },
+    );
+    // The calendar saturates at the ends of time; a rule gets an error instead.
+    engine.register_fn(
+        "add_working_days",
+        |c: &mut Cal, d: Date, n: INT| -> RhaiResult<Date> {
+            in_range(c.0.add_working_days(d.0, n))
+        },
+    );
     engine.register_fn(
         "working_days_between",
         |c: &mut Cal, a: Date, b: Date| -> INT { c.0.working_days_between(a.0, b.0) },
@@ -172,5 +222,44 @@ mod tests {
         assert_eq!(parse_date_text("31/02/2026"), None);
         assert_eq!(parse_date_text("15/11/26"), None);
         assert_eq!(parse_date_text("15/11"), None);
+    }
+
+    #[test]
+    fn dates_outside_the_calendar_years_are_refused_with_the_reason() {
+        for text in [
+            "01/01/0001",
+            "0001-01-01",
+            "31/12/1899",
+            "01/01/2200",
+            "9999-12-31",
+        ] {
+            assert!(
+                matches!(parse_date(text), Err(DateTextError::OutOfRange(_))),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            parse_date("01/01/0001").unwrap_err().to_string(),
+            "0001-01-01 is outside the supported years 1900–2199"
+        );
+        assert_eq!(parse_date("31/02/2026"), Err(DateTextError::NotADate));
+        assert!(parse_date("01/01/1900").is_ok() && parse_date("31/12/2199").is_ok());
+    }
+
+    #[test]
+    fn date_arithmetic_is_checked_for_every_n() {
+        let d = Date(NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+        for n in [INT::MIN, INT::MIN + 1, -1_000_000, 1_000_000, INT::MAX] {
+            assert!(shift(d, n).is_err(), "+ {n}");
+            assert!(shift_back(d, n).is_err(), "- {n}");
+        }
+        assert_eq!(
+            shift(d, 1).unwrap().0,
+            NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+        );
+        assert_eq!(
+            shift_back(d, 1).unwrap().0,
+            NaiveDate::from_ymd_opt(2026, 11, 14).unwrap()
+        );
     }
 }

@@ -91,6 +91,7 @@ pub fn eval_error(py: Python<'_>, e: &EvalError) -> PyErr {
         EvalError::Plan { .. } | EvalError::DuplicateObligation(_) => "plan.obligations",
         EvalError::DuplicateEvent(_) => "events",
         EvalError::AsOfOutOfRange(_) => "as_of",
+        EvalError::DateOutOfRange { field, .. } => field.as_str(),
     };
     raise(
         py,

@@ -17,6 +17,9 @@ use super::budget::charge;
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
+/// How two elements of one type compare.
+type Order = fn(&Dynamic, &Dynamic) -> Ordering;
+
 /// Comparisons a sort of `n` elements may make: n·⌈log₂ n⌉.
 fn sort_cost(n: usize) -> u64 {
     let n = u64::try_from(n).unwrap_or(u64::MAX);
@@ -28,7 +31,7 @@ fn not_sortable(what: String) -> Box<EvalAltResult> {
 }
 
 /// Rhai's natural order of same-typed elements, or why there is none.
-fn natural_order(array: &Array) -> RhaiResult<Option<fn(&Dynamic, &Dynamic) -> Ordering>> {
+fn natural_order(array: &Array) -> RhaiResult<Option<Order>> {
     let Some(first) = array.first() else {
         return Ok(None);
     };
@@ -38,7 +41,7 @@ fn natural_order(array: &Array) -> RhaiResult<Option<fn(&Dynamic, &Dynamic) -> O
             "elements of different types cannot be sorted".into(),
         ));
     }
-    let order: fn(&Dynamic, &Dynamic) -> Ordering = if type_id == TypeId::of::<INT>() {
+    let order: Order = if type_id == TypeId::of::<INT>() {
         |a, b| a.as_int().ok().cmp(&b.as_int().ok())
     } else if type_id == TypeId::of::<char>() {
         |a, b| a.as_char().ok().cmp(&b.as_char().ok())

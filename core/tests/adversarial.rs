@@ -494,3 +494,48 @@ fn host_limits_beyond_the_safe_maxima_are_errors() {
         );
     }
 }
+
+#[test]
+fn dates_outside_the_calendar_are_refused_wherever_they_enter() {
+    let evaluator = Evaluator::standard().unwrap();
+    let year_one = chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+    let cases: [(&str, Box<dyn Fn(&mut EvaluationRequest)>); 4] = [
+        (
+            "events[0].date: 0001-01-01 is outside the supported years 1900–2199",
+            Box::new(move |r| r.events[0].date = year_one),
+        ),
+        (
+            "as_of 0001-01-01 is outside the supported years 1900–2199",
+            Box::new(move |r| r.as_of = year_one),
+        ),
+        (
+            "calendar overrides: 0001-01-01 is outside the supported years 1900..=2199",
+            Box::new(move |r| {
+                r.calendar.days_off.push(tuanthu::calendar::DatedReason {
+                    date: year_one,
+                    reason: String::new(),
+                })
+            }),
+        ),
+        (
+            "deadline 0001-01-01 is outside the supported years 1900–2199",
+            Box::new(move |r| {
+                let once = r
+                    .plan
+                    .obligations
+                    .iter_mut()
+                    .find(|o| matches!(o.schedule, tuanthu::model::Schedule::Once { .. }))
+                    .expect("the example has a one-off obligation");
+                if let tuanthu::model::Schedule::Once { deadline } = &mut once.schedule {
+                    deadline.date = year_one;
+                }
+            }),
+        ),
+    ];
+    for (want, break_it) in cases {
+        let mut req = example_request();
+        break_it(&mut req);
+        let e = evaluator.evaluate(&req).unwrap_err();
+        assert!(e.to_string().ends_with(want), "{e}");
+    }
+}

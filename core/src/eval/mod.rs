@@ -559,6 +559,16 @@ fn check_years(
         Schedule::Combined { parts } => {
             return parts.iter().try_for_each(|p| check_years(obligation, p));
         }
+        Schedule::Once { deadline } => return check_deadline(obligation, "deadline", deadline),
+        Schedule::Staged { stages } => {
+            return stages.iter().try_for_each(|st| {
+                check_deadline(
+                    obligation,
+                    &format!("stage {} deadline", st.id),
+                    &st.deadline,
+                )
+            });
+        }
         _ => return Ok(()),
     };
     if !(MIN_YEAR..=MAX_YEAR).contains(&from) {
@@ -581,6 +591,20 @@ fn in_range(date: NaiveDate, field: impl FnOnce() -> String) -> Result<(), EvalE
         .map_err(|source| EvalError::DateOutOfRange {
             field: field(),
             source,
+        })
+}
+
+/// A stated deadline of the plan within the calendar's years.
+fn check_deadline(
+    obligation: &crate::model::Obligation,
+    what: &str,
+    deadline: &crate::model::Deadline,
+) -> Result<(), EvalError> {
+    crate::calendar::check_date(deadline.date)
+        .map(|_| ())
+        .map_err(|e| EvalError::Plan {
+            obligation: obligation.id.to_string(),
+            message: format!("{what} {e}"),
         })
 }
 

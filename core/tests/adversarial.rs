@@ -495,11 +495,14 @@ fn host_limits_beyond_the_safe_maxima_are_errors() {
     }
 }
 
+/// Puts a bad value into a request.
+type Breaker = Box<dyn Fn(&mut EvaluationRequest)>;
+
 #[test]
 fn dates_outside_the_calendar_are_refused_wherever_they_enter() {
     let evaluator = Evaluator::standard().unwrap();
     let year_one = chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
-    let cases: [(&str, Box<dyn Fn(&mut EvaluationRequest)>); 4] = [
+    let cases: [(&str, Breaker); 4] = [
         (
             "events[0].date: 0001-01-01 is outside the supported years 1900–2199",
             Box::new(move |r| r.events[0].date = year_one),

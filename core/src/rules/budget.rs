@@ -83,8 +83,10 @@ mod clock {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-mod clock {
+// Type-checked in host tests too, so the `wasm32` build cannot drift.
+#[cfg(any(target_arch = "wasm32", test))]
+#[cfg_attr(test, allow(dead_code))]
+mod no_clock {
     use std::time::Duration;
     /// No clock on `wasm32`: deadlines are fuel (see the module documentation).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -102,6 +104,9 @@ mod clock {
         match deadline {}
     }
 }
+
+#[cfg(target_arch = "wasm32")]
+use no_clock as clock;
 
 /// The time and fuel of one evaluation's rule calls, shared by all of them. Only time spent
 /// inside rule calls counts against `evaluation_ms`, so expanding and matching a large plan on a

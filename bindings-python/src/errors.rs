@@ -98,6 +98,7 @@ pub fn eval_error(py: Python<'_>, e: &EvalError) -> PyErr {
         EvalError::Plan { .. } | EvalError::DuplicateObligation(_) => "plan.obligations",
         EvalError::DuplicateEvent(_) => "events",
         EvalError::AsOfOutOfRange(_) => "as_of",
+        EvalError::DateOutOfRange { field, .. } => field.as_str(),
     };
     raise(
         py,
@@ -129,6 +130,9 @@ pub fn rule_error(py: Python<'_>, e: &RuleError, line_shift: usize) -> PyErr {
         RuleError::DuplicateId { .. } => ("duplicate_id", None, None, e.to_string()),
         RuleError::Manifest { message, .. } => ("manifest", None, None, message.clone()),
         RuleError::Io { message, .. } => ("io", None, None, message.clone()),
+        RuleError::Limits(_) => ("limits", None, None, e.to_string()),
+        RuleError::TooLarge { .. } => ("too_large", None, None, e.to_string()),
+        RuleError::TooManyRules { .. } => ("too_many_rules", None, None, e.to_string()),
     };
     let text = match (e, line) {
         (RuleError::Syntax { file, .. }, Some(l)) => {

@@ -42,7 +42,11 @@ fn limits_from(py: Python<'_>, limits: Option<&Bound<'_, PyAny>>) -> PyResult<Op
         }
         base_map.insert(k, v);
     }
-    serde_json::from_value(base)
+    let limits: Limits = serde_json::from_value(base)
+        .map_err(|e| raise(py, "InputError", &format!("limits: {e}"), &[]))?;
+    // Beyond the safe maxima (or 0, which Rhai would read as "unlimited") is an error.
+    limits
+        .checked()
         .map(Some)
         .map_err(|e| raise(py, "InputError", &format!("limits: {e}"), &[]))
 }

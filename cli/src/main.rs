@@ -187,8 +187,13 @@ struct CheckArgs {
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    tuanthu::model::parse_date_text(s)
-        .ok_or_else(|| format!("'{s}' is not a real date (expected YYYY-MM-DD or DD/MM/YYYY)"))
+    use tuanthu::model::{parse_date, DateTextError};
+    parse_date(s).map_err(|e| match e {
+        DateTextError::NotADate => {
+            format!("'{s}' is not a real date (expected YYYY-MM-DD or DD/MM/YYYY)")
+        }
+        DateTextError::OutOfRange(r) => format!("'{s}': {r}"),
+    })
 }
 
 /// A failure (exit code 2): the error object of the contract, and the text a person reads.

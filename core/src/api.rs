@@ -133,6 +133,16 @@ impl From<&EvalError> for ErrorObject {
 
 impl From<&RuleError> for ErrorObject {
     fn from(e: &RuleError) -> Self {
+        if let RuleError::Limits(limits) = e {
+            // Limits come from the host, not from a rule file.
+            return ErrorObject {
+                kind: ErrorKind::Input,
+                file: None,
+                line: None,
+                field: Some("limits".to_string()),
+                message: limits.to_string(),
+            };
+        }
         let (line, message) = match e {
             RuleError::Syntax {
                 line,
@@ -152,6 +162,15 @@ impl From<&RuleError> for ErrorObject {
             RuleError::Manifest { message, .. } => {
                 (None, format!("invalid pack manifest: {message}"))
             }
+            RuleError::TooLarge { size, max, .. } => (
+                None,
+                format!("rule source is {size} bytes; the limit is {max} bytes (max_rule_bytes)"),
+            ),
+            RuleError::TooManyRules { count, max } => (
+                None,
+                format!("pack has {count} rules; the limit is {max} (max_rules)"),
+            ),
+            RuleError::Limits(limits) => (None, format!("sandbox limits: {limits}")),
         };
         ErrorObject {
             kind: ErrorKind::Rule,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::model::parse_date_text;
+use crate::model::{parse_date, DateTextError};
 use crate::model::{AgencyRegistry, Event, ObligationId, Period, Plan, Submission};
 
 /// Bad input, located precisely enough for a person to fix it.
@@ -204,12 +204,14 @@ pub fn submissions_from_csv(source_name: &str, text: &str) -> Result<Vec<Submiss
         let agency = required("agency")?;
         let obligation = required("obligation")?;
         let received_text = required("received")?;
-        let received = parse_date_text(&received_text).ok_or_else(|| {
-            err(
-                line,
-                Some("received"),
-                format!("'{received_text}' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)"),
-            )
+        let received = parse_date(&received_text).map_err(|e| {
+            let message = match e {
+                DateTextError::NotADate => format!(
+                    "'{received_text}' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)"
+                ),
+                DateTextError::OutOfRange(r) => format!("'{received_text}': {r}"),
+            };
+            err(line, Some("received"), message)
         })?;
         let period = match cell("period") {
             None => None,

@@ -117,6 +117,8 @@ fn rules_have_no_file_module_or_clock_access() {
     for (src, what) in [
         ("import \"x\" as y; fn check(x) {}", "import"),
         ("fn check(x) { eval(\"1\") }", "eval"),
+        ("fn check(x) { print(\"1\") }", "print"),
+        ("fn check(x) { debug(\"1\") }", "debug"),
     ] {
         let text = header("r") + src;
         let r = RulePack::compile(
@@ -203,4 +205,65 @@ fn years_outside_the_calendar_are_rejected_not_expanded() {
     let mut req = request();
     req.as_of = chrono::NaiveDate::from_ymd_opt(9999, 1, 1).unwrap();
     assert!(Evaluator::standard().unwrap().evaluate(&req).is_err());
+}
+
+/// Every function a rule can call, checked against a reviewed list: a Rhai upgrade or a new
+/// registration that adds one (a clock, `sleep`, anything that blocks or prints) fails here until
+/// the list is updated on purpose (`UPDATE_RULE_FUNCTIONS=1 cargo test --test sandbox`).
+#[test]
+fn every_function_a_rule_can_call_is_reviewed() {
+    let engine = tuanthu::rules::hardened_engine(&Limits::default());
+    // Names and parameters only: return types print as Rust paths that vary with the compiler.
+    let mut have: Vec<String> = engine
+        .gen_fn_signatures(true)
+        .into_iter()
+        .map(|s| s.split(" -> ").next().unwrap_or_default().to_string())
+        .collect();
+    have.sort();
+    have.dedup();
+    for banned in [
+        "sleep(",
+        "timestamp(",
+        "exit(",
+        "parse_json(",
+        "get_fn_metadata_list(",
+        "eval(",
+    ] {
+        let found: Vec<&String> = have.iter().filter(|s| s.starts_with(banned)).collect();
+        assert!(found.is_empty(), "rules must not reach {found:?}");
+    }
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rule-functions.txt");
+    if std::env::var_os("UPDATE_RULE_FUNCTIONS").is_some() {
+        let mut text = String::from(
+            "# Every function a rule can call (Rhai signatures without return types), reviewed.\n\
+             # Regenerate with\n\
+             # UPDATE_RULE_FUNCTIONS=1 cargo test -p tuanthu --test sandbox, then review the diff.\n\
+             # `print`/`debug` below are Rhai's conversions to text, which write nothing; the\n\
+             # symbols are disabled, so a rule cannot name them.\n",
+        );
+        for s in &have {
+            text.push_str(s);
+            text.push('\n');
+        }
+        std::fs::write(&path, text).unwrap();
+    }
+    let listed = std::fs::read_to_string(&path).unwrap();
+    let want: Vec<&str> = listed
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let new: Vec<&String> = have
+        .iter()
+        .filter(|s| !want.contains(&s.as_str()))
+        .collect();
+    let gone: Vec<&&str> = want
+        .iter()
+        .filter(|s| !have.iter().any(|h| h == *s))
+        .collect();
+    assert!(
+        new.is_empty() && gone.is_empty(),
+        "functions rules can call changed; review, then update {}:\n  new: {new:#?}\n  gone: {gone:#?}",
+        path.display()
+    );
 }

@@ -39,6 +39,24 @@ pub const MIN_YEAR: i32 = 1900;
 /// Last year with computed holidays.
 pub const MAX_YEAR: i32 = 2199;
 
+/// A date outside the years the calendar models ([`MIN_YEAR`]`..=`[`MAX_YEAR`]).
+#[derive(thiserror::Error, Debug, Clone, Copy, PartialEq, Eq)]
+#[error("{date} is outside the supported years {MIN_YEAR}–{MAX_YEAR}")]
+pub struct DateOutOfRange {
+    /// The date out of range.
+    pub date: NaiveDate,
+}
+
+/// The one range check for dates entering tuanthu (requests, CSV, rule dates, overrides): a
+/// date the calendar does not model would be judged on weekends alone, or overflow.
+pub fn check_date(date: NaiveDate) -> Result<NaiveDate, DateOutOfRange> {
+    if (MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(DateOutOfRange { date })
+    }
+}
+
 /// Why a day is off (or worked): shown in explanations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DayInfo {
@@ -236,9 +254,8 @@ impl Calendar {
         ];
         for (list, working) in lists {
             for item in list {
-                if !(MIN_YEAR..=MAX_YEAR).contains(&item.date.year()) {
-                    return Err(CalendarError::YearOutOfRange { date: item.date });
-                }
+                check_date(item.date)
+                    .map_err(|e| CalendarError::YearOutOfRange { date: e.date })?;
                 match caller.get_mut(&item.date) {
                     Some(entry) if entry.working != working => {
                         return Err(CalendarError::ConflictingOverride { date: item.date });

@@ -19,6 +19,7 @@ mod due;
 mod expand;
 mod explain;
 mod matching;
+mod sink;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -35,11 +36,14 @@ use crate::model::{
     Summary,
 };
 use crate::policy::{Policies, PolicyOverrides};
+use crate::rules::budget::EvaluationBudget;
 use crate::rules::date::Cal;
 use crate::rules::views::{InstanceFacts, InstanceView, SubmissionFacts, SubmissionView};
 use crate::rules::{AppliesTo, RuleError, RulePack};
 use expand::{Context, Instance, Registry};
 use matching::{Claim, InstanceIndex, Matcher};
+pub use sink::LIMITS_RULE;
+use sink::{FindingSink, SkipReason};
 
 /// Everything one evaluation needs. The JSON contract shared by the CLI and the bindings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -126,6 +130,14 @@ pub enum EvalError {
     DuplicateEvent(String),
     #[error("as_of {0} is outside the supported years {min}–{max}", min = crate::calendar::MIN_YEAR, max = crate::calendar::MAX_YEAR)]
     AsOfOutOfRange(NaiveDate),
+    /// A date of the request (a submission's `received`, an event's date or deadline) outside
+    /// the calendar's years.
+    #[error("{field}: {source}")]
+    DateOutOfRange {
+        /// Where the date is, e.g. `submissions[3].received`.
+        field: String,
+        source: crate::calendar::DateOutOfRange,
+    },
 }
 
 /// A compiled rule pack plus the base calendar: build once, evaluate many times (thread-safe).
@@ -172,6 +184,9 @@ impl Evaluator {
     /// the same report, byte for byte.
     pub fn evaluate(&self, req: &EvaluationRequest) -> Result<Report, EvalError> {
         validate(&req.plan, &req.events, req.as_of)?;
+        for (k, s) in req.submissions.iter().enumerate() {
+            in_range(s.received, || format!("submissions[{k}].received"))?;
+        }
         let policies = self.policies_for(&req.plan, &req.policies);
         let cal = self.calendar_for(&req.calendar)?;
         let registry = Registry::new(req.registry.as_ref());
@@ -224,7 +239,7 @@ impl Evaluator {
 
         let cal_view = Cal(cal.clone());
         let mut scope = Scope::new();
-        let mut findings = Vec::new();
+        let mut run = RuleRun::new(&self.pack);
         for (k, m) in matched.into_iter().enumerate() {
             let base = Finding {
                 rule: String::new(),
@@ -239,7 +254,7 @@ impl Evaluator {
                 message_en: String::new(),
                 rule_failed: false,
             };
-            self.run_submission_rules(m.facts, &cal_view, &mut scope, &base, &mut findings);
+            self.run_submission_rules(m.facts, &cal_view, &mut scope, &base, &mut run);
         }
 
         let mut assessments = Vec::with_capacity(instances.len());
@@ -248,19 +263,14 @@ impl Evaluator {
             let obligation = &req.plan.obligations[inst.obligation];
             let evidence = inst.evidence.first().map(|&k| &req.submissions[k]);
             let facts = instance_facts(inst, obligation, evidence, req.as_of, &policies);
-            let (status, due_soon, rules) = self.run_instance_rules(
-                facts,
-                &cal_view,
-                &mut scope,
-                inst,
-                obligation,
-                &mut findings,
-            );
+            let (status, due_soon, rules) =
+                self.run_instance_rules(facts, &cal_view, &mut scope, inst, obligation, &mut run);
             assessments.push(explain::assess(
                 inst, obligation, evidence, status, due_soon, rules, req.as_of,
             ));
         }
 
+        let findings = run.sink.finish();
         let summary = summarize(&assessments, &findings);
         Ok(Report {
             plan: req.plan.id.clone(),
@@ -380,8 +390,9 @@ impl Evaluator {
             rule_failed: false,
         };
         let mut scope = Scope::new();
-        self.run_submission_rules(m.facts, &Cal(cal), &mut scope, &base, &mut findings);
-        Ok(findings)
+        let mut run = RuleRun::new(&self.pack);
+        self.run_submission_rules(m.facts, &Cal(cal), &mut scope, &base, &mut run);
+        Ok(run.sink.finish())
     }
 
     fn run_submission_rules(
@@ -390,31 +401,24 @@ impl Evaluator {
         cal: &Cal,
         scope: &mut Scope,
         base: &Finding,
-        findings: &mut Vec<Finding>,
+        run: &mut RuleRun<'_>,
     ) {
         let facts = Arc::new(facts);
-        for rule in self.pack.rules() {
+        for (n, rule) in self.pack.rules().iter().enumerate() {
             if rule.meta.applies_to != AppliesTo::Submission || !rule.meta.applies(&*facts) {
+                continue;
+            }
+            if let Some(why) = run.skip(n) {
+                run.sink.skip(&rule.meta.id, why);
                 continue;
             }
             let view = Dynamic::from(SubmissionView {
                 facts: facts.clone(),
                 cal: cal.clone(),
             });
-            match self.pack.run(rule, scope, view, &*facts) {
-                Ok(v) => {
-                    for msg in v.messages {
-                        findings.push(Finding {
-                            rule: rule.meta.id.clone(),
-                            severity: msg.severity,
-                            field: msg.field,
-                            message_vi: msg.message_vi,
-                            message_en: msg.message_en,
-                            ..base.clone()
-                        });
-                    }
-                }
-                Err(e) => findings.push(rule_failure(&rule.meta.id, &e, base)),
+            match self.pack.run(rule, scope, view, &*facts, &run.budget) {
+                Ok(v) => run.sink.push_messages(&rule.meta.id, v.messages, base),
+                Err(e) => run.failed(n, rule_failure(&rule.meta.id, &e.message, base), e.stopped),
             }
         }
     }
@@ -426,7 +430,7 @@ impl Evaluator {
         scope: &mut Scope,
         inst: &Instance,
         obligation: &crate::model::Obligation,
-        findings: &mut Vec<Finding>,
+        run: &mut RuleRun<'_>,
     ) -> (Option<Status>, bool, Vec<String>) {
         let base = Finding {
             rule: String::new(),
@@ -443,15 +447,19 @@ impl Evaluator {
         };
         let facts = Arc::new(facts);
         let (mut status, mut due_soon, mut rules) = (None, false, Vec::new());
-        for rule in self.pack.rules() {
+        for (n, rule) in self.pack.rules().iter().enumerate() {
             if rule.meta.applies_to != AppliesTo::Instance || !rule.meta.applies(&*facts) {
+                continue;
+            }
+            if let Some(why) = run.skip(n) {
+                run.sink.skip(&rule.meta.id, why);
                 continue;
             }
             let view = Dynamic::from(InstanceView {
                 facts: facts.clone(),
                 cal: cal.clone(),
             });
-            match self.pack.run(rule, scope, view, &*facts) {
+            match self.pack.run(rule, scope, view, &*facts, &run.budget) {
                 Ok(v) => {
                     if v.is_empty() {
                         continue;
@@ -462,24 +470,56 @@ impl Evaluator {
                         status = v.status;
                         due_soon = v.due_soon.unwrap_or(false);
                     }
-                    for msg in v.messages {
-                        findings.push(Finding {
-                            rule: rule.meta.id.clone(),
-                            severity: msg.severity,
-                            field: msg.field,
-                            message_vi: msg.message_vi,
-                            message_en: msg.message_en,
-                            ..base.clone()
-                        });
-                    }
+                    run.sink.push_messages(&rule.meta.id, v.messages, &base);
                 }
                 Err(e) => {
                     rules.push(rule.meta.id.clone());
-                    findings.push(rule_failure(&rule.meta.id, &e, &base));
+                    run.failed(n, rule_failure(&rule.meta.id, &e.message, &base), e.stopped);
                 }
             }
         }
         (status, due_soon, rules)
+    }
+}
+
+/// The budget and the findings of the rule calls of one evaluation.
+struct RuleRun<'a> {
+    budget: EvaluationBudget,
+    sink: FindingSink<'a>,
+    /// Calls of each rule (by pack position) a limit stopped.
+    stops: Vec<usize>,
+    max_stops: usize,
+}
+
+impl<'a> RuleRun<'a> {
+    fn new(pack: &'a RulePack) -> Self {
+        let limits = pack.limits();
+        RuleRun {
+            budget: EvaluationBudget::start(limits),
+            sink: FindingSink::new(limits),
+            stops: vec![0; pack.rules().len()],
+            max_stops: limits.max_stops_per_rule,
+        }
+    }
+
+    /// Why the rule at pack position `n` must not run now, if so.
+    fn skip(&self, n: usize) -> Option<SkipReason> {
+        if self.stops.get(n).is_some_and(|&s| s >= self.max_stops) {
+            Some(SkipReason::RuleDisabled)
+        } else if self.budget.expired() {
+            Some(SkipReason::EvaluationBudget)
+        } else {
+            None
+        }
+    }
+
+    fn failed(&mut self, n: usize, finding: Finding, stopped: bool) {
+        if stopped {
+            if let Some(s) = self.stops.get_mut(n) {
+                *s += 1;
+            }
+        }
+        self.sink.push(finding);
     }
 }
 
@@ -520,6 +560,16 @@ fn check_years(
         Schedule::Combined { parts } => {
             return parts.iter().try_for_each(|p| check_years(obligation, p));
         }
+        Schedule::Once { deadline } => return check_deadline(obligation, "deadline", deadline),
+        Schedule::Staged { stages } => {
+            return stages.iter().try_for_each(|st| {
+                check_deadline(
+                    obligation,
+                    &format!("stage {} deadline", st.id),
+                    &st.deadline,
+                )
+            });
+        }
         _ => return Ok(()),
     };
     if !(MIN_YEAR..=MAX_YEAR).contains(&from) {
@@ -535,10 +585,42 @@ fn check_years(
     }
 }
 
+/// [`crate::calendar::check_date`], naming where the date was.
+fn in_range(date: NaiveDate, field: impl FnOnce() -> String) -> Result<(), EvalError> {
+    crate::calendar::check_date(date)
+        .map(|_| ())
+        .map_err(|source| EvalError::DateOutOfRange {
+            field: field(),
+            source,
+        })
+}
+
+/// A stated deadline of the plan within the calendar's years.
+fn check_deadline(
+    obligation: &crate::model::Obligation,
+    what: &str,
+    deadline: &crate::model::Deadline,
+) -> Result<(), EvalError> {
+    crate::calendar::check_date(deadline.date)
+        .map(|_| ())
+        .map_err(|e| EvalError::Plan {
+            obligation: obligation.id.to_string(),
+            message: format!("{what} {e}"),
+        })
+}
+
 fn validate(plan: &Plan, events: &[Event], as_of: NaiveDate) -> Result<(), EvalError> {
-    use chrono::Datelike;
-    if !(crate::calendar::MIN_YEAR..=crate::calendar::MAX_YEAR).contains(&as_of.year()) {
+    if crate::calendar::check_date(as_of).is_err() {
         return Err(EvalError::AsOfOutOfRange(as_of));
+    }
+    for (k, e) in events.iter().enumerate() {
+        in_range(e.date, || format!("events[{k}].date"))?;
+        if let Some(
+            crate::model::EventDeadline::Before(d) | crate::model::EventDeadline::NoLaterThan(d),
+        ) = e.deadline
+        {
+            in_range(d, || format!("events[{k}].deadline"))?;
+        }
     }
     let mut seen = std::collections::HashSet::new();
     for o in &plan.obligations {

@@ -15,7 +15,7 @@ mod warning;
 pub use agency::{
     fold_key, normalize_text, AgencyGroup, AgencyRef, AgencyRegistry, RegisteredAgency,
 };
-pub use date::{format_vi, parse_date_text};
+pub use date::{format_vi, parse_date, parse_date_text, DateTextError};
 pub use evidence::{Event, EventDeadline, EventKind, Submission};
 pub use outcome::{
     AppliedPolicy, Assessment, DueDate, Finding, Lang, Report, Severity, Status, StatusCounts,

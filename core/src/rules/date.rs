@@ -5,8 +5,8 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Position, INT};
 
-use crate::calendar::Calendar;
-use crate::model::{format_vi, parse_date_text};
+use crate::calendar::{check_date, Calendar};
+use crate::model::{format_vi, parse_date, parse_date_text, DateTextError};
 
 /// A calendar date in Vietnam, as rules see it: `date(2026, 11, 15)`, `parse_date("15/11/2026")`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,15 +25,38 @@ fn runtime_error<T>(msg: impl Into<String>) -> RhaiResult<T> {
     )))
 }
 
-fn days(n: INT) -> RhaiResult<chrono::TimeDelta> {
-    chrono::TimeDelta::try_days(n)
-        .map_or_else(|| runtime_error(format!("{n} days is out of range")), Ok)
+/// A date a rule made, checked against the calendar's years.
+fn in_range(d: NaiveDate) -> RhaiResult<Date> {
+    check_date(d)
+        .map(Date)
+        .map_or_else(|e| runtime_error(e.to_string()), Ok)
+}
+
+/// `d + n` days (`d - n` with `back`): an error, never an overflow, for any `n`.
+fn offset(d: Date, n: INT, back: bool) -> RhaiResult<Date> {
+    let days = if back { n.checked_neg() } else { Some(n) };
+    let shifted = days
+        .and_then(chrono::TimeDelta::try_days)
+        .and_then(|t| d.0.checked_add_signed(t))
+        .filter(|nd| check_date(*nd).is_ok());
+    match shifted {
+        Some(nd) => Ok(Date(nd)),
+        None => runtime_error(format!(
+            "{} {} {n} days is outside the supported years {}–{}",
+            format_vi(d.0),
+            if back { '-' } else { '+' },
+            crate::calendar::MIN_YEAR,
+            crate::calendar::MAX_YEAR
+        )),
+    }
 }
 
 fn shift(d: Date, n: INT) -> RhaiResult<Date> {
-    d.0.checked_add_signed(days(n)?)
-        .map(Date)
-        .map_or_else(|| runtime_error("date out of range"), Ok)
+    offset(d, n, false)
+}
+
+fn shift_back(d: Date, n: INT) -> RhaiResult<Date> {
+    offset(d, n, true)
 }
 
 /// Registers `Date`, its operators and functions, and `Calendar` methods.
@@ -47,16 +70,17 @@ pub fn register(engine: &mut Engine) {
             .zip(u32::try_from(m).ok())
             .zip(u32::try_from(d).ok());
         match ok.and_then(|((y, m), d)| NaiveDate::from_ymd_opt(y, m, d)) {
-            Some(nd) => Ok(Date(nd)),
+            Some(nd) => in_range(nd),
             None => runtime_error(format!("date({y}, {m}, {d}) is not a real date")),
         }
     });
     engine.register_fn("parse_date", |s: ImmutableString| -> RhaiResult<Date> {
-        match parse_date_text(&s) {
-            Some(d) => Ok(Date(d)),
-            None => runtime_error(format!(
+        match parse_date(&s) {
+            Ok(d) => Ok(Date(d)),
+            Err(DateTextError::NotADate) => runtime_error(format!(
                 "'{s}' is not a date (expected dd/mm/yyyy, e.g. 15/11/2026)"
             )),
+            Err(e) => runtime_error(format!("'{s}': {e}")),
         }
     });
     engine.register_fn("is_date", |s: ImmutableString| {
@@ -70,7 +94,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn(">", |a: Date, b: Date| a > b);
     engine.register_fn(">=", |a: Date, b: Date| a >= b);
     engine.register_fn("+", shift);
-    engine.register_fn("-", |d: Date, n: INT| shift(d, -n));
+    engine.register_fn("-", shift_back);
     engine.register_fn("-", |a: Date, b: Date| -> INT { (a.0 - b.0).num_days() });
 
     // Rhai compares values of different types as `false` without a word (rhai #491): a rule
@@ -118,14 +142,43 @@ pub fn register(engine: &mut Engine) {
         c.0.is_working_day(d.0)
     });
     engine.register_fn("is_day_off", |c: &mut Cal, d: Date| c.0.is_day_off(d.0));
-    engine.register_fn("next_working_day", |c: &mut Cal, d: Date| {
-        Date(c.0.next_working_day_on_or_after(d.0))
-    });
-    engine.register_fn("add_working_days", |c: &mut Cal, d: Date, n: INT| {
-        Date(c.0.add_working_days(d.0, n))
-    });
+    engine.register_fn(
+        "next_working_day",
+        |c: &mut Cal, d: Date| -> RhaiResult<Date> {
+            in_range(c.0.next_working_day_on_or_after(d.0))
+        },
+    );
+    // The calendar saturates at the ends of time; a rule gets an error instead.
+    engine.register_fn(
+        "add_working_days",
+        |c: &mut Cal, d: Date, n: INT| -> RhaiResult<Date> {
+            in_range(c.0.add_working_days(d.0, n))
+        },
+    );
     engine.register_fn(
         "working_days_between",
         |c: &mut Cal, a: Date, b: Date| -> INT { c.0.working_days_between(a.0, b.0) },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_arithmetic_is_checked_for_every_n() {
+        let d = Date(NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+        for n in [INT::MIN, INT::MIN + 1, -1_000_000, 1_000_000, INT::MAX] {
+            assert!(shift(d, n).is_err(), "+ {n}");
+            assert!(shift_back(d, n).is_err(), "- {n}");
+        }
+        assert_eq!(
+            shift(d, 1).unwrap().0,
+            NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+        );
+        assert_eq!(
+            shift_back(d, 1).unwrap().0,
+            NaiveDate::from_ymd_opt(2026, 11, 14).unwrap()
+        );
+    }
 }

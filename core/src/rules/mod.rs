@@ -18,16 +18,18 @@
 //! message_en, field}`, or an array of them. The first instance rule (in pack order) that returns
 //! a `status` classifies the instance.
 
+pub(crate) mod budget;
+mod charged;
 pub mod date;
 mod pack;
 mod sandbox;
 mod standard;
 mod testing;
-mod verdict;
+pub(crate) mod verdict;
 pub(crate) mod views;
 
 pub use pack::{
     AppliesTo, PackManifest, PackSource, Rule, RuleError, RuleMeta, RulePack, SourceFile,
 };
-pub use sandbox::{hardened_engine, Limits};
+pub use sandbox::{hardened_engine, LimitError, Limits};
 pub use testing::{CaseResult, TestReport};

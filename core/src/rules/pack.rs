@@ -6,7 +6,8 @@ use std::sync::Arc;
 use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
 use serde::{Deserialize, Serialize};
 
-use super::sandbox::{hardened_engine, Limits};
+use super::budget::{EvaluationBudget, Stop};
+use super::sandbox::{hardened_engine, LimitError, Limits};
 use super::verdict::{self, MessageTemplate, Placeholders, Verdict};
 use crate::model::Severity;
 use crate::policy::PolicyOverrides;
@@ -243,6 +244,19 @@ pub enum RuleError {
     Manifest { file: String, message: String },
     #[error("{path}: {message}")]
     Io { path: String, message: String },
+    /// Host limits outside their safe range.
+    #[error("sandbox limits: {0}")]
+    Limits(#[from] LimitError),
+    /// A rule source over `max_rule_bytes`: refused before compiling (compile time grows with
+    /// the square of the size).
+    #[error("{file}: rule source is {size} bytes; the limit is {max} bytes (max_rule_bytes)")]
+    TooLarge {
+        file: String,
+        size: usize,
+        max: usize,
+    },
+    #[error("pack has {count} rules; the limit is {max} (max_rules)")]
+    TooManyRules { count: usize, max: usize },
 }
 
 impl RuleError {
@@ -252,8 +266,27 @@ impl RuleError {
             RuleError::Syntax { file, .. }
             | RuleError::Metadata { file, .. }
             | RuleError::DuplicateId { file, .. }
-            | RuleError::Manifest { file, .. } => file,
+            | RuleError::Manifest { file, .. }
+            | RuleError::TooLarge { file, .. } => file,
             RuleError::Io { path, .. } => path,
+            RuleError::Limits(_) | RuleError::TooManyRules { .. } => "pack.json",
+        }
+    }
+}
+
+/// Why a rule call produced no verdict: the text of its error finding, and whether a sandbox
+/// limit stopped it (costly calls the evaluation stops retrying after `max_stops_per_rule`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RuleFailure {
+    pub message: String,
+    pub stopped: bool,
+}
+
+impl RuleFailure {
+    fn error(message: String) -> Self {
+        RuleFailure {
+            message,
+            stopped: false,
         }
     }
 }
@@ -285,17 +318,26 @@ impl RulePack {
 
     /// Loads `pack.json` (optional), every `*.rhai` and every `*.test.json` of a directory.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<RulePack, RuleError> {
-        RulePack::compile(read_dir_source(dir.as_ref())?, Limits::default())
+        let limits = Limits::default();
+        RulePack::compile(read_dir_source(dir.as_ref(), &limits)?, limits)
     }
 
-    /// Compiles a pack from its sources with the given sandbox limits.
+    /// Compiles a pack from its sources with the given sandbox limits, which are checked
+    /// against their safe maxima first ([`Limits::validate`]).
     pub fn compile(mut source: PackSource, limits: Limits) -> Result<RulePack, RuleError> {
+        limits.validate()?;
+        if source.rules.len() > limits.max_rules {
+            return Err(RuleError::TooManyRules {
+                count: source.rules.len(),
+                max: limits.max_rules,
+            });
+        }
         let engine = hardened_engine(&limits);
         order_rules(&mut source)?;
         source.tests.sort_by(|a, b| a.name.cmp(&b.name));
         let mut rules: Vec<Rule> = Vec::with_capacity(source.rules.len());
         for file in &source.rules {
-            let rule = compile_rule(&engine, file)?;
+            let rule = compile_rule(&engine, &limits, file)?;
             if let Some(other) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
                 return Err(RuleError::DuplicateId {
                     file: file.name.clone(),
@@ -324,6 +366,7 @@ impl RulePack {
         let mut source = self.inner.source.clone();
         let candidate = compile_rule(
             &self.inner.engine,
+            &self.inner.limits,
             &SourceFile {
                 name: file_name.into(),
                 text: text.into(),
@@ -376,21 +419,43 @@ impl RulePack {
         &self.inner.limits
     }
 
-    /// Runs one rule's `check(x)`. Errors (runtime, limits, wrong return type) come back as text
-    /// for an error finding; they never stop other rules.
+    /// Runs one rule's `check(x)` on the budget of one call (see [`super::budget`]). Errors
+    /// (runtime, limits, deadlines, wrong return type) come back as text for an error finding;
+    /// they never stop other rules.
     pub(crate) fn run(
         &self,
         rule: &Rule,
         scope: &mut Scope,
         x: Dynamic,
         facts: &dyn Placeholders,
-    ) -> Result<Verdict, String> {
+        budget: &EvaluationBudget,
+    ) -> Result<Verdict, RuleFailure> {
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        let value = self
-            .inner
-            .engine
-            .call_fn_with_options::<Dynamic>(options, scope, &rule.ast, "check", (x,))
-            .map_err(|e| describe_runtime_error(&e))?;
+        let (value, stop) = budget.call(|| {
+            self.inner.engine.call_fn_with_options::<Dynamic>(
+                options,
+                scope,
+                &rule.ast,
+                "check",
+                (x,),
+            )
+        });
+        let value = match (value, stop) {
+            (Err(e), stop) => {
+                return Err(RuleFailure {
+                    message: self.describe_runtime_error(&e),
+                    stopped: stop.is_some() || is_limit(&e),
+                })
+            }
+            // A stopped call failed even if something on the way swallowed the error.
+            (Ok(_), Some(stop)) => {
+                return Err(RuleFailure {
+                    message: self.describe_stop(stop),
+                    stopped: true,
+                })
+            }
+            (Ok(v), None) => v,
+        };
         verdict::parse(
             value,
             &verdict::Context {
@@ -399,34 +464,81 @@ impl RulePack {
                 facts,
             },
         )
+        .map_err(RuleFailure::error)
+    }
+
+    fn describe_stop(&self, stop: Stop) -> String {
+        let limits = &self.inner.limits;
+        match stop {
+            Stop::Operations => format!(
+                "stopped: too many operations (budget of {} spent, closures and native work \
+                 included; possible endless loop)",
+                limits.max_operations
+            ),
+            Stop::CallDeadline => format!(
+                "stopped: the rule call ran past its time limit of {} ms",
+                limits.rule_call_ms
+            ),
+            Stop::EvaluationOperations => format!(
+                "stopped: the evaluation spent its budget of {} operations \
+                 (max_evaluation_operations)",
+                limits.max_evaluation_operations
+            ),
+            Stop::EvaluationDeadline => format!(
+                "stopped: the evaluation ran past its time limit of {} ms",
+                limits.evaluation_ms
+            ),
+        }
+    }
+
+    fn describe_runtime_error(&self, e: &rhai::EvalAltResult) -> String {
+        use rhai::EvalAltResult as E;
+        let what = match root_cause(e) {
+            E::ErrorTooManyOperations(_) => self.describe_stop(Stop::Operations),
+            E::ErrorTerminated(token, _) => match Stop::from_token(token) {
+                Some(stop) => self.describe_stop(stop),
+                None => e.to_string(),
+            },
+            E::ErrorStackOverflow(_) => {
+                "stopped: call stack too deep (possible endless recursion)".to_string()
+            }
+            E::ErrorDataTooLarge(what, _) => format!("stopped: {what} too large"),
+            _ => e.to_string(),
+        };
+        let pos = e.position();
+        if pos.is_none() {
+            what
+        } else {
+            format!(
+                "{what} (line {}, column {})",
+                pos.line().unwrap_or(0),
+                pos.position().unwrap_or(0)
+            )
+        }
     }
 }
 
-fn describe_runtime_error(e: &rhai::EvalAltResult) -> String {
+/// Whether a sandbox limit (rather than the rule's own logic) ended the call.
+fn is_limit(e: &rhai::EvalAltResult) -> bool {
     use rhai::EvalAltResult as E;
-    let what = match e {
-        E::ErrorTooManyOperations(_) => {
-            "stopped: too many operations (possible endless loop)".to_string()
-        }
-        E::ErrorStackOverflow(_) => {
-            "stopped: call stack too deep (possible endless recursion)".to_string()
-        }
-        E::ErrorDataTooLarge(what, _) => format!("stopped: {what} too large"),
-        other => other.to_string(),
-    };
-    let pos = e.position();
-    if pos.is_none() {
-        what
-    } else {
-        format!(
-            "{what} (line {}, column {})",
-            pos.line().unwrap_or(0),
-            pos.position().unwrap_or(0)
-        )
+    matches!(
+        root_cause(e),
+        E::ErrorTooManyOperations(_)
+            | E::ErrorTerminated(..)
+            | E::ErrorStackOverflow(_)
+            | E::ErrorDataTooLarge(..)
+    )
+}
+
+/// The error under the `in function ...` wrappers Rhai adds at each nested call.
+fn root_cause(e: &rhai::EvalAltResult) -> &rhai::EvalAltResult {
+    match e {
+        rhai::EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => root_cause(inner),
+        other => other,
     }
 }
 
-fn read_dir_source(dir: &Path) -> Result<PackSource, RuleError> {
+fn read_dir_source(dir: &Path, limits: &Limits) -> Result<PackSource, RuleError> {
     let io = |p: &Path, e: std::io::Error| RuleError::Io {
         path: p.display().to_string(),
         message: e.to_string(),
@@ -467,6 +579,16 @@ fn read_dir_source(dir: &Path) -> Result<PackSource, RuleError> {
         } else {
             continue;
         };
+        // A rule over the size limit is refused before it is read into memory.
+        let size = std::fs::metadata(&path).map_err(|e| io(&path, e))?.len();
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        if name.ends_with(".rhai") && size > limits.max_rule_bytes {
+            return Err(RuleError::TooLarge {
+                file: name,
+                size,
+                max: limits.max_rule_bytes,
+            });
+        }
         let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
         target.push(SourceFile { name, text });
     }
@@ -503,7 +625,14 @@ fn follows_decimal_point(text: &str, line: usize, column: usize) -> bool {
     matches!(before.as_slice(), [.., d, '.'] if d.is_ascii_digit())
 }
 
-fn compile_rule(engine: &Engine, file: &SourceFile) -> Result<Rule, RuleError> {
+fn compile_rule(engine: &Engine, limits: &Limits, file: &SourceFile) -> Result<Rule, RuleError> {
+    if file.text.len() > limits.max_rule_bytes {
+        return Err(RuleError::TooLarge {
+            file: file.name.clone(),
+            size: file.text.len(),
+            max: limits.max_rule_bytes,
+        });
+    }
     let meta = parse_meta(file)?;
     let ast = engine.compile(&file.text).map_err(|e| {
         let pos = e.position();

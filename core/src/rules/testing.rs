@@ -181,7 +181,10 @@ fn run_case(
                 return Err("a submission rule's case needs `submission` (only)".into())
             }
         };
-    let outcome = pack.run(rule, scope, x, facts);
+    let budget = super::budget::EvaluationBudget::start(pack.limits());
+    let outcome = pack
+        .run(rule, scope, x, facts, &budget)
+        .map_err(|f| f.message);
     check(&case.expect, outcome)
 }
 

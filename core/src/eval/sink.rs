@@ -1,0 +1,234 @@
+//! Where an evaluation's findings go: every size bounded by the host's [`Limits`], every cut
+//! said out loud in a finding.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Finding, Severity};
+use crate::rules::verdict::RuleMessage;
+use crate::rules::Limits;
+
+/// The rule id of findings the host adds when a limit cut the report.
+pub const LIMITS_RULE: &str = "tuanthu.limits";
+
+/// Collects findings within `max_findings`, `max_findings_bytes`, `max_findings_per_call` and
+/// `max_message_bytes`.
+#[derive(Debug)]
+pub(crate) struct FindingSink<'a> {
+    limits: &'a Limits,
+    findings: Vec<Finding>,
+    bytes: usize,
+    dropped: usize,
+    /// Rule calls not run, by rule id, and why.
+    skipped: BTreeMap<String, Skipped>,
+}
+
+/// Rule calls of one rule that were not run.
+#[derive(Debug, Default)]
+struct Skipped {
+    /// After the rule was stopped by a limit `max_stops_per_rule` times.
+    disabled: usize,
+    /// After the evaluation ran out of budget.
+    out_of_budget: usize,
+}
+
+/// Why a rule call is not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SkipReason {
+    /// The rule was stopped by a limit `max_stops_per_rule` times already.
+    RuleDisabled,
+    /// The evaluation's rule calls ran out of time or operations.
+    EvaluationBudget,
+}
+
+impl<'a> FindingSink<'a> {
+    pub fn new(limits: &'a Limits) -> Self {
+        FindingSink {
+            limits,
+            findings: Vec::new(),
+            bytes: 0,
+            dropped: 0,
+            skipped: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a finding unless the evaluation's count or byte limit is reached (then it is
+    /// counted as dropped, and [`FindingSink::finish`] says so).
+    pub fn push(&mut self, mut f: Finding) {
+        let max = self.limits.max_message_bytes;
+        truncate_message(&mut f.message_vi, max, "đã cắt bớt", "byte");
+        truncate_message(&mut f.message_en, max, "truncated", "bytes");
+        let size = finding_bytes(&f);
+        if self.findings.len() >= self.limits.max_findings
+            || self.bytes.saturating_add(size) > self.limits.max_findings_bytes
+        {
+            self.dropped += 1;
+            return;
+        }
+        self.bytes += size;
+        self.findings.push(f);
+    }
+
+    /// Adds the messages one rule call returned: at most `max_findings_per_call`, then an error
+    /// finding for the rule saying how many were left out.
+    pub fn push_messages(&mut self, rule: &str, messages: Vec<RuleMessage>, base: &Finding) {
+        let total = messages.len();
+        let keep = self.limits.max_findings_per_call;
+        for msg in messages.into_iter().take(keep) {
+            self.push(Finding {
+                rule: rule.to_string(),
+                severity: msg.severity,
+                field: msg.field,
+                message_vi: msg.message_vi,
+                message_en: msg.message_en,
+                ..base.clone()
+            });
+        }
+        if total > keep {
+            self.push(Finding {
+                rule: rule.to_string(),
+                severity: Severity::Error,
+                message_vi: format!(
+                    "Quy tắc “{rule}” trả về {total} phát hiện trong một lần gọi; chỉ giữ {keep} \
+                     phát hiện đầu (max_findings_per_call)"
+                ),
+                message_en: format!(
+                    "Rule '{rule}' returned {total} findings in one call; only the first {keep} \
+                     are kept (max_findings_per_call)"
+                ),
+                rule_failed: true,
+                ..base.clone()
+            });
+        }
+    }
+
+    /// Notes a rule call not run.
+    pub fn skip(&mut self, rule: &str, why: SkipReason) {
+        let entry = match self.skipped.get_mut(rule) {
+            Some(e) => e,
+            None => self.skipped.entry(rule.to_string()).or_default(),
+        };
+        match why {
+            SkipReason::RuleDisabled => entry.disabled += 1,
+            SkipReason::EvaluationBudget => entry.out_of_budget += 1,
+        }
+    }
+
+    /// The findings, followed by one error finding per rule that was not run everywhere and
+    /// one for the findings dropped, if any. These last few are never dropped themselves.
+    pub fn finish(mut self) -> Vec<Finding> {
+        let blank = Finding {
+            rule: String::new(),
+            severity: Severity::Error,
+            obligation: None,
+            agency: None,
+            period: None,
+            stage: None,
+            submission: None,
+            field: None,
+            message_vi: String::new(),
+            message_en: String::new(),
+            rule_failed: false,
+        };
+        let (ms, ops) = (
+            self.limits.evaluation_ms,
+            self.limits.max_evaluation_operations,
+        );
+        let stops = self.limits.max_stops_per_rule;
+        for (rule, skipped) in std::mem::take(&mut self.skipped) {
+            if skipped.disabled > 0 {
+                let calls = skipped.disabled;
+                self.findings.push(Finding {
+                    rule: rule.clone(),
+                    message_vi: format!(
+                        "Quy tắc “{rule}” không được chạy thêm {calls} lần: đã bị dừng {stops} lần \
+                         vì vượt giới hạn (max_stops_per_rule)"
+                    ),
+                    message_en: format!(
+                        "Rule '{rule}' was not run {calls} more times: a limit stopped it {stops} \
+                         times (max_stops_per_rule)"
+                    ),
+                    rule_failed: true,
+                    ..blank.clone()
+                });
+            }
+            if skipped.out_of_budget > 0 {
+                let calls = skipped.out_of_budget;
+                self.findings.push(Finding {
+                    message_vi: format!(
+                        "Quy tắc “{rule}” không được chạy {calls} lần: lần đánh giá đã dùng hết \
+                         ngân sách ({ops} thao tác, {ms} ms; max_evaluation_operations, \
+                         evaluation_ms)"
+                    ),
+                    message_en: format!(
+                        "Rule '{rule}' was not run {calls} times: the evaluation ran out of its \
+                         budget ({ops} operations, {ms} ms; max_evaluation_operations, \
+                         evaluation_ms)"
+                    ),
+                    rule,
+                    rule_failed: true,
+                    ..blank.clone()
+                });
+            }
+        }
+        if self.dropped > 0 {
+            let (n, b, dropped) = (
+                self.limits.max_findings,
+                self.limits.max_findings_bytes,
+                self.dropped,
+            );
+            self.findings.push(Finding {
+                rule: LIMITS_RULE.into(),
+                message_vi: format!(
+                    "Đã bỏ {dropped} phát hiện: báo cáo đạt giới hạn {n} phát hiện hoặc {b} byte \
+                     (max_findings, max_findings_bytes)"
+                ),
+                message_en: format!(
+                    "{dropped} findings were dropped: the report reached its limit of {n} \
+                     findings or {b} bytes (max_findings, max_findings_bytes)"
+                ),
+                ..blank
+            });
+        }
+        self.findings
+    }
+}
+
+/// What a finding adds to the report, roughly: its texts plus a fixed overhead for the rest.
+fn finding_bytes(f: &Finding) -> usize {
+    const OVERHEAD: usize = 256;
+    OVERHEAD
+        + f.rule.len()
+        + f.message_vi.len()
+        + f.message_en.len()
+        + f.field.as_ref().map_or(0, String::len)
+        + f.agency.as_ref().map_or(0, String::len)
+}
+
+/// Cuts `text` to at most `max` bytes (on a character boundary) plus a note of what was cut.
+fn truncate_message(text: &mut String, max: usize, note: &str, unit: &str) {
+    if text.len() <= max {
+        return;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text.len() - end;
+    text.truncate(end);
+    text.push_str(&format!(" … [{note}: {cut} {unit}]"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_cut_on_a_character_boundary_and_say_so() {
+        let mut t = "ạ".repeat(10); // 3 bytes each
+        truncate_message(&mut t, 8, "truncated", "bytes");
+        assert_eq!(t, "ạạ … [truncated: 24 bytes]");
+        let mut short = "ok".to_string();
+        truncate_message(&mut short, 8, "truncated", "bytes");
+        assert_eq!(short, "ok");
+    }
+}

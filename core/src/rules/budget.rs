@@ -1,0 +1,308 @@
+//! The budget of one rule call, counted on the thread that runs it.
+//!
+//! Rhai's own operation limit misses work: a closure that a native function calls (`map`,
+//! `filter`, `index_of`, `sort`, `reduce`, `all`, ...) runs on a copy of the call's counter that
+//! is thrown away when the closure returns, so nested closures could run millions of calls under
+//! a limit of 100,000. Element comparisons made by native functions (`contains`, `in`,
+//! `index_of(value)`, `==` on arrays and maps) are not counted at all. Rhai calls the
+//! `on_progress` hook for every one of those operations, so the engine's hook spends from this
+//! meter instead: one unit per operation wherever it happens, plus what native functions charge
+//! for their input size ([`charge`]). A wall-clock deadline, read every [`CLOCK_EVERY`] units,
+//! ends anything whose units are cheap but slow.
+//!
+//! On `wasm32` there is no `std::time::Instant`: there the deadlines become fuel, at
+//! [`FUEL_PER_MS`] units per millisecond, which bounds the same work without a clock.
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use rhai::{Dynamic, EvalAltResult, Position};
+
+use super::sandbox::Limits;
+
+/// Units between two reads of the clock: reading it costs ~20 ns, an operation ~30 ns.
+pub const CLOCK_EVERY: u64 = 1024;
+
+/// Units per millisecond where there is no clock (`wasm32`): about what one millisecond of rule
+/// work spends on a native build (measured on the standard pack: ~30 ns per operation).
+pub const FUEL_PER_MS: u64 = 30_000;
+
+/// Why a rule call was stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The call spent its operation budget (closures and charged native work included).
+    Operations,
+    /// The call ran past its own wall-clock deadline.
+    CallDeadline,
+    /// The evaluation spent its operation budget.
+    EvaluationOperations,
+    /// The evaluation ran past its wall-clock deadline.
+    EvaluationDeadline,
+}
+
+impl Stop {
+    const ALL: [Stop; 4] = [
+        Stop::Operations,
+        Stop::CallDeadline,
+        Stop::EvaluationOperations,
+        Stop::EvaluationDeadline,
+    ];
+
+    /// The termination token Rhai carries back in `ErrorTerminated`.
+    fn token(self) -> &'static str {
+        match self {
+            Stop::Operations => "tuanthu:operations",
+            Stop::CallDeadline => "tuanthu:call-deadline",
+            Stop::EvaluationOperations => "tuanthu:evaluation-operations",
+            Stop::EvaluationDeadline => "tuanthu:evaluation-deadline",
+        }
+    }
+
+    /// The stop a termination token names, if it is one of ours.
+    pub fn from_token(token: &Dynamic) -> Option<Stop> {
+        let text = token.clone().into_immutable_string().ok()?;
+        Stop::ALL.into_iter().find(|s| s.token() == text.as_str())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod clock {
+    use std::time::Duration;
+    pub type Instant = std::time::Instant;
+    pub fn now() -> Option<Instant> {
+        Some(Instant::now())
+    }
+    pub fn after(start: Instant, d: Duration) -> Option<Instant> {
+        start.checked_add(d)
+    }
+    pub fn since(start: Instant) -> Duration {
+        start.elapsed()
+    }
+    pub fn passed(deadline: Instant) -> bool {
+        Instant::now() >= deadline
+    }
+}
+
+// Type-checked in host tests too, so the `wasm32` build cannot drift.
+#[cfg(any(target_arch = "wasm32", test))]
+#[cfg_attr(test, allow(dead_code))]
+mod no_clock {
+    use std::time::Duration;
+    /// No clock on `wasm32`: deadlines are fuel (see the module documentation).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum Instant {}
+    pub fn now() -> Option<Instant> {
+        None
+    }
+    pub fn after(start: Instant, _: Duration) -> Option<Instant> {
+        match start {}
+    }
+    pub fn since(start: Instant) -> Duration {
+        match start {}
+    }
+    pub fn passed(deadline: Instant) -> bool {
+        match deadline {}
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+use no_clock as clock;
+
+/// The time and fuel of one evaluation's rule calls, shared by all of them. Only time spent
+/// inside rule calls counts against `evaluation_ms`, so expanding and matching a large plan on a
+/// busy machine does not take time away from its rules.
+#[derive(Debug)]
+pub struct EvaluationBudget {
+    /// Rule-call time left (`None` without a clock).
+    time_left: Cell<Option<Duration>>,
+    /// Units left for the whole evaluation.
+    fuel: Cell<u64>,
+    /// What running out of `fuel` means: operations, or (without a clock) time.
+    fuel_stop: Stop,
+    call_ms: u64,
+    max_operations: u64,
+}
+
+impl EvaluationBudget {
+    pub fn start(limits: &Limits) -> Self {
+        let has_clock = clock::now().is_some();
+        let time_fuel = if has_clock {
+            u64::MAX
+        } else {
+            limits.evaluation_ms.saturating_mul(FUEL_PER_MS)
+        };
+        let (fuel, fuel_stop) = if limits.max_evaluation_operations <= time_fuel {
+            (limits.max_evaluation_operations, Stop::EvaluationOperations)
+        } else {
+            (time_fuel, Stop::EvaluationDeadline)
+        };
+        EvaluationBudget {
+            time_left: Cell::new(has_clock.then(|| Duration::from_millis(limits.evaluation_ms))),
+            fuel: Cell::new(fuel),
+            fuel_stop,
+            call_ms: limits.rule_call_ms,
+            max_operations: limits.max_operations,
+        }
+    }
+
+    /// Whether the evaluation's rule calls are out of time or fuel.
+    pub fn expired(&self) -> bool {
+        self.fuel.get() == 0 || self.time_left.get() == Some(Duration::ZERO)
+    }
+
+    /// Runs `f` as one rule call metered on this thread; returns what it returned and why the
+    /// meter stopped it, if it did.
+    pub fn call<T>(&self, f: impl FnOnce() -> T) -> (T, Option<Stop>) {
+        let start = clock::now();
+        let call = Duration::from_millis(self.call_ms);
+        let (deadline, deadline_stop) = match (start, self.time_left.get()) {
+            (Some(t), Some(left)) if left < call => {
+                (clock::after(t, left), Stop::EvaluationDeadline)
+            }
+            (Some(t), _) => (clock::after(t, call), Stop::CallDeadline),
+            (None, _) => (None, Stop::CallDeadline),
+        };
+        // Without a clock the call's deadline is fuel too.
+        let call_fuel = if start.is_some() {
+            u64::MAX
+        } else {
+            self.call_ms.saturating_mul(FUEL_PER_MS)
+        };
+        let fuel = self.fuel.get();
+        let (units, units_stop) = [
+            (self.max_operations, Stop::Operations),
+            (call_fuel, Stop::CallDeadline),
+            (fuel, self.fuel_stop),
+        ]
+        .into_iter()
+        .min_by_key(|(u, _)| *u)
+        .unwrap_or((self.max_operations, Stop::Operations));
+        let previous = METER.with(|m| {
+            m.replace(Meter {
+                active: true,
+                left: units,
+                units_stop,
+                since_clock: 0,
+                deadline,
+                deadline_stop,
+                stopped: None,
+            })
+        });
+        let out = f();
+        let meter = METER.with(|m| m.replace(previous));
+        self.fuel.set(fuel.saturating_sub(units - meter.left));
+        if let (Some(t), Some(left)) = (start, self.time_left.get()) {
+            self.time_left
+                .set(Some(left.saturating_sub(clock::since(t))));
+        }
+        (out, meter.stopped)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Meter {
+    /// Off outside a rule call: Rhai's own limits still hold there.
+    active: bool,
+    left: u64,
+    units_stop: Stop,
+    since_clock: u64,
+    deadline: Option<clock::Instant>,
+    deadline_stop: Stop,
+    /// Sticky: once stopped, every later unit is refused too.
+    stopped: Option<Stop>,
+}
+
+impl Meter {
+    const IDLE: Meter = Meter {
+        active: false,
+        left: 0,
+        units_stop: Stop::Operations,
+        since_clock: 0,
+        deadline: None,
+        deadline_stop: Stop::CallDeadline,
+        stopped: None,
+    };
+
+    fn spend(&mut self, units: u64) -> Option<Stop> {
+        if !self.active {
+            return None;
+        }
+        if self.stopped.is_some() {
+            return self.stopped;
+        }
+        if self.left < units {
+            self.left = 0;
+            self.stopped = Some(self.units_stop);
+            return self.stopped;
+        }
+        self.left -= units;
+        self.since_clock += units;
+        if self.since_clock >= CLOCK_EVERY {
+            self.since_clock = 0;
+            if self.deadline.is_some_and(clock::passed) {
+                self.stopped = Some(self.deadline_stop);
+            }
+        }
+        self.stopped
+    }
+}
+
+thread_local! {
+    static METER: Cell<Meter> = const { Cell::new(Meter::IDLE) };
+}
+
+fn spend(units: u64) -> Option<Stop> {
+    METER.with(|m| {
+        let mut meter = m.get();
+        let stop = meter.spend(units);
+        m.set(meter);
+        stop
+    })
+}
+
+/// The engine's `on_progress` hook: one unit per Rhai operation.
+pub fn on_progress(_: u64) -> Option<Dynamic> {
+    spend(1).map(|s| Dynamic::from(s.token()))
+}
+
+/// Charges `units` of native work (e.g. one per element a native function walks); an error
+/// that ends the rule call when the budget cannot pay.
+pub fn charge(units: u64) -> Result<(), Box<EvalAltResult>> {
+    match spend(units) {
+        None => Ok(()),
+        Some(s) => Err(Box::new(EvalAltResult::ErrorTerminated(
+            Dynamic::from(s.token()),
+            Position::NONE,
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_meter_is_idle_outside_a_call_and_sticky_inside() {
+        assert_eq!(spend(u64::MAX), None, "idle outside a rule call");
+        let limits = Limits {
+            max_operations: 10,
+            ..Limits::default()
+        };
+        let budget = EvaluationBudget::start(&limits);
+        let ((), stop) = budget.call(|| {
+            assert_eq!(spend(10), None);
+            assert_eq!(spend(1), Some(Stop::Operations));
+            assert!(charge(0).is_err(), "stays stopped");
+        });
+        assert_eq!(stop, Some(Stop::Operations));
+        assert_eq!(spend(u64::MAX), None, "idle again after the call");
+    }
+
+    #[test]
+    fn tokens_round_trip() {
+        for s in Stop::ALL {
+            assert_eq!(Stop::from_token(&Dynamic::from(s.token())), Some(s));
+        }
+        assert_eq!(Stop::from_token(&Dynamic::from("other")), None);
+    }
+}

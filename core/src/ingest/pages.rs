@@ -36,7 +36,8 @@ const NEAR_PAGE_NUMBER: usize = 2;
 
 /// Whether a cleaned line is a page number.
 fn is_page_number(l: &Line) -> bool {
-    !l.table_row && !l.text.is_empty() && PAGE_NUMBER.is_match(&fold(&l.text))
+    // The longest form, `Page 999 of 999`, has 15 characters: most lines are rejected unread.
+    !l.table_row && !l.text.is_empty() && l.text.len() <= 24 && PAGE_NUMBER.is_match(&fold(&l.text))
 }
 
 /// Whether a line could be a running header or footer: a short unmarked line that is not a

@@ -924,6 +924,26 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// A hard wrap at any width from 40 columns, with or without page furniture.
+    #[test]
+    fn any_wrap_width_gives_the_same_obligations(
+        plan in 0..PLANS.len(),
+        width in 40usize..=120,
+        paged in any::<bool>(),
+    ) {
+        let text = read_plan(PLANS[plan]);
+        let mut changed = wrap(&text, width);
+        if paged {
+            changed = furniture(PageNumber::Dashes, Running::Title)(&changed);
+        }
+        let diff = differences(&read(&text), &read(&changed));
+        prop_assert!(diff.is_empty(), "{} / wrap {} paged {}:\n    {}", PLANS[plan], width, paged, diff.join("\n    "));
+    }
+}
+
 #[test]
 fn the_transforms_change_what_they_say() {
     assert_eq!(

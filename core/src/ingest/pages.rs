@@ -28,7 +28,7 @@ use super::Warnings;
 
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     static_regex(
-        r"^(?:(?:trang|page|tr\.)\s*\d{1,3}(?:\s*(?:/|of|tren|trong so)\s*\d{1,3})?|[-–—]\s*\d{1,3}\s*[-–—]|\d{1,3}|\[\s*\d{1,3}\s*\])$",
+        r"^(?:(?:trang|page|tr\.)\s*\d{1,3}(?:\s*(?:/|of|tren|trong so)\s*\d{1,3})?|[-–—]\s*\d{1,3}(?:\s*/\s*\d{1,3})?\s*[-–—]|\d{1,3}|\[\s*\d{1,3}\s*\])$",
     )
 });
 
@@ -37,7 +37,8 @@ const NEAR_PAGE_NUMBER: usize = 2;
 
 /// Whether a cleaned line is a page number.
 fn is_page_number(l: &Line) -> bool {
-    !l.table_row && !l.text.is_empty() && PAGE_NUMBER.is_match(&fold(&l.text))
+    // The longest form, `Page 999 of 999`, has 15 characters: most lines are rejected unread.
+    !l.table_row && !l.text.is_empty() && l.text.len() <= 24 && PAGE_NUMBER.is_match(&fold(&l.text))
 }
 
 /// Whether a line could be a running header or footer: a short unmarked line that is not a
@@ -247,6 +248,34 @@ mod tests {
             removed,
             ["Kế hoạch số 1", "- 2 -", "Kế hoạch số 1", "Trang 3/4"]
         );
+    }
+
+    #[test]
+    fn page_number_forms() {
+        for t in [
+            "3",
+            "- 3 -",
+            "– 3/5 –",
+            "Trang 3",
+            "Trang 3/5",
+            "trang 3 trên 5",
+            "Page 3 of 5",
+            "[3]",
+        ] {
+            let l = &prepare(t)[0];
+            assert!(is_page_number(l), "{t}");
+        }
+        for t in [
+            "15/11",
+            "3/5",
+            "2026",
+            "Trang chủ",
+            "- 3 ngày -",
+            "1. Tổ chức",
+        ] {
+            let l = &prepare(t)[0];
+            assert!(!is_page_number(l), "{t}");
+        }
     }
 
     #[test]

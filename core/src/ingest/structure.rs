@@ -108,7 +108,11 @@ fn roman(t: &str) -> Option<(String, &str)> {
     let sep = after.chars().next()?;
     if matches!(sep, '.' | '-' | '–' | ':' | ')' | '/') {
         let rest = rest_after(&after[sep.len_utf8()..])?;
-        return (is_upper(rest) || rest.chars().count() <= 120).then(|| (n.to_string(), rest));
+        // A section title starts with a word: `III/2026` (a quarter) at the start of a wrapped
+        // line is not a heading.
+        let titled = rest.starts_with(char::is_alphabetic);
+        return (titled && (is_upper(rest) || rest.chars().count() <= 120))
+            .then(|| (n.to_string(), rest));
     }
     // Without a separator (`II NHIỆM VỤ`, `III Kinh phí`): a numeral alone before a section
     // title, which must then read as one (upper case, or the words of a known section).
@@ -312,6 +316,16 @@ pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
     out
 }
 
+/// An upper-case line of two words or more (`KINH PHÍ`, `NƠI NHẬN`): a heading, not the tail of
+/// a sentence (`III/2026.`, `UBND.`).
+fn heading_like(t: &str) -> bool {
+    is_upper(t)
+        && t.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count()
+            >= 2
+}
+
 /// Characters of slack in the wrap test (markup before the next word, a wrap that counts
 /// differently).
 const WRAP_SLACK: usize = 2;
@@ -337,7 +351,7 @@ fn continues(prev: &Block, t: &str, blanks: usize, lines: &[Line], width: usize)
     if first.is_lowercase() {
         return true;
     }
-    if blanks > 0 || (is_upper(t) && !is_upper(prev_line)) {
+    if blanks > 0 || (heading_like(t) && !is_upper(prev_line)) {
         return false;
     }
     if matches!(prev.marker, Marker::Roman(_)) && !is_upper(t) {
@@ -825,6 +839,8 @@ mod tests {
         // A numeral without a dot must be followed by a section title.
         assert_eq!(parse_marker("V Long xây dựng").0, Marker::None);
         assert_eq!(parse_marker("IIII. X").0, Marker::None);
+        assert_eq!(parse_marker("III/2026.").0, Marker::None);
+        assert_eq!(parse_marker("II/2026 và các năm").0, Marker::None);
     }
 
     fn lines_of(text: &str) -> Vec<Line> {

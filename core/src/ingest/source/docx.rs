@@ -93,13 +93,13 @@ fn xml_error(name: &str, part: &str, e: XmlError) -> SourceError {
     }
 }
 
-/// One part of the archive as UTF-8 text, within the unpacking budget.
+/// One part of the archive, within the unpacking budget.
 fn read_part(
     zip: &mut ZipArchive<Cursor<&[u8]>>,
     part: &str,
     budget: &mut Budget,
     name: &str,
-) -> Result<String, SourceError> {
+) -> Result<Vec<u8>, SourceError> {
     let too_large = || SourceError::TooLarge {
         name: name.to_string(),
         limit: DOCX_MAX_UNCOMPRESSED,
@@ -109,7 +109,7 @@ fn read_part(
     if file.size() > budget.left {
         return Err(too_large());
     }
-    let mut buf = Vec::new();
+    let mut buf = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
     file.take(budget.left.saturating_add(1))
         .read_to_end(&mut buf)
         .map_err(|e| SourceError::Zip {
@@ -121,12 +121,7 @@ fn read_part(
         return Err(too_large());
     }
     budget.left -= read;
-    String::from_utf8(buf).map_err(|e| SourceError::Xml {
-        name: name.to_string(),
-        part: part.to_string(),
-        position: u64::try_from(e.utf8_error().valid_up_to()).unwrap_or(0),
-        message: "not UTF-8".to_string(),
-    })
+    Ok(buf)
 }
 
 /// A paragraph being read.
@@ -268,8 +263,9 @@ impl Body {
         }
     }
 
-    fn read(mut self, xml: &str) -> Result<Vec<SourceLine>, XmlError> {
-        let mut r = Reader::from_str(xml);
+    fn read(mut self, xml: &[u8]) -> Result<Vec<SourceLine>, XmlError> {
+        // Text is checked as UTF-8 piece by piece as it is decoded, not the whole part first.
+        let mut r = Reader::from_reader(xml);
         loop {
             let ev = r.read_event().map_err(|e| XmlError::at(&r, e))?;
             match ev {

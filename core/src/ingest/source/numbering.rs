@@ -175,7 +175,7 @@ pub(crate) struct NumRef {
 
 impl Numbering {
     /// Reads `word/numbering.xml` (absent: `None`).
-    pub fn read(numbering_xml: Option<&str>, styles_xml: Option<&str>) -> Result<Self, XmlError> {
+    pub fn read(numbering_xml: Option<&[u8]>, styles_xml: Option<&[u8]>) -> Result<Self, XmlError> {
         let mut n = Numbering::default();
         if let Some(xml) = numbering_xml {
             n.read_numbering(xml)?;
@@ -186,8 +186,8 @@ impl Numbering {
         Ok(n)
     }
 
-    fn read_numbering(&mut self, xml: &str) -> Result<(), XmlError> {
-        let mut r = Reader::from_str(xml);
+    fn read_numbering(&mut self, xml: &[u8]) -> Result<(), XmlError> {
+        let mut r = Reader::from_reader(xml);
         let mut abs_id: Option<String> = None;
         let mut abs = Abstract::default();
         let mut inst_id: Option<String> = None;
@@ -264,8 +264,8 @@ impl Numbering {
         Ok(())
     }
 
-    fn read_styles(&mut self, xml: &str) -> Result<(), XmlError> {
-        let mut r = Reader::from_str(xml);
+    fn read_styles(&mut self, xml: &[u8]) -> Result<(), XmlError> {
+        let mut r = Reader::from_reader(xml);
         let mut current: Option<(String, StyleNum)> = None;
         loop {
             let ev = r.read_event().map_err(|e| XmlError::at(&r, e))?;
@@ -516,7 +516,7 @@ mod tests {
 
     #[test]
     fn decree_30_levels_with_restarts() {
-        let mut n = Numbering::read(Some(NUMBERING), Some(STYLES)).unwrap();
+        let mut n = Numbering::read(Some(NUMBERING.as_bytes()), Some(STYLES.as_bytes())).unwrap();
         let got = labels(
             &mut n,
             &[
@@ -542,7 +542,7 @@ mod tests {
 
     #[test]
     fn instances_share_counters_unless_restarted() {
-        let mut n = Numbering::read(Some(NUMBERING), None).unwrap();
+        let mut n = Numbering::read(Some(NUMBERING.as_bytes()), None).unwrap();
         let got = labels(
             &mut n,
             &[
@@ -562,7 +562,7 @@ mod tests {
 
     #[test]
     fn missing_or_removed_numbering_gives_no_label() {
-        let mut n = Numbering::read(Some(NUMBERING), Some(STYLES)).unwrap();
+        let mut n = Numbering::read(Some(NUMBERING.as_bytes()), Some(STYLES.as_bytes())).unwrap();
         assert_eq!(n.label(&num("0", 0), Some("Section")), None);
         assert_eq!(n.label(&num("99", 0), None), None);
         assert_eq!(n.label(&NumRef::default(), None), None);

@@ -2,10 +2,11 @@
 # Installs the Debian packages the tests need beyond the Rust toolchain:
 #   poppler-utils     pdftotext, which reads the text layer of PDF plans
 #   fonts-dejavu-core the font of the PDF fixtures (core/tests/data/formats/make_fixtures.py)
+#   time              GNU time, which measures the CLI's peak memory in cli/tests/adversarial.rs
 # As root, or through sudo. Without apt-get, says what to install.
 set -euo pipefail
-packages=(poppler-utils fonts-dejavu-core)
-if command -v pdftotext >/dev/null && [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]; then
+packages=(poppler-utils fonts-dejavu-core time)
+if command -v pdftotext >/dev/null && [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && -x /usr/bin/time ]]; then
     exit 0
 fi
 if ! command -v apt-get >/dev/null; then

@@ -20,7 +20,7 @@ seconds="${1:-60}"
 shift || true
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 fuzz="$root/core/fuzz"
-all_targets=(parse_plan evaluate_json rules submissions_csv)
+all_targets=(parse_plan evaluate_json rules submissions_csv docx)
 targets=("$@")
 if ((${#targets[@]} == 0)); then targets=("${all_targets[@]}"); fi
 log() { echo "fuzz.sh: $*" >&2; }
@@ -39,7 +39,7 @@ fi
 seeds="$fuzz/target/seeds"
 corpus="$fuzz/target/corpus"
 rm -rf "$seeds"
-mkdir -p "$seeds"/{parse_plan,evaluate_json,rules,submissions_csv}
+mkdir -p "$seeds"/{parse_plan,evaluate_json,rules,submissions_csv,docx}
 # Plans as issued (text and Markdown).
 cp "$root"/core/tests/data/plans/* "$seeds/parse_plan/"
 # Requests of the shared vectors (each vector wraps one request with its expected output).
@@ -60,7 +60,19 @@ for csv in "$root"/rules/examples/*/submissions.csv; do
     cp "$csv" "$seeds/submissions_csv/$(basename "$(dirname "$csv")").csv"
 done
 
-declare -A dict=([parse_plan]=plan [evaluate_json]=json [rules]=rhai [submissions_csv]=csv)
+# The docx target's input is document.xml, a NUL byte, then numbering.xml: cut from the fixtures.
+python3 - "$root/core/tests/data/formats" "$seeds/docx" <<'PY'
+import pathlib, sys, zipfile
+src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+for f in sorted(src.glob("*.docx")):
+    with zipfile.ZipFile(f) as z:
+        names = z.namelist()
+        doc = z.read("word/document.xml")
+        num = z.read("word/numbering.xml") if "word/numbering.xml" in names else b""
+    (out / f"{f.stem}.bin").write_bytes(doc + b"\0" + num)
+PY
+
+declare -A dict=([parse_plan]=plan [evaluate_json]=json [rules]=rhai [submissions_csv]=csv [docx]=docx)
 cd "$root/core"
 failed=()
 for target in "${targets[@]}"; do

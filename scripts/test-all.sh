@@ -26,10 +26,16 @@ suite clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
 suite clippy-wasm cargo clippy --manifest-path bindings-wasm/Cargo.toml --all-targets --quiet -- -D warnings
 # pdftotext (PDF plans) and the DejaVu fonts (PDF fixtures), from Debian when missing.
 suite apt-deps scripts/apt-deps.sh
+# The PDF tests skip only where pdftotext is missing; here it was just installed, so they must run.
+export TUANTHU_REQUIRE_PDFTOTEXT=1
 suite rust-tests cargo test --workspace --quiet
 suite rule-pack-tests cargo run --quiet -p tuanthu-cli --bin tuanthu -- test rules
 if [ -x bindings-python/scripts/test.sh ]; then suite python bindings-python/scripts/test.sh; fi
 if [ -x bindings-wasm/scripts/test.sh ]; then suite wasm bindings-wasm/scripts/test.sh; fi
+# A short run of every fuzz target (plan reader, evaluate_json, rules, CSV, .docx), with the hostile
+# inputs found before; a longer run is `scripts/fuzz.sh 600`.
+suite fmt-fuzz cargo fmt --manifest-path core/fuzz/Cargo.toml -- --check
+suite fuzz env TUANTHU_FUZZ_REGRESSIONS=1 scripts/fuzz.sh "${TUANTHU_FUZZ_SECONDS:-30}"
 
 echo
 if [ "$failed" -gt 0 ]; then echo "failed suites: ${failures[*]}"; fi

@@ -267,13 +267,6 @@ def test_numpy_scalars(plan):
 
 # --- host limits (issue: limits given by a host are checked against safe maxima) -----------------
 
-LIMITS_PENDING = pytest.mark.xfail(
-    strict=True,
-    reason="host limits are not validated by the core yet (the rules-budget work adds it)",
-)
-
-
-@LIMITS_PENDING
 @pytest.mark.parametrize(
     "limit,value",
     [("max_call_levels", 1_000_000), ("max_expr_depth", 10**9), ("max_operations", 0)],
@@ -361,10 +354,6 @@ def test_arbitrary_values_inside_a_real_plan(path_choice, value, plan_dict):
         pass
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dates outside the calendar's years are not rejected by the core yet (issue work on dates)",
-)
 def test_dates_outside_the_calendar_are_input_errors(plan):
     row = {"agency": "Sở Tư pháp", "obligation": "II.3", "received": datetime.date(1, 1, 1)}
     with within(), pytest.raises(InputError) as info:

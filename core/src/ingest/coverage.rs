@@ -130,7 +130,9 @@ pub(crate) fn account(
     let mut accounted = 0u32;
     let mut unaccounted_lines = Vec::new();
     for (i, l) in lines.iter().enumerate() {
-        if l.text.trim().is_empty() {
+        // A line without a letter or digit (the closing `/.`, a rule of dashes) carries no
+        // words to lose; it counts as blank, wherever a wrap or a page break put it.
+        if !l.text.chars().any(char::is_alphanumeric) {
             continue;
         }
         total += 1;
@@ -140,9 +142,11 @@ pub(crate) fn account(
         }
         unaccounted_lines.push(l.no);
         let blank_since = |r: &Run| {
-            lines
-                .get(r.last + 1..i)
-                .is_some_and(|between| between.iter().all(|x| x.text.trim().is_empty()))
+            lines.get(r.last + 1..i).is_some_and(|between| {
+                between
+                    .iter()
+                    .all(|x| !x.text.chars().any(char::is_alphanumeric))
+            })
         };
         match runs.last_mut() {
             // Blank lines do not end a run; an accounted line does.
@@ -154,7 +158,7 @@ pub(crate) fn account(
         let run = lines.get(r.first..=r.last).unwrap_or(&[]);
         let text: Vec<&str> = run
             .iter()
-            .filter(|l| !l.text.trim().is_empty())
+            .filter(|l| l.text.chars().any(char::is_alphanumeric))
             .map(|l| l.raw.as_str())
             .collect();
         let (first_no, last_no) = (

@@ -145,7 +145,11 @@ const schedules: Schedule[] = [
     { type: 'unparsed', text: 'theo tiến độ' },
 ];
 
-const reporting: Reporting = { recipient: police, via: { kind: 'agency', name: 'Phòng An ninh mạng' } };
+const reporting: Reporting = {
+    recipient: police,
+    via: { kind: 'agency', name: 'Phòng An ninh mạng' },
+    onward: { kind: 'agency', name: 'Bộ Công an' },
+};
 const obligation: Obligation = {
     id: 'IV.1',
     kind: 'periodic_report',
@@ -177,6 +181,7 @@ const planData: PlanData = {
     policies: { deadline_reading: 'inclusive' },
     obligations: [obligation, minimalObligation],
     warnings: [warning, oldWarning],
+    coverage: { lines: 80, accounted: 79, unaccounted_lines: [58] },
 };
 const draftPlan: PlanData = { id: 'draft', number: null, issue_date: null, title: 'Dự thảo', obligations: [] };
 

@@ -1513,7 +1513,7 @@ const NOUN_HEADS: &[&str] = &[
 fn unknown_item(rest: &str, need_sep: bool) -> Option<UnknownItem> {
     let mut p = rest.len() - rest.trim_start().len();
     if need_sep {
-        let t = &rest[p..];
+        let t = rest.get(p..)?;
         if t.starts_with(',') {
             p += 1;
         } else if starts_with_va(t) {
@@ -1522,8 +1522,9 @@ fn unknown_item(rest: &str, need_sep: bool) -> Option<UnknownItem> {
             return None;
         }
     }
-    let start = p + (rest[p..].len() - rest[p..].trim_start().len());
-    let body = &rest[start..];
+    let after_sep = rest.get(p..)?;
+    let start = p + (after_sep.len() - after_sep.trim_start().len());
+    let body = rest.get(start..)?;
     let mut depth = 0i32;
     let mut end = body.len();
     for (k, c) in body.char_indices() {
@@ -1534,14 +1535,17 @@ fn unknown_item(rest: &str, need_sep: bool) -> Option<UnknownItem> {
                 end = k;
                 break;
             }
-            c if c.is_whitespace() && depth <= 0 && starts_with_va(&body[k..]) => {
+            c if c.is_whitespace() && depth <= 0 && starts_with_va(body.get(k..).unwrap_or("")) => {
                 end = k;
                 break;
             }
             _ => {}
         }
     }
-    let chunk = body[..end].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':'));
+    let chunk = body
+        .get(..end)
+        .unwrap_or("")
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':'));
     let words: Vec<&str> = chunk.split_whitespace().collect();
     let first = words.first()?;
     let folded = format!(" {} ", fold(chunk));

@@ -302,7 +302,7 @@ pub fn parse_document(doc: &SourceText, options: &ParseOptions) -> ParseOutcome 
         }
         _ => {
             let pages = count(doc, |o| matches!(o, Origin::Page(_)));
-            format!("read from a PDF through pdftotext: {pages} pages")
+            format!("read from a PDF through pdftotext: {pages} page(s)")
         }
     };
     out.plan.warnings.insert(

@@ -1,17 +1,18 @@
 //! The budget of one rule call, counted on the thread that runs it.
 //!
 //! Rhai's own operation limit misses work: a closure that a native function calls (`map`,
-//! `filter`, `index_of`, `sort`, `reduce`, `all`, ...) runs on a copy of the call's counter that
-//! is thrown away when the closure returns, so nested closures could run millions of calls under
-//! a limit of 100,000. Element comparisons made by native functions (`contains`, `in`,
-//! `index_of(value)`, `==` on arrays and maps) are not counted at all. Rhai calls the
-//! `on_progress` hook for every one of those operations, so the engine's hook spends from this
-//! meter instead: one unit per operation wherever it happens, plus what native functions charge
-//! for their input size ([`charge`]). A wall-clock deadline, read every [`CLOCK_EVERY`] units,
+//! `filter`, `index_of`, `sort`, `reduce`, `all`, ...) and each element comparison a native
+//! function makes (`contains`, `in`, `index_of(value)`, `==` on arrays) run on a copy of the
+//! call's counter that is thrown away when they return, so nested closures could run millions of
+//! calls under a limit of 100,000. Rhai still calls the `on_progress` hook for every one of those
+//! operations, so the engine's hook spends from this meter instead: one unit per operation
+//! wherever it happens, plus what native functions charge for work Rhai does not see at all
+//! ([`charge`], e.g. a native `sort()`). A wall-clock deadline, read every [`CLOCK_EVERY`] units,
 //! ends anything whose units are cheap but slow.
 //!
 //! On `wasm32` there is no `std::time::Instant`: there the deadlines become fuel, at
-//! [`FUEL_PER_MS`] units per millisecond, which bounds the same work without a clock.
+//! [`FUEL_PER_MS`] units per millisecond, which bounds the same work without a clock (a host may
+//! later give the meter `performance.now()` instead).
 
 use std::cell::Cell;
 use std::time::Duration;

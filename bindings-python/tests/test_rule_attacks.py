@@ -1,0 +1,132 @@
+"""The rule-sandbox attacks, through Python: each hostile rule ends in an error finding for that
+rule (the standard rules still run) or a clear error, within 2 s of wall time; the memory bound is
+checked in a fresh interpreter so the figure is the attack's own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import tuanthu
+from tuanthu import InputError, RuleCompileError
+
+ROOT = Path(__file__).resolve().parents[2]
+VINH_LONG = ROOT / "rules" / "examples" / "vinh-long"
+AS_OF = "2026-11-23"
+BOUND_S = 2.0
+MEMORY_BOUND_MB = 256
+
+
+def evaluate_with(rule_id: str, body: str) -> tuanthu.Report:
+    pack = tuanthu.RulePack.standard()
+    pack.add_rule(rule_id, f"fn check(x) {{ {body} }}")
+    return tuanthu.evaluate(
+        tuanthu.Plan.from_file(VINH_LONG / "plan.json"),
+        tuanthu.Submissions.from_file(VINH_LONG / "submissions.csv"),
+        json.loads((VINH_LONG / "events.json").read_text(encoding="utf-8")),
+        as_of=AS_OF,
+        registry=json.loads((VINH_LONG / "registry.json").read_text(encoding="utf-8")),
+        rules=pack,
+    )
+
+
+def timed(f):
+    start = time.monotonic()
+    out = f()
+    took = time.monotonic() - start
+    assert took < BOUND_S, f"took {took:.2f} s (bound {BOUND_S} s)"
+    return out
+
+
+def own_failures(report: tuanthu.Report, rule_id: str) -> list:
+    return [f for f in report.rule_errors() if f["rule"] == rule_id]
+
+
+def standard_rules_ran(report: tuanthu.Report) -> None:
+    assert len(report.assessments()) > 0
+    others = [f for f in report.rule_errors()
+              if not f["rule"].startswith("evil.") and f["rule"] != "tuanthu.limits"]
+    assert others == [], others
+
+
+ATTACKS = [
+    ("evil.sleep", "sleep(100);", "Function not found: sleep"),
+    (
+        "evil.closures",
+        "let a = []; a.pad(160, 0); let b = a; let c = a; "
+        "a.index_of(|i| b.index_of(|j| c.index_of(|k| k > 1) > 0) > 0)",
+        "stopped: too many operations",
+    ),
+    (
+        "evil.contains",
+        "let a = []; a.pad(4096, 1); loop { if a.contains(2) { break; } }",
+        "stopped: too many operations",
+    ),
+    ("evil.loop", "loop { }", "stopped:"),
+    ("evil.minus", "x.as_of - 9223372036854775807", "is outside the supported years 1900–2199"),
+]
+
+
+@pytest.mark.parametrize("rule_id,body,message", ATTACKS, ids=[a[0] for a in ATTACKS])
+def test_hostile_rule_is_an_error_finding_in_time(rule_id, body, message):
+    report = timed(lambda: evaluate_with(rule_id, body))
+    failures = own_failures(report, rule_id)
+    assert failures, f"{rule_id}: no error finding"
+    assert any(message in f["message_en"] for f in failures), [f["message_en"] for f in failures]
+    standard_rules_ran(report)
+
+
+def test_a_rule_over_the_size_limit_is_refused_before_compiling():
+    pack = tuanthu.RulePack.standard()
+    big = "fn check(x) { let a = 1; " + "a += 1; " * (2 * 1024 * 1024 // 8) + "}"
+    with pytest.raises(RuleCompileError) as info:
+        timed(lambda: pack.add_rule("evil.big", big))
+    assert "the limit is 65536 bytes (max_rule_bytes)" in str(info.value)
+
+
+def test_a_thousand_rules_are_refused():
+    pack = tuanthu.RulePack.standard()
+    message = "x" * (16 * 1024)
+
+    def add_all():
+        for i in range(1000):
+            pack.add_rule(f"evil.chatty{i:04}", f'fn check(x) {{ "{message}" }}')
+
+    with pytest.raises(RuleCompileError) as info:
+        timed(add_all)
+    assert "(max_rules)" in str(info.value)
+
+
+def test_a_report_received_in_year_one_is_an_input_error():
+    row = {"agency": "Sở Tư pháp", "obligation": "II.3", "received": "01/01/0001"}
+    with pytest.raises(InputError) as info:
+        timed(lambda: tuanthu.evaluate(tuanthu.Plan.from_file(VINH_LONG / "plan.json"), [row], as_of=AS_OF))
+    assert "outside the supported years 1900–2199" in str(info.value)
+
+
+MEMORY_PROBE = r"""
+import json, resource, sys
+from pathlib import Path
+import tuanthu
+d = Path(sys.argv[1])
+pack = tuanthu.RulePack.standard()
+pack.add_rule("evil.closures", "fn check(x) { let a = []; a.pad(160, 0); let b = a; let c = a; "
+              "a.index_of(|i| b.index_of(|j| c.index_of(|k| k > 1) > 0) > 0) }")
+report = tuanthu.evaluate(tuanthu.Plan.from_file(d / "plan.json"),
+                          tuanthu.Submissions.from_file(d / "submissions.csv"), as_of="2026-11-23",
+                          rules=pack)
+assert report.rule_errors()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_peak_memory_of_a_hostile_evaluation_is_bounded():
+    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(VINH_LONG)],
+                         capture_output=True, text=True, timeout=60, check=True)
+    peak_mb = int(out.stdout.strip().splitlines()[-1])
+    assert peak_mb < MEMORY_BOUND_MB, f"peak {peak_mb} MB"

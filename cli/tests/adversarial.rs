@@ -198,12 +198,18 @@ fn oversized_packs_are_refused_with_a_clear_error() {
     let dir = rules_dir("huge", &[("zz-huge.rhai".into(), big)]);
     let run = check_with("2 MB rule", &dir, &[]);
     assert_eq!(run.output.status.code(), Some(2));
-    assert!(
-        run.stderr().contains(
-            "zz-huge.rhai: rule source is 2097160 bytes; the limit is 65536 bytes (max_rule_bytes)"
-        ),
-        "{}",
-        run.stderr()
+    // With `--format json` the error is the contract's error object, one line on stderr.
+    let stderr = run.stderr();
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_default();
+    let error: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(error["kind"], "rule", "{error}");
+    assert_eq!(error["file"], "zz-huge.rhai", "{error}");
+    assert_eq!(
+        error["message"],
+        "rule source is 2097160 bytes; the limit is 65536 bytes (max_rule_bytes)"
     );
     let _ = std::fs::remove_dir_all(dir);
 

@@ -353,7 +353,10 @@ fn add_field(f: &mut Fields, field: Field, fv: FieldVal, c: &Node, ctx: &mut Ctx
                 Some(c.block.text.clone()),
             );
             let prev = Rc::make_mut(prev);
-            prev.value = format!("{}; {}", prev.value, fv.value);
+            // Appended in place: a label repeated many times would make re-formatting the
+            // joined value quadratic.
+            prev.value.push_str("; ");
+            prev.value.push_str(&fv.value);
             prev.items.extend(fv.items);
         } else {
             *slot = Some(Rc::new(fv));

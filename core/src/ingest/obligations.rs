@@ -1,6 +1,9 @@
 //! Sections → obligations: tasks of section II, the periodic report of section IV, and warnings
 //! for dated duties elsewhere.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use crate::model::{
     AgencyRef, Obligation, ObligationId, ObligationKind, Reporting, Schedule, SourceSpan, Stage,
     WarningCode,
@@ -8,7 +11,7 @@ use crate::model::{
 
 use super::agencies::{self, Found};
 use super::structure::{self, Block, Field, Layout, Marker, Node, Section, SectionKind};
-use super::text::{collapse_ws, fold, trim_clause, Line};
+use super::text::{collapse_ws, fold, fold_char, trim_clause, Line};
 use super::timeline::{self, Note};
 use super::Warnings;
 
@@ -16,6 +19,17 @@ struct Ctx<'a> {
     lines: &'a [Line],
     year: Option<i32>,
     w: &'a mut Warnings,
+    /// Agency fields already read, by the address of the shared value: every sub-item that
+    /// inherits a field reads the same value, and reading it again each time is quadratic in a
+    /// large plan. The entry keeps its value alive, so an address is never reused.
+    field_reads: HashMap<usize, (Rc<FieldVal>, Rc<FieldRead>)>,
+}
+
+/// An agency field's text (items joined by `; `) and the parties read from it.
+struct FieldRead {
+    text: String,
+    found: Vec<Found>,
+    leftovers: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -57,6 +71,24 @@ impl Ctx<'_> {
         r.into_reporting()
     }
 
+    /// The parties of an agency field, read once per shared value.
+    fn read_field(&mut self, fv: &Rc<FieldVal>) -> Rc<FieldRead> {
+        let key = Rc::as_ptr(fv) as usize;
+        if let Some((_, read)) = self.field_reads.get(&key) {
+            return Rc::clone(read);
+        }
+        let text = fv.full().replace('\n', "; ");
+        let (found, leftovers) = agencies::list(&text);
+        let read = Rc::new(FieldRead {
+            text,
+            found,
+            leftovers,
+        });
+        self.field_reads
+            .insert(key, (Rc::clone(fv), Rc::clone(&read)));
+        read
+    }
+
     fn notes(&mut self, line: u32, notes: Vec<Note>) {
         for n in notes {
             self.w.push(n.code, line, n.message, n.text);
@@ -71,7 +103,12 @@ pub(crate) fn read(
     year: Option<i32>,
     w: &mut Warnings,
 ) -> Vec<Obligation> {
-    let mut ctx = Ctx { lines, year, w };
+    let mut ctx = Ctx {
+        lines,
+        year,
+        w,
+        field_reads: HashMap::new(),
+    };
     let mut out: Vec<Obligation> = Vec::new();
     let mut saw_tasks = false;
     for s in &lay.sections {
@@ -210,19 +247,21 @@ impl FieldVal {
     }
 }
 
+/// Shared values: every sub-item inherits its parent's fields, and a field joined from many
+/// repeated labels can be large, so inheriting must not copy it.
 #[derive(Debug, Clone, Default)]
 struct Fields {
-    content: Option<FieldVal>,
-    products: Option<FieldVal>,
-    content_products: Option<FieldVal>,
-    lead: Option<FieldVal>,
-    coordinating: Option<FieldVal>,
-    performers: Option<FieldVal>,
-    timeline: Option<FieldVal>,
+    content: Option<Rc<FieldVal>>,
+    products: Option<Rc<FieldVal>>,
+    content_products: Option<Rc<FieldVal>>,
+    lead: Option<Rc<FieldVal>>,
+    coordinating: Option<Rc<FieldVal>>,
+    performers: Option<Rc<FieldVal>>,
+    timeline: Option<Rc<FieldVal>>,
 }
 
 impl Fields {
-    fn slot(&mut self, f: Field) -> &mut Option<FieldVal> {
+    fn slot(&mut self, f: Field) -> &mut Option<Rc<FieldVal>> {
         match f {
             Field::Content => &mut self.content,
             Field::Products => &mut self.products,
@@ -234,6 +273,18 @@ impl Fields {
         }
     }
 
+    fn get(&self, f: Field) -> &Option<Rc<FieldVal>> {
+        match f {
+            Field::Content => &self.content,
+            Field::Products => &self.products,
+            Field::ContentProducts => &self.content_products,
+            Field::Lead => &self.lead,
+            Field::Coordinating => &self.coordinating,
+            Field::Performers => &self.performers,
+            Field::Timeline => &self.timeline,
+        }
+    }
+
     /// `self` with the fields it lacks taken from `parent`.
     fn inherit(mut self, parent: &Fields) -> Fields {
         for f in [
@@ -242,10 +293,9 @@ impl Fields {
             Field::Performers,
             Field::Timeline,
         ] {
-            let p = parent.clone().slot(f).clone();
             let s = self.slot(f);
             if s.is_none() {
-                *s = p;
+                *s = parent.get(f).clone();
             }
         }
         self
@@ -302,10 +352,14 @@ fn add_field(f: &mut Fields, field: Field, fv: FieldVal, c: &Node, ctx: &mut Ctx
                 "the same field is given twice; values are joined",
                 Some(c.block.text.clone()),
             );
-            prev.value = format!("{}; {}", prev.value, fv.value);
+            let prev = Rc::make_mut(prev);
+            // Appended in place: a label repeated many times would make re-formatting the
+            // joined value quadratic.
+            prev.value.push_str("; ");
+            prev.value.push_str(&fv.value);
             prev.items.extend(fv.items);
         } else {
-            *slot = Some(fv);
+            *slot = Some(Rc::new(fv));
         }
     }
 }
@@ -467,11 +521,15 @@ fn title_of(n: &Node, parent_title: Option<&str>) -> (String, String) {
     }
 }
 
-fn agencies_of(fv: &FieldVal, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef> {
-    let text = fv.full().replace('\n', "; ");
-    let (found, leftovers) = agencies::list(&text);
+fn agencies_of(fv: &Rc<FieldVal>, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef> {
+    let read = ctx.read_field(fv);
+    let FieldRead {
+        text,
+        found,
+        leftovers,
+    } = &*read;
     let line = ctx.line_no(fv.first);
-    for f in &found {
+    for f in found {
         if f.unknown {
             ctx.w.push(
                 WarningCode::UnknownAgency,
@@ -487,7 +545,7 @@ fn agencies_of(fv: &FieldVal, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef>
                 WarningCode::AgencyTextNotUnderstood,
                 line,
                 "words in an agency field that name no recognised agency",
-                Some(l),
+                Some(l.clone()),
             );
         }
     }
@@ -496,10 +554,27 @@ fn agencies_of(fv: &FieldVal, strict: bool, ctx: &mut Ctx<'_>) -> Vec<AgencyRef>
             WarningCode::NoAgencyRecognised,
             line,
             "no agency recognised in the field",
-            Some(collapse_ws(&text)),
+            Some(collapse_ws(text)),
         );
     }
-    found.into_iter().map(|f: Found| f.agency).collect()
+    found.iter().map(|f: &Found| f.agency.clone()).collect()
+}
+
+/// Whether `s` folded, after leading spaces, starts with `word` (folded, ASCII). Folds only as far
+/// as needed: the text after each party of a long field would make folding it all quadratic.
+fn folded_starts_with(s: &str, word: &str) -> bool {
+    let mut out = String::new();
+    for c in s.chars() {
+        fold_char(c, &mut out);
+        let t = out.trim_start();
+        if t.len() >= word.len() {
+            return t.starts_with(word);
+        }
+        if t.is_empty() {
+            out.clear();
+        }
+    }
+    out.trim_start().starts_with(word)
 }
 
 fn task_from_fields(
@@ -530,14 +605,12 @@ fn task_from_fields(
     let mut lead = lead;
     if lead.is_empty() {
         if let Some(v) = &f.performers {
-            let text = v.full().replace('\n', "; ");
-            let (found, _) = agencies::list(&text);
-            for x in found {
-                let after = fold(text.get(x.end..).unwrap_or(""));
-                if after.trim_start().starts_with("chu tri") {
+            let read = ctx.read_field(v);
+            for x in &read.found {
+                if folded_starts_with(read.text.get(x.end..).unwrap_or(""), "chu tri") {
                     let key = fold(x.agency.name());
                     performers.retain(|p| fold(p.name()) != key);
-                    lead.push(x.agency);
+                    lead.push(x.agency.clone());
                 }
             }
         }
@@ -586,7 +659,8 @@ fn task_from_fields(
             f.products.as_ref(),
         ]
         .into_iter()
-        .flatten(),
+        .flatten()
+        .map(|v| &**v),
         &responsible,
         ctx,
     );
@@ -1095,11 +1169,11 @@ fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<
                 Some(Column::Index) => index = cell.trim_end_matches(['.', ')']).to_string(),
                 Some(Column::Title) if title.is_empty() => title = cell.to_string(),
                 Some(Column::Field(f)) if !cell.is_empty() => {
-                    *fields.slot(*f) = Some(FieldVal {
+                    *fields.slot(*f) = Some(Rc::new(FieldVal {
                         value: cell.to_string(),
                         items: Vec::new(),
                         first: b.first,
-                    });
+                    }));
                 }
                 _ => {}
             }

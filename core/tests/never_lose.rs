@@ -300,3 +300,21 @@ fn coverage_without_sections() {
     );
     assert!(codes(&p, WarningCode::NoSections).len() == 1);
 }
+
+#[test]
+fn a_plan_with_more_than_ninety_nine_items_keeps_every_item() {
+    let mut text = String::from(
+        "Số: 7/KH-UBND\nAn Giang, ngày 3 tháng 5 năm 2026\nKẾ HOẠCH\n\
+         Triển khai thi hành Luật An ninh mạng\nII. NHIỆM VỤ\n",
+    );
+    for n in 1..=120 {
+        text.push_str(&format!(
+            "{n}. Nhiệm vụ thứ {n}\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: trước ngày 30/6/2026.\n"
+        ));
+    }
+    let p = parse_plan(&text, &ParseOptions::new("an-giang-7")).plan;
+    let ids: Vec<&str> = p.obligations.iter().map(|o| o.id.as_str()).collect();
+    let want: Vec<String> = (1..=120).map(|n| format!("II.{n}")).collect();
+    assert_eq!(ids, want);
+    assert!(codes(&p, WarningCode::RepeatedField).is_empty());
+}

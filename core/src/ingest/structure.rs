@@ -128,12 +128,15 @@ fn number(t: &str) -> Option<(Marker, &str)> {
     let mut parts: Vec<u32> = Vec::new();
     let mut i = 0;
     loop {
+        // An item number has up to three digits (a plan or an appendix may list 100 and more
+        // items); a sub-number (`1.12`) up to two. Four digits are a year, never a label.
+        let most = if parts.is_empty() { 3 } else { 2 };
         let start = i;
-        while i < b.len() && b[i].is_ascii_digit() && i - start < 3 {
+        while i < b.len() && b[i].is_ascii_digit() && i - start <= most {
             i += 1;
         }
         let len = i - start;
-        if len == 0 || len > 2 || b.get(i).is_some_and(u8::is_ascii_digit) {
+        if len == 0 || len > most || b.get(i).is_some_and(u8::is_ascii_digit) {
             return None;
         }
         parts.push(t[start..i].parse().ok()?);

@@ -160,12 +160,17 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
-/// `2026-11-23` or `23/11/2026`; anything else is an error naming `asOf`.
+/// `2026-11-23` or `23/11/2026` within the calendar's years; anything else is an error naming
+/// `asOf` that says which of the two it is.
 pub fn parse_as_of(text: &str) -> Result<NaiveDate, TuanthuError> {
-    tuanthu::model::parse_date_text(text).ok_or_else(|| {
-        TuanthuError::input(format!(
-            "asOf: '{text}' is not a real date; expected yyyy-mm-dd or dd/mm/yyyy"
-        ))
+    use tuanthu::model::{parse_date, DateTextError};
+    parse_date(text).map_err(|e| {
+        TuanthuError::input(match e {
+            DateTextError::NotADate => {
+                format!("asOf: '{text}' is not a real date; expected yyyy-mm-dd or dd/mm/yyyy")
+            }
+            DateTextError::OutOfRange(r) => format!("asOf: '{text}': {r}"),
+        })
     })
 }
 

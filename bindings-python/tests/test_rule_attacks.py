@@ -24,7 +24,7 @@ MEMORY_BOUND_MB = 256
 
 def evaluate_with(rule_id: str, body: str) -> tuanthu.Report:
     pack = tuanthu.RulePack.standard()
-    pack.add_rule(rule_id, f"fn check(x) {{ {body} }}")
+    pack.add_rule(rule_id, f"fn check(x) {{ {body} }}", applies_to="instance")
     return tuanthu.evaluate(
         tuanthu.Plan.from_file(VINH_LONG / "plan.json"),
         tuanthu.Submissions.from_file(VINH_LONG / "submissions.csv"),
@@ -36,20 +36,22 @@ def evaluate_with(rule_id: str, body: str) -> tuanthu.Report:
 
 
 def timed(f):
+    """Runs f, asserting the bound whether it returns or raises."""
     start = time.monotonic()
-    out = f()
-    took = time.monotonic() - start
-    assert took < BOUND_S, f"took {took:.2f} s (bound {BOUND_S} s)"
-    return out
+    try:
+        return f()
+    finally:
+        took = time.monotonic() - start
+        assert took < BOUND_S, f"took {took:.2f} s (bound {BOUND_S} s)"
 
 
 def own_failures(report: tuanthu.Report, rule_id: str) -> list:
-    return [f for f in report.rule_errors() if f["rule"] == rule_id]
+    return [f for f in report.rule_errors if f["rule"] == rule_id]
 
 
 def standard_rules_ran(report: tuanthu.Report) -> None:
-    assert len(report.assessments()) > 0
-    others = [f for f in report.rule_errors()
+    assert len(report.assessments) > 0
+    others = [f for f in report.rule_errors
               if not f["rule"].startswith("evil.") and f["rule"] != "tuanthu.limits"]
     assert others == [], others
 
@@ -85,25 +87,27 @@ def test_a_rule_over_the_size_limit_is_refused_before_compiling():
     pack = tuanthu.RulePack.standard()
     big = "fn check(x) { let a = 1; " + "a += 1; " * (2 * 1024 * 1024 // 8) + "}"
     with pytest.raises(RuleCompileError) as info:
-        timed(lambda: pack.add_rule("evil.big", big))
+        timed(lambda: pack.add_rule("evil.big", big, applies_to="instance"))
     assert "the limit is 65536 bytes (max_rule_bytes)" in str(info.value)
 
 
-def test_a_thousand_rules_are_refused():
-    pack = tuanthu.RulePack.standard()
+def test_a_pack_of_a_thousand_rules_with_16_kb_messages_is_refused():
+    source = tuanthu.RulePack.standard().source()
     message = "x" * (16 * 1024)
-
-    def add_all():
-        for i in range(1000):
-            pack.add_rule(f"evil.chatty{i:04}", f'fn check(x) {{ "{message}" }}')
-
+    for i in range(1000):
+        rule_id = f"evil.chatty{i:04}"
+        source["rules"].append({
+            "name": f"{rule_id}.rhai",
+            "text": f"// id: {rule_id}\n// title: t\n// applies_to: instance\n"
+                    f'fn check(x) {{ "{message}" }}\n',
+        })
     with pytest.raises(RuleCompileError) as info:
-        timed(add_all)
-    assert "(max_rules)" in str(info.value)
+        timed(lambda: tuanthu.RulePack.from_source(source))
+    assert "the limit is 256 (max_rules)" in str(info.value)
 
 
 def test_a_report_received_in_year_one_is_an_input_error():
-    row = {"agency": "Sở Tư pháp", "obligation": "II.3", "received": "01/01/0001"}
+    row = {"agency": "Sở Tư pháp", "obligation": "II.3", "received": "0001-01-01"}
     with pytest.raises(InputError) as info:
         timed(lambda: tuanthu.evaluate(tuanthu.Plan.from_file(VINH_LONG / "plan.json"), [row], as_of=AS_OF))
     assert "outside the supported years 1900–2199" in str(info.value)
@@ -116,11 +120,11 @@ import tuanthu
 d = Path(sys.argv[1])
 pack = tuanthu.RulePack.standard()
 pack.add_rule("evil.closures", "fn check(x) { let a = []; a.pad(160, 0); let b = a; let c = a; "
-              "a.index_of(|i| b.index_of(|j| c.index_of(|k| k > 1) > 0) > 0) }")
+              "a.index_of(|i| b.index_of(|j| c.index_of(|k| k > 1) > 0) > 0) }", applies_to="instance")
 report = tuanthu.evaluate(tuanthu.Plan.from_file(d / "plan.json"),
                           tuanthu.Submissions.from_file(d / "submissions.csv"), as_of="2026-11-23",
                           rules=pack)
-assert report.rule_errors()
+assert report.rule_errors
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
 

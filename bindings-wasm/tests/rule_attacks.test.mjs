@@ -24,12 +24,15 @@ const submissions = t.submissionsFromCsv(example('submissions.csv'));
 const events = JSON.parse(example('events.json'));
 const header = (id) => `// id: ${id}\n// title: ${id}\n// applies_to: instance\n`;
 
+/** Runs fn, asserting the bound whether it returns or throws. */
 function timed(what, fn) {
   const start = performance.now();
-  const out = fn();
-  const took = performance.now() - start;
-  assert.ok(took < BOUND_MS, `${what} took ${took.toFixed(0)} ms (bound ${BOUND_MS} ms)`);
-  return out;
+  try {
+    return fn();
+  } finally {
+    const took = performance.now() - start;
+    assert.ok(took < BOUND_MS, `${what} took ${took.toFixed(0)} ms (bound ${BOUND_MS} ms)`);
+  }
 }
 
 const attacks = [
@@ -75,23 +78,23 @@ test('a 2 MB rule is refused before compiling', () => {
   timed('2 MB rule', () => throwsTuanthu(() => new t.Engine().withRule('big.rhai', big), 'rule', /max_rule_bytes/));
 });
 
-test('a thousand rules with 16 KB messages are refused', () => {
+test('a pack of a thousand rules with 16 KB messages is refused', () => {
   const message = 'x'.repeat(16 * 1024);
-  timed('1,000 rules', () => throwsTuanthu(() => {
-    let engine = new t.Engine();
-    for (let i = 0; i < 1000; i += 1) {
-      const id = `evil.chatty${String(i).padStart(4, '0')}`;
-      engine = engine.withRule(`${id}.rhai`, `${header(id)}fn check(x) { "${message}" }\n`);
-    }
-  }, 'rule', /max_rules/));
+  const rules = [];
+  for (let i = 0; i < 1000; i += 1) {
+    const id = `evil.chatty${String(i).padStart(4, '0')}`;
+    rules.push({ name: `${id}.rhai`, text: `${header(id)}fn check(x) { "${message}" }\n` });
+  }
+  timed('1,000 rules', () => throwsTuanthu(() => new t.Engine({ rules }), 'rule', /max_rules/));
 });
 
-test('a report received in year one is an input error', () => {
-  const rows = [{ agency: 'Sở Tư pháp', obligation: 'II.3', received: '01/01/0001' }];
+test('a report received in year one is refused, naming the field', () => {
+  const rows = [{ agency: 'Sở Tư pháp', obligation: 'II.3', received: '0001-01-01' }];
+  // Well-formed but outside the calendar: the contract's `evaluation` kind (ErrorKind in core).
   timed('year one', () => throwsTuanthu(
     () => new t.Engine().evaluate(plan, rows, undefined, '2026-11-23'),
-    'input',
-    /outside the supported years 1900–2199/,
+    'evaluation',
+    /submissions\[0\]\.received: 0001-01-01 is outside the supported years 1900–2199/,
   ));
 });
 

@@ -466,6 +466,25 @@ struct Span {
     end: usize,
 }
 
+/// Every match of `re` in `text` with what `read` takes from its groups; a match `read` rejects
+/// is skipped (its numbers are out of range, say).
+fn found<T>(
+    re: &Regex,
+    text: &str,
+    read: impl Fn(&regex::Captures<'_>) -> Option<T>,
+) -> Vec<(Span, T)> {
+    re.captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let span = Span {
+                start: m.start(),
+                end: m.end(),
+            };
+            Some((span, read(&c)?))
+        })
+        .collect()
+}
+
 /// A full date as written (`20/4/2026`, `20/04/2026`, `ngày 20 tháng 4 năm 2026`): the numbers
 /// as read, checked against the calendar later.
 #[derive(Debug, Clone, Copy)]
@@ -826,54 +845,30 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
 
     /// Step 4a: Month windows (`trong tháng 6/2026`).
     fn month_windows(&mut self) {
-        let found: Vec<(Span, u32, i32)> = MONTH_WINDOW
-            .captures_iter(&self.work)
-            .filter_map(|c| {
-                let m = c.get(0)?;
-                let span = Span {
-                    start: m.start(),
-                    end: m.end(),
-                };
-                Some((span, num::<u32>(&c, 1)?, num::<i32>(&c, 2)?))
-            })
-            .collect();
-        for (span, mo, y) in found {
+        let months = found(&MONTH_WINDOW, &self.work, |c| {
+            Some((num::<u32>(c, 1)?, num::<i32>(c, 2)?))
+        });
+        for (span, (mo, y)) in months {
             self.window(span, (mo, mo), Some(y), "not a calendar month");
         }
     }
 
     /// Step 4b: Quarters (`quý II năm 2026`, `quý I/2027`, `trong quý II`).
     fn quarters(&mut self) {
-        let found: Vec<(Span, u32, Option<i32>)> = QUARTER
-            .captures_iter(&self.work)
-            .filter_map(|c| {
-                let m = c.get(0)?;
-                let span = Span {
-                    start: m.start(),
-                    end: m.end(),
-                };
-                Some((span, quarter_no(c.get(1)?.as_str())?, num::<i32>(&c, 2)))
-            })
-            .collect();
-        for (span, q, y) in found {
+        let quarters = found(&QUARTER, &self.work, |c| {
+            Some((quarter_no(c.get(1)?.as_str())?, num::<i32>(c, 2)))
+        });
+        for (span, (q, y)) in quarters {
             self.window(span, (q * 3 - 2, q * 3), y, "not a calendar month");
         }
     }
 
     /// Step 4c: Half-years (`6 tháng đầu năm 2026`, `6 tháng cuối năm`).
     fn halves(&mut self) {
-        let found: Vec<(Span, bool, Option<i32>)> = HALF
-            .captures_iter(&self.work)
-            .filter_map(|c| {
-                let m = c.get(0)?;
-                let span = Span {
-                    start: m.start(),
-                    end: m.end(),
-                };
-                Some((span, c.get(1)?.as_str() == "dau", num::<i32>(&c, 2)))
-            })
-            .collect();
-        for (span, first_half, y) in found {
+        let halves = found(&HALF, &self.work, |c| {
+            Some((c.get(1)?.as_str() == "dau", num::<i32>(c, 2)))
+        });
+        for (span, (first_half, y)) in halves {
             let months = if first_half { (1, 6) } else { (7, 12) };
             self.window(span, months, y, "not a calendar month");
         }
@@ -917,18 +912,10 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
     fn days_without_year(&mut self) {
         for re in [&*DM_WORDS, &*DM_NUM] {
             let numeric = std::ptr::eq(re, &*DM_NUM);
-            let found: Vec<(Span, u32, u32)> = re
-                .captures_iter(&self.work)
-                .filter_map(|c| {
-                    let m = c.get(0)?;
-                    let span = Span {
-                        start: m.start(),
-                        end: m.end(),
-                    };
-                    Some((span, num::<u32>(&c, 1)?, num::<u32>(&c, 2)?))
-                })
-                .collect();
-            for (Span { start: a, end: b }, day, month) in found {
+            let pairs = found(re, &self.work, |c| {
+                Some((num::<u32>(c, 1)?, num::<u32>(c, 2)?))
+            });
+            for (Span { start: a, end: b }, (day, month)) in pairs {
                 if numeric && !self.introduces_day(a) {
                     continue;
                 }

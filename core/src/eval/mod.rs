@@ -350,17 +350,8 @@ impl Evaluator {
         let mut findings = Vec::new();
         let mut missing = |field: &str, vi: &str, en: &str| {
             findings.push(Finding {
-                rule: "form.required".into(),
-                severity: Severity::Error,
-                obligation: None,
-                agency: None,
-                period: None,
-                stage: None,
-                submission: None,
                 field: Some(field.into()),
-                message_vi: vi.into(),
-                message_en: en.into(),
-                rule_failed: false,
+                ..Finding::error("form.required", vi, en)
             })
         };
         // Empty required fields are reported by the host: rules judge what was typed.

@@ -116,19 +116,7 @@ impl<'a> FindingSink<'a> {
     /// The findings, followed by one error finding per rule that was not run everywhere and
     /// one for the findings dropped, if any. These last few are never dropped themselves.
     pub fn finish(mut self) -> Vec<Finding> {
-        let blank = Finding {
-            rule: String::new(),
-            severity: Severity::Error,
-            obligation: None,
-            agency: None,
-            period: None,
-            stage: None,
-            submission: None,
-            field: None,
-            message_vi: String::new(),
-            message_en: String::new(),
-            rule_failed: false,
-        };
+        let blank = Finding::error("", "", "");
         let (ms, ops) = (
             self.limits.evaluation_ms,
             self.limits.max_evaluation_operations,

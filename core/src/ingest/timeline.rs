@@ -1017,14 +1017,8 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
 
     /// Step 8: Years as windows (`năm 2026`, `trong năm 2027`).
     fn years(&mut self) {
-        let found: Vec<(usize, usize, i32)> = YEAR_WINDOW
-            .captures_iter(&self.work)
-            .filter_map(|c| {
-                let m = c.get(0)?;
-                Some((m.start(), m.end(), num::<i32>(&c, 1)?))
-            })
-            .collect();
-        for (a, b, y) in found {
+        let years = found(&YEAR_WINDOW, &self.work, |c| num::<i32>(c, 1));
+        for (Span { start: a, end: b }, y) in years {
             let WindowUse::Deadline { before, from } = self.window_use(a, b, Some(y)) else {
                 continue;
             };

@@ -159,6 +159,28 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// An error finding of `rule` about nothing in particular; callers fill in what it concerns
+    /// with struct update syntax (`Finding { field: .., ..Finding::error(..) }`).
+    pub fn error(
+        rule: impl Into<String>,
+        message_vi: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity: Severity::Error,
+            obligation: None,
+            agency: None,
+            period: None,
+            stage: None,
+            submission: None,
+            field: None,
+            message_vi: message_vi.into(),
+            message_en: message_en.into(),
+            rule_failed: false,
+        }
+    }
+
     pub fn message(&self, lang: Lang) -> &str {
         match lang {
             Lang::Vi => &self.message_vi,

@@ -118,6 +118,8 @@ import json, resource, sys
 from pathlib import Path
 import tuanthu
 d = Path(sys.argv[1])
+# The interpreter and its imports (pandas, numpy where installed) are not the attack's memory.
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 pack = tuanthu.RulePack.standard()
 pack.add_rule("evil.closures", "fn check(x) { let a = []; a.pad(160, 0); let b = a; let c = a; "
               "a.index_of(|i| b.index_of(|j| c.index_of(|k| k > 1) > 0) > 0) }", applies_to="instance")
@@ -125,7 +127,7 @@ report = tuanthu.evaluate(tuanthu.Plan.from_file(d / "plan.json"),
                           tuanthu.Submissions.from_file(d / "submissions.csv"), as_of="2026-11-23",
                           rules=pack)
 assert report.rule_errors
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
 """
 
 

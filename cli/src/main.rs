@@ -60,6 +60,22 @@ enum Command {
     },
     /// Print the JSON Schema of the data contract.
     Schema,
+    /// Run the compliance service (HTTP API, storage, tokens, audit trail). The first admin
+    /// token comes from TUANTHU_ADMIN_TOKEN, or is written to DATA/admin-token on a fresh database.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Data directory (the SQLite database lives here).
+        #[arg(long, default_value = "tuanthu-data")]
+        data: PathBuf,
+        /// A postgres:// URL to store in PostgreSQL instead of SQLite.
+        #[arg(long)]
+        database: Option<String>,
+        /// Largest request body accepted, in bytes.
+        #[arg(long, default_value_t = 8 * 1024 * 1024)]
+        max_body_bytes: usize,
+    },
     /// Write synthetic provinces (evaluation requests) for benchmarks.
     Synth {
         #[arg(long, default_value_t = 1)]
@@ -266,6 +282,12 @@ fn main() -> ExitCode {
             fail_on,
         } => parse(&file, id, out.as_deref(), fail_on),
         Command::Schema => print(&tuanthu::api::schema_json()).map(|_| 0),
+        Command::Serve {
+            listen,
+            data,
+            database,
+            max_body_bytes,
+        } => serve(listen, data, database, max_body_bytes),
         Command::Synth {
             provinces,
             out,
@@ -285,6 +307,23 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn serve(
+    listen: std::net::SocketAddr,
+    data: PathBuf,
+    database: Option<String>,
+    max_body_bytes: usize,
+) -> Result<u8, Failure> {
+    let mut config = tuanthu_server::Config::new(listen, data);
+    config.database = database;
+    config.max_body_bytes = max_body_bytes;
+    config.admin_token = std::env::var("TUANTHU_ADMIN_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
+    tuanthu_server::run_blocking(config)
+        .map(|_| 0)
+        .map_err(|e| Failure::new(ErrorObject::new(ErrorKind::Usage, e.to_string())))
 }
 
 /// One line of JSON (a pipeline reads stderr line by line).

@@ -1,0 +1,1082 @@
+//! The HTTP API. Every handler authenticates first (401/403), reads its body itself (so a bad
+//! body is a 4xx with a contract error object), and stores nothing unless everything is valid.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use tuanthu::api::{to_canonical_json, ErrorKind, ErrorObject};
+use tuanthu::eval::{EvaluationRequest, FormContext, SubmissionForm};
+use tuanthu::input::{from_json_str, submissions_from_csv};
+use tuanthu::model::{
+    fold_key, AgencyRegistry, Event, Finding, Lang, Plan, Severity, Status, Submission,
+};
+
+use crate::auth::{authenticate, insert_token, new_secret, Caller, CreatedToken, NewToken, Role};
+use crate::error::HttpError;
+use crate::export::{self, Filter};
+use crate::hash::sha256_hex;
+use crate::store::{self, AuditRecord, NewSubmissions, Revision, StoredSubmission};
+use crate::AppState;
+
+type St = State<Arc<AppState>>;
+type Body = Result<Bytes, BytesRejection>;
+
+pub(crate) fn router(state: Arc<AppState>) -> Router {
+    let limit = state.max_body_bytes;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi))
+        .route("/v1/tokens", post(create_token))
+        .route("/v1/plans", get(list_plans).post(upload_plan_json))
+        .route("/v1/plans/{plan_id}", get(get_plan))
+        .route("/v1/plans/{plan_id}/source", post(upload_plan_source))
+        .route("/v1/plans/{plan_id}/revisions", get(list_revisions))
+        .route("/v1/plans/{plan_id}/diff", get(diff_revisions))
+        .route(
+            "/v1/plans/{plan_id}/submissions",
+            get(list_submissions).post(submit_one),
+        )
+        .route("/v1/plans/{plan_id}/submissions/batch", post(submit_batch))
+        .route("/v1/plans/{plan_id}/report", get(report))
+        .route("/v1/audit", get(audit_list))
+        .route("/v1/audit/{id}/rerun", get(audit_rerun))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi::document(),
+    )
+        .into_response()
+}
+
+// ---------- helpers ----------
+
+/// The body, or a 413/400 contract error.
+fn body(b: Body) -> Result<Bytes, HttpError> {
+    b.map_err(|e| {
+        let status = e.status();
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "request body is larger than the service accepts (--max-body-bytes)".to_string()
+        } else {
+            format!("cannot read the request body: {e}")
+        };
+        HttpError::new(status, ErrorKind::Input, message)
+    })
+}
+
+/// The media type of the request, lower case, without parameters.
+fn content_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn require_type(headers: &HeaderMap, allowed: &[&str]) -> Result<String, HttpError> {
+    let ct = content_type(headers);
+    if allowed.contains(&ct.as_str()) {
+        Ok(ct)
+    } else {
+        Err(HttpError::unsupported_media(format!(
+            "Content-Type '{}' is not accepted here; send {}",
+            if ct.is_empty() { "(none)" } else { &ct },
+            allowed.join(" or ")
+        )))
+    }
+}
+
+fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, HttpError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| HttpError::bad_request(format!("{what} is not UTF-8 text: {e}")))?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// A contract input error (file, line, field) as a 400.
+fn input_error(e: &tuanthu::input::InputError) -> HttpError {
+    HttpError::bad_request(e.message.clone()).with_object(ErrorObject::from(e))
+}
+
+/// Plan ids become part of URLs and file names elsewhere: letters, digits, `.`, `_`, `-`.
+fn check_plan_id(id: &str) -> Result<(), HttpError> {
+    let ok = !id.is_empty()
+        && id.len() <= 120
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(HttpError::bad_request(format!(
+            "plan id '{id}' is not allowed: use 1–120 ASCII letters, digits, '.', '_' or '-', \
+             not starting with '.'"
+        )))
+    }
+}
+
+/// An uploaded file's name is only a label, but one with a path in it is refused rather than
+/// trusted: no directories, no `..`, no control characters.
+fn check_file_name(name: &str) -> Result<(), HttpError> {
+    let bad = name.is_empty()
+        || name.len() > 255
+        || name.contains(['/', '\\', '\0'])
+        || name.chars().any(char::is_control)
+        || name.starts_with('.')
+        || name.contains("..");
+    if bad {
+        Err(HttpError::bad_request(format!(
+            "file name {name:?} is not allowed: give a plain name such as plan.docx \
+             (no directories, '..', leading '.' or control characters)"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+async fn latest(state: &AppState, plan_id: &str) -> Result<Revision, HttpError> {
+    store::latest_revision(&state.db, plan_id)
+        .await?
+        .ok_or_else(|| HttpError::not_found(format!("no plan '{plan_id}'")))
+}
+
+async fn revision_or_latest(
+    state: &AppState,
+    plan_id: &str,
+    revision: Option<i64>,
+) -> Result<Revision, HttpError> {
+    match revision {
+        None => latest(state, plan_id).await,
+        Some(r) => store::revision(&state.db, plan_id, r)
+            .await?
+            .ok_or_else(|| HttpError::not_found(format!("plan '{plan_id}' has no revision {r}"))),
+    }
+}
+
+fn created<T: Serialize>(v: &T) -> Response {
+    (StatusCode::CREATED, Json(v)).into_response()
+}
+
+// ---------- tokens ----------
+
+async fn create_token(
+    State(state): St,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<Response, HttpError> {
+    let caller = authenticate(&state.db, &headers, "create token").await?;
+    caller.require(&[Role::Admin], "creating tokens")?;
+    require_type(&headers, &["application/json"])?;
+    let b = body(b)?;
+    let t: NewToken = from_json_str("<token>", utf8(&b, "body")?).map_err(|e| input_error(&e))?;
+    if t.name.trim().is_empty() {
+        return Err(HttpError::bad_request("field `name`: a token needs a name"));
+    }
+    match (t.role, &t.agency) {
+        (Role::Submitter, None) => {
+            return Err(HttpError::bad_request(
+                "field `agency`: a submitter token is bound to one agency; name it",
+            ))
+        }
+        (Role::Admin | Role::Viewer, Some(_)) => {
+            return Err(HttpError::bad_request(
+                "field `agency`: only submitter tokens are bound to an agency",
+            ))
+        }
+        _ => {}
+    }
+    let secret = new_secret();
+    insert_token(&state.db, &secret, &t).await?;
+    tracing::info!(by = %caller.name, name = %t.name, role = t.role.as_str(), "token created");
+    Ok(created(&CreatedToken {
+        token: secret,
+        name: t.name,
+        role: t.role,
+        agency: t.agency,
+    }))
+}
+
+// ---------- plans ----------
+
+/// A plan upload as JSON: the plan, and optionally the province's agency registry and events.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlanUpload {
+    plan: Plan,
+    #[serde(default)]
+    registry: Option<AgencyRegistry>,
+    #[serde(default)]
+    events: Vec<Event>,
+}
+
+async fn list_plans(State(state): St, headers: HeaderMap) -> Result<Response, HttpError> {
+    authenticate(&state.db, &headers, "list plans").await?;
+    Ok(Json(store::plans(&state.db).await?).into_response())
+}
+
+async fn upload_plan_json(
+    State(state): St,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<Response, HttpError> {
+    let caller = authenticate(&state.db, &headers, "upload plan").await?;
+    caller.require(&[Role::Admin], "uploading a plan")?;
+    require_type(&headers, &["application/json"])?;
+    let b = body(b)?;
+    let text = utf8(&b, "body")?;
+    // `{"plan": ..., "registry": ..., "events": ...}` or a bare plan.
+    let wrapped = serde_json::from_str::<serde_json::Value>(text)
+        .map(|v| v.get("plan").is_some())
+        .unwrap_or(false);
+    let up = if wrapped {
+        from_json_str::<PlanUpload>("<plan upload>", text).map_err(|e| input_error(&e))?
+    } else {
+        PlanUpload {
+            plan: from_json_str::<Plan>("<plan>", text).map_err(|e| input_error(&e))?,
+            registry: None,
+            events: Vec::new(),
+        }
+    };
+    check_plan_id(&up.plan.id)?;
+    check_evaluable(&state, &up.plan, up.registry.as_ref(), &up.events)?;
+    let warnings = up.plan.warnings.clone();
+    let info = store::insert_revision(
+        &state.db,
+        &up.plan,
+        up.registry.as_ref(),
+        &up.events,
+        None,
+        &warnings,
+        &caller.name,
+    )
+    .await?;
+    Ok(created(&info))
+}
+
+/// A plan the engine cannot evaluate (duplicate ids, dates out of range) is refused at upload.
+fn check_evaluable(
+    state: &AppState,
+    plan: &Plan,
+    registry: Option<&AgencyRegistry>,
+    events: &[Event],
+) -> Result<(), HttpError> {
+    let req = EvaluationRequest {
+        plan: plan.clone(),
+        submissions: Vec::new(),
+        events: events.to_vec(),
+        as_of: crate::today_vn(),
+        policies: Default::default(),
+        registry: registry.cloned(),
+        calendar: Default::default(),
+    };
+    state
+        .evaluator
+        .evaluate(&req)
+        .map(|_| ())
+        .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))
+}
+
+#[derive(Debug, Deserialize)]
+struct SourceQuery {
+    filename: Option<String>,
+}
+
+async fn upload_plan_source(
+    State(state): St,
+    Path(plan_id): Path<String>,
+    Query(q): Query<SourceQuery>,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<Response, HttpError> {
+    let caller = authenticate(&state.db, &headers, "upload plan source").await?;
+    caller.require(&[Role::Admin], "uploading a plan")?;
+    check_plan_id(&plan_id)?;
+    require_type(
+        &headers,
+        &[
+            "text/plain",
+            "text/markdown",
+            "application/octet-stream",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/pdf",
+        ],
+    )?;
+    let name = q.filename.unwrap_or_else(|| format!("{plan_id}.txt"));
+    check_file_name(&name)?;
+    let b = body(b)?;
+    let options = tuanthu::ingest::ParseOptions::new(plan_id.clone());
+    let outcome = tuanthu::ingest::read_plan_bytes(&b, Some(&name), &options)
+        .map_err(|e| HttpError::bad_request(format!("{name}: {e}")))?;
+    let plan = outcome.plan;
+    if plan.obligations.is_empty() {
+        return Err(HttpError::unprocessable(format!(
+            "{name}: the plan reader found no obligations; nothing stored"
+        ))
+        .with_object(
+            ErrorObject::new(
+                ErrorKind::Input,
+                "the plan reader found no obligations; nothing stored",
+            )
+            .in_file(name.clone()),
+        ));
+    }
+    // The registry and events are the province's, not the text's: kept from the last revision.
+    let previous = store::latest_revision(&state.db, &plan_id).await?;
+    let (registry, events) = previous
+        .map(|p| (p.registry, p.events))
+        .unwrap_or((None, Vec::new()));
+    check_evaluable(&state, &plan, registry.as_ref(), &events)?;
+    let info = store::insert_revision(
+        &state.db,
+        &plan,
+        registry.as_ref(),
+        &events,
+        Some(&name),
+        &plan.warnings,
+        &caller.name,
+    )
+    .await?;
+    Ok(created(&info))
+}
+
+#[derive(Debug, Deserialize)]
+struct RevisionQuery {
+    revision: Option<i64>,
+}
+
+async fn get_plan(
+    State(state): St,
+    Path(plan_id): Path<String>,
+    Query(q): Query<RevisionQuery>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    authenticate(&state.db, &headers, "read plan").await?;
+    let rev = revision_or_latest(&state, &plan_id, q.revision).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::HeaderName::from_static("x-plan-revision"),
+                HeaderValue::from(rev.info.revision),
+            ),
+        ],
+        to_canonical_json(&rev.plan),
+    )
+        .into_response())
+}
+
+async fn list_revisions(
+    State(state): St,
+    Path(plan_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    authenticate(&state.db, &headers, "list revisions").await?;
+    let list = store::revisions(&state.db, &plan_id).await?;
+    if list.is_empty() {
+        return Err(HttpError::not_found(format!("no plan '{plan_id}'")));
+    }
+    Ok(Json(list).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct DiffQuery {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+/// How two revisions' obligations differ.
+#[derive(Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct PlanDiff {
+    pub plan_id: String,
+    pub from: i64,
+    pub to: i64,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<ChangedObligation>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct ChangedObligation {
+    pub id: String,
+    /// Top-level fields of the obligation that differ (`schedule`, `lead`, `title`...).
+    pub fields: Vec<String>,
+}
+
+async fn diff_revisions(
+    State(state): St,
+    Path(plan_id): Path<String>,
+    Query(q): Query<DiffQuery>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    authenticate(&state.db, &headers, "diff revisions").await?;
+    let (Some(from), Some(to)) = (q.from, q.to) else {
+        return Err(HttpError::bad_request(
+            "give both revisions to compare: ?from=N&to=M",
+        ));
+    };
+    let a = revision_or_latest(&state, &plan_id, Some(from)).await?;
+    let b = revision_or_latest(&state, &plan_id, Some(to)).await?;
+    Ok(Json(diff(&plan_id, &a, &b)).into_response())
+}
+
+fn diff(plan_id: &str, a: &Revision, b: &Revision) -> PlanDiff {
+    use std::collections::BTreeMap;
+    let index = |p: &Plan| -> BTreeMap<String, serde_json::Value> {
+        p.obligations
+            .iter()
+            .map(|o| {
+                (
+                    o.id.as_str().to_string(),
+                    serde_json::to_value(o).unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let (old, new) = (index(&a.plan), index(&b.plan));
+    let mut d = PlanDiff {
+        plan_id: plan_id.to_string(),
+        from: a.info.revision,
+        to: b.info.revision,
+        added: new
+            .keys()
+            .filter(|k| !old.contains_key(*k))
+            .cloned()
+            .collect(),
+        removed: old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect(),
+        changed: Vec::new(),
+    };
+    for (id, o) in &old {
+        let Some(n) = new.get(id) else { continue };
+        if o == n {
+            continue;
+        }
+        let empty = serde_json::Map::new();
+        let (om, nm) = (
+            o.as_object().unwrap_or(&empty),
+            n.as_object().unwrap_or(&empty),
+        );
+        let mut fields: Vec<String> = om
+            .keys()
+            .chain(nm.keys())
+            .filter(|k| om.get(*k) != nm.get(*k))
+            .cloned()
+            .collect();
+        fields.sort();
+        fields.dedup();
+        d.changed.push(ChangedObligation {
+            id: id.clone(),
+            fields,
+        });
+    }
+    d
+}
+
+// ---------- submissions ----------
+
+/// Acknowledgement of stored submissions.
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Accepted {
+    pub plan_id: String,
+    pub plan_revision: i64,
+    pub ids: Vec<String>,
+    /// Warnings and notes the engine had (errors refuse the submission).
+    pub findings: Vec<Finding>,
+}
+
+/// The registry's canonical name of an agency (case- and accent-insensitive, aliases too).
+fn canonical(registry: Option<&AgencyRegistry>, name: &str) -> String {
+    let key = fold_key(name);
+    if let Some(r) = registry {
+        for a in &r.agencies {
+            if fold_key(&a.name) == key || a.aliases.iter().any(|x| fold_key(x) == key) {
+                return fold_key(&a.name);
+            }
+        }
+    }
+    key
+}
+
+/// The engine's findings for one submission, as the form would show them.
+fn check_submission(
+    state: &AppState,
+    rev: &Revision,
+    s: &Submission,
+) -> Result<Vec<Finding>, HttpError> {
+    let form = SubmissionForm {
+        agency: s.agency.clone(),
+        obligation: s.obligation.as_str().to_string(),
+        stage: s.stage.clone(),
+        period: s.period.as_ref().map(|p| p.to_string()),
+        received: s.received.format("%Y-%m-%d").to_string(),
+        document_number: s.document_number.clone(),
+    };
+    let cx = FormContext {
+        as_of: crate::today_vn().max(s.received),
+        events: &rev.events,
+        policies: &Default::default(),
+        registry: rev.registry.as_ref(),
+        calendar: &Default::default(),
+    };
+    state
+        .evaluator
+        .validate_submission(&rev.plan, &form, &cx)
+        .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))
+}
+
+/// Whether the engine counts `s` for an instance of the plan: evaluated alone, it is the
+/// evidence of some assessment.
+fn counted(state: &AppState, rev: &Revision, s: &Submission) -> Result<bool, HttpError> {
+    let req = EvaluationRequest {
+        plan: rev.plan.clone(),
+        submissions: vec![s.clone()],
+        events: rev.events.clone(),
+        as_of: crate::today_vn().max(s.received),
+        policies: Default::default(),
+        registry: rev.registry.clone(),
+        calendar: Default::default(),
+    };
+    let report = state
+        .evaluator
+        .evaluate(&req)
+        .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))?;
+    Ok(report.assessments.iter().any(|a| a.received.is_some()))
+}
+
+/// Checks every submission (agency binding, then the engine); all or nothing.
+fn check_all(
+    state: &AppState,
+    caller: &Caller,
+    rev: &Revision,
+    subs: &[Submission],
+) -> Result<Vec<Finding>, HttpError> {
+    let mut kept = Vec::new();
+    let mut refused: Vec<String> = Vec::new();
+    let mut refused_findings = Vec::new();
+    for (k, s) in subs.iter().enumerate() {
+        if caller.role == Role::Submitter {
+            let own = caller.agency.as_deref().unwrap_or_default();
+            if canonical(rev.registry.as_ref(), own) != canonical(rev.registry.as_ref(), &s.agency)
+            {
+                tracing::warn!(caller = %caller.name, agency = %s.agency, "denied: other agency");
+                return Err(HttpError::forbidden(format!(
+                    "submission {k}: token '{}' files for '{own}' only, not for '{}'; nothing stored",
+                    caller.name, s.agency
+                )));
+            }
+        }
+        let findings = check_submission(state, rev, s)?;
+        let errors: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        if errors.is_empty() && !counted(state, rev, s)? {
+            // No error, yet the evidence stands for no instance (an agency the plan does not
+            // task, a coordinating agency, a period without a duty): refused, with the engine's
+            // own words for why.
+            let why: Vec<&str> = findings
+                .iter()
+                .filter(|f| {
+                    matches!(
+                        f.field.as_deref(),
+                        Some("agency" | "obligation" | "stage" | "period" | "received")
+                    )
+                })
+                .map(|f| f.message_en.as_str())
+                .collect();
+            refused.push(format!(
+                "submission {k} ({} · {}): not counted for any instance of the plan{}",
+                s.agency,
+                s.obligation.as_str(),
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", why.join("; "))
+                }
+            ));
+            refused_findings.extend(findings.into_iter().map(|f| Finding {
+                submission: Some(k),
+                ..f
+            }));
+            continue;
+        }
+        if errors.is_empty() {
+            kept.extend(findings.into_iter().map(|f| Finding {
+                submission: Some(k),
+                ..f
+            }));
+        } else {
+            refused.push(format!(
+                "submission {k} ({} · {}): {}",
+                s.agency,
+                s.obligation.as_str(),
+                errors
+                    .iter()
+                    .map(|f| f.message_en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+            refused_findings.extend(
+                findings
+                    .into_iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .map(|f| Finding {
+                        submission: Some(k),
+                        ..f
+                    }),
+            );
+        }
+    }
+    if refused.is_empty() {
+        Ok(kept)
+    } else {
+        Err(HttpError::unprocessable(format!(
+            "{} of {} submissions would not be counted; nothing stored: {}",
+            refused.len(),
+            subs.len(),
+            refused.join(" | ")
+        ))
+        .with_findings(refused_findings))
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, HttpError> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = v
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or_else(|| {
+            HttpError::bad_request("Idempotency-Key must be 1–200 printable ASCII characters")
+        })?;
+    Ok(Some(key.to_string()))
+}
+
+async fn store_submissions(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    plan_id: &str,
+    raw: &[u8],
+    parse: impl FnOnce() -> Result<Vec<Submission>, HttpError>,
+) -> Result<Response, HttpError> {
+    let key = idempotency_key(headers)?;
+    let request_hash = {
+        let mut v = format!("{plan_id}\n{}\n", content_type(headers)).into_bytes();
+        v.extend_from_slice(raw);
+        sha256_hex(&v)
+    };
+    if let Some(key) = &key {
+        if let Some(prev) = store::find_idempotent(&state.db, &caller.token_hash, key).await? {
+            return replay(prev, &request_hash);
+        }
+    }
+    let subs = parse()?;
+    if subs.is_empty() {
+        return Err(HttpError::bad_request(
+            "no submissions in the request; nothing stored",
+        ));
+    }
+    let rev = latest(state, plan_id).await?;
+    let findings = check_all(state, caller, &rev, &subs)?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%6f").to_string();
+    let rows: Vec<(String, Submission)> = subs
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (store::submission_id(&stamp, i), s))
+        .collect();
+    let accepted = Accepted {
+        plan_id: plan_id.to_string(),
+        plan_revision: rev.info.revision,
+        ids: rows.iter().map(|(id, _)| id.clone()).collect(),
+        findings,
+    };
+    let response = serde_json::to_string(&accepted)
+        .map_err(|e| HttpError::internal(format!("serialise acknowledgement: {e}")))?;
+    let new = NewSubmissions {
+        plan_id,
+        by: &caller.name,
+        rows,
+        idempotency: key.as_deref().map(|k| {
+            (
+                caller.token_hash.as_str(),
+                k,
+                request_hash.clone(),
+                201,
+                response.clone(),
+            )
+        }),
+    };
+    if let Some(prev) = store::insert_submissions(&state.db, &new).await? {
+        return replay(prev, &request_hash);
+    }
+    Ok((
+        StatusCode::CREATED,
+        [(header::CONTENT_TYPE, "application/json")],
+        response,
+    )
+        .into_response())
+}
+
+/// The stored response of an earlier request with the same key, or 409 if the request differs.
+fn replay(prev: store::Idempotent, request_hash: &str) -> Result<Response, HttpError> {
+    if prev.request_hash != request_hash {
+        return Err(HttpError::conflict(
+            "this Idempotency-Key was used for a different request; use a new key",
+        ));
+    }
+    let status = StatusCode::from_u16(prev.status).unwrap_or(StatusCode::OK);
+    Ok((
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::HeaderName::from_static("idempotent-replay"), "true"),
+        ],
+        prev.response,
+    )
+        .into_response())
+}
+
+async fn submit_one(
+    State(state): St,
+    Path(plan_id): Path<String>,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<Response, HttpError> {
+    let caller = authenticate(&state.db, &headers, "submit").await?;
+    caller.require(&[Role::Admin, Role::Submitter], "submitting")?;
+    require_type(&headers, &["application/json"])?;
+    let b = body(b)?;
+    let text = utf8(&b, "body")?.to_string();
+    store_submissions(&state, &caller, &headers, &plan_id, &b, || {
+        let s: Submission = from_json_str("<submission>", &text).map_err(|e| input_error(&e))?;
+        Ok(vec![s])
+    })
+    .await
+}
+
+async fn submit_batch(
+    State(state): St,
+    Path(plan_id): Path<String>,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<Response, HttpError> {
+    let caller = authenticate(&state.db, &headers, "submit batch").await?;
+    caller.require(&[Role::Admin, Role::Submitter], "submitting")?;
+    let ct = require_type(&headers, &["text/csv", "application/json"])?;
+    let b = body(b)?;
+    let text = utf8(&b, "body")?.to_string();
+    store_submissions(&state, &caller, &headers, &plan_id, &b, || {
+        if ct == "text/csv" {
+            submissions_from_csv("<batch.csv>", &text).map_err(|e| input_error(&e))
+        } else {
+            from_json_str::<Vec<Submission>>("<batch.json>", &text).map_err(|e| input_error(&e))
+        }
+    })
+    .await
+}
+
+async fn list_submissions(
+    State(state): St,
+    Path(plan_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let caller = authenticate(&state.db, &headers, "list submissions").await?;
+    let mut list: Vec<StoredSubmission> = store::submissions(&state.db, &plan_id).await?;
+    if caller.role == Role::Submitter {
+        // A submitter sees what its agency filed.
+        let own = fold_key(caller.agency.as_deref().unwrap_or_default());
+        let rev = latest(&state, &plan_id).await?;
+        list.retain(|s| {
+            canonical(rev.registry.as_ref(), &s.submission.agency)
+                == canonical(rev.registry.as_ref(), &own)
+        });
+    }
+    Ok(Json(list).into_response())
+}
+
+// ---------- reports and audit ----------
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    #[default]
+    Json,
+    Csv,
+    Xlsx,
+}
+
+/// The query of a report request, as the audit records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReportQuery {
+    #[serde(default)]
+    pub format: ReportFormat,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    #[serde(flatten)]
+    pub filter: Filter,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReportParams {
+    as_of: Option<String>,
+    revision: Option<i64>,
+    format: Option<String>,
+    lang: Option<String>,
+    agency: Option<String>,
+    status: Option<String>,
+    obligation: Option<String>,
+}
+
+fn parse_query(p: &ReportParams) -> Result<ReportQuery, HttpError> {
+    let format = match p.format.as_deref().unwrap_or("json") {
+        "json" => ReportFormat::Json,
+        "csv" => ReportFormat::Csv,
+        "xlsx" => ReportFormat::Xlsx,
+        other => {
+            return Err(HttpError::bad_request(format!(
+                "format '{other}': expected json, csv or xlsx"
+            )))
+        }
+    };
+    if let Some(l) = p.lang.as_deref() {
+        if l != "vi" && l != "en" {
+            return Err(HttpError::bad_request(format!(
+                "lang '{l}': expected vi or en"
+            )));
+        }
+    }
+    let status = match p.status.as_deref() {
+        None => None,
+        Some(s) => Some(Status::parse(s).ok_or_else(|| {
+            HttpError::bad_request(format!(
+                "status '{s}': expected done_on_time, done_late, in_progress, overdue, ongoing, \
+                 not_triggered or unknown"
+            ))
+        })?),
+    };
+    Ok(ReportQuery {
+        format,
+        lang: p.lang.clone(),
+        filter: Filter {
+            agency: p.agency.clone(),
+            status,
+            obligation: p.obligation.clone(),
+        },
+    })
+}
+
+/// Evaluates and renders: the bytes and their content type. Pure: the same request and query
+/// give the same bytes (the audit's re-run relies on it).
+fn render(
+    state: &AppState,
+    req: &EvaluationRequest,
+    q: &ReportQuery,
+) -> Result<(Vec<u8>, &'static str), HttpError> {
+    let report = state
+        .evaluator
+        .evaluate(req)
+        .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))?;
+    let report = export::filter(report, &q.filter);
+    let lang = if q.lang.as_deref() == Some("en") {
+        Lang::En
+    } else {
+        Lang::Vi
+    };
+    Ok(match q.format {
+        ReportFormat::Json => (export::json(&report), "application/json"),
+        ReportFormat::Csv => (
+            export::csv(&report, lang)
+                .map_err(|e| HttpError::internal(format!("render CSV: {e}")))?,
+            "text/csv; charset=utf-8",
+        ),
+        ReportFormat::Xlsx => (
+            export::xlsx(&report, lang)
+                .map_err(|e| HttpError::internal(format!("render .xlsx: {e}")))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    })
+}
+
+fn file_response(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    audit_id: &str,
+    result_hash: &str,
+    name: &str,
+    q: &ReportQuery,
+) -> Response {
+    let ext = match q.format {
+        ReportFormat::Json => "json",
+        ReportFormat::Csv => "csv",
+        ReportFormat::Xlsx => "xlsx",
+    };
+    let mut resp = (StatusCode::OK, bytes).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(audit_id) {
+        h.insert("x-audit-id", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(result_hash) {
+        h.insert("x-result-sha256", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{ext}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+async fn report(
+    State(state): St,
+    Path(plan_id): Path<String>,
+    Query(p): Query<ReportParams>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let caller = authenticate(&state.db, &headers, "report").await?;
+    caller.require(&[Role::Admin, Role::Viewer], "reading reports")?;
+    let q = parse_query(&p)?;
+    let as_of = match p.as_of.as_deref() {
+        None => crate::today_vn(),
+        Some(s) => tuanthu::model::parse_date(s).map_err(|e| {
+            HttpError::bad_request(format!("as_of '{s}': {e} (expected yyyy-mm-dd)"))
+        })?,
+    };
+    let rev = revision_or_latest(&state, &plan_id, p.revision).await?;
+    let subs = store::submissions(&state.db, &plan_id).await?;
+    let req = EvaluationRequest {
+        plan: rev.plan.clone(),
+        submissions: subs.into_iter().map(|s| s.submission).collect(),
+        events: rev.events.clone(),
+        as_of,
+        policies: Default::default(),
+        registry: rev.registry.clone(),
+        calendar: Default::default(),
+    };
+    let (bytes, ct) = render(&state, &req, &q)?;
+    let record = AuditRecord {
+        id: format!("a{}", uuid::Uuid::new_v4().simple()),
+        created_at: crate::now(),
+        actor: caller.name.clone(),
+        plan_id: plan_id.clone(),
+        plan_revision: rev.info.revision,
+        plan_hash: rev.info.plan_hash.clone(),
+        pack_name: state.evaluator.pack().name().to_string(),
+        pack_version: state.evaluator.pack().version().to_string(),
+        pack_hash: state.pack_hash.clone(),
+        as_of: as_of.to_string(),
+        query: serde_json::to_value(&q).unwrap_or_default(),
+        result_hash: sha256_hex(&bytes),
+    };
+    store::insert_audit(&state.db, &record, &to_canonical_json(&req)).await?;
+    Ok(file_response(
+        bytes,
+        ct,
+        &record.id,
+        &record.result_hash,
+        &format!("{plan_id}-{as_of}"),
+        &q,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct AuditQuery {
+    plan: Option<String>,
+}
+
+async fn audit_list(
+    State(state): St,
+    Query(q): Query<AuditQuery>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let caller = authenticate(&state.db, &headers, "audit").await?;
+    caller.require(&[Role::Admin, Role::Viewer], "reading the audit trail")?;
+    Ok(Json(store::audit_list(&state.db, q.plan.as_deref()).await?).into_response())
+}
+
+async fn audit_rerun(
+    State(state): St,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let caller = authenticate(&state.db, &headers, "audit rerun").await?;
+    caller.require(&[Role::Admin, Role::Viewer], "re-running an evaluation")?;
+    let (record, request_json) = store::audit_get(&state.db, &id)
+        .await?
+        .ok_or_else(|| HttpError::not_found(format!("no audit record '{id}'")))?;
+    if record.pack_hash != state.pack_hash {
+        return Err(HttpError::conflict(format!(
+            "record {id} was evaluated with rule pack {} (sha256 {}); this service runs {}",
+            record.pack_name, record.pack_hash, state.pack_hash
+        )));
+    }
+    let req: EvaluationRequest =
+        from_json_str("<audit request>", &request_json).map_err(|e| input_error(&e))?;
+    let q: ReportQuery = serde_json::from_value(record.query.clone())
+        .map_err(|e| HttpError::internal(format!("stored audit query: {e}")))?;
+    let (bytes, ct) = render(&state, &req, &q)?;
+    let hash = sha256_hex(&bytes);
+    if hash != record.result_hash {
+        tracing::error!(id = %id, "re-run differs from the recorded result");
+    }
+    Ok(file_response(
+        bytes,
+        ct,
+        &record.id,
+        &hash,
+        &format!("{}-{}", record.plan_id, record.as_of),
+        &q,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_with_paths_are_refused() {
+        for bad in [
+            "../etc/passwd",
+            "a/b.docx",
+            "a\\b.docx",
+            ".hidden",
+            "x\0.txt",
+            "..",
+            "",
+        ] {
+            assert!(check_file_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_file_name("Kế hoạch 144.docx").is_ok());
+    }
+
+    #[test]
+    fn plan_ids_are_url_safe() {
+        assert!(check_plan_id("vinh-long-144_KH.2026").is_ok());
+        for bad in ["", "../x", "a b", ".x", "a/b"] {
+            assert!(check_plan_id(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,712 @@
+//! The API end to end, in-process, on SQLite and (with `TUANTHU_TEST_POSTGRES_URL`) PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{example, example_upload, Backend, Svc, ADMIN};
+use tuanthu::api::to_canonical_json;
+use tuanthu::eval::{EvaluationRequest, Evaluator};
+use tuanthu::input::{from_json_str, submissions_from_csv};
+use tuanthu::model::{Event, Plan};
+
+const VL: &str = "vinh-long-144-KH-UBND";
+const MB: usize = 1024 * 1024;
+
+/// What the library says for the same plan, registry, events and submissions.
+fn library_report(province: &str, submissions_csv: &str, as_of: &str) -> String {
+    let req = EvaluationRequest {
+        plan: from_json_str("plan", &example(province, "plan.json")).unwrap(),
+        submissions: submissions_from_csv("s", submissions_csv).unwrap(),
+        events: from_json_str::<Vec<Event>>("e", &example(province, "events.json")).unwrap(),
+        as_of: as_of.parse().unwrap(),
+        policies: Default::default(),
+        registry: Some(from_json_str("r", &example(province, "registry.json")).unwrap()),
+        calendar: Default::default(),
+    };
+    to_canonical_json(&Evaluator::standard().unwrap().evaluate(&req).unwrap())
+}
+
+both_backends!(report_matches_library_and_reruns_byte_identical);
+async fn report_matches_library_and_reruns_byte_identical(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    let info = s.upload_example("vinh-long").await;
+    assert_eq!(info["revision"], 1);
+    let plan: Plan = from_json_str("p", &example("vinh-long", "plan.json")).unwrap();
+    assert_eq!(info["plan_hash"], tuanthu_server::hash::plan_hash(&plan));
+
+    // The example's evidence includes rows the engine does not count: the batch is refused
+    // whole, naming them; without them it is stored.
+    let all = example("vinh-long", "submissions.csv");
+    let url = format!("/v1/plans/{VL}/submissions/batch");
+    let r = s
+        .call(
+            "POST",
+            &url,
+            Some(ADMIN),
+            Some("text/csv"),
+            &[],
+            all.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(s.submission_count(VL).await, 0);
+    let refused: std::collections::BTreeSet<u64> = r.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["submission"].as_u64().unwrap())
+        .collect();
+    assert!(!refused.is_empty());
+    let csv: String = all
+        .split_inclusive('\n')
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || !refused.contains(&(*i as u64 - 1)))
+        .map(|(_, l)| l)
+        .collect();
+    let r = s
+        .call(
+            "POST",
+            &url,
+            Some(ADMIN),
+            Some("text/csv"),
+            &[],
+            csv.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let n = submissions_from_csv("s", &csv).unwrap().len();
+    assert_eq!(r.json()["ids"].as_array().unwrap().len(), n);
+    assert_eq!(s.submission_count(VL).await, n);
+
+    let viewer = s.token("báo cáo", "viewer", None).await;
+    let r = s
+        .get(&format!("/v1/plans/{VL}/report?as_of=2026-11-23"), &viewer)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // The service speaks the contract: the library's report, byte for byte.
+    assert_eq!(r.text(), library_report("vinh-long", &csv, "2026-11-23"));
+
+    let csv_r = s
+        .get(
+            &format!("/v1/plans/{VL}/report?as_of=2026-11-23&format=csv"),
+            &viewer,
+        )
+        .await;
+    assert_eq!(csv_r.status, StatusCode::OK);
+    assert!(
+        csv_r.body.starts_with("\u{feff}obligation,".as_bytes()),
+        "BOM then the header"
+    );
+    assert!(csv_r.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+
+    let x = s
+        .get(
+            &format!("/v1/plans/{VL}/report?as_of=2026-11-23&format=xlsx"),
+            &viewer,
+        )
+        .await;
+    assert_eq!(x.status, StatusCode::OK);
+    assert!(x.body.starts_with(b"PK\x03\x04"), "an .xlsx is a zip");
+
+    let filtered = s
+        .get(&format!("/v1/plans/{VL}/report?as_of=2026-11-23&agency=s%E1%BB%9F%20y%20t%E1%BA%BF&status=overdue"), &viewer)
+        .await;
+    assert_eq!(filtered.status, StatusCode::OK, "{}", filtered.text());
+    let fj = filtered.json();
+    let rows = fj["assessments"].as_array().unwrap();
+    assert!(
+        !rows.is_empty(),
+        "Sở Y tế has overdue work on 23/11 in the example"
+    );
+    assert!(rows
+        .iter()
+        .all(|a| a["agency"] == "Sở Y tế" && a["status"] == "overdue"));
+    assert_eq!(fj["summary"]["total"]["total"], rows.len());
+
+    // Every evaluation is in the audit trail, and re-runs give the same bytes.
+    let audit = s.get("/v1/audit", &viewer).await;
+    assert_eq!(audit.status, StatusCode::OK);
+    let records = audit.json();
+    let records = records.as_array().unwrap();
+    assert_eq!(records.len(), 4);
+    for (resp, record) in [&filtered, &x, &csv_r, &r].iter().zip(records) {
+        assert_eq!(resp.headers["x-audit-id"].to_str().unwrap(), record["id"]);
+        assert_eq!(record["plan_hash"], info["plan_hash"]);
+        assert_eq!(
+            record["pack_hash"],
+            tuanthu_server::hash::pack_hash(Evaluator::standard().unwrap().pack())
+        );
+        assert_eq!(record["as_of"], "2026-11-23");
+        assert_eq!(
+            record["result_hash"],
+            tuanthu_server::hash::sha256_hex(&resp.body)
+        );
+        let again = s
+            .get(
+                &format!("/v1/audit/{}/rerun", record["id"].as_str().unwrap()),
+                &viewer,
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert!(
+            again.body == resp.body,
+            "re-run of {} differs",
+            record["id"]
+        );
+    }
+    // A submission after the report changes a new report, not the re-run of the old one.
+    let one = r#"{"agency": "Sở Tư pháp", "obligation": "IV.1", "period": "2026", "received": "2026-11-20", "document_number": "77/BC-STP"}"#;
+    assert_eq!(
+        s.post_json(&format!("/v1/plans/{VL}/submissions"), ADMIN, one)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    let again = s
+        .get(
+            &format!("/v1/audit/{}/rerun", records[3]["id"].as_str().unwrap()),
+            &viewer,
+        )
+        .await;
+    assert!(again.body == r.body);
+}
+
+both_backends!(revisions_are_kept_and_diffed);
+async fn revisions_are_kept_and_diffed(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    s.upload_example("vinh-long").await;
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&example("vinh-long", "plan.json")).unwrap();
+    let obligations = plan["obligations"].as_array_mut().unwrap();
+    let removed = obligations.remove(1)["id"].as_str().unwrap().to_string();
+    obligations[0]["title"] = "Tiêu đề đã sửa".into();
+    let changed = obligations[0]["id"].as_str().unwrap().to_string();
+    let r = s.post_json("/v1/plans", ADMIN, &plan.to_string()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["revision"], 2);
+
+    let revs = s
+        .get(&format!("/v1/plans/{VL}/revisions"), ADMIN)
+        .await
+        .json();
+    assert_eq!(revs.as_array().unwrap().len(), 2);
+    assert_ne!(revs[0]["plan_hash"], revs[1]["plan_hash"]);
+    let first = s.get(&format!("/v1/plans/{VL}?revision=1"), ADMIN).await;
+    assert_eq!(
+        first.text(),
+        to_canonical_json(&from_json_str::<Plan>("p", &example("vinh-long", "plan.json")).unwrap())
+    );
+    let latest = s.get(&format!("/v1/plans/{VL}"), ADMIN).await;
+    assert_eq!(latest.headers["x-plan-revision"], "2");
+
+    let d = s
+        .get(&format!("/v1/plans/{VL}/diff?from=1&to=2"), ADMIN)
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text());
+    let d: tuanthu_server::PlanDiff = serde_json::from_slice(&d.body).unwrap();
+    assert_eq!(d.removed, vec![removed]);
+    assert!(d.added.is_empty());
+    assert_eq!(d.changed.len(), 1);
+    assert_eq!(d.changed[0].id, changed);
+    assert_eq!(d.changed[0].fields, vec!["title".to_string()]);
+    assert_eq!(
+        s.get(&format!("/v1/plans/{VL}/diff?from=1&to=9"), ADMIN)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+both_backends!(plans_as_issued_go_through_the_reader);
+async fn plans_as_issued_go_through_the_reader(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    let text =
+        std::fs::read(common::repo().join("core/tests/data/plans/vinh-long-144-KH-UBND.txt"))
+            .unwrap();
+    let r = s
+        .call(
+            "POST",
+            "/v1/plans/vl-text/source?filename=144-KH-UBND.txt",
+            Some(ADMIN),
+            Some("text/plain"),
+            &[],
+            text.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let info = r.json();
+    assert_eq!(info["source_name"], "144-KH-UBND.txt");
+    assert!(info["obligations"].as_u64().unwrap() >= 5);
+    // The reader's warnings come back with the revision, as stored in the plan.
+    let plan: Plan = serde_json::from_slice(&s.get("/v1/plans/vl-text", ADMIN).await.body).unwrap();
+    assert_eq!(
+        info["warnings"],
+        serde_json::to_value(&plan.warnings).unwrap()
+    );
+    // Path tricks in the file name: refused, nothing stored.
+    for name in [
+        "..%2F..%2Fetc%2Fpasswd",
+        "a%2Fb.txt",
+        "%2E%2Ehidden",
+        "x%5Cy.docx",
+    ] {
+        let r = s
+            .call(
+                "POST",
+                &format!("/v1/plans/vl-text/source?filename={name}"),
+                Some(ADMIN),
+                Some("text/plain"),
+                &[],
+                text.clone(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name}: {}", r.text());
+        assert!(r.message().contains("file name"), "{}", r.message());
+    }
+    let revs = s.get("/v1/plans/vl-text/revisions", ADMIN).await.json();
+    assert_eq!(revs.as_array().unwrap().len(), 1);
+    // Text without obligations stores nothing.
+    let r = s
+        .call(
+            "POST",
+            "/v1/plans/empty/source?filename=e.txt",
+            Some(ADMIN),
+            Some("text/plain"),
+            &[],
+            "Xin chào\n",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(
+        s.get("/v1/plans/empty", ADMIN).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+both_backends!(access_control_401_403_and_agency_binding);
+async fn access_control_401_403_and_agency_binding(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    s.upload_example("vinh-long").await;
+    let stp = s.token("STP", "submitter", Some("Sở Tư pháp")).await;
+    let viewer = s.token("xem", "viewer", None).await;
+    let url = format!("/v1/plans/{VL}/submissions");
+    let own = r#"{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-18", "document_number": "51/BC-STP"}"#;
+    let other = r#"{"agency": "Sở Y tế", "obligation": "II.3", "received": "2026-04-18", "document_number": "9/BC-SYT"}"#;
+
+    let r = s
+        .call("GET", "/v1/plans", None, None, &[], Vec::new())
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.message().contains("Authorization"));
+    let r = s.get("/v1/plans", "not-a-token").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.message().contains("unknown"));
+    let r = s
+        .call(
+            "GET",
+            "/v1/plans",
+            None,
+            None,
+            &[("authorization", "Basic abc")],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    let r = s.post_json(&url, &viewer, own).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.message().contains("viewer"), "{}", r.message());
+    let r = s.post_json(&url, &stp, other).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert!(r.message().contains("Sở Y tế"), "{}", r.message());
+    // A batch with one row for another agency is refused whole.
+    let batch = format!("[{own}, {other}]");
+    let r = s
+        .call(
+            "POST",
+            &format!("{url}/batch"),
+            Some(&stp),
+            Some("application/json"),
+            &[],
+            batch,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.submission_count(VL).await, 0, "nothing stored");
+
+    let r = s.post_json(&url, &stp, own).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    // The registry's alias of the same agency is the same agency... and a case/accent variant.
+    let alias = own
+        .replace("\"Sở Tư pháp\"", "\"SỞ TƯ PHÁP\"")
+        .replace("51/", "52/");
+    assert_eq!(
+        s.post_json(&url, &stp, &alias).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(s.submission_count(VL).await, 2);
+    // A submitter sees its own agency's submissions, not reports or tokens.
+    assert_eq!(s.get(&url, &stp).await.json().as_array().unwrap().len(), 2);
+    assert_eq!(
+        s.get(&format!("/v1/plans/{VL}/report?as_of=2026-11-23"), &stp)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = s
+        .post_json("/v1/tokens", &stp, r#"{"name": "x", "role": "admin"}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = s
+        .post_json("/v1/plans", &viewer, &example_upload("vinh-long"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Tokens are stored hashed: the secret is nowhere in the database.
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT hash FROM tokens")
+        .fetch_all(&s.state.db.pool)
+        .await
+        .unwrap();
+    assert!(rows.iter().all(|(h,)| h.len() == 64 && h != &stp));
+    assert!(rows
+        .iter()
+        .any(|(h,)| h == &tuanthu_server::hash::sha256_hex(stp.as_bytes())));
+}
+
+both_backends!(submissions_the_engine_would_not_count_are_refused);
+async fn submissions_the_engine_would_not_count_are_refused(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    s.upload_example("vinh-long").await;
+    let url = format!("/v1/plans/{VL}/submissions");
+    let cases = [
+        (
+            r#"{"agency": "Sở Không Có", "obligation": "II.3", "received": "2026-04-18"}"#,
+            "agency",
+        ),
+        (
+            r#"{"agency": "Sở Tư pháp", "obligation": "IX.9", "received": "2026-04-18"}"#,
+            "obligation",
+        ),
+        (
+            r#"{"agency": "Sở Tư pháp", "obligation": "IV.1", "period": "2031", "received": "2026-04-18"}"#,
+            "period",
+        ),
+    ];
+    for (body, field) in cases {
+        let r = s.post_json(&url, ADMIN, body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.text()
+        );
+        let j = r.json();
+        assert!(j["message"].as_str().unwrap().contains("nothing stored"));
+        let findings = j["findings"].as_array().unwrap();
+        assert!(findings.iter().any(|f| f["field"] == field), "{field}: {j}");
+    }
+    // Unknown plan.
+    let ok = r#"{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-18"}"#;
+    assert_eq!(
+        s.post_json("/v1/plans/nope/submissions", ADMIN, ok)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A batch with one bad row stores nothing.
+    let csv = "agency,obligation,stage,period,received,document_number,note\nSở Tư pháp,II.3,,,18/04/2026,1/BC-STP,\nSở Không Có,II.3,,,18/04/2026,2/BC-X,\n";
+    let r = s
+        .call(
+            "POST",
+            &format!("{url}/batch"),
+            Some(ADMIN),
+            Some("text/csv"),
+            &[],
+            csv,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.message().contains("1 of 2"), "{}", r.message());
+    assert_eq!(s.submission_count(VL).await, 0);
+}
+
+both_backends!(bad_input_is_a_4xx_with_a_message_and_stores_nothing);
+async fn bad_input_is_a_4xx_with_a_message_and_stores_nothing(b: Backend) {
+    let Some(s) = Svc::start(b, 256 * 1024).await else {
+        return;
+    };
+    s.upload_example("vinh-long").await;
+    let url = format!("/v1/plans/{VL}/submissions");
+    // Oversized body.
+    let big = format!(
+        "[{}]",
+        vec![
+            r#"{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-18"}"#;
+            4000
+        ]
+        .join(",")
+    );
+    assert!(big.len() > 256 * 1024);
+    let r = s
+        .call(
+            "POST",
+            &format!("{url}/batch"),
+            Some(ADMIN),
+            Some("application/json"),
+            &[],
+            big,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+    assert!(r.message().contains("larger"), "{}", r.message());
+    // Malformed JSON: the contract error names the line.
+    let r = s
+        .post_json(
+            &url,
+            ADMIN,
+            "{\n  \"agency\": \"Sở Tư pháp\",\n  \"obligation\": 3\n}",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j["kind"], "input");
+    assert_eq!(j["line"], 3);
+    let r = s.post_json(&url, ADMIN, "{not json").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = s.post_json(&url, ADMIN, r#"{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-18", "extra": 1}"#).await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "unknown fields are refused: {}",
+        r.text()
+    );
+    // Malformed CSV: a bad date names its row.
+    let csv = "agency,obligation,stage,period,received,document_number,note\nSở Tư pháp,II.3,,,31/02/2026,1/BC-STP,\n";
+    let r = s
+        .call(
+            "POST",
+            &format!("{url}/batch"),
+            Some(ADMIN),
+            Some("text/csv"),
+            &[],
+            csv,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(r.json()["line"], 2);
+    let r = s
+        .call(
+            "POST",
+            &format!("{url}/batch"),
+            Some(ADMIN),
+            Some("text/csv"),
+            &[],
+            "a,b\n1,2,3\n",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    // Not UTF-8.
+    let r = s
+        .call(
+            "POST",
+            &format!("{url}/batch"),
+            Some(ADMIN),
+            Some("text/csv"),
+            &[],
+            vec![0xff, 0xfe, 0x41],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // Wrong content types.
+    let ok = r#"{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-18"}"#;
+    for ct in [Some("text/plain"), Some("application/xml"), None] {
+        let r = s.call("POST", &url, Some(ADMIN), ct, &[], ok).await;
+        assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{ct:?}");
+        assert!(r.message().contains("application/json"));
+    }
+    // Bad query values.
+    for q in [
+        "as_of=23/13/2026",
+        "format=pdf",
+        "status=late-ish",
+        "lang=fr",
+    ] {
+        let r = s.get(&format!("/v1/plans/{VL}/report?{q}"), ADMIN).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}: {}", r.text());
+    }
+    // Plan ids with path tricks.
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&example("vinh-long", "plan.json")).unwrap();
+    plan["id"] = "../../x".into();
+    assert_eq!(
+        s.post_json("/v1/plans", ADMIN, &plan.to_string())
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(s.submission_count(VL).await, 0);
+    assert_eq!(
+        s.get("/v1/plans", ADMIN)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let audit = s.get("/v1/audit", ADMIN).await.json();
+    assert!(
+        audit.as_array().unwrap().is_empty(),
+        "refused report requests are not evaluations"
+    );
+}
+
+both_backends!(idempotency_key_makes_a_retry_safe);
+async fn idempotency_key_makes_a_retry_safe(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    s.upload_example("vinh-long").await;
+    let url = format!("/v1/plans/{VL}/submissions");
+    let body = r#"{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-18", "document_number": "51/BC-STP"}"#;
+    let key = [("idempotency-key", "k-1")];
+    let first = s
+        .call(
+            "POST",
+            &url,
+            Some(ADMIN),
+            Some("application/json"),
+            &key,
+            body,
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+    let again = s
+        .call(
+            "POST",
+            &url,
+            Some(ADMIN),
+            Some("application/json"),
+            &key,
+            body,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(
+        again.body, first.body,
+        "the first acknowledgement, replayed"
+    );
+    assert_eq!(again.headers["idempotent-replay"], "true");
+    assert_eq!(s.submission_count(VL).await, 1);
+    let other = body.replace("51/", "52/");
+    let r = s
+        .call(
+            "POST",
+            &url,
+            Some(ADMIN),
+            Some("application/json"),
+            &key,
+            other,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(s.submission_count(VL).await, 1);
+    // Concurrent retries of one request store it once.
+    let key2 = [("idempotency-key", "k-2")];
+    let body2 = body.replace("51/", "53/");
+    let _ = key2;
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let (s, url, body) = (s.clone(), url.clone(), body2.clone());
+            tokio::spawn(async move {
+                s.call(
+                    "POST",
+                    &url,
+                    Some(ADMIN),
+                    Some("application/json"),
+                    &[("idempotency-key", "k-2")],
+                    body,
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for h in handles {
+        results.push(h.await.unwrap());
+    }
+    assert!(results.iter().all(|r| r.status == StatusCode::CREATED));
+    assert!(results.iter().all(|r| r.body == results[0].body));
+    assert_eq!(s.submission_count(VL).await, 2);
+}
+
+both_backends!(openapi_lists_every_route);
+async fn openapi_lists_every_route(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    let r = s
+        .call("GET", "/openapi.json", None, None, &[], Vec::new())
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["components"]["schemas"]["Report"].is_object());
+    // Every documented operation is routed: without a token it is 401 (or 200 when public),
+    // never 404/405.
+    for (method, path) in tuanthu_server::openapi::operations() {
+        let uri = path.replace("{plan_id}", "p").replace("{id}", "x");
+        let r = s.call(&method, &uri, None, None, &[], Vec::new()).await;
+        assert!(
+            r.status == StatusCode::UNAUTHORIZED
+                || (r.status == StatusCode::OK
+                    && doc["paths"][&path][method.to_lowercase()]["security"]
+                        == serde_json::json!([])),
+            "{method} {path}: {}",
+            r.status
+        );
+    }
+    let r = s
+        .call("DELETE", "/v1/plans", None, None, &[], Vec::new())
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+/// The checked-in document (server/openapi.json) is what the service serves. After changing
+/// the API: `TUANTHU_UPDATE_OPENAPI=1 cargo test -p tuanthu-server --test api openapi`.
+#[test]
+fn openapi_document_is_checked_in() {
+    let path = common::repo().join("server/openapi.json");
+    let doc = tuanthu_server::openapi::document();
+    if std::env::var_os("TUANTHU_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &doc).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == doc,
+        "server/openapi.json is stale: re-run with TUANTHU_UPDATE_OPENAPI=1"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_uses_wal_in_the_data_dir() {
+    let s = Svc::start(Backend::Sqlite, MB).await.unwrap();
+    assert_eq!(
+        s.state.db.journal_mode().await.unwrap().as_deref(),
+        Some("wal")
+    );
+    assert!(s.dir.join("tuanthu.sqlite3").exists());
+}

@@ -30,6 +30,11 @@ suite apt-deps scripts/apt-deps.sh
 export TUANTHU_REQUIRE_PDFTOTEXT=1
 suite rust-tests cargo test --workspace --quiet
 suite rule-pack-tests cargo run --quiet -p tuanthu-cli --bin tuanthu -- test rules
+# The service: its OpenAPI document must match the checked-in server/openapi.json (drift check),
+# then its whole suite (API, crash test) again against a throwaway PostgreSQL (installed from
+# Debian when missing).
+suite openapi-drift cargo test --quiet -p tuanthu-server --test api openapi_document_is_checked_in
+suite service-postgres scripts/postgres-test.sh --quiet
 if [ -x bindings-python/scripts/test.sh ]; then suite python bindings-python/scripts/test.sh; fi
 if [ -x bindings-wasm/scripts/test.sh ]; then suite wasm bindings-wasm/scripts/test.sh; fi
 # A short run of every fuzz target (plan reader, evaluate_json, rules, CSV, .docx), with the hostile

@@ -113,6 +113,28 @@ async fn report_matches_library_and_reruns_byte_identical(b: Backend) {
         .await;
     assert_eq!(x.status, StatusCode::OK);
     assert!(x.body.starts_with(b"PK\x03\x04"), "an .xlsx is a zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(x.body.clone())).unwrap();
+    let mut workbook = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut workbook)
+        .unwrap();
+    let report: tuanthu::model::Report = serde_json::from_slice(&r.body).unwrap();
+    let obligations: std::collections::BTreeSet<&str> = report
+        .assessments
+        .iter()
+        .map(|a| a.obligation.as_str())
+        .collect();
+    assert_eq!(
+        workbook.matches("<sheet ").count(),
+        1 + obligations.len(),
+        "summary + one per obligation"
+    );
+    assert!(workbook.contains("name=\"Tổng hợp\""));
+    for o in &obligations {
+        assert!(workbook.contains(&format!("name=\"NV {o}\"")), "{o}");
+    }
+    // The CSV is the library's CSV behind a BOM.
+    let lib_csv = tuanthu::report::render_csv(&report, tuanthu::model::Lang::Vi).unwrap();
+    assert_eq!(&csv_r.body[3..], lib_csv.as_bytes());
 
     let filtered = s
         .get(&format!("/v1/plans/{VL}/report?as_of=2026-11-23&agency=s%E1%BB%9F%20y%20t%E1%BA%BF&status=overdue"), &viewer)

@@ -214,4 +214,4 @@ pub(crate) fn today_vn() -> chrono::NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
 }
 
-pub use routes::{Accepted, ChangedObligation, PlanDiff, ReportFormat, ReportQuery};
+pub use routes::{Accepted, ChangedObligation, PlanDiff, ReportFormat, ReportQuery, WhoAmI};

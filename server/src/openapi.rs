@@ -8,7 +8,7 @@ use tuanthu::api::{to_canonical_json, ErrorObject};
 use tuanthu::model::{Plan, Report, Submission};
 
 use crate::auth::{CreatedToken, NewToken};
-use crate::routes::{Accepted, PlanDiff, PlanUpload};
+use crate::routes::{Accepted, PlanDiff, PlanUpload, WhoAmI};
 use crate::store::{AuditRecord, RevisionInfo, StoredSubmission};
 
 /// The document, canonical JSON.
@@ -113,7 +113,9 @@ fn build() -> Value {
         Accepted,
         PlanDiff,
         NewToken,
-        CreatedToken
+        CreatedToken,
+        WhoAmI,
+        tuanthu::model::AgencyRegistry
     );
     let schemas = gen.take_definitions(true);
     let plan = path_param("plan_id");
@@ -134,6 +136,28 @@ fn build() -> Value {
             summary: "This document", roles: "public", params: vec![], body: None,
             ok: ("200", ok("OpenAPI 3.1", json_content(json!({"type": "object"})))),
             errors: &[],
+        }),
+        ("/", "get", Op {
+            summary: "Dashboard page (agency × obligation matrix)", roles: "public", params: vec![], body: None,
+            ok: ("200", ok("HTML", json!({"text/html": {"schema": {"type": "string"}}}))),
+            errors: &[],
+        }),
+        ("/form", "get", Op {
+            summary: "Report-submission form page", roles: "public", params: vec![], body: None,
+            ok: ("200", ok("HTML", json!({"text/html": {"schema": {"type": "string"}}}))),
+            errors: &[],
+        }),
+        ("/v1/whoami", "get", Op {
+            summary: "The token's name, role and agency", roles: "any", params: vec![], body: None,
+            ok: ("200", ok("the caller", json_content(r("WhoAmI")))),
+            errors: &["401"],
+        }),
+        ("/v1/plans/{plan_id}/registry", "get", Op {
+            summary: "The agency registry stored with a plan revision (null when none)", roles: "any",
+            params: vec![plan.clone(), query("revision", json!({"type": "integer"}), "revision number")],
+            body: None,
+            ok: ("200", ok("the registry", json_content(json!({"oneOf": [r("AgencyRegistry"), {"type": "null"}]})))),
+            errors: &["401", "404"],
         }),
         ("/v1/tokens", "post", Op {
             summary: "Create a token (the secret is shown once; only its sha256 is stored)",

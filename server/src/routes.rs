@@ -32,6 +32,18 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
     let limit = state.max_body_bytes;
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/", get(|| page("text/html; charset=utf-8", DASHBOARD)))
+        .route("/form", get(|| page("text/html; charset=utf-8", FORM)))
+        .route(
+            "/pages/common.js",
+            get(|| page("text/javascript; charset=utf-8", COMMON_JS)),
+        )
+        .route(
+            "/pages/style.css",
+            get(|| page("text/css; charset=utf-8", STYLE)),
+        )
+        .route("/v1/whoami", get(whoami))
+        .route("/v1/plans/{plan_id}/registry", get(get_registry))
         .route("/openapi.json", get(openapi))
         .route("/v1/tokens", post(create_token))
         .route("/v1/plans", get(list_plans).post(upload_plan_json))
@@ -49,6 +61,45 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/audit/{id}/rerun", get(audit_rerun))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
+}
+
+// The pages people use: compiled in, public (they hold no data; the token is typed in them).
+const DASHBOARD: &str = include_str!("../pages/dashboard.html");
+const FORM: &str = include_str!("../pages/form.html");
+const COMMON_JS: &str = include_str!("../pages/common.js");
+const STYLE: &str = include_str!("../pages/style.css");
+
+async fn page(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// Who the token is: name, role, and the agency a submitter files for.
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WhoAmI {
+    pub name: String,
+    pub role: Role,
+    pub agency: Option<String>,
+}
+
+async fn whoami(State(state): St, headers: HeaderMap) -> Result<Response, HttpError> {
+    let c = authenticate(&state.db, &headers, "whoami").await?;
+    Ok(Json(WhoAmI {
+        name: c.name,
+        role: c.role,
+        agency: c.agency,
+    })
+    .into_response())
+}
+
+async fn get_registry(
+    State(state): St,
+    Path(plan_id): Path<String>,
+    Query(q): Query<RevisionQuery>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    authenticate(&state.db, &headers, "read registry").await?;
+    let rev = revision_or_latest(&state, &plan_id, q.revision).await?;
+    Ok(Json(rev.registry).into_response())
 }
 
 async fn healthz() -> &'static str {

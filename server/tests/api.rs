@@ -732,3 +732,39 @@ async fn sqlite_uses_wal_in_the_data_dir() {
     );
     assert!(s.dir.join("tuanthu.sqlite3").exists());
 }
+
+both_backends!(pages_and_what_they_call);
+async fn pages_and_what_they_call(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    s.upload_example("vinh-long").await;
+    for (path, needle) in [
+        ("/", "id=\"matrix\""),
+        ("/form", "id=\"received\""),
+        ("/pages/common.js", "dd/mm/yyyy"),
+        ("/pages/style.css", "@media"),
+    ] {
+        let r = s.call("GET", path, None, None, &[], Vec::new()).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.text().contains(needle), "{path}");
+    }
+    // The form shows the engine's Vietnamese messages, and rule ids only to administrators.
+    let form = s
+        .call("GET", "/form", None, None, &[], Vec::new())
+        .await
+        .text();
+    assert!(form.contains("message_vi") && form.contains("role === \"admin\""));
+    // What the pages call.
+    let stp = s.token("STP", "submitter", Some("Sở Tư pháp")).await;
+    let who = s.get("/v1/whoami", &stp).await.json();
+    assert_eq!(who["role"], "submitter");
+    assert_eq!(who["agency"], "Sở Tư pháp");
+    let reg = s.get(&format!("/v1/plans/{VL}/registry"), &stp).await;
+    assert_eq!(reg.status, StatusCode::OK);
+    let reg: tuanthu::model::AgencyRegistry = serde_json::from_slice(&reg.body).unwrap();
+    assert_eq!(
+        reg,
+        from_json_str("r", &example("vinh-long", "registry.json")).unwrap()
+    );
+}

@@ -1,0 +1,203 @@
+//! Load bench of the service, loopback only: starts `tuanthu-server` (built alongside) on a
+//! fresh SQLite data dir (or `--database postgres://…`), loads the Vĩnh Long example plan, then
+//! N clients for S seconds, each sending submissions and, one request in ten, the plan's report.
+//! Prints throughput, p50/p99 latencies per kind and the error count.
+//!
+//!   cargo build --release -p tuanthu-server --bin tuanthu-server --example load
+//!   ./target/release/examples/load --clients 50 --seconds 60
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "load-bench-admin";
+const PLAN: &str = "vinh-long-144-KH-UBND";
+const REPORT_PLAN: &str = "hung-yen-draft";
+
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> std::io::Result<(u16, usize)> {
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes())?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out)?;
+    let head = String::from_utf8_lossy(&out[..out.len().min(20)]).to_string();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok((status, out.len()))
+}
+
+fn pct(v: &mut [f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i]
+}
+
+fn main() {
+    let mut clients = 50usize;
+    let mut seconds = 60u64;
+    let mut database: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--clients" => clients = args.next().unwrap().parse().unwrap(),
+            "--seconds" => seconds = args.next().unwrap().parse().unwrap(),
+            "--database" => database = args.next(),
+            _ => panic!("usage: load [--clients N] [--seconds S] [--database URL]"),
+        }
+    }
+    let exe = std::env::current_exe().unwrap();
+    let server = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("tuanthu-server");
+    let data: PathBuf = std::env::temp_dir().join(format!("tuanthu-load-{}", std::process::id()));
+    let mut cmd = Command::new(&server);
+    cmd.args(["--listen", "127.0.0.1:0", "--data"]).arg(&data);
+    if let Some(db) = &database {
+        cmd.args(["--database", db]);
+    }
+    let mut child = cmd
+        .env("TUANTHU_ADMIN_TOKEN", TOKEN)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (build it with --bin tuanthu-server)",
+                server.display()
+            )
+        });
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .trim()
+        .trim_start_matches("listening on http://")
+        .parse()
+        .unwrap();
+
+    // Submissions go to Vĩnh Long; reports are of Hưng Yên with its example submissions, so a
+    // report's cost does not grow with the bench's own submissions.
+    for province in ["vinh-long", "hung-yen"] {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../rules/examples")
+            .join(province);
+        let read = |f: &str| std::fs::read_to_string(root.join(f)).unwrap();
+        let upload = format!(
+            "{{\"plan\": {}, \"registry\": {}, \"events\": {}}}",
+            read("plan.json"),
+            read("registry.json"),
+            read("events.json")
+        );
+        let (st, _) = http(
+            addr,
+            "POST",
+            "/v1/plans",
+            &[("Content-Type", "application/json")],
+            &upload,
+        )
+        .unwrap();
+        assert_eq!(st, 201);
+        if province == "hung-yen" {
+            let (st, _) = http(
+                addr,
+                "POST",
+                &format!("/v1/plans/{REPORT_PLAN}/submissions/batch"),
+                &[("Content-Type", "text/csv")],
+                &read("submissions.csv"),
+            )
+            .unwrap();
+            assert_eq!(st, 201, "hung-yen's example submissions are all counted");
+        }
+    }
+
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let start = Instant::now();
+    let handles: Vec<_> = (0..clients)
+        .map(|c| {
+            std::thread::spawn(move || {
+                let (mut sub, mut rep, mut errors) = (Vec::new(), Vec::new(), 0usize);
+                let mut i = 0usize;
+                while Instant::now() < deadline {
+                    i += 1;
+                    let t = Instant::now();
+                    if i % 10 == 0 {
+                        let path = format!("/v1/plans/{REPORT_PLAN}/report?as_of=2026-11-23");
+                        match http(addr, "GET", &path, &[], "") {
+                            Ok((200, _)) => rep.push(t.elapsed().as_secs_f64() * 1e3),
+                            _ => errors += 1,
+                        }
+                    } else {
+                        let body = format!(r#"{{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-18", "document_number": "{}/BC-STP"}}"#, c * 10_000_000 + i);
+                        let key = format!("load-{c}-{i}");
+                        let path = format!("/v1/plans/{PLAN}/submissions");
+                        match http(addr, "POST", &path, &[("Content-Type", "application/json"), ("Idempotency-Key", &key)], &body) {
+                            Ok((201, _)) => sub.push(t.elapsed().as_secs_f64() * 1e3),
+                            _ => errors += 1,
+                        }
+                    }
+                }
+                (sub, rep, errors)
+            })
+        })
+        .collect();
+    let (mut sub, mut rep, mut errors) = (Vec::new(), Vec::new(), 0);
+    for h in handles {
+        let (s, r, e) = h.join().unwrap();
+        sub.extend(s);
+        rep.extend(r);
+        errors += e;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    println!(
+        "{clients} clients, {elapsed:.1} s, backend {}",
+        if database.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    );
+    println!(
+        "submissions: {} ok, {:.0}/s, p50 {:.1} ms, p99 {:.1} ms",
+        sub.len(),
+        sub.len() as f64 / elapsed,
+        pct(&mut sub, 0.5),
+        pct(&mut sub, 0.99)
+    );
+    println!(
+        "reports:     {} ok, {:.0}/s, p50 {:.1} ms, p99 {:.1} ms",
+        rep.len(),
+        rep.len() as f64 / elapsed,
+        pct(&mut rep, 0.5),
+        pct(&mut rep, 0.99)
+    );
+    println!("errors: {errors}");
+}

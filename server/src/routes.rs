@@ -584,7 +584,7 @@ fn check_submission(
         document_number: s.document_number.clone(),
     };
     let cx = FormContext {
-        as_of: crate::today_vn().max(s.received),
+        as_of: crate::today_vn(),
         events: &rev.events,
         policies: &Default::default(),
         registry: rev.registry.as_ref(),
@@ -603,7 +603,7 @@ fn counted(state: &AppState, rev: &Revision, s: &Submission) -> Result<bool, Htt
         plan: rev.plan.clone(),
         submissions: vec![s.clone()],
         events: rev.events.clone(),
-        as_of: crate::today_vn().max(s.received),
+        as_of: crate::today_vn(),
         policies: Default::default(),
         registry: rev.registry.clone(),
         calendar: Default::default(),
@@ -857,11 +857,11 @@ async fn list_submissions(
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
     let caller = authenticate(&state.db, &headers, "list submissions").await?;
+    let rev = latest(&state, &plan_id).await?;
     let mut list: Vec<StoredSubmission> = store::submissions(&state.db, &plan_id).await?;
     if caller.role == Role::Submitter {
         // A submitter sees what its agency filed.
         let own = fold_key(caller.agency.as_deref().unwrap_or_default());
-        let rev = latest(&state, &plan_id).await?;
         list.retain(|s| {
             canonical(rev.registry.as_ref(), &s.submission.agency)
                 == canonical(rev.registry.as_ref(), &own)

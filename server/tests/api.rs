@@ -440,6 +440,22 @@ async fn submissions_the_engine_would_not_count_are_refused(b: Backend) {
         let findings = j["findings"].as_array().unwrap();
         assert!(findings.iter().any(|f| f["field"] == field), "{field}: {j}");
     }
+    // Received after today (in Việt Nam): the engine does not count evidence from the future.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::hours(7 + 24)).date_naive();
+    let future = format!(
+        r#"{{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "{tomorrow}", "document_number": "1/BC-STP"}}"#
+    );
+    let r = s.post_json(&url, ADMIN, &future).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["field"] == "received"),
+        "{}",
+        r.text()
+    );
     // Unknown plan.
     let ok = r#"{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-18"}"#;
     assert_eq!(

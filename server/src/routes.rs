@@ -599,8 +599,13 @@ fn check_submission(
 /// Whether the engine counts `s` for an instance of the plan: evaluated alone, it is the
 /// evidence of some assessment.
 fn counted(state: &AppState, rev: &Revision, s: &Submission) -> Result<bool, HttpError> {
+    // Only the submission's obligation: a submission is matched within its obligation alone, and
+    // the other obligations' instance rules would only cost time.
+    let mut plan = rev.plan.clone();
+    plan.obligations
+        .retain(|o| o.id.as_str() == s.obligation.as_str().trim());
     let req = EvaluationRequest {
-        plan: rev.plan.clone(),
+        plan,
         submissions: vec![s.clone()],
         events: rev.events.clone(),
         as_of: crate::today_vn(),

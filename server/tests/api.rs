@@ -784,3 +784,42 @@ async fn pages_and_what_they_call(b: Backend) {
         from_json_str("r", &example("vinh-long", "registry.json")).unwrap()
     );
 }
+
+both_backends!(example_rows_one_by_one);
+/// Each shipped example row on its own: the rows the engine does not count (an obligation the
+/// plan lacks, a coordinating agency's evidence) are refused, every other row is stored.
+async fn example_rows_one_by_one(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    for (province, stored, refused) in [("can-tho", 7, 1), ("hung-yen", 4, 0), ("vinh-long", 13, 2)]
+    {
+        let plan = s.upload_example(province).await["plan_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let csv = example(province, "submissions.csv");
+        let mut lines = csv.lines();
+        let header = lines.next().unwrap();
+        let (mut ok, mut no) = (0, 0);
+        for row in lines.filter(|l| !l.is_empty()) {
+            let r = s
+                .call(
+                    "POST",
+                    &format!("/v1/plans/{plan}/submissions/batch"),
+                    Some(ADMIN),
+                    Some("text/csv"),
+                    &[],
+                    format!("{header}\n{row}\n"),
+                )
+                .await;
+            match r.status {
+                StatusCode::CREATED => ok += 1,
+                StatusCode::UNPROCESSABLE_ENTITY => no += 1,
+                other => panic!("{province}: {other} {}", r.text()),
+            }
+        }
+        assert_eq!((ok, no), (stored, refused), "{province}");
+        assert_eq!(s.submission_count(&plan).await, stored);
+    }
+}

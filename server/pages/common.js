@@ -41,6 +41,18 @@ const tt = {
     for (const c of children) e.append(c);
     return e;
   },
+  // The engine's explanation for a civil servant: its policy codes in words, and the rule ids
+  // (the "quy tắc: …" part) only for administrators.
+  plainExplanation(text, admin) {
+    const words = {
+      exclusive: "không tính ngày hạn",
+      inclusive: "tính cả ngày hạn",
+      strict: "giữ nguyên ngày nghỉ",
+      next_working_day: "lùi sang ngày làm việc kế tiếp",
+    };
+    const parts = (text || "").split("; ").filter((p) => admin || !p.startsWith("quy tắc:"));
+    return parts.join("; ").replace(/\b(exclusive|inclusive|strict|next_working_day)\b/g, (w) => words[w]);
+  },
   // Messages for people: the service's words in Vietnamese, never a rule id or a policy code.
   plainError(err) {
     if (err.status === 401) return "Mã truy cập không hợp lệ hoặc chưa nhập. Hãy nhập mã được cấp.";

@@ -112,13 +112,13 @@ pub(crate) fn read(
     let mut out: Vec<Obligation> = Vec::new();
     let mut saw_tasks = false;
     for s in &lay.sections {
-        let roots = structure::tree(&s.blocks);
+        let roots = s.tree.as_slice();
         match s.kind {
             SectionKind::Tasks => {
                 saw_tasks = true;
-                tasks(s, &roots, &mut ctx, &mut out);
+                tasks(s, roots, &mut ctx, &mut out);
             }
-            SectionKind::Organisation => reports(s, &roots, &mut ctx, &mut out),
+            SectionKind::Organisation => reports(s, roots, &mut ctx, &mut out),
             SectionKind::Funding => {
                 let line = ctx.line_no(s.heading.first);
                 ctx.w.push(
@@ -127,7 +127,7 @@ pub(crate) fn read(
                     "funding section read: it assigns no dated duty, so no obligation is made from it",
                     Some(format!("{}. {}", s.numeral, s.title)),
                 );
-                dated_leftovers(&roots, &mut ctx);
+                dated_leftovers(roots, &mut ctx);
             }
             SectionKind::Purpose => {}
             SectionKind::Other => {
@@ -142,7 +142,7 @@ pub(crate) fn read(
                         "section title not recognised, but its items have task fields: read as tasks",
                         Some(format!("{}. {}", s.numeral, s.title)),
                     );
-                    tasks(s, &roots, &mut ctx, &mut out);
+                    tasks(s, roots, &mut ctx, &mut out);
                 } else {
                     let line = ctx.line_no(s.heading.first);
                     ctx.w.push(
@@ -151,7 +151,7 @@ pub(crate) fn read(
                         "section not recognised (not purpose, tasks, funding or organisation)",
                         Some(format!("{}. {}", s.numeral, s.title)),
                     );
-                    dated_leftovers(&roots, &mut ctx);
+                    dated_leftovers(roots, &mut ctx);
                 }
             }
         }
@@ -191,6 +191,7 @@ pub(crate) fn read(
                 kind: SectionKind::Tasks,
                 heading: blocks[0].clone(),
                 blocks: blocks.clone(),
+                tree: Vec::new(),
             };
             ctx.w.push(
                 WarningCode::NoSections,

@@ -31,7 +31,7 @@ pub(crate) fn prepare(input: &str) -> Vec<Line> {
     let mut out = Vec::new();
     for (i, l) in split_lines(input).into_iter().enumerate() {
         let page_start = l.starts_with('\u{c}');
-        let raw: String = nfc(l.trim_start_matches('\u{c}')).trim_end().to_string();
+        let raw = nfc_trimmed(l.trim_start_matches('\u{c}'));
         let (text, _heading, table_row) = clean_line(&raw);
         out.push(Line {
             no: u32::try_from(i + 1).unwrap_or(u32::MAX),
@@ -372,6 +372,21 @@ pub(crate) fn nfc(s: &str) -> String {
         s.to_string()
     } else {
         s.nfc().collect()
+    }
+}
+
+/// NFC of a line without its trailing whitespace, copied once (most lines are NFC already).
+fn nfc_trimmed(s: &str) -> String {
+    let t = s.trim_end();
+    if t.is_ascii()
+        || unicode_normalization::is_nfc_quick(t.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        t.to_string()
+    } else {
+        let mut n: String = t.nfc().collect();
+        n.truncate(n.trim_end().len());
+        n
     }
 }
 

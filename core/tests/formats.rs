@@ -31,18 +31,6 @@ const PLANS: [(&str, &str); 6] = [
     ("synthetic-agency-first", "txt"),
 ];
 
-/// PDFs whose text the text reader does not yet read like the plan's text, because of page
-/// layout (the layout reader's part of the work; see the report). Asserted as failing, so this
-/// list must shrink when the reader is fixed:
-/// - hung-yen-draft, can-tho-qd-kh: the running header printed at the top of a page falls in the
-///   middle of an agency list and is read as one more agency;
-/// - synthetic-appendix-table: a table printed in a PDF comes out of pdftotext cell by cell, not
-///   as rows, so the appendix task table is not found (4 of its tasks are missing);
-/// - synthetic-other-province: the page number and running header between two pages are read as
-///   the end of a timeline phrase (II.5's trigger text gains `Trang 1/2 UBND tỉnh Tây Ninh ...`).
-const KNOWN_PDF_LAYOUT_FAILURES: [&str; 2] =
-    ["synthetic-appendix-table", "synthetic-other-province"];
-
 fn data(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
@@ -172,32 +160,20 @@ fn each_pdf_gives_the_obligations_of_its_text() {
         eprintln!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
         return;
     }
-    let mut still_failing = Vec::new();
+    // Every PDF, tables and page furniture included: pdftotext's reading order breaks a table
+    // into cells and puts page numbers and running headers between two pages' text.
     for (stem, ext) in PLANS {
         let text = text_plan(stem, ext);
         let want = projection(&text);
         let out = read_fixture(stem, "pdf");
-        // The header is read alike even where the body is not (known failures below).
         assert_eq!(header(&out.plan), header(&text), "{stem}.pdf header");
         let got = projection(&out.plan);
-        let same = want == got;
-        if KNOWN_PDF_LAYOUT_FAILURES.contains(&stem) {
-            if !same {
-                still_failing.push(stem);
-            }
-            continue;
-        }
         assert!(
-            same,
+            want == got,
             "{stem}.pdf differs from its text:\n{}",
             first_difference(&want, &got)
         );
     }
-    assert_eq!(
-        still_failing,
-        KNOWN_PDF_LAYOUT_FAILURES,
-        "a known PDF layout failure now reads like its text: remove it from KNOWN_PDF_LAYOUT_FAILURES"
-    );
 }
 
 #[test]

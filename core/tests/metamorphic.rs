@@ -449,6 +449,8 @@ enum PageNumber {
     Dashes,
     Bare,
     PageOf,
+    /// No page number: a form feed starts each page, as `pdftotext` writes it.
+    FormFeed,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -504,27 +506,46 @@ fn furniture(pn: PageNumber, running: Running) -> impl Fn(&str) -> String {
         let issuer_line = format!("UBND tỉnh – Kế hoạch số {number}");
         let footer = "Tài liệu điện tử được ký số";
         let mut out: Vec<String> = Vec::new();
+        // With form feeds, the first line of each new page starts with `\f`.
+        let mut page_start = false;
+        let push = |out: &mut Vec<String>, line: String, page_start: &mut bool| {
+            if std::mem::take(page_start) {
+                out.push(format!("\u{c}{line}"));
+            } else {
+                out.push(line);
+            }
+        };
         for (i, l) in lines.iter().enumerate() {
             if i > 0 && i % every == 0 {
                 let page = i / every;
-                match running {
-                    Running::IssuerAndFooter => out.push(footer.to_string()),
-                    Running::IssuerAboveNumber => out.push(issuer_line.clone()),
-                    _ => {}
+                if let Running::IssuerAndFooter = running {
+                    out.push(footer.to_string());
                 }
-                out.push(match pn {
-                    PageNumber::Trang => format!("Trang {page}/{pages}"),
-                    PageNumber::Dashes => format!("- {page} -"),
-                    PageNumber::Bare => format!("{page}"),
-                    PageNumber::PageOf => format!("Page {page} of {pages}"),
-                });
+                if let PageNumber::FormFeed = pn {
+                    page_start = true;
+                }
+                if let Running::IssuerAboveNumber = running {
+                    push(&mut out, issuer_line.clone(), &mut page_start);
+                }
+                let number = match pn {
+                    PageNumber::Trang => Some(format!("Trang {page}/{pages}")),
+                    PageNumber::Dashes => Some(format!("- {page} -")),
+                    PageNumber::Bare => Some(format!("{page}")),
+                    PageNumber::PageOf => Some(format!("Page {page} of {pages}")),
+                    PageNumber::FormFeed => None,
+                };
+                if let Some(n) = number {
+                    out.push(n);
+                }
                 match running {
                     Running::None | Running::IssuerAboveNumber => {}
-                    Running::Title => out.push(title.clone()),
-                    Running::IssuerAndFooter => out.push(issuer_line.clone()),
+                    Running::Title => push(&mut out, title.clone(), &mut page_start),
+                    Running::IssuerAndFooter => {
+                        push(&mut out, issuer_line.clone(), &mut page_start)
+                    }
                 }
             }
-            out.push((*l).to_string());
+            push(&mut out, (*l).to_string(), &mut page_start);
         }
         out.join("\n") + "\n"
     }
@@ -676,6 +697,7 @@ fn transforms() -> Vec<Transform> {
         PageNumber::Dashes,
         PageNumber::Bare,
         PageNumber::PageOf,
+        PageNumber::FormFeed,
     ] {
         for r in [
             Running::None,
@@ -975,4 +997,11 @@ fn the_transforms_change_what_they_say() {
     );
     let p = furniture(PageNumber::Dashes, Running::Title)(&"x\n".repeat(40));
     assert_eq!(p.matches("- 1 -").count(), 1);
+    // Form feeds: each later page starts with `\f` and the running title, no page number.
+    let p = furniture(PageNumber::FormFeed, Running::Title)(&format!(
+        "KẾ HOẠCH\nTriển khai\n{}",
+        "x\n".repeat(40)
+    ));
+    assert_eq!(p.matches("\u{c}Triển khai\n").count(), 2, "{p}");
+    assert!(!p.contains("Trang"));
 }

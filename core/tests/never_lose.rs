@@ -318,3 +318,79 @@ fn a_plan_with_more_than_ninety_nine_items_keeps_every_item() {
     assert_eq!(ids, want);
     assert!(codes(&p, WarningCode::RepeatedField).is_empty());
 }
+
+/// A plan whose one task item is `item` (lines under `II. NHIỆM VỤ`).
+fn plan_with_item(item: &str) -> Plan {
+    parse(&format!(
+        "ỦY BAN NHÂN DÂN TỈNH TÂY NINH\nSố: 12/KH-UBND\nTây Ninh, ngày 20 tháng 4 năm 2026\n\
+         KẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\n\
+         II. NHIỆM VỤ\n{item}\n"
+    ))
+}
+
+/// An unknown name in the subject of a prose duty (`X chủ trì, phối hợp với ...`) is kept as a
+/// lead party, the agencies after it are not lost, and a warning names it.
+#[test]
+fn unknown_name_in_a_prose_subject_keeps_the_list() {
+    let p = plan_with_item(
+        "1. Tuyên truyền Luật An ninh mạng\n- Công an tỉnh, Trung tâm Điều hành Đô thị XYZ chủ trì, \
+         phối hợp với Sở Tư pháp, Ban Điều phối Dự án ABC, Sở Nội vụ thực hiện trong quý III/2026.",
+    );
+    let o = &p.obligations[0];
+    let lead: Vec<&str> = o.lead.iter().map(AgencyRef::name).collect();
+    assert_eq!(lead.len(), 2, "{lead:?}");
+    assert!(
+        lead[1].contains("Trung tâm Điều hành Đô thị XYZ"),
+        "{lead:?}"
+    );
+    let coord: Vec<&str> = o.coordinating.iter().map(AgencyRef::name).collect();
+    assert_eq!(coord.len(), 3, "{coord:?}");
+    assert!(coord[1].contains("Ban Điều phối Dự án ABC"), "{coord:?}");
+    assert!(coord[2].contains("Nội vụ"), "{coord:?}");
+    let unknown: Vec<&str> = codes(&p, WarningCode::UnknownAgency)
+        .iter()
+        .filter_map(|w| w.text.as_deref())
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:?}");
+    assert!(codes(&p, WarningCode::UnknownAgency)
+        .iter()
+        .all(|w| w.severity == Some(Severity::Warning)));
+}
+
+/// A verb after a capitalised head word (`Ban hành ...`) is not taken for an unknown agency.
+#[test]
+fn a_sentence_starting_with_a_verb_gets_no_unknown_party() {
+    let p = plan_with_item(
+        "1. Ban hành quy chế phối hợp\n- Ban hành quy chế trong quý III/2026, Công an tỉnh chủ trì.",
+    );
+    assert!(
+        codes(&p, WarningCode::UnknownAgency).is_empty(),
+        "{:#?}",
+        p.warnings
+    );
+}
+
+/// Labelled sub-items with fields of their own, read into one obligation, are a warning that
+/// names them; sub-items nested as usual are split and give none.
+#[test]
+fn an_item_swallowing_labelled_sub_items_is_a_warning() {
+    // Lettered sub-items with their own dates after the item's fields: the item's one
+    // obligation (lead and deadline of the item) takes them in.
+    let p = plan_with_item(
+        "1. Xây dựng văn bản\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: năm 2026.\n\
+         a) Dự thảo quy chế, hoàn thành trong quý II/2026.\n\
+         b) Dự thảo quy định, hoàn thành trong quý III/2026.",
+    );
+    let w = codes(&p, WarningCode::SubItemsMerged);
+    assert_eq!(w.len(), 1, "{:#?}", p.warnings);
+    assert_eq!(w[0].severity, Some(Severity::Warning));
+    assert!(w[0].message.contains("a), b)"), "{}", w[0].message);
+    assert_eq!(w[0].line, 7);
+
+    let split = plan_with_item(
+        "1. Xây dựng văn bản\na) Dự thảo quy chế\n- Cơ quan chủ trì: Sở Tư pháp.\n- Thời hạn: quý II/2026.\n\
+         b) Dự thảo quy định\n- Cơ quan chủ trì: Sở Nội vụ.\n- Thời hạn: quý III/2026.",
+    );
+    assert_eq!(split.obligations.len(), 2);
+    assert!(codes(&split, WarningCode::SubItemsMerged).is_empty());
+}

@@ -100,7 +100,7 @@ pub(crate) fn account(
             continue;
         }
         table_rows(&s.blocks, &mut why);
-        for r in &structure::tree(&s.blocks) {
+        for r in &s.tree {
             // "Các nhiệm vụ cụ thể tại Phụ lục kèm theo": a pointer to the appendix that was read.
             if appendix_tasks && r.field.is_none() && fold(&r.block.text).contains("phu luc") {
                 set(&mut why, r.block.first, r.block.last, Why::Heading);

@@ -112,13 +112,13 @@ pub(crate) fn read(
     let mut out: Vec<Obligation> = Vec::new();
     let mut saw_tasks = false;
     for s in &lay.sections {
-        let roots = structure::tree(&s.blocks);
+        let roots = s.tree.as_slice();
         match s.kind {
             SectionKind::Tasks => {
                 saw_tasks = true;
-                tasks(s, &roots, &mut ctx, &mut out);
+                tasks(s, roots, &mut ctx, &mut out);
             }
-            SectionKind::Organisation => reports(s, &roots, &mut ctx, &mut out),
+            SectionKind::Organisation => reports(s, roots, &mut ctx, &mut out),
             SectionKind::Funding => {
                 let line = ctx.line_no(s.heading.first);
                 ctx.w.push(
@@ -127,7 +127,7 @@ pub(crate) fn read(
                     "funding section read: it assigns no dated duty, so no obligation is made from it",
                     Some(format!("{}. {}", s.numeral, s.title)),
                 );
-                dated_leftovers(&roots, &mut ctx);
+                dated_leftovers(roots, &mut ctx);
             }
             SectionKind::Purpose => {}
             SectionKind::Other => {
@@ -142,7 +142,7 @@ pub(crate) fn read(
                         "section title not recognised, but its items have task fields: read as tasks",
                         Some(format!("{}. {}", s.numeral, s.title)),
                     );
-                    tasks(s, &roots, &mut ctx, &mut out);
+                    tasks(s, roots, &mut ctx, &mut out);
                 } else {
                     let line = ctx.line_no(s.heading.first);
                     ctx.w.push(
@@ -151,7 +151,7 @@ pub(crate) fn read(
                         "section not recognised (not purpose, tasks, funding or organisation)",
                         Some(format!("{}. {}", s.numeral, s.title)),
                     );
-                    dated_leftovers(&roots, &mut ctx);
+                    dated_leftovers(roots, &mut ctx);
                 }
             }
         }
@@ -191,6 +191,7 @@ pub(crate) fn read(
                 kind: SectionKind::Tasks,
                 heading: blocks[0].clone(),
                 blocks: blocks.clone(),
+                tree: Vec::new(),
             };
             ctx.w.push(
                 WarningCode::NoSections,
@@ -302,12 +303,23 @@ impl Fields {
     }
 }
 
+/// The text of a node and everything under it, one space between blocks. Built in one buffer
+/// and collapsed once: joining and collapsing at every level copied deep trees many times.
 fn subtree_text(n: &Node) -> String {
-    let mut parts = vec![n.block.text.clone()];
-    for c in &n.children {
-        parts.push(subtree_text(c));
+    fn push(n: &Node, out: &mut String) {
+        if !n.block.text.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&n.block.text);
+        }
+        for c in &n.children {
+            push(c, out);
+        }
     }
-    collapse_ws(&parts.join(" "))
+    let mut out = String::new();
+    push(n, &mut out);
+    collapse_ws(&out)
 }
 
 fn collect_fields(n: &Node, ctx: &mut Ctx<'_>) -> Fields {
@@ -449,6 +461,7 @@ fn item(
         || here.timeline.is_some()
         || here.coordinating.is_some();
     if has_any {
+        swallowed_sub_items(n, ctx);
         out.push(task_from_fields(n, id, parent_title, &here, ctx));
         return;
     }
@@ -807,6 +820,54 @@ fn staged_bullets<'a>(
 }
 
 /// An item with no field labels: `Công an tỉnh chủ trì, phối hợp với ... hoàn thành trước ...`.
+/// Warns when an item read as one obligation holds several labelled sub-items (`a)`, `b)`,
+/// `1.`) that each carry a field label or a date of their own: their duties were merged into
+/// the item's (a layout the reader did not nest, or sub-items written inside a field).
+fn swallowed_sub_items(n: &Node, ctx: &mut Ctx<'_>) {
+    // Under a field (`Nội dung:`), dated bullets are the stages of the one obligation: only
+    // sub-items with field labels of their own count there.
+    fn walk<'a>(n: &'a Node, in_field: bool, out: &mut Vec<&'a Node>) {
+        for c in &n.children {
+            let labelled = matches!(
+                c.block.marker,
+                Marker::Letter(_) | Marker::Number(_) | Marker::Paren(_)
+            );
+            let fields = c.has_fields() || !structure::split_labels(&c.block.text).is_empty();
+            let own = fields || (!in_field && timeline::has_deadline(&c.block.text));
+            // `a) Cơ quan chủ trì: ...` is a field of the item, written as a lettered line.
+            if labelled && own && c.field.is_none() {
+                out.push(c);
+            }
+            walk(c, in_field || c.field.is_some(), out);
+        }
+    }
+    let mut found = Vec::new();
+    walk(n, false, &mut found);
+    if found.len() < 2 {
+        return;
+    }
+    let labels: Vec<String> = found
+        .iter()
+        .map(|c| match (&c.block.marker, c.block.id_part()) {
+            (Marker::Paren(_), Some(p)) => format!("({p})"),
+            (Marker::Letter(_), Some(p)) => format!("{p})"),
+            (_, Some(p)) => format!("{p}."),
+            _ => String::new(),
+        })
+        .collect();
+    let line = ctx.line_no(n.block.first);
+    ctx.w.push(
+        WarningCode::SubItemsMerged,
+        line,
+        format!(
+            "{} labelled sub-items with their own fields or dates ({}) are read as one obligation",
+            found.len(),
+            labels.join(", ")
+        ),
+        Some(n.block.text.clone()),
+    );
+}
+
 fn task_from_prose(
     n: &Node,
     id: &str,
@@ -821,18 +882,34 @@ fn task_from_prose(
     // Parties: the subject of the first sentence that has one ("X chủ trì, phối hợp với Y").
     let mut lead: Vec<AgencyRef> = Vec::new();
     let mut coordinating: Vec<AgencyRef> = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
     for sentence in std::iter::once(n.block.text.as_str()).chain(body.iter().map(String::as_str)) {
-        let (found, stop) = agencies::leading(sentence, false);
+        let (found, stop) = prose_subject(sentence);
         let rest = if found.is_empty() {
             sentence
         } else {
             sentence.get(stop..).unwrap_or("")
         };
+        let coord = coordinating_after(rest);
+        unknown = found
+            .iter()
+            .chain(&coord)
+            .filter(|f| f.unknown)
+            .map(|f| f.agency.name().to_string())
+            .collect();
         lead = found.into_iter().map(|f| f.agency).collect();
-        coordinating = coordinating_after(rest);
+        coordinating = coord.into_iter().map(|f| f.agency).collect();
         if !lead.is_empty() || !coordinating.is_empty() {
             break;
         }
+    }
+    for name in unknown {
+        ctx.w.push(
+            WarningCode::UnknownAgency,
+            line,
+            "a party of the sentence is not in the gazetteer; kept as written",
+            Some(name),
+        );
     }
     if lead.is_empty() {
         lead = fallback_lead.to_vec();
@@ -892,8 +969,39 @@ fn task_from_prose(
     })
 }
 
-/// `phối hợp (với) X, Y` near the start of `rest`: the coordinating parties.
-fn coordinating_after(rest: &str) -> Vec<AgencyRef> {
+/// Words that follow the subject of a duty sentence: `X chủ trì`, `X có trách nhiệm`.
+const ROLE_VERBS: &[&str] = &[
+    "chu tri",
+    "phoi hop",
+    "thuc hien",
+    "co trach nhiem",
+    "tham muu",
+    "huong dan",
+    "theo doi",
+];
+
+/// The parties that are the subject of a duty sentence. A name not in the gazetteer
+/// (`Ban Quản lý Khu kinh tế`) does not cut the list when a role verb follows the list read
+/// with it: it is kept, flagged `unknown`.
+fn prose_subject(sentence: &str) -> (Vec<agencies::Found>, usize) {
+    let (found, stop) = agencies::leading(sentence, false);
+    let (all, all_stop) = agencies::leading(sentence, true);
+    let role_follows = |at: usize| {
+        let rest = sentence.get(at..).unwrap_or("");
+        let f = fold(rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace()));
+        ROLE_VERBS.iter().any(|v| f.starts_with(v))
+    };
+    if all.len() > found.len() && role_follows(all_stop) {
+        (all, all_stop)
+    } else {
+        (found, stop)
+    }
+}
+
+/// `phối hợp (với) X, Y` near the start of `rest`: the coordinating parties. After `phối hợp
+/// với` only parties can follow, so a name not in the gazetteer is kept (flagged `unknown`)
+/// instead of cutting the list.
+fn coordinating_after(rest: &str) -> Vec<agencies::Found> {
     let f = super::text::Folded::new(rest);
     let Some(p) = f.s.find("phoi hop") else {
         return Vec::new();
@@ -908,7 +1016,12 @@ fn coordinating_after(rest: &str) -> Vec<AgencyRef> {
         tail = tail[sp..].trim_start();
     }
     let (c, _) = agencies::leading(tail, false);
-    c.into_iter().map(|f| f.agency).collect()
+    let (all, _) = agencies::leading(tail, true);
+    if all.len() > c.len() {
+        all
+    } else {
+        c
+    }
 }
 
 /// Leading adverbials before a subject: `Hằng năm, ...`, `Căn cứ ..., ...`.

@@ -5,9 +5,13 @@
 //!   are removed, with the blank lines around them, so a sentence broken by a page joins again.
 //!   They never reach the readers of dates or agencies.
 //! - A running header or footer (a line repeated at page breaks: the plan's title, `UBND tỉnh
-//!   X – Kế hoạch số 144/KH-UBND`) is removed where it stands next to a page number; its first
-//!   appearance before any page break (the real title) is kept. Each removal is an `info`
-//!   warning that quotes the line.
+//!   X – Kế hoạch số 144/KH-UBND`) is removed where it stands at a page boundary: next to a page
+//!   number, or at the top or bottom of a page that a form feed (`\f`, from `pdftotext`)
+//!   starts. It must repeat at two boundaries, or name the plan's own number (`Số: 144/…` of
+//!   the header: a running header met once, in a plan of two pages). A line elsewhere is never
+//!   furniture, however often it repeats (a task sentence said twice is not a header). The
+//!   header and title (before any page break) are kept. Each removal is an `info` warning that
+//!   quotes the line.
 //! - A text with a blank line after every line (copied from a web page) is read with its blank
 //!   lines halved, so blank lines keep meaning "new paragraph".
 //!
@@ -73,11 +77,14 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
             }
         }
     }
-    let pages: Vec<usize> = (0..lines.len()).filter(|&i| is_furniture[i]).collect();
+    // Page boundaries: page numbers, and lines that start a page (`\f`).
+    let pages: Vec<usize> = (0..lines.len())
+        .filter(|&i| is_furniture[i] || lines[i].page_start)
+        .collect();
     if pages.is_empty() {
         return is_furniture;
     }
-    // Non-blank lines next to a page number, and how often each text occurs there.
+    // Non-blank lines next to a page boundary, and how often each text occurs there.
     let nonblank: Vec<usize> = (0..lines.len())
         .filter(|&i| !lines[i].text.is_empty())
         .collect();
@@ -86,28 +93,57 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
     let own = own_lines(lines);
     let mut is_near = vec![false; lines.len()];
     for &p in &pages {
-        let Ok(k) = nonblank.binary_search(&p) else {
-            continue;
-        };
+        // The non-blank line at the boundary (or the first after a blank page start).
+        let k = nonblank.partition_point(|&i| i < p);
+        // Lines at either side of a page number, or the last lines of one page and the first
+        // of the next where a page starts.
         let lo = k.saturating_sub(NEAR_PAGE_NUMBER);
-        let hi = (k + NEAR_PAGE_NUMBER).min(nonblank.len().saturating_sub(1));
-        for &i in nonblank.get(lo..=hi).unwrap_or_default() {
+        let hi = if is_furniture[p] {
+            k + NEAR_PAGE_NUMBER + 1
+        } else {
+            k + NEAR_PAGE_NUMBER
+        };
+        let hi = hi.min(nonblank.len()).max(lo);
+        for &i in nonblank.get(lo..hi).unwrap_or_default() {
             if !is_furniture[i] && !own[i] && could_be_running(&lines[i]) {
                 is_near[i] = true;
             }
         }
     }
+    let number = own_number(lines, &own);
     let near: Vec<usize> = (0..lines.len()).filter(|&i| is_near[i]).collect();
     let mut count: HashMap<String, usize> = HashMap::new();
     for &i in &near {
         *count.entry(fold(&lines[i].text)).or_insert(0) += 1;
     }
     for &i in &near {
-        if count.get(&fold(&lines[i].text)).copied().unwrap_or(0) >= 2 {
+        let f = fold(&lines[i].text);
+        // Repeated at page boundaries, or naming the plan's own number there (a running header
+        // met once, in a plan of two pages).
+        let repeated = count.get(&f).copied().unwrap_or(0) >= 2;
+        let names_plan = number.as_deref().is_some_and(|n| f.contains(n));
+        if repeated || names_plan {
             is_furniture[i] = true;
         }
     }
     is_furniture
+}
+
+static NUMBER_LINE: LazyLock<Regex> =
+    LazyLock::new(|| static_regex(r"^so\s*:\s*([0-9]+\s*/\s*[a-z0-9.\-]*[a-z][a-z0-9.\-]*)"));
+
+/// The plan's own number (`144/kh-ubnd`, folded) from a `Số:` line of its header.
+fn own_number(lines: &[Line], own: &[bool]) -> Option<String> {
+    lines
+        .iter()
+        .zip(own)
+        .filter(|(_, o)| **o)
+        .find_map(|(l, _)| {
+            let f = fold(&l.text);
+            let c = NUMBER_LINE.captures(&f)?;
+            let n: String = c.get(1)?.as_str().split_whitespace().collect();
+            Some(n)
+        })
 }
 
 /// Lines that are the document's own header and title: everything before the first heading
@@ -121,7 +157,7 @@ fn own_lines(lines: &[Line]) -> Vec<bool> {
     // The header ends at the first heading, and at the first page break at the latest.
     let first = lines
         .iter()
-        .position(|l| is_heading(l) || is_page_number(l))
+        .position(|l| is_heading(l) || is_page_number(l) || l.page_start)
         .unwrap_or(lines.len());
     let mut own: Vec<bool> = (0..lines.len()).map(|i| i < first).collect();
     for (i, l) in lines.iter().enumerate() {
@@ -132,7 +168,11 @@ fn own_lines(lines: &[Line]) -> Vec<bool> {
             let start = (i + 1..lines.len()).find(|&k| !lines[k].text.is_empty());
             if let Some(start) = start {
                 for k in (start..lines.len())
-                    .take_while(|&k| !lines[k].text.is_empty() && !is_page_number(&lines[k]))
+                    .take_while(|&k| {
+                        !lines[k].text.is_empty()
+                            && !is_page_number(&lines[k])
+                            && !lines[k].page_start
+                    })
                     .take(3)
                 {
                     own[k] = true;
@@ -161,6 +201,9 @@ pub(crate) fn strip(lines: Vec<Line>, w: &mut Warnings) -> Vec<Line> {
     let mut blanks: Vec<usize> = Vec::new();
     let mut page_break = false;
     for (i, l) in lines.iter().enumerate() {
+        if l.page_start {
+            page_break = true;
+        }
         if is_furniture[i] {
             page_break = true;
         } else if l.text.is_empty() {
@@ -247,6 +290,64 @@ mod tests {
         assert_eq!(
             removed,
             ["Kế hoạch số 1", "- 2 -", "Kế hoạch số 1", "Trang 3/4"]
+        );
+    }
+
+    #[test]
+    fn running_headers_at_form_feeds_go_without_page_numbers() {
+        let body = "KẾ HOẠCH\nTriển khai Luật An ninh mạng\nII. NHIỆM VỤ\nCông an tỉnh chủ trì\n\
+                    \u{c}Triển khai Luật An ninh mạng\nSở Tư pháp phối hợp\nx\n\
+                    \u{c}Triển khai Luật An ninh mạng\ny";
+        let (lines, removed) = texts(body);
+        assert_eq!(
+            lines,
+            [
+                "KẾ HOẠCH",
+                "Triển khai Luật An ninh mạng",
+                "II. NHIỆM VỤ",
+                "Công an tỉnh chủ trì",
+                "Sở Tư pháp phối hợp",
+                "x",
+                "y"
+            ]
+        );
+        assert_eq!(removed.len(), 2);
+    }
+
+    #[test]
+    fn a_header_naming_the_plan_number_goes_even_once() {
+        let body = "Số: 215/KH-UBND\nKẾ HOẠCH\nII. NHIỆM VỤ\nThời hạn: trong 30 ngày kể từ ngày\n\
+                    Trang 1/2\n\u{c}UBND tỉnh Tây Ninh - Kế hoạch số 215/KH-UBND\nNghị định có hiệu lực";
+        let (lines, removed) = texts(body);
+        assert_eq!(
+            lines,
+            [
+                "Số: 215/KH-UBND",
+                "KẾ HOẠCH",
+                "II. NHIỆM VỤ",
+                "Thời hạn: trong 30 ngày kể từ ngày",
+                "Nghị định có hiệu lực"
+            ]
+        );
+        assert_eq!(
+            removed,
+            ["Trang 1/2", "UBND tỉnh Tây Ninh - Kế hoạch số 215/KH-UBND"]
+        );
+    }
+
+    #[test]
+    fn a_repeated_sentence_away_from_page_boundaries_stays() {
+        // The same task sentence twice in the body, and once at a page boundary: not a header.
+        let body = "KẾ HOẠCH\nII. NHIỆM VỤ\n1. Rà soát\nCông an tỉnh chủ trì\na\nb\nc\n\
+                    2. Tập huấn\nCông an tỉnh chủ trì\nd\ne\nf\n\u{c}Công an tỉnh chủ trì\ng\nh\ni";
+        let (lines, removed) = texts(body);
+        assert!(removed.is_empty(), "{removed:?}");
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| *l == "Công an tỉnh chủ trì")
+                .count(),
+            3
         );
     }
 

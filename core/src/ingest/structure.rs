@@ -522,6 +522,9 @@ pub(crate) struct Section {
     pub kind: SectionKind,
     pub heading: Block,
     pub blocks: Vec<Block>,
+    /// The blocks nested by level ([`tree`]), built once for the obligation reader and the
+    /// coverage count.
+    pub tree: Vec<Node>,
 }
 
 /// Where the parts of the document are.
@@ -653,6 +656,7 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
                 kind: section_kind(&b.text),
                 heading: b.clone(),
                 blocks: Vec::new(),
+                tree: Vec::new(),
             });
             continue;
         }
@@ -666,6 +670,7 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
     }
     for s in &mut lay.sections {
         number_paren_items(&mut s.blocks);
+        s.tree = tree(&s.blocks);
     }
     // An appendix (often the task table) after the recipients and signature.
     if let Some(i) = (lay.body_end..lines.len()).find(|&i| {

@@ -21,19 +21,24 @@ pub(crate) struct Line {
     pub text: String,
     /// The line is a Markdown table row; `text` holds its cells joined by ` | `.
     pub table_row: bool,
+    /// The line starts a page: it began with a form feed (`\f`, as `pdftotext` writes
+    /// between pages), which is not kept in `raw` or `text`.
+    pub page_start: bool,
 }
 
 /// Splits the input into lines (`\n`, `\r\n` or `\r`) and cleans each one.
 pub(crate) fn prepare(input: &str) -> Vec<Line> {
     let mut out = Vec::new();
     for (i, l) in split_lines(input).into_iter().enumerate() {
-        let raw: String = nfc(l).trim_end().to_string();
+        let page_start = l.starts_with('\u{c}');
+        let raw = nfc_trimmed(l.trim_start_matches('\u{c}'));
         let (text, _heading, table_row) = clean_line(&raw);
         out.push(Line {
             no: u32::try_from(i + 1).unwrap_or(u32::MAX),
             raw,
             text,
             table_row,
+            page_start,
         });
     }
     out
@@ -192,6 +197,9 @@ fn clean_nfc(nfc: &str) -> String {
 
 /// Trims and collapses runs of whitespace to one space.
 pub(crate) fn collapse_ws(s: &str) -> String {
+    if is_collapsed(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for w in s
         .split(|c: char| c.is_whitespace() || c.is_control())
@@ -203,6 +211,25 @@ pub(crate) fn collapse_ws(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// Whether `s` has no whitespace but single spaces between words: most lines, which then need
+/// no rebuilding.
+fn is_collapsed(s: &str) -> bool {
+    let mut prev_space = true;
+    for c in s.chars() {
+        if c == ' ' {
+            if prev_space {
+                return false;
+            }
+            prev_space = true;
+        } else if c.is_whitespace() || c.is_control() {
+            return false;
+        } else {
+            prev_space = false;
+        }
+    }
+    !prev_space || s.is_empty()
 }
 
 /// An accent-folded, lower-case view of a string (`Thời hạn` → `thoi han`, `đ` → `d`) with the
@@ -345,6 +372,21 @@ pub(crate) fn nfc(s: &str) -> String {
         s.to_string()
     } else {
         s.nfc().collect()
+    }
+}
+
+/// NFC of a line without its trailing whitespace, copied once (most lines are NFC already).
+fn nfc_trimmed(s: &str) -> String {
+    let t = s.trim_end();
+    if t.is_ascii()
+        || unicode_normalization::is_nfc_quick(t.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        t.to_string()
+    } else {
+        let mut n: String = t.nfc().collect();
+        n.truncate(n.trim_end().len());
+        n
     }
 }
 

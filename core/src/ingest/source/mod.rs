@@ -17,6 +17,7 @@
 mod docx;
 mod numbering;
 mod pdf;
+mod pdf_table;
 mod xml;
 
 use std::fmt;

@@ -4,8 +4,13 @@
 //! documents plans are, it gives each printed line once, in order, without the runs of spaces
 //! `-layout` puts between the columns of the header block, which would glue the issuer and the
 //! national motto into one line. Page breaks (`\f`) are kept to number pages and become line
-//! breaks, so the last line of a page and the first of the next never join. Page numbers and
+//! breaks, so the last line of a page and the first of the next never join; the first line of a
+//! later page keeps its `\f`, which tells the text reader where pages meet. Page numbers and
 //! running headers stay in the text: the text reader treats them as page furniture.
+//!
+//! Reading order breaks tables up cell by cell, so a second run, `pdftotext -tsv`, gives the box
+//! of every text line; a page whose boxes show a table has it rebuilt into pipe-table rows
+//! ([`pdf_table`]). When that run fails the page is read as text.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -15,7 +20,7 @@ use std::time::Duration;
 
 use wait_timeout::ChildExt;
 
-use super::{Origin, SourceError, SourceLine, SourceOptions};
+use super::{pdf_table, Origin, SourceError, SourceLine, SourceOptions};
 
 /// How long `pdftotext` may run by default: plans are a few pages, read in well under a second.
 pub const PDFTOTEXT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -30,8 +35,12 @@ pub(crate) fn read(
         name: format!("{name} (a temporary copy for pdftotext)"),
         source,
     })?;
-    let text = run_pdftotext(&file.path, name, options)?;
-    let lines = pages_to_lines(&text);
+    let text = run_pdftotext(&file.path, name, options, &[])?;
+    // The boxes of the text lines, to rebuild tables; a plan without them is read as text.
+    let boxes = run_pdftotext(&file.path, name, options, &["-tsv"])
+        .map(|tsv| pdf_table::parse_tsv(&tsv))
+        .unwrap_or_default();
+    let lines = pages_to_lines(&text, &boxes);
     if !text.chars().any(char::is_alphanumeric) {
         return Err(SourceError::PdfNoText {
             name: name.to_string(),
@@ -41,16 +50,26 @@ pub(crate) fn read(
     Ok(lines)
 }
 
-/// Pages split on `\f`, each page's lines with its page number.
-fn pages_to_lines(text: &str) -> Vec<SourceLine> {
+/// Pages split on `\f`, each page's lines with its page number; a page whose line boxes show a
+/// table has it rebuilt into pipe-table rows (see [`pdf_table`]).
+fn pages_to_lines(text: &str, boxes: &[Vec<pdf_table::Piece>]) -> Vec<SourceLine> {
     let mut out = Vec::new();
     for (i, page) in text.split('\u{c}').enumerate() {
         let origin = Origin::Page(u32::try_from(i + 1).unwrap_or(u32::MAX));
-        for line in page.lines() {
-            out.push(SourceLine {
-                text: line.trim_end().to_string(),
-                origin,
-            });
+        let rebuilt = boxes
+            .get(i)
+            .and_then(|pieces| pdf_table::rebuild_page(page, pieces));
+        let lines: Vec<String> = match rebuilt {
+            Some(lines) => lines,
+            None => page.lines().map(|l| l.trim_end().to_string()).collect(),
+        };
+        for (k, mut text) in lines.into_iter().enumerate() {
+            // The first line of a later page keeps the form feed that starts it: the text
+            // reader knows page boundaries by it (running headers and footers).
+            if k == 0 && i > 0 {
+                text.insert(0, '\u{c}');
+            }
+            out.push(SourceLine { text, origin });
         }
     }
     // pdftotext ends the last page with a `\f`: no page after it.
@@ -69,10 +88,12 @@ fn run_pdftotext(
     pdf: &std::path::Path,
     name: &str,
     options: &SourceOptions,
+    extra: &[&str],
 ) -> Result<String, SourceError> {
     let program = options.pdftotext.display().to_string();
     let mut child = Command::new(&options.pdftotext)
         .args(["-q", "-enc", "UTF-8"])
+        .args(extra)
         .arg(pdf)
         .arg("-")
         .stdin(Stdio::null())
@@ -187,9 +208,9 @@ mod tests {
 
     #[test]
     fn page_breaks_become_line_breaks() {
-        let lines = pages_to_lines("a\nlast of page 1\u{c}first of page 2\nb\n\u{c}");
+        let lines = pages_to_lines("a\nlast of page 1\u{c}first of page 2\nb\n\u{c}", &[]);
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(texts, ["a", "last of page 1", "first of page 2", "b"]);
+        assert_eq!(texts, ["a", "last of page 1", "\u{c}first of page 2", "b"]);
         assert_eq!(lines[2].origin, Origin::Page(2));
         assert_eq!(page_count("x\u{c}y\u{c}"), 2);
     }

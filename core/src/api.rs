@@ -141,9 +141,15 @@ impl From<&EvalError> for ErrorObject {
             EvalError::AsOfOutOfRange(_) => "as_of",
             EvalError::DateOutOfRange { field, .. } => field.as_str(),
         };
+        // The message without the field it starts with: the object names the field already.
+        let text = e.to_string();
+        let message = text
+            .strip_prefix(field)
+            .and_then(|rest| rest.strip_prefix(": "))
+            .unwrap_or(&text);
         ErrorObject {
             field: Some(field.to_string()),
-            ..ErrorObject::new(ErrorKind::Evaluation, e.to_string())
+            ..ErrorObject::new(ErrorKind::Evaluation, message)
         }
     }
 }
@@ -454,6 +460,11 @@ mod tests {
         assert!(rule.message.contains("expected an expression"));
         assert_eq!(objects[1].file, None);
         assert_eq!(objects[1].field.as_deref(), Some("events"));
+        assert_eq!(
+            objects[1].to_string(),
+            "field `events`: event id 'e1' is used twice; ids must be unique",
+            "the field is not repeated in the message"
+        );
         assert!(objects[1].message.contains("'e1'"));
     }
 

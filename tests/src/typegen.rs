@@ -110,9 +110,34 @@ fn ts_object(v: &Value, indent: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// A member of an externally tagged union (`{"before": …} | {"days": …}`, no tag field): its
+/// siblings' keys as `?: never`, so TypeScript refuses an object with two of them, as serde does.
+fn exclusive(member: &Value, members: &[Value]) -> Value {
+    let untagged =
+        |m: &Value| properties(m).is_some_and(|p| p.values().all(|v| v.get("const").is_none()));
+    if !members.iter().all(untagged) {
+        return member.clone();
+    }
+    let mut out = member.clone();
+    let Some(props) = out.get_mut("properties").and_then(Value::as_object_mut) else {
+        return out;
+    };
+    for other in members.iter().filter_map(properties) {
+        for key in other.keys() {
+            props
+                .entry(key.clone())
+                .or_insert_with(|| serde_json::json!({"tsNever": true}));
+        }
+    }
+    out
+}
+
 fn ts_type(v: &Value, indent: &str) -> Result<String, String> {
     if let Some(name) = ref_name(v) {
         return Ok(ts_name(name).to_string());
+    }
+    if v.get("tsNever").is_some() {
+        return Ok("never".into());
     }
     if let Some(c) = v.get("const") {
         return Ok(ts_literal(c));
@@ -127,7 +152,7 @@ fn ts_type(v: &Value, indent: &str) -> Result<String, String> {
     if let Some(members) = union(v) {
         let parts = members
             .iter()
-            .map(|m| ts_type(m, indent))
+            .map(|m| ts_type(&exclusive(m, members), indent))
             .collect::<Result<Vec<_>, _>>()?;
         return Ok(parts.join(" | "));
     }

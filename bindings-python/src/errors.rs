@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 use pyo3::IntoPyObjectExt;
-use tuanthu::api::ApiError;
+use tuanthu::api::{ApiError, ErrorKind, ErrorObject};
 use tuanthu::eval::EvalError;
 use tuanthu::input::InputError;
 use tuanthu::rules::RuleError;
@@ -48,22 +48,43 @@ fn obj<'py, T: IntoPyObject<'py>>(py: Python<'py>, v: T) -> Option<Py<PyAny>> {
     v.into_py_any(py).ok()
 }
 
-pub fn input_error(py: Python<'_>, e: &InputError) -> PyErr {
-    raise(
-        py,
-        "InputError",
-        &e.to_string(),
-        &[
-            ("file", obj(py, e.source_name.as_str())),
-            ("line", obj(py, e.line)),
-            ("column", obj(py, e.column)),
-            ("field", obj(py, e.field.as_deref())),
-            ("detail", obj(py, e.message.as_str())),
-        ],
-    )
+/// The Python class of each [`ErrorKind`]: one per kind, so `except tuanthu.EvaluationError`
+/// catches exactly what JS reports as `kind: "evaluation"`.
+fn class_of(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Input => "InputError",
+        ErrorKind::Evaluation => "EvaluationError",
+        ErrorKind::Rule => "RuleCompileError",
+        ErrorKind::Usage => "UsageError",
+    }
 }
 
-/// An input error that is not the core's (a DataFrame cell, an `as_of` argument).
+/// The core's [`ErrorObject`] as a Python exception, mechanically: the class by `kind`, the
+/// message its one-line `Display`, and `kind`, `file`, `line`, `field` and `detail` (the
+/// object's `message`) as attributes (`e.to_dict()` gives the object back). `extra`: attributes
+/// only Python has (a JSON column, a DataFrame row).
+pub fn error_object(py: Python<'_>, e: &ErrorObject, extra: &[(&str, Option<Py<PyAny>>)]) -> PyErr {
+    let mut attrs = vec![
+        ("kind", obj(py, e.kind.as_str())),
+        ("file", obj(py, e.file.as_deref())),
+        ("line", obj(py, e.line)),
+        ("field", obj(py, e.field.as_deref())),
+        ("detail", obj(py, e.message.as_str())),
+    ];
+    attrs.extend(
+        extra
+            .iter()
+            .map(|(k, v)| (*k, v.as_ref().map(|v| v.clone_ref(py)))),
+    );
+    raise(py, class_of(e.kind), &e.to_string(), &attrs)
+}
+
+pub fn input_error(py: Python<'_>, e: &InputError) -> PyErr {
+    error_object(py, &ErrorObject::from(e), &[("column", obj(py, e.column))])
+}
+
+/// An input error that is not the core's (a DataFrame cell, an `as_of` argument); `row` is a
+/// DataFrame's 0-based row position.
 pub fn input_error_at(
     py: Python<'_>,
     file: &str,
@@ -71,97 +92,38 @@ pub fn input_error_at(
     field: Option<&str>,
     message: &str,
 ) -> PyErr {
-    let mut text = file.to_string();
-    if let Some(r) = row {
-        text.push_str(&format!(": row {r}"));
-    }
-    if let Some(f) = field {
-        text.push_str(&format!(": field `{f}`"));
-    }
-    text.push_str(&format!(": {message}"));
-    raise(
-        py,
-        "InputError",
-        &text,
-        &[
-            ("file", obj(py, file)),
-            ("row", obj(py, row)),
-            ("field", obj(py, field)),
-            ("detail", obj(py, message)),
-        ],
-    )
+    let message = match row {
+        Some(r) => format!("row {r}: {message}"),
+        None => message.to_string(),
+    };
+    let error = ErrorObject {
+        field: field.map(str::to_string),
+        ..ErrorObject::new(ErrorKind::Input, message).in_file(file)
+    };
+    error_object(py, &error, &[("row", obj(py, row))])
+}
+
+/// An input error about an argument of a Python call (`limits`, `as_of`), not a file.
+pub fn argument_error(py: Python<'_>, field: &str, message: &str) -> PyErr {
+    let error = ErrorObject {
+        field: Some(field.to_string()),
+        ..ErrorObject::new(ErrorKind::Input, message)
+    };
+    error_object(py, &error, &[])
 }
 
 pub fn eval_error(py: Python<'_>, e: &EvalError) -> PyErr {
-    let field = match e {
-        EvalError::Calendar(_) => "calendar",
-        EvalError::Plan { .. } | EvalError::DuplicateObligation(_) => "plan.obligations",
-        EvalError::DuplicateEvent(_) => "events",
-        EvalError::AsOfOutOfRange(_) => "as_of",
-        EvalError::DateOutOfRange { field, .. } => field.as_str(),
-    };
-    raise(
-        py,
-        "InputError",
-        &format!("<request>: field `{field}`: {e}"),
-        &[
-            ("file", obj(py, "<request>")),
-            ("field", obj(py, field)),
-            ("detail", obj(py, e.to_string())),
-        ],
-    )
+    error_object(py, &ErrorObject::from(e), &[])
 }
 
-/// `line_shift`: header lines the binding added in front of the source (subtracted).
-pub fn rule_error(py: Python<'_>, e: &RuleError, line_shift: usize) -> PyErr {
-    let (kind, line, column, message) = match e {
-        RuleError::Syntax {
-            line,
-            column,
-            message,
-            ..
-        } => (
-            "syntax",
-            Some(line.saturating_sub(line_shift)),
-            Some(*column),
-            message.clone(),
-        ),
-        RuleError::Metadata { message, .. } => ("metadata", None, None, message.clone()),
-        RuleError::DuplicateId { .. } => ("duplicate_id", None, None, e.to_string()),
-        RuleError::Manifest { message, .. } => ("manifest", None, None, message.clone()),
-        RuleError::Io { message, .. } => ("io", None, None, message.clone()),
-        RuleError::Limits(_) => ("limits", None, None, e.to_string()),
-        RuleError::TooLarge { .. } => ("too_large", None, None, e.to_string()),
-        RuleError::TooManyRules { .. } => ("too_many_rules", None, None, e.to_string()),
-    };
-    let text = match (e, line) {
-        (RuleError::Syntax { file, .. }, Some(l)) => {
-            format!(
-                "{file}:{l}:{}: syntax error: {message}",
-                column.unwrap_or(0)
-            )
-        }
-        _ => e.to_string(),
-    };
-    raise(
-        py,
-        "RuleCompileError",
-        &text,
-        &[
-            ("rule_file", obj(py, e.file())),
-            ("line", obj(py, line)),
-            ("column", obj(py, column)),
-            ("kind", obj(py, kind)),
-            ("detail", obj(py, message)),
-        ],
-    )
+pub fn rule_error(py: Python<'_>, e: &RuleError) -> PyErr {
+    error_object(py, &ErrorObject::from(e), &[])
 }
 
 pub fn api_error(py: Python<'_>, e: &ApiError) -> PyErr {
     match e {
         ApiError::Input(e) => input_error(py, e),
-        ApiError::Eval(e) => eval_error(py, e),
-        ApiError::Rule(e) => rule_error(py, e, 0),
+        _ => error_object(py, &e.object(), &[]),
     }
 }
 

@@ -4,19 +4,20 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::PyTuple;
+use tuanthu::api::{rule_listing, test_report, RuleTestReport};
 use tuanthu::eval::Evaluator;
-use tuanthu::rules::{Limits, PackSource, RuleError, RulePack, TestReport};
+use tuanthu::rules::{InlineRule, Limits, PackSource, RuleError, RulePack};
 
 use crate::convert::{py_to_value, to_py};
-use crate::errors::{internal_error, no_panic, raise, rule_error};
+use crate::errors::{argument_error, internal_error, no_panic, rule_error};
 
 /// The standard pack, compiled once per process.
 pub fn standard_evaluator(py: Python<'_>) -> PyResult<Evaluator> {
     static STANDARD: OnceLock<Result<Evaluator, RuleError>> = OnceLock::new();
     match py.detach(|| STANDARD.get_or_init(Evaluator::standard)) {
         Ok(e) => Ok(e.clone()),
-        Err(e) => Err(rule_error(py, e, 0)),
+        Err(e) => Err(rule_error(py, e)),
     }
 }
 
@@ -33,28 +34,27 @@ fn limits_from(py: Python<'_>, limits: Option<&Bound<'_, PyAny>>) -> PyResult<Op
     for (k, v) in given {
         if !base_map.contains_key(&k) {
             let known: Vec<&String> = base_map.keys().collect();
-            return Err(raise(
+            return Err(argument_error(
                 py,
-                "InputError",
-                &format!("limits: unknown limit '{k}'; known: {known:?}"),
-                &[],
+                "limits",
+                &format!("unknown limit '{k}'; known: {known:?}"),
             ));
         }
         base_map.insert(k, v);
     }
-    let limits: Limits = serde_json::from_value(base)
-        .map_err(|e| raise(py, "InputError", &format!("limits: {e}"), &[]))?;
+    let limits: Limits =
+        serde_json::from_value(base).map_err(|e| argument_error(py, "limits", &e.to_string()))?;
     // Beyond the safe maxima (or 0, which Rhai would read as "unlimited") is an error.
     limits
         .checked()
         .map(Some)
-        .map_err(|e| raise(py, "InputError", &format!("limits: {e}"), &[]))
+        .map_err(|e| argument_error(py, "limits", &e.to_string()))
 }
 
 fn compile(py: Python<'_>, source: PackSource, limits: Limits) -> PyResult<RulePack> {
     py.detach(|| no_panic(|| RulePack::compile(source, limits)))
         .map_err(|m| internal_error(py, &m))?
-        .map_err(|e| rule_error(py, &e, 0))
+        .map_err(|e| rule_error(py, &e))
 }
 
 /// A compiled rule pack: Rhai rules run in a sandbox, with their unit tests.
@@ -98,22 +98,14 @@ impl PyRulePack {
     }
 }
 
-/// Header lines (`// key: value`) before the first line of code.
-fn header_keys(source: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for line in source.lines() {
-        let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        let Some(comment) = t.strip_prefix("//") else {
-            break;
-        };
-        if let Some((k, v)) = comment.split_once(':') {
-            out.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    out
+/// `applies_to` or `severity` given to `add_rule`, read as the contract reads them.
+fn parse_arg<T: serde::de::DeserializeOwned>(
+    py: Python<'_>,
+    name: &str,
+    value: &str,
+) -> PyResult<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_string()))
+        .map_err(|e| argument_error(py, name, &format!("'{value}': {e}")))
 }
 
 #[pymethods]
@@ -150,7 +142,7 @@ impl PyRulePack {
         let pack = py
             .detach(|| no_panic(|| RulePack::from_dir(&path)))
             .map_err(|m| internal_error(py, &m))?
-            .map_err(|e| rule_error(py, &e, 0))?;
+            .map_err(|e| rule_error(py, &e))?;
         match limits {
             None => Ok(Self::from_pack(pack)),
             Some(l) => Ok(Self::from_pack(compile(py, pack.source().clone(), l)?)),
@@ -185,51 +177,18 @@ impl PyRulePack {
         applies_to: Option<&str>,
         severity: Option<&str>,
     ) -> PyResult<()> {
-        let header = header_keys(source);
-        let has = |k: &str| {
-            header
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
+        let defaults = InlineRule {
+            title: title.map(str::to_string),
+            applies_to: applies_to
+                .map(|a| parse_arg(py, "applies_to", a))
+                .transpose()?,
+            severity: severity.map(|s| parse_arg(py, "severity", s)).transpose()?,
         };
-        let file = format!("{id}.rhai");
-        if let Some(declared) = has("id") {
-            if declared != id {
-                return Err(raise(
-                    py,
-                    "RuleCompileError",
-                    &format!("{file}: the header says `// id: {declared}` but add_rule was given id '{id}'"),
-                    &[
-                        ("rule_file", Some(file.clone().into_pyobject(py)?.into_any().unbind())),
-                        ("kind", Some("metadata".into_pyobject(py)?.into_any().unbind())),
-                    ],
-                ));
-            }
-        }
-        let mut prefix = String::new();
-        let mut added = 0;
-        let mut add = |k: &str, v: &str| {
-            prefix.push_str(&format!("// {k}: {v}\n"));
-            added += 1;
-        };
-        if has("id").is_none() {
-            add("id", id);
-        }
-        if has("title").is_none() {
-            add("title", title.unwrap_or(id));
-        }
-        if let (None, Some(a)) = (has("applies_to"), applies_to) {
-            add("applies_to", a);
-        }
-        if let (None, Some(s)) = (has("severity"), severity) {
-            add("severity", s);
-        }
-        let text = format!("{prefix}{source}");
         let current = self.pack();
         let new = py
-            .detach(|| no_panic(|| current.with_rule(&file, &text)))
+            .detach(|| no_panic(|| current.with_inline_rule(id, source, &defaults)))
             .map_err(|m| internal_error(py, &m))?
-            .map_err(|e| rule_error(py, &e, added))?;
+            .map_err(|e| rule_error(py, &e))?;
         let evaluator = Evaluator::new(new);
         match self.evaluator.write() {
             Ok(mut guard) => *guard = evaluator,
@@ -242,12 +201,10 @@ impl PyRulePack {
     fn test(&self, py: Python<'_>) -> PyResult<TestResults> {
         let pack = self.pack();
         let report = py
-            .detach(|| no_panic(|| pack.run_tests()))
+            .detach(|| no_panic(|| test_report(&pack)))
             .map_err(|m| internal_error(py, &m))?;
-        let untested = report.untested_rules(&pack);
         Ok(TestResults {
             report: Arc::new(report),
-            untested,
         })
     }
 
@@ -268,17 +225,10 @@ impl PyRulePack {
     }
 
     /// The rules in evaluation order: dicts with id, title, applies_to, severity, description,
-    /// file.
+    /// file (the contract's `RuleInfo`, as JS's `rules()` and `tuanthu rules --format json`).
     #[getter]
-    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let pack = self.pack();
-        let list = PyList::empty(py);
-        for r in pack.rules() {
-            let d = to_py(py, &r.meta)?.cast_into::<PyDict>()?;
-            d.set_item("file", &r.file)?;
-            list.append(d)?;
-        }
-        Ok(list)
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &rule_listing(&self.pack()))
     }
 
     /// Ids of the rules, in evaluation order.
@@ -341,63 +291,64 @@ pub fn _restore_pack(py: Python<'_>, source: &str, limits: &str) -> PyResult<PyR
     Ok(PyRulePack::from_pack(compile(py, src, limits)?))
 }
 
-/// Outcome of `RulePack.test()`: counts, and one dict per test case.
+/// Outcome of `RulePack.test()`: the contract's `RuleTestReport` (`to_dict()`), with its
+/// fields as attributes.
 #[pyclass(frozen, module = "tuanthu", name = "TestReport")]
 pub struct TestResults {
-    report: Arc<TestReport>,
-    untested: Vec<String>,
+    report: Arc<RuleTestReport>,
 }
 
 #[pymethods]
 impl TestResults {
+    /// `name@version` of the pack tested.
+    #[getter]
+    fn pack(&self) -> String {
+        self.report.pack.clone()
+    }
+
     #[getter]
     fn passed(&self) -> usize {
-        self.report.passed()
+        self.report.passed
     }
 
     #[getter]
     fn failed(&self) -> usize {
-        self.report.failed()
+        self.report.failed
     }
 
     /// True when no case failed.
     #[getter]
     fn ok(&self) -> bool {
-        self.report.failed() == 0
+        self.report.failed == 0
     }
 
     /// One dict per case: file, rule, name, passed, failure (None when it passed).
     #[getter]
-    fn cases<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for c in &self.report.cases {
-            let d = PyDict::new(py);
-            d.set_item("file", &c.file)?;
-            d.set_item("rule", &c.rule)?;
-            d.set_item("name", &c.name)?;
-            d.set_item("passed", c.failure.is_none())?;
-            d.set_item("failure", c.failure.as_deref())?;
-            list.append(d)?;
-        }
-        Ok(list)
+    fn cases<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.report.cases)
     }
 
     /// The failed cases only.
     #[getter]
-    fn failures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for c in self.cases(py)?.iter() {
-            if !c.get_item("passed")?.is_truthy()? {
-                list.append(c)?;
-            }
-        }
-        Ok(list)
+    fn failures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let failed: Vec<_> = self.report.cases.iter().filter(|c| !c.passed).collect();
+        to_py(py, &failed)
     }
 
     /// Rules of the pack without any test case.
     #[getter]
     fn untested_rules(&self) -> Vec<String> {
-        self.untested.clone()
+        self.report.untested_rules.clone()
+    }
+
+    /// The report as a dict: `{pack, passed, failed, cases, untested_rules}`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &*self.report)
+    }
+
+    /// The report as canonical JSON text: the bytes of `tuanthu test --format json`'s entries.
+    fn to_json(&self) -> String {
+        tuanthu::api::to_canonical_json(&*self.report)
     }
 
     fn __len__(&self) -> usize {
@@ -407,9 +358,7 @@ impl TestResults {
     fn __repr__(&self) -> String {
         format!(
             "TestReport(passed={}, failed={}, untested_rules={:?})",
-            self.report.passed(),
-            self.report.failed(),
-            self.untested
+            self.report.passed, self.report.failed, self.report.untested_rules
         )
     }
 }

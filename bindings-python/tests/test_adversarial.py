@@ -354,9 +354,10 @@ def test_arbitrary_values_inside_a_real_plan(path_choice, value, plan_dict):
         pass
 
 
-def test_dates_outside_the_calendar_are_input_errors(plan):
+def test_dates_outside_the_calendar_are_evaluation_errors(plan):
+    """Well formed but not evaluable: the core's `evaluation` kind, as JS and the CLI say."""
     row = {"agency": "Sở Tư pháp", "obligation": "II.3", "received": datetime.date(1, 1, 1)}
-    with within(), pytest.raises(InputError) as info:
+    with within(), pytest.raises(tuanthu.EvaluationError) as info:
         tuanthu.evaluate(plan, [row], as_of=AS_OF)
     # Checked by the core against the request, so the path names the argument too.
     assert info.value.field == "submissions[0].received"

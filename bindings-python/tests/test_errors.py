@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import pickle
 
 import pytest
 
 import tuanthu
-from tuanthu import InputError, RuleCompileError, RuleRuntimeError, TuanthuError
+from tuanthu import (
+    EvaluationError,
+    InputError,
+    RuleCompileError,
+    RuleRuntimeError,
+    TuanthuError,
+    UsageError,
+)
 
 
 def test_hierarchy():
-    assert issubclass(InputError, TuanthuError) and issubclass(InputError, ValueError)
-    assert issubclass(RuleCompileError, TuanthuError)
+    for cls in (InputError, EvaluationError, RuleCompileError, UsageError):
+        assert issubclass(cls, TuanthuError) and issubclass(cls, ValueError)
+    # One class per kind of the core's error object; none is a subclass of another.
+    assert not issubclass(EvaluationError, InputError) and not issubclass(InputError, EvaluationError)
     assert issubclass(RuleRuntimeError, TuanthuError) and issubclass(RuleRuntimeError, RuntimeError)
     assert issubclass(TuanthuError, Exception)
 
@@ -127,16 +137,32 @@ def test_bad_argument_types(small_plan):
         tuanthu.evaluate(small_plan, as_of="2026-12-01", events=[{"id": "e", "kind": "Bad Kind", "date": "2026-01-01"}])
 
 
-def test_duplicate_ids_are_input_errors(small_plan_dict):
+def test_duplicate_ids_are_evaluation_errors(small_plan_dict):
+    """Well formed but not evaluable: the core's `evaluation` kind, as JS reports it."""
     small_plan_dict["obligations"].append(dict(small_plan_dict["obligations"][0]))
-    with pytest.raises(InputError) as info:
+    with pytest.raises(EvaluationError) as info:
         tuanthu.evaluate(small_plan_dict, as_of="2026-12-01")
     assert info.value.field == "plan.obligations" and "II.1" in str(info.value)
+    assert info.value.kind == "evaluation"
     ev = {"id": "R", "kind": "request", "date": "2026-05-01"}
-    with pytest.raises(InputError) as info:
+    with pytest.raises(EvaluationError) as info:
         tuanthu.evaluate({**small_plan_dict, "obligations": small_plan_dict["obligations"][:1]},
                          events=[ev, ev], as_of="2026-12-01")
-    assert info.value.field == "events"
+    assert info.value.to_dict() == {
+        "kind": "evaluation",
+        "file": None,
+        "line": None,
+        "field": "events",
+        "message": "event id 'R' is used twice; ids must be unique",
+    }
+    assert str(info.value) == "field `events`: event id 'R' is used twice; ids must be unique"
+
+
+def test_out_of_range_as_of_is_an_evaluation_error(small_plan):
+    """The case the bindings used to disagree on: Python said input, JS said evaluation."""
+    with pytest.raises(EvaluationError) as info:
+        tuanthu.evaluate(small_plan, as_of=datetime.date(1, 1, 1))
+    assert (info.value.kind, info.value.field) == ("evaluation", "as_of")
 
 
 def test_unknown_obligation_in_evidence_is_an_error_finding(small_plan):
@@ -165,9 +191,9 @@ def test_rule_syntax_error_has_line_and_column():
     with pytest.raises(RuleCompileError) as info:
         pack.add_rule("broken", SYNTAX)
     e = info.value
-    assert e.rule_file == "broken.rhai" and e.kind == "syntax"
-    assert e.line == 5 and e.column and e.column > 0
-    assert str(e).startswith("broken.rhai:5:")
+    assert e.rule_file == e.file == "broken.rhai" and e.kind == "rule"
+    assert e.line == 5 and e.detail.startswith("column ") and "syntax error" in e.detail
+    assert str(e).startswith("broken.rhai:5: column ")
     assert "broken" not in pack.rule_ids  # unchanged
     # Header lines made by add_rule do not shift the reported line.
     body = "\n".join(SYNTAX.splitlines()[3:])  # `fn check` is now line 1, `let y = ;` line 2
@@ -184,17 +210,21 @@ def test_rule_compile_errors_from_dir(tmp_path):
     (tmp_path / "bad.rhai").write_text("fn check(x) {}", encoding="utf-8")
     with pytest.raises(RuleCompileError) as info:
         tuanthu.RulePack.from_dir(tmp_path)
-    assert info.value.kind == "metadata" and "missing `// id" in str(info.value)
+    assert info.value.kind == "rule" and "missing `// id" in str(info.value)
     with pytest.raises(RuleCompileError) as info:
         tuanthu.RulePack.from_dir(tmp_path / "nowhere")
-    assert info.value.kind == "io"
+    assert info.value.kind == "rule" and "nowhere" in info.value.file
 
 
 def test_add_rule_id_mismatch_and_undefined_variable():
     pack = tuanthu.RulePack.standard()
     with pytest.raises(RuleCompileError) as info:
         pack.add_rule("one", "// id: two\n// title: t\n// applies_to: instance\nfn check(x) {}")
-    assert info.value.kind == "metadata"
+    assert info.value.file == "one.rhai" and "// id: two" in info.value.detail
+    # Arguments are read as the contract reads them: a bad one is an input error naming it.
+    with pytest.raises(InputError) as info:
+        pack.add_rule("x", "fn check(x) {}", applies_to="form")
+    assert info.value.field == "applies_to"
     with pytest.raises(RuleCompileError):
         pack.add_rule("typo", "fn check(x) { undefined_thing }", applies_to="instance")
     with pytest.raises(RuleCompileError):
@@ -248,6 +278,7 @@ def test_errors_pickle_with_attributes(tmp_path):
         e2 = pickle.loads(pickle.dumps(e))
         assert type(e2) is InputError
         assert (e2.file, e2.line, e2.field, str(e2)) == (e.file, e.line, e.field, str(e))
+        assert e2.to_dict() == e.to_dict() and e2.to_dict()["kind"] == "input"
     else:
         pytest.fail("no error")
 

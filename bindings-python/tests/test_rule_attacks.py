@@ -106,11 +106,15 @@ def test_a_pack_of_a_thousand_rules_with_16_kb_messages_is_refused():
     assert "the limit is 256 (max_rules)" in str(info.value)
 
 
-def test_a_report_received_in_year_one_is_an_input_error():
+def test_a_report_received_in_year_one_is_an_evaluation_error():
+    """Well formed but outside the calendar: the contract's `evaluation` kind, as in JS."""
     row = {"agency": "Sở Tư pháp", "obligation": "II.3", "received": "0001-01-01"}
-    with pytest.raises(InputError) as info:
+    with pytest.raises(tuanthu.EvaluationError) as info:
         timed(lambda: tuanthu.evaluate(tuanthu.Plan.from_file(VINH_LONG / "plan.json"), [row], as_of=AS_OF))
-    assert "outside the supported years 1900–2199" in str(info.value)
+    assert info.value.field == "submissions[0].received"
+    assert str(info.value) == (
+        "field `submissions[0].received`: 0001-01-01 is outside the supported years 1900–2199"
+    )
 
 
 MEMORY_PROBE = r"""

@@ -137,3 +137,98 @@ def test_vector_dataframe(path: Path):
     df["received"] = pd.to_datetime(df["received"])
     report = tuanthu.evaluate(req["plan"], df, **_kwargs(req))
     assert report.to_json() == out
+
+
+# --- The contract vectors (tests/vectors/contract): rules(), test() and each error kind, the same
+# bytes as Rust (tests/tests/contract.rs writes the .out.json files) and JS.
+
+CONTRACT = ROOT / "tests" / "vectors" / "contract"
+ERROR_CLASSES = {
+    "input": tuanthu.InputError,
+    "evaluation": tuanthu.EvaluationError,
+    "rule": tuanthu.RuleCompileError,
+    "usage": tuanthu.UsageError,
+}
+
+
+def _canonical(value) -> str:
+    """serde_json's pretty form: two-space indent, UTF-8, trailing newline."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def _contract(name: str):
+    return (CONTRACT / name).read_text(encoding="utf-8")
+
+
+def _vector_pack():
+    return tuanthu.RulePack.from_source(json.loads(_contract("pack.json"))["pack"])
+
+
+def test_rules_are_the_contract_bytes():
+    assert _canonical(tuanthu.RulePack.standard().rules) == _contract("rules-standard.out.json")
+    assert _canonical(_vector_pack().rules) == _contract("rules-pack.out.json")
+
+
+def test_rule_test_report_is_the_contract_bytes():
+    for pack, name in ((tuanthu.RulePack.standard(), "standard"), (_vector_pack(), "pack")):
+        report = pack.test()
+        want = _contract(f"test-report-{name}.out.json")
+        assert _canonical(report.to_dict()) == want
+        assert report.to_json() == want
+        d = json.loads(want)
+        assert (report.passed, report.failed, report.untested_rules) == (
+            d["passed"], d["failed"], d["untested_rules"],
+        )
+        assert report.cases == d["cases"]
+        assert report.failures == [c for c in d["cases"] if not c["passed"]]
+    assert _vector_pack().test().failed == 1
+
+
+def _display(obj: dict) -> str:
+    """ErrorObject's Display in the core: `file:line: field `x`: message`."""
+    out = ""
+    if obj["file"] is not None:
+        out += obj["file"] + (f":{obj['line']}" if obj["line"] is not None else "") + ": "
+    if obj["field"] is not None:
+        out += f"field `{obj['field']}`: "
+    return out + obj["message"]
+
+
+def test_error_objects_are_the_contract_bytes():
+    cases = json.loads(_contract("errors.json"))["cases"]
+    got = []
+    for case in cases:
+        with pytest.raises(tuanthu.TuanthuError) as info:
+            if case["call"] == "evaluate_json":
+                tuanthu.evaluate_json(case["input"])
+            else:
+                tuanthu.RulePack.from_source(case["input"])
+        e = info.value
+        # One class per kind, chosen from the object alone, and the message is its Display.
+        assert type(e) is ERROR_CLASSES[e.kind], (case["name"], type(e))
+        assert str(e) == _display(e.to_dict())
+        # Pickled (a worker's error), it is the same object.
+        assert pickle.loads(pickle.dumps(e)).to_dict() == e.to_dict()
+        got.append({"name": case["name"], "error": e.to_dict()})
+    assert _canonical(got) == _contract("errors.out.json")
+
+
+def test_provenance_reproduces_from_python():
+    """A report names the plan by the sha256 of its canonical JSON (``Plan.to_json()``) and the
+    pack by name, version and content hash: a verdict can be checked against its inputs."""
+    import hashlib
+
+    path = next(p for p in VECTORS if "request" in json.loads(p.read_text(encoding="utf-8")))
+    req = json.loads(path.read_text(encoding="utf-8"))["request"]
+    plan = tuanthu.Plan.from_json(req["plan"])
+    report = tuanthu.evaluate(plan, req.get("submissions", []), **_kwargs(req)).to_dict()
+    prov = report["provenance"]
+    assert prov["plan_sha256"] == hashlib.sha256(plan.to_json().encode("utf-8")).hexdigest()
+    pack = tuanthu.RulePack.standard()
+    assert (prov["rule_pack"]["name"], prov["rule_pack"]["version"]) == (pack.name, pack.version)
+    assert len(prov["rule_pack"]["sha256"]) == 64
+    # Another pack (one rule more) is another hash.
+    pack.add_rule("extra", "fn check(x) {}", applies_to="instance")
+    other = tuanthu.evaluate(plan, req.get("submissions", []), rules=pack, **_kwargs(req)).to_dict()
+    assert other["provenance"]["rule_pack"]["sha256"] != prov["rule_pack"]["sha256"]
+    assert other["provenance"]["plan_sha256"] == prov["plan_sha256"]

@@ -3,34 +3,29 @@
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tuanthu::api::ApiError;
+use tuanthu::api::{ApiError, ErrorKind, ErrorObject};
 use tuanthu::eval::EvalError;
 use tuanthu::input::{from_json_str, InputError};
 use tuanthu::rules::RuleError;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// A failure shown to JS as `Error` with `name = "TuanthuError"` and `kind`.
+/// A failure shown to JS as `Error` with `name = "TuanthuError"`: the core's [`ErrorObject`],
+/// mechanically: `message` is its one-line `Display`, and `kind`, `file`, `line`, `field` and
+/// `detail` (the object's `message`) are properties (`null` when absent), as Python's exceptions
+/// carry them.
 #[derive(Debug)]
-pub struct TuanthuError {
-    kind: &'static str,
-    message: String,
-}
+pub struct TuanthuError(ErrorObject);
 
 impl TuanthuError {
+    /// Bad input in an argument of a JS call (the message names the argument).
     pub fn input(message: impl Into<String>) -> Self {
-        TuanthuError {
-            kind: "input",
-            message: message.into(),
-        }
+        TuanthuError(ErrorObject::new(ErrorKind::Input, message))
     }
 }
 
 impl From<ApiError> for TuanthuError {
     fn from(e: ApiError) -> Self {
-        TuanthuError {
-            kind: e.kind(),
-            message: e.to_string(),
-        }
+        TuanthuError(e.object())
     }
 }
 
@@ -53,11 +48,24 @@ impl From<RuleError> for TuanthuError {
 }
 
 impl From<TuanthuError> for JsValue {
-    fn from(e: TuanthuError) -> JsValue {
-        let error = js_sys::Error::new(&e.message);
+    fn from(TuanthuError(e): TuanthuError) -> JsValue {
+        let error = js_sys::Error::new(&e.to_string());
         error.set_name("TuanthuError");
-        // Setting a property on a fresh Error cannot fail; if it ever did, the message stays.
-        let _ = js_sys::Reflect::set(&error, &"kind".into(), &e.kind.into());
+        let text = |v: Option<&str>| v.map_or(JsValue::NULL, JsValue::from_str);
+        let line = e
+            .line
+            .map_or(JsValue::NULL, |l| JsValue::from_f64(l as f64));
+        let props = [
+            ("kind", JsValue::from_str(e.kind.as_str())),
+            ("file", text(e.file.as_deref())),
+            ("line", line),
+            ("field", text(e.field.as_deref())),
+            ("detail", JsValue::from_str(&e.message)),
+        ];
+        for (key, value) in props {
+            // Setting a property on a fresh Error cannot fail; if it ever did, the message stays.
+            let _ = js_sys::Reflect::set(&error, &key.into(), &value);
+        }
         error.into()
     }
 }
@@ -109,7 +117,7 @@ pub fn optional_bool_arg(what: &str, value: &JsValue) -> Result<Option<bool>, Tu
 /// The JSON text of a JS value: a string is taken as JSON text as it is; anything else goes
 /// through `JSON.stringify` (which throws on cycles, BigInt and nesting deeper than the JS stack:
 /// reported, not trapped; and gives `undefined` for a function or a symbol: reported too).
-fn json_text(what: &str, value: &JsValue) -> Result<String, TuanthuError> {
+pub fn json_text(what: &str, value: &JsValue) -> Result<String, TuanthuError> {
     if let Some(text) = value.as_string() {
         return Ok(text);
     }

@@ -4,7 +4,8 @@
 //! Values cross the boundary as JSON (a JS object or a JSON string in, a JS object out), through
 //! the same serde types and canonical serialisation as the CLI and Python, so every language
 //! returns the same bytes for the same request. Every failure is a JS `Error` whose `name` is
-//! `TuanthuError` and whose `kind` is `input`, `evaluation` or `rule`: nothing here panics on input
+//! `TuanthuError` and whose `kind` is `input`, `evaluation` or `rule` (with the core error
+//! object's `file`, `line`, `field` and `detail`): nothing here panics on input
 //! (the release build aborts on panic, so a panic would be a trap, never an exception).
 
 mod convert;
@@ -16,17 +17,17 @@ use std::rc::{Rc, Weak};
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use tuanthu::api::to_canonical_json;
+use tuanthu::api::{to_canonical_json, FormMessage, ObligationSummary};
 use tuanthu::calendar::CalendarOverrides;
 use tuanthu::eval::{EvaluationRequest, Evaluator, FormContext, SubmissionForm};
 use tuanthu::model::{AgencyRegistry, Event, Lang, Period, Status, Submission};
 use tuanthu::policy::PolicyOverrides;
-use tuanthu::rules::{Limits, PackManifest, PackSource, RulePack, SourceFile};
+use tuanthu::rules::{InlineRule, Limits, PackManifest, PackSource, RulePack, SourceFile};
 use wasm_bindgen::prelude::*;
 
 use convert::{
-    as_of_from_js, from_js, js_type, optional_bool_arg, optional_from_js, optional_text_arg,
-    text_arg, to_js, TuanthuError,
+    as_of_from_js, from_js, js_type, json_text, optional_bool_arg, optional_from_js,
+    optional_text_arg, text_arg, to_js, TuanthuError,
 };
 
 /// Version of this package (and of the engine it embeds).
@@ -122,8 +123,7 @@ impl FormSetup {
                 },
             )
             .map_err(TuanthuError::from)?;
-        let messages: Vec<types::FormMessage> =
-            findings.iter().map(types::FormMessage::from).collect();
+        let messages: Vec<FormMessage> = findings.iter().map(FormMessage::from).collect();
         to_js(&messages)
     }
 }
@@ -184,39 +184,40 @@ impl Engine {
         self.evaluator.pack().label()
     }
 
-    /// The pack's rules: id, title, what they apply to, default severity, file.
+    /// The pack's rules in evaluation order (the contract's `RuleInfo`, as Python's
+    /// `RulePack.rules` and `tuanthu rules --format json`).
     #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
     pub fn rules(&self) -> Result<JsValue, JsValue> {
-        let list: Vec<serde_json::Value> = self
-            .evaluator
-            .pack()
-            .rules()
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "id": r.meta.id,
-                    "title": r.meta.title,
-                    "applies_to": r.meta.applies_to,
-                    "severity": r.meta.severity,
-                    "description": r.meta.description,
-                    "file": r.file,
-                })
-            })
-            .collect();
-        to_js(&list)
+        to_js(&tuanthu::api::rule_listing(self.evaluator.pack()))
     }
 
-    /// Runs the pack's own unit tests (`*.test.json`).
+    /// Runs the pack's own unit tests (`*.test.json`): the contract's `RuleTestReport`.
     #[wasm_bindgen(unchecked_return_type = "RuleTestReport")]
     pub fn test(&self) -> Result<JsValue, JsValue> {
-        let report = self.evaluator.pack().run_tests();
-        let passed = report.passed();
-        let failed = report.failed();
-        to_js(&serde_json::json!({
-            "passed": passed,
-            "failed": failed,
-            "cases": report.cases,
-        }))
+        to_js(&tuanthu::api::test_report(self.evaluator.pack()))
+    }
+
+    /// A new engine with a rule written inline (`id`, a script defining `fn check(x)`); header
+    /// lines the script lacks come from `defaults` (`{title, applies_to, severity}`), as
+    /// Python's `RulePack.add_rule`. Errors give lines as in `source`.
+    #[wasm_bindgen(js_name = withInlineRule)]
+    pub fn with_inline_rule(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "InlineRule")] defaults: JsValue,
+    ) -> Result<Engine, JsValue> {
+        let id = text_arg("id", &id)?;
+        let source = text_arg("source", &source)?;
+        let defaults: InlineRule = optional_from_js("defaults", &defaults)?;
+        let pack = self
+            .evaluator
+            .pack()
+            .with_inline_rule(&id, &source, &defaults)
+            .map_err(TuanthuError::from)?;
+        Ok(Engine {
+            evaluator: Evaluator::new(pack),
+        })
     }
 
     /// Evaluates a plan: one assessment per obligation × agency × period, and findings.
@@ -263,12 +264,9 @@ impl Engine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EvaluationRequest | string")] request: JsValue,
     ) -> Result<String, JsValue> {
-        let request: EvaluationRequest = from_js("request", &request)?;
-        let report = self
-            .evaluator
-            .evaluate(&request)
-            .map_err(TuanthuError::from)?;
-        Ok(to_canonical_json(&report))
+        // The core's JSON entry point, so errors name `<request>` as in Python.
+        let text = json_text("request", &request)?;
+        Ok(tuanthu::api::evaluate_json(&self.evaluator, &text).map_err(TuanthuError::from)?)
     }
 
     /// Field-level messages for a report-submission form as typed, against a loaded plan.
@@ -306,12 +304,8 @@ impl Engine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "FormRequest | string")] request: JsValue,
     ) -> Result<String, JsValue> {
-        let request: tuanthu::eval::FormRequest = from_js("form request", &request)?;
-        let findings = self
-            .evaluator
-            .validate_form(&request)
-            .map_err(TuanthuError::from)?;
-        Ok(to_canonical_json(&findings))
+        let text = json_text("form request", &request)?;
+        Ok(tuanthu::api::validate_form_json(&self.evaluator, &text).map_err(TuanthuError::from)?)
     }
 }
 
@@ -453,11 +447,11 @@ impl Plan {
     /// responsible (lead and performers) and coordinating.
     #[wasm_bindgen(unchecked_return_type = "ObligationSummary[]")]
     pub fn obligations(&self) -> Result<JsValue, JsValue> {
-        let list: Vec<types::ObligationSummary> = self
+        let list: Vec<ObligationSummary> = self
             .inner
             .obligations
             .iter()
-            .map(types::ObligationSummary::from)
+            .map(ObligationSummary::from)
             .collect();
         to_js(&list)
     }

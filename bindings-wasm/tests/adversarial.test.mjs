@@ -54,6 +54,7 @@ const VALID = {
   periodLabel: ['2026-Q2', 'vi'],
   'new Engine': [undefined],
   'Engine#withRule': ['x.rhai', `${header('custom.x')}fn check(x) {}\n`],
+  'Engine#withInlineRule': ['custom.y', `${header('custom.y')}fn check(x) {}\n`, { title: 'Y' }],
   'Engine#rules': [],
   'Engine#test': [],
   'Engine#evaluate': [plan, [], [], AS_OF, {}, {}],
@@ -282,9 +283,9 @@ test('JSON text nested 100,000 deep is an input error, read without deep recursi
   const open = '['.repeat(100000);
   const close = ']'.repeat(100000);
   for (const [label, call, what] of [
-    ['evaluateJson', () => engine.evaluateJson(`{"plan": ${open}${close}}`), /^request:/],
-    ['evaluateJson', () => engine.evaluateJson(open + close), /^request:/],
-    ['validateFormJson', () => engine.validateFormJson(`{"form": ${open}`), /^form request:/],
+    ['evaluateJson', () => engine.evaluateJson(`{"plan": ${open}${close}}`), /^<request>:/],
+    ['evaluateJson', () => engine.evaluateJson(open + close), /^<request>:/],
+    ['validateFormJson', () => engine.validateFormJson(`{"form": ${open}`), /^<form request>:/],
     ['Plan.fromJson', () => t.Plan.fromJson(`{"obligations": ${open}`), /^plan:/],
     ['new Engine', () => new t.Engine(`{"rules": ${open}${close}}`), /^rule pack:/],
   ]) {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { throwsTuanthu } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,23 +18,6 @@ const read = (...p) => readFileSync(path.join(root, ...p), 'utf8');
 const engine = new t.Engine();
 const vinhLong = JSON.parse(read('rules', 'examples', 'vinh-long', 'plan.json'));
 const plan = t.Plan.fromJson(vinhLong);
-
-/** Asserts that `fn` throws a TuanthuError of `kind` whose message matches every pattern. */
-function throwsTuanthu(fn, kind, ...patterns) {
-  let error;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error, 'expected an error');
-  assert.ok(!(error instanceof WebAssembly.RuntimeError), `a wasm trap: ${error}`);
-  assert.ok(error instanceof Error, `not an Error: ${error}`);
-  assert.equal(error.name, 'TuanthuError', String(error));
-  assert.equal(error.kind, kind, error.message);
-  for (const p of patterns) assert.match(error.message, p);
-  return error;
-}
 
 const validForm = {
   agency: 'Công an tỉnh',
@@ -100,7 +84,8 @@ test('form messages name the field, rule and both languages', () => {
 });
 
 test('malformed plans are input errors naming where', () => {
-  throwsTuanthu(() => t.Plan.fromJson('{"id": "p", '), 'input', /^plan:1:12:/, /EOF/);
+  const eof = throwsTuanthu(() => t.Plan.fromJson('{"id": "p", '), 'input', /^plan:1: /, /EOF/);
+  assert.deepEqual([eof.file, eof.line], ['plan', 1]);
   throwsTuanthu(() => t.Plan.fromJson({ id: 'p', title: 'x', obligations: [{ title: 'no id' }] }), 'input', /obligations\[0\]/, /id/);
   throwsTuanthu(() => t.Plan.fromJson(undefined), 'input', /required/);
   throwsTuanthu(() => t.Plan.fromJson(42), 'input', /plan/);
@@ -130,7 +115,7 @@ test('rule packs: syntax errors name file:line:col; runaway rules become finding
   throwsTuanthu(
     () => new t.Engine({ rules: [{ name: 'bad.rhai', text: `${header('bad')}fn check(x) {\n  let = 1;\n}\n` }] }),
     'rule',
-    /bad\.rhai:5:\d+/,
+    /^bad\.rhai:5: column \d+: syntax error/,
   );
   throwsTuanthu(() => engine.withRule('bad.rhai', 'fn check(x) { ( }'), 'rule', /bad\.rhai/);
   throwsTuanthu(() => new t.Engine({ rules: 'x' }), 'input', /rule pack/);
@@ -155,7 +140,7 @@ test('rule packs: syntax errors name file:line:col; runaway rules become finding
   throwsTuanthu(
     () => engine.withRule('deep.rhai', `${header('custom.deep')}fn check(x) { ${'('.repeat(5000)}1${')'.repeat(5000)} }\n`),
     'rule',
-    /deep\.rhai:4:\d+/,
+    /^deep\.rhai:4: column \d+: /,
   );
 });
 
@@ -189,4 +174,24 @@ test('labels of statuses and periods are the engine\'s, in both languages', () =
   throwsTuanthu(() => t.statusLabel('late'), 'input', /status: 'late'/);
   throwsTuanthu(() => t.periodLabel('2026-Q5'), 'input', /period code/);
   throwsTuanthu(() => t.statusLabel('overdue', 'fr'), 'input', /lang/);
+});
+
+test('withInlineRule makes the header from its defaults (as Python add_rule); errors give lines as written', () => {
+  const inline = engine.withInlineRule('custom.inline', 'fn check(x) {}\n', { applies_to: 'instance', title: 'Inline' });
+  assert.deepEqual(inline.rules().find((r) => r.id === 'custom.inline'), {
+    id: 'custom.inline',
+    title: 'Inline',
+    applies_to: 'instance',
+    severity: 'warning',
+    description: '',
+    file: 'custom.inline.rhai',
+  });
+  const e = throwsTuanthu(
+    () => engine.withInlineRule('broken', 'fn check(x) {\n    let y = ;\n}\n', { applies_to: 'instance' }),
+    'rule',
+    /^broken\.rhai:2: column /,
+  );
+  assert.deepEqual([e.file, e.line, e.field], ['broken.rhai', 2, null]);
+  throwsTuanthu(() => engine.withInlineRule('x', 'fn check(x) {}', { applies_to: 'form' }), 'input', /defaults/);
+  inline.free();
 });

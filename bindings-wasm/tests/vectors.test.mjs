@@ -82,3 +82,54 @@ for (const file of vectors) {
     }
   });
 }
+
+// The contract vectors (tests/vectors/contract): rules(), test() and each error kind, the same
+// bytes as Rust (tests/tests/contract.rs writes the .out.json files) and Python.
+const contractDir = path.join(dir, 'contract');
+const contract = (name) => readFileSync(path.join(contractDir, name), 'utf8');
+// serde_json's pretty form: two-space indent, trailing newline.
+const canonical = (value) => `${JSON.stringify(value, null, 2)}\n`;
+const vectorPack = () => new tuanthu.Engine(JSON.parse(contract('pack.json')).pack);
+
+test('rules() is the contract bytes', () => {
+  assert.equal(canonical(engine.rules()), contract('rules-standard.out.json'));
+  assert.equal(canonical(vectorPack().rules()), contract('rules-pack.out.json'));
+});
+
+test('test() is the contract bytes', () => {
+  assert.equal(canonical(engine.test()), contract('test-report-standard.out.json'));
+  const report = vectorPack().test();
+  assert.equal(canonical(report), contract('test-report-pack.out.json'));
+  assert.equal(report.failed, 1);
+});
+
+// ErrorObject's Display in the core: `file:line: field `x`: message`.
+const display = (o) =>
+  (o.file === null ? '' : `${o.file}${o.line === null ? '' : `:${o.line}`}: `) +
+  (o.field === null ? '' : `field \`${o.field}\`: `) +
+  o.message;
+
+test('each error kind is the contract bytes', () => {
+  const { cases } = JSON.parse(contract('errors.json'));
+  const got = cases.map((c) => {
+    let error;
+    try {
+      if (c.call === 'evaluate_json') engine.evaluateJson(c.input);
+      else new tuanthu.Engine(c.input);
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error, `${c.name}: no error`);
+    assert.equal(error.name, 'TuanthuError', c.name);
+    const object = {
+      kind: error.kind,
+      file: error.file,
+      line: error.line,
+      field: error.field,
+      message: error.detail,
+    };
+    assert.equal(error.message, display(object), c.name);
+    return { name: c.name, error: object };
+  });
+  assert.equal(canonical(got), contract('errors.out.json'));
+});

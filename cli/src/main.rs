@@ -15,7 +15,9 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use tuanthu::api::{to_canonical_json, ErrorKind, ErrorObject};
+use tuanthu::api::{
+    to_canonical_json, ErrorKind, ErrorObject, FailReason, ReaderWarning, RuleTestReport,
+};
 use tuanthu::calendar::CalendarOverrides;
 use tuanthu::eval::{EvalError, EvaluationRequest, Evaluator};
 use tuanthu::input::{self, InputError};
@@ -42,6 +44,18 @@ enum Command {
     Test {
         #[arg(default_value = "rules")]
         path: PathBuf,
+        /// `json`: one `RuleTestReport` per pack, as an array (the bindings' `test()` shape).
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// List the rules of a pack in evaluation order.
+    Rules {
+        /// Rule pack directory (default: the embedded standard pack).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// `json`: the `RuleInfo` array the bindings' `rules()` return.
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
     },
     /// Read a plan as issued (plain text or Markdown from .docx) and print it as plan JSON.
     /// What the reader did not understand is listed on stderr (and kept in the plan's warnings).
@@ -96,6 +110,13 @@ enum Format {
     Table,
     Json,
     Csv,
+}
+
+/// Output of `test` and `rules`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -271,10 +292,15 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
-    let json_errors = matches!(&cli.command, Command::Check(a) if a.format == Format::Json);
+    let json_errors = match &cli.command {
+        Command::Check(a) => a.format == Format::Json,
+        Command::Test { format, .. } | Command::Rules { format, .. } => *format == ListFormat::Json,
+        _ => false,
+    };
     let result = match cli.command {
         Command::Check(args) => check(&args),
-        Command::Test { path } => test(&path),
+        Command::Test { path, format } => test(&path, format),
+        Command::Rules { rules, format } => list_rules(rules.as_deref(), format),
         Command::Parse {
             file,
             id,
@@ -486,8 +512,9 @@ fn read_json_input<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Fai
     Ok(input::from_json_str(&input.name, input.text()?)?)
 }
 
-/// Reads `--plan`: plan JSON, or a plan as issued through the plan reader (warnings on stderr).
-fn read_plan(path: &Path, format: Option<PlanFormat>) -> Result<Plan, Failure> {
+/// Reads `--plan`: plan JSON, or a plan as issued through the plan reader (warnings on stderr,
+/// as JSON objects when `json`).
+fn read_plan(path: &Path, format: Option<PlanFormat>, json: bool) -> Result<Plan, Failure> {
     let input = read_input(path)?;
     let format = format.unwrap_or(match input.extension.as_deref() {
         Some("json") => PlanFormat::Json,
@@ -499,14 +526,18 @@ fn read_plan(path: &Path, format: Option<PlanFormat>) -> Result<Plan, Failure> {
     if format == PlanFormat::Json {
         return Ok(input::from_json_str(&input.name, input.text()?)?);
     }
-    read_plan_text(&input)
+    read_plan_text(&input, json)
 }
 
 /// Reads a plan as issued (text, Markdown, .docx or PDF, told apart by content).
-fn read_plan_text(input: &Input) -> Result<Plan, Failure> {
+fn read_plan_text(input: &Input, json: bool) -> Result<Plan, Failure> {
     let outcome = read_issued_plan(input, &input.parse_options())?;
     for w in &outcome.plan.warnings {
-        eprintln!("{}", warning_line(&input.name, w));
+        if json {
+            eprintln!("{}", warning_json(&input.name, w));
+        } else {
+            eprintln!("{}", warning_line(&input.name, w));
+        }
     }
     if let Some(e) = outcome.warnings_at_least(Severity::Error).next() {
         return Err(Failure::new(ErrorObject {
@@ -548,6 +579,15 @@ fn warning_line(file: &str, w: &IngestWarning) -> String {
     )
 }
 
+/// The same warning as one line of JSON (`tuanthu::api::ReaderWarning`).
+fn warning_json(file: &str, w: &IngestWarning) -> String {
+    let warning = ReaderWarning {
+        file: file.to_string(),
+        warning: w.clone(),
+    };
+    serde_json::to_string(&warning).unwrap_or_else(|_| warning_line(file, w))
+}
+
 /// Reads `--submissions` as CSV or JSON.
 fn read_submissions(
     path: &Path,
@@ -574,7 +614,7 @@ fn build_request(a: &CheckArgs) -> Result<EvaluationRequest, Failure> {
     } else {
         let plan_path = a.plan.as_ref().ok_or_else(|| usage("--plan is required"))?;
         EvaluationRequest {
-            plan: read_plan(plan_path, a.plan_format)?,
+            plan: read_plan(plan_path, a.plan_format, a.format == Format::Json)?,
             submissions: match &a.submissions {
                 Some(p) => read_submissions(p, a.submissions_format)?,
                 None => Vec::new(),
@@ -657,7 +697,13 @@ fn check(a: &CheckArgs) -> Result<u8, Failure> {
     }
     let reasons = fail_reasons(&report, &a.fail_on);
     for r in &reasons {
-        eprintln!("{r}");
+        match a.format {
+            Format::Json => eprintln!(
+                "{}",
+                serde_json::to_string(r).unwrap_or_else(|_| reason_line(r))
+            ),
+            _ => eprintln!("{}", reason_line(r)),
+        }
     }
     Ok(if reasons.is_empty() { 0 } else { 1 })
 }
@@ -665,11 +711,28 @@ fn check(a: &CheckArgs) -> Result<u8, Failure> {
 /// How many offenders a `--fail-on` line names before "and N more".
 const NAMED: usize = 5;
 
-/// One line per `--fail-on` condition the report meets, e.g.
+/// A reason as a person reads it, e.g.
 /// `fail-on overdue: 3 assessments (II.3 Sở Tư pháp, IV.1 Sở Xây dựng 2026, …)`.
-fn fail_reasons(report: &Report, fail_on: &[FailOn]) -> Vec<String> {
+fn reason_line(r: &FailReason) -> String {
+    let n = r.count;
+    let mut named = r
+        .offenders
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if n > NAMED {
+        named.push_str(&format!(", and {} more", n - NAMED));
+    }
+    let plural = if n == 1 { "" } else { "s" };
+    format!("fail-on {}: {n} {}{plural} ({named})", r.fail_on, r.counts)
+}
+
+/// Each `--fail-on` condition the report meets, once, in the order given.
+fn fail_reasons(report: &Report, fail_on: &[FailOn]) -> Vec<FailReason> {
     let mut seen = Vec::new();
-    let mut lines = Vec::new();
+    let mut reasons = Vec::new();
     for &f in fail_on {
         if seen.contains(&f) {
             continue;
@@ -701,19 +764,14 @@ fn fail_reasons(report: &Report, fail_on: &[FailOn]) -> Vec<String> {
         if labels.is_empty() {
             continue;
         }
-        let n = labels.len();
-        let mut named = labels
-            .into_iter()
-            .take(NAMED)
-            .collect::<Vec<_>>()
-            .join(", ");
-        if n > NAMED {
-            named.push_str(&format!(", and {} more", n - NAMED));
-        }
-        let plural = if n == 1 { "" } else { "s" };
-        lines.push(format!("fail-on {name}: {n} {noun}{plural} ({named})"));
+        reasons.push(FailReason {
+            fail_on: name.to_string(),
+            count: labels.len(),
+            counts: noun.to_string(),
+            offenders: labels,
+        });
     }
-    lines
+    reasons
 }
 
 fn status_labels(report: &Report, status: Status) -> Vec<String> {
@@ -798,7 +856,7 @@ fn pack_dirs(root: &Path) -> Result<Vec<PathBuf>, Failure> {
     Ok(out)
 }
 
-fn test(root: &Path) -> Result<u8, Failure> {
+fn test(root: &Path, format: ListFormat) -> Result<u8, Failure> {
     let dirs = pack_dirs(root)?;
     if dirs.is_empty() {
         return Err(bad(format!(
@@ -806,25 +864,55 @@ fn test(root: &Path) -> Result<u8, Failure> {
             root.display()
         )));
     }
-    let (mut passed, mut failed) = (0, 0);
-    for dir in dirs {
-        let pack = RulePack::from_dir(&dir)?;
-        let report = pack.run_tests();
-        println!("{} ({})", dir.display(), pack.label());
-        for c in &report.cases {
-            match &c.failure {
-                None => println!("  ok    {} :: {}", c.rule, c.name),
-                Some(why) => println!("  FAIL  {} :: {}\n        {why}", c.rule, c.name),
+    let mut reports = Vec::new();
+    for dir in &dirs {
+        reports.push(tuanthu::api::test_report(&RulePack::from_dir(dir)?));
+    }
+    let failed: usize = reports.iter().map(|r| r.failed).sum();
+    match format {
+        ListFormat::Json => print(&to_canonical_json(&reports))?,
+        ListFormat::Table => {
+            for (dir, report) in dirs.iter().zip(&reports) {
+                print_test_report(dir, report);
+            }
+            let passed: usize = reports.iter().map(|r| r.passed).sum();
+            println!("{passed} passed, {failed} failed");
+        }
+    }
+    Ok(if failed > 0 { 1 } else { 0 })
+}
+
+fn print_test_report(dir: &Path, report: &RuleTestReport) {
+    println!("{} ({})", dir.display(), report.pack);
+    for c in &report.cases {
+        match &c.failure {
+            None => println!("  ok    {} :: {}", c.rule, c.name),
+            Some(why) => println!("  FAIL  {} :: {}\n        {why}", c.rule, c.name),
+        }
+    }
+    for r in &report.untested_rules {
+        println!("  note  rule '{r}' has no test cases");
+    }
+}
+
+/// `tuanthu rules`: the pack's rules, as a table or as the contract's `RuleInfo` array.
+fn list_rules(dir: Option<&Path>, format: ListFormat) -> Result<u8, Failure> {
+    let rules = tuanthu::api::rule_listing(&load_pack(dir)?);
+    match format {
+        ListFormat::Json => print(&to_canonical_json(&rules))?,
+        ListFormat::Table => {
+            for r in &rules {
+                println!(
+                    "{:<28} {:<10} {:<7} {}",
+                    r.id,
+                    r.applies_to.as_str(),
+                    r.severity.as_str(),
+                    r.title
+                );
             }
         }
-        for r in report.untested_rules(&pack) {
-            println!("  note  rule '{r}' has no test cases");
-        }
-        passed += report.passed();
-        failed += report.failed();
     }
-    println!("{passed} passed, {failed} failed");
-    Ok(if failed > 0 { 1 } else { 0 })
+    Ok(0)
 }
 
 fn synth(

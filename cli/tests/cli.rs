@@ -198,6 +198,70 @@ fn rule_tests_and_schema() {
     assert!(schema["$defs"]["Report"].is_object());
 }
 
+/// `tuanthu rules` and `tuanthu test` under `--format json` print the contract's shapes: the same
+/// bytes as the shared contract vectors, which Python and JS return too.
+#[test]
+fn rules_and_rule_tests_as_json_are_the_contract_vectors() {
+    let vector = |name: &str| {
+        std::fs::read_to_string(root().join("tests/vectors/contract").join(name)).unwrap()
+    };
+    let out = tuanthu(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), vector("rules-standard.out.json"));
+    let from_dir = tuanthu(&["rules", "--rules", "rules/standard", "--format", "json"]);
+    assert_eq!(
+        from_dir.stdout, out.stdout,
+        "embedded and on-disk standard pack"
+    );
+    let table = tuanthu(&["rules"]);
+    assert!(
+        text(&table.stdout).starts_with("status "),
+        "{}",
+        text(&table.stdout)
+    );
+
+    let out = tuanthu(&["test", "rules/standard", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want: serde_json::Value =
+        serde_json::from_str(&vector("test-report-standard.out.json")).unwrap();
+    assert_eq!(reports, serde_json::json!([want]));
+
+    // A failing pack exits 1 with its report; a pack that does not build is a JSON error object.
+    let dir = std::env::temp_dir().join(format!("tuanthu-cli-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pack: serde_json::Value = serde_json::from_str(&vector("pack.json")).unwrap();
+    for f in pack["pack"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(pack["pack"]["tests"].as_array().unwrap())
+    {
+        std::fs::write(
+            dir.join(f["name"].as_str().unwrap()),
+            f["text"].as_str().unwrap(),
+        )
+        .unwrap();
+    }
+    let d = dir.to_str().unwrap();
+    let out = tuanthu(&["test", d, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (reports[0]["passed"].as_u64(), reports[0]["failed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    std::fs::write(dir.join("late.rhai"), "// id: late\nfn check(x) {}\n").unwrap();
+    let out = tuanthu(&["rules", "--rules", d, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let e: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(
+        (e["kind"].as_str(), e["file"].as_str()),
+        (Some("rule"), Some("late.rhai"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn without_a_registry_groups_are_unknown_and_say_why() {
     let out = tuanthu(&[

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use tuanthu::api::{ErrorKind, ErrorObject};
+use tuanthu::api::{ErrorKind, ErrorObject, FailReason, ReaderWarning};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -242,9 +242,48 @@ fn fail_on_prints_one_line_per_reason_matching_the_report() {
         out.stdout, plain.stdout,
         "--fail-on does not change the report"
     );
+    // Under --format json each reason is one JSON object per line (`tuanthu::api::FailReason`)
+    // naming every offender; overdue is named once although given twice, and nothing is unknown
+    // with a registry.
+    let err = text(&out.stderr);
+    let reasons: Vec<FailReason> = err
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let summary: Vec<(&str, usize, &str, usize)> = reasons
+        .iter()
+        .map(|r| {
+            (
+                r.fail_on.as_str(),
+                r.count,
+                r.counts.as_str(),
+                r.offenders.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("overdue", overdue, "assessment", overdue),
+            ("late", late, "assessment", late)
+        ]
+    );
+    assert!(reasons[1].offenders.iter().all(|o| report["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["status"] == "done_late" && o.starts_with(a["obligation"].as_str().unwrap()))));
+
+    // As a table, the same reasons are lines a person reads.
+    let table: Vec<&str> = with
+        .iter()
+        .copied()
+        .filter(|a| *a != "--format" && *a != "json")
+        .collect();
+    let out = run(&table, b"");
+    assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     let lines: Vec<&str> = err.lines().collect();
-    // Overdue (named once although given twice) and late; nothing unknown with a registry.
     assert_eq!(lines.len(), 2, "{err}");
     assert!(
         lines[0].starts_with(&format!("fail-on overdue: {overdue} assessments (")),
@@ -437,8 +476,25 @@ fn check_reads_a_plan_as_issued_like_parse_then_check() {
         direct.stdout, via_json.stdout,
         "same report as parse then check"
     );
-    // The reader's warnings, as `parse` prints them (parse adds a summary line).
-    let warnings = text(&direct.stderr);
+    // Under --format json the reader's warnings are JSON objects, one per line
+    // (`tuanthu::api::ReaderWarning`): exactly the warnings the parsed plan keeps.
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan_json).unwrap()).unwrap();
+    let objects: Vec<ReaderWarning> = text(&direct.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(objects.iter().all(|w| w.file == txt));
+    let kept: Vec<serde_json::Value> = objects
+        .iter()
+        .map(|w| serde_json::to_value(&w.warning).unwrap())
+        .collect();
+    assert_eq!(serde_json::Value::Array(kept), plan["warnings"]);
+
+    // As a table, the reader's warnings as `parse` prints them (parse adds a summary line).
+    let table = run(&["check", "--plan", txt, "--as-of", AS_OF], b"");
+    assert_eq!(table.status.code(), Some(0), "{}", text(&table.stderr));
+    let warnings = text(&table.stderr);
     assert!(
         warnings.contains("can-tho-qd-kh.txt:123: warning [unparsed_timeline]"),
         "{warnings}"
@@ -463,7 +519,9 @@ fn check_reads_a_plan_as_issued_like_parse_then_check() {
         report["assessments"].as_array().unwrap().len(),
         expected["assessments"].as_array().unwrap().len()
     );
-    assert!(text(&stdin.stderr).contains("<stdin>:123: warning [unparsed_timeline]"));
+    assert!(
+        text(&stdin.stderr).contains(r#"{"file":"<stdin>","code":"unparsed_timeline","line":123,"#)
+    );
 
     // Text that is no plan fails loudly instead of checking nothing.
     let out = run(

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::eval::{EvalError, EvaluationRequest, Evaluator, FormRequest};
 use crate::input::{from_json_str, InputError};
-use crate::rules::RuleError;
+use crate::model::{AgencyRef, Finding, IngestWarning, Obligation, ObligationKind, Severity};
+use crate::rules::{AppliesTo, Rule, RuleError, RulePack};
 
 /// Any failure of an API call, with a stable machine `kind`.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +24,11 @@ impl ApiError {
     /// `input`, `evaluation` or `rule`: [`ErrorKind`] as text.
     pub fn kind(&self) -> &'static str {
         self.error_kind().as_str()
+    }
+
+    /// The error as it crosses a boundary.
+    pub fn object(&self) -> ErrorObject {
+        ErrorObject::from(self)
     }
 
     pub fn error_kind(&self) -> ErrorKind {
@@ -125,9 +131,26 @@ impl From<&InputError> for ErrorObject {
 }
 
 impl From<&EvalError> for ErrorObject {
-    // Evaluation errors name obligations and events, not file positions: the message says which.
+    // Evaluation errors name obligations and events, not file positions: the message says which,
+    // and `field` the part of the request concerned.
     fn from(e: &EvalError) -> Self {
-        ErrorObject::new(ErrorKind::Evaluation, e.to_string())
+        let field = match e {
+            EvalError::Calendar(_) => "calendar",
+            EvalError::Plan { .. } | EvalError::DuplicateObligation(_) => "plan.obligations",
+            EvalError::DuplicateEvent(_) => "events",
+            EvalError::AsOfOutOfRange(_) => "as_of",
+            EvalError::DateOutOfRange { field, .. } => field.as_str(),
+        };
+        // The message without the field it starts with: the object names the field already.
+        let text = e.to_string();
+        let message = text
+            .strip_prefix(field)
+            .and_then(|rest| rest.strip_prefix(": "))
+            .unwrap_or(&text);
+        ErrorObject {
+            field: Some(field.to_string()),
+            ..ErrorObject::new(ErrorKind::Evaluation, message)
+        }
     }
 }
 
@@ -192,6 +215,156 @@ impl From<&ApiError> for ErrorObject {
     }
 }
 
+/// One rule of a pack, as `rules()` lists it in every binding and `tuanthu rules --format json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleInfo {
+    pub id: String,
+    pub title: String,
+    pub applies_to: AppliesTo,
+    /// Severity of the rule's findings that do not state one.
+    pub severity: Severity,
+    pub description: String,
+    /// The rule's file in the pack (`status.rhai`).
+    pub file: String,
+}
+
+impl From<&Rule> for RuleInfo {
+    fn from(r: &Rule) -> Self {
+        RuleInfo {
+            id: r.meta.id.clone(),
+            title: r.meta.title.clone(),
+            applies_to: r.meta.applies_to,
+            severity: r.meta.severity,
+            description: r.meta.description.clone(),
+            file: r.file.clone(),
+        }
+    }
+}
+
+/// The rules of a pack in evaluation order.
+pub fn rule_listing(pack: &RulePack) -> Vec<RuleInfo> {
+    pack.rules().iter().map(RuleInfo::from).collect()
+}
+
+/// One case of a rule pack's unit tests (`*.test.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleTestCase {
+    pub file: String,
+    /// Id of the rule under test (empty when the test file itself could not be read).
+    pub rule: String,
+    pub name: String,
+    pub passed: bool,
+    /// What differed; `null` when the case passed.
+    pub failure: Option<String>,
+}
+
+/// The outcome of running a pack's unit tests, in every binding and `tuanthu test --format json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleTestReport {
+    /// `name@version` of the pack.
+    pub pack: String,
+    pub passed: usize,
+    pub failed: usize,
+    pub cases: Vec<RuleTestCase>,
+    /// Rules of the pack without any test case.
+    pub untested_rules: Vec<String>,
+}
+
+/// Runs the pack's unit tests.
+pub fn test_report(pack: &RulePack) -> RuleTestReport {
+    let report = pack.run_tests();
+    RuleTestReport {
+        pack: pack.label(),
+        passed: report.passed(),
+        failed: report.failed(),
+        untested_rules: report.untested_rules(pack),
+        cases: report
+            .cases
+            .into_iter()
+            .map(|c| RuleTestCase {
+                passed: c.failure.is_none(),
+                file: c.file,
+                rule: c.rule,
+                name: c.name,
+                failure: c.failure,
+            })
+            .collect(),
+    }
+}
+
+/// A message for one field of a report-submission form as typed (the browser's form API): a
+/// [`Finding`] of form validation, reduced to what a form shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FormMessage {
+    /// `agency`, `obligation`, `stage`, `period`, `received`, `document_number`; `null` for a
+    /// message about the whole form (a rule that failed to run).
+    pub field: Option<String>,
+    pub severity: Severity,
+    #[serde(rename = "ruleId")]
+    pub rule_id: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl From<&Finding> for FormMessage {
+    fn from(f: &Finding) -> Self {
+        FormMessage {
+            field: f.field.clone(),
+            severity: f.severity,
+            rule_id: f.rule.clone(),
+            message_vi: f.message_vi.clone(),
+            message_en: f.message_en.clone(),
+        }
+    }
+}
+
+/// An obligation as a picker shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ObligationSummary {
+    pub id: String,
+    pub title: String,
+    pub kind: ObligationKind,
+    /// Lead and performing agencies (or groups), by name.
+    pub responsible: Vec<String>,
+    pub coordinating: Vec<String>,
+}
+
+impl From<&Obligation> for ObligationSummary {
+    fn from(o: &Obligation) -> Self {
+        let name = |r: &AgencyRef| r.name().to_string();
+        ObligationSummary {
+            id: o.id.to_string(),
+            title: o.title.clone(),
+            kind: o.kind,
+            responsible: o.responsible().into_iter().map(name).collect(),
+            coordinating: o.coordinating.iter().map(name).collect(),
+        }
+    }
+}
+
+/// A warning of the plan reader about one file, as the CLI prints it on stderr under
+/// `--format json` (one object per line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ReaderWarning {
+    pub file: String,
+    #[serde(flatten)]
+    pub warning: IngestWarning,
+}
+
+/// Why `tuanthu check --fail-on` exits 1: one condition the report meets, printed on stderr (one
+/// JSON object per line under `--format json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FailReason {
+    /// The `--fail-on` value: `overdue`, `late`, `unknown`, `error` or `warning`.
+    pub fail_on: String,
+    /// How many assessments or findings meet it.
+    pub count: usize,
+    /// `assessment` or `finding`.
+    pub counts: String,
+    /// Every offender's label (`II.3 Sở Tư pháp`, `evidence.document-number: II.3 Sở Tư pháp`).
+    pub offenders: Vec<String>,
+}
+
 /// The canonical JSON form: pretty, two-space indent, trailing newline. Byte-stable.
 pub fn to_canonical_json<T: Serialize>(value: &T) -> String {
     match serde_json::to_string_pretty(value) {
@@ -231,6 +404,14 @@ pub fn schema_json() -> String {
         events: Vec<crate::model::Event>,
         registry: crate::model::AgencyRegistry,
         error: ErrorObject,
+        rules: Vec<RuleInfo>,
+        rule_test_report: RuleTestReport,
+        rule_pack_source: crate::rules::PackSource,
+        inline_rule: crate::rules::InlineRule,
+        form_messages: Vec<FormMessage>,
+        obligation_summaries: Vec<ObligationSummary>,
+        reader_warning: ReaderWarning,
+        fail_reason: FailReason,
     }
     to_canonical_json(&schemars::schema_for!(Contract))
 }
@@ -278,6 +459,12 @@ mod tests {
         );
         assert!(rule.message.contains("expected an expression"));
         assert_eq!(objects[1].file, None);
+        assert_eq!(objects[1].field.as_deref(), Some("events"));
+        assert_eq!(
+            objects[1].to_string(),
+            "field `events`: event id 'e1' is used twice; ids must be unique",
+            "the field is not repeated in the message"
+        );
         assert!(objects[1].message.contains("'e1'"));
     }
 

@@ -5,10 +5,10 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use proptest::prelude::*;
-use tuanthu::calendar::lunar::{self, LunarDate};
 use tuanthu::calendar::{
     Calendar, CalendarError, CalendarOverrides, DatedReason, DayInfo, DayKind, MAX_YEAR, MIN_YEAR,
 };
+use tuanthu::unstable::lunar::{self, LunarDate};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")

@@ -122,3 +122,88 @@ pub fn check_expect(vector: &Value, output: &str) -> Vec<String> {
     }
     problems
 }
+
+/// The contract vectors (`vectors/contract/`): the shapes every binding returns besides reports.
+pub fn contract_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("vectors")
+        .join("contract")
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// One line of `errors.out.json` (a struct, so the keys keep this order as in Python and JS).
+#[derive(serde::Serialize)]
+struct ErrorCase {
+    name: String,
+    error: tuanthu::api::ErrorObject,
+}
+
+/// Every contract output as (file name, canonical JSON): `rules()` and `test()` of the standard
+/// pack and of `pack.json`, and the error object of each case of `errors.json`.
+pub fn contract_outputs() -> Result<Vec<(String, String)>, String> {
+    use tuanthu::api::{rule_listing, test_report, ErrorObject};
+    use tuanthu::rules::{Limits, PackSource, RulePack};
+
+    let dir = contract_dir();
+    let standard = RulePack::standard().map_err(|e| e.to_string())?;
+    let source: PackSource =
+        serde_json::from_value(read_json(&dir.join("pack.json"))?["pack"].clone())
+            .map_err(|e| format!("pack.json: {e}"))?;
+    let pack = RulePack::compile(source, Limits::default()).map_err(|e| e.to_string())?;
+    let mut out = vec![
+        (
+            "rules-standard.out.json".to_string(),
+            to_canonical_json(&rule_listing(&standard)),
+        ),
+        (
+            "rules-pack.out.json".to_string(),
+            to_canonical_json(&rule_listing(&pack)),
+        ),
+        (
+            "test-report-standard.out.json".to_string(),
+            to_canonical_json(&test_report(&standard)),
+        ),
+        (
+            "test-report-pack.out.json".to_string(),
+            to_canonical_json(&test_report(&pack)),
+        ),
+    ];
+    let evaluator = Evaluator::new(standard);
+    let errors = read_json(&dir.join("errors.json"))?;
+    let mut objects = Vec::new();
+    for case in errors["cases"].as_array().into_iter().flatten() {
+        let name = case["name"].as_str().unwrap_or_default();
+        let error: ErrorObject = match case["call"].as_str() {
+            Some("evaluate_json") => {
+                let text = case["input"]
+                    .as_str()
+                    .ok_or(format!("{name}: input is not text"))?;
+                match tuanthu::api::evaluate_json(&evaluator, text) {
+                    Err(e) => e.object(),
+                    Ok(_) => return Err(format!("{name}: no error")),
+                }
+            }
+            Some("pack") => {
+                let source: PackSource = serde_json::from_value(case["input"].clone())
+                    .map_err(|e| format!("{name}: {e}"))?;
+                match RulePack::compile(source, Limits::default()) {
+                    Err(e) => ErrorObject::from(&e),
+                    Ok(_) => return Err(format!("{name}: no error")),
+                }
+            }
+            other => return Err(format!("{name}: unknown call {other:?}")),
+        };
+        objects.push(ErrorCase {
+            name: name.to_string(),
+            error,
+        });
+    }
+    out.push(("errors.out.json".to_string(), to_canonical_json(&objects)));
+    Ok(out)
+}
+
+pub mod typegen;

@@ -20,7 +20,14 @@ is byte-identical to what the Rust core (and the CLI, and the WASM binding) writ
 """
 
 from . import types
-from ._errors import InputError, RuleCompileError, RuleRuntimeError, TuanthuError
+from ._errors import (
+    EvaluationError,
+    InputError,
+    RuleCompileError,
+    RuleRuntimeError,
+    TuanthuError,
+    UsageError,
+)
 from ._tuanthu import (
     Plan,
     Report,
@@ -44,7 +51,9 @@ __all__ = [
     "TestReport",
     "TuanthuError",
     "InputError",
+    "EvaluationError",
     "RuleCompileError",
+    "UsageError",
     "RuleRuntimeError",
     "evaluate",
     "evaluate_json",

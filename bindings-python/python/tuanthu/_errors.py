@@ -1,96 +1,121 @@
 """Exceptions raised by tuanthu.
 
-Every exception derives from :class:`TuanthuError`. They are plain Python classes so they carry
-attributes, can be caught as the matching built-in (``ValueError``, ``RuntimeError``) and pickle
-with their attributes (multiprocessing sends them back from workers).
+Every exception derives from :class:`TuanthuError`. An error of the engine is the core's error
+object (``kind``, ``file``, ``line``, ``field``, ``message``: the same object JS's
+``TuanthuError`` and ``tuanthu check --format json`` give), raised as one class per ``kind``:
+
+=============  ======================  ===================================================
+``kind``       class                   what
+=============  ======================  ===================================================
+``input``      :class:`InputError`     unreadable or malformed input (JSON, CSV, a date)
+``evaluation`` :class:`EvaluationError` well formed but not evaluable (duplicate ids, a
+                                       date outside the calendar's years)
+``rule``       :class:`RuleCompileError` a rule pack that does not build
+``usage``      :class:`UsageError`     arguments that cannot work together
+=============  ======================  ===================================================
+
+They are plain Python classes so they carry attributes, can be caught as the matching built-in
+(``ValueError``, ``RuntimeError``) and pickle with their attributes (multiprocessing sends them
+back from workers).
 """
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 
 class TuanthuError(Exception):
-    """Base class of every error tuanthu raises."""
+    """Base class of every error tuanthu raises.
+
+    Attributes (``None`` when unknown):
+        kind: ``input``, ``evaluation``, ``rule`` or ``usage``.
+        file: the file, or a label such as ``<request>``, ``<plan>``, ``<DataFrame>``.
+        line: 1-based line in that file.
+        field: the field path (``obligations[3].schedule``) or CSV column.
+        detail: the message alone, without the location (the error object's ``message``).
+    """
+
+    kind: Optional[str]
+    file: Optional[str]
+    line: Optional[int]
+    field: Optional[str]
+    detail: Optional[str]
 
     def __init__(self, message: str, **attrs: Any) -> None:
         super().__init__(message)
         self.message: str = message
+        for key in ("kind", "file", "line", "field", "detail"):
+            setattr(self, key, None)
         for key, value in attrs.items():
             setattr(self, key, value)
+        if self.detail is None:
+            self.detail = message
 
     def __str__(self) -> str:
         return self.message
 
+    def to_dict(self) -> Dict[str, Any]:
+        """The core's error object: ``{kind, file, line, field, message}``."""
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "message": self.detail,
+        }
+
 
 class InputError(TuanthuError, ValueError):
-    """Bad input: malformed JSON, an impossible date, an unknown CSV column...
+    """Bad input (``kind == "input"``): malformed JSON, an impossible date, an unknown CSV column...
 
     ``str(e)`` reads like ``s.csv:3: field `received`: '31/02/2026' is not a real date``.
 
-    Attributes:
-        file: the file name, or a label such as ``<plan>``, ``<submissions>``, ``<DataFrame>``.
-        line: 1-based line in the file (for CSV: the row's line; the header is line 1), or None.
+    Besides the error object's attributes:
         column: 1-based column in a JSON text, or None.
-        field: the field path (``obligations[3].schedule.deadline.date``) or the column name.
         row: for a DataFrame, the 0-based row position; None otherwise.
-        detail: the message alone, without the location.
     """
 
-    file: Optional[str]
-    line: Optional[int]
-    column: Optional[int]
-    field: Optional[str]
-    row: Optional[int]
-    detail: Optional[str]
+    column: Optional[int] = None
+    row: Optional[int] = None
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: Optional[str] = None,
-        line: Optional[int] = None,
-        column: Optional[int] = None,
-        field: Optional[str] = None,
-        row: Optional[int] = None,
-        detail: Optional[str] = None,
-    ) -> None:
-        super().__init__(
-            message, file=file, line=line, column=column, field=field, row=row,
-            detail=detail if detail is not None else message,
-        )
+    def __init__(self, message: str, **attrs: Any) -> None:
+        attrs.setdefault("kind", "input")
+        super().__init__(message, **attrs)
+
+
+class EvaluationError(TuanthuError, ValueError):
+    """Well-formed input that cannot be evaluated (``kind == "evaluation"``): duplicate
+    obligation or event ids, an as-of date or a date outside the calendar's years. ``field``
+    names the part of the request (``events``, ``as_of``, ``plan.obligations``...)."""
+
+    def __init__(self, message: str, **attrs: Any) -> None:
+        attrs.setdefault("kind", "evaluation")
+        super().__init__(message, **attrs)
 
 
 class RuleCompileError(TuanthuError, ValueError):
-    """A rule pack could not be built: a syntax error, a bad header, a duplicate rule id...
+    """A rule pack could not be built (``kind == "rule"``): a syntax error, a bad header, a
+    duplicate rule id...
 
-    Attributes:
-        rule_file: the rule file (``status.rhai``, or ``<id>.rhai`` for ``RulePack.add_rule``).
-        line, column: where a syntax error is (1-based, as in the source you wrote), else None.
-        kind: ``syntax``, ``metadata``, ``duplicate_id``, ``manifest`` or ``io``.
-        detail: the message alone.
+    ``file`` is the rule file (``status.rhai``, or ``<id>.rhai`` for ``RulePack.add_rule``) and
+    ``line`` where a syntax error is (as in the source you wrote); ``rule_file`` is ``file``.
     """
 
-    rule_file: Optional[str]
-    line: Optional[int]
-    column: Optional[int]
-    kind: Optional[str]
-    detail: Optional[str]
+    def __init__(self, message: str, **attrs: Any) -> None:
+        attrs.setdefault("kind", "rule")
+        super().__init__(message, **attrs)
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        rule_file: Optional[str] = None,
-        line: Optional[int] = None,
-        column: Optional[int] = None,
-        kind: Optional[str] = None,
-        detail: Optional[str] = None,
-    ) -> None:
-        super().__init__(
-            message, rule_file=rule_file, line=line, column=column, kind=kind,
-            detail=detail if detail is not None else message,
-        )
+    @property
+    def rule_file(self) -> Optional[str]:
+        return self.file
+
+
+class UsageError(TuanthuError, ValueError):
+    """Arguments that cannot work together (``kind == "usage"``)."""
+
+    def __init__(self, message: str, **attrs: Any) -> None:
+        attrs.setdefault("kind", "usage")
+        super().__init__(message, **attrs)
 
 
 class RuleRuntimeError(TuanthuError, RuntimeError):
@@ -99,7 +124,8 @@ class RuleRuntimeError(TuanthuError, RuntimeError):
 
     The engine never stops for this: the failing rule becomes an error finding with the rule's id
     (``Report.rule_errors``) and the other rules still run. Only ``evaluate(..., strict=True)``
-    and ``validate_submission(..., strict=True)`` raise it.
+    and ``validate_submission(..., strict=True)`` raise it; it is not an error object of the
+    contract (``kind`` is None).
 
     Attributes:
         rule: id of the first failing rule.
@@ -122,9 +148,16 @@ class RuleRuntimeError(TuanthuError, RuntimeError):
         super().__init__(message, rule=rule, findings=list(findings or []), report=report)
 
 
-__all__ = ["TuanthuError", "InputError", "RuleCompileError", "RuleRuntimeError"]
+__all__ = [
+    "TuanthuError",
+    "InputError",
+    "EvaluationError",
+    "RuleCompileError",
+    "UsageError",
+    "RuleRuntimeError",
+]
 
 # Shown (and pickled) as tuanthu.InputError etc., where users import them from.
-for _cls in (TuanthuError, InputError, RuleCompileError, RuleRuntimeError):
+for _cls in (TuanthuError, InputError, EvaluationError, RuleCompileError, UsageError, RuleRuntimeError):
     _cls.__module__ = "tuanthu"
 del _cls

@@ -104,7 +104,7 @@ const readingUnion: Equal<DeadlineReading, 'exclusive' | 'inclusive'> = true;
 const dayOffUnion: Equal<DayOffRule, 'strict' | 'next_working_day'> = true;
 const kindUnion: Equal<ObligationKind, 'task' | 'periodic_report'> = true;
 const appliesUnion: Equal<AppliesTo, 'instance' | 'submission'> = true;
-const errorKinds: Equal<TuanthuErrorKind, 'input' | 'evaluation' | 'rule'> = true;
+const errorKinds: Equal<TuanthuErrorKind, 'input' | 'evaluation' | 'rule' | 'usage'> = true;
 // StatusCounts has one counter per status, plus the total.
 const countsKeys: Equal<keyof StatusCounts, Status | 'total'> = true;
 // The results the Rust side returns as JS objects are typed, not `any`.
@@ -295,14 +295,14 @@ function readReport(report: Report): void {
     const reading: DeadlineReading = p.deadline_reading;
     const dayOff: DayOffRule = p.day_off;
     const soon: number = p.due_soon_days;
-    const yearly: string | null = p.default_yearly_due;
+    const yearly: string | null | undefined = p.default_yearly_due;
     const pack: string = report.rule_pack;
     for (const a of report.assessments) {
         const x: Assessment = a;
         const period: Period = x.period;
         const label = describeStatus(x.status);
         const open: boolean = x.due_soon;
-        const d: DueDate | undefined = x.due;
+        const d: DueDate | null | undefined = x.due;
         if (d) {
             const last: string = d.last_day;
             const stated: string = d.stated;
@@ -311,22 +311,22 @@ function readReport(report: Report): void {
             const o: DayOffRule = d.policy.day_off;
             const why: string = d.derivation_vi + d.derivation_en;
         }
-        const late: number | undefined = x.days_late;
-        const left: number | undefined = x.days_remaining;
-        const received: string | undefined = x.received;
-        const doc: string | undefined = x.document_number;
-        const st: string | undefined = x.stage;
+        const late: number | null | undefined = x.days_late;
+        const left: number | null | undefined = x.days_remaining;
+        const received: string | null | undefined = x.received;
+        const doc: string | null | undefined = x.document_number;
+        const st: string | null | undefined = x.stage;
         const rules: string[] = x.rules;
         const text: string = x.explanation_vi + x.explanation_en + x.title + x.agency + x.obligation;
-        const src: SourceSpan | undefined = x.source;
+        const src: SourceSpan | null | undefined = x.source;
     }
     for (const f of report.findings) {
         const finding: Finding = f;
         const sev: Severity = finding.severity;
-        const field: FormField | undefined = finding.field;
-        const index: number | undefined = finding.submission;
+        const field: FormField | null | undefined = finding.field;
+        const index: number | null | undefined = finding.submission;
         const failed: boolean | undefined = finding.rule_failed;
-        const rest: (string | undefined)[] = [finding.rule, finding.obligation, finding.agency, finding.period, finding.stage, finding.message_vi, finding.message_en];
+        const rest: (string | null | undefined)[] = [finding.rule, finding.obligation, finding.agency, finding.period, finding.stage, finding.message_vi, finding.message_en];
     }
     const summary: Summary = report.summary;
     const total: StatusCounts = summary.total;
@@ -392,7 +392,7 @@ function usage(): void {
     // @ts-expect-error: a session validates a form, not a plan
     engine.formSession(plan).validate(plan);
     for (const m of messages) {
-        const field: FormField | null = m.field;
+        const field: FormField | null | undefined = m.field;
         if (m.field === 'received' && m.severity === 'error') {
             const text: string = m.ruleId + m.message_vi + m.message_en;
         }
@@ -425,8 +425,8 @@ async function webUsage(): Promise<void> {
 // ----- wrong usages are rejected --------------------------------------------------------------
 
 function rejected(engine: Engine, plan: Plan): void {
-    // @ts-expect-error a form needs `agency` (possibly '')
-    engine.validateSubmission(plan, { obligation: 'IV.1', received: '17/11/2026' }, undefined);
+    // @ts-expect-error a form's fields are text
+    engine.validateSubmission(plan, { agency: 'A', obligation: 'IV.1', received: 17 }, undefined);
 
     // @ts-expect-error options of validateSubmission are camelCase: `asOf`, not `as_of`
     engine.validateSubmission(plan, form, { as_of: '2026-11-23' });

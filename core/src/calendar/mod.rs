@@ -23,7 +23,7 @@
 //! Deadline policies (Civil Code 2015 art. 148 moving a last day off to the next working day) are
 //! applied by callers with [`Calendar::next_working_day_on_or_after`].
 
-pub mod lunar;
+pub(crate) mod lunar;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use schemars::JsonSchema;

@@ -32,8 +32,8 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, CalendarError, CalendarOverrides};
 use crate::model::parse_date_text;
 use crate::model::{
-    AgencyRegistry, Assessment, Event, Finding, Period, Plan, Report, Severity, Status, Submission,
-    Summary,
+    AgencyRegistry, Assessment, Event, Finding, PackIdentity, Period, Plan, Provenance, Report,
+    Severity, Status, Submission, Summary,
 };
 use crate::policy::{Policies, PolicyOverrides};
 use crate::rules::budget::EvaluationBudget;
@@ -277,10 +277,24 @@ impl Evaluator {
             as_of: req.as_of,
             policies,
             rule_pack: self.pack.label(),
+            provenance: self.provenance(&req.plan),
             assessments,
             findings,
             summary,
         })
+    }
+
+    /// The plan's and the pack's content hashes, as a report names them.
+    pub fn provenance(&self, plan: &Plan) -> Provenance {
+        let plan_json = crate::api::to_canonical_json(plan);
+        Provenance {
+            plan_sha256: crate::rules::sha256_hex(plan_json.as_bytes()),
+            rule_pack: PackIdentity {
+                name: self.pack.name().to_string(),
+                version: self.pack.version().to_string(),
+                sha256: self.pack.sha256().to_string(),
+            },
+        }
     }
 
     /// Field-level messages for a report-submission form being typed (`finding.field` names the

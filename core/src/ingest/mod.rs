@@ -36,7 +36,7 @@
 //!   kept in [`Plan::coverage`](crate::model::Plan::coverage).
 //! - Warning codes are `WarningCode`s (`crate::model::WarningCode`), each with its severity.
 
-pub mod agencies;
+mod agencies;
 mod coverage;
 mod header;
 mod obligations;
@@ -44,7 +44,7 @@ mod pages;
 pub mod source;
 mod structure;
 mod text;
-pub mod timeline;
+mod timeline;
 
 use crate::model::{IngestWarning, Plan, Severity, WarningCode};
 

@@ -18,8 +18,8 @@ pub use agency::{
 pub use date::{format_vi, parse_date, parse_date_text, DateTextError};
 pub use evidence::{Event, EventDeadline, EventKind, Submission};
 pub use outcome::{
-    AppliedPolicy, Assessment, DueDate, Finding, Lang, Report, Severity, Status, StatusCounts,
-    Summary,
+    AppliedPolicy, Assessment, DueDate, Finding, Lang, PackIdentity, Provenance, Report, Severity,
+    Status, StatusCounts, Summary,
 };
 pub use period::{Period, PeriodParseError};
 pub use plan::{

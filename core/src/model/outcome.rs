@@ -295,6 +295,26 @@ pub struct Summary {
     pub findings_by_severity: BTreeMap<String, u32>,
 }
 
+/// The inputs a report's verdicts follow from, identified by content hash (lower-case hex
+/// SHA-256), for an audit trail: the same plan, pack, submissions and as-of date give the same
+/// report on any machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Provenance {
+    /// SHA-256 of the plan's canonical JSON (`tuanthu::api::to_canonical_json`: pretty,
+    /// two-space indent, trailing newline), i.e. of the bytes `tuanthu parse` writes.
+    pub plan_sha256: String,
+    pub rule_pack: PackIdentity,
+}
+
+/// A rule pack by name, version and content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PackIdentity {
+    pub name: String,
+    pub version: String,
+    /// SHA-256 of the pack's files (`tuanthu::rules::content_sha256`).
+    pub sha256: String,
+}
+
 /// The result of evaluating a plan: deterministic, byte for byte, for the same input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
@@ -302,6 +322,8 @@ pub struct Report {
     pub as_of: NaiveDate,
     pub policies: Policies,
     pub rule_pack: String,
+    /// What the verdicts were computed from, by content: enough to reproduce them anywhere.
+    pub provenance: Provenance,
     pub assessments: Vec<Assessment>,
     pub findings: Vec<Finding>,
     pub summary: Summary,

@@ -20,7 +20,7 @@
 
 pub(crate) mod budget;
 mod charged;
-pub mod date;
+pub(crate) mod date;
 mod pack;
 mod sandbox;
 mod standard;
@@ -28,8 +28,10 @@ mod testing;
 pub(crate) mod verdict;
 pub(crate) mod views;
 
+pub(crate) use pack::sha256_hex;
 pub use pack::{
-    AppliesTo, PackManifest, PackSource, Rule, RuleError, RuleMeta, RulePack, SourceFile,
+    content_sha256, AppliesTo, InlineRule, PackManifest, PackSource, Rule, RuleError, RuleMeta,
+    RulePack, SourceFile,
 };
 pub use sandbox::{hardened_engine, LimitError, Limits};
 pub use testing::{CaseResult, TestReport};

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::budget::{EvaluationBudget, Stop};
 use super::sandbox::{hardened_engine, LimitError, Limits};
@@ -13,7 +15,7 @@ use crate::model::Severity;
 use crate::policy::PolicyOverrides;
 
 /// What a rule is evaluated on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AppliesTo {
     /// Each obligation instance (agency × period × stage); `x` is an `Instance`.
@@ -38,6 +40,28 @@ pub struct RuleMeta {
     /// `message:` header lines: bilingual templates a verdict names with `message: "<id>"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<MessageTemplate>,
+}
+
+impl AppliesTo {
+    /// The header form: `instance` or `submission`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppliesTo::Instance => "instance",
+            AppliesTo::Submission => "submission",
+        }
+    }
+}
+
+/// Header values for [`RulePack::with_inline_rule`] when the text does not state them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InlineRule {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub applies_to: Option<AppliesTo>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
 }
 
 /// One condition of a `when:` line: `has_due`, `!is_group`, `kind=periodic_report`.
@@ -191,14 +215,14 @@ pub struct Rule {
 }
 
 /// A named text file of a pack (rule source or test file).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SourceFile {
     pub name: String,
     pub text: String,
 }
 
 /// `pack.json`: name, version, default policies and rule order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackManifest {
     pub name: String,
@@ -215,11 +239,31 @@ pub struct PackManifest {
 }
 
 /// Everything a pack is made of, as text: enough to rebuild it anywhere (pickling, WASM).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PackSource {
     pub manifest: PackManifest,
     pub rules: Vec<SourceFile>,
     pub tests: Vec<SourceFile>,
+}
+
+/// Hex SHA-256 of a pack's content, for reports' provenance: the canonical JSON
+/// ([`crate::api::to_canonical_json`]) of its [`PackSource`] with the rule files and the test
+/// files each in file-name order (the manifest keeps the evaluation order, which is content).
+/// Two packs with the same files hash the same wherever and in whatever order they were loaded;
+/// sandbox limits are not content.
+pub fn content_sha256(source: &PackSource) -> String {
+    let mut sorted = source.clone();
+    sorted.rules.sort_by(|a, b| a.name.cmp(&b.name));
+    sorted.tests.sort_by(|a, b| a.name.cmp(&b.name));
+    sha256_hex(crate::api::to_canonical_json(&sorted).as_bytes())
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Why a rule pack could not be built. Each names the file and, for syntax, the line and column.
@@ -300,6 +344,8 @@ pub struct RulePack {
 #[derive(Debug)]
 struct PackInner {
     source: PackSource,
+    /// [`content_sha256`] of `source`, computed once at compile time.
+    sha256: String,
     limits: Limits,
     engine: Engine,
     rules: Vec<Rule>,
@@ -350,8 +396,10 @@ impl RulePack {
         for t in &source.tests {
             super::testing::parse_suite(t)?;
         }
+        let sha256 = content_sha256(&source);
         Ok(RulePack {
             inner: Arc::new(PackInner {
+                sha256,
                 source,
                 limits,
                 engine,
@@ -386,6 +434,58 @@ impl RulePack {
         RulePack::compile(source, self.inner.limits)
     }
 
+    /// A new pack with a rule written inline (a notebook cell, a form): `text` is a Rhai script
+    /// defining `fn check(x)`, stored as `<id>.rhai`; header lines it lacks are made from `id`
+    /// and `defaults` (title defaults to the id). Errors name `<id>.rhai` with line numbers as
+    /// in `text`. A header `// id:` that differs from `id` is a metadata error.
+    pub fn with_inline_rule(
+        &self,
+        id: &str,
+        text: &str,
+        defaults: &InlineRule,
+    ) -> Result<RulePack, RuleError> {
+        let file = format!("{id}.rhai");
+        let has = |key: &str| header_pairs(text).find(|(k, _)| *k == key).map(|(_, v)| v);
+        if let Some(declared) = has("id").filter(|d| *d != id) {
+            return Err(RuleError::Metadata {
+                file,
+                message: format!(
+                    "the header says `// id: {declared}` but the rule was given id '{id}'"
+                ),
+            });
+        }
+        let mut prefix = String::new();
+        let title = defaults.title.as_deref().unwrap_or(id);
+        let wanted = [
+            ("id", Some(id)),
+            ("title", Some(title)),
+            ("applies_to", defaults.applies_to.map(AppliesTo::as_str)),
+            ("severity", defaults.severity.map(Severity::as_str)),
+        ];
+        for (key, value) in wanted {
+            if let (None, Some(v)) = (has(key), value) {
+                prefix.push_str(&format!("// {key}: {v}\n"));
+            }
+        }
+        let added = prefix.lines().count();
+        self.with_rule(&file, &format!("{prefix}{text}"))
+            .map_err(|e| match e {
+                // Lines as the caller wrote them, not as shifted by the added header.
+                RuleError::Syntax {
+                    file,
+                    line,
+                    column,
+                    message,
+                } => RuleError::Syntax {
+                    file,
+                    line: line.saturating_sub(added),
+                    column,
+                    message,
+                },
+                other => other,
+            })
+    }
+
     pub fn name(&self) -> &str {
         &self.inner.source.manifest.name
     }
@@ -413,6 +513,11 @@ impl RulePack {
 
     pub fn source(&self) -> &PackSource {
         &self.inner.source
+    }
+
+    /// Hex SHA-256 of the pack's content: see [`content_sha256`].
+    pub fn sha256(&self) -> &str {
+        &self.inner.sha256
     }
 
     pub fn limits(&self) -> &Limits {
@@ -669,6 +774,17 @@ fn compile_rule(engine: &Engine, limits: &Limits, file: &SourceFile) -> Result<R
 
 /// Reads the header: leading `// key: value` comment lines (id, title, applies_to, severity,
 /// description).
+/// The `// key: value` lines of a rule's header comment (blank lines skipped, up to the first
+/// line of code), trimmed: the one reading of headers, for compiling and for inline rules.
+fn header_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map_while(|l| l.strip_prefix("//"))
+        .filter_map(|c| c.split_once(':'))
+        .map(|(k, v)| (k.trim(), v.trim()))
+}
+
 fn parse_meta(file: &SourceFile) -> Result<RuleMeta, RuleError> {
     let err = |message: String| RuleError::Metadata {
         file: file.name.clone(),
@@ -678,18 +794,9 @@ fn parse_meta(file: &SourceFile) -> Result<RuleMeta, RuleError> {
         (None, None, None, Severity::Warning, String::new());
     let mut when_lines: Vec<String> = Vec::new();
     let mut message_lines: Vec<String> = Vec::new();
-    for line in file.text.lines() {
-        let Some(comment) = line.trim().strip_prefix("//") else {
-            if line.trim().is_empty() {
-                continue;
-            }
-            break;
-        };
-        let Some((key, value)) = comment.split_once(':') else {
-            continue;
-        };
-        let value = value.trim().to_string();
-        match key.trim() {
+    for (key, value) in header_pairs(&file.text) {
+        let value = value.to_string();
+        match key {
             "id" => id = Some(value),
             "title" => title = Some(value),
             "applies_to" => {

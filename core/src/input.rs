@@ -168,6 +168,61 @@ pub fn submissions_from_csv(source_name: &str, text: &str) -> Result<Vec<Submiss
     Ok(out)
 }
 
+/// Submissions from JSON records: an array of objects keyed by column name (a JavaScript array
+/// of rows), read through the same [`table`] as a CSV file, so a bad cell gives the CSV's
+/// message. Errors name the record and the column as `[i].column`.
+///
+/// ```
+/// let e = tuanthu::input::submissions_from_records("submissions",
+///     r#"[{"agency": "A", "obligation": "IV.1", "received": "31/02/2026"}]"#).unwrap_err();
+/// assert_eq!(e.to_string(), "submissions: field `[0].received`: '31/02/2026' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)");
+/// ```
+pub fn submissions_from_records(
+    source_name: &str,
+    text: &str,
+) -> Result<Vec<Submission>, InputError> {
+    let records: Vec<serde_json::Map<String, serde_json::Value>> =
+        from_json_str(source_name, text)?;
+    records
+        .iter()
+        .enumerate()
+        .map(|(i, record)| {
+            let locate = |e: table::RowError| InputError {
+                source_name: source_name.to_string(),
+                line: None,
+                column: None,
+                field: Some(format!("[{i}].{}", e.column)),
+                message: e.message,
+            };
+            let cells = record
+                .iter()
+                .map(|(k, v)| json_cell(k, v).map(|c| (k.as_str(), c)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(locate)?;
+            table::read_record(cells).map_err(locate)
+        })
+        .collect()
+}
+
+/// A JSON value as a table cell: text, a number, or null (missing).
+fn json_cell<'a>(key: &str, v: &'a serde_json::Value) -> Result<Cell<'a>, table::RowError> {
+    use serde_json::Value;
+    Ok(match v {
+        Value::Null => Cell::Missing,
+        Value::String(s) => Cell::Text(s),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Cell::Int(i),
+            None => Cell::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::Bool(_) | Value::Array(_) | Value::Object(_) => {
+            return Err(table::RowError {
+                column: key.to_string(),
+                message: "expected text, a number or null".into(),
+            })
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +252,44 @@ mod tests {
         assert!(e.to_string().contains("invalid period '2026-Q5'"), "{e}");
         let e = submissions_from_csv("s.csv", "agency,obligation,received\nA,II.1\n").unwrap_err();
         assert!(e.to_string().contains("malformed CSV row"), "{e}");
+    }
+
+    #[test]
+    fn records_read_like_csv_rows() {
+        let csv = submissions_from_csv(
+            "s.csv",
+            "agency,obligation,period,received\nA,IV.1,2026,13/11/2026\n",
+        )
+        .unwrap();
+        let records = submissions_from_records(
+            "s",
+            r#"[{"agency": "A", "obligation": "IV.1", "period": 2026, "received": "13/11/2026", "note": null}]"#,
+        )
+        .unwrap();
+        assert_eq!(csv, records);
+        for (record, field, message) in [
+            (
+                r#"{"agency": "A", "received": "2026-01-01"}"#,
+                "[0].obligation",
+                "required value is empty",
+            ),
+            (
+                r#"{"agency": "A", "obligation": "II.1", "received": true}"#,
+                "[0].received",
+                "expected text, a number or null",
+            ),
+            (
+                r#"{"agency": "A", "obligation": "II.1", "received": "x", "colour": 1}"#,
+                "[0].colour",
+                "unknown column",
+            ),
+        ] {
+            let e = submissions_from_records("s", &format!("[{record}]")).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{e}");
+            assert!(e.message.starts_with(message), "{e}");
+        }
+        let e = submissions_from_records("s", "{}").unwrap_err();
+        assert!(e.message.contains("expected a sequence"), "{e}");
     }
 
     #[test]

@@ -29,8 +29,11 @@ if [[ ! -x "$venv/bin/python" ]]; then
     "$python" -m venv "$venv"
 fi
 vpy="$venv/bin/python"
+# polars, pyarrow and dask[distributed] are optional for users; installed here so the Arrow,
+# polars and dask tests run rather than skip.
 "$vpy" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2" pytest pandas mypy \
-    ziglang auditwheel hypothesis -r "$here/requirements-fixtures.txt"
+    ziglang auditwheel hypothesis polars pyarrow "dask[distributed]" \
+    -r "$here/requirements-fixtures.txt"
 # pdftotext for the PDF tests, the DejaVu fonts for the fixture script's check.
 "$root/scripts/apt-deps.sh"
 

@@ -96,8 +96,9 @@ fn strict_error(
 /// Evaluates a plan against the evidence received, as of a date.
 ///
 /// - `plan`: a `Plan`, a dict, JSON text, or a plan JSON file path.
-/// - `submissions`: a `Submissions`, a list of dicts, a pandas DataFrame, or a CSV/JSON file path
-///   (`str` or `pathlib.Path`; a `str` starting with `[` is JSON text).
+/// - `submissions`: a `Submissions`, a list of dicts, a pandas DataFrame, any Arrow table or
+///   stream (`__arrow_c_stream__`: a polars DataFrame, a pyarrow Table, a DuckDB result), or a
+///   CSV/JSON file path (`str` or `pathlib.Path`; a `str` starting with `[` is JSON text).
 /// - `events`: a list of event dicts, JSON text or a JSON file path.
 /// - `as_of`: the day the evaluation speaks for: `datetime.date` or `YYYY-MM-DD` text. Required:
 ///   there is no wall clock in the engine.

@@ -4,11 +4,14 @@ use std::sync::{Arc, OnceLock};
 
 use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
-use tuanthu::model::{Finding, Lang, Report};
+use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3_arrow::PyTable;
+use tuanthu::model::{Finding, Report};
 
 use crate::convert::{py_date, to_py};
 use crate::plan::list_of;
+
+mod arrow;
 
 /// Whether a finding says that a rule failed at run time (the core turns a failing rule into an
 /// error finding with the rule's id and goes on with the other rules).
@@ -52,62 +55,20 @@ impl PyReport {
     }
 }
 
-fn import_pandas(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
-    py.import("pandas").map_err(|e| {
+/// An optional library, imported only when asked for, with an `ImportError` that says which
+/// extra installs it.
+fn import_optional<'py>(
+    py: Python<'py>,
+    module: &str,
+    method: &str,
+    extra: &str,
+) -> PyResult<Bound<'py, PyModule>> {
+    py.import(module).map_err(|e| {
         PyImportError::new_err(format!(
-            "Report.to_pandas() needs pandas, which is not installed \
-             (pip install pandas, or pip install 'tuanthu[pandas]'): {e}"
+            "Report.{method}() needs {module}, which is not installed \
+             (pip install 'tuanthu[{extra}]', or pip install {module}): {e}"
         ))
     })
-}
-
-enum Col<'py> {
-    Text(Bound<'py, PyList>),
-    Date(Bound<'py, PyList>),
-    Int(Bound<'py, PyList>),
-}
-
-impl<'py> Col<'py> {
-    fn list(&self) -> &Bound<'py, PyList> {
-        match self {
-            Col::Text(l) | Col::Date(l) | Col::Int(l) => l,
-        }
-    }
-}
-
-fn frame<'py>(py: Python<'py>, columns: Vec<(&str, Col<'py>)>) -> PyResult<Bound<'py, PyAny>> {
-    let pd = import_pandas(py)?;
-    let data = PyDict::new(py);
-    for (name, col) in &columns {
-        let value = match col {
-            Col::Text(l) => l.clone().into_any(),
-            Col::Date(l) => {
-                let kwargs = PyDict::new(py);
-                kwargs.set_item("dtype", "object")?;
-                let series = pd.getattr("Series")?.call((l,), Some(&kwargs))?;
-                let kwargs = PyDict::new(py);
-                kwargs.set_item("format", "%Y-%m-%d")?;
-                pd.getattr("to_datetime")?.call((series,), Some(&kwargs))?
-            }
-            Col::Int(l) => {
-                let kwargs = PyDict::new(py);
-                kwargs.set_item("dtype", "Int64")?;
-                pd.getattr("array")?.call((l,), Some(&kwargs))?
-            }
-        };
-        data.set_item(*name, value)?;
-    }
-    let kwargs = PyDict::new(py);
-    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
-    kwargs.set_item("columns", names)?;
-    pd.getattr("DataFrame")?.call((data,), Some(&kwargs))
-}
-
-fn text<'py>(py: Python<'py>, s: Option<&str>) -> Bound<'py, PyAny> {
-    match s {
-        Some(s) => PyString::new(py, s).into_any(),
-        None => py.None().into_bound(py),
-    }
 }
 
 #[pymethods]
@@ -192,18 +153,40 @@ impl PyReport {
         Ok(Some(d))
     }
 
-    /// A pandas DataFrame of the assessments (`kind="assessments"`, one row per instance) or of
-    /// the findings (`kind="findings"`). Dates are datetime64 columns, day counts nullable
-    /// integers. Needs pandas (imported only here).
+    /// The assessments (`kind="assessments"`, one row per instance) or the findings
+    /// (`kind="findings"`) as a `pyarrow.Table`, built column by column in Rust: dates are
+    /// `date32`, day counts nullable `int64`, `due_soon` boolean, the rest text (`rules` joins
+    /// the rule ids with commas). Needs pyarrow (`pip install 'tuanthu[arrow]'`).
+    #[pyo3(signature = (kind = "assessments"))]
+    fn to_arrow<'py>(&self, py: Python<'py>, kind: &str) -> PyResult<Bound<'py, PyAny>> {
+        import_optional(py, "pyarrow", "to_arrow", "arrow")?;
+        self.arrow_table(py, kind, "to_arrow")?.into_pyarrow(py)
+    }
+
+    /// As `to_arrow`, as a `polars.DataFrame` (dates are `pl.Date`); pyarrow is not needed.
+    /// Needs polars (`pip install 'tuanthu[polars]'`).
+    #[pyo3(signature = (kind = "assessments"))]
+    fn to_polars<'py>(&self, py: Python<'py>, kind: &str) -> PyResult<Bound<'py, PyAny>> {
+        let pl = import_optional(py, "polars", "to_polars", "polars")?;
+        let table = Bound::new(py, self.arrow_table(py, kind, "to_polars")?)?;
+        pl.getattr("DataFrame")?.call1((table,))
+    }
+
+    /// As `to_arrow`, as a pandas DataFrame: dates are `datetime64` columns, day counts
+    /// nullable `Int64`, text columns `object`. Needs pandas and pyarrow (`pip install
+    /// 'tuanthu[pandas]'`).
     #[pyo3(signature = (kind = "assessments"))]
     fn to_pandas<'py>(&self, py: Python<'py>, kind: &str) -> PyResult<Bound<'py, PyAny>> {
-        match kind {
-            "assessments" => self.assessments_frame(py),
-            "findings" => self.findings_frame(py),
-            other => Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "to_pandas: kind '{other}': expected 'assessments' or 'findings'"
-            ))),
-        }
+        let pd = import_optional(py, "pandas", "to_pandas", "pandas")?;
+        let pa = import_optional(py, "pyarrow", "to_pandas", "pandas")?;
+        let table = self.arrow_table(py, kind, "to_pandas")?.into_pyarrow(py)?;
+        let int64 = pd.getattr("Int64Dtype")?.call0()?;
+        let mapping = PyDict::new(py);
+        mapping.set_item(pa.getattr("int64")?.call0()?, int64)?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("date_as_object", false)?;
+        kwargs.set_item("types_mapper", mapping.getattr("get")?)?;
+        table.call_method("to_pandas", (), Some(&kwargs))
     }
 
     fn __len__(&self) -> usize {
@@ -238,115 +221,20 @@ impl PyReport {
 }
 
 impl PyReport {
-    fn assessments_frame<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let names = [
-            "obligation",
-            "title",
-            "agency",
-            "period",
-            "stage",
-            "status",
-            "status_vi",
-            "due_soon",
-            "stated_due",
-            "due",
-            "received",
-            "document_number",
-            "days_late",
-            "days_remaining",
-            "rules",
-            "explanation_vi",
-            "explanation_en",
-        ];
-        let cols: Vec<Col<'py>> = names
-            .iter()
-            .map(|n| {
-                let l = PyList::empty(py);
-                match *n {
-                    "stated_due" | "due" | "received" => Col::Date(l),
-                    "days_late" | "days_remaining" => Col::Int(l),
-                    _ => Col::Text(l),
-                }
-            })
-            .collect();
-        let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-        for a in &self.inner.assessments {
-            let period = a.period.to_string();
-            let stated = iso(a.due.as_ref().map(|d| d.stated));
-            let due = iso(a.due.as_ref().map(|d| d.last_day));
-            let received = iso(a.received);
-            let rules = a.rules.join(",");
-            let row: [Bound<'py, PyAny>; 17] = [
-                text(py, Some(a.obligation.as_str())),
-                text(py, Some(&a.title)),
-                text(py, Some(&a.agency)),
-                text(py, Some(&period)),
-                text(py, a.stage.as_deref()),
-                text(py, Some(a.status.as_str())),
-                text(py, Some(a.status.label(Lang::Vi))),
-                pyo3::types::PyBool::new(py, a.due_soon)
-                    .to_owned()
-                    .into_any(),
-                text(py, stated.as_deref()),
-                text(py, due.as_deref()),
-                text(py, received.as_deref()),
-                text(py, a.document_number.as_deref()),
-                a.days_late.into_pyobject(py)?.into_any(),
-                a.days_remaining.into_pyobject(py)?.into_any(),
-                text(py, Some(&rules)),
-                text(py, Some(&a.explanation_vi)),
-                text(py, Some(&a.explanation_en)),
-            ];
-            for (c, v) in cols.iter().zip(row) {
-                c.list().append(v)?;
+    fn arrow_table(&self, py: Python<'_>, kind: &str, method: &str) -> PyResult<PyTable> {
+        let report = self.inner.clone();
+        let batch = match kind {
+            "assessments" => py.detach(|| arrow::assessments(&report.assessments)),
+            "findings" => py.detach(|| arrow::findings(&report.findings)),
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "{method}: kind '{other}': expected 'assessments' or 'findings'"
+                )))
             }
         }
-        frame(py, names.iter().copied().zip(cols).collect())
-    }
-
-    fn findings_frame<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let names = [
-            "rule",
-            "severity",
-            "obligation",
-            "agency",
-            "period",
-            "stage",
-            "submission",
-            "field",
-            "message_vi",
-            "message_en",
-        ];
-        let cols: Vec<Col<'py>> = names
-            .iter()
-            .map(|n| {
-                let l = PyList::empty(py);
-                if *n == "submission" {
-                    Col::Int(l)
-                } else {
-                    Col::Text(l)
-                }
-            })
-            .collect();
-        for f in &self.inner.findings {
-            let period = f.period.as_ref().map(|p| p.to_string());
-            let row: [Bound<'py, PyAny>; 10] = [
-                text(py, Some(&f.rule)),
-                text(py, Some(f.severity.as_str())),
-                text(py, f.obligation.as_ref().map(|o| o.as_str())),
-                text(py, f.agency.as_deref()),
-                text(py, period.as_deref()),
-                text(py, f.stage.as_deref()),
-                f.submission.into_pyobject(py)?.into_any(),
-                text(py, f.field.as_deref()),
-                text(py, Some(&f.message_vi)),
-                text(py, Some(&f.message_en)),
-            ];
-            for (c, v) in cols.iter().zip(row) {
-                c.list().append(v)?;
-            }
-        }
-        frame(py, names.iter().copied().zip(cols).collect())
+        .map_err(|e| crate::errors::internal_error(py, &e.to_string()))?;
+        let schema = batch.schema();
+        PyTable::try_new(vec![batch], schema)
     }
 }
 

@@ -5,21 +5,14 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyString, PyTuple};
-use tuanthu::model::{ObligationId, Period, Submission};
+use tuanthu::input::table::{Cell, Layout, RowError};
+use tuanthu::model::Submission;
 
 use crate::convert::{date_like, is_pathlike};
 use crate::errors::{input_error, input_error_at};
 use crate::plan::{list_of, looks_like_json, parse_input};
 
-const COLUMNS: [&str; 7] = [
-    "agency",
-    "obligation",
-    "stage",
-    "period",
-    "received",
-    "document_number",
-    "note",
-];
+mod arrow;
 
 /// Submissions as the engine reads them: owned when converted for one call, shared when they
 /// come from a `Submissions` object.
@@ -49,7 +42,8 @@ pub fn is_dataframe(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 }
 
 /// Submissions from whatever the caller has: `None`, a `Submissions`, a list of dicts, JSON text,
-/// a CSV or JSON file path (`str` or `os.PathLike`), or a pandas DataFrame.
+/// a CSV or JSON file path (`str` or `os.PathLike`), a pandas DataFrame, or any Arrow table or
+/// stream (`__arrow_c_stream__`: polars, pyarrow, DuckDB).
 pub fn coerce(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<SubmissionsArg> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(SubmissionsArg::Owned(Vec::new()));
@@ -66,53 +60,78 @@ pub fn coerce(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Submis
         return read_file(py, obj.extract()?).map(SubmissionsArg::Owned);
     } else if is_dataframe(obj)? {
         return from_dataframe(py, obj).map(SubmissionsArg::Owned);
+    } else if arrow::is_arrow(obj)? {
+        return from_arrow(py, obj).map(SubmissionsArg::Owned);
     }
     parse_input::<Vec<Submission>>(py, obj, "<submissions>").map(SubmissionsArg::Owned)
 }
 
-/// Text of a cell: `None`, NaN, `pd.NA` and blank text are missing; numbers become text
-/// (`2026.0` → `2026`, as a period column with gaps holds floats).
-fn cell_text(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
-    if obj.is_none() {
-        return Ok(None);
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        let t = s.to_cow()?;
-        let t = t.trim();
-        return Ok((!t.is_empty()).then(|| t.to_string()));
-    }
-    if obj.is_instance_of::<PyBool>() {
-        return Ok(Some(obj.str()?.to_cow()?.to_string()));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        return Ok(Some(obj.str()?.to_cow()?.to_string()));
-    }
-    if let Ok(f) = obj.cast::<PyFloat>() {
-        let v = f.value();
-        if v.is_nan() {
-            return Ok(None);
-        }
-        if v.fract() == 0.0 && v.abs() < 1e15 {
-            return Ok(Some(format!("{}", v as i64)));
-        }
-        return Ok(Some(v.to_string()));
-    }
-    let name = obj.get_type().name()?;
-    let name = name.to_cow()?;
-    if name == "NAType" || name == "NaTType" {
-        return Ok(None);
-    }
-    let t = obj.str()?.to_cow()?.trim().to_string();
-    Ok((!t.is_empty()).then_some(t))
+/// A pandas cell as it is: `None`, NaN, `pd.NA` and `NaT` are missing; dates (and datetimes,
+/// Timestamps: their day) are dates; numbers stay numbers; anything else is its `str()`.
+enum PyCell {
+    Missing,
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Date(chrono::NaiveDate),
 }
 
-/// Builds submissions from a DataFrame: its columns are those of the CSV form (any order;
-/// `agency`, `obligation`, `received` required); `received` may hold datetimes, dates or text.
+impl PyCell {
+    fn read(obj: &Bound<'_, PyAny>) -> PyResult<PyCell> {
+        if obj.is_none() {
+            return Ok(PyCell::Missing);
+        }
+        if let Ok(s) = obj.cast::<PyString>() {
+            return Ok(PyCell::Text(s.to_cow()?.into_owned()));
+        }
+        if obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>() {
+            if let Ok(i) = obj.extract::<i64>() {
+                return Ok(PyCell::Int(i));
+            }
+        }
+        if let Ok(f) = obj.cast::<PyFloat>() {
+            return Ok(PyCell::Float(f.value()));
+        }
+        if let Some(d) = date_like(obj)? {
+            return Ok(PyCell::Date(d));
+        }
+        let name = obj.get_type().name()?;
+        if matches!(&*name.to_cow()?, "NAType" | "NaTType") {
+            return Ok(PyCell::Missing);
+        }
+        Ok(PyCell::Text(obj.str()?.to_cow()?.into_owned()))
+    }
+
+    fn cell(&self) -> Cell<'_> {
+        match self {
+            PyCell::Missing => Cell::Missing,
+            PyCell::Text(t) => Cell::Text(t),
+            PyCell::Int(i) => Cell::Int(*i),
+            PyCell::Float(f) => Cell::Float(*f),
+            PyCell::Date(d) => Cell::Date(*d),
+        }
+    }
+}
+
+/// Builds submissions from a pandas DataFrame: its columns are those of the CSV form (any
+/// order; `agency`, `obligation`, `received` required); `received` may hold datetimes, dates or
+/// text. The columns and cell rules are the core's submissions table, as for a CSV file.
 pub fn from_dataframe(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Vec<Submission>> {
     let helper = py.import("tuanthu._frames")?;
     let out = helper.call_method1("frame_columns", (df,))?;
     let (cols, index): (Bound<'_, PyList>, Bound<'_, PyList>) = out.extract()?;
     from_columns(py, &cols, &index, "<DataFrame>")
+}
+
+/// A table error as `InputError`: `row` is the 0-based row position.
+fn row_error(py: Python<'_>, source: &str, row: Option<usize>, e: &RowError) -> PyErr {
+    let field = (!e.column.is_empty()).then_some(e.column.as_str());
+    input_error_at(py, source, row, field, &e.message)
+}
+
+/// Submissions from an Arrow table or stream (see [`arrow`]).
+pub fn from_arrow(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<Submission>> {
+    arrow::read(py, obj)?.map_err(|e| row_error(py, "<Arrow>", e.row, &e.error))
 }
 
 fn from_columns(
@@ -121,123 +140,39 @@ fn from_columns(
     index: &Bound<'_, PyList>,
     source: &str,
 ) -> PyResult<Vec<Submission>> {
-    let n = index.len();
-    let mut columns: [Option<Bound<'_, PyList>>; 7] = Default::default();
+    let mut names = Vec::with_capacity(cols.len());
+    let mut columns = Vec::with_capacity(cols.len());
     for pair in cols.iter() {
         let (name, values): (String, Bound<'_, PyAny>) = pair.extract()?;
-        let Some(k) = COLUMNS.iter().position(|c| *c == name) else {
-            return Err(input_error_at(
-                py,
-                source,
-                None,
-                Some(&name),
-                &format!("unknown column; expected some of: {}", COLUMNS.join(", ")),
-            ));
-        };
-        if columns[k].is_some() {
-            return Err(input_error_at(
-                py,
-                source,
-                None,
-                Some(&name),
-                "column appears twice",
-            ));
-        }
-        columns[k] = Some(values.cast_into::<PyList>()?);
+        names.push(name);
+        columns.push(values.cast_into::<PyList>()?);
     }
-    for req in ["agency", "obligation", "received"] {
-        let k = COLUMNS.iter().position(|c| *c == req).unwrap_or(0);
-        if columns[k].is_none() {
-            return Err(input_error_at(
-                py,
-                source,
-                None,
-                Some(req),
-                "required column is missing",
-            ));
-        }
-    }
-    let row_err = |i: usize, field: &str, message: String| -> PyErr {
+    let layout = Layout::from_names(names.iter().map(String::as_str))
+        .map_err(|e| row_error(py, source, None, &e))?;
+    let with_label = |i: usize, mut e: RowError| -> PyErr {
+        // A DataFrame's own index label helps find the row when it is not the position.
         let label = index
             .get_item(i)
             .ok()
             .and_then(|l| l.str().ok().map(|s| s.to_string()))
             .unwrap_or_default();
-        let message = if label == i.to_string() {
-            message
-        } else {
-            format!("{message} (index {label})")
-        };
-        input_error_at(py, source, Some(i), Some(field), &message)
+        if label != i.to_string() {
+            e.message = format!("{} (index {label})", e.message);
+        }
+        row_error(py, source, Some(i), &e)
     };
+    let n = index.len();
     let mut out = Vec::with_capacity(n);
-    let mut cells: [Option<Bound<'_, PyAny>>; 7] = Default::default();
+    let mut cells: Vec<PyCell> = Vec::with_capacity(columns.len());
     for i in 0..n {
-        for (k, col) in columns.iter().enumerate() {
-            cells[k] = match col {
-                Some(c) => Some(c.get_item(i)?),
-                None => None,
-            };
+        cells.clear();
+        for col in &columns {
+            cells.push(PyCell::read(&col.get_item(i)?)?);
         }
-        let text = |k: usize| -> PyResult<Option<String>> {
-            match &cells[k] {
-                Some(c) => cell_text(c),
-                None => Ok(None),
-            }
-        };
-        let texts: Vec<Option<String>> = (0..7)
-            .map(|k| if k == 4 { Ok(None) } else { text(k) })
-            .collect::<PyResult<_>>()?;
-        let received_cell = cells[4].as_ref();
-        let received_missing = match received_cell {
-            Some(c) => cell_text(c)?.is_none() && date_like(c)?.is_none(),
-            None => true,
-        };
-        if texts.iter().all(Option::is_none) && received_missing {
-            continue;
+        match layout.read_row(|k| cells[k].cell()) {
+            Ok(row) => out.extend(row),
+            Err(e) => return Err(with_label(i, e)),
         }
-        let required = |k: usize| {
-            texts[k]
-                .clone()
-                .ok_or_else(|| row_err(i, COLUMNS[k], "required value is empty".into()))
-        };
-        let agency = required(0)?;
-        let obligation = required(1)?;
-        let received = match received_cell {
-            _ if received_missing => {
-                return Err(row_err(i, "received", "required value is empty".into()))
-            }
-            Some(c) => match date_like(c)? {
-                Some(d) => d,
-                None => {
-                    let t = cell_text(c)?.unwrap_or_default();
-                    tuanthu::model::parse_date_text(&t).ok_or_else(|| {
-                        row_err(
-                            i,
-                            "received",
-                            format!("'{t}' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)"),
-                        )
-                    })?
-                }
-            },
-            None => return Err(row_err(i, "received", "required value is empty".into())),
-        };
-        let period = match &texts[3] {
-            None => None,
-            Some(p) => Some(
-                p.parse::<Period>()
-                    .map_err(|e| row_err(i, "period", e.to_string()))?,
-            ),
-        };
-        out.push(Submission {
-            agency,
-            obligation: ObligationId::new(obligation),
-            stage: texts[2].clone(),
-            period,
-            received,
-            document_number: texts[5].clone(),
-            note: texts[6].clone(),
-        });
     }
     Ok(out)
 }
@@ -278,12 +213,27 @@ impl PySubmissions {
         Ok(PySubmissions { inner: Arc::new(v) })
     }
 
-    /// From a pandas DataFrame with the CSV's columns. `received` may be datetime64, dates or
-    /// text. Errors name the row (0-based position) and the column.
+    /// From a DataFrame with the CSV's columns: pandas, or anything with the Arrow PyCapsule
+    /// interface (polars, pyarrow, DuckDB). `received` may be a date, datetime or text column.
+    /// Errors name the row (0-based position) and the column.
     #[staticmethod]
     fn from_dataframe(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let v = if is_dataframe(df)? || !arrow::is_arrow(df)? {
+            from_dataframe(py, df)?
+        } else {
+            from_arrow(py, df)?
+        };
+        Ok(PySubmissions { inner: Arc::new(v) })
+    }
+
+    /// From any Arrow table, record batch or stream (`__arrow_c_stream__`: polars, pyarrow,
+    /// pandas >= 2.2, DuckDB results), read column by column without a Python object per cell.
+    /// `received` may be date32, date64, timestamp (a zoned one is read on its zone's clock) or
+    /// text; nulls are missing values. Errors name the row (0-based position) and the column.
+    #[staticmethod]
+    fn from_arrow(py: Python<'_>, table: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(PySubmissions {
-            inner: Arc::new(from_dataframe(py, df)?),
+            inner: Arc::new(from_arrow(py, table)?),
         })
     }
 

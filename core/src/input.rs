@@ -6,8 +6,11 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::model::{parse_date, DateTextError};
-use crate::model::{AgencyRegistry, Event, ObligationId, Period, Plan, Submission};
+use crate::model::{AgencyRegistry, Event, Plan, Submission};
+
+pub mod table;
+
+use table::{Cell, Layout};
 
 /// Bad input, located precisely enough for a person to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -121,20 +124,10 @@ pub fn read_submissions(path: &Path) -> Result<Vec<Submission>, InputError> {
     }
 }
 
-const CSV_COLUMNS: [&str; 7] = [
-    "agency",
-    "obligation",
-    "stage",
-    "period",
-    "received",
-    "document_number",
-    "note",
-];
-const CSV_REQUIRED: [&str; 3] = ["agency", "obligation", "received"];
-
 /// Parses submissions CSV: a header row with the columns `agency, obligation, stage, period,
 /// received, document_number, note` (the first two and `received` required; any order). Dates may
-/// be `dd/mm/yyyy` or `yyyy-mm-dd`. Unknown columns are an error, never ignored.
+/// be `dd/mm/yyyy` or `yyyy-mm-dd`. Unknown columns are an error, never ignored. The columns and
+/// the cell rules are those of [`table`], shared with DataFrames, Arrow tables and JS arrays.
 ///
 /// ```
 /// let rows = tuanthu::input::submissions_from_csv("s.csv",
@@ -144,11 +137,11 @@ const CSV_REQUIRED: [&str; 3] = ["agency", "obligation", "received"];
 /// assert_eq!(e.to_string(), "s.csv:2: field `received`: '31/02/2026' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)");
 /// ```
 pub fn submissions_from_csv(source_name: &str, text: &str) -> Result<Vec<Submission>, InputError> {
-    let err = |line: Option<usize>, field: Option<&str>, message: String| InputError {
+    let err = |line: Option<usize>, message: String| InputError {
         source_name: source_name.to_string(),
         line,
         column: None,
-        field: field.map(str::to_string),
+        field: None,
         message,
     };
     let mut reader = csv::ReaderBuilder::new()
@@ -157,80 +150,77 @@ pub fn submissions_from_csv(source_name: &str, text: &str) -> Result<Vec<Submiss
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| err(Some(1), None, format!("cannot read the header row: {e}")))?
+        .map_err(|e| err(Some(1), format!("cannot read the header row: {e}")))?
         .clone();
-    let mut index = [None; 7];
-    for (i, h) in headers.iter().enumerate() {
-        let h = h.trim().to_lowercase();
-        let Some(k) = CSV_COLUMNS.iter().position(|c| *c == h) else {
-            return Err(err(
-                Some(1),
-                Some(&h),
-                format!(
-                    "unknown column; expected some of: {}",
-                    CSV_COLUMNS.join(", ")
-                ),
-            ));
-        };
-        if index[k].is_some() {
-            return Err(err(Some(1), Some(&h), "column appears twice".into()));
-        }
-        index[k] = Some(i);
-    }
-    for req in CSV_REQUIRED {
-        let k = CSV_COLUMNS.iter().position(|c| *c == req).unwrap_or(0);
-        if index[k].is_none() {
-            return Err(err(Some(1), Some(req), "required column is missing".into()));
-        }
-    }
+    let layout = Layout::from_names(headers.iter()).map_err(|e| e.at(source_name, Some(1)))?;
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize);
-            err(line, None, format!("malformed CSV row: {e}"))
+            err(line, format!("malformed CSV row: {e}"))
         })?;
         let line = record.position().map(|p| p.line() as usize);
-        let cell = |name: &str| -> Option<String> {
-            let k = CSV_COLUMNS.iter().position(|c| *c == name)?;
-            let v = record.get(index[k]?)?.trim();
-            (!v.is_empty()).then(|| v.to_string())
-        };
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
+        let row = layout.read_row(|i| record.get(i).map_or(Cell::Missing, Cell::Text));
+        if let Some(s) = row.map_err(|e| e.at(source_name, line))? {
+            out.push(s);
         }
-        let required = |name: &str| {
-            cell(name).ok_or_else(|| err(line, Some(name), "required value is empty".into()))
-        };
-        let agency = required("agency")?;
-        let obligation = required("obligation")?;
-        let received_text = required("received")?;
-        let received = parse_date(&received_text).map_err(|e| {
-            let message = match e {
-                DateTextError::NotADate => format!(
-                    "'{received_text}' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)"
-                ),
-                DateTextError::OutOfRange(r) => format!("'{received_text}': {r}"),
-            };
-            err(line, Some("received"), message)
-        })?;
-        let period = match cell("period") {
-            None => None,
-            Some(p) => Some(
-                p.parse::<Period>()
-                    .map_err(|e| err(line, Some("period"), e.to_string()))?,
-            ),
-        };
-        out.push(Submission {
-            agency,
-            obligation: ObligationId::new(obligation),
-            stage: cell("stage"),
-            period,
-            received,
-            document_number: cell("document_number"),
-            note: cell("note"),
-        });
     }
     Ok(out)
+}
+
+/// Submissions from JSON records: an array of objects keyed by column name (a JavaScript array
+/// of rows), read through the same [`table`] as a CSV file, so a bad cell gives the CSV's
+/// message. Errors name the record and the column as `[i].column`.
+///
+/// ```
+/// let e = tuanthu::input::submissions_from_records("submissions",
+///     r#"[{"agency": "A", "obligation": "IV.1", "received": "31/02/2026"}]"#).unwrap_err();
+/// assert_eq!(e.to_string(), "submissions: field `[0].received`: '31/02/2026' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)");
+/// ```
+pub fn submissions_from_records(
+    source_name: &str,
+    text: &str,
+) -> Result<Vec<Submission>, InputError> {
+    let records: Vec<serde_json::Map<String, serde_json::Value>> =
+        from_json_str(source_name, text)?;
+    records
+        .iter()
+        .enumerate()
+        .map(|(i, record)| {
+            let locate = |e: table::RowError| InputError {
+                source_name: source_name.to_string(),
+                line: None,
+                column: None,
+                field: Some(format!("[{i}].{}", e.column)),
+                message: e.message,
+            };
+            let cells = record
+                .iter()
+                .map(|(k, v)| json_cell(k, v).map(|c| (k.as_str(), c)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(locate)?;
+            table::read_record(cells).map_err(locate)
+        })
+        .collect()
+}
+
+/// A JSON value as a table cell: text, a number, or null (missing).
+fn json_cell<'a>(key: &str, v: &'a serde_json::Value) -> Result<Cell<'a>, table::RowError> {
+    use serde_json::Value;
+    Ok(match v {
+        Value::Null => Cell::Missing,
+        Value::String(s) => Cell::Text(s),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Cell::Int(i),
+            None => Cell::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::Bool(_) | Value::Array(_) | Value::Object(_) => {
+            return Err(table::RowError {
+                column: key.to_string(),
+                message: "expected text, a number or null".into(),
+            })
+        }
+    })
 }
 
 #[cfg(test)]
@@ -262,6 +252,44 @@ mod tests {
         assert!(e.to_string().contains("invalid period '2026-Q5'"), "{e}");
         let e = submissions_from_csv("s.csv", "agency,obligation,received\nA,II.1\n").unwrap_err();
         assert!(e.to_string().contains("malformed CSV row"), "{e}");
+    }
+
+    #[test]
+    fn records_read_like_csv_rows() {
+        let csv = submissions_from_csv(
+            "s.csv",
+            "agency,obligation,period,received\nA,IV.1,2026,13/11/2026\n",
+        )
+        .unwrap();
+        let records = submissions_from_records(
+            "s",
+            r#"[{"agency": "A", "obligation": "IV.1", "period": 2026, "received": "13/11/2026", "note": null}]"#,
+        )
+        .unwrap();
+        assert_eq!(csv, records);
+        for (record, field, message) in [
+            (
+                r#"{"agency": "A", "received": "2026-01-01"}"#,
+                "[0].obligation",
+                "required value is empty",
+            ),
+            (
+                r#"{"agency": "A", "obligation": "II.1", "received": true}"#,
+                "[0].received",
+                "expected text, a number or null",
+            ),
+            (
+                r#"{"agency": "A", "obligation": "II.1", "received": "x", "colour": 1}"#,
+                "[0].colour",
+                "unknown column",
+            ),
+        ] {
+            let e = submissions_from_records("s", &format!("[{record}]")).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{e}");
+            assert!(e.message.starts_with(message), "{e}");
+        }
+        let e = submissions_from_records("s", "{}").unwrap_err();
+        assert!(e.message.contains("expected a sequence"), "{e}");
     }
 
     #[test]

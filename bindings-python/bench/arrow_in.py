@@ -1,0 +1,124 @@
+"""What reading submissions from polars costs next to the evaluation itself.
+
+    python bindings-python/bench/arrow_in.py [--rows 1000000] [--repeat 3]
+
+Data (built before any clock starts): a plan of 20 yearly reports (due before 15/11) for "UBND
+các xã, phường", a registry of communes, and one polars row per instance (agency, obligation,
+period as Int64, received as pl.Date, document_number): 20 obligations × 10 years × rows/200
+communes; as of 31/12/2035, so every instance has its evidence.
+
+Printed, best of --repeat in one interpreter:
+  conversion   tuanthu.Submissions.from_arrow(polars_df): the Arrow stream read column by column
+               into the engine's submissions (what evaluate(plan, polars_df) does first)
+  evaluation   Report.timings["evaluate_seconds"] of evaluate(plan, Submissions): the Rust
+               evaluation with the standard rule pack (its per-evaluation budget raised so that
+               every instance is classified), GIL released
+  end to end   evaluate(plan, polars_df, ...) wall time, conversion included, with that call's
+               own Report.timings (the shared machine's noise shows in the evaluation part)
+and conversion / evaluation (the target is <= 10%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+
+import polars as pl
+
+import tuanthu
+
+OBLIGATIONS = 20
+YEARS = 10
+FIRST = 2026
+
+
+def inputs(rows: int):
+    agencies = max(1, rows // (OBLIGATIONS * YEARS))
+    names = [f"UBND xã Số {i:05}" for i in range(agencies)]
+    registry = {"agencies": [{"name": n, "groups": ["communes"]} for n in names]}
+    communes = [{"kind": "group", "group": "communes", "name": "UBND các xã, phường"}]
+    plan = tuanthu.Plan.from_json({"id": "bench-arrow", "title": "Kế hoạch", "obligations": [
+        {"id": f"IV.{k + 1}", "kind": "periodic_report", "title": f"Báo cáo {k + 1}",
+         "lead": communes,
+         "schedule": {"type": "recurring", "every": "yearly", "from_year": FIRST,
+                      "until_year": FIRST + YEARS - 1,
+                      "due": {"month": 11, "day": 15, "bound": "before"}}}
+        for k in range(OBLIGATIONS)]})
+    # One row per (agency, obligation, year), built by polars itself (no Python object per row).
+    n = agencies * OBLIGATIONS * YEARS
+    i = pl.int_range(0, n, eager=True)
+    agency = pl.Series("agency", names).gather(i // (OBLIGATIONS * YEARS))
+    year = pl.col("i") % YEARS + FIRST
+    df = pl.DataFrame({"i": i, "agency": agency}).select(
+        "agency",
+        obligation=pl.concat_str(
+            [pl.lit("IV."), ((pl.col("i") // YEARS) % OBLIGATIONS + 1).cast(pl.String)]),
+        period=year.cast(pl.Int64),
+        # 5/11 .. 24/11 of the year: some on time, some late.
+        received=pl.date(year, 11, 5 + pl.col("i") % 20),
+        document_number=pl.concat_str([(pl.col("i") + 1).cast(pl.String), pl.lit("/BC-UBND")]),
+    )
+    return plan, registry, df
+
+
+def best(repeat, fn):
+    """The fastest of `repeat` calls, with that call's result (the others are freed untimed)."""
+    best_s, best_out = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        took = time.perf_counter() - t
+        if took < best_s:
+            best_s, best_out = took, out
+        out = None
+    return best_s, best_out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    plan, registry, df = inputs(args.rows)
+    # The standard pack's per-evaluation budget (10M rule operations, 1.5 s) bounds a hostile
+    # pack; a million instances need more, or the rules stop and instances stay "unknown".
+    rules = tuanthu.RulePack.standard(
+        limits={"max_evaluation_operations": 10**9, "evaluation_ms": 600_000})
+    as_of = dt.date(FIRST + YEARS - 1, 12, 31)
+    print(f"{df.height} submission rows from polars {pl.__version__} "
+          f"(schema {dict(df.schema)})", flush=True)
+
+    conversion, subs = best(args.repeat, lambda: tuanthu.Submissions.from_arrow(df))
+    assert len(subs) == df.height
+
+    def engine():
+        r = tuanthu.evaluate(plan, subs, registry=registry, as_of=as_of, rules=rules)
+        return r.timings["evaluate_seconds"], r
+
+    evaluation, report = min((engine() for _ in range(args.repeat)), key=lambda t: t[0])
+    total = report.summary()["total"]
+    assert total["total"] == df.height and total["unknown"] == 0, total
+    end_to_end, report2 = best(args.repeat, lambda: tuanthu.evaluate(
+        plan, df, registry=registry, as_of=as_of, rules=rules))
+    assert report2 == report
+
+    print(f"instances {total['total']}: done_on_time {total['done_on_time']}, "
+          f"done_late {total['done_late']}")
+    print(f"conversion  Submissions.from_arrow(polars)   {conversion:8.3f} s")
+    print(f"evaluation  Rust evaluate (Report.timings)    {evaluation:8.3f} s")
+    print(f"end to end  evaluate(plan, polars_df)         {end_to_end:8.3f} s")
+    t = report2.timings
+    print(f"            of which, by Report.timings of that call: preparing (polars conversion "
+          f"included) {t['prepare_seconds']:.3f} s, evaluating {t['evaluate_seconds']:.3f} s")
+    print(f"conversion / evaluation = {conversion / evaluation * 100:.1f}% (target <= 10%)")
+    print(f"python {sys.version.split()[0]}, tuanthu {tuanthu.__version__}, {os.cpu_count()} cpus, "
+          f"best of {args.repeat}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+//! Submissions from any Arrow producer (polars, pyarrow, pandas >= 2.2, DuckDB results) through
+//! the Arrow PyCapsule interface. Columns are read as whole arrays, never a Python object per
+//! cell, and every cell goes through the core's submissions table
+//! ([`tuanthu::input::table`]), so the rules and messages are those of a CSV file.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchReader};
+use arrow_schema::{ArrowError, DataType};
+use pyo3::prelude::*;
+use pyo3_arrow::input::AnyRecordBatch;
+use tuanthu::input::table::{Cell, Column, ColumnKind, Layout, RowError};
+use tuanthu::model::Submission;
+
+/// Whether `obj` offers the Arrow PyCapsule interface (a stream, or one record batch).
+pub fn is_arrow(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(obj.hasattr("__arrow_c_stream__")? || obj.hasattr("__arrow_c_array__")?)
+}
+
+/// A failure while reading: the row position (0-based, across batches) when it is a cell's.
+pub struct ArrowReadError {
+    pub row: Option<usize>,
+    pub error: RowError,
+}
+
+fn table_error(message: String) -> ArrowReadError {
+    ArrowReadError {
+        row: None,
+        error: RowError {
+            column: String::new(),
+            message,
+        },
+    }
+}
+
+/// Reads the submissions of an Arrow stream or batch. The GIL is released while the batches are
+/// read and converted.
+pub fn read(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<Result<Vec<Submission>, ArrowReadError>> {
+    let reader = obj.extract::<AnyRecordBatch>()?.into_reader()?;
+    Ok(py.detach(move || read_stream(reader)))
+}
+
+fn read_stream(
+    reader: Box<dyn RecordBatchReader + Send>,
+) -> Result<Vec<Submission>, ArrowReadError> {
+    let schema = reader.schema();
+    let layout = Layout::from_names(schema.fields().iter().map(|f| f.name().as_str()))
+        .map_err(|error| ArrowReadError { row: None, error })?;
+    // Each column's type is checked once, before any row, so a wrong type is one clear error.
+    for c in Column::ALL {
+        if let Some(i) = layout.position(c) {
+            check_type(c, schema.field(i).data_type())
+                .map_err(|error| ArrowReadError { row: None, error })?;
+        }
+    }
+    let mut out = Vec::new();
+    let mut first_row = 0;
+    for batch in reader {
+        let batch = batch.map_err(|e| table_error(format!("cannot read the Arrow stream: {e}")))?;
+        read_batch(&layout, &batch, first_row, &mut out)?;
+        first_row += batch.num_rows();
+    }
+    Ok(out)
+}
+
+/// The Arrow types a column of this kind accepts.
+fn check_type(c: Column, t: &DataType) -> Result<(), RowError> {
+    let ok = match c.kind() {
+        ColumnKind::Date => is_text(t) || is_temporal(t),
+        ColumnKind::Text | ColumnKind::Period => is_text(t) || is_number(t),
+    };
+    if ok || *t == DataType::Null {
+        return Ok(());
+    }
+    let expected = match c.kind() {
+        ColumnKind::Date => "a date (date32, date64, timestamp) or text such as 2026-11-15",
+        ColumnKind::Period => "text such as 2026-Q3, or a year as an integer",
+        ColumnKind::Text => "text",
+    };
+    Err(RowError {
+        column: c.name().to_string(),
+        message: format!("a column of Arrow type {t} cannot be read here: expected {expected}"),
+    })
+}
+
+fn is_text(t: &DataType) -> bool {
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, v) => is_text(v),
+        _ => false,
+    }
+}
+
+fn is_number(t: &DataType) -> bool {
+    t.is_integer() || t.is_floating()
+}
+
+fn is_temporal(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _)
+    )
+}
+
+/// One column of a batch, in the form its cells are read from.
+enum Values {
+    Absent,
+    Null,
+    Utf8(ArrayRef),
+    LargeUtf8(ArrayRef),
+    View(ArrayRef),
+    Int(ArrayRef),
+    Float(ArrayRef),
+    Date(ArrayRef),
+}
+
+fn cast(a: &ArrayRef, to: &DataType) -> Result<ArrayRef, ArrowError> {
+    arrow_cast::cast(a.as_ref(), to)
+}
+
+impl Values {
+    fn new(a: &ArrayRef) -> Result<Values, ArrowError> {
+        let t = a.data_type();
+        Ok(match t {
+            DataType::Null => Values::Null,
+            DataType::Utf8 => Values::Utf8(a.clone()),
+            DataType::LargeUtf8 => Values::LargeUtf8(a.clone()),
+            DataType::Utf8View => Values::View(a.clone()),
+            DataType::Dictionary(_, _) => Values::LargeUtf8(cast(a, &DataType::LargeUtf8)?),
+            DataType::Int64 => Values::Int(a.clone()),
+            DataType::Float64 => Values::Float(a.clone()),
+            DataType::Date32 => Values::Date(a.clone()),
+            DataType::Date64 | DataType::Timestamp(_, _) => {
+                // A timestamp with a time zone is read as the day on that zone's wall clock.
+                Values::Date(cast(a, &DataType::Date32)?)
+            }
+            _ if t.is_integer() => Values::Int(cast(a, &DataType::Int64)?),
+            _ if t.is_floating() => Values::Float(cast(a, &DataType::Float64)?),
+            _ => Values::Absent,
+        })
+    }
+
+    fn cell(&self, i: usize) -> Cell<'_> {
+        let valid = |a: &ArrayRef| a.is_valid(i);
+        match self {
+            Values::Absent | Values::Null => Cell::Missing,
+            Values::Utf8(a) if valid(a) => Cell::Text(a.as_string::<i32>().value(i)),
+            Values::LargeUtf8(a) if valid(a) => Cell::Text(a.as_string::<i64>().value(i)),
+            Values::View(a) if valid(a) => Cell::Text(a.as_string_view().value(i)),
+            Values::Int(a) if valid(a) => Cell::Int(a.as_primitive::<Int64Type>().value(i)),
+            Values::Float(a) if valid(a) => Cell::Float(a.as_primitive::<Float64Type>().value(i)),
+            Values::Date(a) if valid(a) => match a.as_primitive::<Date32Type>().value_as_date(i) {
+                Some(d) => Cell::Date(d),
+                None => Cell::Missing,
+            },
+            _ => Cell::Missing,
+        }
+    }
+}
+
+fn read_batch(
+    layout: &Layout,
+    batch: &RecordBatch,
+    first_row: usize,
+    out: &mut Vec<Submission>,
+) -> Result<(), ArrowReadError> {
+    let columns: Vec<Values> = batch
+        .columns()
+        .iter()
+        .map(Values::new)
+        .collect::<Result<_, _>>()
+        .map_err(|e| table_error(format!("cannot read the Arrow stream: {e}")))?;
+    out.reserve(batch.num_rows());
+    for i in 0..batch.num_rows() {
+        let row = layout
+            .read_row(|k| columns[k].cell(i))
+            .map_err(|error| ArrowReadError {
+                row: Some(first_row + i),
+                error,
+            })?;
+        out.extend(row);
+    }
+    Ok(())
+}

@@ -28,6 +28,7 @@ mod testing;
 pub(crate) mod verdict;
 pub(crate) mod views;
 
+pub(crate) use pack::RuleFailure;
 pub use pack::{
     AppliesTo, PackManifest, PackSource, Rule, RuleError, RuleMeta, RulePack, SourceFile,
 };

@@ -19,6 +19,7 @@ mod due;
 mod expand;
 mod explain;
 mod matching;
+mod memo;
 mod sink;
 
 use std::collections::BTreeMap;
@@ -38,8 +39,11 @@ use crate::model::{
 use crate::policy::{Policies, PolicyOverrides};
 use crate::rules::budget::EvaluationBudget;
 use crate::rules::date::Cal;
-use crate::rules::views::{InstanceFacts, InstanceView, SubmissionFacts, SubmissionView};
-use crate::rules::{AppliesTo, RuleError, RulePack};
+use crate::rules::verdict::{Placeholders, Verdict};
+use crate::rules::views::{
+    self, InstanceFacts, InstanceView, Key, SubmissionFacts, SubmissionView,
+};
+use crate::rules::{AppliesTo, Rule, RuleError, RuleFailure, RulePack};
 use expand::{Context, Instance, Registry};
 use matching::{Claim, InstanceIndex, Matcher};
 pub use sink::LIMITS_RULE;
@@ -417,11 +421,14 @@ impl Evaluator {
                 run.sink.skip(&rule.meta.id, why);
                 continue;
             }
-            let view = Dynamic::from(SubmissionView {
-                facts: facts.clone(),
-                cal: cal.clone(),
-            });
-            match self.pack.run(rule, scope, view, &*facts, &run.budget) {
+            let view = || {
+                Dynamic::from(SubmissionView {
+                    facts: facts.clone(),
+                    cal: cal.clone(),
+                })
+            };
+            let key_of = |p| views::submission_key(&facts, p);
+            match self.call_rule(n, rule, scope, &*facts, view, key_of, run) {
                 Ok(v) => run.sink.push_messages(&rule.meta.id, v.messages, base),
                 Err(e) => run.failed(n, rule_failure(&rule.meta.id, &e.message, base), e.stopped),
             }
@@ -437,7 +444,8 @@ impl Evaluator {
         obligation: &crate::model::Obligation,
         run: &mut RuleRun<'_>,
     ) -> (Option<Status>, bool, Vec<String>) {
-        let base = Finding {
+        // Built only for an instance some rule has something to say about.
+        let base = || Finding {
             rule: String::new(),
             severity: Severity::Info,
             obligation: Some(obligation.id.clone()),
@@ -460,11 +468,14 @@ impl Evaluator {
                 run.sink.skip(&rule.meta.id, why);
                 continue;
             }
-            let view = Dynamic::from(InstanceView {
-                facts: facts.clone(),
-                cal: cal.clone(),
-            });
-            match self.pack.run(rule, scope, view, &*facts, &run.budget) {
+            let view = || {
+                Dynamic::from(InstanceView {
+                    facts: facts.clone(),
+                    cal: cal.clone(),
+                })
+            };
+            let key_of = |p| views::instance_key(&facts, p);
+            match self.call_rule(n, rule, scope, &*facts, view, key_of, run) {
                 Ok(v) => {
                     if v.is_empty() {
                         continue;
@@ -475,15 +486,53 @@ impl Evaluator {
                         status = v.status;
                         due_soon = v.due_soon.unwrap_or(false);
                     }
-                    run.sink.push_messages(&rule.meta.id, v.messages, &base);
+                    if run.sink.full() {
+                        run.sink.drop_messages(v.messages.len());
+                    } else if !v.messages.is_empty() {
+                        run.sink.push_messages(&rule.meta.id, v.messages, &base());
+                    }
                 }
                 Err(e) => {
                     rules.push(rule.meta.id.clone());
-                    run.failed(n, rule_failure(&rule.meta.id, &e.message, &base), e.stopped);
+                    run.failed(
+                        n,
+                        rule_failure(&rule.meta.id, &e.message, &base()),
+                        e.stopped,
+                    );
                 }
             }
         }
         (status, due_soon, rules)
+    }
+
+    /// One rule call: replayed from the evaluation's memo when an earlier call read the same
+    /// values ([`memo`]), else run in the sandbox with its reads recorded.
+    #[allow(clippy::too_many_arguments)] // one call's parts; a struct would only rename them
+    fn call_rule(
+        &self,
+        n: usize,
+        rule: &Rule,
+        scope: &mut Scope,
+        facts: &dyn Placeholders,
+        view: impl FnOnce() -> Dynamic,
+        key_of: impl Fn(u8) -> Key,
+        run: &mut RuleRun<'_>,
+    ) -> Result<Verdict, RuleFailure> {
+        if let Some(value) = run
+            .memos
+            .get(n)
+            .filter(|_| memo_enabled())
+            .and_then(|m| m.replay(&key_of, &run.budget))
+        {
+            return RulePack::judge(rule, value, facts, !run.sink.full());
+        }
+        let fuel = run.budget.fuel_left();
+        let (value, reads) = views::recording(|| self.pack.call(rule, scope, view(), &run.budget));
+        let value = value?;
+        if let Some(m) = run.memos.get_mut(n) {
+            m.insert(reads, &value, fuel.saturating_sub(run.budget.fuel_left()));
+        }
+        RulePack::judge(rule, value, facts, !run.sink.full())
     }
 }
 
@@ -494,6 +543,8 @@ struct RuleRun<'a> {
     /// Calls of each rule (by pack position) a limit stopped.
     stops: Vec<usize>,
     max_stops: usize,
+    /// Each rule's memo of calls (by pack position).
+    memos: Vec<memo::Memo>,
 }
 
 impl<'a> RuleRun<'a> {
@@ -504,6 +555,7 @@ impl<'a> RuleRun<'a> {
             sink: FindingSink::new(limits),
             stops: vec![0; pack.rules().len()],
             max_stops: limits.max_stops_per_rule,
+            memos: pack.rules().iter().map(|_| memo::Memo::default()).collect(),
         }
     }
 
@@ -683,21 +735,125 @@ fn instance_facts(
 
 fn summarize(assessments: &[Assessment], findings: &[Finding]) -> Summary {
     let mut s = Summary::default();
-    fn count(map: &mut BTreeMap<String, crate::model::StatusCounts>, key: &str, st: Status) {
-        match map.get_mut(key) {
-            Some(c) => c.add(st),
-            None => map.entry(key.to_string()).or_default().add(st),
-        }
-    }
     for a in assessments {
         s.total.add(a.status);
-        count(&mut s.by_agency, &a.agency, a.status);
-        count(&mut s.by_obligation, a.obligation.as_str(), a.status);
     }
+    s.by_agency = counts_by(assessments, |a| &a.agency);
+    s.by_obligation = counts_by(assessments, |a| a.obligation.as_str());
     let mut by_sev: BTreeMap<String, u32> = BTreeMap::new();
     for f in findings {
         *by_sev.entry(f.severity.as_str().to_string()).or_default() += 1;
     }
     s.findings_by_severity = by_sev;
     s
+}
+
+/// Status counts per key. Sorted first and built in one pass: a plan with one obligation per row
+/// has as many keys as instances, and inserting them one by one into the map dominated.
+fn counts_by<'a>(
+    assessments: &'a [Assessment],
+    key: impl Fn(&'a Assessment) -> &'a str,
+) -> BTreeMap<String, crate::model::StatusCounts> {
+    let mut keyed: Vec<(&str, Status)> = assessments.iter().map(|a| (key(a), a.status)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out: Vec<(String, crate::model::StatusCounts)> = Vec::new();
+    for (k, st) in keyed {
+        match out.last_mut() {
+            Some((last, c)) if last == k => c.add(st),
+            _ => {
+                let mut c = crate::model::StatusCounts::default();
+                c.add(st);
+                out.push((k.to_string(), c));
+            }
+        }
+    }
+    // From sorted, distinct keys: a bulk build, no per-key search.
+    out.into_iter().collect()
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests on this thread evaluate without replaying memoised rule calls.
+    static NO_MEMO: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn memo_enabled() -> bool {
+    #[cfg(test)]
+    if NO_MEMO.with(std::cell::Cell::get) {
+        return false;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Limits;
+    use crate::unstable::synth::{province, Shape};
+
+    fn both_ways(evaluator: &Evaluator, req: &EvaluationRequest) -> (String, String) {
+        let with = serde_json::to_string(&evaluator.evaluate(req).unwrap()).unwrap();
+        NO_MEMO.with(|m| m.set(true));
+        let without = serde_json::to_string(&evaluator.evaluate(req).unwrap()).unwrap();
+        NO_MEMO.with(|m| m.set(false));
+        (with, without)
+    }
+
+    #[test]
+    fn replayed_rule_calls_give_the_report_byte_for_byte() {
+        let evaluator = Evaluator::standard().unwrap();
+        let shape = Shape {
+            agencies: 40,
+            obligations: 12,
+            years: 3,
+            evidence_percent: 70,
+        };
+        for seed in 1..=3 {
+            let (with, without) = both_ways(&evaluator, &province(seed, shape));
+            assert!(with == without, "province {seed}: memo changed the report");
+        }
+    }
+
+    #[test]
+    fn replayed_calls_spend_the_evaluation_budget_as_real_ones() {
+        // A budget that runs out part way: the same rule calls are skipped either way.
+        let limits = Limits {
+            max_evaluation_operations: 20_000,
+            ..Limits::default()
+        };
+        let pack =
+            RulePack::compile(RulePack::standard().unwrap().source().clone(), limits).unwrap();
+        let evaluator = Evaluator::new(pack);
+        let req = province(7, Shape::default());
+        let (with, without) = both_ways(&evaluator, &req);
+        assert!(
+            with.contains("max_evaluation_operations"),
+            "the budget ran out"
+        );
+        assert!(with == without, "memo changed where the budget ran out");
+    }
+
+    #[test]
+    fn a_full_report_counts_the_dropped_findings_as_before() {
+        let limits = Limits {
+            max_findings: 5,
+            ..Limits::default()
+        };
+        let pack =
+            RulePack::compile(RulePack::standard().unwrap().source().clone(), limits).unwrap();
+        let req = province(2, Shape::default());
+        let all = Evaluator::standard()
+            .unwrap()
+            .evaluate(&req)
+            .unwrap()
+            .findings;
+        assert!(all.len() > 5 && all.iter().all(|f| f.rule != LIMITS_RULE));
+        let report = Evaluator::new(pack).evaluate(&req).unwrap();
+        assert_eq!(report.findings[..5], all[..5]);
+        let last = report.findings.last().unwrap();
+        assert_eq!(last.rule, LIMITS_RULE);
+        let dropped = format!("{} findings were dropped", all.len() - 5);
+        assert!(last.message_en.starts_with(&dropped), "{}", last.message_en);
+        assert_eq!(report.findings.len(), 6);
+    }
 }

@@ -68,11 +68,28 @@ impl<'a> FindingSink<'a> {
         self.findings.push(f);
     }
 
+    /// Whether every further finding will be dropped (the count limit is reached; the byte
+    /// limit is not final, as a smaller finding may still fit).
+    pub fn full(&self) -> bool {
+        self.findings.len() >= self.limits.max_findings
+    }
+
+    /// Counts `total` messages of one rule call as dropped, as [`FindingSink::push_messages`]
+    /// would once the sink is [`FindingSink::full`], without building their findings.
+    pub fn drop_messages(&mut self, total: usize) {
+        let keep = self.limits.max_findings_per_call;
+        self.dropped += total.min(keep) + usize::from(total > keep);
+    }
+
     /// Adds the messages one rule call returned: at most `max_findings_per_call`, then an error
     /// finding for the rule saying how many were left out.
     pub fn push_messages(&mut self, rule: &str, messages: Vec<RuleMessage>, base: &Finding) {
         let total = messages.len();
         let keep = self.limits.max_findings_per_call;
+        if self.full() {
+            self.drop_messages(total);
+            return;
+        }
         for msg in messages.into_iter().take(keep) {
             self.push(Finding {
                 rule: rule.to_string(),

@@ -151,6 +151,30 @@ impl EvaluationBudget {
         self.fuel.get() == 0 || self.time_left.get() == Some(Duration::ZERO)
     }
 
+    /// Units the evaluation has left: what a rule call spent is the difference before and after.
+    pub(crate) fn fuel_left(&self) -> u64 {
+        self.fuel.get()
+    }
+
+    /// Spends `units` for a rule call whose answer is known without running it (the evaluator's
+    /// memo: the same script on the same read values spends the same units, deterministically),
+    /// if running it would not have been stopped by a unit limit. `false` (nothing spent) means
+    /// the call must run for real, to be stopped as it would have been.
+    pub(crate) fn replay(&self, units: u64) -> bool {
+        // As in `call`: without a clock (`wasm32`) the call's deadline is fuel too.
+        let call_fuel = if cfg!(target_arch = "wasm32") {
+            self.call_ms.saturating_mul(FUEL_PER_MS)
+        } else {
+            u64::MAX
+        };
+        let fuel = self.fuel.get();
+        if self.expired() || units > self.max_operations || units > call_fuel || units > fuel {
+            return false;
+        }
+        self.fuel.set(fuel - units);
+        true
+    }
+
     /// Runs `f` as one rule call metered on this thread; returns what it returned and why the
     /// meter stopped it, if it did.
     pub fn call<T>(&self, f: impl FnOnce() -> T) -> (T, Option<Stop>) {

@@ -29,6 +29,7 @@ pub(crate) mod verdict;
 pub(crate) mod views;
 
 pub(crate) use pack::sha256_hex;
+pub(crate) use pack::RuleFailure;
 pub use pack::{
     content_sha256, AppliesTo, InlineRule, PackManifest, PackSource, Rule, RuleError, RuleMeta,
     RulePack, SourceFile,

@@ -535,6 +535,18 @@ impl RulePack {
         facts: &dyn Placeholders,
         budget: &EvaluationBudget,
     ) -> Result<Verdict, RuleFailure> {
+        let value = self.call(rule, scope, x, budget)?;
+        Self::judge(rule, value, facts, true)
+    }
+
+    /// The first half of [`RulePack::run`]: the value `check(x)` returned, unread.
+    pub(crate) fn call(
+        &self,
+        rule: &Rule,
+        scope: &mut Scope,
+        x: Dynamic,
+        budget: &EvaluationBudget,
+    ) -> Result<Dynamic, RuleFailure> {
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
         let (value, stop) = budget.call(|| {
             self.inner.engine.call_fn_with_options::<Dynamic>(
@@ -561,12 +573,23 @@ impl RulePack {
             }
             (Ok(v), None) => v,
         };
+        Ok(value)
+    }
+
+    /// The second half of [`RulePack::run`]: a returned value read strictly as a verdict.
+    pub(crate) fn judge(
+        rule: &Rule,
+        value: Dynamic,
+        facts: &dyn Placeholders,
+        render: bool,
+    ) -> Result<Verdict, RuleFailure> {
         verdict::parse(
             value,
             &verdict::Context {
                 default_severity: rule.meta.severity,
                 templates: &rule.meta.messages,
                 facts,
+                render,
             },
         )
         .map_err(RuleFailure::error)

@@ -87,6 +87,9 @@ pub struct Context<'a> {
     pub default_severity: Severity,
     pub templates: &'a [MessageTemplate],
     pub facts: &'a dyn Placeholders,
+    /// False when the messages cannot be kept (the evaluation's findings are at their count
+    /// limit): templates are still looked up and checked, but not filled.
+    pub render: bool,
 }
 
 /// Reads `()`, a map, or an array of maps.
@@ -185,8 +188,16 @@ fn add_map(verdict: &mut Verdict, map: Map, ctx: &Context<'_>) -> Result<(), Str
             .ok_or_else(|| format!("no message template '{id}' in the rule's header"))?;
         verdict.messages.push(RuleMessage {
             severity: severity.unwrap_or(t.severity),
-            message_vi: render(&t.vi, ctx.facts),
-            message_en: render(&t.en, ctx.facts),
+            message_vi: if ctx.render {
+                render(&t.vi, ctx.facts)
+            } else {
+                String::new()
+            },
+            message_en: if ctx.render {
+                render(&t.en, ctx.facts)
+            } else {
+                String::new()
+            },
             field: string(&map, "field")?,
         });
         return Ok(());

@@ -384,104 +384,221 @@ fn days_between(later: NaiveDate, earlier: NaiveDate) -> INT {
     (later - earlier).num_days()
 }
 
+/// A value a rule read from a view, as a key of the evaluator's memo of rule calls
+/// (`crate::eval::memo`): a rule's answer depends only on the values it read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    Unit,
+    Bool(bool),
+    Int(INT),
+    Date(NaiveDate),
+    Str(ImmutableString),
+    /// The evaluation's calendar: the same for every call of one evaluation.
+    Cal,
+    /// Anything else: a call that read it is not memoised.
+    Opaque,
+}
+
+/// The memo key of a property's value.
+pub(crate) trait ToKey {
+    fn key(&self) -> Key;
+}
+
+impl ToKey for bool {
+    fn key(&self) -> Key {
+        Key::Bool(*self)
+    }
+}
+impl ToKey for INT {
+    fn key(&self) -> Key {
+        Key::Int(*self)
+    }
+}
+impl ToKey for Date {
+    fn key(&self) -> Key {
+        Key::Date(self.0)
+    }
+}
+impl ToKey for ImmutableString {
+    fn key(&self) -> Key {
+        Key::Str(self.clone())
+    }
+}
+impl ToKey for String {
+    fn key(&self) -> Key {
+        Key::Str(self.as_str().into())
+    }
+}
+impl ToKey for Cal {
+    fn key(&self) -> Key {
+        Key::Cal
+    }
+}
+impl ToKey for Dynamic {
+    fn key(&self) -> Key {
+        if self.is_unit() {
+            Key::Unit
+        } else if let Ok(n) = self.as_int() {
+            Key::Int(n)
+        } else if let Ok(b) = self.as_bool() {
+            Key::Bool(b)
+        } else if let Some(d) = self.read_lock::<Date>() {
+            Key::Date(d.0)
+        } else {
+            Key::Opaque
+        }
+    }
+}
+
+/// Property reads of the current rule call, when the evaluator records them.
+type Reads = Vec<(u8, Key)>;
+
+thread_local! {
+    static READS: std::cell::RefCell<Option<Reads>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Reads one call may record: a call that reads more (a loop over properties) is not memoised,
+/// and recording stops, so a rule spending its whole budget on reads costs no more memory.
+const MAX_READS: usize = 64;
+
+fn record(prop: u8, value: &impl ToKey) {
+    READS.with(|r| {
+        if let Some(reads) = r.borrow_mut().as_mut() {
+            match reads.len() {
+                n if n < MAX_READS => reads.push((prop, value.key())),
+                MAX_READS => reads.push((prop, Key::Opaque)),
+                _ => {}
+            }
+        }
+    });
+}
+
+/// Runs `f` (one rule call) recording, in order, every view property it reads and its value.
+pub(crate) fn recording<T>(f: impl FnOnce() -> T) -> (T, Reads) {
+    let outer = READS.with(|r| r.replace(Some(Vec::new())));
+    let out = f();
+    let reads = READS.with(|r| r.replace(outer)).unwrap_or_default();
+    (out, reads)
+}
+
+/// The property number of `x.cal`.
+pub(crate) const CAL_PROP: u8 = u8::MAX;
+
+/// Declares a view's properties once: each getter (which records what it returns) and the
+/// function that computes the same value's key natively, by property number, for the memo.
+macro_rules! properties {
+    ($register:ident, $key_of:ident, $view:ty, $facts:ty, {
+        $($name:literal => |$f:ident| $body:expr;)*
+    }) => {
+        /// The key of property number `prop`, computed exactly as its getter computes it.
+        pub(crate) fn $key_of(facts: &$facts, prop: u8) -> Key {
+            let mut i: u8 = 0;
+            $(
+                if prop == i {
+                    let $f = facts;
+                    return ToKey::key(&$body);
+                }
+                i += 1;
+            )*
+            let _ = i;
+            if prop == CAL_PROP {
+                Key::Cal
+            } else {
+                Key::Opaque
+            }
+        }
+
+        fn $register(engine: &mut Engine) {
+            let mut i: u8 = 0;
+            $(
+                let prop = i;
+                engine.register_get($name, move |v: &mut $view| {
+                    let $f = &*v.facts;
+                    let value = $body;
+                    record(prop, &value);
+                    value
+                });
+                i += 1;
+            )*
+            let _ = i;
+            engine.register_get("cal", |v: &mut $view| {
+                record(CAL_PROP, &v.cal);
+                v.cal.clone()
+            });
+        }
+    };
+}
+
+properties!(register_instance, instance_key, InstanceView, InstanceFacts, {
+    "obligation" => |f| f.obligation.clone();
+    "title" => |f| f.title.clone();
+    "kind" => |f| word(&f.kind);
+    "schedule" => |f| word(&f.schedule);
+    "agency" => |f| f.agency.clone();
+    "is_group" => |f| f.is_group;
+    "period" => |f| f.period.clone();
+    "stage" => |f| opt_str(&f.stage);
+    "triggered" => |f| f.triggered;
+    "has_due" => |f| f.due.is_some();
+    "due" => |f| date(f.due);
+    "stated_due" => |f| date(f.stated_due);
+    "has_evidence" => |f| f.received.is_some();
+    "received" => |f| date(f.received);
+    "document_number" => |f| opt_str(&f.document_number);
+    "evidence_count" => |f| INT::from(f.evidence_count);
+    "as_of" => |f| Date(f.as_of);
+    "due_soon_days" => |f| INT::from(f.due_soon_days);
+    "deadline_reading" => |f| word(&f.deadline_reading);
+    "day_off" => |f| word(&f.day_off);
+    "recipient" => |f| opt_str(&f.recipient);
+    "via" => |f| opt_str(&f.via);
+    "has_next_stage_due" => |f| f.next_stage_due.is_some();
+    "next_stage_due" => |f| date(f.next_stage_due);
+    // Convenience: calendar days from as-of to the due day (negative once passed), or ().
+    "days_to_due" => |f| f
+        .due
+        .map_or(Dynamic::UNIT, |d| Dynamic::from(days_between(d, f.as_of)));
+    // Received − last day in days (≤ 0: on time), or () without evidence or due date. Integer
+    // facts keep hot rules on Rhai's native integer operators.
+    "received_days_after_due" => |f| match (f.received, f.due) {
+        (Some(r), Some(d)) => Dynamic::from(days_between(r, d)),
+        _ => Dynamic::UNIT,
+    };
+});
+
+properties!(register_submission, submission_key, SubmissionView, SubmissionFacts, {
+    "is_form" => |f| f.is_form;
+    "agency" => |f| f.agency.clone();
+    "agency_known" => |f| f.agency_known;
+    "responsible" => |f| f.responsible;
+    "coordinating" => |f| f.coordinating;
+    "obligation" => |f| f.obligation.clone();
+    "obligation_exists" => |f| f.obligation_exists;
+    "obligation_title" => |f| f.obligation_title.clone();
+    "stage" => |f| opt_str(&f.stage);
+    "stage_ok" => |f| f.stage_ok;
+    "period" => |f| opt_str(&f.period);
+    "period_ok" => |f| f.period_ok;
+    "period_inferred" => |f| f.period_inferred;
+    "received_text" => |f| f.received_text.clone();
+    "has_received" => |f| f.received.is_some();
+    "received" => |f| date(f.received);
+    "document_number" => |f| opt_str(&f.document_number);
+    "document_number_valid" => |f| f.flag("document_number_valid") == Some(true);
+    "as_of" => |f| Date(f.as_of);
+    "has_due" => |f| f.due.is_some();
+    "due" => |f| date(f.due);
+    "duplicate" => |f| f.duplicate;
+    "deadline_reading" => |f| f.deadline_reading.clone();
+    "day_off" => |f| f.day_off.clone();
+});
+
 /// Registers the view types and their read-only properties.
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<InstanceView>("Instance");
-    macro_rules! get {
-        ($ty:ty, $name:literal, |$f:ident| $body:expr) => {
-            engine.register_get($name, |v: &mut $ty| {
-                let $f = &*v.facts;
-                $body
-            });
-        };
-    }
-    get!(InstanceView, "obligation", |f| f.obligation.clone());
-    get!(InstanceView, "title", |f| f.title.clone());
-    get!(InstanceView, "kind", |f| word(&f.kind));
-    get!(InstanceView, "schedule", |f| word(&f.schedule));
-    get!(InstanceView, "agency", |f| f.agency.clone());
-    get!(InstanceView, "is_group", |f| f.is_group);
-    get!(InstanceView, "period", |f| f.period.clone());
-    get!(InstanceView, "stage", |f| opt_str(&f.stage));
-    get!(InstanceView, "triggered", |f| f.triggered);
-    get!(InstanceView, "has_due", |f| f.due.is_some());
-    get!(InstanceView, "due", |f| date(f.due));
-    get!(InstanceView, "stated_due", |f| date(f.stated_due));
-    get!(InstanceView, "has_evidence", |f| f.received.is_some());
-    get!(InstanceView, "received", |f| date(f.received));
-    get!(InstanceView, "document_number", |f| opt_str(
-        &f.document_number
-    ));
-    get!(InstanceView, "evidence_count", |f| INT::from(
-        f.evidence_count
-    ));
-    get!(InstanceView, "as_of", |f| Date(f.as_of));
-    get!(InstanceView, "due_soon_days", |f| INT::from(
-        f.due_soon_days
-    ));
-    get!(InstanceView, "deadline_reading", |f| word(
-        &f.deadline_reading
-    ));
-    get!(InstanceView, "day_off", |f| word(&f.day_off));
-    get!(InstanceView, "recipient", |f| opt_str(&f.recipient));
-    get!(InstanceView, "via", |f| opt_str(&f.via));
-    get!(InstanceView, "has_next_stage_due", |f| f
-        .next_stage_due
-        .is_some());
-    get!(InstanceView, "next_stage_due", |f| date(f.next_stage_due));
-    // Convenience: calendar days from as-of to the due day (negative once passed), or ().
-    get!(InstanceView, "days_to_due", |f| f
-        .due
-        .map_or(Dynamic::UNIT, |d| Dynamic::from(days_between(
-            d, f.as_of
-        ))));
-    // Received − last day in days (≤ 0: on time), or () without evidence or due date. Integer
-    // facts keep hot rules on Rhai's native integer operators.
-    get!(
-        InstanceView,
-        "received_days_after_due",
-        |f| match (f.received, f.due) {
-            (Some(r), Some(d)) => Dynamic::from(days_between(r, d)),
-            _ => Dynamic::UNIT,
-        }
-    );
-    engine.register_get("cal", |v: &mut InstanceView| v.cal.clone());
-
+    register_instance(engine);
     engine.register_type_with_name::<SubmissionView>("Submission");
-    get!(SubmissionView, "is_form", |f| f.is_form);
-    get!(SubmissionView, "agency", |f| f.agency.clone());
-    get!(SubmissionView, "agency_known", |f| f.agency_known);
-    get!(SubmissionView, "responsible", |f| f.responsible);
-    get!(SubmissionView, "coordinating", |f| f.coordinating);
-    get!(SubmissionView, "obligation", |f| f.obligation.clone());
-    get!(SubmissionView, "obligation_exists", |f| f.obligation_exists);
-    get!(SubmissionView, "obligation_title", |f| f
-        .obligation_title
-        .clone());
-    get!(SubmissionView, "stage", |f| opt_str(&f.stage));
-    get!(SubmissionView, "stage_ok", |f| f.stage_ok);
-    get!(SubmissionView, "period", |f| opt_str(&f.period));
-    get!(SubmissionView, "period_ok", |f| f.period_ok);
-    get!(SubmissionView, "period_inferred", |f| f.period_inferred);
-    get!(SubmissionView, "received_text", |f| f.received_text.clone());
-    get!(SubmissionView, "has_received", |f| f.received.is_some());
-    get!(SubmissionView, "received", |f| date(f.received));
-    get!(SubmissionView, "document_number", |f| opt_str(
-        &f.document_number
-    ));
-    get!(SubmissionView, "document_number_valid", |f| f
-        .flag("document_number_valid")
-        == Some(true));
-    get!(SubmissionView, "as_of", |f| Date(f.as_of));
-    get!(SubmissionView, "has_due", |f| f.due.is_some());
-    get!(SubmissionView, "due", |f| date(f.due));
-    get!(SubmissionView, "duplicate", |f| f.duplicate);
-    get!(SubmissionView, "deadline_reading", |f| f
-        .deadline_reading
-        .clone());
-    get!(SubmissionView, "day_off", |f| f.day_off.clone());
-    engine.register_get("cal", |v: &mut SubmissionView| v.cal.clone());
-
+    register_submission(engine);
     engine.register_fn("doc_number_parts", doc_number_parts);
 }
 

@@ -610,6 +610,57 @@ fn label(from: &'static str, to: &'static str) -> impl Fn(&str) -> String {
     }
 }
 
+static ITEM_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[-+•*]\s+)?(?:\d{1,2}[.)]|[a-zđ][.)])\s+\S.*[.;]\s*$").unwrap()
+});
+static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*[-+•]\s+((?:Cơ quan|Đơn vị) (?:chủ trì|phối hợp)|Chủ trì|Thời (?:gian|hạn)[^:]{0,20}):\s*\S.*[.;]\s*$",
+    )
+    .unwrap()
+});
+
+/// Field labels written inline after an item's title (`a) Title. Cơ quan chủ trì: X. Thời gian
+/// thực hiện: Y.`) instead of one per line: each label line ending a sentence is joined onto
+/// the item line before it, when the item line ends a sentence and nothing hangs under the label.
+fn labels_inline(s: &str) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    let mut out: Vec<String> = Vec::new();
+    // Whether the last output line is an item line (with any labels joined so far).
+    let mut open = false;
+    for (i, l) in lines.iter().enumerate() {
+        if l.trim().is_empty() {
+            // Blank lines between an item and its labels go with the join.
+            out.push((*l).to_string());
+            continue;
+        }
+        let next_hangs = lines[i + 1..]
+            .iter()
+            .map(|n| n.trim_start())
+            .find(|n| !n.is_empty())
+            .is_some_and(|n| !n.starts_with(['-', '•']) && !ITEM_LINE.is_match(n));
+        if open && !next_hangs {
+            if let Some(c) = LABEL_LINE.captures(l) {
+                let from = c.get(1).map_or(0, |m| m.start());
+                while out.last().is_some_and(|o| o.trim().is_empty()) {
+                    out.pop();
+                }
+                if let Some(last) = out.last_mut() {
+                    last.push(' ');
+                    last.push_str(l[from..].trim_end());
+                    continue;
+                }
+            }
+        }
+        open = ITEM_LINE.is_match(l);
+        out.push((*l).to_string());
+    }
+    if s.ends_with('\n') {
+        out.push(String::new());
+    }
+    out.join("\n")
+}
+
 // --- Realistic combinations.
 
 /// Text copied from a legal-document website: wrapped at 80, NBSP, blank lines.
@@ -685,6 +736,7 @@ fn transforms() -> Vec<Transform> {
             "time-thuc-hien",
             label("Thời gian hoàn thành", "Thời gian thực hiện"),
         ),
+        t("labels-inline", labels_inline),
         t("web-copy", web_copy),
         t("pdf-text", pdf_text),
         t("pandoc", pandoc),
@@ -1004,4 +1056,52 @@ fn the_transforms_change_what_they_say() {
     ));
     assert_eq!(p.matches("\u{c}Triển khai\n").count(), 2, "{p}");
     assert!(!p.contains("Trang"));
+}
+
+/// A plan whose lettered sub-items carry their field labels on their own lines; the same plan
+/// with the labels inline after each title must read alike, the lead and deadline included.
+const SUB_ITEMS_OWN_LINES: &str = "ỦY BAN NHÂN DÂN TỈNH TÂY NINH\nSố: 12/KH-UBND\n\
+Tây Ninh, ngày 20 tháng 4 năm 2026\nKẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\n\
+I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nTriển khai kịp thời, đồng bộ Luật An ninh mạng.\n\
+II. NHIỆM VỤ\n1. Rà soát văn bản\n\
+a) Rà soát văn bản quy phạm pháp luật.\n- Cơ quan chủ trì: Sở Tư pháp.\n\
+- Thời gian thực hiện: chậm nhất ngày 30/6/2026.\n\
+b) Tuyên truyền phổ biến Luật.\n- Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch.\n\
+- Cơ quan phối hợp: Công an tỉnh; Sở Tư pháp.\n- Thời gian thực hiện: chậm nhất ngày 30/9/2026.\n\
+III. KINH PHÍ\nKinh phí từ ngân sách nhà nước.\n\
+IV. TỔ CHỨC THỰC HIỆN\n1. Các sở báo cáo hằng năm trước ngày 15/11 về Ủy ban nhân dân tỉnh \
+(qua Công an tỉnh).\n";
+
+#[test]
+fn field_labels_inline_read_as_on_their_own_lines() {
+    let inline = labels_inline(SUB_ITEMS_OWN_LINES);
+    assert!(
+        inline.contains("a) Rà soát văn bản quy phạm pháp luật. Cơ quan chủ trì: Sở Tư pháp. Thời gian thực hiện: chậm nhất ngày 30/6/2026."),
+        "{inline}"
+    );
+    let want = read(SUB_ITEMS_OWN_LINES);
+    let diff = differences(&want, &read(&inline));
+    assert!(diff.is_empty(), "{}", diff.join("\n"));
+    // And what both read is right: the title stops before the labels, the lead is a party.
+    let plan = parse_plan(&inline, &ParseOptions::new("plan")).plan;
+    let a = plan
+        .obligations
+        .iter()
+        .find(|o| o.id.as_str() == "II.1.a")
+        .unwrap();
+    assert_eq!(
+        a.title,
+        "Rà soát văn bản: Rà soát văn bản quy phạm pháp luật"
+    );
+    let json = serde_json::to_string(a).unwrap();
+    assert!(json.contains("\"Sở Tư pháp\""), "{json}");
+    let b = plan
+        .obligations
+        .iter()
+        .find(|o| o.id.as_str() == "II.1.b")
+        .unwrap();
+    assert_eq!(b.title, "Rà soát văn bản: Tuyên truyền phổ biến Luật");
+    let json = serde_json::to_string(b).unwrap();
+    assert!(json.contains("Sở Văn hóa, Thể thao và Du lịch"), "{json}");
+    assert!(json.contains("2026-09-30"), "{json}");
 }

@@ -394,3 +394,25 @@ fn an_item_swallowing_labelled_sub_items_is_a_warning() {
     assert_eq!(split.obligations.len(), 2);
     assert!(codes(&split, WarningCode::SubItemsMerged).is_empty());
 }
+
+/// A sub-task's title is its item title and the words before its first colon, cut at that
+/// colon however many accented letters stand before it (never in the middle of a word).
+#[test]
+fn a_sub_task_title_is_cut_at_its_colon_not_mid_word() {
+    let text = "ỦY BAN NHÂN DÂN TỈNH TÂY NINH\nSố: 12/KH-UBND\nTây Ninh, ngày 20 tháng 4 năm 2026\n\
+         KẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\n\
+         I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nTriển khai kịp thời, đồng bộ Luật An ninh mạng.\n\
+         II. NHIỆM VỤ\n1. Tuyên truyền\n\
+         a) Tổ chức hội nghị phổ biến Luật cho cán bộ, công chức: mỗi năm một lần tại trụ sở Ủy ban nhân dân tỉnh\n\
+         - Cơ quan chủ trì: Sở Tư pháp.\n- Thời gian thực hiện: chậm nhất ngày 30/6/2026.\n";
+    let p = parse_plan(text, &ParseOptions::new("t")).plan;
+    let a = p
+        .obligations
+        .iter()
+        .find(|o| o.id.as_str() == "II.1.a")
+        .unwrap_or_else(|| panic!("{:#?}", p.obligations));
+    assert_eq!(
+        a.title,
+        "Tuyên truyền: Tổ chức hội nghị phổ biến Luật cho cán bộ, công chức"
+    );
+}

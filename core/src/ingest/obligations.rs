@@ -517,16 +517,16 @@ fn title_of(n: &Node, parent_title: Option<&str>) -> (String, String) {
     match parent_title {
         None => (text.clone(), text),
         Some(p) => {
-            // Sub-task: "<item title>: <words before the first colon or ', gồm'>".
-            let f = fold(&text);
-            let cut = [f.find(", gom"), f.find(" gom:"), text.find(':')]
+            // Sub-task: "<item title>: <words before the first colon or ', gồm'>". Every
+            // offset is searched in the folded text: a byte offset of the original, mapped as
+            // if folded, overshoots by the accents before it and cuts a word.
+            let folded = super::text::Folded::new(&text);
+            let f = &folded.s;
+            let cut = [f.find(", gom"), f.find(" gom:"), f.find([':', '：'])]
                 .into_iter()
                 .flatten()
                 .min()
-                .unwrap_or(text.len());
-            let cut = super::text::Folded::new(&text)
-                .orig_pos(cut)
-                .min(text.len());
+                .map_or(text.len(), |c| folded.orig_pos(c).min(text.len()));
             let head = strip_heading(&text[..cut]);
             let head = if head.is_empty() { text.clone() } else { head };
             (format!("{p}: {head}"), text)

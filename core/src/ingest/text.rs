@@ -365,23 +365,27 @@ pub(crate) fn is_word_char(c: char) -> bool {
 
 /// NFC, without work when the text is already NFC (the common case).
 pub(crate) fn nfc(s: &str) -> String {
-    if s.is_ascii()
-        || unicode_normalization::is_nfc_quick(s.chars())
-            == unicode_normalization::IsNormalized::Yes
-    {
+    if is_nfc(s) {
         s.to_string()
     } else {
         s.nfc().collect()
     }
 }
 
+/// Whether `s` is NFC. Vietnamese text written precomposed (ASCII, Latin-1, Latin Extended-A
+/// and -B, Latin Extended Additional) is NFC without a table lookup per character: every
+/// character there is a starter that NFC keeps. Anything else goes to the quick check.
+fn is_nfc(s: &str) -> bool {
+    let precomposed_latin = |c: char| matches!(c, '\0'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}');
+    s.chars().all(precomposed_latin)
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+}
+
 /// NFC of a line without its trailing whitespace, copied once (most lines are NFC already).
 fn nfc_trimmed(s: &str) -> String {
     let t = s.trim_end();
-    if t.is_ascii()
-        || unicode_normalization::is_nfc_quick(t.chars())
-            == unicode_normalization::IsNormalized::Yes
-    {
+    if is_nfc(t) {
         t.to_string()
     } else {
         let mut n: String = t.nfc().collect();
@@ -441,6 +445,24 @@ pub(crate) fn trim_clause(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path of `is_nfc` answers as the quick check does, character by character.
+    #[test]
+    fn precomposed_latin_is_nfc_as_the_quick_check_says() {
+        for c in ('\0'..='\u{024F}').chain('\u{1E00}'..='\u{1EFF}') {
+            let s = c.to_string();
+            assert_eq!(
+                unicode_normalization::is_nfc_quick(s.chars()),
+                unicode_normalization::IsNormalized::Yes,
+                "U+{:04X}",
+                c as u32
+            );
+            assert!(is_nfc(&s));
+        }
+        assert!(!is_nfc("Ho\u{0300}a"));
+        assert_eq!(nfc("Ho\u{0300}a"), "Hòa");
+        assert!(is_nfc("Ủy ban nhân dân tỉnh Tây Ninh"));
+    }
 
     #[test]
     fn strips_markdown_and_keeps_lines() {

@@ -272,15 +272,22 @@ impl Body {
                 Event::Start(s) => {
                     if self.skip > 0 {
                         self.skip += 1;
-                    } else if self.skips(&s) {
-                        self.skip = 1;
                     } else {
-                        self.start(&s);
+                        // The local name is found once per element, not in each step.
+                        let name = local(&s);
+                        if self.skips(name, &s) {
+                            self.skip = 1;
+                        } else {
+                            self.start(name, &s);
+                        }
                     }
                 }
-                Event::Empty(s) if self.skip == 0 && !self.skips(&s) => {
-                    self.start(&s);
-                    self.end(local(&s));
+                Event::Empty(s) if self.skip == 0 => {
+                    let name = local(&s);
+                    if !self.skips(name, &s) {
+                        self.start(name, &s);
+                        self.end(name);
+                    }
                 }
                 Event::End(e) => {
                     if self.skip > 0 {
@@ -316,8 +323,7 @@ impl Body {
 
     /// Whether an element's content is skipped: never-visible elements, and every alternative
     /// after the first one taken.
-    fn skips(&mut self, s: &BytesStart<'_>) -> bool {
-        let name = local(s);
+    fn skips(&mut self, name: &[u8], s: &BytesStart<'_>) -> bool {
         if skipped(name) {
             return true;
         }
@@ -345,8 +351,8 @@ impl Body {
         }
     }
 
-    fn start(&mut self, s: &BytesStart<'_>) {
-        match local(s) {
+    fn start(&mut self, name: &[u8], s: &BytesStart<'_>) {
+        match name {
             b"p" => self.paras.push(Para::default()),
             b"pPr" => self.in_para_props = true,
             b"pStyle" if self.in_para_props => {

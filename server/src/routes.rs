@@ -19,6 +19,7 @@ use tuanthu::model::{
 };
 
 use crate::auth::{authenticate, insert_token, new_secret, Caller, CreatedToken, NewToken, Role};
+use crate::cache::CachedRevision;
 use crate::error::HttpError;
 use crate::export::{self, Filter};
 use crate::hash::sha256_hex;
@@ -99,7 +100,7 @@ async fn get_registry(
 ) -> Result<Response, HttpError> {
     authenticate(&state.db, &headers, "read registry").await?;
     let rev = revision_or_latest(&state, &plan_id, q.revision).await?;
-    Ok(Json(rev.registry).into_response())
+    Ok(Json(&rev.registry).into_response())
 }
 
 async fn healthz() -> &'static str {
@@ -200,23 +201,37 @@ fn check_file_name(name: &str) -> Result<(), HttpError> {
     }
 }
 
-async fn latest(state: &AppState, plan_id: &str) -> Result<Revision, HttpError> {
-    store::latest_revision(&state.db, plan_id)
+async fn latest(state: &AppState, plan_id: &str) -> Result<Arc<CachedRevision>, HttpError> {
+    let n = store::latest_revision_number(&state.db, plan_id)
         .await?
-        .ok_or_else(|| HttpError::not_found(format!("no plan '{plan_id}'")))
+        .ok_or_else(|| HttpError::not_found(format!("no plan '{plan_id}'")))?;
+    cached_revision(state, plan_id, n).await
 }
 
+/// A revision from the cache, or read (and then cached): revisions never change once stored.
 async fn revision_or_latest(
     state: &AppState,
     plan_id: &str,
     revision: Option<i64>,
-) -> Result<Revision, HttpError> {
+) -> Result<Arc<CachedRevision>, HttpError> {
     match revision {
         None => latest(state, plan_id).await,
-        Some(r) => store::revision(&state.db, plan_id, r)
-            .await?
-            .ok_or_else(|| HttpError::not_found(format!("plan '{plan_id}' has no revision {r}"))),
+        Some(r) => cached_revision(state, plan_id, r).await,
     }
+}
+
+async fn cached_revision(
+    state: &AppState,
+    plan_id: &str,
+    r: i64,
+) -> Result<Arc<CachedRevision>, HttpError> {
+    if let Some(hit) = state.revisions.get(plan_id, r) {
+        return Ok(hit);
+    }
+    let rev = store::revision(&state.db, plan_id, r)
+        .await?
+        .ok_or_else(|| HttpError::not_found(format!("plan '{plan_id}' has no revision {r}")))?;
+    Ok(state.revisions.insert(rev))
 }
 
 fn created<T: Serialize>(v: &T) -> Response {
@@ -572,7 +587,7 @@ fn canonical(registry: Option<&AgencyRegistry>, name: &str) -> String {
 /// The engine's findings for one submission, as the form would show them.
 fn check_submission(
     state: &AppState,
-    rev: &Revision,
+    rev: &CachedRevision,
     s: &Submission,
 ) -> Result<Vec<Finding>, HttpError> {
     let form = SubmissionForm {
@@ -590,22 +605,25 @@ fn check_submission(
         registry: rev.registry.as_ref(),
         calendar: &Default::default(),
     };
+    // The submission's obligation alone (matching is per obligation); the whole plan when the
+    // obligation is unknown, so the engine can say which ones exist.
+    let plan = rev.plan_for(s.obligation.as_str()).unwrap_or(&rev.plan);
     state
         .evaluator
-        .validate_submission(&rev.plan, &form, &cx)
+        .validate_submission(plan, &form, &cx)
         .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))
 }
 
 /// Whether the engine counts `s` for an instance of the plan: evaluated alone, it is the
 /// evidence of some assessment.
-fn counted(state: &AppState, rev: &Revision, s: &Submission) -> Result<bool, HttpError> {
+fn counted(state: &AppState, rev: &CachedRevision, s: &Submission) -> Result<bool, HttpError> {
     // Only the submission's obligation: a submission is matched within its obligation alone, and
     // the other obligations' instance rules would only cost time.
-    let mut plan = rev.plan.clone();
-    plan.obligations
-        .retain(|o| o.id.as_str() == s.obligation.as_str().trim());
+    let Some(plan) = rev.plan_for(s.obligation.as_str()) else {
+        return Ok(false);
+    };
     let req = EvaluationRequest {
-        plan,
+        plan: plan.clone(),
         submissions: vec![s.clone()],
         events: rev.events.clone(),
         as_of: crate::today_vn(),
@@ -624,7 +642,7 @@ fn counted(state: &AppState, rev: &Revision, s: &Submission) -> Result<bool, Htt
 fn check_all(
     state: &AppState,
     caller: &Caller,
-    rev: &Revision,
+    rev: &CachedRevision,
     subs: &[Submission],
 ) -> Result<Vec<Finding>, HttpError> {
     let mut kept = Vec::new();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,7 +20,7 @@ use tuanthu::model::{
 
 use crate::auth::{authenticate, insert_token, new_secret, Caller, CreatedToken, NewToken, Role};
 use crate::cache::CachedRevision;
-use crate::error::HttpError;
+use crate::error::{HttpError, Query};
 use crate::export::{self, Filter};
 use crate::hash::sha256_hex;
 use crate::store::{self, AuditRecord, NewSubmissions, Revision, StoredSubmission};

@@ -584,12 +584,13 @@ fn canonical(registry: Option<&AgencyRegistry>, name: &str) -> String {
     key
 }
 
-/// The engine's findings for one submission, as the form would show them.
+/// The engine's findings for one submission, as the form would show them, and whether the engine
+/// counts it as the evidence of an instance of the plan (one check, not two).
 fn check_submission(
     state: &AppState,
     rev: &CachedRevision,
     s: &Submission,
-) -> Result<Vec<Finding>, HttpError> {
+) -> Result<(Vec<Finding>, bool), HttpError> {
     let form = SubmissionForm {
         agency: s.agency.clone(),
         obligation: s.obligation.as_str().to_string(),
@@ -610,32 +611,8 @@ fn check_submission(
     let plan = rev.plan_for(s.obligation.as_str()).unwrap_or(&rev.plan);
     state
         .evaluator
-        .validate_submission(plan, &form, &cx)
+        .check_submission(plan, &form, &cx)
         .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))
-}
-
-/// Whether the engine counts `s` for an instance of the plan: evaluated alone, it is the
-/// evidence of some assessment.
-fn counted(state: &AppState, rev: &CachedRevision, s: &Submission) -> Result<bool, HttpError> {
-    // Only the submission's obligation: a submission is matched within its obligation alone, and
-    // the other obligations' instance rules would only cost time.
-    let Some(plan) = rev.plan_for(s.obligation.as_str()) else {
-        return Ok(false);
-    };
-    let req = EvaluationRequest {
-        plan: plan.clone(),
-        submissions: vec![s.clone()],
-        events: rev.events.clone(),
-        as_of: crate::today_vn(),
-        policies: Default::default(),
-        registry: rev.registry.clone(),
-        calendar: Default::default(),
-    };
-    let report = state
-        .evaluator
-        .evaluate(&req)
-        .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))?;
-    Ok(report.assessments.iter().any(|a| a.received.is_some()))
 }
 
 /// Checks every submission (agency binding, then the engine); all or nothing.
@@ -660,12 +637,12 @@ fn check_all(
                 )));
             }
         }
-        let findings = check_submission(state, rev, s)?;
+        let (findings, counted) = check_submission(state, rev, s)?;
         let errors: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .collect();
-        if errors.is_empty() && !counted(state, rev, s)? {
+        if errors.is_empty() && !counted {
             // No error, yet the evidence stands for no instance (an agency the plan does not
             // task, a coordinating agency, a period without a duty): refused, with the engine's
             // own words for why.

@@ -35,6 +35,8 @@ suite rule-pack-tests cargo run --quiet -p tuanthu-cli --bin tuanthu -- test rul
 # Debian when missing).
 suite openapi-drift cargo test --quiet -p tuanthu-server --test api openapi_document_is_checked_in
 suite service-postgres scripts/postgres-test.sh --quiet
+# The service's pages (form, dashboard) at 390 px in headless Chromium.
+suite service-pages server/tests/pages.sh
 if [ -x bindings-python/scripts/test.sh ]; then suite python bindings-python/scripts/test.sh; fi
 if [ -x bindings-wasm/scripts/test.sh ]; then suite wasm bindings-wasm/scripts/test.sh; fi
 # A short run of every fuzz target (plan reader, evaluate_json, rules, CSV, .docx), with the hostile

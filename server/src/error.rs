@@ -123,3 +123,34 @@ impl From<DbError> for HttpError {
         )
     }
 }
+
+/// `axum::extract::Query`, but a query string that does not parse (`revision=abc`, a missing
+/// field) is a 400 with the contract's error object, like every other bad input, instead of
+/// axum's plain-text rejection.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for Query<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|axum::extract::Query(v)| Query(v))
+            .map_err(|e| {
+                let mut err = HttpError::bad_request(format!(
+                    "{} (query string: {:?})",
+                    e.body_text(),
+                    parts.uri.query().unwrap_or_default()
+                ));
+                err.error.file = Some("<query string>".into());
+                err
+            })
+    }
+}

@@ -10,6 +10,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod auth;
+pub mod cache;
 pub mod db;
 pub mod error;
 pub mod export;
@@ -79,7 +80,12 @@ pub struct AppState {
     pub evaluator: Evaluator,
     pub pack_hash: String,
     pub max_body_bytes: usize,
+    /// Parsed plan revisions by (plan, revision).
+    pub revisions: cache::RevisionCache,
 }
+
+/// How many parsed plan revisions stay in memory (a province plan is a few hundred KB parsed).
+const REVISION_CACHE: usize = 64;
 
 /// Opens storage, applies migrations, stores the admin token, and builds the router.
 pub async fn build(config: &Config) -> Result<(Router, Arc<AppState>), ServeError> {
@@ -100,6 +106,7 @@ pub async fn build(config: &Config) -> Result<(Router, Arc<AppState>), ServeErro
         evaluator,
         db,
         max_body_bytes: config.max_body_bytes,
+        revisions: cache::RevisionCache::new(REVISION_CACHE),
     });
     Ok((routes::router(state.clone()), state))
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,7 +19,8 @@ use tuanthu::model::{
 };
 
 use crate::auth::{authenticate, insert_token, new_secret, Caller, CreatedToken, NewToken, Role};
-use crate::error::HttpError;
+use crate::cache::CachedRevision;
+use crate::error::{HttpError, Query};
 use crate::export::{self, Filter};
 use crate::hash::sha256_hex;
 use crate::store::{self, AuditRecord, NewSubmissions, Revision, StoredSubmission};
@@ -99,7 +100,7 @@ async fn get_registry(
 ) -> Result<Response, HttpError> {
     authenticate(&state.db, &headers, "read registry").await?;
     let rev = revision_or_latest(&state, &plan_id, q.revision).await?;
-    Ok(Json(rev.registry).into_response())
+    Ok(Json(&rev.registry).into_response())
 }
 
 async fn healthz() -> &'static str {
@@ -200,23 +201,37 @@ fn check_file_name(name: &str) -> Result<(), HttpError> {
     }
 }
 
-async fn latest(state: &AppState, plan_id: &str) -> Result<Revision, HttpError> {
-    store::latest_revision(&state.db, plan_id)
+async fn latest(state: &AppState, plan_id: &str) -> Result<Arc<CachedRevision>, HttpError> {
+    let n = store::latest_revision_number(&state.db, plan_id)
         .await?
-        .ok_or_else(|| HttpError::not_found(format!("no plan '{plan_id}'")))
+        .ok_or_else(|| HttpError::not_found(format!("no plan '{plan_id}'")))?;
+    cached_revision(state, plan_id, n).await
 }
 
+/// A revision from the cache, or read (and then cached): revisions never change once stored.
 async fn revision_or_latest(
     state: &AppState,
     plan_id: &str,
     revision: Option<i64>,
-) -> Result<Revision, HttpError> {
+) -> Result<Arc<CachedRevision>, HttpError> {
     match revision {
         None => latest(state, plan_id).await,
-        Some(r) => store::revision(&state.db, plan_id, r)
-            .await?
-            .ok_or_else(|| HttpError::not_found(format!("plan '{plan_id}' has no revision {r}"))),
+        Some(r) => cached_revision(state, plan_id, r).await,
     }
+}
+
+async fn cached_revision(
+    state: &AppState,
+    plan_id: &str,
+    r: i64,
+) -> Result<Arc<CachedRevision>, HttpError> {
+    if let Some(hit) = state.revisions.get(plan_id, r) {
+        return Ok(hit);
+    }
+    let rev = store::revision(&state.db, plan_id, r)
+        .await?
+        .ok_or_else(|| HttpError::not_found(format!("plan '{plan_id}' has no revision {r}")))?;
+    Ok(state.revisions.insert(rev))
 }
 
 fn created<T: Serialize>(v: &T) -> Response {
@@ -569,12 +584,13 @@ fn canonical(registry: Option<&AgencyRegistry>, name: &str) -> String {
     key
 }
 
-/// The engine's findings for one submission, as the form would show them.
+/// The engine's findings for one submission, as the form would show them, and whether the engine
+/// counts it as the evidence of an instance of the plan (one check, not two).
 fn check_submission(
     state: &AppState,
-    rev: &Revision,
+    rev: &CachedRevision,
     s: &Submission,
-) -> Result<Vec<Finding>, HttpError> {
+) -> Result<(Vec<Finding>, bool), HttpError> {
     let form = SubmissionForm {
         agency: s.agency.clone(),
         obligation: s.obligation.as_str().to_string(),
@@ -590,41 +606,20 @@ fn check_submission(
         registry: rev.registry.as_ref(),
         calendar: &Default::default(),
     };
+    // The submission's obligation alone (matching is per obligation); the whole plan when the
+    // obligation is unknown, so the engine can say which ones exist.
+    let plan = rev.plan_for(s.obligation.as_str()).unwrap_or(&rev.plan);
     state
         .evaluator
-        .validate_submission(&rev.plan, &form, &cx)
+        .check_submission(plan, &form, &cx)
         .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))
-}
-
-/// Whether the engine counts `s` for an instance of the plan: evaluated alone, it is the
-/// evidence of some assessment.
-fn counted(state: &AppState, rev: &Revision, s: &Submission) -> Result<bool, HttpError> {
-    // Only the submission's obligation: a submission is matched within its obligation alone, and
-    // the other obligations' instance rules would only cost time.
-    let mut plan = rev.plan.clone();
-    plan.obligations
-        .retain(|o| o.id.as_str() == s.obligation.as_str().trim());
-    let req = EvaluationRequest {
-        plan,
-        submissions: vec![s.clone()],
-        events: rev.events.clone(),
-        as_of: crate::today_vn(),
-        policies: Default::default(),
-        registry: rev.registry.clone(),
-        calendar: Default::default(),
-    };
-    let report = state
-        .evaluator
-        .evaluate(&req)
-        .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))?;
-    Ok(report.assessments.iter().any(|a| a.received.is_some()))
 }
 
 /// Checks every submission (agency binding, then the engine); all or nothing.
 fn check_all(
     state: &AppState,
     caller: &Caller,
-    rev: &Revision,
+    rev: &CachedRevision,
     subs: &[Submission],
 ) -> Result<Vec<Finding>, HttpError> {
     let mut kept = Vec::new();
@@ -642,12 +637,12 @@ fn check_all(
                 )));
             }
         }
-        let findings = check_submission(state, rev, s)?;
+        let (findings, counted) = check_submission(state, rev, s)?;
         let errors: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .collect();
-        if errors.is_empty() && !counted(state, rev, s)? {
+        if errors.is_empty() && !counted {
             // No error, yet the evidence stands for no instance (an agency the plan does not
             // task, a coordinating agency, a period without a duty): refused, with the engine's
             // own words for why.

@@ -162,6 +162,19 @@ pub async fn latest_revision(db: &Db, plan_id: &str) -> Result<Option<Revision>,
     row.as_ref().map(revision_from_row).transpose()
 }
 
+/// The number of a plan's newest revision (a cheap read: the revision itself comes from the
+/// cache when it was read before).
+pub async fn latest_revision_number(db: &Db, plan_id: &str) -> Result<Option<i64>, DbError> {
+    let row = sqlx::query(
+        "SELECT revision FROM plan_revisions WHERE plan_id = $1 ORDER BY revision DESC LIMIT 1",
+    )
+    .bind(plan_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(ctx("read plan revision number"))?;
+    row.as_ref().map(|r| get(r, "revision")).transpose()
+}
+
 /// One revision of a plan.
 pub async fn revision(db: &Db, plan_id: &str, revision: i64) -> Result<Option<Revision>, DbError> {
     let sql = format!(

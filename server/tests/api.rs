@@ -585,6 +585,24 @@ async fn bad_input_is_a_4xx_with_a_message_and_stores_nothing(b: Backend) {
         let r = s.get(&format!("/v1/plans/{VL}/report?{q}"), ADMIN).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}: {}", r.text());
     }
+    // Query values of the wrong type: the contract's error object, not a plain-text rejection.
+    for uri in [
+        format!("/v1/plans/{VL}?revision=abc"),
+        format!("/v1/plans/{VL}/registry?revision=1.5"),
+        format!("/v1/plans/{VL}/report?revision=-x"),
+        format!("/v1/plans/{VL}/diff?from=1&to=two"),
+    ] {
+        let r = s.get(&uri, ADMIN).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}: {}", r.text());
+        let body = r.json();
+        assert_eq!(body["kind"], "input", "{uri}: {body}");
+        assert_eq!(body["file"], "<query string>", "{uri}: {body}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("revision") || message.contains("to"),
+            "{uri}: the message names the parameter: {message}"
+        );
+    }
     // Plan ids with path tricks.
     let mut plan: serde_json::Value =
         serde_json::from_str(&example("vinh-long", "plan.json")).unwrap();

@@ -325,6 +325,19 @@ impl Evaluator {
         form: &SubmissionForm,
         cx: &FormContext<'_>,
     ) -> Result<Vec<Finding>, EvalError> {
+        self.check_submission(plan, form, cx)
+            .map(|(findings, _)| findings)
+    }
+
+    /// [`Evaluator::validate_submission`], and whether the submission would count as the
+    /// evidence of an instance of the plan (evaluated alone): for a host that stores submissions
+    /// and must refuse what the engine would not count, with one check instead of two.
+    pub fn check_submission(
+        &self,
+        plan: &Plan,
+        form: &SubmissionForm,
+        cx: &FormContext<'_>,
+    ) -> Result<(Vec<Finding>, bool), EvalError> {
         validate(plan, cx.events, cx.as_of)?;
         let policies = self.policies_for(plan, cx.policies);
         let cal = self.calendar_for(cx.calendar)?;
@@ -383,8 +396,10 @@ impl Evaluator {
             missing("received", "Chưa nhập ngày nhận", "Enter the received date");
         }
         if !findings.is_empty() {
-            return Ok(findings);
+            return Ok((findings, false));
         }
+        // What `evaluate` does with a claim: it is the evidence of its instance when it counts.
+        let counted = m.instance.is_some() && m.counts;
         let base = Finding {
             rule: String::new(),
             severity: Severity::Info,
@@ -401,7 +416,7 @@ impl Evaluator {
         let mut scope = Scope::new();
         let mut run = RuleRun::new(&self.pack);
         self.run_submission_rules(m.facts, &Cal(cal), &mut scope, &base, &mut run);
-        Ok(run.sink.finish())
+        Ok((run.sink.finish(), counted))
     }
 
     fn run_submission_rules(

@@ -1,6 +1,6 @@
-//! The audit hashes. Same definitions as the core's report provenance (being added there):
-//! a plan's hash is sha256 of its canonical JSON; a rule pack's is sha256 over its files in a
-//! stable order. Computed here until the core exposes them.
+//! The audit hashes: the same definitions as the core's report provenance (a plan's hash is
+//! sha256 of its canonical JSON; a pack's is `tuanthu::rules::content_sha256`), tested equal
+//! below.
 
 use sha2::{Digest, Sha256};
 use tuanthu::api::to_canonical_json;
@@ -17,33 +17,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     s
 }
 
-/// sha256 of the plan's canonical JSON (`tuanthu::api::to_canonical_json`).
+/// The plan's hash as the core's report provenance gives it (sha256 of its canonical JSON).
 pub fn plan_hash(plan: &Plan) -> String {
     sha256_hex(to_canonical_json(plan).as_bytes())
 }
 
-/// sha256 over the pack's files sorted by name: `pack.json` (the manifest as canonical JSON),
-/// every rule file and every test file, each as `name NUL text NUL`.
+/// The pack's content hash as the core's report provenance gives it
+/// (`tuanthu::rules::content_sha256`), so an audit row and the report it records name the same
+/// pack.
 pub fn pack_hash(pack: &RulePack) -> String {
-    let source = pack.source();
-    let mut files: Vec<(String, String)> =
-        vec![("pack.json".to_string(), to_canonical_json(&source.manifest))];
-    for f in source.rules.iter().chain(&source.tests) {
-        files.push((f.name.clone(), f.text.clone()));
-    }
-    files.sort();
-    let mut h = Sha256::new();
-    for (name, text) in &files {
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(text.as_bytes());
-        h.update([0]);
-    }
-    let mut s = String::with_capacity(64);
-    for b in h.finalize() {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    tuanthu::rules::content_sha256(pack.source())
 }
 
 #[cfg(test)]
@@ -70,5 +53,18 @@ mod tests {
             .with_rule("evidence-duplicate.rhai", &format!("{text}// edited\n"))
             .unwrap();
         assert_ne!(a, pack_hash(&changed));
+    }
+
+    #[test]
+    fn audit_hashes_are_the_report_provenance() {
+        let evaluator = tuanthu::eval::Evaluator::new(RulePack::standard().unwrap());
+        let plan: Plan = serde_json::from_str(
+            r#"{"id":"p","title":"Kế hoạch","obligations":[{"id":"1","title":"t","lead":[{"kind":"agency","name":"Sở A"}],
+            "schedule":{"type":"once","deadline":{"date":"2026-04-20","bound":"before"}}}]}"#,
+        )
+        .unwrap();
+        let provenance = evaluator.provenance(&plan);
+        assert_eq!(plan_hash(&plan), provenance.plan_sha256);
+        assert_eq!(pack_hash(evaluator.pack()), provenance.rule_pack.sha256);
     }
 }

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use tuanthu::api::{to_canonical_json, FormMessage, ObligationSummary};
 use tuanthu::calendar::CalendarOverrides;
 use tuanthu::eval::{EvaluationRequest, Evaluator, FormContext, SubmissionForm};
-use tuanthu::model::{AgencyRegistry, Event, Lang, Period, Status};
+use tuanthu::model::{AgencyRegistry, Event, Lang, Period, Status, Submission};
 use tuanthu::policy::PolicyOverrides;
 use tuanthu::rules::{InlineRule, Limits, PackManifest, PackSource, RulePack, SourceFile};
 use wasm_bindgen::prelude::*;
@@ -232,13 +232,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let plan = plan_arg(&plan)?;
-        // The same submissions table as CSV and Python's DataFrames/Arrow: same columns, same
-        // cell rules, same messages.
-        let submissions = tuanthu::input::submissions_from_records(
-            "submissions",
-            &json_text("submissions", &submissions)?,
-        )
-        .map_err(TuanthuError::from)?;
+        let submissions: Vec<Submission> = from_js("submissions", &submissions)?;
         let events: Vec<Event> = optional_from_js("events", &events)?;
         let policies: PolicyOverrides = optional_from_js("policies", &policies)?;
         let options: EvaluateOptions = optional_from_js("options", &options)?;

@@ -64,6 +64,17 @@ fn class_of(kind: ErrorKind) -> &'static str {
 /// object's `message`) as attributes (`e.to_dict()` gives the object back). `extra`: attributes
 /// only Python has (a JSON column, a DataFrame row).
 pub fn error_object(py: Python<'_>, e: &ErrorObject, extra: &[(&str, Option<Py<PyAny>>)]) -> PyErr {
+    error_object_as(py, e, &e.to_string(), extra)
+}
+
+/// [`error_object`] with the exception's text given (it may say more than the object, e.g. the
+/// DataFrame row).
+fn error_object_as(
+    py: Python<'_>,
+    e: &ErrorObject,
+    text: &str,
+    extra: &[(&str, Option<Py<PyAny>>)],
+) -> PyErr {
     let mut attrs = vec![
         ("kind", obj(py, e.kind.as_str())),
         ("file", obj(py, e.file.as_deref())),
@@ -76,7 +87,7 @@ pub fn error_object(py: Python<'_>, e: &ErrorObject, extra: &[(&str, Option<Py<P
             .iter()
             .map(|(k, v)| (*k, v.as_ref().map(|v| v.clone_ref(py)))),
     );
-    raise(py, class_of(e.kind), &e.to_string(), &attrs)
+    raise(py, class_of(e.kind), text, &attrs)
 }
 
 pub fn input_error(py: Python<'_>, e: &InputError) -> PyErr {
@@ -92,15 +103,21 @@ pub fn input_error_at(
     field: Option<&str>,
     message: &str,
 ) -> PyErr {
-    let message = match row {
-        Some(r) => format!("row {r}: {message}"),
-        None => message.to_string(),
-    };
+    // The row is Python's own attribute (`.row`): `detail` stays the submissions table's message,
+    // the same whichever way the rows arrived (CSV, DataFrame, Arrow); the text names the row.
     let error = ErrorObject {
         field: field.map(str::to_string),
         ..ErrorObject::new(ErrorKind::Input, message).in_file(file)
     };
-    error_object(py, &error, &[("row", obj(py, row))])
+    let text = match row {
+        Some(r) => ErrorObject {
+            message: format!("row {r}: {message}"),
+            ..error.clone()
+        }
+        .to_string(),
+        None => error.to_string(),
+    };
+    error_object_as(py, &error, &text, &[("row", obj(py, row))])
 }
 
 /// An input error about an argument of a Python call (`limits`, `as_of`), not a file.

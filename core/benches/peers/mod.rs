@@ -13,27 +13,13 @@
 use chrono::{Days, NaiveDate};
 use serde_json::{json, Value};
 use tuanthu::eval::EvaluationRequest;
+// The synthetic provinces' generator (SplitMix64); every bound below is > 0, so `below` is `% n`.
+use tuanthu::unstable::synth::Rng;
 
 const AGENCIES: [&str; 20] = [
     "EPA", "OSHA", "FDA", "FAA", "FCC", "SEC", "FERC", "NRC", "DOT", "DOE", "IRS", "CMS", "USDA",
     "FTC", "CFPB", "NHTSA", "PHMSA", "MSHA", "FRA", "FMCSA",
 ];
-
-/// SplitMix64: the same numbers on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// One row of the workload.
 pub struct Row {

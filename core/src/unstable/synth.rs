@@ -34,8 +34,9 @@ impl Default for Shape {
     }
 }
 
-/// A small deterministic generator (SplitMix64): no dependency, same numbers everywhere.
-struct Rng(u64);
+/// A small deterministic generator (SplitMix64): no dependency, same numbers everywhere. Public
+/// (unstable) so the benchmarks generate their workloads with the same numbers.
+pub struct Rng(pub u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -45,10 +46,11 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    /// A number in `0..n` (`0` when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-    fn percent(&mut self, p: u32) -> bool {
+    pub fn percent(&mut self, p: u32) -> bool {
         self.below(100) < u64::from(p)
     }
 }

@@ -165,9 +165,26 @@ test('the engine refuses a received date in the future: its Vietnamese words, no
 
 test('the dashboard shows the agency × obligation matrix; a click opens the explanation', async () => {
   const { page, errors } = await openPage('/', viewer);
+  // The page draws today's report as it opens; let that settle first.
+  await page.waitForSelector('#matrix[data-as-of] td.cell');
+  await page.waitForLoadState('networkidle');
+  // Ask for 20/11, then 23/11, holding the 20/11 answer back so that it arrives last: the page
+  // must keep showing what was asked for last.
+  await page.route((url) => url.searchParams.get('as_of') === '2026-11-20', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  const stale = page.waitForResponse((r) => new URL(r.url()).searchParams.get('as_of') === '2026-11-20');
+  await page.fill('#as_of', '20/11/2026');
+  await page.click('#show');
   await page.fill('#as_of', '23/11/2026');
   await page.click('#show');
-  await page.waitForSelector('#matrix td.cell');
+  await page.waitForSelector('#matrix[data-as-of="2026-11-23"] td.cell');
+  await (await stale).finished();
+  // Give the page's own code time to handle that late answer before looking.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+  assert.equal(await page.getAttribute('#matrix', 'data-as-of'), '2026-11-23', 'the older answer drew over the newer');
+  assert.ok((await page.textContent('#message')).includes('23/11/2026'), await page.textContent('#message'));
   const header = await page.$$eval('#matrix tr:first-child th', (ths) => ths.map((t) => t.textContent));
   assert.equal(header[0], 'Cơ quan');
   const ids = PLAN.obligations.map((o) => o.id);

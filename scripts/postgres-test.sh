@@ -4,6 +4,7 @@
 # pg_ctl as the postgres user), runs `cargo test -p tuanthu-server` with
 # TUANTHU_TEST_POSTGRES_URL pointing at it, and removes the cluster.
 # Usage: scripts/postgres-test.sh [extra cargo test args...]
+#        scripts/postgres-test.sh --bench [server/bench.sh args...]   (the load bench instead)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,4 +48,9 @@ trap cleanup EXIT
 
 export TUANTHU_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
 echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
-cargo test -p tuanthu-server "$@"
+if [ "${1:-}" = "--bench" ]; then
+  shift
+  server/bench.sh --database "$TUANTHU_TEST_POSTGRES_URL" "$@"
+else
+  cargo test -p tuanthu-server "$@"
+fi

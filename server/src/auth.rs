@@ -95,8 +95,34 @@ pub fn new_secret() -> String {
     )
 }
 
+/// Tokens already looked up, by hash: a token is never changed once stored (there is no update),
+/// so a hit stays true; the cache is emptied whenever this service writes to the tokens table,
+/// and only found tokens are kept (an unknown one is looked up again, so one created meanwhile
+/// works at once).
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    map: std::sync::RwLock<std::collections::HashMap<String, Caller>>,
+}
+
+impl TokenCache {
+    fn get(&self, hash: &str) -> Option<Caller> {
+        let g = self.map.read().unwrap_or_else(|e| e.into_inner());
+        g.get(hash).cloned()
+    }
+
+    fn put(&self, c: &Caller) {
+        let mut g = self.map.write().unwrap_or_else(|e| e.into_inner());
+        g.insert(c.token_hash.clone(), c.clone());
+    }
+
+    fn clear(&self) {
+        self.map.write().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
 /// Stores a token's hash; the same secret twice is a conflict.
 pub async fn insert_token(db: &Db, secret: &str, t: &NewToken) -> Result<(), DbError> {
+    db.tokens.clear();
     sqlx::query(
         "INSERT INTO tokens (hash, name, role, agency, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -141,6 +167,9 @@ pub async fn authenticate(db: &Db, headers: &HeaderMap, what: &str) -> Result<Ca
         ));
     };
     let hash = sha256_hex(secret.as_bytes());
+    if let Some(c) = db.tokens.get(&hash) {
+        return Ok(c);
+    }
     let row = sqlx::query("SELECT name, role, agency FROM tokens WHERE hash = $1")
         .bind(&hash)
         .fetch_optional(&db.pool)
@@ -153,10 +182,12 @@ pub async fn authenticate(db: &Db, headers: &HeaderMap, what: &str) -> Result<Ca
     let role: String = get(&row, "role")?;
     let role = Role::parse(&role)
         .ok_or_else(|| HttpError::internal(format!("stored token has unknown role '{role}'")))?;
-    Ok(Caller {
+    let caller = Caller {
         name: get(&row, "name")?,
         role,
         agency: get(&row, "agency")?,
         token_hash: hash,
-    })
+    };
+    db.tokens.put(&caller);
+    Ok(caller)
 }

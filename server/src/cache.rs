@@ -112,6 +112,79 @@ impl RevisionCache {
     }
 }
 
+/// A bounded map whose values are computed once per key, however many requests ask at the same
+/// time (single flight): the first caller computes, the others wait for its value. A failed
+/// computation leaves the key empty, so the next caller tries again. The least recently used key
+/// goes first when full.
+#[derive(Debug)]
+pub struct Flight<K, V> {
+    capacity: usize,
+    inner: Mutex<FlightInner<K, V>>,
+}
+
+#[derive(Debug)]
+struct FlightInner<K, V> {
+    tick: u64,
+    map: HashMap<K, (u64, Arc<tokio::sync::OnceCell<V>>)>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> Flight<K, V> {
+    pub fn new(capacity: usize) -> Self {
+        Flight {
+            capacity: capacity.max(1),
+            inner: Mutex::new(FlightInner {
+                tick: 0,
+                map: HashMap::new(),
+            }),
+        }
+    }
+
+    fn cell(&self, key: &K) -> Arc<tokio::sync::OnceCell<V>> {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.tick += 1;
+        let tick = g.tick;
+        if let Some(e) = g.map.get_mut(key) {
+            e.0 = tick;
+            return e.1.clone();
+        }
+        if g.map.len() >= self.capacity {
+            if let Some(old) = g
+                .map
+                .iter()
+                .min_by_key(|(_, v)| v.0)
+                .map(|(k, _)| k.clone())
+            {
+                g.map.remove(&old);
+            }
+        }
+        let cell = Arc::new(tokio::sync::OnceCell::new());
+        g.map.insert(key.clone(), (tick, cell.clone()));
+        cell
+    }
+
+    /// The value of `key`, computed by `make` when nobody has it yet.
+    pub async fn get_or_try_init<E, F, Fut>(&self, key: &K, make: F) -> Result<V, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<V, E>>,
+    {
+        let cell = self.cell(key);
+        cell.get_or_try_init(make).await.cloned()
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +211,54 @@ mod tests {
             registry: None,
             events: vec![],
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn flight_computes_once_for_concurrent_callers_and_retries_after_failure() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let f: Arc<Flight<u32, u64>> = Arc::new(Flight::new(2));
+        let runs = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let (f, runs) = (f.clone(), runs.clone());
+                tokio::spawn(async move {
+                    f.get_or_try_init(&1, || async {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        Ok::<_, ()>(42)
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), Ok(42));
+        }
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "one computation for 16 callers"
+        );
+        // A failure is not kept: the next caller computes again.
+        assert_eq!(
+            f.get_or_try_init(&2, || async { Err::<u64, _>("no") })
+                .await,
+            Err("no")
+        );
+        assert_eq!(
+            f.get_or_try_init(&2, || async { Ok::<_, ()>(7) }).await,
+            Ok(7)
+        );
+        // Bounded: a third key drops the least recently used one (1, since 2 was used last).
+        assert_eq!(
+            f.get_or_try_init(&3, || async { Ok::<_, ()>(9) }).await,
+            Ok(9)
+        );
+        assert_eq!(f.len(), 2);
+        assert_eq!(
+            f.get_or_try_init(&1, || async { Ok::<_, ()>(0) }).await,
+            Ok(0)
+        );
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum DbError {
     },
     #[error("database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database writer: {0}")]
+    Writer(String),
     #[error("data directory {path}: {message}")]
     DataDir { path: String, message: String },
 }
@@ -41,6 +43,10 @@ pub(crate) fn is_unique_violation(e: &DbError) -> bool {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Known tokens by hash: a request looks its token up here, not in the database.
+    pub(crate) tokens: std::sync::Arc<crate::auth::TokenCache>,
+    /// Stored submissions of reported plans, kept current by the writer.
+    pub(crate) memory: std::sync::Arc<crate::store::SubmissionMemory>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,13 +71,23 @@ impl<'s> sqlx::migrate::MigrationSource<'s> for Embedded {
         >,
     > {
         Box::pin(async {
-            Ok(vec![sqlx::migrate::Migration::new(
-                1,
-                "init".into(),
-                sqlx::migrate::MigrationType::Simple,
-                include_str!("../migrations/0001_init.sql").into(),
-                false,
-            )])
+            let m = |version, name: &'static str, sql: &'static str| {
+                sqlx::migrate::Migration::new(
+                    version,
+                    name.into(),
+                    sqlx::migrate::MigrationType::Simple,
+                    sql.into(),
+                    false,
+                )
+            };
+            Ok(vec![
+                m(1, "init", include_str!("../migrations/0001_init.sql")),
+                m(
+                    2,
+                    "versions",
+                    include_str!("../migrations/0002_versions.sql"),
+                ),
+            ])
         })
     }
 }
@@ -122,7 +138,12 @@ impl Db {
             .await?
             .run(&pool)
             .await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            tokens: Default::default(),
+            memory: Default::default(),
+        })
     }
 
     /// The SQLite journal mode (for tests); `None` on PostgreSQL.

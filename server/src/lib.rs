@@ -82,10 +82,20 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Parsed plan revisions by (plan, revision).
     pub revisions: cache::RevisionCache,
+    /// Group commit of submissions and audit records.
+    pub writer: store::Writer,
+    /// Evaluated reports by (plan, revision, as-of, submissions version); the rule pack is fixed
+    /// for the life of the process, so its hash needs no place in the key.
+    pub evaluations: cache::Flight<routes::EvalKey, Arc<routes::Evaluated>>,
+    /// Rendered reports by the same key and the query (format, language, filters).
+    pub rendered: cache::Flight<(routes::EvalKey, String), Arc<routes::Rendered>>,
 }
 
 /// How many parsed plan revisions stay in memory (a province plan is a few hundred KB parsed).
 const REVISION_CACHE: usize = 64;
+/// How many evaluated reports stay in memory (a province's is some MB), and rendered ones.
+const EVALUATION_CACHE: usize = 16;
+const RENDERED_CACHE: usize = 64;
 
 /// Opens storage, applies migrations, stores the admin token, and builds the router.
 pub async fn build(config: &Config) -> Result<(Router, Arc<AppState>), ServeError> {
@@ -104,9 +114,12 @@ pub async fn build(config: &Config) -> Result<(Router, Arc<AppState>), ServeErro
     let state = Arc::new(AppState {
         pack_hash: hash::pack_hash(evaluator.pack()),
         evaluator,
+        writer: store::Writer::start(db.clone()),
         db,
         max_body_bytes: config.max_body_bytes,
         revisions: cache::RevisionCache::new(REVISION_CACHE),
+        evaluations: cache::Flight::new(EVALUATION_CACHE),
+        rendered: cache::Flight::new(RENDERED_CACHE),
     });
     Ok((routes::router(state.clone()), state))
 }

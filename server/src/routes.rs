@@ -15,7 +15,7 @@ use tuanthu::api::{to_canonical_json, ErrorKind, ErrorObject};
 use tuanthu::eval::{EvaluationRequest, FormContext, SubmissionForm};
 use tuanthu::input::{from_json_str, submissions_from_csv};
 use tuanthu::model::{
-    fold_key, AgencyRegistry, Event, Finding, Lang, Plan, Severity, Status, Submission,
+    fold_key, AgencyRegistry, Event, Finding, Lang, Plan, Report, Severity, Status, Submission,
 };
 
 use crate::auth::{authenticate, insert_token, new_secret, Caller, CreatedToken, NewToken, Role};
@@ -23,7 +23,9 @@ use crate::cache::CachedRevision;
 use crate::error::{HttpError, Query};
 use crate::export::{self, Filter};
 use crate::hash::sha256_hex;
-use crate::store::{self, AuditRecord, NewSubmissions, Revision, StoredSubmission};
+use crate::store::{
+    self, AuditRecord, IdempotencyRecord, NewSubmissions, Revision, StoredSubmission,
+};
 use crate::AppState;
 
 type St = State<Arc<AppState>>;
@@ -769,20 +771,18 @@ async fn store_submissions(
     let response = serde_json::to_string(&accepted)
         .map_err(|e| HttpError::internal(format!("serialise acknowledgement: {e}")))?;
     let new = NewSubmissions {
-        plan_id,
-        by: &caller.name,
+        plan_id: plan_id.to_string(),
+        by: caller.name.clone(),
         rows,
-        idempotency: key.as_deref().map(|k| {
-            (
-                caller.token_hash.as_str(),
-                k,
-                request_hash.clone(),
-                201,
-                response.clone(),
-            )
+        idempotency: key.map(|k| IdempotencyRecord {
+            token_hash: caller.token_hash.clone(),
+            key: k,
+            request_hash: request_hash.clone(),
+            status: 201,
+            response: response.clone(),
         }),
     };
-    if let Some(prev) = store::insert_submissions(&state.db, &new).await? {
+    if let Some(prev) = state.writer.submissions(new).await? {
         return replay(prev, &request_hash);
     }
     Ok((
@@ -941,40 +941,106 @@ fn parse_query(p: &ReportParams) -> Result<ReportQuery, HttpError> {
     })
 }
 
-/// Evaluates and renders: the bytes and their content type. Pure: the same request and query
-/// give the same bytes (the audit's re-run relies on it).
-fn render(
-    state: &AppState,
-    req: &EvaluationRequest,
-    q: &ReportQuery,
-) -> Result<(Vec<u8>, &'static str), HttpError> {
-    let report = state
+/// The engine's report for `req`.
+fn evaluate(state: &AppState, req: &EvaluationRequest) -> Result<Report, HttpError> {
+    state
         .evaluator
         .evaluate(req)
-        .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))?;
-    let report = export::filter(report, &q.filter);
+        .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))
+}
+
+/// Filters and renders a report: the bytes and their content type. Pure: the same report and
+/// query give the same bytes (the cache and the audit's re-run rely on it).
+fn render(report: &Report, q: &ReportQuery) -> Result<(Vec<u8>, &'static str), HttpError> {
+    let filtered;
+    let report = if q.filter == Filter::default() {
+        report
+    } else {
+        filtered = export::filter(report.clone(), &q.filter);
+        &filtered
+    };
     let lang = if q.lang.as_deref() == Some("en") {
         Lang::En
     } else {
         Lang::Vi
     };
     Ok(match q.format {
-        ReportFormat::Json => (export::json(&report), "application/json"),
+        ReportFormat::Json => (export::json(report), "application/json"),
         ReportFormat::Csv => (
-            export::csv(&report, lang)
+            export::csv(report, lang)
                 .map_err(|e| HttpError::internal(format!("render CSV: {e}")))?,
             "text/csv; charset=utf-8",
         ),
         ReportFormat::Xlsx => (
-            export::xlsx(&report, lang)
+            export::xlsx(report, lang)
                 .map_err(|e| HttpError::internal(format!("render .xlsx: {e}")))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
     })
 }
 
+/// What a report is a pure function of, besides the rule pack (fixed per process): plan id,
+/// revision, as-of date, and the version of the plan's stored submissions.
+pub type EvalKey = (String, i64, chrono::NaiveDate, i64);
+
+/// A plan's report as evaluated from its stored submissions, and the hash of the request.
+#[derive(Debug)]
+pub struct Evaluated {
+    report: Report,
+    request_hash: String,
+}
+
+/// A report rendered for one query: bytes served as they are, and their sha256.
+#[derive(Debug)]
+pub struct Rendered {
+    bytes: Bytes,
+    content_type: &'static str,
+    hash: String,
+}
+
+/// Runs CPU-bound work off the async workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, HttpError> + Send + 'static,
+) -> Result<T, HttpError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| HttpError::internal(format!("evaluation task failed: {e}")))?
+}
+
+/// Evaluates the stored submissions of `rev`'s plan as of `as_of` and stores the request once
+/// (the audit records name it by hash).
+async fn evaluate_stored(
+    state: &Arc<AppState>,
+    rev: &Arc<CachedRevision>,
+    as_of: chrono::NaiveDate,
+    subs: Arc<store::Snapshot>,
+) -> Result<Arc<Evaluated>, HttpError> {
+    let (st, rv) = (state.clone(), rev.clone());
+    let (report, request_json, request_hash) = blocking(move || {
+        let req = EvaluationRequest {
+            plan: rv.plan.clone(),
+            submissions: subs.list.iter().map(|s| s.submission.clone()).collect(),
+            events: rv.events.clone(),
+            as_of,
+            policies: Default::default(),
+            registry: rv.registry.clone(),
+            calendar: Default::default(),
+        };
+        let report = evaluate(&st, &req)?;
+        let json = to_canonical_json(&req);
+        let hash = sha256_hex(json.as_bytes());
+        Ok((report, json, hash))
+    })
+    .await?;
+    store::store_request(&state.db, &request_hash, &request_json).await?;
+    Ok(Arc::new(Evaluated {
+        report,
+        request_hash,
+    }))
+}
+
 fn file_response(
-    bytes: Vec<u8>,
+    bytes: Bytes,
     content_type: &'static str,
     audit_id: &str,
     result_hash: &str,
@@ -1017,17 +1083,30 @@ async fn report(
         })?,
     };
     let rev = revision_or_latest(&state, &plan_id, p.revision).await?;
-    let subs = store::submissions(&state.db, &plan_id).await?;
-    let req = EvaluationRequest {
-        plan: rev.plan.clone(),
-        submissions: subs.into_iter().map(|s| s.submission).collect(),
-        events: rev.events.clone(),
-        as_of,
-        policies: Default::default(),
-        registry: rev.registry.clone(),
-        calendar: Default::default(),
-    };
-    let (bytes, ct) = render(&state, &req, &q)?;
+    // The submissions and the version they are (raised in the transaction that stores new
+    // ones): a request after an acknowledged submission sees the newer version.
+    let subs = store::snapshot(&state.db, &plan_id).await?;
+    let key: EvalKey = (plan_id.clone(), rev.info.revision, as_of, subs.version);
+    let evaluated = state
+        .evaluations
+        .get_or_try_init(&key, || evaluate_stored(&state, &rev, as_of, subs.clone()))
+        .await?;
+    let query = serde_json::to_value(&q).unwrap_or_default();
+    let rendered = state
+        .rendered
+        .get_or_try_init(&(key, query.to_string()), || {
+            let (ev, q) = (evaluated.clone(), q.clone());
+            blocking(move || {
+                let (bytes, content_type) = render(&ev.report, &q)?;
+                let hash = sha256_hex(&bytes);
+                Ok(Arc::new(Rendered {
+                    bytes: Bytes::from(bytes),
+                    content_type,
+                    hash,
+                }))
+            })
+        })
+        .await?;
     let record = AuditRecord {
         id: format!("a{}", uuid::Uuid::new_v4().simple()),
         created_at: crate::now(),
@@ -1039,15 +1118,17 @@ async fn report(
         pack_version: state.evaluator.pack().version().to_string(),
         pack_hash: state.pack_hash.clone(),
         as_of: as_of.to_string(),
-        query: serde_json::to_value(&q).unwrap_or_default(),
-        result_hash: sha256_hex(&bytes),
+        query,
+        request_hash: evaluated.request_hash.clone(),
+        result_hash: rendered.hash.clone(),
     };
-    store::insert_audit(&state.db, &record, &to_canonical_json(&req)).await?;
+    let id = record.id.clone();
+    state.writer.audit(record).await?;
     Ok(file_response(
-        bytes,
-        ct,
-        &record.id,
-        &record.result_hash,
+        rendered.bytes.clone(),
+        rendered.content_type,
+        &id,
+        &rendered.hash,
         &format!("{plan_id}-{as_of}"),
         &q,
     ))
@@ -1088,13 +1169,14 @@ async fn audit_rerun(
         from_json_str("<audit request>", &request_json).map_err(|e| input_error(&e))?;
     let q: ReportQuery = serde_json::from_value(record.query.clone())
         .map_err(|e| HttpError::internal(format!("stored audit query: {e}")))?;
-    let (bytes, ct) = render(&state, &req, &q)?;
+    let (st, q2) = (state.clone(), q.clone());
+    let (bytes, ct) = blocking(move || render(&evaluate(&st, &req)?, &q2)).await?;
     let hash = sha256_hex(&bytes);
     if hash != record.result_hash {
         tracing::error!(id = %id, "re-run differs from the recorded result");
     }
     Ok(file_response(
-        bytes,
+        Bytes::from(bytes),
         ct,
         &record.id,
         &hash,

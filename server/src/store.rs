@@ -1,5 +1,7 @@
 //! What the service stores: plan revisions, submissions, idempotency records, audit records.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use tuanthu::model::{AgencyRegistry, Event, IngestWarning, Plan, Submission};
@@ -57,6 +59,9 @@ pub struct AuditRecord {
     pub as_of: String,
     /// Format and filters of the request.
     pub query: serde_json::Value,
+    /// sha256 of the evaluation request's canonical JSON (stored once, see `store_request`).
+    #[serde(default)]
+    pub request_hash: String,
     /// sha256 of the bytes served.
     pub result_hash: String,
 }
@@ -252,64 +257,347 @@ pub async fn find_idempotent(
     .transpose()
 }
 
-/// Submissions to store, with the response that acknowledges them.
-pub struct NewSubmissions<'a> {
-    pub plan_id: &'a str,
-    pub by: &'a str,
-    pub rows: Vec<(String, Submission)>,
-    /// Token hash, key, request hash, status and response: stored in the same transaction, so
-    /// a retry after a crash finds either both or neither.
-    pub idempotency: Option<(&'a str, &'a str, String, u16, String)>,
+/// What a stored idempotency key answers: stored with its submissions in one transaction, so a
+/// retry after a crash finds either both or neither.
+#[derive(Debug, Clone)]
+pub struct IdempotencyRecord {
+    pub token_hash: String,
+    pub key: String,
+    pub request_hash: String,
+    pub status: u16,
+    pub response: String,
 }
 
-/// `Ok(None)` when stored; `Ok(Some(previous))` when the idempotency key was stored meanwhile.
-pub async fn insert_submissions(
-    db: &Db,
-    new: &NewSubmissions<'_>,
-) -> Result<Option<Idempotent>, DbError> {
+/// Submissions to store, with the response that acknowledges them.
+#[derive(Debug, Clone)]
+pub struct NewSubmissions {
+    pub plan_id: String,
+    pub by: String,
+    pub rows: Vec<(String, Submission)>,
+    pub idempotency: Option<IdempotencyRecord>,
+}
+
+/// One write of a group commit.
+enum Write<'a> {
+    Submissions(&'a NewSubmissions),
+    Audit(&'a AuditRecord),
+}
+
+/// Commits `writes` in one transaction: one fsync for all of them. Per write, `Some(previous)`
+/// when its idempotency key was already stored (its submissions are then not stored again).
+async fn commit(db: &Db, writes: &[Write<'_>]) -> Result<Vec<Option<Idempotent>>, DbError> {
     let created_at = crate::now();
     let mut tx = db.pool.begin().await.map_err(ctx("begin"))?;
-    // The first statement writes, so SQLite takes the write lock before reading anything.
-    if let Some((token, key, request_hash, status, response)) = &new.idempotency {
-        let r = sqlx::query(
-            "INSERT INTO idempotency (token_hash, idem_key, request_hash, status, response, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(*token)
-        .bind(*key)
-        .bind(request_hash)
-        .bind(i64::from(*status))
-        .bind(response)
-        .bind(&created_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(ctx("store idempotency key"));
-        if let Err(e) = r {
-            if is_unique_violation(&e) {
-                drop(tx);
-                return find_idempotent(db, token, key).await;
+    let mut replays = Vec::with_capacity(writes.len());
+    let mut plans: Vec<&str> = Vec::new();
+    for w in writes {
+        let new = match w {
+            Write::Audit(a) => {
+                insert_audit_in(&mut tx, a).await?;
+                replays.push(false);
+                continue;
             }
-            return Err(e);
+            Write::Submissions(new) => new,
+        };
+        if let Some(i) = &new.idempotency {
+            // ON CONFLICT DO NOTHING instead of a unique violation, which would abort the whole
+            // transaction on PostgreSQL (and with it the other writes of the group).
+            let r = sqlx::query(
+                "INSERT INTO idempotency (token_hash, idem_key, request_hash, status, response, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (token_hash, idem_key) DO NOTHING",
+            )
+            .bind(&i.token_hash)
+            .bind(&i.key)
+            .bind(&i.request_hash)
+            .bind(i64::from(i.status))
+            .bind(&i.response)
+            .bind(&created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(ctx("store idempotency key"))?;
+            if r.rows_affected() == 0 {
+                replays.push(true);
+                continue;
+            }
+        }
+        replays.push(false);
+        for (id, s) in &new.rows {
+            sqlx::query(
+                "INSERT INTO submissions (id, plan_id, agency, obligation, submission_json, \
+                 created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(&new.plan_id)
+            .bind(&s.agency)
+            .bind(s.obligation.as_str())
+            .bind(to_json(s))
+            .bind(&created_at)
+            .bind(&new.by)
+            .execute(&mut *tx)
+            .await
+            .map_err(ctx("store submission"))?;
+        }
+        if !plans.contains(&new.plan_id.as_str()) {
+            plans.push(&new.plan_id);
         }
     }
-    for (id, s) in &new.rows {
-        sqlx::query(
-            "INSERT INTO submissions (id, plan_id, agency, obligation, submission_json, \
-             created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    // A new version of each plan that gained submissions, in the same transaction: a report
+    // cached under the old version is never served for the new set of submissions.
+    let mut versions = Vec::with_capacity(plans.len());
+    for p in plans {
+        let row = sqlx::query(
+            "INSERT INTO plan_versions (plan_id, version) VALUES ($1, 1) \
+             ON CONFLICT (plan_id) DO UPDATE SET version = plan_versions.version + 1 \
+             RETURNING version",
         )
-        .bind(id)
-        .bind(new.plan_id)
-        .bind(&s.agency)
-        .bind(s.obligation.as_str())
-        .bind(to_json(s))
-        .bind(&created_at)
-        .bind(new.by)
-        .execute(&mut *tx)
+        .bind(p)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(ctx("store submission"))?;
+        .map_err(ctx("raise plan version"))?;
+        versions.push((p, get::<i64, _>(&row, "version")?));
     }
-    tx.commit().await.map_err(ctx("commit submissions"))?;
-    Ok(None)
+    tx.commit().await.map_err(ctx("commit"))?;
+    for (plan, version) in versions {
+        let rows = writes
+            .iter()
+            .zip(&replays)
+            .filter_map(|(w, replay)| match w {
+                Write::Submissions(n) if !replay && n.plan_id == plan => Some(*n),
+                _ => None,
+            });
+        db.memory.committed(plan, version, rows, &created_at);
+    }
+    let mut out = Vec::with_capacity(writes.len());
+    for (w, replay) in writes.iter().zip(replays) {
+        match (w, replay) {
+            (Write::Submissions(new), true) => {
+                let i = new.idempotency.as_ref();
+                let prev = match i {
+                    Some(i) => find_idempotent(db, &i.token_hash, &i.key).await?,
+                    None => None,
+                };
+                out.push(prev);
+            }
+            _ => out.push(None),
+        }
+    }
+    Ok(out)
+}
+
+/// The current version of a plan's submissions (0 before the first).
+pub async fn plan_version(db: &Db, plan_id: &str) -> Result<i64, DbError> {
+    let row = sqlx::query("SELECT version FROM plan_versions WHERE plan_id = $1")
+        .bind(plan_id)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(ctx("read plan version"))?;
+    row.as_ref().map_or(Ok(0), |r| get(r, "version"))
+}
+
+type Reply = tokio::sync::oneshot::Sender<Result<Option<Idempotent>, String>>;
+
+enum Job {
+    Submissions(NewSubmissions, Reply),
+    Audit(AuditRecord, Reply),
+}
+
+/// Group commit: one task writes every submission and audit record; what queued while the last
+/// transaction committed goes into the next one together (one fsync for many requests). Each
+/// request is answered only after its transaction committed, so an acknowledged submission is
+/// durable, as before.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    tx: tokio::sync::mpsc::Sender<Job>,
+}
+
+/// Writes in one transaction at most.
+const GROUP: usize = 256;
+
+impl Writer {
+    /// Starts the writer task on the current tokio runtime.
+    pub fn start(db: Db) -> Writer {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Job>(4 * GROUP);
+        tokio::spawn(async move {
+            let mut jobs = Vec::with_capacity(GROUP);
+            while rx.recv_many(&mut jobs, GROUP).await > 0 {
+                let batch = std::mem::take(&mut jobs);
+                let writes: Vec<Write<'_>> = batch.iter().map(Job::write).collect();
+                match commit(&db, &writes).await {
+                    Ok(out) => {
+                        drop(writes);
+                        for (job, r) in batch.into_iter().zip(out) {
+                            let _ = job.into_reply().send(Ok(r));
+                        }
+                    }
+                    // One bad write must not fail the others: each alone, in its own
+                    // transaction.
+                    Err(e) if batch.len() > 1 => {
+                        tracing::warn!(error = %e, n = batch.len(), "group commit failed; one by one");
+                        drop(writes);
+                        for job in batch {
+                            let r = commit(&db, &[job.write()]).await;
+                            let r = r.map(|mut v| v.pop().flatten()).map_err(|e| e.to_string());
+                            let _ = job.into_reply().send(r);
+                        }
+                    }
+                    Err(e) => {
+                        drop(writes);
+                        for job in batch {
+                            let _ = job.into_reply().send(Err(e.to_string()));
+                        }
+                    }
+                }
+            }
+        });
+        Writer { tx }
+    }
+
+    async fn send(&self, job: impl FnOnce(Reply) -> Job) -> Result<Option<Idempotent>, DbError> {
+        let (reply, rx) = tokio::sync::oneshot::channel();
+        let gone = || DbError::Writer("the writer task has stopped".into());
+        self.tx.send(job(reply)).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?.map_err(DbError::Writer)
+    }
+
+    /// Stores `new` (see [`insert_submissions`]) once its group has committed.
+    pub async fn submissions(&self, new: NewSubmissions) -> Result<Option<Idempotent>, DbError> {
+        self.send(|r| Job::Submissions(new, r)).await
+    }
+
+    /// Stores an audit record once its group has committed (its request: [`store_request`]).
+    pub async fn audit(&self, a: AuditRecord) -> Result<(), DbError> {
+        self.send(|r| Job::Audit(a, r)).await.map(|_| ())
+    }
+}
+
+impl Job {
+    fn write(&self) -> Write<'_> {
+        match self {
+            Job::Submissions(n, _) => Write::Submissions(n),
+            Job::Audit(a, _) => Write::Audit(a),
+        }
+    }
+
+    fn into_reply(self) -> Reply {
+        match self {
+            Job::Submissions(_, r) | Job::Audit(_, r) => r,
+        }
+    }
+}
+
+/// A plan's stored submissions in evaluation order, as of one version of them.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub version: i64,
+    pub list: Vec<Arc<StoredSubmission>>,
+}
+
+/// The stored submissions of the plans whose reports were asked for, kept in memory so a report
+/// does not read them all again: the writer adds what it committed (when the copy is of the
+/// version just before), and a report checks the database's version first and reads the plan
+/// again only when its copy is behind (another process wrote, or the copy was dropped).
+#[derive(Debug, Default)]
+pub struct SubmissionMemory {
+    plans: std::sync::Mutex<std::collections::HashMap<String, Arc<Snapshot>>>,
+}
+
+impl SubmissionMemory {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Arc<Snapshot>>> {
+        self.plans.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, plan_id: &str) -> Option<Arc<Snapshot>> {
+        self.lock().get(plan_id).cloned()
+    }
+
+    fn put(&self, plan_id: &str, snap: Arc<Snapshot>) {
+        let mut g = self.lock();
+        let newer = g.get(plan_id).is_none_or(|old| old.version < snap.version);
+        if newer {
+            g.insert(plan_id.to_string(), snap);
+        }
+    }
+
+    /// After a commit made `version` of `plan_id` by adding `new`'s rows.
+    fn committed<'a>(
+        &self,
+        plan_id: &str,
+        version: i64,
+        new: impl Iterator<Item = &'a NewSubmissions>,
+        created_at: &str,
+    ) {
+        let mut g = self.lock();
+        let Some(old) = g.get(plan_id) else { return };
+        if old.version != version - 1 {
+            // A version in between is not here (another process): read again when needed.
+            g.remove(plan_id);
+            return;
+        }
+        let mut list = old.list.clone();
+        for n in new {
+            for (id, sub) in &n.rows {
+                let stored = StoredSubmission {
+                    id: id.clone(),
+                    plan_id: n.plan_id.clone(),
+                    created_at: created_at.to_string(),
+                    created_by: n.by.clone(),
+                    // As it reads back from the database, so the copy equals a fresh read.
+                    submission: serde_json::from_str(&to_json(sub)).unwrap_or_else(|_| sub.clone()),
+                };
+                // The database's order: created_at, then id.
+                let at = list.partition_point(|s| {
+                    (s.created_at.as_str(), s.id.as_str()) <= (created_at, id.as_str())
+                });
+                list.insert(at, Arc::new(stored));
+            }
+        }
+        g.insert(plan_id.to_string(), Arc::new(Snapshot { version, list }));
+    }
+}
+
+/// A plan's stored submissions and their version, from memory when the copy there is current.
+pub async fn snapshot(db: &Db, plan_id: &str) -> Result<Arc<Snapshot>, DbError> {
+    let version = plan_version(db, plan_id).await?;
+    if let Some(s) = db.memory.get(plan_id) {
+        if s.version == version {
+            return Ok(s);
+        }
+    }
+    // One statement, one view of the database: the rows and the version they make.
+    let rows = sqlx::query(
+        "SELECT id, plan_id, created_at, created_by, submission_json, \
+         (SELECT version FROM plan_versions v WHERE v.plan_id = $1) AS version \
+         FROM submissions WHERE plan_id = $1 ORDER BY created_at, id",
+    )
+    .bind(plan_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(ctx("list submissions"))?;
+    let version = match rows.first() {
+        Some(r) => get::<Option<i64>, _>(r, "version")?.unwrap_or(0),
+        None => 0,
+    };
+    let list = rows
+        .iter()
+        .map(|r| stored_from_row(r).map(Arc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    let snap = Arc::new(Snapshot { version, list });
+    db.memory.put(plan_id, snap.clone());
+    Ok(snap)
+}
+
+fn stored_from_row(r: &AnyRow) -> Result<StoredSubmission, DbError> {
+    Ok(StoredSubmission {
+        id: get(r, "id")?,
+        plan_id: get(r, "plan_id")?,
+        created_at: get(r, "created_at")?,
+        created_by: get(r, "created_by")?,
+        submission: json(
+            &get::<String, _>(r, "submission_json")?,
+            "decode submission",
+        )?,
+    })
 }
 
 /// A new submission id: sorts by time, then by position in a batch.
@@ -328,28 +616,31 @@ pub async fn submissions(db: &Db, plan_id: &str) -> Result<Vec<StoredSubmission>
     .fetch_all(&db.pool)
     .await
     .map_err(ctx("list submissions"))?;
-    rows.iter()
-        .map(|r| {
-            Ok(StoredSubmission {
-                id: get(r, "id")?,
-                plan_id: get(r, "plan_id")?,
-                created_at: get(r, "created_at")?,
-                created_by: get(r, "created_by")?,
-                submission: json(
-                    &get::<String, _>(r, "submission_json")?,
-                    "decode submission",
-                )?,
-            })
-        })
-        .collect()
+    rows.iter().map(stored_from_row).collect()
 }
 
-/// Stores an audit record and the request it evaluated.
-pub async fn insert_audit(db: &Db, a: &AuditRecord, request_json: &str) -> Result<(), DbError> {
+/// Stores an evaluation request once under its hash (sha256 of `request_json`).
+pub async fn store_request(db: &Db, hash: &str, request_json: &str) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO audit_requests (hash, request_json) VALUES ($1, $2) \
+         ON CONFLICT (hash) DO NOTHING",
+    )
+    .bind(hash)
+    .bind(request_json)
+    .execute(&db.pool)
+    .await
+    .map_err(ctx("store evaluation request"))?;
+    Ok(())
+}
+
+async fn insert_audit_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    a: &AuditRecord,
+) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO audit (id, created_at, actor, plan_id, plan_revision, plan_hash, pack_name, \
-         pack_version, pack_hash, as_of, query_json, request_json, result_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         pack_version, pack_hash, as_of, query_json, request_json, request_hash, result_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, $13)",
     )
     .bind(&a.id)
     .bind(&a.created_at)
@@ -362,16 +653,16 @@ pub async fn insert_audit(db: &Db, a: &AuditRecord, request_json: &str) -> Resul
     .bind(&a.pack_hash)
     .bind(&a.as_of)
     .bind(to_json(&a.query))
-    .bind(request_json)
+    .bind(&a.request_hash)
     .bind(&a.result_hash)
-    .execute(&db.pool)
+    .execute(&mut **tx)
     .await
     .map_err(ctx("store audit record"))?;
     Ok(())
 }
 
 const AUDIT_COLUMNS: &str = "id, created_at, actor, plan_id, plan_revision, plan_hash, pack_name, \
-     pack_version, pack_hash, as_of, query_json, result_hash";
+     pack_version, pack_hash, as_of, query_json, request_hash, result_hash";
 
 fn audit_from_row(r: &AnyRow) -> Result<AuditRecord, DbError> {
     Ok(AuditRecord {
@@ -386,6 +677,7 @@ fn audit_from_row(r: &AnyRow) -> Result<AuditRecord, DbError> {
         pack_hash: get(r, "pack_hash")?,
         as_of: get(r, "as_of")?,
         query: json(&get::<String, _>(r, "query_json")?, "decode audit query")?,
+        request_hash: get::<Option<String>, _>(r, "request_hash")?.unwrap_or_default(),
         result_hash: get(r, "result_hash")?,
     })
 }
@@ -408,14 +700,19 @@ pub async fn audit_list(db: &Db, plan_id: Option<&str>) -> Result<Vec<AuditRecor
     rows.iter().map(audit_from_row).collect()
 }
 
-/// One audit record and the request it evaluated.
+/// One audit record and the request it evaluated (kept in the row by older records, by hash
+/// in `audit_requests` by newer ones).
 pub async fn audit_get(db: &Db, id: &str) -> Result<Option<(AuditRecord, String)>, DbError> {
-    let sql = format!("SELECT {AUDIT_COLUMNS}, request_json FROM audit WHERE id = $1");
+    let sql = format!(
+        "SELECT {AUDIT_COLUMNS}, COALESCE(NULLIF(a.request_json, ''), r.request_json, '') \
+         AS request FROM audit a LEFT JOIN audit_requests r ON r.hash = a.request_hash \
+         WHERE a.id = $1"
+    );
     let row = sqlx::query(&sql)
         .bind(id)
         .fetch_optional(&db.pool)
         .await
         .map_err(ctx("read audit record"))?;
-    row.map(|r| Ok((audit_from_row(&r)?, get(&r, "request_json")?)))
+    row.map(|r| Ok((audit_from_row(&r)?, get(&r, "request")?)))
         .transpose()
 }

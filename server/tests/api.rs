@@ -199,6 +199,70 @@ async fn report_matches_library_and_reruns_byte_identical(b: Backend) {
     assert!(again.body == r.body);
 }
 
+both_backends!(cached_reports_equal_fresh_evaluations_after_new_submissions);
+async fn cached_reports_equal_fresh_evaluations_after_new_submissions(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    s.upload_example("hung-yen").await;
+    let all = example("hung-yen", "submissions.csv");
+    let lines: Vec<&str> = all.split_inclusive('\n').collect();
+    assert!(lines.len() >= 4, "a header and at least three rows");
+    let first: String = lines[..3].concat();
+    let url = "/v1/plans/hung-yen-draft/submissions/batch";
+    let post = |csv: String| s.call("POST", url, Some(ADMIN), Some("text/csv"), &[], csv);
+    assert_eq!(post(first.clone()).await.status, StatusCode::CREATED);
+
+    let report = "/v1/plans/hung-yen-draft/report?as_of=2026-11-23";
+    let filtered = format!("{report}&agency=s%E1%BB%9F%20t%C6%B0%20ph%C3%A1p");
+    let a1 = s.get(report, ADMIN).await;
+    let a2 = s.get(report, ADMIN).await;
+    assert_eq!(a1.status, StatusCode::OK, "{}", a1.text());
+    assert_eq!(a1.text(), library_report("hung-yen", &first, "2026-11-23"));
+    assert!(a2.body == a1.body, "the cached report is the evaluated one");
+    let f1 = s.get(&filtered, ADMIN).await;
+
+    // New submissions: the next report is a fresh evaluation of all of them, not the cached one.
+    let rest: String = [lines[0]]
+        .into_iter()
+        .chain(lines[3..].iter().copied())
+        .collect();
+    assert_eq!(post(rest).await.status, StatusCode::CREATED);
+    let b1 = s.get(report, ADMIN).await;
+    let fresh = library_report("hung-yen", &all, "2026-11-23");
+    assert_eq!(b1.text(), fresh);
+    assert!(b1.body != a1.body, "the new submissions change the report");
+    // Filters are applied to the cached evaluation: the same as filtering a fresh one.
+    let f2 = s.get(&filtered, ADMIN).await;
+    let whole: tuanthu::model::Report = serde_json::from_str(&fresh).unwrap();
+    let filter = tuanthu_server::export::Filter {
+        agency: Some("sở tư pháp".into()),
+        ..Default::default()
+    };
+    let expected = tuanthu_server::export::json(&tuanthu_server::export::filter(whole, &filter));
+    assert!(f2.body == expected, "{}", f2.text());
+    assert!(f2.body != f1.body);
+
+    // Every request is audited, cached or not; identical requests share one stored request,
+    // and each re-run gives the bytes that were served.
+    let records = s.get("/v1/audit", ADMIN).await.json();
+    let records = records.as_array().unwrap();
+    assert_eq!(records.len(), 5);
+    let served = [&f2, &b1, &f1, &a2, &a1];
+    for (resp, rec) in served.iter().zip(records) {
+        assert_eq!(resp.headers["x-audit-id"].to_str().unwrap(), rec["id"]);
+        let again = s
+            .get(
+                &format!("/v1/audit/{}/rerun", rec["id"].as_str().unwrap()),
+                ADMIN,
+            )
+            .await;
+        assert!(again.body == resp.body, "re-run of {}", rec["id"]);
+    }
+    assert_eq!(records[3]["request_hash"], records[4]["request_hash"]);
+    assert_ne!(records[1]["request_hash"], records[3]["request_hash"]);
+}
+
 both_backends!(revisions_are_kept_and_diffed);
 async fn revisions_are_kept_and_diffed(b: Backend) {
     let Some(s) = Svc::start(b, 8 * MB).await else {

@@ -990,12 +990,46 @@ pub struct Evaluated {
     request_hash: String,
 }
 
-/// A report rendered for one query: bytes served as they are, and their sha256.
+/// A report rendered for one query: bytes served as they are, their sha256, and the same bytes
+/// gzipped for clients that accept it (compressed once, when rendered).
 #[derive(Debug)]
 pub struct Rendered {
     bytes: Bytes,
+    gzip: Bytes,
     content_type: &'static str,
     hash: String,
+}
+
+/// `bytes` gzipped (fast level: a province's report is compressed once per version, while
+/// clients wait).
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>, HttpError> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 8),
+        flate2::Compression::fast(),
+    );
+    e.write_all(bytes)
+        .and_then(|()| e.finish())
+        .map_err(|err| HttpError::internal(format!("gzip the report: {err}")))
+}
+
+/// Whether the client accepts gzip (`Accept-Encoding: gzip`, not with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
 }
 
 /// Runs CPU-bound work off the async workers.
@@ -1100,6 +1134,7 @@ async fn report(
                 let (bytes, content_type) = render(&ev.report, &q)?;
                 let hash = sha256_hex(&bytes);
                 Ok(Arc::new(Rendered {
+                    gzip: Bytes::from(gzip(&bytes)?),
                     bytes: Bytes::from(bytes),
                     content_type,
                     hash,
@@ -1124,14 +1159,27 @@ async fn report(
     };
     let id = record.id.clone();
     state.writer.audit(record).await?;
-    Ok(file_response(
-        rendered.bytes.clone(),
+    let gzipped = accepts_gzip(&headers);
+    let mut resp = file_response(
+        if gzipped {
+            rendered.gzip.clone()
+        } else {
+            rendered.bytes.clone()
+        },
         rendered.content_type,
         &id,
         &rendered.hash,
         &format!("{plan_id}-{as_of}"),
         &q,
-    ))
+    );
+    // The audit's result hash (and X-Result-Sha256) is of the report's bytes; gzip is only how
+    // they travel.
+    let h = resp.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if gzipped {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    Ok(resp)
 }
 
 #[derive(Debug, Deserialize)]
@@ -1203,6 +1251,22 @@ mod tests {
             assert!(check_file_name(bad).is_err(), "{bad:?}");
         }
         assert!(check_file_name("Kế hoạch 144.docx").is_ok());
+    }
+
+    #[test]
+    fn gzip_is_sent_only_when_accepted() {
+        let h = |v: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            m
+        };
+        assert!(accepts_gzip(&h("gzip, deflate, br")));
+        assert!(accepts_gzip(&h("br;q=1.0, GZIP;q=0.5")));
+        assert!(accepts_gzip(&h("*")));
+        assert!(!accepts_gzip(&h("gzip;q=0")));
+        assert!(!accepts_gzip(&h("identity")));
+        assert!(!accepts_gzip(&h("x-gzip-not")));
+        assert!(!accepts_gzip(&HeaderMap::new()));
     }
 
     #[test]

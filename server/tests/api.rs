@@ -261,6 +261,30 @@ async fn cached_reports_equal_fresh_evaluations_after_new_submissions(b: Backend
     }
     assert_eq!(records[3]["request_hash"], records[4]["request_hash"]);
     assert_ne!(records[1]["request_hash"], records[3]["request_hash"]);
+
+    // gzip when the client accepts it: the same bytes once inflated, the same result hash.
+    let z = s
+        .call(
+            "GET",
+            report,
+            Some(ADMIN),
+            None,
+            &[("accept-encoding", "gzip")],
+            "",
+        )
+        .await;
+    assert_eq!(z.status, StatusCode::OK);
+    assert_eq!(z.headers["content-encoding"], "gzip");
+    assert!(z.body.len() < b1.body.len());
+    let mut inflated = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&z.body[..]),
+        &mut inflated,
+    )
+    .unwrap();
+    assert!(inflated == b1.body);
+    assert_eq!(z.headers["x-result-sha256"], b1.headers["x-result-sha256"]);
+    assert!(b1.headers.get("content-encoding").is_none());
 }
 
 both_backends!(revisions_are_kept_and_diffed);

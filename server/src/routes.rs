@@ -617,6 +617,35 @@ fn check_submission(
         .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))
 }
 
+/// Why the service refuses evidence the engine counts for no instance, in plain words, first
+/// among the findings the form shows. The engine makes one instance per lead (responsible)
+/// agency and period; a coordinating agency's report is noted by the engine but stands for none
+/// of them, and the service stores only evidence that counts.
+fn not_counted(k: usize, s: &Submission) -> Finding {
+    let o = s.obligation.as_str();
+    Finding {
+        rule: "service.not_counted".into(),
+        severity: Severity::Error,
+        obligation: Some(s.obligation.clone()),
+        agency: Some(s.agency.clone()),
+        period: None,
+        stage: None,
+        submission: Some(k),
+        field: Some("agency".into()),
+        message_vi: format!(
+            "Báo cáo này không được tính cho nhiệm vụ {o}: kế hoạch giao nhiệm vụ cho cơ quan \
+             chủ trì, và chỉ báo cáo của cơ quan chủ trì (đúng nhiệm vụ, đúng kỳ) mới được tính. \
+             Cơ quan phối hợp không phải gửi báo cáo riêng. Báo cáo chưa được lưu."
+        ),
+        message_en: format!(
+            "This report does not count for obligation {o}: the plan tasks lead agencies, and \
+             only a lead agency's report (for the right obligation and period) counts. \
+             Coordinating agencies owe no report of their own. Nothing was stored."
+        ),
+        rule_failed: false,
+    }
+}
+
 /// Checks every submission (agency binding, then the engine); all or nothing.
 fn check_all(
     state: &AppState,
@@ -668,6 +697,7 @@ fn check_all(
                     format!(": {}", why.join("; "))
                 }
             ));
+            refused_findings.push(not_counted(k, s));
             refused_findings.extend(findings.into_iter().map(|f| Finding {
                 submission: Some(k),
                 ..f

@@ -528,6 +528,40 @@ async fn submissions_the_engine_would_not_count_are_refused(b: Backend) {
         let findings = j["findings"].as_array().unwrap();
         assert!(findings.iter().any(|f| f["field"] == field), "{field}: {j}");
     }
+    // A coordinating agency: the engine notes its evidence but counts it for no instance (one
+    // instance per lead agency), so it is refused, saying why in plain words, first.
+    let coordinating = r#"{"agency": "Sở Y tế", "obligation": "II.2", "period": "2026", "received": "2026-10-01", "document_number": "55/BC-SYT"}"#;
+    let r = s.post_json(&url, ADMIN, coordinating).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let j = r.json();
+    let first = &j["findings"][0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["field"], "agency");
+    assert!(
+        first["message_vi"]
+            .as_str()
+            .unwrap()
+            .contains("cơ quan chủ trì"),
+        "{j}"
+    );
+    assert!(
+        first["message_vi"]
+            .as_str()
+            .unwrap()
+            .contains("chưa được lưu"),
+        "{j}"
+    );
+    // The engine's own note that Sở Y tế coordinates II.2 comes along.
+    assert!(
+        j["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["severity"] == "info"
+                && f["message_vi"].as_str().unwrap().contains("phối hợp")),
+        "{j}"
+    );
+    assert_eq!(s.submission_count(VL).await, 0);
     // Received after today (in Việt Nam): the engine does not count evidence from the future.
     let tomorrow = (chrono::Utc::now() + chrono::Duration::hours(7 + 24)).date_naive();
     let future = format!(

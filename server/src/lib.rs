@@ -93,9 +93,11 @@ pub struct AppState {
 
 /// How many parsed plan revisions stay in memory (a province plan is a few hundred KB parsed).
 const REVISION_CACHE: usize = 64;
-/// How many evaluated reports stay in memory (a province's is some MB), and rendered ones.
-const EVALUATION_CACHE: usize = 16;
-const RENDERED_CACHE: usize = 64;
+/// How many evaluated reports stay in memory, and rendered ones. A province's report (12,002
+/// instances) renders to 14.7 MB of JSON, so these bound the caches to some hundred MB; entries
+/// of an older submissions version are never asked for again and go first as least recently used.
+const EVALUATION_CACHE: usize = 8;
+const RENDERED_CACHE: usize = 32;
 
 /// Opens storage, applies migrations, stores the admin token, and builds the router.
 pub async fn build(config: &Config) -> Result<(Router, Arc<AppState>), ServeError> {

@@ -243,7 +243,8 @@ impl Evaluator {
 
         let cal_view = Cal(cal.clone());
         let mut scope = Scope::new();
-        let mut run = RuleRun::new(&self.pack);
+        // Every instance and every submission is judged by the rules: the budget grows with both.
+        let mut run = RuleRun::new(&self.pack, instances.len() + matched.len());
         for (k, m) in matched.into_iter().enumerate() {
             let base = Finding {
                 rule: String::new(),
@@ -274,7 +275,7 @@ impl Evaluator {
             ));
         }
 
-        let findings = run.sink.finish();
+        let findings = run.sink.finish(run.budget.allowance());
         let summary = summarize(&assessments, &findings);
         Ok(Report {
             plan: req.plan.id.clone(),
@@ -414,9 +415,9 @@ impl Evaluator {
             rule_failed: false,
         };
         let mut scope = Scope::new();
-        let mut run = RuleRun::new(&self.pack);
+        let mut run = RuleRun::new(&self.pack, 1);
         self.run_submission_rules(m.facts, &Cal(cal), &mut scope, &base, &mut run);
-        Ok((run.sink.finish(), counted))
+        Ok((run.sink.finish(run.budget.allowance()), counted))
     }
 
     fn run_submission_rules(
@@ -563,10 +564,11 @@ struct RuleRun<'a> {
 }
 
 impl<'a> RuleRun<'a> {
-    fn new(pack: &'a RulePack) -> Self {
+    /// The rule calls of an evaluation that judges `instances` instances and submissions.
+    fn new(pack: &'a RulePack, instances: usize) -> Self {
         let limits = pack.limits();
         RuleRun {
-            budget: EvaluationBudget::start(limits),
+            budget: EvaluationBudget::start(limits, instances),
             sink: FindingSink::new(limits),
             stops: vec![0; pack.rules().len()],
             max_stops: limits.max_stops_per_rule,
@@ -834,6 +836,7 @@ mod tests {
         // A budget that runs out part way: the same rule calls are skipped either way.
         let limits = Limits {
             max_evaluation_operations: 20_000,
+            evaluation_operations_per_instance: 0,
             ..Limits::default()
         };
         let pack =

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::expand::{Instance, Party, Registry};
-use crate::model::{fold_key, AgencyGroup, AgencyRef, Obligation, Period, Plan, Schedule};
+use crate::model::{AgencyGroup, AgencyRef, Obligation, Period, Plan, Schedule};
 use crate::policy::Policies;
 use crate::rules::views::SubmissionFacts;
 
@@ -117,11 +117,11 @@ impl<'a> Matcher<'a> {
             .obligations
             .iter()
             .flat_map(names)
-            .map(|a| fold_key(a.name()))
+            .map(|a| registry.key(a.name()))
             .collect();
         if let Some(r) = registry.registry {
             for a in &r.agencies {
-                known.insert(fold_key(&a.name));
+                known.insert(registry.key(&a.name));
             }
         }
         let by_obligation = plan

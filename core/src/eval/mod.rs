@@ -200,6 +200,7 @@ impl Evaluator {
             cal: &cal,
             events: &req.events,
             registry: &registry,
+            dues: Default::default(),
         };
         let mut instances = Vec::new();
         for (i, o) in req.plan.obligations.iter().enumerate() {
@@ -291,9 +292,8 @@ impl Evaluator {
 
     /// The plan's and the pack's content hashes, as a report names them.
     pub fn provenance(&self, plan: &Plan) -> Provenance {
-        let plan_json = crate::api::to_canonical_json(plan);
         Provenance {
-            plan_sha256: crate::rules::sha256_hex(plan_json.as_bytes()),
+            plan_sha256: canonical_sha256(plan),
             rule_pack: PackIdentity {
                 name: self.pack.name().to_string(),
                 version: self.pack.version().to_string(),
@@ -349,6 +349,7 @@ impl Evaluator {
             cal: &cal,
             events: cx.events,
             registry: &registry,
+            dues: Default::default(),
         };
         let mut instances = Vec::new();
         for (i, o) in plan.obligations.iter().enumerate() {
@@ -750,6 +751,34 @@ fn instance_facts(
     }
 }
 
+/// SHA-256 of the plan's canonical JSON ([`crate::api::to_canonical_json`]), hashed as it is
+/// written: a plan with one obligation per row is megabytes of JSON, and building that string
+/// only to hash it cost as much as hashing.
+fn canonical_sha256(plan: &Plan) -> String {
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    /// Bytes written go straight into the hash.
+    struct Hashing(Sha256);
+    impl Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = std::io::BufWriter::with_capacity(8 * 1024, Hashing(Sha256::new()));
+    let written = serde_json::to_writer_pretty(&mut out, plan)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"));
+    match (written, out.into_inner()) {
+        (Ok(()), Ok(Hashing(h))) => h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+        // Not reached (our types serialise infallibly): hash what `to_canonical_json` writes then.
+        _ => crate::rules::sha256_hex(crate::api::to_canonical_json(plan).as_bytes()),
+    }
+}
+
 fn summarize(assessments: &[Assessment], findings: &[Finding]) -> Summary {
     let mut s = Summary::default();
     for a in assessments {
@@ -849,6 +878,18 @@ mod tests {
             "the budget ran out"
         );
         assert!(with == without, "memo changed where the budget ran out");
+    }
+
+    #[test]
+    fn the_plan_hash_is_the_hash_of_its_canonical_json() {
+        for seed in [3, 4] {
+            let plan = province(seed, Shape::default()).plan;
+            let json = crate::api::to_canonical_json(&plan);
+            assert_eq!(
+                canonical_sha256(&plan),
+                crate::rules::sha256_hex(json.as_bytes())
+            );
+        }
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub(crate) struct InstanceIndex {
 impl InstanceIndex {
     pub fn new(instances: &[Instance]) -> Self {
         let mut index = InstanceIndex::default();
+        // Sized once: most plans have one (obligation, agency) key per instance or close to it.
+        index.map.reserve(instances.len());
         for n in 0..instances.len() {
             index.add(instances, n);
         }

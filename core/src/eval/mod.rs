@@ -697,7 +697,7 @@ fn validate(plan: &Plan, events: &[Event], as_of: NaiveDate) -> Result<(), EvalE
             in_range(d, || format!("events[{k}].deadline"))?;
         }
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::with_capacity(plan.obligations.len());
     for o in &plan.obligations {
         if !seen.insert(o.id.as_str()) {
             return Err(EvalError::DuplicateObligation(o.id.to_string()));

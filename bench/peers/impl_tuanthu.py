@@ -17,9 +17,11 @@ Mapping of the workload onto tuanthu's plan/evidence contract
 * The engine counts evidence only when received <= as_of; the peers' status of a row with a
   received date does not depend on as_of. So rows WITH a received date are evaluated as of the
   latest received date among them, rows WITHOUT one as of the file's as_of. Both calls are timed.
-* Rows are evaluated in requests of at most CHUNK (100,000) rows: one evaluation's rule calls
-  share one budget (`max_evaluation_operations`, `evaluation_ms`), sized for a province, not for
-  a million instances. Obligations are independent, so chunking changes no result.
+* Rows are evaluated in requests of at most CHUNK (100,000) rows. This was needed while one
+  evaluation's rule budget was fixed (sized for a province); the budget now grows with the
+  instances of the request (`evaluation_operations_per_instance`, `evaluation_us_per_instance`),
+  and the chunks are kept so figures stay comparable with earlier runs. Obligations are
+  independent, so chunking changes no result.
 * Units: the engine's day counts run from the last on-time day (D - 1 for "before D" read
   exclusively), the peers' from D: days_late(peer) = days_late(tuanthu) - 1 for late rows
   (checked after the clock stops); due_soon "due - as_of <= 7" is due_soon_days = 6.

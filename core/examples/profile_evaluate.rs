@@ -1,7 +1,11 @@
 //! Evaluates a workload many times (for profiling and for CPU-time measurements on a busy
 //! machine, where criterion's wall-clock figures are not the engine's):
 //!
-//! `cargo run --release --example profile_evaluate -- peers|province|national [ITERATIONS]`
+//! `cargo run --release --example profile_evaluate -- peers|province|national [ITERATIONS] [ROWS]`
+//!
+//! ROWS (peers only, default 100,000) keeps callgrind runs short. Instructions per instance,
+//! load-independent: run under `valgrind --tool=callgrind` with ITERATIONS 1 and 2; the difference
+//! of the two totals is one evaluation of the workload (setup and pack compile cancel out).
 //!
 //! Prints the instances evaluated and, per instance, the wall time and this process's CPU time
 //! (user + system, from `/proc/self/stat` on Linux; 0 elsewhere).
@@ -34,7 +38,13 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(5);
     let reqs: Vec<EvaluationRequest> = match shape.as_str() {
-        "peers" => peers::requests(&peers::rows(100_000, 42)),
+        "peers" => {
+            let rows = std::env::args()
+                .nth(3)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(100_000);
+            peers::requests(&peers::rows(rows, 42))
+        }
         "province" => vec![province(1, Shape::default())],
         "national" => (1..=34).map(|i| province(i, Shape::default())).collect(),
         other => panic!("unknown shape {other}: peers, province or national"),

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use tuanthu::eval::{EvalError, EvaluationRequest, Evaluator, LIMITS_RULE};
 use tuanthu::model::{Finding, Report, Severity, Status};
 use tuanthu::rules::{LimitError, Limits, PackSource, RuleError, RulePack, SourceFile};
+use tuanthu::unstable::synth::{province, Shape};
 
 const BOUND: Duration = Duration::from_secs(2);
 
@@ -208,11 +209,17 @@ fn the_evaluation_deadline_skips_the_rest_and_says_so() {
     let rule = header("evil.slow") + "fn check(x) { loop { } }";
     let pack = pack_with(&[("zz-slow.rhai", rule)], limits).unwrap();
     let report = timed("loop under a 100 ms evaluation deadline", || evaluate(pack));
+    // The deadline is 100 ms plus the default 50 us for each instance and submission.
+    let judged = report.assessments.len() + example_request().submissions.len();
+    let given = limits.evaluation_allowance(judged);
+    assert!(given.ms > 100 && given.ms < 200, "{given:?}");
     let found = failures(&report, "evil.slow");
     assert!(
-        found[0]
-            .message_en
-            .contains("stopped: the evaluation ran past its time limit of 100 ms"),
+        found[0].message_en.contains(&format!(
+            "stopped: the evaluation ran past its time limit of {} ms for {judged} instances \
+             and submissions (evaluation_ms, evaluation_us_per_instance)",
+            given.ms
+        )),
         "{}",
         found[0].message_en
     );
@@ -221,10 +228,12 @@ fn the_evaluation_deadline_skips_the_rest_and_says_so() {
         .find(|f| f.message_en.contains("was not run"))
         .expect("a finding for the rule calls not run");
     assert!(
-        skipped.message_en.ends_with(
-            "times: the evaluation ran out of its budget (10000000 operations, 100 ms; \
-             max_evaluation_operations, evaluation_ms)"
-        ),
+        skipped.message_en.ends_with(&format!(
+            "times: the evaluation ran out of its budget ({} operations, {} ms for {judged} \
+             instances and submissions; max_evaluation_operations, evaluation_ms, \
+             evaluation_operations_per_instance, evaluation_us_per_instance)",
+            given.operations, given.ms
+        )),
         "{}",
         skipped.message_en
     );
@@ -232,8 +241,10 @@ fn the_evaluation_deadline_skips_the_rest_and_says_so() {
 
 #[test]
 fn the_evaluation_budget_stops_a_rule_that_spends_everything_everywhere() {
+    // A fixed budget (no per-instance allowance), so the count of calls below is exact.
     let limits = Limits {
         max_evaluation_operations: 1_000_000,
+        evaluation_operations_per_instance: 0,
         max_stops_per_rule: 1_000,
         rule_call_ms: 60_000,
         evaluation_ms: 600_000,
@@ -242,6 +253,7 @@ fn the_evaluation_budget_stops_a_rule_that_spends_everything_everywhere() {
     let rule = header("evil.loop") + "fn check(x) { loop { } }";
     let pack = pack_with(&[("zz-loop.rhai", rule)], limits).unwrap();
     let report = timed("loop on every instance", || evaluate(pack));
+    let judged = report.assessments.len() + example_request().submissions.len();
     let found = failures(&report, "evil.loop");
     // The standard rules spend a little, the hostile rule 100,000 per call: nine or ten calls
     // stop on their own budget, the last one on what the evaluation has left; every later call
@@ -253,22 +265,110 @@ fn the_evaluation_budget_stops_a_rule_that_spends_everything_everywhere() {
     assert!((9..=10).contains(&own), "{found:#?}");
     let (last, before) = found.split_last().unwrap();
     assert!(
-        before.iter().any(|f| f.message_en.contains(
-            "stopped: the evaluation spent its budget of 1000000 operations \
-             (max_evaluation_operations)"
-        )),
+        before.iter().any(|f| f.message_en.contains(&format!(
+            "stopped: the evaluation spent its budget of 1000000 operations for {judged} \
+             instances and submissions (max_evaluation_operations, \
+             evaluation_operations_per_instance)"
+        ))),
         "{found:#?}"
     );
     assert_eq!(found.len(), own + 2, "{found:#?}");
     assert!(
         last.message_en.starts_with("Rule 'evil.loop' was not run ")
-            && last.message_en.ends_with(
-                "times: the evaluation ran out of its budget (1000000 operations, 600000 ms; \
-                 max_evaluation_operations, evaluation_ms)"
-            ),
+            && last.message_en.ends_with(&format!(
+                "times: the evaluation ran out of its budget (1000000 operations, 600000 ms for \
+                 {judged} instances and submissions; max_evaluation_operations, evaluation_ms, \
+                 evaluation_operations_per_instance, evaluation_us_per_instance)"
+            )),
         "{}",
         last.message_en
     );
+}
+
+/// A province of `agencies` × 12 obligations × 5 years (about 60 instances per agency).
+fn large_request(agencies: usize) -> EvaluationRequest {
+    province(
+        5,
+        Shape {
+            agencies,
+            ..Shape::default()
+        },
+    )
+}
+
+/// Every assessment's status, in report order.
+fn statuses(report: &Report) -> Vec<Status> {
+    report.assessments.iter().map(|a| a.status).collect()
+}
+
+#[test]
+fn a_large_request_gets_a_budget_in_proportion_to_its_instances() {
+    // A fixed budget a tenth of this request's needs: the per-instance allowance must carry it.
+    let small = Limits {
+        max_evaluation_operations: 20_000,
+        evaluation_ms: 5,
+        ..Limits::default()
+    };
+    let req = large_request(200);
+    let standard = |limits| RulePack::compile(source_with(&[]), limits).unwrap();
+    let report = Evaluator::new(standard(small)).evaluate(&req).unwrap();
+    assert!(
+        report.assessments.len() > 10_000,
+        "{}",
+        report.assessments.len()
+    );
+    assert!(
+        report.findings.iter().all(|f| !f.rule_failed),
+        "{:#?}",
+        report.findings.iter().find(|f| f.rule_failed)
+    );
+    // The same statuses as with a budget no request reaches.
+    let unbounded = Limits {
+        max_evaluation_operations: 10_000_000_000,
+        evaluation_ms: 600_000,
+        evaluation_operations_per_instance: 0,
+        evaluation_us_per_instance: 0,
+        ..Limits::default()
+    };
+    let reference = Evaluator::new(standard(unbounded)).evaluate(&req).unwrap();
+    assert_eq!(statuses(&report), statuses(&reference));
+    // Without the allowance the same fixed budget runs out and leaves instances unknown: the
+    // comparison above can fail.
+    let fixed = Limits {
+        evaluation_operations_per_instance: 0,
+        evaluation_us_per_instance: 0,
+        ..small
+    };
+    let starved = Evaluator::new(standard(fixed)).evaluate(&req).unwrap();
+    assert!(
+        starved.summary.total.unknown > 0,
+        "{:?}",
+        starved.summary.total
+    );
+    assert!(starved
+        .findings
+        .iter()
+        .any(|f| f.rule_failed && f.message_en.contains("ran out of its budget")));
+}
+
+#[test]
+fn a_looping_rule_is_still_stopped_in_a_large_request() {
+    let rule = header("evil.loop") + "fn check(x) { loop { } }";
+    let req = large_request(200);
+    let pack = pack_with(&[("zz-loop.rhai", rule)], Limits::default()).unwrap();
+    let start = Instant::now();
+    let report = Evaluator::new(pack).evaluate(&req).unwrap();
+    let took = start.elapsed();
+    // Stopped by its own call budget three times, then no longer run: the large budget of the
+    // evaluation does not let it spend more.
+    stopped_three_times_then_disabled(
+        &report,
+        "evil.loop",
+        "stopped: too many operations (budget of 100000 spent",
+    );
+    let reference = Evaluator::standard().unwrap().evaluate(&req).unwrap();
+    assert_eq!(statuses(&report), statuses(&reference));
+    assert!(took < Duration::from_secs(30), "took {took:?}");
 }
 
 #[test]

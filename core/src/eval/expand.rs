@@ -1,5 +1,6 @@
 //! Obligations × responsible parties × periods → instances with due dates.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -46,6 +47,11 @@ pub(crate) struct Instance {
 pub(crate) struct Registry<'a> {
     pub registry: Option<&'a AgencyRegistry>,
     by_key: HashMap<String, usize>,
+    /// Names as written → their fold key: a plan with one obligation per row names the same few
+    /// agencies on every row, and folding (Unicode normalisation) costs more than a lookup.
+    keys: RefCell<HashMap<String, String>>,
+    /// Names as written → [`Registry::canonical`], for the same reason.
+    canonical: RefCell<HashMap<String, (String, String, bool)>>,
 }
 
 impl<'a> Registry<'a> {
@@ -59,16 +65,42 @@ impl<'a> Registry<'a> {
                 }
             }
         }
-        Registry { registry, by_key }
+        Registry {
+            registry,
+            by_key,
+            keys: RefCell::default(),
+            canonical: RefCell::default(),
+        }
+    }
+
+    /// [`fold_key`] of a name, remembered for the evaluation.
+    pub fn key(&self, name: &str) -> String {
+        if let Some(k) = self.keys.borrow().get(name) {
+            return k.clone();
+        }
+        let k = fold_key(name);
+        self.keys.borrow_mut().insert(name.to_string(), k.clone());
+        k
     }
 
     /// Canonical name and key of an agency named any way the registry knows.
     pub fn canonical(&self, name: &str) -> (String, String, bool) {
-        let key = fold_key(name);
+        if let Some(c) = self.canonical.borrow().get(name) {
+            return c.clone();
+        }
+        let c = self.canonical_uncached(name);
+        self.canonical
+            .borrow_mut()
+            .insert(name.to_string(), c.clone());
+        c
+    }
+
+    fn canonical_uncached(&self, name: &str) -> (String, String, bool) {
+        let key = self.key(name);
         match (self.registry, self.by_key.get(&key)) {
             (Some(r), Some(&i)) => {
                 let n = r.agencies[i].name.clone();
-                let k = fold_key(&n);
+                let k = self.key(&n);
                 (n, k, true)
             }
             _ => (crate::model::normalize_text(name), key, false),
@@ -77,7 +109,7 @@ impl<'a> Registry<'a> {
 
     /// Groups an agency belongs to: the registry's word, else its name's shape.
     pub fn groups_of(&self, name: &str) -> Vec<AgencyGroup> {
-        let key = fold_key(name);
+        let key = self.key(name);
         match (self.registry, self.by_key.get(&key)) {
             (Some(r), Some(&i)) => r.agencies[i].effective_groups().into_owned(),
             _ => AgencyGroup::infer(name).into_iter().collect(),
@@ -93,7 +125,7 @@ impl<'a> Registry<'a> {
             .filter(|a| a.effective_groups().contains(&group))
             .map(|a| Party {
                 name: a.name.clone(),
-                key: fold_key(&a.name),
+                key: self.key(&a.name),
                 group: None,
             })
             .collect()
@@ -122,7 +154,7 @@ impl<'a> Registry<'a> {
                     if members.is_empty() {
                         push(Party {
                             name: name.clone(),
-                            key: fold_key(name),
+                            key: self.key(name),
                             group: Some(*group),
                         });
                     } else {
@@ -141,6 +173,10 @@ pub(crate) struct Context<'a> {
     pub cal: &'a Calendar,
     pub events: &'a [Event],
     pub registry: &'a Registry<'a>,
+    /// Due dates of plain deadlines by (stated date, bound is `before`): a function of those two
+    /// under one evaluation's policies and calendar, and plans with one obligation per row repeat
+    /// a few dates on thousands of rows.
+    pub dues: RefCell<HashMap<(NaiveDate, bool), Arc<DueDate>>>,
 }
 
 /// Instances of one obligation, in party order then period order.
@@ -186,7 +222,7 @@ fn expand_schedule(
 ) -> Result<(), EvalError> {
     match schedule {
         Schedule::Once { deadline } => {
-            let due = Arc::new(deadline_due(deadline, ctx, None));
+            let due = plain_due(deadline, ctx);
             for p in parties {
                 let mut i = base(index, p, Period::Once, "once");
                 i.due = Some(due.clone());
@@ -253,6 +289,18 @@ fn expand_schedule(
         }
     }
     Ok(())
+}
+
+/// The due date of a deadline stated by the plan itself (no origin), shared by every deadline of
+/// the evaluation with the same date and bound.
+fn plain_due(deadline: &Deadline, ctx: &Context<'_>) -> Arc<DueDate> {
+    let key = (deadline.date, deadline.bound == Bound::Before);
+    if let Some(d) = ctx.dues.borrow().get(&key) {
+        return d.clone();
+    }
+    let due = Arc::new(deadline_due(deadline, ctx, None));
+    ctx.dues.borrow_mut().insert(key, due.clone());
+    due
 }
 
 fn deadline_due(deadline: &Deadline, ctx: &Context<'_>, origin: Option<&Origin>) -> DueDate {
@@ -482,10 +530,7 @@ fn event_due(e: &Event, within_days: Option<u32>, ctx: &Context<'_>) -> Option<D
 }
 
 fn expand_stages(index: usize, stages: &[Stage], ctx: &Context<'_>, out: &mut Vec<Instance>) {
-    let dues: Vec<Arc<DueDate>> = stages
-        .iter()
-        .map(|s| Arc::new(deadline_due(&s.deadline, ctx, None)))
-        .collect();
+    let dues: Vec<Arc<DueDate>> = stages.iter().map(|s| plain_due(&s.deadline, ctx)).collect();
     let parties: Vec<Vec<Party>> = stages
         .iter()
         .map(|s| ctx.registry.resolve(&s.parties))

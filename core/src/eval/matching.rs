@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::expand::{Instance, Party, Registry};
-use crate::model::{fold_key, AgencyGroup, AgencyRef, Obligation, Period, Plan, Schedule};
+use crate::model::{AgencyGroup, AgencyRef, Obligation, Period, Plan, Schedule};
 use crate::policy::Policies;
 use crate::rules::views::SubmissionFacts;
 
@@ -33,6 +33,8 @@ pub(crate) struct InstanceIndex {
 impl InstanceIndex {
     pub fn new(instances: &[Instance]) -> Self {
         let mut index = InstanceIndex::default();
+        // Sized once: most plans have one (obligation, agency) key per instance or close to it.
+        index.map.reserve(instances.len());
         for n in 0..instances.len() {
             index.add(instances, n);
         }
@@ -117,11 +119,11 @@ impl<'a> Matcher<'a> {
             .obligations
             .iter()
             .flat_map(names)
-            .map(|a| fold_key(a.name()))
+            .map(|a| registry.key(a.name()))
             .collect();
         if let Some(r) = registry.registry {
             for a in &r.agencies {
-                known.insert(fold_key(&a.name));
+                known.insert(registry.key(&a.name));
             }
         }
         let by_obligation = plan

@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn a_path_read_again_replays_its_value_and_units() {
-        let budget = EvaluationBudget::start(&Limits::default());
+        let budget = EvaluationBudget::start(&Limits::default(), 1);
         let mut memo = Memo::default();
         let reads = vec![(1, Key::Bool(true)), (2, Key::Int(5))];
         memo.insert(reads, &Dynamic::from("overdue"), 7);
@@ -162,10 +162,13 @@ mod tests {
 
     #[test]
     fn a_hit_the_budget_cannot_pay_for_runs_for_real() {
-        let budget = EvaluationBudget::start(&Limits {
-            max_evaluation_operations: 10,
-            ..Limits::default()
-        });
+        let budget = EvaluationBudget::start(
+            &Limits {
+                max_evaluation_operations: 10,
+                ..Limits::default()
+            },
+            0,
+        );
         let mut memo = Memo::default();
         memo.insert(vec![(0, Key::Unit)], &Dynamic::UNIT, 11);
         assert!(memo.replay(|_| Key::Unit, &budget).is_none());
@@ -174,7 +177,7 @@ mod tests {
 
     #[test]
     fn a_path_that_disagrees_turns_the_memo_off() {
-        let budget = EvaluationBudget::start(&Limits::default());
+        let budget = EvaluationBudget::start(&Limits::default(), 1);
         let mut memo = Memo::default();
         memo.insert(vec![(0, Key::Unit)], &Dynamic::UNIT, 1);
         memo.insert(vec![(3, Key::Unit)], &Dynamic::UNIT, 1);
@@ -183,7 +186,7 @@ mod tests {
 
     #[test]
     fn views_and_calendars_are_not_kept() {
-        let budget = EvaluationBudget::start(&Limits::default());
+        let budget = EvaluationBudget::start(&Limits::default(), 1);
         let mut memo = Memo::default();
         let cal =
             crate::rules::date::Cal(std::sync::Arc::new(crate::calendar::Calendar::vietnam()));

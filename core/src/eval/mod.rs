@@ -200,6 +200,7 @@ impl Evaluator {
             cal: &cal,
             events: &req.events,
             registry: &registry,
+            dues: Default::default(),
         };
         let mut instances = Vec::new();
         for (i, o) in req.plan.obligations.iter().enumerate() {
@@ -243,7 +244,8 @@ impl Evaluator {
 
         let cal_view = Cal(cal.clone());
         let mut scope = Scope::new();
-        let mut run = RuleRun::new(&self.pack);
+        // Every instance and every submission is judged by the rules: the budget grows with both.
+        let mut run = RuleRun::new(&self.pack, instances.len() + matched.len());
         for (k, m) in matched.into_iter().enumerate() {
             let base = Finding {
                 rule: String::new(),
@@ -274,7 +276,7 @@ impl Evaluator {
             ));
         }
 
-        let findings = run.sink.finish();
+        let findings = run.sink.finish(run.budget.allowance());
         let summary = summarize(&assessments, &findings);
         Ok(Report {
             plan: req.plan.id.clone(),
@@ -290,9 +292,8 @@ impl Evaluator {
 
     /// The plan's and the pack's content hashes, as a report names them.
     pub fn provenance(&self, plan: &Plan) -> Provenance {
-        let plan_json = crate::api::to_canonical_json(plan);
         Provenance {
-            plan_sha256: crate::rules::sha256_hex(plan_json.as_bytes()),
+            plan_sha256: canonical_sha256(plan),
             rule_pack: PackIdentity {
                 name: self.pack.name().to_string(),
                 version: self.pack.version().to_string(),
@@ -348,6 +349,7 @@ impl Evaluator {
             cal: &cal,
             events: cx.events,
             registry: &registry,
+            dues: Default::default(),
         };
         let mut instances = Vec::new();
         for (i, o) in plan.obligations.iter().enumerate() {
@@ -414,9 +416,9 @@ impl Evaluator {
             rule_failed: false,
         };
         let mut scope = Scope::new();
-        let mut run = RuleRun::new(&self.pack);
+        let mut run = RuleRun::new(&self.pack, 1);
         self.run_submission_rules(m.facts, &Cal(cal), &mut scope, &base, &mut run);
-        Ok((run.sink.finish(), counted))
+        Ok((run.sink.finish(run.budget.allowance()), counted))
     }
 
     fn run_submission_rules(
@@ -563,10 +565,11 @@ struct RuleRun<'a> {
 }
 
 impl<'a> RuleRun<'a> {
-    fn new(pack: &'a RulePack) -> Self {
+    /// The rule calls of an evaluation that judges `instances` instances and submissions.
+    fn new(pack: &'a RulePack, instances: usize) -> Self {
         let limits = pack.limits();
         RuleRun {
-            budget: EvaluationBudget::start(limits),
+            budget: EvaluationBudget::start(limits, instances),
             sink: FindingSink::new(limits),
             stops: vec![0; pack.rules().len()],
             max_stops: limits.max_stops_per_rule,
@@ -694,7 +697,7 @@ fn validate(plan: &Plan, events: &[Event], as_of: NaiveDate) -> Result<(), EvalE
             in_range(d, || format!("events[{k}].deadline"))?;
         }
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::with_capacity(plan.obligations.len());
     for o in &plan.obligations {
         if !seen.insert(o.id.as_str()) {
             return Err(EvalError::DuplicateObligation(o.id.to_string()));
@@ -745,6 +748,34 @@ fn instance_facts(
             .as_ref()
             .and_then(|r| r.via.as_ref().map(|v| v.name().to_string())),
         next_stage_due: inst.next_stage_due,
+    }
+}
+
+/// SHA-256 of the plan's canonical JSON ([`crate::api::to_canonical_json`]), hashed as it is
+/// written: a plan with one obligation per row is megabytes of JSON, and building that string
+/// only to hash it cost as much as hashing.
+fn canonical_sha256(plan: &Plan) -> String {
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    /// Bytes written go straight into the hash.
+    struct Hashing(Sha256);
+    impl Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = std::io::BufWriter::with_capacity(8 * 1024, Hashing(Sha256::new()));
+    let written = serde_json::to_writer_pretty(&mut out, plan)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"));
+    match (written, out.into_inner()) {
+        (Ok(()), Ok(Hashing(h))) => h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+        // Not reached (our types serialise infallibly): hash what `to_canonical_json` writes then.
+        _ => crate::rules::sha256_hex(crate::api::to_canonical_json(plan).as_bytes()),
     }
 }
 
@@ -834,6 +865,7 @@ mod tests {
         // A budget that runs out part way: the same rule calls are skipped either way.
         let limits = Limits {
             max_evaluation_operations: 20_000,
+            evaluation_operations_per_instance: 0,
             ..Limits::default()
         };
         let pack =
@@ -846,6 +878,18 @@ mod tests {
             "the budget ran out"
         );
         assert!(with == without, "memo changed where the budget ran out");
+    }
+
+    #[test]
+    fn the_plan_hash_is_the_hash_of_its_canonical_json() {
+        for seed in [3, 4] {
+            let plan = province(seed, Shape::default()).plan;
+            let json = crate::api::to_canonical_json(&plan);
+            assert_eq!(
+                canonical_sha256(&plan),
+                crate::rules::sha256_hex(json.as_bytes())
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{Finding, Severity};
 use crate::rules::verdict::RuleMessage;
-use crate::rules::Limits;
+use crate::rules::{EvaluationAllowance, Limits};
 
 /// The rule id of findings the host adds when a limit cut the report.
 pub const LIMITS_RULE: &str = "tuanthu.limits";
@@ -132,12 +132,11 @@ impl<'a> FindingSink<'a> {
 
     /// The findings, followed by one error finding per rule that was not run everywhere and
     /// one for the findings dropped, if any. These last few are never dropped themselves.
-    pub fn finish(mut self) -> Vec<Finding> {
+    /// `given` is what the evaluation's rule calls were given, for the message that says it
+    /// ran out.
+    pub fn finish(mut self, given: EvaluationAllowance) -> Vec<Finding> {
         let blank = Finding::error("", "", "");
-        let (ms, ops) = (
-            self.limits.evaluation_ms,
-            self.limits.max_evaluation_operations,
-        );
+        let (ms, ops, n) = (given.ms, given.operations, given.instances);
         let stops = self.limits.max_stops_per_rule;
         for (rule, skipped) in std::mem::take(&mut self.skipped) {
             if skipped.disabled > 0 {
@@ -161,13 +160,15 @@ impl<'a> FindingSink<'a> {
                 self.findings.push(Finding {
                     message_vi: format!(
                         "Quy tắc “{rule}” không được chạy {calls} lần: lần đánh giá đã dùng hết \
-                         ngân sách ({ops} thao tác, {ms} ms; max_evaluation_operations, \
-                         evaluation_ms)"
+                         ngân sách ({ops} thao tác, {ms} ms cho {n} lượt nhiệm vụ và báo cáo; \
+                         max_evaluation_operations, evaluation_ms, \
+                         evaluation_operations_per_instance, evaluation_us_per_instance)"
                     ),
                     message_en: format!(
                         "Rule '{rule}' was not run {calls} times: the evaluation ran out of its \
-                         budget ({ops} operations, {ms} ms; max_evaluation_operations, \
-                         evaluation_ms)"
+                         budget ({ops} operations, {ms} ms for {n} instances and submissions; \
+                         max_evaluation_operations, evaluation_ms, \
+                         evaluation_operations_per_instance, evaluation_us_per_instance)"
                     ),
                     rule,
                     rule_failed: true,

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use rhai::{Dynamic, EvalAltResult, Position};
 
-use super::sandbox::Limits;
+use super::sandbox::{EvaluationAllowance, Limits};
 
 /// Units between two reads of the clock: reading it costs ~20 ns, an operation ~30 ns.
 pub const CLOCK_EVERY: u64 = 1024;
@@ -122,28 +122,38 @@ pub struct EvaluationBudget {
     fuel_stop: Stop,
     call_ms: u64,
     max_operations: u64,
+    allowance: EvaluationAllowance,
 }
 
 impl EvaluationBudget {
-    pub fn start(limits: &Limits) -> Self {
+    /// The budget of an evaluation whose rules judge `instances` obligation instances and
+    /// submissions ([`Limits::evaluation_allowance`]).
+    pub fn start(limits: &Limits, instances: usize) -> Self {
+        let allowance = limits.evaluation_allowance(instances);
         let has_clock = clock::now().is_some();
         let time_fuel = if has_clock {
             u64::MAX
         } else {
-            limits.evaluation_ms.saturating_mul(FUEL_PER_MS)
+            allowance.ms.saturating_mul(FUEL_PER_MS)
         };
-        let (fuel, fuel_stop) = if limits.max_evaluation_operations <= time_fuel {
-            (limits.max_evaluation_operations, Stop::EvaluationOperations)
+        let (fuel, fuel_stop) = if allowance.operations <= time_fuel {
+            (allowance.operations, Stop::EvaluationOperations)
         } else {
             (time_fuel, Stop::EvaluationDeadline)
         };
         EvaluationBudget {
-            time_left: Cell::new(has_clock.then(|| Duration::from_millis(limits.evaluation_ms))),
+            time_left: Cell::new(has_clock.then(|| Duration::from_millis(allowance.ms))),
             fuel: Cell::new(fuel),
             fuel_stop,
             call_ms: limits.rule_call_ms,
             max_operations: limits.max_operations,
+            allowance,
         }
+    }
+
+    /// What the evaluation was given, for the messages that say it ran out.
+    pub fn allowance(&self) -> EvaluationAllowance {
+        self.allowance
     }
 
     /// Whether the evaluation's rule calls are out of time or fuel.
@@ -313,7 +323,7 @@ mod tests {
             max_operations: 10,
             ..Limits::default()
         };
-        let budget = EvaluationBudget::start(&limits);
+        let budget = EvaluationBudget::start(&limits, 1);
         let ((), stop) = budget.call(|| {
             assert_eq!(spend(10), None);
             assert_eq!(spend(1), Some(Stop::Operations));

@@ -34,5 +34,5 @@ pub use pack::{
     content_sha256, AppliesTo, InlineRule, PackManifest, PackSource, Rule, RuleError, RuleMeta,
     RulePack, SourceFile,
 };
-pub use sandbox::{hardened_engine, LimitError, Limits};
+pub use sandbox::{hardened_engine, EvaluationAllowance, LimitError, Limits};
 pub use testing::{CaseResult, TestReport};

@@ -560,14 +560,14 @@ impl RulePack {
         let value = match (value, stop) {
             (Err(e), stop) => {
                 return Err(RuleFailure {
-                    message: self.describe_runtime_error(&e),
+                    message: self.describe_runtime_error(&e, budget),
                     stopped: stop.is_some() || is_limit(&e),
                 })
             }
             // A stopped call failed even if something on the way swallowed the error.
             (Ok(_), Some(stop)) => {
                 return Err(RuleFailure {
-                    message: self.describe_stop(stop),
+                    message: self.describe_stop(stop, budget),
                     stopped: true,
                 })
             }
@@ -595,8 +595,9 @@ impl RulePack {
         .map_err(RuleFailure::error)
     }
 
-    fn describe_stop(&self, stop: Stop) -> String {
+    fn describe_stop(&self, stop: Stop, budget: &EvaluationBudget) -> String {
         let limits = &self.inner.limits;
+        let given = budget.allowance();
         match stop {
             Stop::Operations => format!(
                 "stopped: too many operations (budget of {} spent, closures and native work \
@@ -608,23 +609,24 @@ impl RulePack {
                 limits.rule_call_ms
             ),
             Stop::EvaluationOperations => format!(
-                "stopped: the evaluation spent its budget of {} operations \
-                 (max_evaluation_operations)",
-                limits.max_evaluation_operations
+                "stopped: the evaluation spent its budget of {} operations for {} instances \
+                 and submissions (max_evaluation_operations, evaluation_operations_per_instance)",
+                given.operations, given.instances
             ),
             Stop::EvaluationDeadline => format!(
-                "stopped: the evaluation ran past its time limit of {} ms",
-                limits.evaluation_ms
+                "stopped: the evaluation ran past its time limit of {} ms for {} instances and \
+                 submissions (evaluation_ms, evaluation_us_per_instance)",
+                given.ms, given.instances
             ),
         }
     }
 
-    fn describe_runtime_error(&self, e: &rhai::EvalAltResult) -> String {
+    fn describe_runtime_error(&self, e: &rhai::EvalAltResult, budget: &EvaluationBudget) -> String {
         use rhai::EvalAltResult as E;
         let what = match root_cause(e) {
-            E::ErrorTooManyOperations(_) => self.describe_stop(Stop::Operations),
+            E::ErrorTooManyOperations(_) => self.describe_stop(Stop::Operations, budget),
             E::ErrorTerminated(token, _) => match Stop::from_token(token) {
-                Some(stop) => self.describe_stop(stop),
+                Some(stop) => self.describe_stop(stop, budget),
                 None => e.to_string(),
             },
             E::ErrorStackOverflow(_) => {

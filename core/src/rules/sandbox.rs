@@ -33,12 +33,22 @@ pub struct Limits {
     /// Rule calls of one rule an evaluation lets a limit stop (budget, deadline, depth, size);
     /// after that the rule is not run again in this evaluation, and a finding says so.
     pub max_stops_per_rule: usize,
-    /// Budget units of all rule calls of one evaluation: deterministic, so a rule that spends
-    /// its whole call budget on every instance is stopped after the same calls on every machine.
+    /// Budget units of all rule calls of one evaluation, before the per-instance allowance
+    /// below: deterministic, so a rule that spends its whole call budget on every instance is
+    /// stopped after the same calls on every machine.
     pub max_evaluation_operations: u64,
-    /// Wall-clock deadline of all rule calls of one evaluation, in milliseconds (a backstop for
-    /// slow native work the budget units undercount; fuel on `wasm32`).
+    /// Wall-clock deadline of all rule calls of one evaluation, in milliseconds, before the
+    /// per-instance allowance below (a backstop for slow native work the budget units
+    /// undercount; fuel on `wasm32`).
     pub evaluation_ms: u64,
+    /// Budget units added to `max_evaluation_operations` for each obligation instance and each
+    /// submission an evaluation judges, so a large request's budget grows with its work (see
+    /// [`Limits::evaluation_allowance`]); 0 keeps the fixed budget alone. One call is still
+    /// bounded by `max_operations`, so a hanging rule is stopped as quickly as before.
+    pub evaluation_operations_per_instance: u64,
+    /// Microseconds added to `evaluation_ms` for each obligation instance and each submission;
+    /// 0 keeps the fixed deadline alone.
+    pub evaluation_us_per_instance: u64,
     /// Size of one rule's source: compiling is superlinear in it, so it is checked first.
     pub max_rule_bytes: usize,
     /// Rules in a pack.
@@ -69,6 +79,12 @@ impl Default for Limits {
             max_stops_per_rule: 3,
             max_evaluation_operations: 10_000_000,
             evaluation_ms: 1_500,
+            // The standard pack spends about 40 units per instance (memo replays included), and
+            // its rule calls take a few microseconds: room for packs 25 times as busy, on a
+            // loaded machine, while a rule that spends everything everywhere still stops at
+            // about 1,000 units (~30 us) per instance on average.
+            evaluation_operations_per_instance: 1_000,
+            evaluation_us_per_instance: 50,
             max_rule_bytes: 64 * 1024,
             max_rules: 256,
             max_message_bytes: 2 * 1024,
@@ -77,6 +93,17 @@ impl Default for Limits {
             max_findings_bytes: 16 * 1024 * 1024,
         }
     }
+}
+
+/// The budget of all rule calls of one evaluation, from [`Limits::evaluation_allowance`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvaluationAllowance {
+    /// Budget units of all rule calls.
+    pub operations: u64,
+    /// Wall-clock deadline of all rule calls, in milliseconds.
+    pub ms: u64,
+    /// The obligation instances and submissions it was sized for.
+    pub instances: u64,
 }
 
 /// A host limit outside its safe range.
@@ -108,8 +135,13 @@ const fn range(name: &'static str, min: u64, max: u64, why: &'static str) -> Ran
     }
 }
 
+/// The safe maxima of the whole evaluation budget, per-instance allowance included.
+const MAX_EVALUATION_OPERATIONS: u64 = 10_000_000_000;
+const MAX_EVALUATION_MS: u64 = 600_000;
+
 /// The safe maxima. Depths bound native stack use (deeper ones overflow a thread's stack);
-/// 0 would mean "unlimited" to Rhai, so every minimum is 1.
+/// 0 would mean "unlimited" to Rhai, so every minimum is 1 but the per-instance allowances'
+/// (there 0 means no allowance).
 const RANGES: &[Range] = &[
     range("max_operations", 1, 100_000_000, ""),
     range(
@@ -137,8 +169,15 @@ const RANGES: &[Range] = &[
     range("max_functions", 1, 4_096, ""),
     range("rule_call_ms", 1, 60_000, ""),
     range("max_stops_per_rule", 1, 1_000_000, ""),
-    range("max_evaluation_operations", 1, 10_000_000_000, ""),
-    range("evaluation_ms", 1, 600_000, ""),
+    range(
+        "max_evaluation_operations",
+        1,
+        MAX_EVALUATION_OPERATIONS,
+        "",
+    ),
+    range("evaluation_ms", 1, MAX_EVALUATION_MS, ""),
+    range("evaluation_operations_per_instance", 0, 1_000_000, ""),
+    range("evaluation_us_per_instance", 0, 1_000_000, ""),
     range(
         "max_rule_bytes",
         1,
@@ -154,7 +193,7 @@ const RANGES: &[Range] = &[
 
 impl Limits {
     /// Every limit with its value, in the order of [`RANGES`].
-    fn values(&self) -> [u64; 19] {
+    fn values(&self) -> [u64; 21] {
         let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
         [
             self.max_operations,
@@ -170,6 +209,8 @@ impl Limits {
             n(self.max_stops_per_rule),
             self.max_evaluation_operations,
             self.evaluation_ms,
+            self.evaluation_operations_per_instance,
+            self.evaluation_us_per_instance,
             n(self.max_rule_bytes),
             n(self.max_rules),
             n(self.max_message_bytes),
@@ -201,6 +242,36 @@ impl Limits {
             }
         }
         Ok(())
+    }
+
+    /// The budget of all rule calls of one evaluation that judges `instances` obligation
+    /// instances and submissions: the fixed budget plus the per-instance allowance, at most the
+    /// safe maxima of `max_evaluation_operations` and `evaluation_ms`.
+    ///
+    /// ```
+    /// use tuanthu::rules::Limits;
+    /// let a = Limits::default().evaluation_allowance(1_000_000);
+    /// assert_eq!((a.operations, a.ms), (1_010_000_000, 51_500));
+    /// ```
+    pub fn evaluation_allowance(&self, instances: usize) -> EvaluationAllowance {
+        let n = u64::try_from(instances).unwrap_or(u64::MAX);
+        let operations = self
+            .evaluation_operations_per_instance
+            .saturating_mul(n)
+            .saturating_add(self.max_evaluation_operations)
+            .min(MAX_EVALUATION_OPERATIONS.max(self.max_evaluation_operations));
+        let extra_ms = self
+            .evaluation_us_per_instance
+            .saturating_mul(n)
+            .div_ceil(1000);
+        let ms = extra_ms
+            .saturating_add(self.evaluation_ms)
+            .min(MAX_EVALUATION_MS.max(self.evaluation_ms));
+        EvaluationAllowance {
+            operations,
+            ms,
+            instances: n,
+        }
     }
 
     /// [`Limits::validate`] as a constructor: `Limits::checked(Limits { .. })`.
@@ -271,9 +342,10 @@ mod tests {
     fn the_defaults_are_valid_and_every_limit_is_checked() {
         assert_eq!(Limits::default().validate(), Ok(()));
         assert_eq!(RANGES.len(), Limits::default().values().len());
-        // Each limit, set to 0 and then past its maximum, is refused under its own name.
+        // Each limit, set below its minimum and then past its maximum, is refused under its
+        // own name.
         for (i, r) in RANGES.iter().enumerate() {
-            for bad in [0, r.max + 1] {
+            for bad in r.min.checked_sub(1).into_iter().chain([r.max + 1]) {
                 let mut values = Limits::default().values();
                 values[i] = bad;
                 let e = limits_from(values).validate().unwrap_err();
@@ -283,13 +355,32 @@ mod tests {
     }
 
     /// Rebuilds limits from [`Limits::values`] order, through serde so no field is forgotten.
-    fn limits_from(values: [u64; 19]) -> Limits {
+    fn limits_from(values: [u64; 21]) -> Limits {
         let map: serde_json::Map<String, serde_json::Value> = RANGES
             .iter()
             .zip(values)
             .map(|(r, v)| (r.name.to_string(), v.into()))
             .collect();
         serde_json::from_value(map.into()).unwrap()
+    }
+
+    #[test]
+    fn the_evaluation_allowance_grows_with_the_instances_up_to_the_safe_maxima() {
+        let limits = Limits::default();
+        let small = limits.evaluation_allowance(0);
+        assert_eq!((small.operations, small.ms), (10_000_000, 1_500));
+        let some = limits.evaluation_allowance(12_345);
+        // 12,345 × 1,000 units; 12,345 × 50 us = 617.25 ms, rounded up.
+        assert_eq!((some.operations, some.ms), (22_345_000, 2_118));
+        let huge = limits.evaluation_allowance(usize::MAX);
+        assert_eq!((huge.operations, huge.ms), (10_000_000_000, 600_000));
+        let fixed = Limits {
+            evaluation_operations_per_instance: 0,
+            evaluation_us_per_instance: 0,
+            ..limits
+        }
+        .evaluation_allowance(1_000_000);
+        assert_eq!((fixed.operations, fixed.ms), (10_000_000, 1_500));
     }
 
     #[test]

@@ -181,7 +181,7 @@ fn run_case(
                 return Err("a submission rule's case needs `submission` (only)".into())
             }
         };
-    let budget = super::budget::EvaluationBudget::start(pack.limits());
+    let budget = super::budget::EvaluationBudget::start(pack.limits(), 1);
     let outcome = pack
         .run(rule, scope, x, facts, &budget)
         .map_err(|f| f.message);

@@ -1,5 +1,6 @@
 //! `evaluate`, `validate_submission` and the JSON-in/JSON-out functions.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use pyo3::prelude::*;
@@ -139,8 +140,10 @@ pub fn evaluate(
     let outcome = py.detach(move || {
         crate::errors::no_panic(move || {
             let t = Instant::now();
+            // The core's request owns its plan: a plan made for this call (from a dict, JSON or a
+            // file) is moved in; only a `Plan` object the caller keeps is copied.
             let req = EvaluationRequest {
-                plan: (*plan).clone(),
+                plan: Arc::try_unwrap(plan).unwrap_or_else(|shared| (*shared).clone()),
                 submissions: submissions.into_vec(),
                 events: c.events,
                 as_of,
@@ -202,7 +205,7 @@ fn form_findings(
     let result = py.detach(move || {
         crate::errors::no_panic(move || {
             let req = FormRequest {
-                plan: (*plan).clone(),
+                plan: Arc::try_unwrap(plan).unwrap_or_else(|shared| (*shared).clone()),
                 form,
                 as_of,
                 events: c.events,

@@ -6,7 +6,7 @@ use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_arrow::PyTable;
-use tuanthu::model::{Finding, Report};
+use tuanthu::model::{Finding, Lang, Report};
 
 use crate::convert::{py_date, to_py};
 use crate::plan::list_of;
@@ -154,32 +154,60 @@ impl PyReport {
     }
 
     /// The assessments (`kind="assessments"`, one row per instance) or the findings
-    /// (`kind="findings"`) as a `pyarrow.Table`, built column by column in Rust: dates are
-    /// `date32`, day counts nullable `int64`, `due_soon` boolean, the rest text (`rules` joins
-    /// the rule ids with commas). Needs pyarrow (`pip install 'tuanthu[arrow]'`).
-    #[pyo3(signature = (kind = "assessments"))]
-    fn to_arrow<'py>(&self, py: Python<'py>, kind: &str) -> PyResult<Bound<'py, PyAny>> {
+    /// (`kind="findings"`) as a `pyarrow.Table`, built column by column in Rust. The assessments
+    /// have the columns of `to_csv()` (the core's one definition): dates are `date32`, day counts
+    /// nullable `int64`, `due_soon` boolean, the rest text (`rules` joins the rule ids with
+    /// spaces); `lang` (`"vi"` or `"en"`) chooses the words of `status_label` and
+    /// `explanation`. Needs pyarrow (`pip install 'tuanthu[arrow]'`).
+    #[pyo3(signature = (kind = "assessments", *, lang = "vi"))]
+    fn to_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        kind: &str,
+        lang: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         import_optional(py, "pyarrow", "to_arrow", "arrow")?;
-        self.arrow_table(py, kind, "to_arrow")?.into_pyarrow(py)
+        self.arrow_table(py, kind, lang, "to_arrow")?
+            .into_pyarrow(py)
+    }
+
+    /// The assessments as CSV text, one row per instance: the CLI's `--format csv` (the core's
+    /// flat columns, as `to_arrow`); `lang` as for `to_arrow`.
+    #[pyo3(signature = (*, lang = "vi"))]
+    fn to_csv(&self, lang: &str) -> PyResult<String> {
+        tuanthu::report::render_csv(&self.inner, lang_of(lang)?)
+            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
     }
 
     /// As `to_arrow`, as a `polars.DataFrame` (dates are `pl.Date`); pyarrow is not needed.
     /// Needs polars (`pip install 'tuanthu[polars]'`).
-    #[pyo3(signature = (kind = "assessments"))]
-    fn to_polars<'py>(&self, py: Python<'py>, kind: &str) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (kind = "assessments", *, lang = "vi"))]
+    fn to_polars<'py>(
+        &self,
+        py: Python<'py>,
+        kind: &str,
+        lang: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let pl = import_optional(py, "polars", "to_polars", "polars")?;
-        let table = Bound::new(py, self.arrow_table(py, kind, "to_polars")?)?;
+        let table = Bound::new(py, self.arrow_table(py, kind, lang, "to_polars")?)?;
         pl.getattr("DataFrame")?.call1((table,))
     }
 
     /// As `to_arrow`, as a pandas DataFrame: dates are `datetime64` columns, day counts
     /// nullable `Int64`, text columns `object`. Needs pandas and pyarrow (`pip install
     /// 'tuanthu[pandas]'`).
-    #[pyo3(signature = (kind = "assessments"))]
-    fn to_pandas<'py>(&self, py: Python<'py>, kind: &str) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (kind = "assessments", *, lang = "vi"))]
+    fn to_pandas<'py>(
+        &self,
+        py: Python<'py>,
+        kind: &str,
+        lang: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let pd = import_optional(py, "pandas", "to_pandas", "pandas")?;
         let pa = import_optional(py, "pyarrow", "to_pandas", "pandas")?;
-        let table = self.arrow_table(py, kind, "to_pandas")?.into_pyarrow(py)?;
+        let table = self
+            .arrow_table(py, kind, lang, "to_pandas")?
+            .into_pyarrow(py)?;
         let int64 = pd.getattr("Int64Dtype")?.call0()?;
         let mapping = PyDict::new(py);
         mapping.set_item(pa.getattr("int64")?.call0()?, int64)?;
@@ -220,11 +248,29 @@ impl PyReport {
     }
 }
 
+/// `"vi"` or `"en"`, the languages of a report's words.
+fn lang_of(lang: &str) -> PyResult<Lang> {
+    match lang {
+        "vi" => Ok(Lang::Vi),
+        "en" => Ok(Lang::En),
+        other => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "lang '{other}': expected 'vi' or 'en'"
+        ))),
+    }
+}
+
 impl PyReport {
-    fn arrow_table(&self, py: Python<'_>, kind: &str, method: &str) -> PyResult<PyTable> {
+    fn arrow_table(
+        &self,
+        py: Python<'_>,
+        kind: &str,
+        lang: &str,
+        method: &str,
+    ) -> PyResult<PyTable> {
         let report = self.inner.clone();
+        let lang = lang_of(lang)?;
         let batch = match kind {
-            "assessments" => py.detach(|| arrow::assessments(&report.assessments)),
+            "assessments" => py.detach(|| arrow::assessments(&report.assessments, lang)),
             "findings" => py.detach(|| arrow::findings(&report.findings)),
             other => {
                 return Err(pyo3::exceptions::PyValueError::new_err(format!(

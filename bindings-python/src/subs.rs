@@ -4,13 +4,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyList, PyString, PyTuple};
 use tuanthu::input::table::{Cell, Layout, RowError};
 use tuanthu::model::Submission;
 
-use crate::convert::{date_like, is_pathlike};
+use crate::convert::{date_like, is_pathlike, py_to_json};
 use crate::errors::{input_error, input_error_at};
-use crate::plan::{list_of, looks_like_json, parse_input};
+use crate::plan::{list_of, looks_like_json};
 
 mod arrow;
 
@@ -63,8 +63,36 @@ pub fn coerce(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Submis
     } else if arrow::is_arrow(obj)? {
         return from_arrow(py, obj).map(SubmissionsArg::Owned);
     }
-    parse_input::<Vec<Submission>>(py, obj, "<submissions>").map(SubmissionsArg::Owned)
+    from_records(py, obj).map(SubmissionsArg::Owned)
 }
+
+/// Submissions from a list of dicts (or JSON text of one) through the core's submissions table,
+/// the function JS arrays go through: the same cell rules and the same error object (field
+/// `[i].column`) as JS, and the same message as CSV, DataFrames and Arrow.
+fn from_records(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<Submission>> {
+    let (text, from_text) = if let Ok(s) = obj.cast::<PyString>() {
+        (s.to_cow()?.into_owned(), true)
+    } else if let Ok(b) = obj.cast::<PyBytes>() {
+        let text = std::str::from_utf8(b.as_bytes())
+            .map_err(|e| input_error_at(py, RECORDS, None, None, &format!("not UTF-8: {e}")))?;
+        (text.to_owned(), true)
+    } else {
+        (py_to_json(obj, RECORDS)?, false)
+    };
+    py.detach(|| tuanthu::input::submissions_from_records(RECORDS, &text))
+        .map_err(|mut e| {
+            // Lines and columns are those of the JSON text we made, not of anything the caller
+            // wrote.
+            if !from_text {
+                e.line = None;
+                e.column = None;
+            }
+            input_error(py, &e)
+        })
+}
+
+/// The label of records given as Python data or JSON text (`file` of their errors).
+const RECORDS: &str = "<submissions>";
 
 /// A pandas cell as it is: `None`, NaN, `pd.NA` and `NaT` are missing; dates (and datetimes,
 /// Timestamps: their day) are dates; numbers stay numbers; anything else is its `str()`.
@@ -187,11 +215,14 @@ pub struct PySubmissions {
 #[pymethods]
 impl PySubmissions {
     /// From a list of dicts (`agency`, `obligation`, `received`, and optionally `stage`,
-    /// `period`, `document_number`, `note`) or JSON text.
+    /// `period`, `document_number`, `note`) or JSON text of one, read like the rows of a CSV file
+    /// (`received` a `datetime.date` or `dd/mm/yyyy` / `yyyy-mm-dd` text). Errors name the record
+    /// and the column as `[i].column`.
     #[staticmethod]
     fn from_records(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let v = parse_input::<Vec<Submission>>(py, records, "<submissions>")?;
-        Ok(PySubmissions { inner: Arc::new(v) })
+        Ok(PySubmissions {
+            inner: Arc::new(from_records(py, records)?),
+        })
     }
 
     /// From a `.csv` or `.json` file.

@@ -253,10 +253,10 @@ def test_numpy_scalars(plan):
     np = pytest.importorskip("numpy")
     ok = {"agency": "Sở Nội vụ", "obligation": "IV.1", "period": np.int64(2026),
           "received": "2026-11-13"}
-    with pytest.raises(InputError) as info:
-        # period must be text in the contract: an int64 becomes 2026, which is reported as such
-        tuanthu.evaluate(plan, [ok], as_of=AS_OF)
-    assert info.value.field == "[0].period"
+    # A year as an integer (a numpy int64 here) is the period 2026, as in a CSV cell or a DataFrame:
+    # the rows go through the one submissions table.
+    assert tuanthu.Submissions.from_records([ok]) == tuanthu.Submissions.from_records(
+        [dict(ok, period="2026")])
     for bad, expected in ((np.float64("nan"), "not a finite number"),
                           (np.array([1, 2]), "reading the value raised ValueError")):
         with within(), pytest.raises(InputError) as info:
@@ -354,11 +354,11 @@ def test_arbitrary_values_inside_a_real_plan(path_choice, value, plan_dict):
         pass
 
 
-def test_dates_outside_the_calendar_are_evaluation_errors(plan):
-    """Well formed but not evaluable: the core's `evaluation` kind, as JS and the CLI say."""
+def test_dates_outside_the_calendar_are_input_errors(plan):
+    """A received date the calendar cannot hold is bad input, found by the submissions table as it
+    reads the row (as for CSV, DataFrames and JS arrays): the row and the column are named."""
     row = {"agency": "Sở Tư pháp", "obligation": "II.3", "received": datetime.date(1, 1, 1)}
-    with within(), pytest.raises(tuanthu.EvaluationError) as info:
+    with within(), pytest.raises(InputError) as info:
         tuanthu.evaluate(plan, [row], as_of=AS_OF)
-    # Checked by the core against the request, so the path names the argument too.
-    assert info.value.field == "submissions[0].received"
-    assert "outside the supported years 1900–2199" in str(info.value)
+    assert (info.value.file, info.value.field) == ("<submissions>", "[0].received")
+    assert info.value.detail == "'0001-01-01': 0001-01-01 is outside the supported years 1900–2199"

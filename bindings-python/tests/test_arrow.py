@@ -140,11 +140,39 @@ def test_same_message_whichever_way_rows_arrive(column, cell, starts):
             assert e.row == 1, (name, str(e))
 
 
+def test_the_flat_columns_are_one_definition(small_plan, small_submissions):
+    """The CSV (the CLI's --format csv) and the Arrow, polars and pandas tables have the core's
+    flat assessment columns, by name and in order, and the same values in text."""
+    import csv
+    import io
+
+    report = tuanthu.evaluate(small_plan, small_submissions, as_of=AS_OF)
+    for lang in ("vi", "en"):
+        rows = list(csv.reader(io.StringIO(report.to_csv(lang=lang))))
+        header = rows[0]
+        assert header[:3] == ["obligation", "title", "agency"] and "last_day" in header
+        table = report.to_arrow(lang=lang)
+        assert table.schema.names == header
+        assert report.to_polars(lang=lang).columns == header
+        assert list(report.to_pandas(lang=lang).columns) == header
+        assert len(rows) - 1 == table.num_rows == len(report)
+
+        def text(v):
+            if v is None:
+                return ""
+            if isinstance(v, bool):
+                return "true" if v else "false"
+            return str(v)
+
+        for csv_row, arrow_row in zip(rows[1:], table.to_pylist()):
+            assert csv_row == [text(arrow_row[name]) for name in header]
+
+
 def test_to_arrow_polars_pandas(small_plan, small_submissions):
     report = tuanthu.evaluate(small_plan, small_submissions, as_of=AS_OF)
     table = report.to_arrow()
     assert isinstance(table, pa.Table) and table.num_rows == len(report)
-    assert table.schema.field("due").type == pa.date32()
+    assert table.schema.field("last_day").type == pa.date32()
     assert table.schema.field("days_late").type == pa.int64()
     assert table.schema.field("due_soon").type == pa.bool_()
     rows = table.to_pylist()
@@ -152,9 +180,13 @@ def test_to_arrow_polars_pandas(small_plan, small_submissions):
         assert (row["obligation"], row["agency"], row["period"], row["status"]) == (
             a["obligation"], a["agency"], a["period"], a["status"])
         assert row["received"] == a.get("received")
-        assert row["due"] == (a["due"]["last_day"] if "due" in a else None)
+        assert row["last_day"] == (a["due"]["last_day"] if "due" in a else None)
         assert row["days_late"] == a.get("days_late")
-        assert row["explanation_en"] == a["explanation_en"]
+        assert row["explanation"] == a["explanation_vi"]
+    english = report.to_arrow(lang="en").to_pylist()
+    assert [r["explanation"] for r in english] == [a["explanation_en"] for a in report.assessments]
+    with pytest.raises(ValueError, match="lang 'fr'"):
+        report.to_arrow(lang="fr")
 
     df = report.to_polars()
     assert isinstance(df, pl.DataFrame) and df.height == len(report)

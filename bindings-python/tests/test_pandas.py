@@ -77,16 +77,16 @@ def test_to_pandas_assessments(small_plan, small_submissions):
     df = report.to_pandas()
     assert len(df) == len(report)
     assert list(df.columns)[:6] == ["obligation", "title", "agency", "period", "stage", "status"]
-    for col in ("stated_due", "due", "received"):
+    for col in ("stated_due", "last_day", "received"):
         assert str(df[col].dtype).startswith("datetime64"), (col, df[col].dtype)
     assert str(df["days_late"].dtype) == "Int64"
     row = df[(df.obligation == "II.3") & (df.agency == "Sở Tư pháp")].iloc[0]
     assert row.status == "done_late" and row.days_late == 2
-    assert row.received == pd.Timestamp("2026-04-21") and row.due == pd.Timestamp("2026-04-19")
-    assert row.status_vi == "Đã hoàn thành quá hạn"
+    assert row.received == pd.Timestamp("2026-04-21") and row.last_day == pd.Timestamp("2026-04-19")
+    assert row.status_label == "Đã hoàn thành quá hạn"
     overdue = df[df.status == "overdue"].groupby("obligation")["agency"].apply(sorted).to_dict()
     assert overdue == {"IV.1": ["Công an tỉnh", "Sở Tư pháp"]}
-    assert pd.isna(df[df.obligation == "II.1"].iloc[0].due)
+    assert pd.isna(df[df.obligation == "II.1"].iloc[0].last_day)
 
 
 def test_to_pandas_findings(small_plan, small_submissions):

@@ -106,14 +106,16 @@ def test_a_pack_of_a_thousand_rules_with_16_kb_messages_is_refused():
     assert "the limit is 256 (max_rules)" in str(info.value)
 
 
-def test_a_report_received_in_year_one_is_an_evaluation_error():
-    """Well formed but outside the calendar: the contract's `evaluation` kind, as in JS."""
+def test_a_report_received_in_year_one_is_an_input_error():
+    """Outside the calendar: bad input, refused by the submissions table as it reads the row
+    (`kind` input, as in JS and for CSV files)."""
     row = {"agency": "Sở Tư pháp", "obligation": "II.3", "received": "0001-01-01"}
-    with pytest.raises(tuanthu.EvaluationError) as info:
+    with pytest.raises(tuanthu.InputError) as info:
         timed(lambda: tuanthu.evaluate(tuanthu.Plan.from_file(VINH_LONG / "plan.json"), [row], as_of=AS_OF))
-    assert info.value.field == "submissions[0].received"
+    assert info.value.field == "[0].received"
     assert str(info.value) == (
-        "field `submissions[0].received`: 0001-01-01 is outside the supported years 1900–2199"
+        "<submissions>: field `[0].received`: '0001-01-01': 0001-01-01 is outside the supported "
+        "years 1900–2199"
     )
 
 

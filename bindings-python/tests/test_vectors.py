@@ -201,6 +201,8 @@ def test_error_objects_are_the_contract_bytes():
         with pytest.raises(tuanthu.TuanthuError) as info:
             if case["call"] == "evaluate_json":
                 tuanthu.evaluate_json(case["input"])
+            elif case["call"] == "submissions":
+                tuanthu.Submissions.from_records(case["input"])
             else:
                 tuanthu.RulePack.from_source(case["input"])
         e = info.value
@@ -209,8 +211,64 @@ def test_error_objects_are_the_contract_bytes():
         assert str(e) == _display(e.to_dict())
         # Pickled (a worker's error), it is the same object.
         assert pickle.loads(pickle.dumps(e)).to_dict() == e.to_dict()
-        got.append({"name": case["name"], "error": e.to_dict()})
+        error = e.to_dict()
+        if case["call"] == "submissions":
+            # The vector leaves out the argument's label, which is each binding's own.
+            assert error["file"] == "<submissions>"
+            error["file"] = None
+        got.append({"name": case["name"], "error": error})
     assert _canonical(got) == _contract("errors.out.json")
+
+
+def _rows_as_csv(rows) -> str:
+    """The rows as CSV, as Rust's ``tuanthu_tests::rows_as_csv`` writes them: every key, sorted,
+    as the header; a missing key or None an empty cell."""
+    header = sorted({k for row in rows for k in row})
+
+    def cell(v) -> str:
+        text = "" if v is None else str(v)
+        return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+
+    lines = [",".join(header)] + [",".join(cell(r.get(k)) for k in header) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _submission_cases():
+    cases = json.loads(_contract("errors.json"))["cases"]
+    errors = json.loads(_contract("errors.out.json"))
+    return [(c, e["error"]) for c, e in zip(cases, errors) if c["call"] == "submissions"]
+
+
+@pytest.mark.parametrize("case,want", _submission_cases(), ids=lambda v: v.get("name", "") if isinstance(v, dict) else "")
+def test_bad_submission_rows_are_one_error_every_way(case, want):
+    """The same bad rows as a list of dicts, its JSON text, CSV text and pandas and polars
+    DataFrames: one kind and one message (the submissions table's), at the same row and column."""
+    rows = case["input"]
+    row, column = want["field"][1:].split("].", 1)
+    row = int(row)
+
+    def caught(make):
+        with pytest.raises(tuanthu.TuanthuError) as info:
+            make()
+        return info.value
+
+    for make in (lambda: tuanthu.Submissions.from_records(rows),
+                 lambda: tuanthu.Submissions.from_records(json.dumps(rows, ensure_ascii=False))):
+        e = caught(make)
+        assert {**e.to_dict(), "file": None} == want
+    e = caught(lambda: tuanthu.Submissions.from_csv(_rows_as_csv(rows), source_name="s.csv"))
+    assert (e.kind, e.detail, e.file, e.line, e.field) == ("input", want["message"], "s.csv", row + 2, column)
+    frames = []
+    pd = pytest.importorskip("pandas")
+    frames.append(("pandas", pd.DataFrame(rows)))
+    pl = pytest.importorskip("polars")
+    frames.append(("polars", pl.DataFrame(rows)))
+    for name, df in frames:
+        for make in (lambda: tuanthu.Submissions.from_dataframe(df),
+                     lambda: tuanthu.evaluate({"id": "p", "title": "t", "obligations": []}, df, as_of="2026-12-01")):
+            e = caught(make)
+            assert (e.kind, e.detail, e.field, e.row) == ("input", want["message"], column, row), name
+            assert type(e) is tuanthu.InputError
 
 
 def test_provenance_reproduces_from_python():

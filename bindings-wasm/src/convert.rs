@@ -5,7 +5,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tuanthu::api::{ApiError, ErrorKind, ErrorObject};
 use tuanthu::eval::EvalError;
-use tuanthu::input::{from_json_str, InputError};
+use tuanthu::input::{from_json_str, submissions_from_records, InputError};
+use tuanthu::model::Submission;
 use tuanthu::rules::RuleError;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -146,6 +147,14 @@ pub fn json_text(what: &str, value: &JsValue) -> Result<String, TuanthuError> {
 pub fn from_js<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, TuanthuError> {
     let text = json_text(what, value)?;
     Ok(from_json_str(what, &text)?)
+}
+
+/// The `submissions` argument (an array of row objects, or JSON text of one) through the core's
+/// submissions table, as Python's lists of dicts, CSV files and DataFrames: the same columns, cell
+/// rules and messages; errors name the row and the column as `[i].column`.
+pub fn submissions_from_js(value: &JsValue) -> Result<Vec<Submission>, TuanthuError> {
+    let text = json_text("submissions", value)?;
+    Ok(submissions_from_records("submissions", &text)?)
 }
 
 /// Reads an optional argument: `undefined` or `null` give the default.

@@ -20,14 +20,14 @@ use serde::Deserialize;
 use tuanthu::api::{to_canonical_json, FormMessage, ObligationSummary};
 use tuanthu::calendar::CalendarOverrides;
 use tuanthu::eval::{EvaluationRequest, Evaluator, FormContext, SubmissionForm};
-use tuanthu::model::{AgencyRegistry, Event, Lang, Period, Status, Submission};
+use tuanthu::model::{AgencyRegistry, Event, Lang, Period, Status};
 use tuanthu::policy::PolicyOverrides;
 use tuanthu::rules::{InlineRule, Limits, PackManifest, PackSource, RulePack, SourceFile};
 use wasm_bindgen::prelude::*;
 
 use convert::{
     as_of_from_js, from_js, js_type, json_text, optional_bool_arg, optional_from_js,
-    optional_text_arg, text_arg, to_js, TuanthuError,
+    optional_text_arg, submissions_from_js, text_arg, to_js, TuanthuError,
 };
 
 /// Version of this package (and of the engine it embeds).
@@ -232,7 +232,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let plan = plan_arg(&plan)?;
-        let submissions: Vec<Submission> = from_js("submissions", &submissions)?;
+        let submissions = submissions_from_js(&submissions)?;
         let events: Vec<Event> = optional_from_js("events", &events)?;
         let policies: PolicyOverrides = optional_from_js("policies", &policies)?;
         let options: EvaluateOptions = optional_from_js("options", &options)?;

@@ -103,7 +103,7 @@ test('malformed forms, options and dates are input errors naming the field', () 
   throwsTuanthu(() => engine.evaluate(plan, [], undefined, '2026-13-01'), 'input', /asOf/);
   throwsTuanthu(() => engine.evaluate(plan, [], undefined, undefined), 'input', /asOf is required/);
   throwsTuanthu(() => engine.evaluate(plan, [], undefined, new Date('nope')), 'input', /invalid/);
-  throwsTuanthu(() => engine.evaluate(plan, [{ agency: 'A', obligation: 'II.3', received: '2026-02-31' }], undefined, '2026-11-23'), 'input', /submissions.*\[0\]\.received/, /not a real calendar date/);
+  throwsTuanthu(() => engine.evaluate(plan, [{ agency: 'A', obligation: 'II.3', received: '2026-02-31' }], undefined, '2026-11-23'), 'input', /submissions.*\[0\]\.received/, /'2026-02-31' is not a real date/);
   throwsTuanthu(() => engine.evaluate(plan, [], undefined, '9999-01-01'), 'input', /asOf/, /outside the supported years/);
   throwsTuanthu(() => t.submissionsFromCsv('agency,obligation,received\nA,II.3,31/02/2026\n'), 'input', /submissions\.csv/, /31\/02\/2026/);
   throwsTuanthu(() => engine.evaluateJson('{}'), 'input', /request/);

@@ -77,11 +77,12 @@ test('a pack of a thousand rules with 16 KB messages is refused', () => {
 
 test('a report received in year one is refused, naming the field', () => {
   const rows = [{ agency: 'Sở Tư pháp', obligation: 'II.3', received: '0001-01-01' }];
-  // Well-formed but outside the calendar: the contract's `evaluation` kind (ErrorKind in core).
+  // Outside the calendar: bad input, refused by the submissions table as it reads the row (`kind`
+  // input, as in Python and for CSV files).
   timed('year one', () => throwsTuanthu(
     () => new t.Engine().evaluate(plan, rows, undefined, '2026-11-23'),
-    'evaluation',
-    /^field `submissions\[0\]\.received`: 0001-01-01 is outside the supported years 1900–2199$/,
+    'input',
+    /^submissions: field `\[0\]\.received`: '0001-01-01': 0001-01-01 is outside the supported years 1900–2199$/,
   ));
 });
 

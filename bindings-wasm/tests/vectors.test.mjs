@@ -89,6 +89,7 @@ const contractDir = path.join(dir, 'contract');
 const contract = (name) => readFileSync(path.join(contractDir, name), 'utf8');
 // serde_json's pretty form: two-space indent, trailing newline.
 const canonical = (value) => `${JSON.stringify(value, null, 2)}\n`;
+const emptyPlan = tuanthu.Plan.fromJson({ id: 'p', title: 't', obligations: [] });
 const vectorPack = () => new tuanthu.Engine(JSON.parse(contract('pack.json')).pack);
 
 test('rules() is the contract bytes', () => {
@@ -115,6 +116,7 @@ test('each error kind is the contract bytes', () => {
     let error;
     try {
       if (c.call === 'evaluate_json') engine.evaluateJson(c.input);
+      else if (c.call === 'submissions') engine.evaluate(emptyPlan, c.input, undefined, '2026-12-01');
       else new tuanthu.Engine(c.input);
     } catch (e) {
       error = e;
@@ -129,7 +131,52 @@ test('each error kind is the contract bytes', () => {
       message: error.detail,
     };
     assert.equal(error.message, display(object), c.name);
+    if (c.call === 'submissions') {
+      // The vector leaves out the argument's label, which is each binding's own.
+      assert.equal(object.file, 'submissions', c.name);
+      object.file = null;
+    }
     return { name: c.name, error: object };
   });
   assert.equal(canonical(got), contract('errors.out.json'));
+});
+
+// Rows as CSV, as Rust's `tuanthu_tests::rows_as_csv` writes them: every key, sorted, as the
+// header; a missing key or null an empty cell.
+function rowsAsCsv(rows) {
+  const header = [...new Set(rows.flatMap((r) => Object.keys(r)))].sort();
+  const cell = (v) => {
+    const text = v === null || v === undefined ? '' : String(v);
+    return /[,"\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const lines = [header.join(','), ...rows.map((r) => header.map((k) => cell(r[k])).join(','))];
+  return `${lines.join('\n')}\n`;
+}
+
+test('the same bad submission rows as a JS array and as CSV: one kind and one message', () => {
+  const { cases } = JSON.parse(contract('errors.json'));
+  const errors = JSON.parse(contract('errors.out.json'));
+  const submissionCases = cases.map((c, i) => [c, errors[i].error]).filter(([c]) => c.call === 'submissions');
+  assert.ok(submissionCases.length >= 4);
+  const caught = (f) => {
+    try {
+      f();
+    } catch (e) {
+      return e;
+    }
+    assert.fail('no error');
+  };
+  for (const [c, want] of submissionCases) {
+    const [, row, column] = /^\[(\d+)\]\.(.+)$/.exec(want.field);
+    for (const input of [c.input, JSON.stringify(c.input)]) {
+      const e = caught(() => engine.evaluate(emptyPlan, input, undefined, '2026-12-01'));
+      assert.deepEqual([e.kind, e.line, e.field, e.detail], [want.kind, want.line, want.field, want.message], c.name);
+    }
+    const e = caught(() => tuanthu.submissionsFromCsv(rowsAsCsv(c.input)));
+    assert.deepEqual(
+      [e.kind, e.file, e.line, e.field, e.detail],
+      ['input', 'submissions.csv', Number(row) + 2, column, want.message],
+      c.name,
+    );
+  }
 });

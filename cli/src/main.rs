@@ -603,7 +603,8 @@ fn read_submissions(
     });
     Ok(match format {
         SubmissionsFormat::Csv => input::submissions_from_csv(&input.name, input.text()?)?,
-        SubmissionsFormat::Json => input::from_json_str(&input.name, input.text()?)?,
+        // Rows read through the submissions table, as CSV files and every binding read them.
+        SubmissionsFormat::Json => input::submissions_from_records(&input.name, input.text()?)?,
     })
 }
 

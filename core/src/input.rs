@@ -110,7 +110,8 @@ pub fn read_events(path: &Path) -> Result<Vec<Event>, InputError> {
     read_json(path)
 }
 
-/// Reads submissions from `.csv` or `.json` (by extension).
+/// Reads submissions from `.csv` or `.json` (by extension): a JSON file is an array of row
+/// objects, read through the same [`table`] as a CSV file ([`submissions_from_records`]).
 pub fn read_submissions(path: &Path) -> Result<Vec<Submission>, InputError> {
     let is_csv = path
         .extension()
@@ -120,7 +121,7 @@ pub fn read_submissions(path: &Path) -> Result<Vec<Submission>, InputError> {
     if is_csv {
         submissions_from_csv(&name, &text)
     } else {
-        from_json_str(&name, &text)
+        submissions_from_records(&name, &text)
     }
 }
 

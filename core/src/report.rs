@@ -216,57 +216,198 @@ fn abbreviation(s: Status) -> &'static str {
     }
 }
 
-/// One CSV row per assessment, for spreadsheets.
-pub fn render_csv(report: &Report, lang: Lang) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "obligation",
-        "title",
-        "agency",
-        "period",
-        "stage",
-        "status",
-        "status_label",
-        "due_soon",
-        "stated_due",
-        "last_day",
-        "received",
-        "document_number",
-        "days_late",
-        "days_remaining",
-        "rules",
-        "explanation",
-    ])?;
-    for a in &report.assessments {
-        let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
-        w.write_record([
-            a.obligation.as_str(),
-            &a.title,
-            &a.agency,
-            &a.period.to_string(),
-            a.stage.as_deref().unwrap_or(""),
-            a.status.as_str(),
-            a.status.label(lang),
-            if a.due_soon { "true" } else { "false" },
-            &a.due
-                .as_ref()
-                .map(|d| d.stated.to_string())
-                .unwrap_or_default(),
-            &a.due
-                .as_ref()
-                .map(|d| d.last_day.to_string())
-                .unwrap_or_default(),
-            &a.received.map(|d| d.to_string()).unwrap_or_default(),
-            a.document_number.as_deref().unwrap_or(""),
-            &opt(a.days_late),
-            &opt(a.days_remaining),
-            &a.rules.join(" "),
-            match lang {
+/// A column of the flat per-assessment table: the CSV of [`render_csv`] and the Arrow table of the
+/// Python binding (`Report.to_arrow()`) are both these columns, in [`AssessmentColumn::ALL`]'s
+/// order, with these names and values; only the encoding differs (CSV text, typed Arrow arrays).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AssessmentColumn {
+    Obligation,
+    Title,
+    Agency,
+    Period,
+    Stage,
+    Status,
+    /// The status in words, in the table's language.
+    StatusLabel,
+    DueSoon,
+    /// The deadline as the plan states it.
+    StatedDue,
+    /// The last day that is on time, after the reading and day-off policies.
+    LastDay,
+    Received,
+    DocumentNumber,
+    DaysLate,
+    DaysRemaining,
+    /// The rules that returned a verdict, space-separated.
+    Rules,
+    /// Why the status is what it is, in the table's language.
+    Explanation,
+}
+
+/// What a flat column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlatType {
+    Text,
+    Bool,
+    Date,
+    Int,
+}
+
+/// One cell of the flat table, typed; `None` is an empty cell (CSV) or a null (Arrow).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlatValue<'a> {
+    Text(Option<std::borrow::Cow<'a, str>>),
+    Bool(bool),
+    Date(Option<chrono::NaiveDate>),
+    Int(Option<i64>),
+}
+
+impl FlatValue<'_> {
+    /// The cell as CSV text: dates `yyyy-mm-dd`, booleans `true`/`false`, nothing as empty.
+    pub fn to_text(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match self {
+            FlatValue::Text(t) => t.as_deref().map_or(Cow::Borrowed(""), Cow::Borrowed),
+            FlatValue::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+            FlatValue::Date(d) => d.map_or(Cow::Borrowed(""), |d| Cow::Owned(d.to_string())),
+            FlatValue::Int(n) => n.map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string())),
+        }
+    }
+}
+
+impl AssessmentColumn {
+    /// Every column, in the table's order.
+    pub const ALL: [AssessmentColumn; 16] = [
+        AssessmentColumn::Obligation,
+        AssessmentColumn::Title,
+        AssessmentColumn::Agency,
+        AssessmentColumn::Period,
+        AssessmentColumn::Stage,
+        AssessmentColumn::Status,
+        AssessmentColumn::StatusLabel,
+        AssessmentColumn::DueSoon,
+        AssessmentColumn::StatedDue,
+        AssessmentColumn::LastDay,
+        AssessmentColumn::Received,
+        AssessmentColumn::DocumentNumber,
+        AssessmentColumn::DaysLate,
+        AssessmentColumn::DaysRemaining,
+        AssessmentColumn::Rules,
+        AssessmentColumn::Explanation,
+    ];
+
+    /// The column's name: the CSV header cell and the Arrow field name.
+    pub fn name(self) -> &'static str {
+        match self {
+            AssessmentColumn::Obligation => "obligation",
+            AssessmentColumn::Title => "title",
+            AssessmentColumn::Agency => "agency",
+            AssessmentColumn::Period => "period",
+            AssessmentColumn::Stage => "stage",
+            AssessmentColumn::Status => "status",
+            AssessmentColumn::StatusLabel => "status_label",
+            AssessmentColumn::DueSoon => "due_soon",
+            AssessmentColumn::StatedDue => "stated_due",
+            AssessmentColumn::LastDay => "last_day",
+            AssessmentColumn::Received => "received",
+            AssessmentColumn::DocumentNumber => "document_number",
+            AssessmentColumn::DaysLate => "days_late",
+            AssessmentColumn::DaysRemaining => "days_remaining",
+            AssessmentColumn::Rules => "rules",
+            AssessmentColumn::Explanation => "explanation",
+        }
+    }
+
+    /// The type of every value of the column ([`AssessmentColumn::value`] gives only this one).
+    pub fn flat_type(self) -> FlatType {
+        match self {
+            AssessmentColumn::DueSoon => FlatType::Bool,
+            AssessmentColumn::StatedDue
+            | AssessmentColumn::LastDay
+            | AssessmentColumn::Received => FlatType::Date,
+            AssessmentColumn::DaysLate | AssessmentColumn::DaysRemaining => FlatType::Int,
+            _ => FlatType::Text,
+        }
+    }
+
+    /// The column's value for one assessment; `lang` chooses the words of the status label and
+    /// the explanation.
+    pub fn value(self, a: &Assessment, lang: Lang) -> FlatValue<'_> {
+        use std::borrow::Cow;
+        fn text(t: &str) -> FlatValue<'_> {
+            FlatValue::Text(Some(Cow::Borrowed(t)))
+        }
+        let owned = |t: String| FlatValue::Text(Some(Cow::Owned(t)));
+        match self {
+            AssessmentColumn::Obligation => text(a.obligation.as_str()),
+            AssessmentColumn::Title => text(&a.title),
+            AssessmentColumn::Agency => text(&a.agency),
+            AssessmentColumn::Period => owned(a.period.to_string()),
+            AssessmentColumn::Stage => FlatValue::Text(a.stage.as_deref().map(Cow::Borrowed)),
+            AssessmentColumn::Status => text(a.status.as_str()),
+            AssessmentColumn::StatusLabel => text(a.status.label(lang)),
+            AssessmentColumn::DueSoon => FlatValue::Bool(a.due_soon),
+            AssessmentColumn::StatedDue => FlatValue::Date(a.due.as_ref().map(|d| d.stated)),
+            AssessmentColumn::LastDay => FlatValue::Date(a.due.as_ref().map(|d| d.last_day)),
+            AssessmentColumn::Received => FlatValue::Date(a.received),
+            AssessmentColumn::DocumentNumber => {
+                FlatValue::Text(a.document_number.as_deref().map(Cow::Borrowed))
+            }
+            AssessmentColumn::DaysLate => FlatValue::Int(a.days_late),
+            AssessmentColumn::DaysRemaining => FlatValue::Int(a.days_remaining),
+            AssessmentColumn::Rules => owned(a.rules.join(" ")),
+            AssessmentColumn::Explanation => text(match lang {
                 Lang::Vi => &a.explanation_vi,
                 Lang::En => &a.explanation_en,
-            },
-        ])?;
+            }),
+        }
+    }
+}
+
+/// One CSV row per assessment, for spreadsheets: the columns of [`AssessmentColumn::ALL`].
+pub fn render_csv(report: &Report, lang: Lang) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(AssessmentColumn::ALL.map(AssessmentColumn::name))?;
+    for a in &report.assessments {
+        let values = AssessmentColumn::ALL.map(|c| c.value(a, lang));
+        let texts = values.each_ref().map(FlatValue::to_text);
+        w.write_record(texts.iter().map(|t| t.as_bytes()))?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn the_csv_is_the_flat_columns_with_their_values() {
+        use crate::unstable::synth::{province, Shape};
+        let shape = Shape {
+            agencies: 4,
+            obligations: 6,
+            years: 2,
+            ..Shape::default()
+        };
+        let request = province(7, shape);
+        let report = crate::eval::Evaluator::standard()
+            .unwrap()
+            .evaluate(&request)
+            .unwrap();
+        assert!(report.assessments.iter().any(|a| a.received.is_some()));
+        assert!(report.assessments.iter().any(|a| a.days_late.is_some()));
+        let csv = render_csv(&report, Lang::En).unwrap();
+        let mut rows = csv::Reader::from_reader(csv.as_bytes());
+        let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(header, AssessmentColumn::ALL.map(|c| c.name().to_string()));
+        let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), report.assessments.len());
+        for (record, a) in records.iter().zip(&report.assessments) {
+            for (i, c) in AssessmentColumn::ALL.into_iter().enumerate() {
+                assert_eq!(&record[i], c.value(a, Lang::En).to_text(), "{}", c.name());
+            }
+        }
+    }
 }

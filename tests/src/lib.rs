@@ -195,6 +195,17 @@ pub fn contract_outputs() -> Result<Vec<(String, String)>, String> {
                     Ok(_) => return Err(format!("{name}: no error")),
                 }
             }
+            Some("submissions") => {
+                let rows = serde_json::to_string(&case["input"]).map_err(|e| e.to_string())?;
+                match tuanthu::input::submissions_from_records("submissions", &rows) {
+                    // Each binding names the argument its own way; the rest is the same bytes.
+                    Err(e) => ErrorObject {
+                        file: None,
+                        ..ErrorObject::from(&e)
+                    },
+                    Ok(_) => return Err(format!("{name}: no error")),
+                }
+            }
             other => return Err(format!("{name}: unknown call {other:?}")),
         };
         objects.push(ErrorCase {
@@ -203,6 +214,41 @@ pub fn contract_outputs() -> Result<Vec<(String, String)>, String> {
         });
     }
     out.push(("errors.out.json".to_string(), to_canonical_json(&objects)));
+    Ok(out)
+}
+
+/// Submission rows (objects keyed by column, as in a `submissions` case of `errors.json`) as CSV
+/// text: the header is every key of any row, sorted; a missing key or `null` is an empty cell.
+/// Python and JS build the same text from the same rows.
+pub fn rows_as_csv(rows: &Value) -> Result<String, String> {
+    let rows = rows.as_array().ok_or("rows: expected an array")?;
+    let mut header = std::collections::BTreeSet::new();
+    for row in rows {
+        let row = row.as_object().ok_or("rows: expected objects")?;
+        header.extend(row.keys().map(String::as_str));
+    }
+    let header: Vec<&str> = header.into_iter().collect();
+    let cell = |v: Option<&Value>| -> Result<String, String> {
+        let text = match v {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(other) => return Err(format!("rows: {other} has no CSV form")),
+        };
+        Ok(if text.contains([',', '"', '\n']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text
+        })
+    };
+    let mut out = header.join(",") + "\n";
+    for row in rows {
+        let cells: Vec<String> = header
+            .iter()
+            .map(|k| cell(row.get(*k)))
+            .collect::<Result<_, _>>()?;
+        out += &(cells.join(",") + "\n");
+    }
     Ok(out)
 }
 

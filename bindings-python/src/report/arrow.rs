@@ -11,27 +11,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 use chrono::NaiveDate;
 use tuanthu::model::{Assessment, Finding, Lang};
-
-/// The columns of `Report.to_*("assessments")`, one row per obligation instance.
-pub const ASSESSMENT_COLUMNS: [&str; 17] = [
-    "obligation",
-    "title",
-    "agency",
-    "period",
-    "stage",
-    "status",
-    "status_vi",
-    "due_soon",
-    "stated_due",
-    "due",
-    "received",
-    "document_number",
-    "days_late",
-    "days_remaining",
-    "rules",
-    "explanation_vi",
-    "explanation_en",
-];
+use tuanthu::report::{AssessmentColumn, FlatType, FlatValue};
 
 /// The columns of `Report.to_*("findings")`, one row per finding.
 pub const FINDING_COLUMNS: [&str; 10] = [
@@ -92,32 +72,50 @@ fn batch(names: &[&str], columns: Vec<(ArrayRef, DataType)>) -> Result<RecordBat
     RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
 }
 
-/// One row per obligation instance, columns [`ASSESSMENT_COLUMNS`].
-pub fn assessments(rows: &[Assessment]) -> Result<RecordBatch, ArrowError> {
-    let mut due_soon = BooleanBuilder::with_capacity(rows.len());
-    for a in rows {
-        due_soon.append_value(a.due_soon);
+/// One row per obligation instance: the core's flat columns ([`AssessmentColumn::ALL`], those
+/// of the CSV), each typed by its [`FlatType`]; `lang` as for the CSV.
+pub fn assessments(rows: &[Assessment], lang: Lang) -> Result<RecordBatch, ArrowError> {
+    let columns = AssessmentColumn::ALL
+        .into_iter()
+        .map(|c| flat_column(rows, c, lang))
+        .collect();
+    batch(&AssessmentColumn::ALL.map(AssessmentColumn::name), columns)
+}
+
+/// One flat column of every assessment, as the Arrow array of its type.
+fn flat_column(rows: &[Assessment], c: AssessmentColumn, lang: Lang) -> (ArrayRef, DataType) {
+    // `value` gives only the column's own type: the other arms of each match are unreachable
+    // and left null rather than panicking.
+    match c.flat_type() {
+        FlatType::Text => {
+            let mut b = StringBuilder::with_capacity(rows.len(), rows.len() * 16);
+            for a in rows {
+                match c.value(a, lang) {
+                    FlatValue::Text(t) => b.append_option(t.as_deref()),
+                    _ => b.append_null(),
+                }
+            }
+            (Arc::new(b.finish()) as ArrayRef, DataType::Utf8)
+        }
+        FlatType::Bool => {
+            let mut b = BooleanBuilder::with_capacity(rows.len());
+            for a in rows {
+                b.append_option(match c.value(a, lang) {
+                    FlatValue::Bool(v) => Some(v),
+                    _ => None,
+                });
+            }
+            (Arc::new(b.finish()) as ArrayRef, DataType::Boolean)
+        }
+        FlatType::Date => date(rows, |a| match c.value(a, lang) {
+            FlatValue::Date(d) => d,
+            _ => None,
+        }),
+        FlatType::Int => int(rows, |a| match c.value(a, lang) {
+            FlatValue::Int(n) => n,
+            _ => None,
+        }),
     }
-    let columns = vec![
-        text(rows, |a| Some(a.obligation.as_str())),
-        text(rows, |a| Some(&a.title)),
-        text(rows, |a| Some(&a.agency)),
-        text_owned(rows, |a| Some(a.period.to_string())),
-        text(rows, |a| a.stage.as_deref()),
-        text(rows, |a| Some(a.status.as_str())),
-        text(rows, |a| Some(a.status.label(Lang::Vi))),
-        (Arc::new(due_soon.finish()) as ArrayRef, DataType::Boolean),
-        date(rows, |a| a.due.as_ref().map(|d| d.stated)),
-        date(rows, |a| a.due.as_ref().map(|d| d.last_day)),
-        date(rows, |a| a.received),
-        text(rows, |a| a.document_number.as_deref()),
-        int(rows, |a| a.days_late),
-        int(rows, |a| a.days_remaining),
-        text_owned(rows, |a| Some(a.rules.join(","))),
-        text(rows, |a| Some(&a.explanation_vi)),
-        text(rows, |a| Some(&a.explanation_en)),
-    ];
-    batch(&ASSESSMENT_COLUMNS, columns)
 }
 
 /// One row per finding, columns [`FINDING_COLUMNS`].

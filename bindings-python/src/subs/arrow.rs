@@ -5,7 +5,10 @@
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type};
-use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchReader};
+use arrow_array::{
+    Array, ArrayRef, Date32Array, Float64Array, Int64Array, LargeStringArray, RecordBatch,
+    RecordBatchReader, StringArray, StringViewArray,
+};
 use arrow_schema::{ArrowError, DataType};
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
@@ -105,54 +108,65 @@ fn is_temporal(t: &DataType) -> bool {
     )
 }
 
-/// One column of a batch, in the form its cells are read from.
-enum Values {
-    Absent,
-    Null,
-    Utf8(ArrayRef),
-    LargeUtf8(ArrayRef),
-    View(ArrayRef),
-    Int(ArrayRef),
-    Float(ArrayRef),
-    Date(ArrayRef),
+/// One column of a batch as an array of the type its cells are read from (integers widened to
+/// `Int64`, floats to `Float64`, dates and timestamps cast to `Date32`, dictionaries decoded):
+/// made once per batch, so reading a cell is an index, not a type dispatch.
+fn normalise(a: &ArrayRef) -> Result<Option<ArrayRef>, ArrowError> {
+    let t = a.data_type();
+    Ok(Some(match t {
+        DataType::Null => return Ok(None),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => a.clone(),
+        DataType::Int64 | DataType::Float64 | DataType::Date32 => a.clone(),
+        DataType::Dictionary(_, _) => cast(a, &DataType::LargeUtf8)?,
+        // A timestamp with a time zone is read as the day on that zone's wall clock.
+        DataType::Date64 | DataType::Timestamp(_, _) => cast(a, &DataType::Date32)?,
+        _ if t.is_integer() => cast(a, &DataType::Int64)?,
+        _ if t.is_floating() => cast(a, &DataType::Float64)?,
+        // Refused by `check_type` before any batch is read.
+        _ => return Ok(None),
+    }))
 }
 
 fn cast(a: &ArrayRef, to: &DataType) -> Result<ArrayRef, ArrowError> {
     arrow_cast::cast(a.as_ref(), to)
 }
 
-impl Values {
-    fn new(a: &ArrayRef) -> Result<Values, ArrowError> {
-        let t = a.data_type();
-        Ok(match t {
-            DataType::Null => Values::Null,
-            DataType::Utf8 => Values::Utf8(a.clone()),
-            DataType::LargeUtf8 => Values::LargeUtf8(a.clone()),
-            DataType::Utf8View => Values::View(a.clone()),
-            DataType::Dictionary(_, _) => Values::LargeUtf8(cast(a, &DataType::LargeUtf8)?),
-            DataType::Int64 => Values::Int(a.clone()),
-            DataType::Float64 => Values::Float(a.clone()),
-            DataType::Date32 => Values::Date(a.clone()),
-            DataType::Date64 | DataType::Timestamp(_, _) => {
-                // A timestamp with a time zone is read as the day on that zone's wall clock.
-                Values::Date(cast(a, &DataType::Date32)?)
-            }
-            _ if t.is_integer() => Values::Int(cast(a, &DataType::Int64)?),
-            _ if t.is_floating() => Values::Float(cast(a, &DataType::Float64)?),
-            _ => Values::Absent,
-        })
+/// A normalised column, borrowed as its concrete array type.
+enum Values<'a> {
+    Missing,
+    Utf8(&'a StringArray),
+    LargeUtf8(&'a LargeStringArray),
+    View(&'a StringViewArray),
+    Int(&'a Int64Array),
+    Float(&'a Float64Array),
+    Date(&'a Date32Array),
+}
+
+impl<'a> Values<'a> {
+    fn new(a: Option<&'a ArrayRef>) -> Values<'a> {
+        let Some(a) = a else {
+            return Values::Missing;
+        };
+        match a.data_type() {
+            DataType::Utf8 => Values::Utf8(a.as_string::<i32>()),
+            DataType::LargeUtf8 => Values::LargeUtf8(a.as_string::<i64>()),
+            DataType::Utf8View => Values::View(a.as_string_view()),
+            DataType::Int64 => Values::Int(a.as_primitive::<Int64Type>()),
+            DataType::Float64 => Values::Float(a.as_primitive::<Float64Type>()),
+            DataType::Date32 => Values::Date(a.as_primitive::<Date32Type>()),
+            _ => Values::Missing,
+        }
     }
 
-    fn cell(&self, i: usize) -> Cell<'_> {
-        let valid = |a: &ArrayRef| a.is_valid(i);
-        match self {
-            Values::Absent | Values::Null => Cell::Missing,
-            Values::Utf8(a) if valid(a) => Cell::Text(a.as_string::<i32>().value(i)),
-            Values::LargeUtf8(a) if valid(a) => Cell::Text(a.as_string::<i64>().value(i)),
-            Values::View(a) if valid(a) => Cell::Text(a.as_string_view().value(i)),
-            Values::Int(a) if valid(a) => Cell::Int(a.as_primitive::<Int64Type>().value(i)),
-            Values::Float(a) if valid(a) => Cell::Float(a.as_primitive::<Float64Type>().value(i)),
-            Values::Date(a) if valid(a) => match a.as_primitive::<Date32Type>().value_as_date(i) {
+    fn cell(&self, i: usize) -> Cell<'a> {
+        match *self {
+            Values::Missing => Cell::Missing,
+            Values::Utf8(a) if a.is_valid(i) => Cell::Text(a.value(i)),
+            Values::LargeUtf8(a) if a.is_valid(i) => Cell::Text(a.value(i)),
+            Values::View(a) if a.is_valid(i) => Cell::Text(a.value(i)),
+            Values::Int(a) if a.is_valid(i) => Cell::Int(a.value(i)),
+            Values::Float(a) if a.is_valid(i) => Cell::Float(a.value(i)),
+            Values::Date(a) if a.is_valid(i) => match a.value_as_date(i) {
                 Some(d) => Cell::Date(d),
                 None => Cell::Missing,
             },
@@ -167,12 +181,13 @@ fn read_batch(
     first_row: usize,
     out: &mut Vec<Submission>,
 ) -> Result<(), ArrowReadError> {
-    let columns: Vec<Values> = batch
+    let arrays: Vec<Option<ArrayRef>> = batch
         .columns()
         .iter()
-        .map(Values::new)
+        .map(normalise)
         .collect::<Result<_, _>>()
         .map_err(|e| table_error(format!("cannot read the Arrow stream: {e}")))?;
+    let columns: Vec<Values<'_>> = arrays.iter().map(|a| Values::new(a.as_ref())).collect();
     out.reserve(batch.num_rows());
     for i in 0..batch.num_rows() {
         let row = layout

@@ -16,7 +16,7 @@
 use chrono::NaiveDate;
 
 use crate::calendar::check_date;
-use crate::model::{parse_date, DateTextError, ObligationId, Period, Submission};
+use crate::model::{parse_date, DateTextError, ObligationId, Period, PeriodParseError, Submission};
 
 use super::InputError;
 
@@ -254,6 +254,14 @@ fn date_of(cell: &Cell<'_>) -> Result<Option<NaiveDate>, String> {
     })
 }
 
+/// The period an integer's decimal text parses to: a year of four digits, nothing else.
+fn year_period(y: i64) -> Result<Period, PeriodParseError> {
+    match i32::try_from(y) {
+        Ok(y) if (1000..=9999).contains(&y) => Ok(Period::Year(y)),
+        _ => Err(PeriodParseError(y.to_string())),
+    }
+}
+
 /// The row's cells in [`Column::ALL`] order, read into a submission.
 fn read_cells(cells: &[Cell<'_>; 7]) -> Result<Submission, RowError> {
     let text = |c: Column| text_of(&cells[c.slot()]).map_err(|m| RowError::new(c.name(), m));
@@ -264,12 +272,15 @@ fn read_cells(cells: &[Cell<'_>; 7]) -> Result<Submission, RowError> {
     let received = date_of(&cells[Column::Received.slot()])
         .map_err(|m| RowError::new(Column::Received.name(), m))?
         .ok_or_else(|| RowError::new(Column::Received.name(), "required value is empty"))?;
-    let period = match text(Column::Period)? {
-        None => None,
-        Some(p) => Some(
-            p.parse::<Period>()
-                .map_err(|e| RowError::new(Column::Period.name(), e.to_string()))?,
-        ),
+    let period_error = |e: PeriodParseError| RowError::new(Column::Period.name(), e.to_string());
+    let period = match cells[Column::Period.slot()] {
+        // A year as an integer (an Arrow or pandas Int64 column) without a text on the way: the
+        // same periods and errors as its decimal text.
+        Cell::Int(y) => Some(year_period(y).map_err(period_error)?),
+        _ => match text(Column::Period)? {
+            None => None,
+            Some(p) => Some(p.parse::<Period>().map_err(period_error)?),
+        },
     };
     Ok(Submission {
         agency,
@@ -405,6 +416,36 @@ mod tests {
         ];
         let e = layout.read_row(|i| row[i]).unwrap_err();
         assert!(e.message.starts_with("'1800-01-01': "), "{e}");
+    }
+
+    #[test]
+    fn an_integer_period_is_its_decimal_text() {
+        let layout = Layout::from_names(["agency", "obligation", "received", "period"]).unwrap();
+        for y in [
+            i64::MIN,
+            -2026,
+            0,
+            999,
+            1000,
+            2026,
+            9999,
+            10_000,
+            i64::from(i32::MAX) + 1,
+        ] {
+            let read = |period: Cell<'_>| {
+                let row = [
+                    Cell::Text("A"),
+                    Cell::Text("II.1"),
+                    Cell::Text("2026-01-01"),
+                    period,
+                ];
+                layout
+                    .read_row(|i| row[i])
+                    .map(|s| s.and_then(|s| s.period))
+            };
+            let text = y.to_string();
+            assert_eq!(read(Cell::Int(y)), read(Cell::Text(&text)), "{y}");
+        }
     }
 
     #[test]

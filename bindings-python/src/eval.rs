@@ -6,7 +6,7 @@ use std::time::Instant;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 use tuanthu::calendar::CalendarOverrides;
-use tuanthu::eval::{EvaluationRequest, FormRequest, SubmissionForm};
+use tuanthu::eval::{FormContext, FormRequest, SubmissionForm};
 use tuanthu::model::{AgencyRegistry, Event, Finding};
 use tuanthu::policy::PolicyOverrides;
 
@@ -140,20 +140,17 @@ pub fn evaluate(
     let outcome = py.detach(move || {
         crate::errors::no_panic(move || {
             let t = Instant::now();
-            // The core's request owns its plan: a plan made for this call (from a dict, JSON or a
-            // file) is moved in; only a `Plan` object the caller keeps is copied.
-            let req = EvaluationRequest {
-                plan: Arc::try_unwrap(plan).unwrap_or_else(|shared| (*shared).clone()),
-                submissions: submissions.into_vec(),
-                events: c.events,
+            // Borrowed parts: neither a `Plan` nor a `Submissions` the caller keeps is copied.
+            let cx = FormContext {
                 as_of,
-                policies: c.policies,
-                registry: c.registry,
-                calendar: c.calendar,
+                events: &c.events,
+                policies: &c.policies,
+                registry: c.registry.as_ref(),
+                calendar: &c.calendar,
             };
             let built = t.elapsed().as_secs_f64();
             let t = Instant::now();
-            let result = evaluator.evaluate(&req);
+            let result = evaluator.evaluate_parts(&plan, submissions.as_slice(), &cx);
             (result, built, t.elapsed().as_secs_f64())
         })
     });

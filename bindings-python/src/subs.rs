@@ -22,10 +22,12 @@ pub enum SubmissionsArg {
 }
 
 impl SubmissionsArg {
-    pub fn into_vec(self) -> Vec<Submission> {
+    /// The rows, borrowed either way: the engine evaluates borrowed parts, so a shared
+    /// `Submissions` is never copied.
+    pub fn as_slice(&self) -> &[Submission] {
         match self {
             SubmissionsArg::Owned(v) => v,
-            SubmissionsArg::Shared(a) => Arc::try_unwrap(a).unwrap_or_else(|a| (*a).clone()),
+            SubmissionsArg::Shared(a) => a,
         }
     }
 }

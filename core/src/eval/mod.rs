@@ -111,7 +111,8 @@ pub struct FormRequest {
     pub calendar: CalendarOverrides,
 }
 
-/// What a form is validated against besides the plan: the borrowed fields of a [`FormRequest`].
+/// What a form is validated, or a plan evaluated, against besides the plan (and submissions):
+/// the borrowed fields of a [`FormRequest`] or an [`EvaluationRequest`].
 #[derive(Debug, Clone, Copy)]
 pub struct FormContext<'a> {
     pub as_of: NaiveDate,
@@ -187,30 +188,52 @@ impl Evaluator {
     /// Evaluates every obligation instance of the plan. Deterministic: the same request gives
     /// the same report, byte for byte.
     pub fn evaluate(&self, req: &EvaluationRequest) -> Result<Report, EvalError> {
-        validate(&req.plan, &req.events, req.as_of)?;
-        for (k, s) in req.submissions.iter().enumerate() {
+        self.evaluate_parts(
+            &req.plan,
+            &req.submissions,
+            &FormContext {
+                as_of: req.as_of,
+                events: &req.events,
+                policies: &req.policies,
+                registry: req.registry.as_ref(),
+                calendar: &req.calendar,
+            },
+        )
+    }
+
+    /// [`Evaluator::evaluate`] on borrowed parts, for hosts that keep a plan and submissions
+    /// (a Python `Plan`, an Arrow table read once) and evaluate them many times: nothing is
+    /// copied into a request.
+    pub fn evaluate_parts(
+        &self,
+        plan: &Plan,
+        submissions: &[Submission],
+        cx: &FormContext<'_>,
+    ) -> Result<Report, EvalError> {
+        validate(plan, cx.events, cx.as_of)?;
+        for (k, s) in submissions.iter().enumerate() {
             in_range(s.received, || format!("submissions[{k}].received"))?;
         }
-        let policies = self.policies_for(&req.plan, &req.policies);
-        let cal = self.calendar_for(&req.calendar)?;
-        let registry = Registry::new(req.registry.as_ref());
+        let policies = self.policies_for(plan, cx.policies);
+        let cal = self.calendar_for(cx.calendar)?;
+        let registry = Registry::new(cx.registry);
         let ctx = Context {
-            as_of: req.as_of,
+            as_of: cx.as_of,
             policies: &policies,
             cal: &cal,
-            events: &req.events,
+            events: cx.events,
             registry: &registry,
             dues: Default::default(),
         };
         let mut instances = Vec::new();
-        for (i, o) in req.plan.obligations.iter().enumerate() {
+        for (i, o) in plan.obligations.iter().enumerate() {
             expand::expand(i, o, &ctx, &mut instances)?;
         }
 
-        let matcher = Matcher::new(&req.plan, &registry, req.as_of, &policies);
+        let matcher = Matcher::new(plan, &registry, cx.as_of, &policies);
         let mut index = InstanceIndex::new(&instances);
-        let mut matched = Vec::with_capacity(req.submissions.len());
-        for s in &req.submissions {
+        let mut matched = Vec::with_capacity(submissions.len());
+        for s in submissions {
             let m = matcher.claim(
                 &Claim {
                     agency: &s.agency,
@@ -232,8 +255,7 @@ impl Evaluator {
         }
         // The earliest received evidence counts; later ones are marked as repeats.
         for inst in &mut instances {
-            inst.evidence
-                .sort_by_key(|&k| (req.submissions[k].received, k));
+            inst.evidence.sort_by_key(|&k| (submissions[k].received, k));
             for &k in inst.evidence.iter().skip(1) {
                 matched[k].facts.duplicate = true;
             }
@@ -250,7 +272,7 @@ impl Evaluator {
             let base = Finding {
                 rule: String::new(),
                 severity: Severity::Info,
-                obligation: Some(req.submissions[k].obligation.clone()),
+                obligation: Some(submissions[k].obligation.clone()),
                 agency: Some(m.facts.agency.clone()),
                 period: m.facts.period.as_deref().and_then(|p| p.parse().ok()),
                 stage: m.facts.stage.clone(),
@@ -266,24 +288,24 @@ impl Evaluator {
         let mut assessments = Vec::with_capacity(instances.len());
         for n in order {
             let inst = &instances[n];
-            let obligation = &req.plan.obligations[inst.obligation];
-            let evidence = inst.evidence.first().map(|&k| &req.submissions[k]);
-            let facts = instance_facts(inst, obligation, evidence, req.as_of, &policies);
+            let obligation = &plan.obligations[inst.obligation];
+            let evidence = inst.evidence.first().map(|&k| &submissions[k]);
+            let facts = instance_facts(inst, obligation, evidence, cx.as_of, &policies);
             let (status, due_soon, rules) =
                 self.run_instance_rules(facts, &cal_view, &mut scope, inst, obligation, &mut run);
             assessments.push(explain::assess(
-                inst, obligation, evidence, status, due_soon, rules, req.as_of,
+                inst, obligation, evidence, status, due_soon, rules, cx.as_of,
             ));
         }
 
         let findings = run.sink.finish(run.budget.allowance());
         let summary = summarize(&assessments, &findings);
         Ok(Report {
-            plan: req.plan.id.clone(),
-            as_of: req.as_of,
+            plan: plan.id.clone(),
+            as_of: cx.as_of,
             policies,
             rule_pack: self.pack.label(),
-            provenance: self.provenance(&req.plan),
+            provenance: self.provenance(plan),
             assessments,
             findings,
             summary,

@@ -13,10 +13,11 @@ Printed, best of --repeat in one interpreter:
   evaluation   Report.timings["evaluate_seconds"] of evaluate(plan, Submissions): the Rust
                evaluation with the standard rule pack (its per-evaluation budget raised so that
                every instance is classified), GIL released
-  end to end   evaluate(plan, polars_df, ...) wall time, conversion included, with that call's
-               own Report.timings (the shared machine's noise shows in the evaluation part)
-and conversion / evaluation, and in the end-to-end call preparing / evaluating (the target is
-<= 10% for both).
+  end to end   each evaluate(plan, polars_df, ...) call's wall time, conversion included, with
+               that call's own Report.timings split: preparing (the polars conversion included)
+               and evaluating
+and conversion / evaluation, and the median over the calls of preparing / evaluating (the target
+is <= 10% for both).
 """
 
 from __future__ import annotations
@@ -103,21 +104,28 @@ def main() -> int:
     evaluation, report = min((engine() for _ in range(args.repeat)), key=lambda t: t[0])
     total = report.summary()["total"]
     assert total["total"] == df.height and total["unknown"] == 0, total
-    end_to_end, report2 = best(args.repeat, lambda: tuanthu.evaluate(
-        plan, df, registry=registry, as_of=as_of, rules=rules))
-    assert report2 == report
-
+    # Each end-to-end call's own split (its Report.timings): the shared machine's noise moves
+    # single calls, so every call is printed and the median ratio is the figure.
+    calls = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        report2 = tuanthu.evaluate(plan, df, registry=registry, as_of=as_of, rules=rules)
+        wall = time.perf_counter() - t0
+        assert report2 == report
+        calls.append((wall, report2.timings["prepare_seconds"], report2.timings["evaluate_seconds"]))
+        report2 = None
     print(f"instances {total['total']}: done_on_time {total['done_on_time']}, "
           f"done_late {total['done_late']}")
     print(f"conversion  Submissions.from_arrow(polars)   {conversion:8.3f} s")
     print(f"evaluation  Rust evaluate (Report.timings)    {evaluation:8.3f} s")
-    print(f"end to end  evaluate(plan, polars_df)         {end_to_end:8.3f} s")
-    t = report2.timings
-    print(f"            of which, by Report.timings of that call: preparing (polars conversion "
-          f"included) {t['prepare_seconds']:.3f} s, evaluating {t['evaluate_seconds']:.3f} s")
+    for k, (wall, prep, ev) in enumerate(calls, 1):
+        print(f"end to end  evaluate(plan, polars_df) call {k}: {wall:.3f} s; by its Report.timings: "
+              f"preparing (polars conversion included) {prep:.3f} s, evaluating {ev:.3f} s "
+              f"= {prep / ev * 100:.1f}%")
+    ratios = sorted(prep / ev for _, prep, ev in calls)
     print(f"conversion / evaluation = {conversion / evaluation * 100:.1f}% (target <= 10%)")
-    print(f"in the call: preparing / evaluating = "
-          f"{t['prepare_seconds'] / t['evaluate_seconds'] * 100:.1f}% (target <= 10%)")
+    print(f"in the call: preparing / evaluating, median of {len(calls)} calls = "
+          f"{ratios[len(ratios) // 2] * 100:.1f}% (target <= 10%)")
     print(f"python {sys.version.split()[0]}, tuanthu {tuanthu.__version__}, {os.cpu_count()} cpus, "
           f"best of {args.repeat}")
     return 0

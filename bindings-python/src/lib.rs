@@ -5,6 +5,9 @@
 //! with the GIL released, and `Report.to_json()` is the core's canonical JSON byte for byte.
 //! Classes are frozen and hold an `Arc` to the core object.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod convert;
 mod errors;
 mod eval;

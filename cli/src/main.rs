@@ -7,6 +7,9 @@
 //! one line per reason, why it exits 1; with `--format json` an error is one JSON object on
 //! stderr (`tuanthu::api::ErrorObject`).
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -2,6 +2,9 @@
 //! test, which kills it): `tuanthu-server --listen ADDR --data DIR [--database URL]
 //! [--max-body-bytes N]`. The same as `tuanthu serve`.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

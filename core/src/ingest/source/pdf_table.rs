@@ -88,6 +88,92 @@ pub(crate) fn parse_tsv(tsv: &str) -> Vec<Vec<Piece>> {
     pages
 }
 
+/// One step of `pdftotext`'s reading order, from its `-tsv` output.
+enum Step {
+    /// A text line: its words (left edge, right edge, text) and its height.
+    Line(Vec<(f64, f64, String)>, f64),
+    FlowEnd,
+    PageEnd,
+}
+
+/// The text `pdftotext` prints in its default (reading-order) mode, rebuilt from its `-tsv`
+/// output, so that one run gives both the text and the boxes: the lines in order, a blank line
+/// after each flow (`par_num` in the TSV; a flow's blocks follow each other without one), a form
+/// feed after each page, and, as poppler does, a line ending in `-` joined without the hyphen to
+/// the next line of its flow. Words are joined by a space unless their boxes touch (less than a
+/// tenth of the line height apart: one word split by a change of font). Where poppler prints two
+/// words without a space although they stand apart (`-1-` for `- 1 -`), this text has the
+/// space.
+pub(crate) fn text_from_tsv(tsv: &str) -> String {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut flow: Option<&str> = None;
+    let mut pages = 0usize;
+    for row in tsv.lines().skip(1) {
+        let c: Vec<&str> = row.split('\t').collect();
+        if c.len() < 12 {
+            continue;
+        }
+        let num = |i: usize| c[i].trim().parse::<f64>().unwrap_or(0.0);
+        match c[0] {
+            "1" => {
+                if flow.take().is_some() {
+                    steps.push(Step::FlowEnd);
+                }
+                if pages > 0 {
+                    steps.push(Step::PageEnd);
+                }
+                pages += 1;
+            }
+            "3" => {
+                if flow.is_some_and(|f| f != c[2]) {
+                    steps.push(Step::FlowEnd);
+                }
+                flow = Some(c[2]);
+            }
+            "4" => steps.push(Step::Line(Vec::new(), num(9))),
+            "5" => {
+                if let Some(Step::Line(words, _)) = steps.last_mut() {
+                    words.push((num(6), num(6) + num(8), c[11].to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    if flow.is_some() {
+        steps.push(Step::FlowEnd);
+    }
+    if pages > 0 {
+        steps.push(Step::PageEnd);
+    }
+    let mut out = String::with_capacity(tsv.len() / 4);
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Step::Line(words, h) => {
+                let mut line = String::new();
+                let mut prev_end: Option<f64> = None;
+                for (x0, x1, w) in words {
+                    if prev_end.is_some_and(|e| x0 - e >= 0.1 * h) {
+                        line.push(' ');
+                    }
+                    line.push_str(w);
+                    prev_end = Some(*x1);
+                }
+                let next_is_line = matches!(steps.get(i + 1), Some(Step::Line(..)));
+                match line.strip_suffix('-') {
+                    Some(joined) if next_is_line => out.push_str(joined),
+                    _ => {
+                        out.push_str(&line);
+                        out.push('\n');
+                    }
+                }
+            }
+            Step::FlowEnd => out.push('\n'),
+            Step::PageEnd => out.push('\u{c}'),
+        }
+    }
+    out
+}
+
 /// A table found on a page: its rows as cell texts, the lines it is made of, and the lines
 /// inside it that fit no cell.
 #[derive(Debug, Default, PartialEq)]

@@ -315,6 +315,29 @@ mod tests {
     }
 
     #[test]
+    fn a_form_feed_after_indentation_still_starts_a_page() {
+        // Tab-indented lines: the form feed stands after the tab, not first on the line.
+        let body =
+            "KẾ HOẠCH\n\tTriển khai\tLuật An ninh mạng\nII. NHIỆM VỤ\n\tCông an tỉnh chủ trì\n\
+                    \t\u{c}Triển khai\tLuật An ninh mạng\n\tSở Tư pháp phối hợp\nx\n\
+                    \t\u{c}Triển khai\tLuật An ninh mạng\ny";
+        let (lines, removed) = texts(body);
+        assert_eq!(
+            lines,
+            [
+                "KẾ HOẠCH",
+                "Triển khai Luật An ninh mạng",
+                "II. NHIỆM VỤ",
+                "Công an tỉnh chủ trì",
+                "Sở Tư pháp phối hợp",
+                "x",
+                "y"
+            ]
+        );
+        assert_eq!(removed.len(), 2, "{removed:?}");
+    }
+
+    #[test]
     fn a_header_naming_the_plan_number_goes_even_once() {
         let body = "Số: 215/KH-UBND\nKẾ HOẠCH\nII. NHIỆM VỤ\nThời hạn: trong 30 ngày kể từ ngày\n\
                     Trang 1/2\n\u{c}UBND tỉnh Tây Ninh - Kế hoạch số 215/KH-UBND\nNghị định có hiệu lực";

@@ -779,6 +779,16 @@ pub(crate) fn tree(blocks: &[Block]) -> Vec<Node> {
                 path.pop();
             }
             node.lvl = get(&roots, &path).map_or(1, |n| n.lvl.saturating_add(1));
+        } else if field.is_some() {
+            // A bulleted label (`- Thời gian thực hiện:`) after an unmarked label paragraph
+            // (a label a hard wrap put first on its line) is the next field, not part of that
+            // one: the paragraph's level is only "under the open node", not comparable with
+            // a bullet's.
+            while get(&roots, &path)
+                .is_some_and(|n| n.field.is_some() && n.block.marker == Marker::None)
+            {
+                path.pop();
+            }
         }
         while get(&roots, &path).is_some_and(|n| n.lvl >= node.lvl) {
             path.pop();
@@ -967,6 +977,30 @@ mod tests {
                 (Field::Lead, "Công an tỉnh".to_string()),
                 (Field::Timeline, "quý II/2026".to_string()),
                 (Field::Products, "Báo cáo".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bulleted_label_after_a_label_paragraph_is_its_sibling() {
+        // Labels inline after the title, hard-wrapped so that one label starts a line, then a
+        // bulleted label: three fields of the item, none inside another.
+        let text = "c) Dự thảo văn bản. Cơ quan chủ trì: Công an tỉnh.\n\
+                    Cơ quan phối hợp: Sở Tư pháp.\n\n- Thời gian thực hiện: Khi có yêu cầu.";
+        let lines = super::super::text::prepare(text);
+        let roots = tree(&blocks(&lines, 0, lines.len()));
+        assert_eq!(roots.len(), 1);
+        let fields: Vec<(Option<Field>, usize)> = roots[0]
+            .children
+            .iter()
+            .map(|c| (c.field, c.children.len()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                (Some(Field::Lead), 0),
+                (Some(Field::Coordinating), 0),
+                (Some(Field::Timeline), 0)
             ]
         );
     }

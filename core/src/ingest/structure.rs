@@ -697,16 +697,38 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
 
 /// Items numbered `1)` or `(1)` in a section that has no `1.` items are the section's items
 /// (Decree 30 numbers them `1.`; some plans write `1)`), not an enumeration inside one.
+/// In a section with `1.` items, a `3)` right after item `2.` (no `1)` enumeration opened since)
+/// continues their sequence: the next item in another style, not a lone enumeration inside
+/// item 2 that would swallow it.
 fn number_paren_items(blocks: &mut [Block]) {
     let has_numbers = blocks
         .iter()
         .any(|b| matches!(&b.marker, Marker::Number(n) if n.len() == 1));
-    if has_numbers {
+    if !has_numbers {
+        for b in blocks {
+            if let Marker::Paren(n) = b.marker {
+                b.marker = Marker::Number(vec![n]);
+            }
+        }
         return;
     }
+    // The last top-level item number, and whether an enumeration `1)` opened after it.
+    let mut last: Option<u32> = None;
+    let mut enumeration = false;
     for b in blocks {
-        if let Marker::Paren(n) = b.marker {
-            b.marker = Marker::Number(vec![n]);
+        match b.marker {
+            Marker::Number(ref n) if n.len() == 1 => {
+                last = n.first().copied();
+                enumeration = false;
+            }
+            Marker::Paren(n)
+                if !enumeration && last.is_some_and(|l| l.checked_add(1) == Some(n)) =>
+            {
+                b.marker = Marker::Number(vec![n]);
+                last = Some(n);
+            }
+            Marker::Paren(_) => enumeration = true,
+            _ => {}
         }
     }
 }
@@ -977,6 +999,37 @@ mod tests {
                 (Field::Lead, "Công an tỉnh".to_string()),
                 (Field::Timeline, "quý II/2026".to_string()),
                 (Field::Products, "Báo cáo".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_paren_number_continuing_the_items_is_the_next_item() {
+        let markers = |text: &str| {
+            let lines = super::super::text::prepare(text);
+            let mut b = blocks(&lines, 0, lines.len());
+            number_paren_items(&mut b);
+            b.into_iter().map(|b| b.marker).collect::<Vec<_>>()
+        };
+        // `3)` after `2.`: the third item.
+        assert_eq!(
+            markers("1. A\n2. B\na) x\n3) C"),
+            [
+                Marker::Number(vec![1]),
+                Marker::Number(vec![2]),
+                Marker::Letter('a'),
+                Marker::Number(vec![3])
+            ]
+        );
+        // An enumeration `1)`, `2)`, `3)` inside item 2 stays one.
+        assert_eq!(
+            markers("1. A\n2. B gồm\n1) x\n2) y\n3) z"),
+            [
+                Marker::Number(vec![1]),
+                Marker::Number(vec![2]),
+                Marker::Paren(1),
+                Marker::Paren(2),
+                Marker::Paren(3)
             ]
         );
     }

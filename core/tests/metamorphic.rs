@@ -1149,3 +1149,24 @@ fn known_combinations_give_the_same_obligations() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Labels inline, wrapped at 46 columns, then paged: on the Vĩnh Long plan the same wrapped
+/// agency-list line falls just after one page number and just before another, and was taken
+/// for a running header (an agency group dropped with only an `info` note).
+#[test]
+fn a_body_line_repeated_at_two_page_boundaries_is_kept() {
+    let pages = transforms()
+        .into_iter()
+        .find(|t| t.name == "pages-Dashes-None")
+        .unwrap();
+    let mut failures = Vec::new();
+    for plan in PLANS {
+        let text = read_plan(plan);
+        let changed = (pages.f)(&wrap(&labels_inline(&text), 46));
+        let diff = differences(&read(&text), &read(&changed));
+        if !diff.is_empty() {
+            failures.push(format!("{plan}:\n    {}", diff.join("\n    ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

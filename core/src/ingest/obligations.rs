@@ -1295,6 +1295,17 @@ fn table_tasks(blocks: &[Block], prefix: &str, ctx: &mut Ctx<'_>, out: &mut Vec<
             continue;
         }
         ordinal += 1;
+        if index.is_empty() && cols.contains(&Column::Index) {
+            // A row of its own whose number is missing (or a PDF row whose first cell was
+            // empty): kept as a task, but its id is a guess and it may belong to the row above.
+            let line = ctx.line_no(b.first);
+            ctx.w.push(
+                WarningCode::TableRowUnnumbered,
+                line,
+                "a task-table row without its number: read as a task of its own, numbered by its place",
+                Some(b.text.clone()),
+            );
+        }
         let num = if index.is_empty() || !index.chars().all(|c| c.is_ascii_digit() || c == '.') {
             ordinal.to_string()
         } else {

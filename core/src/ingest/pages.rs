@@ -7,7 +7,8 @@
 //! - A running header or footer (a line repeated at page breaks: the plan's title, `UBND tỉnh
 //!   X – Kế hoạch số 144/KH-UBND`) is removed where it stands at a page boundary: next to a page
 //!   number, or at the top or bottom of a page that a form feed (`\f`, from `pdftotext`)
-//!   starts. It must repeat at two boundaries, or name the plan's own number (`Số: 144/…` of
+//!   starts. It must repeat at two boundaries at the same place (the line just after the
+//!   page number, the last line before it...), or name the plan's own number (`Số: 144/…` of
 //!   the header: a running header met once, in a plan of two pages). A line elsewhere is never
 //!   furniture, however often it repeats (a task sentence said twice is not a header). The
 //!   header and title (before any page break) are kept. Each removal is an `info` warning that
@@ -91,7 +92,10 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
     // The header and the title are the document's own lines, even when a running header
     // repeats them and the first page is short.
     let own = own_lines(lines);
-    let mut is_near = vec![false; lines.len()];
+    // Each near line with its place from the boundary (in non-blank lines, negative above):
+    // a running header or footer stands at the same place on every page, a body line that
+    // happens to repeat at two boundaries (a wrapped agency list said twice) rarely does.
+    let mut places: Vec<(usize, isize)> = Vec::new();
     for &p in &pages {
         // The non-blank line at the boundary (or the first after a blank page start).
         let k = nonblank.partition_point(|&i| i < p);
@@ -104,24 +108,27 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
             k + NEAR_PAGE_NUMBER
         };
         let hi = hi.min(nonblank.len()).max(lo);
-        for &i in nonblank.get(lo..hi).unwrap_or_default() {
+        for (j, &i) in nonblank.get(lo..hi).unwrap_or_default().iter().enumerate() {
             if !is_furniture[i] && !own[i] && could_be_running(&lines[i]) {
-                is_near[i] = true;
+                places.push((i, (lo + j) as isize - k as isize));
             }
         }
     }
+    places.sort_unstable();
+    places.dedup();
     let number = own_number(lines, &own);
-    let near: Vec<usize> = (0..lines.len()).filter(|&i| is_near[i]).collect();
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for &i in &near {
-        *count.entry(fold(&lines[i].text)).or_insert(0) += 1;
+    let mut count: HashMap<(String, isize), usize> = HashMap::new();
+    for &(i, at) in &places {
+        *count.entry((fold(&lines[i].text), at)).or_insert(0) += 1;
     }
-    for &i in &near {
+    for &(i, at) in &places {
         let f = fold(&lines[i].text);
-        // Repeated at page boundaries, or naming the plan's own number there (a running header
-        // met once, in a plan of two pages).
-        let repeated = count.get(&f).copied().unwrap_or(0) >= 2;
-        let names_plan = number.as_deref().is_some_and(|n| f.contains(n));
+        // Repeated at the same place at page boundaries, or naming the plan's own number there
+        // (a running header met once, in a plan of two pages).
+        let repeated = count.get(&(f, at)).copied().unwrap_or(0) >= 2;
+        let names_plan = number
+            .as_deref()
+            .is_some_and(|n| fold(&lines[i].text).contains(n));
         if repeated || names_plan {
             is_furniture[i] = true;
         }
@@ -315,6 +322,29 @@ mod tests {
     }
 
     #[test]
+    fn a_form_feed_after_indentation_still_starts_a_page() {
+        // Tab-indented lines: the form feed stands after the tab, not first on the line.
+        let body =
+            "KẾ HOẠCH\n\tTriển khai\tLuật An ninh mạng\nII. NHIỆM VỤ\n\tCông an tỉnh chủ trì\n\
+                    \t\u{c}Triển khai\tLuật An ninh mạng\n\tSở Tư pháp phối hợp\nx\n\
+                    \t\u{c}Triển khai\tLuật An ninh mạng\ny";
+        let (lines, removed) = texts(body);
+        assert_eq!(
+            lines,
+            [
+                "KẾ HOẠCH",
+                "Triển khai Luật An ninh mạng",
+                "II. NHIỆM VỤ",
+                "Công an tỉnh chủ trì",
+                "Sở Tư pháp phối hợp",
+                "x",
+                "y"
+            ]
+        );
+        assert_eq!(removed.len(), 2, "{removed:?}");
+    }
+
+    #[test]
     fn a_header_naming_the_plan_number_goes_even_once() {
         let body = "Số: 215/KH-UBND\nKẾ HOẠCH\nII. NHIỆM VỤ\nThời hạn: trong 30 ngày kể từ ngày\n\
                     Trang 1/2\n\u{c}UBND tỉnh Tây Ninh - Kế hoạch số 215/KH-UBND\nNghị định có hiệu lực";
@@ -348,6 +378,25 @@ mod tests {
                 .filter(|l| *l == "Công an tỉnh chủ trì")
                 .count(),
             3
+        );
+    }
+
+    #[test]
+    fn a_wrapped_line_repeated_at_two_boundaries_in_different_places_stays() {
+        // The same wrapped agency-list line just after one page number and just before
+        // another: body text, not a running header (which keeps its place on every page).
+        let body = "KẾ HOẠCH\nII. NHIỆM VỤ\na\nb\n- 2 -\nCơ quan phối hợp: Sở Tư pháp,\n\
+                    UBND các xã, phường và các cơ quan có\nliên quan.\nc\nd\ne\n\
+                    Cơ quan phối hợp: Sở Tư pháp,\nUBND các xã, phường và các cơ quan có\n\
+                    - 3 -\nliên quan.\nf";
+        let (lines, removed) = texts(body);
+        assert_eq!(removed, ["- 2 -", "- 3 -"]);
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| *l == "UBND các xã, phường và các cơ quan có")
+                .count(),
+            2
         );
     }
 

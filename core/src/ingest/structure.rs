@@ -697,16 +697,38 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
 
 /// Items numbered `1)` or `(1)` in a section that has no `1.` items are the section's items
 /// (Decree 30 numbers them `1.`; some plans write `1)`), not an enumeration inside one.
+/// In a section with `1.` items, a `3)` right after item `2.` (no `1)` enumeration opened since)
+/// continues their sequence: the next item in another style, not a lone enumeration inside
+/// item 2 that would swallow it.
 fn number_paren_items(blocks: &mut [Block]) {
     let has_numbers = blocks
         .iter()
         .any(|b| matches!(&b.marker, Marker::Number(n) if n.len() == 1));
-    if has_numbers {
+    if !has_numbers {
+        for b in blocks {
+            if let Marker::Paren(n) = b.marker {
+                b.marker = Marker::Number(vec![n]);
+            }
+        }
         return;
     }
+    // The last top-level item number, and whether an enumeration `1)` opened after it.
+    let mut last: Option<u32> = None;
+    let mut enumeration = false;
     for b in blocks {
-        if let Marker::Paren(n) = b.marker {
-            b.marker = Marker::Number(vec![n]);
+        match b.marker {
+            Marker::Number(ref n) if n.len() == 1 => {
+                last = n.first().copied();
+                enumeration = false;
+            }
+            Marker::Paren(n)
+                if !enumeration && last.is_some_and(|l| l.checked_add(1) == Some(n)) =>
+            {
+                b.marker = Marker::Number(vec![n]);
+                last = Some(n);
+            }
+            Marker::Paren(_) => enumeration = true,
+            _ => {}
         }
     }
 }
@@ -779,6 +801,16 @@ pub(crate) fn tree(blocks: &[Block]) -> Vec<Node> {
                 path.pop();
             }
             node.lvl = get(&roots, &path).map_or(1, |n| n.lvl.saturating_add(1));
+        } else if field.is_some() {
+            // A bulleted label (`- Thời gian thực hiện:`) after an unmarked label paragraph
+            // (a label a hard wrap put first on its line) is the next field, not part of that
+            // one: the paragraph's level is only "under the open node", not comparable with
+            // a bullet's.
+            while get(&roots, &path)
+                .is_some_and(|n| n.field.is_some() && n.block.marker == Marker::None)
+            {
+                path.pop();
+            }
         }
         while get(&roots, &path).is_some_and(|n| n.lvl >= node.lvl) {
             path.pop();
@@ -967,6 +999,61 @@ mod tests {
                 (Field::Lead, "Công an tỉnh".to_string()),
                 (Field::Timeline, "quý II/2026".to_string()),
                 (Field::Products, "Báo cáo".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_paren_number_continuing_the_items_is_the_next_item() {
+        let markers = |text: &str| {
+            let lines = super::super::text::prepare(text);
+            let mut b = blocks(&lines, 0, lines.len());
+            number_paren_items(&mut b);
+            b.into_iter().map(|b| b.marker).collect::<Vec<_>>()
+        };
+        // `3)` after `2.`: the third item.
+        assert_eq!(
+            markers("1. A\n2. B\na) x\n3) C"),
+            [
+                Marker::Number(vec![1]),
+                Marker::Number(vec![2]),
+                Marker::Letter('a'),
+                Marker::Number(vec![3])
+            ]
+        );
+        // An enumeration `1)`, `2)`, `3)` inside item 2 stays one.
+        assert_eq!(
+            markers("1. A\n2. B gồm\n1) x\n2) y\n3) z"),
+            [
+                Marker::Number(vec![1]),
+                Marker::Number(vec![2]),
+                Marker::Paren(1),
+                Marker::Paren(2),
+                Marker::Paren(3)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bulleted_label_after_a_label_paragraph_is_its_sibling() {
+        // Labels inline after the title, hard-wrapped so that one label starts a line, then a
+        // bulleted label: three fields of the item, none inside another.
+        let text = "c) Dự thảo văn bản. Cơ quan chủ trì: Công an tỉnh.\n\
+                    Cơ quan phối hợp: Sở Tư pháp.\n\n- Thời gian thực hiện: Khi có yêu cầu.";
+        let lines = super::super::text::prepare(text);
+        let roots = tree(&blocks(&lines, 0, lines.len()));
+        assert_eq!(roots.len(), 1);
+        let fields: Vec<(Option<Field>, usize)> = roots[0]
+            .children
+            .iter()
+            .map(|c| (c.field, c.children.len()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                (Some(Field::Lead), 0),
+                (Some(Field::Coordinating), 0),
+                (Some(Field::Timeline), 0)
             ]
         );
     }

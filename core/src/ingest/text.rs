@@ -30,8 +30,14 @@ pub(crate) struct Line {
 pub(crate) fn prepare(input: &str) -> Vec<Line> {
     let mut out = Vec::new();
     for (i, l) in split_lines(input).into_iter().enumerate() {
-        let page_start = l.starts_with('\u{c}');
-        let raw = nfc_trimmed(l.trim_start_matches('\u{c}'));
+        // The form feed may follow the line's indentation (a tab or spaces before it).
+        let lead = l.len() - l.trim_start().len();
+        let page_start = l[..lead].contains('\u{c}');
+        let raw = if page_start {
+            nfc_trimmed(&(l[..lead].replace('\u{c}', "") + &l[lead..]))
+        } else {
+            nfc_trimmed(l)
+        };
         let (text, _heading, table_row) = clean_line(&raw);
         out.push(Line {
             no: u32::try_from(i + 1).unwrap_or(u32::MAX),

@@ -97,6 +97,7 @@ warning_codes! {
     StageWithoutParty => "stage_without_party", Info, "dated bullet without a subject: the task's agencies used";
     TaskFromProse => "task_from_prose", Info, "task item without field labels, read from its sentences";
     TaskTable => "task_table", Info, "a task table header: each row below is a task";
+    TableRowUnnumbered => "table_row_unnumbered", Warning, "a task-table row without its number (`STT`): read as a task of its own, numbered by its place";
     AppendixRead => "appendix_read", Info, "the appendix task table read (ids `PL.<n>`)";
     SectionReadAsTasks => "section_read_as_tasks", Info, "unknown section whose items have task fields: read as tasks";
     ItemNotUnderstood => "item_not_understood", Warning, "a task item with no fields, agency or date: not an obligation";

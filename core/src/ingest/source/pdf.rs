@@ -1,16 +1,16 @@
 //! PDF → lines, through poppler's `pdftotext` run as a subprocess with a time limit.
 //!
-//! `pdftotext -enc UTF-8 FILE -` in its default (reading-order) mode: for the single-column
-//! documents plans are, it gives each printed line once, in order, without the runs of spaces
+//! `pdftotext -enc UTF-8 -tsv FILE -` lists words in the order of its default (reading-order)
+//! mode: for the single-column documents plans are, it gives each printed line once, in order, without the runs of spaces
 //! `-layout` puts between the columns of the header block, which would glue the issuer and the
 //! national motto into one line. Page breaks (`\f`) are kept to number pages and become line
 //! breaks, so the last line of a page and the first of the next never join; the first line of a
 //! later page keeps its `\f`, which tells the text reader where pages meet. Page numbers and
 //! running headers stay in the text: the text reader treats them as page furniture.
 //!
-//! Reading order breaks tables up cell by cell, so a second run, `pdftotext -tsv`, gives the box
-//! of every text line; a page whose boxes show a table has it rebuilt into pipe-table rows
-//! ([`pdf_table`]). When that run fails the page is read as text.
+//! One run, `pdftotext -tsv`, gives every word with its box in that reading order: the text is
+//! rebuilt from it ([`pdf_table::text_from_tsv`]), and since reading order breaks tables up cell
+//! by cell, a page whose boxes show a table has it rebuilt into pipe-table rows ([`pdf_table`]).
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -35,11 +35,11 @@ pub(crate) fn read(
         name: format!("{name} (a temporary copy for pdftotext)"),
         source,
     })?;
-    let text = run_pdftotext(&file.path, name, options, &[])?;
-    // The boxes of the text lines, to rebuild tables; a plan without them is read as text.
-    let boxes = run_pdftotext(&file.path, name, options, &["-tsv"])
-        .map(|tsv| pdf_table::parse_tsv(&tsv))
-        .unwrap_or_default();
+    // One run gives the box of every word, in reading order: the text is rebuilt from it, and
+    // the boxes rebuild tables.
+    let tsv = run_pdftotext(&file.path, name, options, &["-tsv"])?;
+    let text = pdf_table::text_from_tsv(&tsv);
+    let boxes = pdf_table::parse_tsv(&tsv);
     let lines = pages_to_lines(&text, &boxes);
     if !text.chars().any(char::is_alphanumeric) {
         return Err(SourceError::PdfNoText {
@@ -213,6 +213,121 @@ mod tests {
         assert_eq!(texts, ["a", "last of page 1", "\u{c}first of page 2", "b"]);
         assert_eq!(lines[2].origin, Origin::Page(2));
         assert_eq!(page_count("x\u{c}y\u{c}"), 2);
+    }
+
+    /// pdftotext runs once per PDF: a stand-in program counts its runs and prints a TSV.
+    #[cfg(unix)]
+    #[test]
+    fn pdftotext_runs_once() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("tuanthu-once-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("runs");
+        let tsv = "level\tpage_num\tpar_num\tblock_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t595\t842\t-1\t###PAGE###\n\
+                   3\t1\t0\t0\t0\t0\t70\t100\t50\t10\t-1\t###FLOW###\n\
+                   4\t1\t0\t0\t0\t0\t70\t100\t50\t10\t-1\t###LINE###\n\
+                   5\t1\t0\t0\t0\t0\t70\t100\t20\t10\t100\tKẾ\n\
+                   5\t1\t0\t0\t0\t1\t95\t100\t25\t10\t100\tHOẠCH\n";
+        std::fs::write(dir.join("out.tsv"), tsv).unwrap();
+        let prog = dir.join("pdftotext");
+        std::fs::write(
+            &prog,
+            format!(
+                "#!/bin/sh\necho \"$*\" >> '{}'\ncat '{}'\n",
+                log.display(),
+                dir.join("out.tsv").display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let options = SourceOptions {
+            pdftotext: prog,
+            ..SourceOptions::default()
+        };
+        let lines = read(b"%PDF-1.4\n", "plan.pdf", &options).unwrap();
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["KẾ HOẠCH"]);
+        let runs = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(runs.lines().count(), 1, "{runs}");
+        assert!(runs.contains("-tsv"), "{runs}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The text rebuilt from `-tsv` is the text `pdftotext` prints, line for line, for every PDF
+    /// fixture; only spaces inside a line may differ (`-1-` printed for a page number `- 1 -`).
+    #[test]
+    fn text_from_tsv_is_pdftotexts_text() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/formats");
+        let run = |args: &[&str], pdf: &std::path::Path| {
+            Command::new("pdftotext")
+                .args(["-q", "-enc", "UTF-8"])
+                .args(args)
+                .arg(pdf)
+                .arg("-")
+                .output()
+        };
+        let mut pdfs: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .collect();
+        pdfs.sort();
+        assert!(pdfs.len() >= 6, "{pdfs:?}");
+        for pdf in &pdfs {
+            let Ok(text) = run(&[], pdf) else {
+                assert!(
+                    std::env::var_os("TUANTHU_REQUIRE_PDFTOTEXT").is_none(),
+                    "pdftotext is required"
+                );
+                eprintln!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+                return;
+            };
+            let tsv = run(&["-tsv"], pdf).unwrap();
+            let want = String::from_utf8(text.stdout).unwrap();
+            let tsv = String::from_utf8(tsv.stdout).unwrap();
+            let got = pdf_table::text_from_tsv(&tsv);
+            let squeeze =
+                |s: &str| -> Vec<String> { s.split('\n').map(|l| l.replace(' ', "")).collect() };
+            assert_eq!(squeeze(&got), squeeze(&want), "{}", pdf.display());
+            let differ: Vec<(&str, &str)> = want
+                .split('\n')
+                .zip(got.split('\n'))
+                .filter(|(a, b)| a != b)
+                .collect();
+            // The plan read either way is the same, warnings and coverage included; only the
+            // quoted text of a page number may differ in its spaces.
+            let boxes = pdf_table::parse_tsv(&tsv);
+            let plan = |text: &str| {
+                let doc = super::super::SourceText {
+                    format: super::super::SourceFormat::Pdf,
+                    lines: pages_to_lines(text, &boxes),
+                };
+                let opts = crate::ingest::ParseOptions::new("t");
+                let mut plan = super::super::parse_document(&doc, &opts).plan;
+                for w in &mut plan.warnings {
+                    let page_number =
+                        |t: &String| t.chars().all(|c| " -".contains(c) || c.is_ascii_digit());
+                    if w.code == crate::model::WarningCode::PageFurnitureRemoved.as_str()
+                        && w.text.as_ref().is_some_and(page_number)
+                    {
+                        w.text = w.text.as_ref().map(|t| t.replace(' ', ""));
+                    }
+                }
+                serde_json::to_string_pretty(&plan).unwrap()
+            };
+            if want.chars().any(char::is_alphanumeric) {
+                assert_eq!(plan(&got), plan(&want), "{}", pdf.display());
+            }
+            // Only page numbers differ, and both forms are page numbers to the text reader.
+            assert!(
+                differ
+                    .iter()
+                    .all(|(a, _)| a.chars().all(|c| c == '-' || c.is_ascii_digit())),
+                "{}: {differ:?}",
+                pdf.display()
+            );
+        }
     }
 
     #[test]

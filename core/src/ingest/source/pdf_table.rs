@@ -88,6 +88,92 @@ pub(crate) fn parse_tsv(tsv: &str) -> Vec<Vec<Piece>> {
     pages
 }
 
+/// One step of `pdftotext`'s reading order, from its `-tsv` output.
+enum Step {
+    /// A text line: its words (left edge, right edge, text) and its height.
+    Line(Vec<(f64, f64, String)>, f64),
+    FlowEnd,
+    PageEnd,
+}
+
+/// The text `pdftotext` prints in its default (reading-order) mode, rebuilt from its `-tsv`
+/// output, so that one run gives both the text and the boxes: the lines in order, a blank line
+/// after each flow (`par_num` in the TSV; a flow's blocks follow each other without one), a form
+/// feed after each page, and, as poppler does, a line ending in `-` joined without the hyphen to
+/// the next line of its flow. Words are joined by a space unless their boxes touch (less than a
+/// tenth of the line height apart: one word split by a change of font). Where poppler prints two
+/// words without a space although they stand apart (`-1-` for `- 1 -`), this text has the
+/// space.
+pub(crate) fn text_from_tsv(tsv: &str) -> String {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut flow: Option<&str> = None;
+    let mut pages = 0usize;
+    for row in tsv.lines().skip(1) {
+        let c: Vec<&str> = row.split('\t').collect();
+        if c.len() < 12 {
+            continue;
+        }
+        let num = |i: usize| c[i].trim().parse::<f64>().unwrap_or(0.0);
+        match c[0] {
+            "1" => {
+                if flow.take().is_some() {
+                    steps.push(Step::FlowEnd);
+                }
+                if pages > 0 {
+                    steps.push(Step::PageEnd);
+                }
+                pages += 1;
+            }
+            "3" => {
+                if flow.is_some_and(|f| f != c[2]) {
+                    steps.push(Step::FlowEnd);
+                }
+                flow = Some(c[2]);
+            }
+            "4" => steps.push(Step::Line(Vec::new(), num(9))),
+            "5" => {
+                if let Some(Step::Line(words, _)) = steps.last_mut() {
+                    words.push((num(6), num(6) + num(8), c[11].to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    if flow.is_some() {
+        steps.push(Step::FlowEnd);
+    }
+    if pages > 0 {
+        steps.push(Step::PageEnd);
+    }
+    let mut out = String::with_capacity(tsv.len() / 4);
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Step::Line(words, h) => {
+                let mut line = String::new();
+                let mut prev_end: Option<f64> = None;
+                for (x0, x1, w) in words {
+                    if prev_end.is_some_and(|e| x0 - e >= 0.1 * h) {
+                        line.push(' ');
+                    }
+                    line.push_str(w);
+                    prev_end = Some(*x1);
+                }
+                let next_is_line = matches!(steps.get(i + 1), Some(Step::Line(..)));
+                match line.strip_suffix('-') {
+                    Some(joined) if next_is_line => out.push_str(joined),
+                    _ => {
+                        out.push_str(&line);
+                        out.push('\n');
+                    }
+                }
+            }
+            Step::FlowEnd => out.push('\n'),
+            Step::PageEnd => out.push('\u{c}'),
+        }
+    }
+    out
+}
+
 /// A table found on a page: its rows as cell texts, the lines it is made of, and the lines
 /// inside it that fit no cell.
 #[derive(Debug, Default, PartialEq)]
@@ -288,28 +374,103 @@ fn fill(
             .unwrap_or(if p.center() < bounds[0] { 0 } else { n - 1 });
         cells[r][c].push(p);
     }
+    let pitch = line_pitch(&cells, h);
     let mut misplaced = 0;
     let mut rows = Vec::with_capacity(n);
     for (r, row) in cells.iter_mut().enumerate() {
-        let (lo, hi) = (bounds[r], bounds[r + 1]);
-        let mut texts = Vec::with_capacity(columns.len());
         for cell in row.iter_mut() {
             cell.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
-            if let (Some(first), Some(last)) = (cell.first(), cell.last()) {
-                let off = match align {
-                    Align::Top => first.y0 - lo,
-                    Align::Centre => (first.y0 + last.y1) / 2.0 - (lo + hi) / 2.0,
-                };
-                if off.abs() > 0.5 * h + 0.5 {
-                    misplaced += 1;
-                }
-            }
-            let words: Vec<&str> = cell.iter().map(|p| p.text.as_str()).collect();
-            texts.push(words.join(" ").replace('|', "\\|"));
         }
-        rows.push(texts);
+        // A row without its number is a row of its own, placed like the others.
+        let cuts = unnumbered_row_starts(row, align, pitch, h);
+        let mut lo = bounds[r];
+        for hi in cuts.iter().copied().chain([bounds[r + 1]]) {
+            let last = hi == bounds[r + 1];
+            let mut texts = Vec::with_capacity(columns.len());
+            for cell in row.iter() {
+                let part: Vec<&Piece> = cell
+                    .iter()
+                    .copied()
+                    .filter(|p| (p.y0 >= lo || lo == bounds[r]) && (p.y0 < hi || last))
+                    .collect();
+                if let (Some(first), Some(end)) = (part.first(), part.last()) {
+                    let off = match align {
+                        Align::Top => first.y0 - lo,
+                        Align::Centre => (first.y0 + end.y1) / 2.0 - (lo + hi) / 2.0,
+                    };
+                    if off.abs() > 0.5 * h + 0.5 {
+                        misplaced += 1;
+                    }
+                }
+                let words: Vec<&str> = part.iter().map(|p| p.text.as_str()).collect();
+                texts.push(words.join(" ").replace('|', "\\|"));
+            }
+            rows.push(texts);
+            lo = hi;
+        }
     }
     (misplaced, rows)
+}
+
+/// The line pitch inside cells: the smallest step between two lines of one cell (a wrapped
+/// cell), or none when no cell has two lines.
+fn line_pitch(cells: &[Vec<Vec<&Piece>>], h: f64) -> Option<f64> {
+    cells
+        .iter()
+        .flatten()
+        .flat_map(|cell| {
+            let mut ys: Vec<f64> = cell.iter().map(|p| p.y0).collect();
+            ys.sort_by(f64::total_cmp);
+            ys.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>()
+        })
+        .filter(|&d| d > 0.5 * h)
+        .min_by(f64::total_cmp)
+}
+
+/// Where a row without its number starts inside the row of the number above it (its lines fell
+/// into that row, which is anchored by the first column). A line below which nothing of the
+/// row reaches, followed by lines in two or more columns, one of which is not the next line of
+/// its cell: a cell that ended more than a line above it, or (top-aligned cells) a column empty
+/// until then. Lines that only continue the cells above (a wrapped cell, whatever the number of
+/// columns) do not start a row.
+fn unnumbered_row_starts(
+    row: &[Vec<&Piece>],
+    align: Align,
+    pitch: Option<f64>,
+    h: f64,
+) -> Vec<f64> {
+    let mut lines: Vec<(usize, &Piece)> = row
+        .iter()
+        .enumerate()
+        .flat_map(|(c, cell)| cell.iter().map(move |p| (c, *p)))
+        .collect();
+    lines.sort_by(|a, b| a.1.y0.total_cmp(&b.1.y0));
+    let mut cuts = Vec::new();
+    let mut reach = f64::NEG_INFINITY;
+    for (i, &(_, p)) in lines.iter().enumerate() {
+        if i > 0 && p.y0 >= reach - 0.5 {
+            let above = &lines[..i];
+            let next: Vec<(usize, &Piece)> = lines[i..]
+                .iter()
+                .copied()
+                .take_while(|(_, q)| q.y0 < p.y0 + h)
+                .collect();
+            let mut columns: Vec<usize> = next.iter().map(|&(c, _)| c).collect();
+            columns.sort_unstable();
+            columns.dedup();
+            let fresh =
+                |&(c, q): &(usize, &Piece)| match above.iter().rev().find(|&&(ca, _)| ca == c) {
+                    Some(&(_, prev)) => pitch.is_some_and(|s| q.y0 - prev.y0 > s + SAME),
+                    None => align == Align::Top,
+                };
+            let numbered = columns.contains(&0);
+            if !numbered && columns.len() >= 2 && next.iter().any(fresh) {
+                cuts.push(p.y0 - 0.5);
+            }
+        }
+        reach = reach.max(p.y1);
+    }
+    cuts
 }
 
 /// The page's reading-order lines with its table (if any) rebuilt as pipe-table rows: table
@@ -511,6 +672,143 @@ mod tests {
             })
             .unwrap_or_else(|| panic!("{:#?}", plan.warnings));
         assert_eq!(w.severity, Some(Severity::Warning));
+    }
+
+    /// A row with its own task and lead agency but no number (its first cell empty) is not
+    /// joined to the row above: it stays a row of its own with an empty first cell, which the
+    /// text reader keeps as a task and warns about (`table_row_unnumbered`).
+    #[test]
+    fn a_row_without_its_number_stays_a_row() {
+        let mut p = top_aligned();
+        p.pop(); // "Trang 3"
+                 // Row 3, unnumbered: two lines below row 2's wrapped lead agency.
+        p.push(piece(100.0, 160.0, 80.0, "Kiểm tra"));
+        p.push(piece(200.0, 160.0, 80.0, "Sở Nội vụ"));
+        p.push(piece(300.0, 160.0, 80.0, "Năm 2027"));
+        let t = find_table(&p).unwrap();
+        assert_eq!(
+            texts(&t),
+            [
+                "STT | Nhiệm vụ | Chủ trì | Thời hạn",
+                "1 | Rà soát văn bản | Sở Tư pháp | Quý III/2026",
+                "2 | Tập huấn | Công an tỉnh | Năm 2026",
+                " | Kiểm tra | Sở Nội vụ | Năm 2027",
+            ]
+        );
+    }
+
+    /// The same in a table of vertically centred cells, packed without padding (the layout of
+    /// fpdf2 and Word tables): the unnumbered row's task starts the line after the last line of
+    /// the row above, its lead agency two lines after that cell ended.
+    #[test]
+    fn a_centred_row_without_its_number_stays_a_row() {
+        let mut p = vec![
+            piece(70.0, 100.0, 20.0, "STT"),
+            piece(100.0, 100.0, 60.0, "Nhiệm vụ"),
+            piece(200.0, 100.0, 60.0, "Chủ trì"),
+            piece(300.0, 100.0, 60.0, "Thời hạn"),
+            piece(100.0, 112.0, 80.0, "Xây dựng"),
+            piece(70.0, 124.0, 10.0, "1"),
+            piece(100.0, 124.0, 80.0, "quy chế"),
+            piece(200.0, 124.0, 80.0, "Công an tỉnh"),
+            piece(300.0, 118.0, 80.0, "Trong thời hạn"),
+            piece(300.0, 130.0, 80.0, "60 ngày"),
+            piece(100.0, 136.0, 80.0, "an ninh mạng"),
+        ];
+        // Unnumbered: task and lead on two lines, deadline centred.
+        p.push(piece(100.0, 148.0, 80.0, "Góp ý dự thảo"));
+        p.push(piece(100.0, 160.0, 80.0, "văn bản"));
+        p.push(piece(200.0, 148.0, 80.0, "Bộ Chỉ huy"));
+        p.push(piece(200.0, 160.0, 80.0, "Quân sự tỉnh"));
+        p.push(piece(300.0, 154.0, 80.0, "Khi có yêu cầu"));
+        let t = find_table(&p).unwrap();
+        assert_eq!(
+            texts(&t),
+            [
+                "STT | Nhiệm vụ | Chủ trì | Thời hạn",
+                "1 | Xây dựng quy chế an ninh mạng | Công an tỉnh | Trong thời hạn 60 ngày",
+                " | Góp ý dự thảo văn bản | Bộ Chỉ huy Quân sự tỉnh | Khi có yêu cầu",
+            ]
+        );
+    }
+
+    /// Lines that continue cells of the row above, in several columns at once (the task and the
+    /// lead agency both wrap), are that row's: joined, and no row without a number appears.
+    #[test]
+    fn wrapped_cells_in_several_columns_join_their_row() {
+        let mut p = top_aligned();
+        p.pop();
+        // Row 2's task wraps on the line where its lead agency wraps.
+        p.push(piece(100.0, 148.0, 80.0, "cán bộ"));
+        let t = find_table(&p).unwrap();
+        assert_eq!(
+            texts(&t),
+            [
+                "STT | Nhiệm vụ | Chủ trì | Thời hạn",
+                "1 | Rà soát văn bản | Sở Tư pháp | Quý III/2026",
+                "2 | Tập huấn cán bộ | Công an tỉnh | Năm 2026",
+            ]
+        );
+    }
+
+    /// Through the text reader: the unnumbered row is a task of its own and a `warning` names
+    /// its line; a table without such a row has no such warning.
+    #[test]
+    fn an_unnumbered_row_is_a_task_with_a_warning() {
+        use crate::ingest::{parse_plan, ParseOptions};
+        use crate::model::{Severity, WarningCode};
+        let body = "Số: 8/KH-UBND\nTây Ninh, ngày 2 tháng 6 năm 2026\nKẾ HOẠCH\nTriển khai Luật An ninh mạng\n\
+                    II. NHIỆM VỤ\nCác nhiệm vụ tại Phụ lục kèm theo.\nPHỤ LỤC\n";
+        let table = |extra: bool| {
+            let mut p = vec![
+                piece(70.0, 100.0, 20.0, "STT"),
+                piece(100.0, 100.0, 90.0, "Nội dung nhiệm vụ"),
+                piece(200.0, 100.0, 90.0, "Cơ quan chủ trì"),
+                piece(300.0, 100.0, 90.0, "Thời gian hoàn thành"),
+                piece(70.0, 112.0, 10.0, "1"),
+                piece(100.0, 112.0, 80.0, "Rà soát văn bản"),
+                piece(200.0, 112.0, 80.0, "Sở Tư pháp"),
+                piece(300.0, 112.0, 80.0, "Quý III/2026"),
+                piece(70.0, 124.0, 10.0, "2"),
+                piece(100.0, 124.0, 80.0, "Tập huấn"),
+                piece(100.0, 136.0, 80.0, "cán bộ"),
+                piece(200.0, 124.0, 80.0, "Công an tỉnh"),
+                piece(300.0, 124.0, 80.0, "Năm 2026"),
+            ];
+            if extra {
+                p.push(piece(100.0, 148.0, 80.0, "Kiểm tra"));
+                p.push(piece(200.0, 148.0, 80.0, "Sở Nội vụ"));
+                p.push(piece(300.0, 148.0, 80.0, "Năm 2027"));
+            }
+            let page: String = p.iter().map(|l| format!("{}\n", l.text)).collect();
+            let lines = rebuild_page(&page, &p).unwrap();
+            let text = format!("{body}{}\n", lines.join("\n"));
+            (
+                text.clone(),
+                parse_plan(&text, &ParseOptions::new("t")).plan,
+            )
+        };
+        let code = WarningCode::TableRowUnnumbered.as_str();
+        let (text, plan) = table(true);
+        let titles: Vec<&str> = plan.obligations.iter().map(|o| o.title.as_str()).collect();
+        assert_eq!(titles.len(), 3, "{text}\n{titles:?}");
+        assert!(titles[1].starts_with("Tập huấn cán bộ"), "{titles:?}");
+        assert!(titles[2].starts_with("Kiểm tra"), "{titles:?}");
+        let w = plan
+            .warnings
+            .iter()
+            .find(|w| w.code == code)
+            .unwrap_or_else(|| panic!("{:#?}", plan.warnings));
+        assert_eq!(w.severity, Some(Severity::Warning));
+        let row = text.lines().position(|l| l.contains("Kiểm tra")).unwrap() + 1;
+        assert_eq!(w.line, u32::try_from(row).unwrap(), "{w:?}");
+        let (_, plan) = table(false);
+        assert_eq!(plan.obligations.len(), 2);
+        assert!(
+            plan.warnings.iter().all(|w| w.code != code),
+            "{:#?}",
+            plan.warnings
+        );
     }
 
     #[test]

@@ -122,6 +122,28 @@ pub struct FormContext<'a> {
     pub calendar: &'a CalendarOverrides,
 }
 
+/// `context()` on both request types: their parts besides the plan and the submissions or the
+/// form, borrowed (the two types share these fields; serde's `flatten` cannot share them with
+/// `deny_unknown_fields`).
+macro_rules! request_context {
+    ($($request:ty),+) => {$(
+        impl $request {
+            /// The request's parts besides the plan and the submissions or the form, borrowed.
+            pub fn context(&self) -> FormContext<'_> {
+                FormContext {
+                    as_of: self.as_of,
+                    events: &self.events,
+                    policies: &self.policies,
+                    registry: self.registry.as_ref(),
+                    calendar: &self.calendar,
+                }
+            }
+        }
+    )+};
+}
+
+request_context!(EvaluationRequest, FormRequest);
+
 /// Why an evaluation could not run. Rule failures are not errors: they become findings.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
@@ -188,17 +210,7 @@ impl Evaluator {
     /// Evaluates every obligation instance of the plan. Deterministic: the same request gives
     /// the same report, byte for byte.
     pub fn evaluate(&self, req: &EvaluationRequest) -> Result<Report, EvalError> {
-        self.evaluate_parts(
-            &req.plan,
-            &req.submissions,
-            &FormContext {
-                as_of: req.as_of,
-                events: &req.events,
-                policies: &req.policies,
-                registry: req.registry.as_ref(),
-                calendar: &req.calendar,
-            },
-        )
+        self.evaluate_parts(&req.plan, &req.submissions, &req.context())
     }
 
     /// [`Evaluator::evaluate`] on borrowed parts, for hosts that keep a plan and submissions
@@ -327,17 +339,7 @@ impl Evaluator {
     /// Field-level messages for a report-submission form being typed (`finding.field` names the
     /// field: agency, obligation, stage, period, received, document_number).
     pub fn validate_form(&self, req: &FormRequest) -> Result<Vec<Finding>, EvalError> {
-        self.validate_submission(
-            &req.plan,
-            &req.form,
-            &FormContext {
-                as_of: req.as_of,
-                events: &req.events,
-                policies: &req.policies,
-                registry: req.registry.as_ref(),
-                calendar: &req.calendar,
-            },
-        )
+        self.validate_submission(&req.plan, &req.form, &req.context())
     }
 
     /// [`Evaluator::validate_form`] on borrowed parts, for hosts that keep a parsed plan and

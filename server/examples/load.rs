@@ -22,6 +22,10 @@ const TOKEN: &str = "load-bench-admin";
 const PLAN: &str = "vinh-long-144-KH-UBND";
 const REPORT_PLAN: &str = "hung-yen-draft";
 
+#[path = "../tests/common/http.rs"]
+mod http_client;
+
+/// One request on a fresh connection with the bench's admin token.
 fn http(
     addr: SocketAddr,
     method: &str,
@@ -29,28 +33,7 @@ fn http(
     headers: &[(&str, &str)],
     body: &str,
 ) -> std::io::Result<(u16, Vec<u8>)> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: {}\r\n", body.len());
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes())?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out)?;
-    let head = String::from_utf8_lossy(&out[..out.len().min(20)]).to_string();
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = out
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map_or_else(Vec::new, |i| out[i + 4..].to_vec());
-    Ok((status, body))
+    http_client::request(addr, TOKEN, method, path, headers, body)
 }
 
 /// One keep-alive HTTP/1.1 connection, as a real client keeps it (a new TCP connection per

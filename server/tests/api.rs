@@ -41,16 +41,7 @@ async fn report_matches_library_and_reruns_byte_identical(b: Backend) {
     // whole, naming them; without them it is stored.
     let all = example("vinh-long", "submissions.csv");
     let url = format!("/v1/plans/{VL}/submissions/batch");
-    let r = s
-        .call(
-            "POST",
-            &url,
-            Some(ADMIN),
-            Some("text/csv"),
-            &[],
-            all.clone(),
-        )
-        .await;
+    let r = s.post_csv(&url, ADMIN, all.clone()).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(s.submission_count(VL).await, 0);
     let refused: std::collections::BTreeSet<u64> = r.json()["findings"]
@@ -66,16 +57,7 @@ async fn report_matches_library_and_reruns_byte_identical(b: Backend) {
         .filter(|(i, _)| *i == 0 || !refused.contains(&(*i as u64 - 1)))
         .map(|(_, l)| l)
         .collect();
-    let r = s
-        .call(
-            "POST",
-            &url,
-            Some(ADMIN),
-            Some("text/csv"),
-            &[],
-            csv.clone(),
-        )
-        .await;
+    let r = s.post_csv(&url, ADMIN, csv.clone()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let n = submissions_from_csv("s", &csv).unwrap().len();
     assert_eq!(r.json()["ids"].as_array().unwrap().len(), n);
@@ -210,7 +192,7 @@ async fn cached_reports_equal_fresh_evaluations_after_new_submissions(b: Backend
     assert!(lines.len() >= 4, "a header and at least three rows");
     let first: String = lines[..3].concat();
     let url = "/v1/plans/hung-yen-draft/submissions/batch";
-    let post = |csv: String| s.call("POST", url, Some(ADMIN), Some("text/csv"), &[], csv);
+    let post = |csv: String| s.post_csv(url, ADMIN, csv);
     assert_eq!(post(first.clone()).await.status, StatusCode::CREATED);
 
     let report = "/v1/plans/hung-yen-draft/report?as_of=2026-11-23";
@@ -588,16 +570,7 @@ async fn submissions_the_engine_would_not_count_are_refused(b: Backend) {
     );
     // A batch with one bad row stores nothing.
     let csv = "agency,obligation,stage,period,received,document_number,note\nSở Tư pháp,II.3,,,18/04/2026,1/BC-STP,\nSở Không Có,II.3,,,18/04/2026,2/BC-X,\n";
-    let r = s
-        .call(
-            "POST",
-            &format!("{url}/batch"),
-            Some(ADMIN),
-            Some("text/csv"),
-            &[],
-            csv,
-        )
-        .await;
+    let r = s.post_csv(&format!("{url}/batch"), ADMIN, csv).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(r.message().contains("1 of 2"), "{}", r.message());
     assert_eq!(s.submission_count(VL).await, 0);
@@ -655,39 +628,16 @@ async fn bad_input_is_a_4xx_with_a_message_and_stores_nothing(b: Backend) {
     );
     // Malformed CSV: a bad date names its row.
     let csv = "agency,obligation,stage,period,received,document_number,note\nSở Tư pháp,II.3,,,31/02/2026,1/BC-STP,\n";
-    let r = s
-        .call(
-            "POST",
-            &format!("{url}/batch"),
-            Some(ADMIN),
-            Some("text/csv"),
-            &[],
-            csv,
-        )
-        .await;
+    let r = s.post_csv(&format!("{url}/batch"), ADMIN, csv).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
     assert_eq!(r.json()["line"], 2);
     let r = s
-        .call(
-            "POST",
-            &format!("{url}/batch"),
-            Some(ADMIN),
-            Some("text/csv"),
-            &[],
-            "a,b\n1,2,3\n",
-        )
+        .post_csv(&format!("{url}/batch"), ADMIN, "a,b\n1,2,3\n")
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
     // Not UTF-8.
     let r = s
-        .call(
-            "POST",
-            &format!("{url}/batch"),
-            Some(ADMIN),
-            Some("text/csv"),
-            &[],
-            vec![0xff, 0xfe, 0x41],
-        )
+        .post_csv(&format!("{url}/batch"), ADMIN, vec![0xff, 0xfe, 0x41])
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     // Wrong content types.
@@ -944,12 +894,9 @@ async fn example_rows_one_by_one(b: Backend) {
         let (mut ok, mut no) = (0, 0);
         for row in lines.filter(|l| !l.is_empty()) {
             let r = s
-                .call(
-                    "POST",
+                .post_csv(
                     &format!("/v1/plans/{plan}/submissions/batch"),
-                    Some(ADMIN),
-                    Some("text/csv"),
-                    &[],
+                    ADMIN,
                     format!("{header}\n{row}\n"),
                 )
                 .await;

@@ -300,24 +300,24 @@ mod tests {
         );
     }
 
+    /// The two form-feed plans below, their running header gone.
+    const WITHOUT_RUNNING_HEADER: [&str; 7] = [
+        "KẾ HOẠCH",
+        "Triển khai Luật An ninh mạng",
+        "II. NHIỆM VỤ",
+        "Công an tỉnh chủ trì",
+        "Sở Tư pháp phối hợp",
+        "x",
+        "y",
+    ];
+
     #[test]
     fn running_headers_at_form_feeds_go_without_page_numbers() {
         let body = "KẾ HOẠCH\nTriển khai Luật An ninh mạng\nII. NHIỆM VỤ\nCông an tỉnh chủ trì\n\
                     \u{c}Triển khai Luật An ninh mạng\nSở Tư pháp phối hợp\nx\n\
                     \u{c}Triển khai Luật An ninh mạng\ny";
         let (lines, removed) = texts(body);
-        assert_eq!(
-            lines,
-            [
-                "KẾ HOẠCH",
-                "Triển khai Luật An ninh mạng",
-                "II. NHIỆM VỤ",
-                "Công an tỉnh chủ trì",
-                "Sở Tư pháp phối hợp",
-                "x",
-                "y"
-            ]
-        );
+        assert_eq!(lines, WITHOUT_RUNNING_HEADER);
         assert_eq!(removed.len(), 2);
     }
 
@@ -329,18 +329,7 @@ mod tests {
                     \t\u{c}Triển khai\tLuật An ninh mạng\n\tSở Tư pháp phối hợp\nx\n\
                     \t\u{c}Triển khai\tLuật An ninh mạng\ny";
         let (lines, removed) = texts(body);
-        assert_eq!(
-            lines,
-            [
-                "KẾ HOẠCH",
-                "Triển khai Luật An ninh mạng",
-                "II. NHIỆM VỤ",
-                "Công an tỉnh chủ trì",
-                "Sở Tư pháp phối hợp",
-                "x",
-                "y"
-            ]
-        );
+        assert_eq!(lines, WITHOUT_RUNNING_HEADER);
         assert_eq!(removed.len(), 2, "{removed:?}");
     }
 

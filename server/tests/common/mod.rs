@@ -2,6 +2,8 @@
 //! PostgreSQL database when `TUANTHU_TEST_POSTGRES_URL` is set), called in-process.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
+pub mod http;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -178,6 +180,11 @@ impl Svc {
             body,
         )
         .await
+    }
+
+    pub async fn post_csv(&self, uri: &str, token: &str, body: impl Into<Vec<u8>>) -> Resp {
+        self.call("POST", uri, Some(token), Some("text/csv"), &[], body)
+            .await
     }
 
     /// Creates a token and returns its secret.

@@ -186,8 +186,25 @@ pub(crate) fn expand(
     ctx: &Context<'_>,
     out: &mut Vec<Instance>,
 ) -> Result<(), EvalError> {
-    let parties = ctx.registry.resolve(obligation.responsible());
+    let parties = ctx.registry.resolve(responsible(obligation, ctx.registry));
     expand_schedule(index, obligation, &obligation.schedule, &parties, ctx, out)
+}
+
+/// [`Obligation::responsible`] with the evaluation's remembered fold keys (folding a name is
+/// Unicode normalisation; most obligations name one party and need no comparison at all).
+fn responsible<'o>(o: &'o Obligation, registry: &Registry<'_>) -> Vec<&'o AgencyRef> {
+    let all = o.lead.iter().chain(&o.performers);
+    if o.lead.len() + o.performers.len() <= 1 {
+        return all.collect();
+    }
+    let mut out: Vec<(&AgencyRef, String)> = Vec::new();
+    for a in all {
+        let key = registry.key(a.name());
+        if !out.iter().any(|(_, k)| *k == key) {
+            out.push((a, key));
+        }
+    }
+    out.into_iter().map(|(a, _)| a).collect()
 }
 
 fn base(index: usize, party: &Party, period: Period, schedule: &'static str) -> Instance {

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 
 use super::expand::Instance;
-use crate::model::format_vi;
 use crate::model::{Assessment, Lang, Obligation, SourceSpan, Status, Submission};
+use crate::rules::text;
 
 pub(crate) fn assess(
     inst: &Instance,
@@ -80,9 +80,9 @@ pub(crate) fn assess(
     }
     if let Some(e) = evidence {
         vi.part("nhận ngày ");
-        vi.more(&format_vi(e.received));
+        vi.date(e.received);
         en.part("received ");
-        en.more(&format_vi(e.received));
+        en.date(e.received);
         if let Some(n) = &e.document_number {
             vi.more(", số ");
             vi.more(n);
@@ -92,12 +92,20 @@ pub(crate) fn assess(
     }
     match (days_late, days_remaining) {
         (Some(n), _) => {
-            vi.part(&format!("trễ {n} ngày"));
-            en.part(&format!("{n} day(s) late"));
+            vi.part("trễ ");
+            vi.int(n);
+            vi.more(" ngày");
+            en.part("");
+            en.int(n);
+            en.more(" day(s) late");
         }
         (_, Some(n)) => {
-            vi.part(&format!("còn {n} ngày"));
-            en.part(&format!("{n} day(s) left"));
+            vi.part("còn ");
+            vi.int(n);
+            vi.more(" ngày");
+            en.part("");
+            en.int(n);
+            en.more(" day(s) left");
         }
         _ => {}
     }
@@ -166,6 +174,14 @@ impl Sentence {
     /// More of the current clause.
     fn more(&mut self, text: &str) {
         self.0.push_str(text);
+    }
+    /// A number, as `{n}` writes it.
+    fn int(&mut self, n: i64) {
+        text::push_int(&mut self.0, n);
+    }
+    /// A date, as [`crate::model::format_vi`] writes it.
+    fn date(&mut self, d: NaiveDate) {
+        text::push_date_vi(&mut self.0, d);
     }
     fn finish(mut self) -> String {
         self.0.push('.');

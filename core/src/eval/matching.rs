@@ -143,12 +143,12 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn reading(&self) -> String {
-        self.policies.deadline_reading.as_str().to_string()
+    fn reading(&self) -> crate::rules::views::Word {
+        self.policies.deadline_reading.as_str().into()
     }
 
-    fn day_off(&self) -> String {
-        self.policies.day_off.as_str().to_string()
+    fn day_off(&self) -> crate::rules::views::Word {
+        self.policies.day_off.as_str().into()
     }
 
     /// Matches a claim; may add member instances for an agency of an unexpanded group.
@@ -158,13 +158,14 @@ impl<'a> Matcher<'a> {
         instances: &mut Vec<Instance>,
         index: &mut InstanceIndex,
     ) -> Matched {
-        let (agency, key, in_registry) = {
-            let mut cache = self.canonical.borrow_mut();
-            cache
-                .entry(c.agency.to_string())
-                .or_insert_with(|| self.registry.canonical(c.agency))
-                .clone()
-        };
+        let cached = self.canonical.borrow().get(c.agency).cloned();
+        let (agency, key, in_registry) = cached.unwrap_or_else(|| {
+            let found = self.registry.canonical(c.agency);
+            self.canonical
+                .borrow_mut()
+                .insert(c.agency.to_string(), found.clone());
+            found
+        });
         let mut facts = SubmissionFacts {
             is_form: c.is_form,
             agency: agency.clone(),

@@ -12,11 +12,16 @@
 //! that returned normally, with a value made of plain data, are kept; failures always rerun.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rhai::Dynamic;
 
 use crate::rules::budget::EvaluationBudget;
+use crate::rules::verdict::Reading as Read;
 use crate::rules::views::Key;
+
+/// A returned value as read, or why it is no verdict.
+pub(crate) type Reading = Result<Read, String>;
 
 /// Nodes one rule's tree may hold in one evaluation: bounds the memory of rules that read
 /// values unique to each instance (names, titles), which never hit anyway.
@@ -27,9 +32,49 @@ enum Node {
     /// Not reached yet.
     Open,
     /// The rule reads property `prop` next.
-    Read { prop: u8, next: HashMap<Key, usize> },
-    /// The call ends here.
-    Leaf { value: Dynamic, units: u64 },
+    Read { prop: u8, next: Children },
+    /// The call ends here: what its value read as (read once, replayed to every call that
+    /// ends here), and the units it spent.
+    Leaf { reading: Arc<Reading>, units: u64 },
+}
+
+/// A node's children by the value read. Most reads have a handful of values (a flag, a
+/// schedule type): a short list compared in place costs less than hashing the key.
+#[derive(Debug)]
+enum Children {
+    Few(Vec<(Key, usize)>),
+    Many(HashMap<Key, usize>),
+}
+
+/// Values a node holds in a list before it moves them to a hash map.
+const FEW: usize = 8;
+
+impl Children {
+    fn get(&self, key: &Key) -> Option<usize> {
+        match self {
+            Children::Few(list) => list.iter().find(|(k, _)| k == key).map(|&(_, n)| n),
+            Children::Many(map) => map.get(key).copied(),
+        }
+    }
+
+    /// The child for `key`, which becomes `fresh` if there was none.
+    fn get_or_insert(&mut self, key: Key, fresh: usize) -> usize {
+        if let Some(n) = self.get(&key) {
+            return n;
+        }
+        match self {
+            Children::Few(list) if list.len() < FEW => list.push((key, fresh)),
+            Children::Few(list) => {
+                let mut map: HashMap<Key, usize> = list.drain(..).collect();
+                map.insert(key, fresh);
+                *self = Children::Many(map);
+            }
+            Children::Many(map) => {
+                map.insert(key, fresh);
+            }
+        }
+        fresh
+    }
 }
 
 /// The memo of one rule in one evaluation.
@@ -51,9 +96,13 @@ impl Default for Memo {
 }
 
 impl Memo {
-    /// The value a call on these facts returns, spending its units from `budget`; `None` when the
-    /// call must run (unknown path, or the budget could not pay for it).
-    pub fn replay(&self, key_of: impl Fn(u8) -> Key, budget: &EvaluationBudget) -> Option<Dynamic> {
+    /// What the value a call on these facts returns reads as, spending its units from `budget`;
+    /// `None` when the call must run (unknown path, or the budget could not pay for it).
+    pub fn replay(
+        &self,
+        key_of: impl Fn(u8) -> Key,
+        budget: &EvaluationBudget,
+    ) -> Option<Arc<Reading>> {
         if self.off {
             return None;
         }
@@ -61,20 +110,18 @@ impl Memo {
         loop {
             match self.nodes.get(at)? {
                 Node::Open => return None,
-                Node::Read { prop, next } => at = *next.get(&key_of(*prop))?,
-                Node::Leaf { value, units } => {
-                    return budget.replay(*units).then(|| value.clone());
+                Node::Read { prop, next } => at = next.get(&key_of(*prop))?,
+                Node::Leaf { reading, units } => {
+                    return budget.replay(*units).then(|| reading.clone());
                 }
             }
         }
     }
 
-    /// Keeps the outcome of a call that read `reads`, returned `value` and spent `units`.
-    pub fn insert(&mut self, reads: Vec<(u8, Key)>, value: &Dynamic, units: u64) {
-        if self.off || !plain(value, 0) || reads.iter().any(|(_, k)| *k == Key::Opaque) {
-            return;
-        }
-        if self.nodes.len() + reads.len() + 1 > MAX_NODES {
+    /// Keeps the outcome of a call that read `reads`, returned a value that reads as `reading`,
+    /// and spent `units`; only when [`keeps`] said so for that value and those reads.
+    pub fn insert(&mut self, reads: Vec<(u8, Key)>, reading: &Arc<Reading>, units: u64) {
+        if self.off || self.nodes.len() + reads.len() + 1 > MAX_NODES {
             return;
         }
         let mut at = 0;
@@ -84,13 +131,13 @@ impl Memo {
                 node @ Node::Open => {
                     *node = Node::Read {
                         prop,
-                        next: HashMap::from([(key, fresh)]),
+                        next: Children::Few(vec![(key, fresh)]),
                     };
                     self.nodes.push(Node::Open);
                     at = fresh;
                 }
                 Node::Read { prop: p, next } if *p == prop => {
-                    at = *next.entry(key).or_insert(fresh);
+                    at = next.get_or_insert(key, fresh);
                     if at == fresh {
                         self.nodes.push(Node::Open);
                     }
@@ -104,7 +151,7 @@ impl Memo {
         match &mut self.nodes[at] {
             node @ Node::Open => {
                 *node = Node::Leaf {
-                    value: value.clone(),
+                    reading: reading.clone(),
                     units,
                 }
             }
@@ -112,6 +159,12 @@ impl Memo {
             _ => self.off = true,
         }
     }
+}
+
+/// Whether a call that read `reads` and returned `value` may be replayed: it read no opaque
+/// value, and returned plain data.
+pub(crate) fn keeps(reads: &[(u8, Key)], value: &Dynamic) -> bool {
+    plain(value, 0) && !reads.iter().any(|(_, k)| *k == Key::Opaque)
 }
 
 /// Plain data only (unit, booleans, integers, characters, strings, and arrays and maps of them):
@@ -136,20 +189,48 @@ fn plain(value: &Dynamic, depth: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Severity, Status};
     use crate::rules::Limits;
+
+    /// Keeps `value` as the evaluation keeps a rule's returned value (read without templates).
+    fn keep(memo: &mut Memo, reads: Vec<(u8, Key)>, value: Dynamic, units: u64) {
+        if keeps(&reads, &value) {
+            let reading = crate::rules::verdict::read(value, &[], Severity::Error);
+            memo.insert(reads, &Arc::new(reading), units);
+        }
+    }
+
+    /// No facts: the values below name no templates.
+    struct NoFacts;
+    impl crate::rules::verdict::Placeholders for NoFacts {
+        fn write_placeholder(&self, _: &str, _: &mut String) -> bool {
+            false
+        }
+    }
+
+    /// The status a replayed reading says.
+    fn status(reading: &Reading) -> Option<Status> {
+        let ctx = crate::rules::verdict::Context {
+            default_severity: Severity::Error,
+            templates: &[],
+            facts: &NoFacts,
+            render: true,
+        };
+        reading.as_ref().ok().and_then(|r| r.verdict(&ctx).status)
+    }
 
     #[test]
     fn a_path_read_again_replays_its_value_and_units() {
         let budget = EvaluationBudget::start(&Limits::default(), 1);
         let mut memo = Memo::default();
         let reads = vec![(1, Key::Bool(true)), (2, Key::Int(5))];
-        memo.insert(reads, &Dynamic::from("overdue"), 7);
+        keep(&mut memo, reads, Dynamic::from("overdue"), 7);
         let before = budget.fuel_left();
         let hit = memo.replay(
             |p| if p == 1 { Key::Bool(true) } else { Key::Int(5) },
             &budget,
         );
-        assert_eq!(hit.map(|v| v.to_string()), Some("overdue".into()));
+        assert_eq!(hit.and_then(|r| status(&r)), Some(Status::Overdue));
         assert_eq!(before - budget.fuel_left(), 7, "the same units are spent");
         // Another value of the second read: unknown path, nothing spent.
         let miss = memo.replay(
@@ -158,6 +239,42 @@ mod tests {
         );
         assert!(miss.is_none());
         assert_eq!(before - budget.fuel_left(), 7);
+    }
+
+    #[test]
+    fn a_read_with_many_values_keeps_every_path() {
+        // More values than a node lists in place: each still replays its own answer.
+        let budget = EvaluationBudget::start(&Limits::default(), 100);
+        let mut memo = Memo::default();
+        let statuses = ["overdue", "in_progress"];
+        for n in 0..3 * FEW as i64 {
+            let value = Dynamic::from(statuses[(n % 2) as usize]);
+            keep(
+                &mut memo,
+                vec![(0, Key::Int(n)), (1, Key::Bool(true))],
+                value,
+                1,
+            );
+        }
+        for n in 0..3 * FEW as i64 {
+            let hit = memo.replay(
+                |p| if p == 0 { Key::Int(n) } else { Key::Bool(true) },
+                &budget,
+            );
+            let want = [Status::Overdue, Status::InProgress][(n % 2) as usize];
+            assert_eq!(hit.and_then(|r| status(&r)), Some(want), "value {n}");
+        }
+        let unknown = memo.replay(
+            |p| {
+                if p == 0 {
+                    Key::Int(-1)
+                } else {
+                    Key::Bool(true)
+                }
+            },
+            &budget,
+        );
+        assert!(unknown.is_none());
     }
 
     #[test]
@@ -170,7 +287,7 @@ mod tests {
             0,
         );
         let mut memo = Memo::default();
-        memo.insert(vec![(0, Key::Unit)], &Dynamic::UNIT, 11);
+        keep(&mut memo, vec![(0, Key::Unit)], Dynamic::UNIT, 11);
         assert!(memo.replay(|_| Key::Unit, &budget).is_none());
         assert_eq!(budget.fuel_left(), 10);
     }
@@ -179,8 +296,8 @@ mod tests {
     fn a_path_that_disagrees_turns_the_memo_off() {
         let budget = EvaluationBudget::start(&Limits::default(), 1);
         let mut memo = Memo::default();
-        memo.insert(vec![(0, Key::Unit)], &Dynamic::UNIT, 1);
-        memo.insert(vec![(3, Key::Unit)], &Dynamic::UNIT, 1);
+        keep(&mut memo, vec![(0, Key::Unit)], Dynamic::UNIT, 1);
+        keep(&mut memo, vec![(3, Key::Unit)], Dynamic::UNIT, 1);
         assert!(memo.replay(|_| Key::Unit, &budget).is_none());
     }
 
@@ -190,11 +307,12 @@ mod tests {
         let mut memo = Memo::default();
         let cal =
             crate::rules::date::Cal(std::sync::Arc::new(crate::calendar::Calendar::vietnam()));
-        memo.insert(vec![(0, Key::Unit)], &Dynamic::from(cal), 1);
+        keep(&mut memo, vec![(0, Key::Unit)], Dynamic::from(cal), 1);
         assert!(memo.replay(|_| Key::Unit, &budget).is_none());
         let mut map = rhai::Map::new();
         map.insert("status".into(), "overdue".into());
-        memo.insert(vec![(0, Key::Unit)], &Dynamic::from_map(map), 1);
-        assert!(memo.replay(|_| Key::Unit, &budget).is_some());
+        keep(&mut memo, vec![(0, Key::Unit)], Dynamic::from_map(map), 1);
+        let hit = memo.replay(|_| Key::Unit, &budget);
+        assert_eq!(hit.and_then(|r| status(&r)), Some(Status::Overdue));
     }
 }

@@ -226,6 +226,42 @@ impl Evaluator {
         for (k, s) in submissions.iter().enumerate() {
             in_range(s.received, || format!("submissions[{k}].received"))?;
         }
+        // The plan's hash is a pure function of the plan: on a big plan it is written on a
+        // second thread while the instances are judged (the same bytes hashed either way).
+        let parallel = plan.obligations.len() >= PARALLEL_HASH_OBLIGATIONS;
+        let (plan_sha256, judged) = beside(
+            || canonical_sha256(plan),
+            parallel,
+            || self.judge(plan, submissions, cx),
+        );
+        let Judged {
+            policies,
+            assessments,
+            findings,
+            summary,
+        } = judged?;
+        Ok(Report {
+            plan: plan.id.clone(),
+            as_of: cx.as_of,
+            policies,
+            rule_pack: self.pack.label(),
+            provenance: Provenance {
+                plan_sha256,
+                rule_pack: self.pack_identity(),
+            },
+            assessments,
+            findings,
+            summary,
+        })
+    }
+
+    /// The work of [`Evaluator::evaluate_parts`] after its checks, but for the plan's hash.
+    fn judge(
+        &self,
+        plan: &Plan,
+        submissions: &[Submission],
+        cx: &FormContext<'_>,
+    ) -> Result<Judged, EvalError> {
         let policies = self.policies_for(plan, cx.policies);
         let cal = self.calendar_for(cx.calendar)?;
         let registry = Registry::new(cx.registry);
@@ -253,7 +289,7 @@ impl Evaluator {
                     stage: s.stage.as_deref(),
                     period: s.period.clone().map(Ok),
                     received: Some(s.received),
-                    received_text: crate::model::format_vi(s.received),
+                    received_text: crate::rules::text::date_vi(s.received),
                     document_number: s.document_number.as_deref(),
                     is_form: false,
                 },
@@ -312,12 +348,8 @@ impl Evaluator {
 
         let findings = run.sink.finish(run.budget.allowance());
         let summary = summarize(&assessments, &findings);
-        Ok(Report {
-            plan: plan.id.clone(),
-            as_of: cx.as_of,
+        Ok(Judged {
             policies,
-            rule_pack: self.pack.label(),
-            provenance: self.provenance(plan),
             assessments,
             findings,
             summary,
@@ -328,11 +360,15 @@ impl Evaluator {
     pub fn provenance(&self, plan: &Plan) -> Provenance {
         Provenance {
             plan_sha256: canonical_sha256(plan),
-            rule_pack: PackIdentity {
-                name: self.pack.name().to_string(),
-                version: self.pack.version().to_string(),
-                sha256: self.pack.sha256().to_string(),
-            },
+            rule_pack: self.pack_identity(),
+        }
+    }
+
+    fn pack_identity(&self) -> PackIdentity {
+        PackIdentity {
+            name: self.pack.name().to_string(),
+            version: self.pack.version().to_string(),
+            sha256: self.pack.sha256().to_string(),
         }
     }
 
@@ -559,22 +595,75 @@ impl Evaluator {
         key_of: impl Fn(u8) -> Key,
         run: &mut RuleRun<'_>,
     ) -> Result<Verdict, RuleFailure> {
-        if let Some(value) = run
+        let render = !run.sink.full();
+        if let Some(reading) = run
             .memos
             .get(n)
             .filter(|_| memo_enabled())
             .and_then(|m| m.replay(&key_of, &run.budget))
         {
-            return RulePack::judge(rule, value, facts, !run.sink.full());
+            return RulePack::verdict_of(rule, &reading, facts, render);
         }
         let fuel = run.budget.fuel_left();
         let (value, reads) = views::recording(|| self.pack.call(rule, scope, view(), &run.budget));
         let value = value?;
-        if let Some(m) = run.memos.get_mut(n) {
-            m.insert(reads, &value, fuel.saturating_sub(run.budget.fuel_left()));
+        let spent = fuel.saturating_sub(run.budget.fuel_left());
+        let Some(memo) = run.memos.get_mut(n) else {
+            return RulePack::judge(rule, value, facts, render);
+        };
+        // Read once, kept in the memo with the value's path: calls that replay it skip reading.
+        let keep = memo::keeps(&reads, &value);
+        let reading = Arc::new(RulePack::read(rule, value));
+        if keep {
+            memo.insert(reads, &reading, spent);
         }
-        RulePack::judge(rule, value, facts, !run.sink.full())
+        RulePack::verdict_of(rule, &reading, facts, render)
     }
+}
+
+/// What [`Evaluator::judge`] makes of a plan: a report but for its header and provenance.
+struct Judged {
+    policies: Policies,
+    assessments: Vec<Assessment>,
+    findings: Vec<Finding>,
+    summary: Summary,
+}
+
+/// Obligations from which a plan's hash is written on a thread of its own: a small plan is
+/// hashed in less time than a thread takes to start.
+const PARALLEL_HASH_OBLIGATIONS: usize = 256;
+
+/// `(side(), main())`, with `side` run on a second thread when `parallel` and the host has more
+/// than one core, else after `main` on this one. The results do not depend on which.
+#[cfg(not(target_arch = "wasm32"))]
+fn beside<A: Send, B>(
+    side: impl Fn() -> A + Sync,
+    parallel: bool,
+    main: impl FnOnce() -> B,
+) -> (A, B) {
+    static CORES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let cores =
+        *CORES.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1));
+    if !(parallel && cores) {
+        let b = main();
+        return (side(), b);
+    }
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("tuanthu-plan-hash".into())
+            .spawn_scoped(scope, &side);
+        let b = main();
+        // A thread that could not start, or did not finish, leaves the work to this one.
+        let a = spawned.ok().and_then(|h| h.join().ok());
+        (a.unwrap_or_else(&side), b)
+    })
+}
+
+/// WebAssembly has one thread: `side` runs after `main`.
+#[cfg(target_arch = "wasm32")]
+fn beside<A, B>(side: impl Fn() -> A, _parallel: bool, main: impl FnOnce() -> B) -> (A, B) {
+    let b = main();
+    (side(), b)
 }
 
 /// The budget and the findings of the rule calls of one evaluation.
@@ -747,8 +836,8 @@ fn instance_facts(
     InstanceFacts {
         obligation: obligation.id.to_string(),
         title: obligation.title.clone(),
-        kind: obligation.kind.as_str().to_string(),
-        schedule: inst.schedule.to_string(),
+        kind: obligation.kind.as_str().into(),
+        schedule: inst.schedule.into(),
         agency: inst.party.name.clone(),
         is_group: inst.party.group.is_some(),
         period: inst.period.to_string(),
@@ -761,8 +850,8 @@ fn instance_facts(
         evidence_count: u32::try_from(inst.evidence.len()).unwrap_or(u32::MAX),
         as_of,
         due_soon_days: policies.due_soon_days,
-        deadline_reading: policies.deadline_reading.as_str().to_string(),
-        day_off: policies.day_off.as_str().to_string(),
+        deadline_reading: policies.deadline_reading.as_str().into(),
+        day_off: policies.day_off.as_str().into(),
         recipient: obligation
             .reporting
             .as_ref()
@@ -914,6 +1003,30 @@ mod tests {
                 crate::rules::sha256_hex(json.as_bytes())
             );
         }
+    }
+
+    #[test]
+    fn a_big_plan_hashed_beside_the_evaluation_names_the_same_hash() {
+        let shape = Shape {
+            agencies: 3,
+            obligations: PARALLEL_HASH_OBLIGATIONS + 5,
+            years: 1,
+            evidence_percent: 50,
+        };
+        let req = province(5, shape);
+        assert!(req.plan.obligations.len() >= PARALLEL_HASH_OBLIGATIONS);
+        let evaluator = Evaluator::standard().unwrap();
+        let report = evaluator.evaluate(&req).unwrap();
+        let json = crate::api::to_canonical_json(&req.plan);
+        assert_eq!(
+            report.provenance.plan_sha256,
+            crate::rules::sha256_hex(json.as_bytes())
+        );
+        assert_eq!(report.provenance, evaluator.provenance(&req.plan));
+        // Either way round, the same pair.
+        let serial = beside(|| canonical_sha256(&req.plan), false, || 7);
+        let parallel = beside(|| canonical_sha256(&req.plan), true, || 7);
+        assert_eq!(serial, parallel);
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod pack;
 mod sandbox;
 mod standard;
 mod testing;
+pub(crate) mod text;
 pub(crate) mod verdict;
 pub(crate) mod views;
 

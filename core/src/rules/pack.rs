@@ -595,6 +595,30 @@ impl RulePack {
         .map_err(RuleFailure::error)
     }
 
+    /// [`RulePack::judge`] in two steps: the value read once ([`verdict::read`]) ...
+    pub(crate) fn read(rule: &Rule, value: Dynamic) -> Result<verdict::Reading, String> {
+        verdict::read(value, &rule.meta.messages, rule.meta.severity)
+    }
+
+    /// ... and the verdict of one call made from it; with [`RulePack::read`], the same as
+    /// [`RulePack::judge`].
+    pub(crate) fn verdict_of(
+        rule: &Rule,
+        reading: &Result<verdict::Reading, String>,
+        facts: &dyn Placeholders,
+        render: bool,
+    ) -> Result<Verdict, RuleFailure> {
+        match reading {
+            Ok(r) => Ok(r.verdict(&verdict::Context {
+                default_severity: rule.meta.severity,
+                templates: &rule.meta.messages,
+                facts,
+                render,
+            })),
+            Err(e) => Err(RuleFailure::error(e.clone())),
+        }
+    }
+
     fn describe_stop(&self, stop: Stop, budget: &EvaluationBudget) -> String {
         let limits = &self.inner.limits;
         let given = budget.allowance();

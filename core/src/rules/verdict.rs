@@ -49,10 +49,12 @@ pub trait Placeholders {
 pub fn render(template: &str, facts: &dyn Placeholders) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    // Braces are ASCII, never part of a longer UTF-8 sequence: a byte scan finds them, and
+    // costs less than a char search on these short texts.
+    while let Some(open) = rest.bytes().position(|b| b == b'{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
+        match after.bytes().position(|b| b == b'}') {
             Some(close) => {
                 if !facts.write_placeholder(&after[..close], &mut out) {
                     out.push('—');
@@ -92,22 +94,95 @@ pub struct Context<'a> {
     pub render: bool,
 }
 
-/// Reads `()`, a map, or an array of maps.
+/// A returned value read and checked, its template messages not yet filled in. It depends on
+/// the value and the rule alone, so a value many calls return is read once ([`read`]) and each
+/// call fills in only its own facts ([`Reading::verdict`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reading {
+    status: Option<Status>,
+    due_soon: Option<bool>,
+    messages: Vec<MessageReading>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MessageReading {
+    severity: Severity,
+    text: Text,
+    field: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Text {
+    /// The template at this position of the rule's header.
+    Template(usize),
+    /// Written out by the rule.
+    Literal { vi: String, en: String },
+}
+
+impl Reading {
+    /// The verdict for one call: template messages filled from `ctx.facts` (left empty when not
+    /// `ctx.render`), the rest as read. `ctx.templates` must be those the value was read with.
+    pub fn verdict(&self, ctx: &Context<'_>) -> Verdict {
+        let fill = |t: Option<&MessageTemplate>, pick: fn(&MessageTemplate) -> &str| match t {
+            Some(t) if ctx.render => render(pick(t), ctx.facts),
+            _ => String::new(),
+        };
+        Verdict {
+            status: self.status,
+            due_soon: self.due_soon,
+            messages: self
+                .messages
+                .iter()
+                .map(|m| {
+                    let (message_vi, message_en) = match &m.text {
+                        Text::Template(k) => {
+                            let t = ctx.templates.get(*k);
+                            (fill(t, |t| &t.vi), fill(t, |t| &t.en))
+                        }
+                        Text::Literal { vi, en } => (vi.clone(), en.clone()),
+                    };
+                    RuleMessage {
+                        severity: m.severity,
+                        message_vi,
+                        message_en,
+                        field: m.field.clone(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Reads `()`, a map, or an array of maps, and fills in its messages.
 pub fn parse(value: Dynamic, ctx: &Context<'_>) -> Result<Verdict, String> {
-    let mut verdict = Verdict::default();
+    read(value, ctx.templates, ctx.default_severity).map(|r| r.verdict(ctx))
+}
+
+/// Reads `()`, a status string, a map, or an array of maps, as a rule with these message
+/// templates and this default severity returned it.
+pub fn read(
+    value: Dynamic,
+    templates: &[MessageTemplate],
+    default_severity: Severity,
+) -> Result<Reading, String> {
+    let mut reading = Reading::default();
     if value.is_unit() {
-        return Ok(verdict);
+        return Ok(reading);
     }
     // A bare string is a status: `return "overdue";` (no map to build on the hot path).
     if value.is_string() {
         let s = value.into_string().unwrap_or_default();
-        verdict.status = Some(parse_status(&s)?);
-        return Ok(verdict);
+        reading.status = Some(parse_status(&s)?);
+        return Ok(reading);
     }
+    let header = Header {
+        templates,
+        default_severity,
+    };
     if value.is_map() {
         let map = value.cast::<Map>();
-        add_map(&mut verdict, map, ctx)?;
-        return Ok(verdict);
+        add_map(&mut reading, map, &header)?;
+        return Ok(reading);
     }
     if value.is_array() {
         for (i, item) in value.cast::<rhai::Array>().into_iter().enumerate() {
@@ -118,14 +193,20 @@ pub fn parse(value: Dynamic, ctx: &Context<'_>) -> Result<Verdict, String> {
             let map = item.try_cast::<Map>().ok_or_else(|| {
                 format!("item {i} of the returned array is {type_name}, expected a map")
             })?;
-            add_map(&mut verdict, map, ctx)?;
+            add_map(&mut reading, map, &header)?;
         }
-        return Ok(verdict);
+        return Ok(reading);
     }
     Err(format!(
         "rule returned {}, expected () (no verdict), a status string, a map #{{{KEYS}}} or an array of such maps",
         value.type_name()
     ))
+}
+
+/// What a value is read against: the rule's header.
+struct Header<'a> {
+    templates: &'a [MessageTemplate],
+    default_severity: Severity,
 }
 
 fn parse_status(s: &str) -> Result<Status, String> {
@@ -146,7 +227,7 @@ fn string(map: &Map, key: &str) -> Result<Option<String>, String> {
     }
 }
 
-fn add_map(verdict: &mut Verdict, map: Map, ctx: &Context<'_>) -> Result<(), String> {
+fn add_map(reading: &mut Reading, map: Map, header: &Header<'_>) -> Result<(), String> {
     if let Some(k) = map
         .keys()
         .find(|k| !KEYS.split(", ").any(|known| known == k.as_str()))
@@ -155,13 +236,13 @@ fn add_map(verdict: &mut Verdict, map: Map, ctx: &Context<'_>) -> Result<(), Str
     }
     if let Some(s) = string(&map, "status")? {
         let status = parse_status(&s)?;
-        if verdict.status.is_some_and(|prev| prev != status) {
+        if reading.status.is_some_and(|prev| prev != status) {
             return Err("the rule returned two different statuses".into());
         }
-        verdict.status = Some(status);
+        reading.status = Some(status);
     }
     if let Some(v) = map.get("due_soon") {
-        verdict.due_soon = Some(
+        reading.due_soon = Some(
             v.as_bool()
                 .map_err(|t| format!("'due_soon' is {t}, expected true or false"))?,
         );
@@ -181,40 +262,103 @@ fn add_map(verdict: &mut Verdict, map: Map, ctx: &Context<'_>) -> Result<(), Str
                 "use either `message` (a template id) or message_vi/message_en, not both".into(),
             );
         }
-        let t = ctx
+        let (k, t) = header
             .templates
             .iter()
-            .find(|t| t.id == id)
+            .enumerate()
+            .find(|(_, t)| t.id == id)
             .ok_or_else(|| format!("no message template '{id}' in the rule's header"))?;
-        verdict.messages.push(RuleMessage {
+        reading.messages.push(MessageReading {
             severity: severity.unwrap_or(t.severity),
-            message_vi: if ctx.render {
-                render(&t.vi, ctx.facts)
-            } else {
-                String::new()
-            },
-            message_en: if ctx.render {
-                render(&t.en, ctx.facts)
-            } else {
-                String::new()
-            },
+            text: Text::Template(k),
             field: string(&map, "field")?,
         });
         return Ok(());
     }
     if vi.is_some() || en.is_some() || severity.is_some() {
-        let (message_vi, message_en) = match (vi, en) {
+        let (vi, en) = match (vi, en) {
             (Some(vi), Some(en)) => (vi, en),
             (Some(vi), None) => (vi.clone(), vi),
             (None, Some(en)) => (en.clone(), en),
             (None, None) => return Err("a finding needs message_vi or message_en".into()),
         };
-        verdict.messages.push(RuleMessage {
-            severity: severity.unwrap_or(ctx.default_severity),
-            message_vi,
-            message_en,
+        reading.messages.push(MessageReading {
+            severity: severity.unwrap_or(header.default_severity),
+            text: Text::Literal { vi, en },
             field: string(&map, "field")?,
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `{a}` is "Sở Tư pháp", `{n}` is "3"; nothing else is known.
+    struct Two;
+    impl Placeholders for Two {
+        fn write_placeholder(&self, name: &str, out: &mut String) -> bool {
+            match name {
+                "a" => out.push_str("Sở Tư pháp"),
+                "n" => out.push('3'),
+                _ => return false,
+            }
+            true
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_around_multibyte_text() {
+        let cases = [
+            ("{a}: quá hạn {n} ngày", "Sở Tư pháp: quá hạn 3 ngày"),
+            ("hạn “{x}” — {n}", "hạn “—” — 3"),
+            ("{a}{n}{a}", "Sở Tư pháp3Sở Tư pháp"),
+            ("no placeholder, đủ", "no placeholder, đủ"),
+            ("mở {n} rồi {chưa đóng", "mở 3 rồi {chưa đóng"),
+            ("}{n}", "}3"),
+            ("", ""),
+        ];
+        for (template, want) in cases {
+            assert_eq!(render(template, &Two), want, "{template}");
+        }
+    }
+
+    #[test]
+    fn a_value_read_once_gives_each_call_its_own_messages() {
+        let templates = [MessageTemplate {
+            id: "late".into(),
+            severity: Severity::Warning,
+            vi: "{a} trễ {n} ngày".into(),
+            en: "{a} {n} day(s) late".into(),
+        }];
+        let mut map = Map::new();
+        map.insert("status".into(), "done_late".into());
+        map.insert("message".into(), "late".into());
+        let value = Dynamic::from_map(map);
+        let reading = read(value, &templates, Severity::Error).unwrap();
+        for (render, vi, en) in [
+            (true, "Sở Tư pháp trễ 3 ngày", "Sở Tư pháp 3 day(s) late"),
+            // At the findings limit: looked up and checked, not filled.
+            (false, "", ""),
+        ] {
+            let ctx = Context {
+                default_severity: Severity::Error,
+                templates: &templates,
+                facts: &Two,
+                render,
+            };
+            let verdict = reading.verdict(&ctx);
+            assert_eq!(verdict.status, Some(Status::DoneLate));
+            let message = RuleMessage {
+                severity: Severity::Warning,
+                message_vi: vi.into(),
+                message_en: en.into(),
+                field: None,
+            };
+            assert_eq!(verdict.messages, vec![message]);
+        }
+        let unknown = read(Dynamic::from("late-ish"), &templates, Severity::Error);
+        assert!(unknown.unwrap_err().contains("unknown status 'late-ish'"));
+    }
 }

@@ -3,6 +3,7 @@
 //! The same structs are filled by the evaluator and deserialised from rule unit tests, so a rule
 //! test exercises exactly what production evaluation passes.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -24,10 +25,10 @@ pub struct InstanceFacts {
     pub title: String,
     /// `task` or `periodic_report`.
     #[serde(default = "task")]
-    pub kind: String,
+    pub kind: Word,
     /// The schedule part that made this instance: once, ongoing, recurring, event_triggered,
     /// staged, unparsed.
-    pub schedule: String,
+    pub schedule: Word,
     pub agency: String,
     /// An unexpanded group (no registry): nobody in particular can be assessed.
     #[serde(default)]
@@ -56,9 +57,9 @@ pub struct InstanceFacts {
     #[serde(default = "seven")]
     pub due_soon_days: u32,
     #[serde(default = "exclusive")]
-    pub deadline_reading: String,
+    pub deadline_reading: Word,
     #[serde(default = "strict")]
-    pub day_off: String,
+    pub day_off: Word,
     #[serde(default)]
     pub recipient: Option<String>,
     #[serde(default)]
@@ -86,24 +87,28 @@ impl InstanceFacts {
     /// Text facts usable in `when:` as `name=value`.
     pub fn text(&self, name: &str) -> Option<&str> {
         Some(match name {
-            "kind" => &self.kind,
-            "schedule" => &self.schedule,
+            "kind" => self.kind.as_ref(),
+            "schedule" => self.schedule.as_ref(),
             _ => return None,
         })
     }
 }
 
-fn task() -> String {
-    "task".into()
+/// A word of the fixed vocabulary (a kind, a schedule type, a policy): borrowed when the
+/// evaluator writes it, owned when a rule test reads it from JSON.
+pub type Word = Cow<'static, str>;
+
+fn task() -> Word {
+    Cow::Borrowed("task")
 }
 fn seven() -> u32 {
     7
 }
-fn exclusive() -> String {
-    "exclusive".into()
+fn exclusive() -> Word {
+    Cow::Borrowed("exclusive")
 }
-fn strict() -> String {
-    "strict".into()
+fn strict() -> Word {
+    Cow::Borrowed("strict")
 }
 
 /// Facts about one submission (batch evidence, or a report-submission form being typed).
@@ -152,9 +157,9 @@ pub struct SubmissionFacts {
     #[serde(default)]
     pub duplicate: bool,
     #[serde(default = "exclusive")]
-    pub deadline_reading: String,
+    pub deadline_reading: Word,
     #[serde(default = "strict")]
-    pub day_off: String,
+    pub day_off: Word,
 }
 
 impl SubmissionFacts {
@@ -237,15 +242,11 @@ fn put(out: &mut String, s: Option<&str>) -> bool {
 }
 
 fn put_date(out: &mut String, d: Option<NaiveDate>) -> bool {
-    use chrono::Datelike;
-    use std::fmt::Write;
-    d.map(|d| write!(out, "{:02}/{:02}/{}", d.day(), d.month(), d.year()))
-        .is_some()
+    d.map(|d| super::text::push_date_vi(out, d)).is_some()
 }
 
 fn put_days(out: &mut String, n: Option<i64>) -> bool {
-    use std::fmt::Write;
-    n.map(|n| write!(out, "{n}")).is_some()
+    n.map(|n| super::text::push_int(out, n)).is_some()
 }
 
 impl super::verdict::Placeholders for InstanceFacts {
@@ -589,8 +590,8 @@ properties!(register_submission, submission_key, SubmissionView, SubmissionFacts
     "has_due" => |f| f.due.is_some();
     "due" => |f| date(f.due);
     "duplicate" => |f| f.duplicate;
-    "deadline_reading" => |f| f.deadline_reading.clone();
-    "day_off" => |f| f.day_off.clone();
+    "deadline_reading" => |f| word(&f.deadline_reading);
+    "day_off" => |f| word(&f.day_off);
 });
 
 /// Registers the view types and their read-only properties.
@@ -618,25 +619,29 @@ fn doc_number_parts(s: ImmutableString) -> Dynamic {
     }
 }
 
-struct DocNumber {
-    number: String,
+/// The parts of a document number, borrowed from it: checking one (the `when:` flag
+/// `document_number_valid`, on every submission) allocates nothing.
+struct DocNumber<'a> {
+    number: &'a str,
     year: Option<INT>,
-    kind: String,
-    issuer: String,
+    kind: &'a str,
+    issuer: &'a str,
 }
 
-fn split_doc_number(s: &str) -> Option<DocNumber> {
+fn split_doc_number(s: &str) -> Option<DocNumber<'_>> {
     let t = s.trim();
     let t = t
         .strip_prefix("Số:")
         .or_else(|| t.strip_prefix("số:"))
         .unwrap_or(t)
         .trim();
-    let parts: Vec<&str> = t.split('/').map(str::trim).collect();
-    let (number, year, symbol) = match parts.as_slice() {
-        [n, sym] => (*n, None, *sym),
-        [n, y, sym] if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
-            (*n, y.parse::<INT>().ok(), *sym)
+    let mut parts = t.split('/').map(str::trim);
+    let (number, year, symbol) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(n), Some(sym), None, _) => (n, None, sym),
+        (Some(n), Some(y), Some(sym), None)
+            if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            (n, y.parse::<INT>().ok(), sym)
         }
         _ => return None,
     };
@@ -651,11 +656,11 @@ fn split_doc_number(s: &str) -> Option<DocNumber> {
                 && w.chars().all(|c| c.is_alphanumeric() || c == '.')
                 && w.chars().next().is_some_and(char::is_uppercase)
         });
-    (upper(kind) && issuer_ok).then(|| DocNumber {
-        number: number.to_string(),
+    (upper(kind) && issuer_ok).then_some(DocNumber {
+        number,
         year,
-        kind: kind.to_string(),
-        issuer: issuer.to_string(),
+        kind,
+        issuer,
     })
 }
 
@@ -688,12 +693,7 @@ mod tests {
         }
         let p = split_doc_number("05/2026/NĐ-CP").unwrap();
         assert_eq!(
-            (
-                p.number.as_str(),
-                p.year,
-                p.kind.as_str(),
-                p.issuer.as_str()
-            ),
+            (p.number, p.year, p.kind, p.issuer),
             ("05", Some(2026), "NĐ", "CP")
         );
     }

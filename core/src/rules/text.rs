@@ -1,0 +1,78 @@
+//! Numbers and dates written straight into a message or an explanation, without the
+//! `format!` machinery: every instance's explanation and every rule message carries a few, and
+//! formatting them dominated the writing of those texts.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Appends `n` in decimal, as `{n}` formats it.
+pub(crate) fn push_int(out: &mut String, n: i64) {
+    let mut buf = [0u8; 20];
+    out.push_str(digits(&mut buf, n.unsigned_abs(), n < 0));
+}
+
+/// `v` in decimal (after a '-' when `negative`), written at the end of `buf`.
+fn digits(buf: &mut [u8; 20], mut v: u64, negative: bool) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        // `v % 10` is below 10: the cast keeps it.
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if negative {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    // ASCII digits and '-': always UTF-8.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+}
+
+/// Appends `dd/mm/yyyy`, as [`crate::model::format_vi`] writes it.
+pub(crate) fn push_date_vi(out: &mut String, d: NaiveDate) {
+    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let [d1, d0] = two(d.day());
+    let [m1, m0] = two(d.month());
+    let dm = [d1, d0, b'/', m1, m0, b'/'];
+    out.push_str(std::str::from_utf8(&dm).unwrap_or_default());
+    push_int(out, i64::from(d.year()));
+}
+
+/// [`crate::model::format_vi`], written as [`push_date_vi`] writes it.
+pub(crate) fn date_vi(d: NaiveDate) -> String {
+    let mut s = String::with_capacity(10);
+    push_date_vi(&mut s, d);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_written_as_format_writes_them() {
+        let mut samples = vec![0, 1, -1, 9, 10, -10, 99, 100, 12_345, i64::MAX, i64::MIN];
+        samples.extend((-1200..1200).step_by(7));
+        for n in samples {
+            let mut s = String::from("x");
+            push_int(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
+    }
+
+    #[test]
+    fn dates_are_written_as_format_vi_writes_them() {
+        // Every day of two years (one-digit and two-digit days and months), and far years.
+        let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let mut samples: Vec<NaiveDate> = start.iter_days().take(731).collect();
+        for y in [1, 9, 10, 999, 1000, 2026, 9999, -5, -2000] {
+            samples.extend(NaiveDate::from_ymd_opt(y, 12, 31));
+            samples.extend(NaiveDate::from_ymd_opt(y, 2, 3));
+        }
+        for d in samples {
+            assert_eq!(date_vi(d), crate::model::format_vi(d), "{d}");
+        }
+    }
+}

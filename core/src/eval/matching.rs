@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 
@@ -27,7 +28,9 @@ pub(crate) struct Claim<'a> {
 /// Instances by (obligation, agency key): matching is a lookup, not a scan.
 #[derive(Default)]
 pub(crate) struct InstanceIndex {
-    map: HashMap<(usize, String), Vec<usize>>,
+    /// Agency keys → small numbers, so a lookup borrows the key instead of allocating one.
+    keys: HashMap<String, usize>,
+    map: HashMap<(usize, usize), Vec<usize>>,
 }
 
 impl InstanceIndex {
@@ -43,19 +46,24 @@ impl InstanceIndex {
 
     fn add(&mut self, instances: &[Instance], n: usize) {
         let i = &instances[n];
-        self.map
-            .entry((i.obligation, i.party.key.clone()))
-            .or_default()
-            .push(n);
+        let fresh = self.keys.len();
+        let key = match self.keys.get(i.party.key.as_str()) {
+            Some(&k) => k,
+            None => *self.keys.entry(i.party.key.clone()).or_insert(fresh),
+        };
+        self.map.entry((i.obligation, key)).or_default().push(n);
     }
 
     fn get(&self, obligation: usize, key: &str) -> &[usize] {
-        // Keyed lookups with a borrowed key would need a custom Borrow; one allocation is cheap.
-        self.map
-            .get(&(obligation, key.to_string()))
+        self.keys
+            .get(key)
+            .and_then(|&k| self.map.get(&(obligation, k)))
             .map_or(&[], Vec::as_slice)
     }
 }
+
+/// An agency's canonical name, its fold key, and whether the registry names it.
+type Canonical = (String, String, bool);
 
 /// Result of matching one claim.
 pub(crate) struct Matched {
@@ -75,7 +83,8 @@ pub(crate) struct Matcher<'a> {
     by_obligation: HashMap<&'a str, usize>,
     /// Agency names as written → (canonical name, key, in registry): the same few hundred names
     /// recur across thousands of submissions.
-    canonical: RefCell<HashMap<String, (String, String, bool)>>,
+    /// Shared, so a hit copies no strings.
+    canonical: RefCell<HashMap<String, Rc<Canonical>>>,
 }
 
 fn names(o: &Obligation) -> impl Iterator<Item = &AgencyRef> {
@@ -159,17 +168,18 @@ impl<'a> Matcher<'a> {
         index: &mut InstanceIndex,
     ) -> Matched {
         let cached = self.canonical.borrow().get(c.agency).cloned();
-        let (agency, key, in_registry) = cached.unwrap_or_else(|| {
-            let found = self.registry.canonical(c.agency);
+        let canonical = cached.unwrap_or_else(|| {
+            let found = Rc::new(self.registry.canonical(c.agency));
             self.canonical
                 .borrow_mut()
                 .insert(c.agency.to_string(), found.clone());
             found
         });
+        let (agency, key, in_registry) = (canonical.0.as_str(), canonical.1.as_str(), canonical.2);
         let mut facts = SubmissionFacts {
             is_form: c.is_form,
-            agency: agency.clone(),
-            agency_known: in_registry || self.known.contains(&key),
+            agency: agency.to_string(),
+            agency_known: in_registry || self.known.contains(key),
             responsible: false,
             coordinating: false,
             obligation: c.obligation.trim().to_string(),
@@ -213,28 +223,28 @@ impl<'a> Matcher<'a> {
                 // The stage is wrong, not necessarily the agency: say whether it is responsible
                 // in any stage, without adopting it into a group for evidence that will not count.
                 facts.stage_ok = false;
-                let groups = self.registry.groups_of(&agency);
-                facts.responsible = !index.get(oi, &key).is_empty()
+                let groups = self.registry.groups_of(agency);
+                facts.responsible = !index.get(oi, key).is_empty()
                     || group_instances(oi, &groups, instances).next().is_some();
-                facts.coordinating = !facts.responsible && self.coordinates(oi, &agency, &key);
+                facts.coordinating = !facts.responsible && self.coordinates(oi, agency, key);
                 return unmatched(facts);
             }
         }
 
         let mut candidates: Vec<usize> = index
-            .get(oi, &key)
+            .get(oi, key)
             .iter()
             .copied()
             .filter(|&n| stage.is_none() || instances[n].stage == stage)
             .collect();
         if candidates.is_empty() {
-            candidates = self.adopt_into_group(oi, &agency, &key, stage.as_deref(), instances);
+            candidates = self.adopt_into_group(oi, agency, key, stage.as_deref(), instances);
             for &n in &candidates {
                 index.add(instances, n);
             }
         }
         if candidates.is_empty() {
-            facts.coordinating = self.coordinates(oi, &agency, &key);
+            facts.coordinating = self.coordinates(oi, agency, key);
             return unmatched(facts);
         }
         facts.responsible = true;

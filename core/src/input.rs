@@ -308,6 +308,40 @@ mod tests {
     }
 
     #[test]
+    fn obligations_csv_reads_like_plan_json_and_names_lines() {
+        let obs = obligations_from_csv(
+            "o.csv",
+            "id,title,lead,deadline,bound,schedule\nII.3,Rà soát,Sở Tư pháp,20/04/2026,before,once\n\
+             IV.1,Báo cáo,Công an tỉnh,2026-11-15,no_later_than,\n",
+        )
+        .unwrap();
+        let plan: Plan = from_json_str(
+            "p.json",
+            r#"{"id": "p", "title": "t", "obligations": [
+              {"id": "II.3", "title": "Rà soát", "lead": [{"kind": "agency", "name": "Sở Tư pháp"}],
+               "schedule": {"type": "once", "deadline": {"date": "2026-04-20", "bound": "before"}}},
+              {"id": "IV.1", "title": "Báo cáo", "lead": [{"kind": "agency", "name": "Công an tỉnh"}],
+               "schedule": {"type": "once", "deadline": {"date": "2026-11-15", "bound": "no_later_than"}}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(obs, plan.obligations);
+        let e = obligations_from_csv(
+            "o.csv",
+            "id,title,lead,deadline,bound\nII.3,a,A,20/04/2026,before\nII.3,b,B,21/04/2026,before\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "o.csv:3: field `id`: 'II.3' is the id of row 2 too (ids are unique within a plan)"
+        );
+        let e = obligations_from_csv("o.csv", "id,title,lead,deadline\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "o.csv:1: field `bound`: required column is missing"
+        );
+    }
+
+    #[test]
     fn records_read_like_csv_rows() {
         let csv = submissions_from_csv(
             "s.csv",

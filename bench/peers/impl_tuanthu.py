@@ -5,89 +5,111 @@ Runs inside the peers' benchmark folder (it imports that folder's `common.py`; `
 directory puts it there). Prints the one JSON line every implementation prints.
 
 Usage: impl_tuanthu.py data/instances_N.csv [MODE]
-  MODE pandas       (default) per-row results read back with Report.to_pandas()
-       assessments  per-row results read back from Report.assessments (list of dicts)
+  MODE arrow        (default) results read back with Report.to_arrow(columns=...)
+       pandas       results read back with Report.to_pandas(columns=...)
+       assessments  results read back from Report.assessments (a dict per instance)
+  Inputs go in as columns in every mode: Plan.from_arrow (the obligations table) and a pyarrow
+  table of submissions (the submissions table).
 
 Mapping of the workload onto tuanthu's plan/evidence contract
 -------------------------------------------------------------
-* One CSV row = one obligation: id = obligation_id, title = the id, lead = the agency, schedule
-  `once` with deadline {"date": due, "bound": "before"} ("trước ngày <due>"): one instance.
-* A row with a received date = one submission {"agency", "obligation", "received"}.
+* One CSV row = one obligation, one row of the obligations table given to `Plan.from_arrow`:
+  id = obligation_id, title = the id, lead = the agency, deadline = due, bound = `before`
+  ("trước ngày <due>"), i.e. the schedule `once` with deadline {"date": due, "bound": "before"}:
+  one instance.
+* A row with a received date = one row of the submissions table (agency, obligation, received),
+  given to `evaluate` as a pyarrow table.
 * Policies (caller overrides): deadline_reading=exclusive, day_off=strict, due_soon_days=6.
 * The engine counts evidence only when received <= as_of; the peers' status of a row with a
   received date does not depend on as_of. So rows WITH a received date are evaluated as of the
   latest received date among them, rows WITHOUT one as of the file's as_of. Both calls are timed.
-* Rows are evaluated in requests of at most CHUNK (100,000) rows. This was needed while one
-  evaluation's rule budget was fixed (sized for a province); the budget now grows with the
-  instances of the request (`evaluation_operations_per_instance`, `evaluation_us_per_instance`),
-  and the chunks are kept so figures stay comparable with earlier runs. Obligations are
-  independent, so chunking changes no result.
+* Rows are evaluated in requests of at most CHUNK (50,000) rows (zero-copy slices of the
+  tables), and each report is read back and released before the next request, so tuanthu's
+  memory is that of one request (at 10^6 rows, peak RSS 888 MB with 50,000, 1,025 MB with
+  100,000, beside 529 MB for py_loop holding the same rows: /usr/bin/time -v, 1/12/2026).
+  Obligations are independent, so chunking changes no result.
 * Units: the engine's day counts run from the last on-time day (D - 1 for "before D" read
   exclusively), the peers' from D: days_late(peer) = days_late(tuanthu) - 1 for late rows
-  (checked after the clock stops); due_soon "due - as_of <= 7" is due_soon_days = 6.
+  (checked after the clock stops, from the `stated_due` and `last_day` columns read back);
+  due_soon "due - as_of <= 7" is due_soon_days = 6.
 
 Timed phase (as for every implementation): from the rows in memory (CSV strings) to the
-aggregated totals: building the plan dicts and submission records, tuanthu.evaluate (its own
-conversion of the Python data, the Rust evaluation with the full standard rule pack,
-explanations and findings), reading status/days_late/due_soon back per row, aggregation.
-Not timed: reading the CSV, importing tuanthu and pandas, compiling the rule pack (once, passed
-as rules=).
+aggregated totals: building the Arrow columns, Plan.from_arrow, tuanthu.evaluate (reading the
+submissions table, the Rust evaluation with the full standard rule pack, explanations and
+findings), reading status/days_late/due_soon (and the two due dates of the check) back per row,
+aggregation. Not timed: reading the CSV, importing tuanthu/pyarrow/pandas, converting one
+row's strings with pyarrow (its first conversion sets up its machinery: ~0.2 s of CPU time
+once per process, seen with time.process_time on this machine), compiling the rule pack (once,
+passed as rules=). Phases printed: build_inputs_s (rows -> Arrow tables),
+evaluate_calls_s (Plan.from_arrow + evaluate), read_back_s (results -> totals).
 """
+import datetime
 import sys
 import time
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import tuanthu
 
 from common import STATUSES, csv_arg, emit, load_rows, result
 
 POLICIES = {"deadline_reading": "exclusive", "day_off": "strict", "due_soon_days": 6}
-CHUNK = 100_000
-
-
-def obligation(agency, oid, due):
-    return {
-        "id": oid,
-        "title": oid,
-        "lead": [{"kind": "agency", "name": agency}],
-        "schedule": {"type": "once", "deadline": {"date": due, "bound": "before"}},
-    }
+CHUNK = 50_000
+READ = ["status", "days_late", "due_soon", "stated_due", "last_day"]
 
 
 def build(rows):
-    """Rows -> [(plan dict, submission records, as_of)]."""
+    """Rows -> [(obligations table, submissions table or None, as_of)], zero-copy slices."""
     as_of = rows[0][5] if rows else "2026-11-20"
-    with_ev, without = [], []
-    for r in rows:
-        if r[5] != as_of:
-            raise SystemExit("rows with different as_of dates are not supported")
-        (with_ev if r[4] is not None else without).append(r)
+    # One list per column (pyarrow converts a list faster than a tuple).
+    agency, oid, due, received, as_ofs = ([r[k] for r in rows] for k in (0, 1, 2, 4, 5))
+    if as_ofs.count(as_of) != len(as_ofs):
+        raise SystemExit("rows with different as_of dates are not supported")
+    table = pa.table({
+        "id": pa.array(oid, pa.string()),
+        "lead": pa.array(agency, pa.string()),
+        "deadline": pa.array(due, pa.string()),
+        "received": pa.array(received, pa.string()),
+    })
+    has = pc.is_valid(table["received"])
     reqs = []
-    for part in range(0, len(with_ev), CHUNK):
-        chunk = with_ev[part:part + CHUNK]
-        obs = [obligation(a, o, d) for a, o, d, _p, _r, _s in chunk]
-        subs = [{"agency": a, "obligation": o, "received": r} for a, o, _d, _p, r, _s in chunk]
-        latest = max(max(r[4] for r in chunk), as_of)
-        reqs.append(({"id": "peers-received", "title": "peers: received", "obligations": obs},
-                     subs, latest))
-    for part in range(0, len(without), CHUNK):
-        chunk = without[part:part + CHUNK]
-        obs = [obligation(a, o, d) for a, o, d, _p, _r, _s in chunk]
-        reqs.append(({"id": "peers-open", "title": "peers: nothing received", "obligations": obs},
-                     None, as_of))
+    for part, evidence in ((table.filter(has), True), (table.filter(pc.invert(has)), False)):
+        for start in range(0, part.num_rows, CHUNK):
+            chunk = part.slice(start, CHUNK)
+            obligations = pa.table({
+                "id": chunk["id"], "title": chunk["id"], "lead": chunk["lead"],
+                "deadline": chunk["deadline"],
+                "bound": pa.repeat(pa.scalar("before"), chunk.num_rows),
+            })
+            if evidence:
+                subs = pa.table({"agency": chunk["lead"], "obligation": chunk["id"],
+                                 "received": chunk["received"]})
+                latest = max(pc.max(chunk["received"]).as_py(), as_of)
+                reqs.append((obligations, subs, latest))
+            else:
+                reqs.append((obligations, None, as_of))
     return reqs
 
 
+def read_arrow(report, counts, acc):
+    t = report.to_arrow(columns=READ)
+    aggregate(t, counts, acc)
+    return t.select(["status", "stated_due", "last_day"])
+
+
 def read_pandas(report, counts, acc):
-    df = report.to_pandas()
+    df = report.to_pandas(columns=READ)
     for st, c in df["status"].value_counts().items():
         counts[st] += int(c)
     dl = df["days_late"]
     acc[0] += int(dl.sum()) - int(dl.notna().sum())  # from D, not from the last day D - 1
     acc[1] += int(df["due_soon"].sum())
+    return pa.Table.from_pandas(df[["status", "stated_due", "last_day"]], preserve_index=False)
 
 
 def read_assessments(report, counts, acc):
     late_rows = dl = ds = 0
+    kept = []
     for a in report.assessments:
         counts[a["status"]] += 1
         d = a.get("days_late")
@@ -96,52 +118,76 @@ def read_assessments(report, counts, acc):
             late_rows += 1
         if a["due_soon"]:
             ds += 1
+        kept.append((a["status"], a["due"]["stated"], a["due"]["last_day"]))
     acc[0] += dl - late_rows
     acc[1] += ds
+    status, stated, last = zip(*kept) if kept else ((), (), ())
+    return pa.table({"status": list(status), "stated_due": pa.array(stated, pa.date32()),
+                     "last_day": pa.array(last, pa.date32())})
 
 
-def check_offsets(reports):
+def aggregate(t, counts, acc):
+    for row in pc.value_counts(t["status"]).to_pylist():
+        counts[row["values"]] += row["counts"]
+    dl = t["days_late"]
+    acc[0] += (pc.sum(dl).as_py() or 0) - (len(dl) - dl.null_count)  # from D, not from D - 1
+    acc[1] += pc.sum(pc.cast(t["due_soon"], pa.int64())).as_py() or 0
+
+
+def check_offsets(tables):
     """After the clock: every last day is the stated date minus one day (exclusive, strict)."""
-    for rep in reports:
-        for a in rep.assessments:
-            due = a["due"]
-            if (due["stated"] - due["last_day"]).days != 1:
-                raise SystemExit(f"unexpected last day {due} for {a['obligation']}")
-            if a["status"] not in STATUSES:
-                raise SystemExit(f"status {a['status']} outside the peers' four")
+    one_day = datetime.timedelta(days=1)
+    for t in tables:
+        gap = pc.subtract(pc.cast(t["stated_due"], pa.timestamp("s")),
+                          pc.cast(t["last_day"], pa.timestamp("s")))
+        if pc.any(pc.not_equal(gap, pa.scalar(one_day, pa.duration("s")))).as_py():
+            raise SystemExit("a last day is not the stated date minus one day")
+        if pc.any(pc.invert(pc.is_in(t["status"], pa.array(STATUSES)))).as_py():
+            raise SystemExit("a status outside the peers' four")
+
+
+READERS = {"arrow": read_arrow, "pandas": read_pandas, "assessments": read_assessments}
 
 
 def main():
     path = csv_arg()
-    mode = sys.argv[2] if len(sys.argv) > 2 else "pandas"
-    if mode not in ("pandas", "assessments"):
-        raise SystemExit(f"unknown mode {mode}")
+    mode = sys.argv[2] if len(sys.argv) > 2 else "arrow"
+    if mode not in READERS:
+        raise SystemExit(f"unknown mode {mode}; expected one of {sorted(READERS)}")
     if mode == "pandas":
         import pandas  # noqa: F401  (imported before the clock, as impl_pandas.py does)
-    read = read_pandas if mode == "pandas" else read_assessments
+    read = READERS[mode]
     rows = load_rows(path)
     pack = tuanthu.RulePack.standard()
+    pa.array(list(rows[0][:3]), pa.string())  # pyarrow's one-off set-up, as an import would be
+    counts = dict.fromkeys(STATUSES, 0)
+    acc = [0, 0]
+    checks, core, findings = [], 0.0, 0
     t0 = time.perf_counter()
     reqs = build(rows)
     t1 = time.perf_counter()
-    reports = [tuanthu.evaluate(plan, subs, as_of=as_of, policies=POLICIES, rules=pack)
-               for plan, subs, as_of in reqs]
-    t2 = time.perf_counter()
-    counts = dict.fromkeys(STATUSES, 0)
-    acc = [0, 0]
-    for rep in reports:
-        read(rep, counts, acc)
-    t3 = time.perf_counter()
-    core = sum(r.timings["evaluate_seconds"] for r in reports)
-    check_offsets(reports)
-    name = "tuanthu" if mode == "assessments" else f"tuanthu_{mode}"
-    emit(result(name, len(rows), t3 - t0, counts, acc[0], acc[1], mode=mode,
+    evaluating = reading = 0.0
+    for obligations, subs, as_of in reqs:
+        ta = time.perf_counter()
+        plan = tuanthu.Plan.from_arrow(obligations, id="peers", title="peers benchmark")
+        report = tuanthu.evaluate(plan, subs, as_of=as_of, policies=POLICIES, rules=pack)
+        tb = time.perf_counter()
+        checks.append(read(report, counts, acc))
+        reading += time.perf_counter() - tb
+        evaluating += tb - ta
+        # Not timed (only reported): the Rust evaluation's own time and the number of findings.
+        core += report.timings["evaluate_seconds"]
+        findings += len(report.findings)
+        del report, plan  # one request's report at a time
+    check_offsets(checks)
+    name = {"arrow": "tuanthu", "pandas": "tuanthu_pandas", "assessments": "tuanthu_dicts"}[mode]
+    emit(result(name, len(rows), (t1 - t0) + evaluating + reading, counts, acc[0], acc[1], mode=mode,
                 requests=len(reqs),
-                phases={"build_inputs_s": t1 - t0, "evaluate_calls_s": t2 - t1,
-                        "read_back_s": t3 - t2},
+                phases={"build_inputs_s": t1 - t0, "evaluate_calls_s": evaluating,
+                        "read_back_s": reading},
                 core_evaluate_s=core,
                 core_per_instance_us=core / len(rows) * 1e6 if rows else 0.0,
-                findings=sum(len(r.findings) for r in reports)))
+                findings=findings))
 
 
 if __name__ == "__main__":

@@ -5,16 +5,23 @@
 #   bench/peers/run.sh PEERS_DIR N [N ...]      (or TUANTHU_PEERS=PEERS_DIR bench/peers/run.sh N)
 #
 # PEERS_DIR is the peers' benchmark folder (gen.py, bench.py, impls.py, common.py, setup.sh; its
-# README says what each implementation runs). Their setup.sh is run when their venv is missing.
-# This script builds a release wheel of tuanthu, installs it into the peers' venv, runs the
-# driver in a scratch copy of PEERS_DIR whose impl_tuanthu.py is this directory's, then measures
-# each implementation's peak memory once (/usr/bin/time -v, maximum resident set size).
+# README says what each implementation runs). It is used read-only: it is copied once to
+# OUT/peers, where the peers' setup.sh makes its venv and node_modules (package registries
+# only) and gen.py its data files. This script builds a release wheel of tuanthu, installs it
+# into that venv (with pyarrow and pandas, which the adapter uses), runs the driver in a scratch
+# copy whose impl_tuanthu.py is this directory's and whose tuanthu entries are this adapter's
+# three modes, then measures each implementation's peak memory once (/usr/bin/time -v, maximum
+# resident set size).
 #
-# Environment: REPS (default 3), SKIP (default tuanthu_cli,zen_decision,zen_async: the CLI mode
-# is not part of this adapter; the last two spawn a runtime or a task per row and take minutes
-# at 10^5), ONLY, MAX_EST_S (see the peers' bench.py), SEED (default 42), MEMORY=0 to skip the
-# memory pass, OUT (default target/bench-peers) for the summaries and the memory table,
-# TUANTHU_WHEEL=path/to/tuanthu-*.whl to install a wheel already built instead of building one.
+# tuanthu's rows: `tuanthu` (columns in, Report.to_arrow(columns=...) out), `tuanthu_pandas`
+# (columns in, to_pandas(columns=...) out), `tuanthu_dicts` (columns in, Report.assessments
+# dicts out); impl_tuanthu.py's docstring gives the mapping and what is timed.
+#
+# Environment: REPS (default 3), SKIP (default zen_decision,zen_async: they spawn a runtime or
+# a task per row and take minutes at 10^5), ONLY, MAX_EST_S (see the peers' bench.py), SEED
+# (default 42), MEMORY=0 to skip the memory pass, OUT (default target/bench-peers) for the
+# peers' copy, the summaries and the memory table, TUANTHU_WHEEL=path/to/tuanthu-*.whl to
+# install a wheel already built instead of building one.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -27,13 +34,21 @@ fi
 [[ $# -ge 1 ]] || { echo "usage: $0 PEERS_DIR N [N ...]" >&2; exit 2; }
 out="${OUT:-$root/target/bench-peers}"
 mkdir -p "$out"
-export SKIP="${SKIP-tuanthu_cli,zen_decision,zen_async}"
+export SKIP="${SKIP-zen_decision,zen_async}"
 
-if [[ ! -x "$peers/.venv/bin/python" || ! -d "$peers/node_modules" ]]; then
+# A writable copy of the peers' folder: their venv, node_modules and data live there.
+state="$out/peers"
+if [[ ! -f "$state/bench.py" ]]; then
+    mkdir -p "$state"
+    cp -r "$peers"/. "$state"/
+    chmod -R u+w "$state"
+fi
+peers="$state"
+if [[ ! -x "$peers/.venv/bin/python" || ! -d "$peers/node_modules/json-rules-engine" ]]; then
     "$peers/setup.sh"
 fi
 py="$peers/.venv/bin/python"
-"$py" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2"
+"$py" -m pip install --disable-pip-version-check -q "maturin>=1.9.4,<2" "pyarrow>=14"
 if [[ -n "${TUANTHU_WHEEL:-}" ]]; then
     wheel="$TUANTHU_WHEEL"
 else
@@ -55,6 +70,17 @@ ln -s "$peers/node_modules" "$work/node_modules"
 mkdir -p "$peers/data"
 ln -s "$peers/data" "$work/data"
 cp "$here/impl_tuanthu.py" "$work/impl_tuanthu.py"
+# The peers' registry with this adapter's modes in place of its tuanthu entries.
+cat >>"$work/impls.py" <<'PY'
+
+# Added by tuanthu's bench/peers/run.sh: this adapter's three modes.
+IMPLS = [(n, c) for n, c in IMPLS if not n.startswith("tuanthu")] + [
+    ("tuanthu", [PY, "impl_tuanthu.py", "{csv}", "arrow"]),
+    ("tuanthu_pandas", [PY, "impl_tuanthu.py", "{csv}", "pandas"]),
+    ("tuanthu_dicts", [PY, "impl_tuanthu.py", "{csv}", "assessments"]),
+]
+NAMES = [name for name, _ in IMPLS]
+PY
 
 for arg in "$@"; do
     n=$((10#${arg//_/}))

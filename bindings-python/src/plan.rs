@@ -120,6 +120,35 @@ impl PyPlan {
         parse_input::<Plan>(py, data, "<plan>").map(PyPlan::new)
     }
 
+    /// A plan whose obligations are given as columns: any Arrow table, record batch or stream
+    /// (`__arrow_c_stream__`: a pyarrow Table, a polars DataFrame, pandas >= 2.2, DuckDB), one
+    /// row per obligation, read column by column without a Python object per cell. Columns
+    /// (the core's obligations table, `tuanthu::input::obligations`; any order):
+    ///
+    /// - `id`, `title`: text; `lead`: the one lead agency (text);
+    /// - `deadline`: a date (date32, date64, timestamp) or `dd/mm/yyyy` / `yyyy-mm-dd` text;
+    /// - `bound`: `before` (`trước ngày D`) or `no_later_than` (`chậm nhất ngày D`);
+    /// - `schedule` (optional): `once`, the only kind one deadline describes.
+    ///
+    /// Each row is the obligation `{"id", "title", "lead": [{"kind": "agency", "name"}],
+    /// "schedule": {"type": "once", "deadline": {"date", "bound"}}}` of the plan JSON; `id` and
+    /// `title` name the plan. Nothing is filled in: an empty required cell, an unknown column, a
+    /// bound or schedule outside those listed, or a second row with an id already read raises
+    /// `InputError` with `.row` (0-based position) and `.field` (the column). Obligations that
+    /// need more (several leads, recurring schedules) are given with `Plan.from_json`.
+    #[staticmethod]
+    #[pyo3(signature = (table, *, id, title))]
+    fn from_arrow(
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        id: &str,
+        title: &str,
+    ) -> PyResult<Self> {
+        let obligations = crate::subs::arrow::read_obligations(py, table)?
+            .map_err(|e| crate::subs::row_error(py, "<Arrow>", e.row, &e.error))?;
+        Ok(PyPlan::new(obligations.into_plan(id, title)))
+    }
+
     /// Reads a plan file: plan JSON (a file whose text starts with `{`), or a plan as issued —
     /// `.txt`/`.md` text, Word `.docx` or `.pdf`, told apart by content — through the plan reader
     /// (as `Plan.from_text_file`; `id` and `strict` apply to those only). A document that cannot

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_arrow::PyTable;
 use tuanthu::model::{Finding, Lang, Report};
+use tuanthu::report::AssessmentColumn;
 
 use crate::convert::{py_date, to_py};
 use crate::plan::list_of;
@@ -158,16 +159,20 @@ impl PyReport {
     /// have the columns of `to_csv()` (the core's one definition): dates are `date32`, day counts
     /// nullable `int64`, `due_soon` boolean, the rest text (`rules` joins the rule ids with
     /// spaces); `lang` (`"vi"` or `"en"`) chooses the words of `status_label` and
-    /// `explanation`. Needs pyarrow (`pip install 'tuanthu[arrow]'`).
-    #[pyo3(signature = (kind = "assessments", *, lang = "vi"))]
+    /// `explanation`. `columns` (a list of column names) keeps only those, in that order; for
+    /// the assessments only those are built, so asking for `["status", "days_late"]` skips the
+    /// text of every explanation. An unknown name raises `ValueError` listing the columns.
+    /// Needs pyarrow (`pip install 'tuanthu[arrow]'`).
+    #[pyo3(signature = (kind = "assessments", *, lang = "vi", columns = None))]
     fn to_arrow<'py>(
         &self,
         py: Python<'py>,
         kind: &str,
         lang: &str,
+        columns: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         import_optional(py, "pyarrow", "to_arrow", "arrow")?;
-        self.arrow_table(py, kind, lang, "to_arrow")?
+        self.arrow_table(py, kind, lang, columns, "to_arrow")?
             .into_pyarrow(py)
     }
 
@@ -181,32 +186,34 @@ impl PyReport {
 
     /// As `to_arrow`, as a `polars.DataFrame` (dates are `pl.Date`); pyarrow is not needed.
     /// Needs polars (`pip install 'tuanthu[polars]'`).
-    #[pyo3(signature = (kind = "assessments", *, lang = "vi"))]
+    #[pyo3(signature = (kind = "assessments", *, lang = "vi", columns = None))]
     fn to_polars<'py>(
         &self,
         py: Python<'py>,
         kind: &str,
         lang: &str,
+        columns: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let pl = import_optional(py, "polars", "to_polars", "polars")?;
-        let table = Bound::new(py, self.arrow_table(py, kind, lang, "to_polars")?)?;
+        let table = Bound::new(py, self.arrow_table(py, kind, lang, columns, "to_polars")?)?;
         pl.getattr("DataFrame")?.call1((table,))
     }
 
     /// As `to_arrow`, as a pandas DataFrame: dates are `datetime64` columns, day counts
     /// nullable `Int64`, text columns `object`. Needs pandas and pyarrow (`pip install
     /// 'tuanthu[pandas]'`).
-    #[pyo3(signature = (kind = "assessments", *, lang = "vi"))]
+    #[pyo3(signature = (kind = "assessments", *, lang = "vi", columns = None))]
     fn to_pandas<'py>(
         &self,
         py: Python<'py>,
         kind: &str,
         lang: &str,
+        columns: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let pd = import_optional(py, "pandas", "to_pandas", "pandas")?;
         let pa = import_optional(py, "pyarrow", "to_pandas", "pandas")?;
         let table = self
-            .arrow_table(py, kind, lang, "to_pandas")?
+            .arrow_table(py, kind, lang, columns, "to_pandas")?
             .into_pyarrow(py)?;
         let int64 = pd.getattr("Int64Dtype")?.call0()?;
         let mapping = PyDict::new(py);
@@ -265,13 +272,32 @@ impl PyReport {
         py: Python<'_>,
         kind: &str,
         lang: &str,
+        columns: Option<Vec<String>>,
         method: &str,
     ) -> PyResult<PyTable> {
         let report = self.inner.clone();
         let lang = lang_of(lang)?;
         let batch = match kind {
-            "assessments" => py.detach(|| arrow::assessments(&report.assessments, lang)),
-            "findings" => py.detach(|| arrow::findings(&report.findings)),
+            "assessments" => {
+                let wanted = match &columns {
+                    Some(names) => assessment_columns(names, method)?,
+                    None => AssessmentColumn::ALL.to_vec(),
+                };
+                py.detach(|| arrow::assessments(&report.assessments, lang, &wanted))
+            }
+            "findings" => {
+                let keep = match &columns {
+                    Some(names) => Some(finding_columns(names, method)?),
+                    None => None,
+                };
+                py.detach(|| {
+                    let all = arrow::findings(&report.findings)?;
+                    match keep {
+                        Some(keep) => all.project(&keep),
+                        None => Ok(all),
+                    }
+                })
+            }
             other => {
                 return Err(pyo3::exceptions::PyValueError::new_err(format!(
                     "{method}: kind '{other}': expected 'assessments' or 'findings'"
@@ -282,6 +308,37 @@ impl PyReport {
         let schema = batch.schema();
         PyTable::try_new(vec![batch], schema)
     }
+}
+
+/// The assessment columns `names` asks for, in its order.
+fn assessment_columns(names: &[String], method: &str) -> PyResult<Vec<AssessmentColumn>> {
+    let all = AssessmentColumn::ALL.map(AssessmentColumn::name);
+    pick(names, &all, method).map(|i| i.into_iter().map(|i| AssessmentColumn::ALL[i]).collect())
+}
+
+/// The positions among [`arrow::FINDING_COLUMNS`] of the columns `names` asks for.
+fn finding_columns(names: &[String], method: &str) -> PyResult<Vec<usize>> {
+    pick(names, &arrow::FINDING_COLUMNS, method)
+}
+
+/// The position of each name among `all`; an unknown or repeated name is a `ValueError`.
+fn pick(names: &[String], all: &[&str], method: &str) -> PyResult<Vec<usize>> {
+    let mut out: Vec<usize> = Vec::with_capacity(names.len());
+    for name in names {
+        let Some(i) = all.iter().position(|c| c == name) else {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "{method}: unknown column '{name}'; expected some of: {}",
+                all.join(", ")
+            )));
+        };
+        if out.contains(&i) {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "{method}: column '{name}' asked for twice"
+            )));
+        }
+        out.push(i);
+    }
+    Ok(out)
 }
 
 #[pyfunction]

@@ -12,7 +12,7 @@ use crate::convert::{date_like, is_pathlike, py_to_json};
 use crate::errors::{input_error, input_error_at};
 use crate::plan::{list_of, looks_like_json};
 
-mod arrow;
+pub mod arrow;
 
 /// Submissions as the engine reads them: owned when converted for one call, shared when they
 /// come from a `Submissions` object.
@@ -154,7 +154,7 @@ pub fn from_dataframe(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Vec<Sub
 }
 
 /// A table error as `InputError`: `row` is the 0-based row position.
-fn row_error(py: Python<'_>, source: &str, row: Option<usize>, e: &RowError) -> PyErr {
+pub fn row_error(py: Python<'_>, source: &str, row: Option<usize>, e: &RowError) -> PyErr {
     let field = (!e.column.is_empty()).then_some(e.column.as_str());
     input_error_at(py, source, row, field, &e.message)
 }

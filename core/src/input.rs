@@ -6,8 +6,9 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::model::{AgencyRegistry, Event, Plan, Submission};
+use crate::model::{AgencyRegistry, Event, Obligation, Plan, Submission};
 
+pub mod obligations;
 pub mod table;
 
 use table::{Cell, Layout};
@@ -138,6 +139,31 @@ pub fn read_submissions(path: &Path) -> Result<Vec<Submission>, InputError> {
 /// assert_eq!(e.to_string(), "s.csv:2: field `received`: '31/02/2026' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)");
 /// ```
 pub fn submissions_from_csv(source_name: &str, text: &str) -> Result<Vec<Submission>, InputError> {
+    let mut out = Vec::new();
+    for_csv_rows(
+        source_name,
+        text,
+        |h| Layout::from_names(h),
+        |layout, _line, cell| {
+            out.extend(layout.read_row(cell)?);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// Reads CSV text row by row for a table of [`table`]'s kind: `layout` reads the header,
+/// `row` one record (its cells as [`Cell::Text`], its line). Errors are located on the line.
+fn for_csv_rows<L>(
+    source_name: &str,
+    text: &str,
+    layout: impl FnOnce(csv::StringRecordIter<'_>) -> Result<L, table::RowError>,
+    mut row: impl for<'r> FnMut(
+        &L,
+        Option<usize>,
+        &dyn Fn(usize) -> Cell<'r>,
+    ) -> Result<(), table::RowError>,
+) -> Result<(), InputError> {
     let err = |line: Option<usize>, message: String| InputError {
         source_name: source_name.to_string(),
         line,
@@ -153,20 +179,46 @@ pub fn submissions_from_csv(source_name: &str, text: &str) -> Result<Vec<Submiss
         .headers()
         .map_err(|e| err(Some(1), format!("cannot read the header row: {e}")))?
         .clone();
-    let layout = Layout::from_names(headers.iter()).map_err(|e| e.at(source_name, Some(1)))?;
-    let mut out = Vec::new();
+    let layout = layout(headers.iter()).map_err(|e| e.at(source_name, Some(1)))?;
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize);
             err(line, format!("malformed CSV row: {e}"))
         })?;
         let line = record.position().map(|p| p.line() as usize);
-        let row = layout.read_row(|i| record.get(i).map_or(Cell::Missing, Cell::Text));
-        if let Some(s) = row.map_err(|e| e.at(source_name, line))? {
-            out.push(s);
-        }
+        let cell = |i: usize| record.get(i).map_or(Cell::Missing, Cell::Text);
+        row(&layout, line, &cell).map_err(|e| e.at(source_name, line))?;
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Parses an obligations CSV: a header row with the columns `id, title, lead, deadline, bound`
+/// (and optionally `schedule`, whose only value is `once`), one obligation per row, read
+/// through [`obligations`] (the table Arrow tables from Python are read through too). A second
+/// row with an id already read is an error naming both lines.
+///
+/// ```
+/// let obs = tuanthu::input::obligations_from_csv("o.csv",
+///     "id,title,lead,deadline,bound\nII.3,Rà soát,Sở Tư pháp,20/04/2026,before\n").unwrap();
+/// assert_eq!(obs[0].id.as_str(), "II.3");
+/// let e = tuanthu::input::obligations_from_csv("o.csv",
+///     "id,title,lead,deadline,bound\nII.3,Rà soát,Sở Tư pháp,20/04/2026,by\n").unwrap_err();
+/// assert_eq!(e.to_string(), "o.csv:2: field `bound`: 'by' is not a bound (expected before or no_later_than)");
+/// ```
+pub fn obligations_from_csv(source_name: &str, text: &str) -> Result<Vec<Obligation>, InputError> {
+    let mut out = obligations::Obligations::default();
+    for_csv_rows(
+        source_name,
+        text,
+        |names| obligations::ObligationLayout::from_names(names),
+        |layout, line, cell| {
+            if let Some(o) = layout.read_row(cell)? {
+                out.push(line.unwrap_or_default(), o)?;
+            }
+            Ok(())
+        },
+    )?;
+    Ok(out.into_vec())
 }
 
 /// Submissions from JSON records: an array of objects keyed by column name (a JavaScript array
@@ -253,6 +305,40 @@ mod tests {
         assert!(e.to_string().contains("invalid period '2026-Q5'"), "{e}");
         let e = submissions_from_csv("s.csv", "agency,obligation,received\nA,II.1\n").unwrap_err();
         assert!(e.to_string().contains("malformed CSV row"), "{e}");
+    }
+
+    #[test]
+    fn obligations_csv_reads_like_plan_json_and_names_lines() {
+        let obs = obligations_from_csv(
+            "o.csv",
+            "id,title,lead,deadline,bound,schedule\nII.3,Rà soát,Sở Tư pháp,20/04/2026,before,once\n\
+             IV.1,Báo cáo,Công an tỉnh,2026-11-15,no_later_than,\n",
+        )
+        .unwrap();
+        let plan: Plan = from_json_str(
+            "p.json",
+            r#"{"id": "p", "title": "t", "obligations": [
+              {"id": "II.3", "title": "Rà soát", "lead": [{"kind": "agency", "name": "Sở Tư pháp"}],
+               "schedule": {"type": "once", "deadline": {"date": "2026-04-20", "bound": "before"}}},
+              {"id": "IV.1", "title": "Báo cáo", "lead": [{"kind": "agency", "name": "Công an tỉnh"}],
+               "schedule": {"type": "once", "deadline": {"date": "2026-11-15", "bound": "no_later_than"}}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(obs, plan.obligations);
+        let e = obligations_from_csv(
+            "o.csv",
+            "id,title,lead,deadline,bound\nII.3,a,A,20/04/2026,before\nII.3,b,B,21/04/2026,before\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "o.csv:3: field `id`: 'II.3' is the id of row 2 too (ids are unique within a plan)"
+        );
+        let e = obligations_from_csv("o.csv", "id,title,lead,deadline\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "o.csv:1: field `bound`: required column is missing"
+        );
     }
 
     #[test]

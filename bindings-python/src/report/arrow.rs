@@ -72,14 +72,17 @@ fn batch(names: &[&str], columns: Vec<(ArrayRef, DataType)>) -> Result<RecordBat
     RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
 }
 
-/// One row per obligation instance: the core's flat columns ([`AssessmentColumn::ALL`], those
-/// of the CSV), each typed by its [`FlatType`]; `lang` as for the CSV.
-pub fn assessments(rows: &[Assessment], lang: Lang) -> Result<RecordBatch, ArrowError> {
-    let columns = AssessmentColumn::ALL
-        .into_iter()
-        .map(|c| flat_column(rows, c, lang))
-        .collect();
-    batch(&AssessmentColumn::ALL.map(AssessmentColumn::name), columns)
+/// One row per obligation instance: the core's flat columns `wanted` (some of
+/// [`AssessmentColumn::ALL`], those of the CSV; only these are built), each typed by its
+/// [`FlatType`]; `lang` as for the CSV.
+pub fn assessments(
+    rows: &[Assessment],
+    lang: Lang,
+    wanted: &[AssessmentColumn],
+) -> Result<RecordBatch, ArrowError> {
+    let columns = wanted.iter().map(|&c| flat_column(rows, c, lang)).collect();
+    let names: Vec<&str> = wanted.iter().map(|c| c.name()).collect();
+    batch(&names, columns)
 }
 
 /// One flat column of every assessment, as the Arrow array of its type.

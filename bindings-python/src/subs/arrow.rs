@@ -1,17 +1,20 @@
-//! Submissions from any Arrow producer (polars, pyarrow, pandas >= 2.2, DuckDB results) through
-//! the Arrow PyCapsule interface. Columns are read as whole arrays, never a Python object per
-//! cell, and every cell goes through the core's submissions table
-//! ([`tuanthu::input::table`]), so the rules and messages are those of a CSV file.
+//! Submissions, and a plan's obligations, from any Arrow producer (polars, pyarrow,
+//! pandas >= 2.2, DuckDB results) through the Arrow PyCapsule interface. Columns are read as
+//! whole arrays, never a Python object per cell, and every cell goes through the core's
+//! submissions table
+//! ([`tuanthu::input::table`]) or obligations table ([`tuanthu::input::obligations`]), so the
+//! rules and messages are those of a CSV file.
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type};
 use arrow_array::{
-    Array, ArrayRef, Date32Array, Float64Array, Int64Array, LargeStringArray, RecordBatch,
-    RecordBatchReader, StringArray, StringViewArray,
+    Array, ArrayRef, Date32Array, Float64Array, Int64Array, LargeStringArray, RecordBatchReader,
+    StringArray, StringViewArray,
 };
 use arrow_schema::{ArrowError, DataType};
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
+use tuanthu::input::obligations::{ObligationColumn, ObligationLayout, Obligations};
 use tuanthu::input::table::{Cell, Column, ColumnKind, Layout, RowError};
 use tuanthu::model::Submission;
 
@@ -36,6 +39,40 @@ fn table_error(message: String) -> ArrowReadError {
     }
 }
 
+/// A table of the core's [`tuanthu::input`] read from Arrow: its layout from the field names,
+/// and the name and kind of each column it found, so each column's type is checked once.
+pub trait ArrowLayout: Sized {
+    fn from_names(names: &[&str]) -> Result<Self, RowError>;
+    /// `(position, name, kind)` of every column of the table the source has.
+    fn columns(&self) -> Vec<(usize, &'static str, ColumnKind)>;
+}
+
+impl ArrowLayout for Layout {
+    fn from_names(names: &[&str]) -> Result<Self, RowError> {
+        Layout::from_names(names.iter().copied())
+    }
+
+    fn columns(&self) -> Vec<(usize, &'static str, ColumnKind)> {
+        Column::ALL
+            .into_iter()
+            .filter_map(|c| self.position(c).map(|i| (i, c.name(), c.kind())))
+            .collect()
+    }
+}
+
+impl ArrowLayout for ObligationLayout {
+    fn from_names(names: &[&str]) -> Result<Self, RowError> {
+        ObligationLayout::from_names(names.iter().copied())
+    }
+
+    fn columns(&self) -> Vec<(usize, &'static str, ColumnKind)> {
+        ObligationColumn::ALL
+            .into_iter()
+            .filter_map(|c| self.position(c).map(|i| (i, c.name(), c.kind())))
+            .collect()
+    }
+}
+
 /// Reads the submissions of an Arrow stream or batch. The GIL is released while the batches are
 /// read and converted.
 pub fn read(
@@ -43,48 +80,87 @@ pub fn read(
     obj: &Bound<'_, PyAny>,
 ) -> PyResult<Result<Vec<Submission>, ArrowReadError>> {
     let reader = obj.extract::<AnyRecordBatch>()?.into_reader()?;
-    Ok(py.detach(move || read_stream(reader)))
+    Ok(py.detach(move || {
+        let mut out = Vec::new();
+        read_stream(reader, |layout: &Layout, _row, cell| {
+            out.extend(layout.read_row(cell)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }))
 }
 
-fn read_stream(
+/// Reads a plan's obligations from an Arrow stream or batch (the core's obligations table),
+/// refusing a second row with an id already read. The GIL is released meanwhile.
+pub fn read_obligations(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<Result<Obligations, ArrowReadError>> {
+    let reader = obj.extract::<AnyRecordBatch>()?.into_reader()?;
+    Ok(py.detach(move || {
+        let mut out = Obligations::default();
+        read_stream(
+            reader,
+            |layout: &ObligationLayout, row, cell| match layout.read_row(cell)? {
+                Some(o) => out.push(row, o),
+                None => Ok(()),
+            },
+        )?;
+        Ok(out)
+    }))
+}
+
+/// Every row of a stream through `row(layout, 0-based row position, cell)`.
+fn read_stream<L: ArrowLayout>(
     reader: Box<dyn RecordBatchReader + Send>,
-) -> Result<Vec<Submission>, ArrowReadError> {
+    mut row: impl for<'r> FnMut(&L, usize, &dyn Fn(usize) -> Cell<'r>) -> Result<(), RowError>,
+) -> Result<(), ArrowReadError> {
     let schema = reader.schema();
-    let layout = Layout::from_names(schema.fields().iter().map(|f| f.name().as_str()))
-        .map_err(|error| ArrowReadError { row: None, error })?;
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    let layout = L::from_names(&names).map_err(|error| ArrowReadError { row: None, error })?;
     // Each column's type is checked once, before any row, so a wrong type is one clear error.
-    for c in Column::ALL {
-        if let Some(i) = layout.position(c) {
-            check_type(c, schema.field(i).data_type())
-                .map_err(|error| ArrowReadError { row: None, error })?;
-        }
+    for (i, name, kind) in layout.columns() {
+        check_type(name, kind, schema.field(i).data_type())
+            .map_err(|error| ArrowReadError { row: None, error })?;
     }
-    let mut out = Vec::new();
     let mut first_row = 0;
     for batch in reader {
         let batch = batch.map_err(|e| table_error(format!("cannot read the Arrow stream: {e}")))?;
-        read_batch(&layout, &batch, first_row, &mut out)?;
+        let arrays: Vec<Option<ArrayRef>> = batch
+            .columns()
+            .iter()
+            .map(normalise)
+            .collect::<Result<_, _>>()
+            .map_err(|e| table_error(format!("cannot read the Arrow stream: {e}")))?;
+        let columns: Vec<Values<'_>> = arrays.iter().map(|a| Values::new(a.as_ref())).collect();
+        for i in 0..batch.num_rows() {
+            let cell = |k: usize| columns[k].cell(i);
+            row(&layout, first_row + i, &cell).map_err(|error| ArrowReadError {
+                row: Some(first_row + i),
+                error,
+            })?;
+        }
         first_row += batch.num_rows();
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The Arrow types a column of this kind accepts.
-fn check_type(c: Column, t: &DataType) -> Result<(), RowError> {
-    let ok = match c.kind() {
+fn check_type(name: &str, kind: ColumnKind, t: &DataType) -> Result<(), RowError> {
+    let ok = match kind {
         ColumnKind::Date => is_text(t) || is_temporal(t),
         ColumnKind::Text | ColumnKind::Period => is_text(t) || is_number(t),
     };
     if ok || *t == DataType::Null {
         return Ok(());
     }
-    let expected = match c.kind() {
+    let expected = match kind {
         ColumnKind::Date => "a date (date32, date64, timestamp) or text such as 2026-11-15",
         ColumnKind::Period => "text such as 2026-Q3, or a year as an integer",
         ColumnKind::Text => "text",
     };
     Err(RowError {
-        column: c.name().to_string(),
+        column: name.to_string(),
         message: format!("a column of Arrow type {t} cannot be read here: expected {expected}"),
     })
 }
@@ -173,30 +249,4 @@ impl<'a> Values<'a> {
             _ => Cell::Missing,
         }
     }
-}
-
-fn read_batch(
-    layout: &Layout,
-    batch: &RecordBatch,
-    first_row: usize,
-    out: &mut Vec<Submission>,
-) -> Result<(), ArrowReadError> {
-    let arrays: Vec<Option<ArrayRef>> = batch
-        .columns()
-        .iter()
-        .map(normalise)
-        .collect::<Result<_, _>>()
-        .map_err(|e| table_error(format!("cannot read the Arrow stream: {e}")))?;
-    let columns: Vec<Values<'_>> = arrays.iter().map(|a| Values::new(a.as_ref())).collect();
-    out.reserve(batch.num_rows());
-    for i in 0..batch.num_rows() {
-        let row = layout
-            .read_row(|k| columns[k].cell(i))
-            .map_err(|error| ArrowReadError {
-                row: Some(first_row + i),
-                error,
-            })?;
-        out.extend(row);
-    }
-    Ok(())
 }

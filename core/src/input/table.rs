@@ -92,6 +92,36 @@ impl Column {
     }
 }
 
+/// Where each of a table's columns (`all`, in slot order) sits among a source's columns, checked:
+/// no unknown column, none twice, every required one present. Shared by every table of
+/// [`crate::input`], so their header errors read alike.
+pub(super) fn locate<'a, C: Copy, const N: usize>(
+    all: [C; N],
+    name: impl Fn(C) -> &'static str,
+    required: impl Fn(C) -> bool,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<[Option<usize>; N], RowError> {
+    let mut index = [None; N];
+    for (i, raw) in names.into_iter().enumerate() {
+        let wanted = raw.trim().to_lowercase();
+        let Some(slot) = all.iter().position(|&c| name(c) == wanted) else {
+            let known: Vec<&str> = all.iter().map(|&c| name(c)).collect();
+            return Err(RowError::new(
+                wanted,
+                format!("unknown column; expected some of: {}", known.join(", ")),
+            ));
+        };
+        if index[slot].is_some() {
+            return Err(RowError::new(name(all[slot]), "column appears twice"));
+        }
+        index[slot] = Some(i);
+    }
+    if let Some(slot) = (0..N).find(|&s| required(all[s]) && index[s].is_none()) {
+        return Err(RowError::new(name(all[slot]), "required column is missing"));
+    }
+    Ok(index)
+}
+
 /// The names of all columns, comma-separated, for messages.
 pub fn column_names() -> String {
     Column::ALL.map(Column::name).join(", ")
@@ -116,7 +146,7 @@ pub struct RowError {
 }
 
 impl RowError {
-    fn new(column: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(super) fn new(column: impl Into<String>, message: impl Into<String>) -> Self {
         RowError {
             column: column.into(),
             message: message.into(),
@@ -145,26 +175,7 @@ pub struct Layout {
 impl Layout {
     /// The layout of a source whose columns have these names, in order.
     pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Layout, RowError> {
-        let mut index = [None; 7];
-        for (i, raw) in names.into_iter().enumerate() {
-            let Some(c) = Column::from_name(raw) else {
-                return Err(RowError::new(
-                    raw.trim().to_lowercase(),
-                    format!("unknown column; expected some of: {}", column_names()),
-                ));
-            };
-            if index[c.slot()].is_some() {
-                return Err(RowError::new(c.name(), "column appears twice"));
-            }
-            index[c.slot()] = Some(i);
-        }
-        if let Some(c) = Column::ALL
-            .into_iter()
-            .find(|c| c.required() && index[c.slot()].is_none())
-        {
-            return Err(RowError::new(c.name(), "required column is missing"));
-        }
-        Ok(Layout { index })
+        locate(Column::ALL, Column::name, Column::required, names).map(|index| Layout { index })
     }
 
     /// The source's position of a column, `None` when the source does not have it.
@@ -212,7 +223,7 @@ pub fn read_record<'a>(
     read_cells(&row)
 }
 
-fn is_blank(cell: &Cell<'_>) -> bool {
+pub(super) fn is_blank(cell: &Cell<'_>) -> bool {
     match cell {
         Cell::Missing => true,
         Cell::Text(t) => t.trim().is_empty(),
@@ -222,7 +233,7 @@ fn is_blank(cell: &Cell<'_>) -> bool {
 }
 
 /// The cell as text, `None` when it has no value. A date is not text: `Err` with the message.
-fn text_of(cell: &Cell<'_>) -> Result<Option<String>, String> {
+pub(super) fn text_of(cell: &Cell<'_>) -> Result<Option<String>, String> {
     Ok(match *cell {
         Cell::Missing => None,
         Cell::Text(t) => {
@@ -239,7 +250,7 @@ fn text_of(cell: &Cell<'_>) -> Result<Option<String>, String> {
     })
 }
 
-fn date_of(cell: &Cell<'_>) -> Result<Option<NaiveDate>, String> {
+pub(super) fn date_of(cell: &Cell<'_>) -> Result<Option<NaiveDate>, String> {
     if let Cell::Date(d) = *cell {
         return check_date(d).map(Some).map_err(|r| format!("'{d}': {r}"));
     }

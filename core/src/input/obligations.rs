@@ -1,0 +1,413 @@
+//! The obligations table: a plan's obligations given as columns, one row per obligation with a
+//! single dated deadline (`id, title, lead, deadline, bound`, optionally `schedule`). Every way
+//! such rows arrive (CSV text, an Arrow table from Python, later a JavaScript array) reads them
+//! through here, with the cell rules and messages of the submissions table ([`super::table`]):
+//! a bad cell names its column, the caller adds the row.
+//!
+//! What a row means, with nothing filled in that the row does not say:
+//! - `id`, `title`: the obligation's id and title (text, required).
+//! - `lead`: the one lead agency (cơ quan chủ trì), a concrete agency named as in submissions.
+//! - `deadline`, `bound`: the schedule `once` with deadline `{date, bound}`; `bound` is `before`
+//!   (`trước ngày D`) or `no_later_than` (`chậm nhất ngày D`), as in the plan JSON.
+//! - `schedule` (optional column): `once`, the only kind a single deadline describes; any other
+//!   kind is an error that says to give the obligation in the plan JSON.
+//!
+//! Two rows with one id are an error (never merged, never renamed). Obligations needing more
+//! (several leads, performers, recurring schedules, source spans) are given in the plan JSON.
+//!
+//! ```
+//! use tuanthu::input::obligations::{ObligationLayout, Obligations};
+//! use tuanthu::input::table::Cell;
+//! let layout = ObligationLayout::from_names(["id", "title", "lead", "deadline", "bound"]).unwrap();
+//! let row = [Cell::Text("II.3"), Cell::Text("Rà soát"), Cell::Text("Sở Tư pháp"),
+//!            Cell::Text("20/04/2026"), Cell::Text("before")];
+//! let mut obligations = Obligations::default();
+//! obligations.push(0, layout.read_row(|i| row[i]).unwrap().unwrap()).unwrap();
+//! let plan = obligations.into_plan("p", "Kế hoạch");
+//! assert_eq!(plan.obligations[0].schedule.type_name(), "once");
+//! let bad = [Cell::Text("II.4"), Cell::Text("x"), Cell::Text("A"), Cell::Text("2026-04-31"),
+//!            Cell::Text("before")];
+//! let e = layout.read_row(|i| bad[i]).unwrap_err();
+//! assert_eq!(e.column, "deadline");
+//! assert_eq!(e.message, "'2026-04-31' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)");
+//! ```
+
+use std::collections::HashMap;
+
+use super::table::{date_of, is_blank, locate, text_of, Cell, ColumnKind, RowError};
+use crate::model::{
+    AgencyRef, Bound, Deadline, Obligation, ObligationId, ObligationKind, Plan, Schedule,
+};
+use crate::policy::PolicyOverrides;
+
+/// A column of the obligations table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObligationColumn {
+    Id,
+    Title,
+    Lead,
+    Deadline,
+    Bound,
+    Schedule,
+}
+
+impl ObligationColumn {
+    /// Every column, in the order the documentation lists them.
+    pub const ALL: [ObligationColumn; 6] = [
+        ObligationColumn::Id,
+        ObligationColumn::Title,
+        ObligationColumn::Lead,
+        ObligationColumn::Deadline,
+        ObligationColumn::Bound,
+        ObligationColumn::Schedule,
+    ];
+
+    /// The column's name in a header row, an Arrow schema or a DataFrame.
+    pub fn name(self) -> &'static str {
+        match self {
+            ObligationColumn::Id => "id",
+            ObligationColumn::Title => "title",
+            ObligationColumn::Lead => "lead",
+            ObligationColumn::Deadline => "deadline",
+            ObligationColumn::Bound => "bound",
+            ObligationColumn::Schedule => "schedule",
+        }
+    }
+
+    /// Whether every table must have the column (and every row a value in it).
+    pub fn required(self) -> bool {
+        !matches!(self, ObligationColumn::Schedule)
+    }
+
+    pub fn kind(self) -> ColumnKind {
+        match self {
+            ObligationColumn::Deadline => ColumnKind::Date,
+            _ => ColumnKind::Text,
+        }
+    }
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// Where each column of the obligations table sits among a source's columns, checked as for
+/// the submissions table: no unknown column, none twice, every required one present.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObligationLayout {
+    index: [Option<usize>; 6],
+}
+
+impl ObligationLayout {
+    /// The layout of a source whose columns have these names, in order.
+    pub fn from_names<'a>(
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<ObligationLayout, RowError> {
+        locate(
+            ObligationColumn::ALL,
+            ObligationColumn::name,
+            ObligationColumn::required,
+            names,
+        )
+        .map(|index| ObligationLayout { index })
+    }
+
+    /// The source's position of a column, `None` when the source does not have it.
+    pub fn position(&self, c: ObligationColumn) -> Option<usize> {
+        self.index[c.slot()]
+    }
+
+    /// One row: `cell(i)` is the cell at the source's position `i`. A row with no value at all
+    /// (a blank CSV line, an all-null row) is no obligation: `Ok(None)`.
+    pub fn read_row<'a>(
+        &self,
+        cell: impl Fn(usize) -> Cell<'a>,
+    ) -> Result<Option<Obligation>, RowError> {
+        let cells = ObligationColumn::ALL.map(|c| match self.position(c) {
+            Some(i) => cell(i),
+            None => Cell::Missing,
+        });
+        if cells.iter().all(is_blank) {
+            return Ok(None);
+        }
+        read_cells(&cells).map(Some)
+    }
+}
+
+fn read_cells(cells: &[Cell<'_>; 6]) -> Result<Obligation, RowError> {
+    use ObligationColumn as C;
+    let text = |c: C| text_of(&cells[c.slot()]).map_err(|m| RowError::new(c.name(), m));
+    let required =
+        |c: C| text(c)?.ok_or_else(|| RowError::new(c.name(), "required value is empty"));
+    let id = required(C::Id)?;
+    let title = required(C::Title)?;
+    let lead = required(C::Lead)?;
+    let date = date_of(&cells[C::Deadline.slot()])
+        .map_err(|m| RowError::new(C::Deadline.name(), m))?
+        .ok_or_else(|| RowError::new(C::Deadline.name(), "required value is empty"))?;
+    let bound = parse_bound(&required(C::Bound)?)?;
+    if let Some(kind) = text(C::Schedule)? {
+        if !kind.eq_ignore_ascii_case("once") {
+            return Err(RowError::new(
+                C::Schedule.name(),
+                format!(
+                    "'{kind}' cannot be given in the obligations table (only once: one deadline \
+                     date and its bound); give this obligation in the plan JSON"
+                ),
+            ));
+        }
+    }
+    Ok(Obligation {
+        id: ObligationId::new(id),
+        kind: ObligationKind::Task,
+        title,
+        content: None,
+        lead: vec![AgencyRef::Agency {
+            name: lead,
+            text: None,
+        }],
+        coordinating: Vec::new(),
+        performers: Vec::new(),
+        products: Vec::new(),
+        schedule: Schedule::Once {
+            deadline: Deadline {
+                date,
+                bound,
+                text: None,
+            },
+        },
+        reporting: None,
+        source: None,
+    })
+}
+
+/// A bound by its JSON name (letter case and surrounding blanks do not matter).
+fn parse_bound(text: &str) -> Result<Bound, RowError> {
+    match text.to_ascii_lowercase().as_str() {
+        "before" => Ok(Bound::Before),
+        "no_later_than" => Ok(Bound::NoLaterThan),
+        _ => Err(RowError::new(
+            ObligationColumn::Bound.name(),
+            format!("'{text}' is not a bound (expected before or no_later_than)"),
+        )),
+    }
+}
+
+/// The obligations read so far, in row order; refuses a second row with an id already read.
+#[derive(Debug, Default)]
+pub struct Obligations {
+    rows: HashMap<ObligationId, usize>,
+    obligations: Vec<Obligation>,
+}
+
+impl Obligations {
+    /// An empty collection with room for `n` obligations.
+    pub fn with_capacity(n: usize) -> Self {
+        Obligations {
+            rows: HashMap::with_capacity(n),
+            obligations: Vec::with_capacity(n),
+        }
+    }
+
+    /// Adds the obligation read from `row` (the source's own numbering: a CSV line, a 0-based
+    /// position), or says which row already has its id.
+    pub fn push(&mut self, row: usize, obligation: Obligation) -> Result<(), RowError> {
+        if let Some(first) = self.rows.insert(obligation.id.clone(), row) {
+            return Err(RowError::new(
+                ObligationColumn::Id.name(),
+                format!(
+                    "'{}' is the id of row {first} too (ids are unique within a plan)",
+                    obligation.id
+                ),
+            ));
+        }
+        self.obligations.push(obligation);
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.obligations.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.obligations.is_empty()
+    }
+
+    /// The obligations, in row order.
+    pub fn into_vec(self) -> Vec<Obligation> {
+        self.obligations
+    }
+
+    /// A plan made of these obligations: `id` and `title` as given, every other header fact
+    /// absent (no number, issuer, date or plan policies).
+    pub fn into_plan(self, id: &str, title: &str) -> Plan {
+        Plan {
+            id: id.to_string(),
+            number: None,
+            issuer: None,
+            jurisdiction: None,
+            place: None,
+            issue_date: None,
+            title: title.to_string(),
+            legal_basis: Vec::new(),
+            law_effective_date: None,
+            policies: PolicyOverrides::default(),
+            obligations: self.obligations,
+            warnings: Vec::new(),
+            coverage: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn layout() -> ObligationLayout {
+        ObligationLayout::from_names(["ID", "title", "lead", "deadline", "bound", "schedule"])
+            .unwrap()
+    }
+
+    #[test]
+    fn header_errors_are_those_of_the_submissions_table() {
+        let e = ObligationLayout::from_names(["id", "title", "lead", "deadline"]).unwrap_err();
+        assert_eq!(
+            (e.column.as_str(), e.message.as_str()),
+            ("bound", "required column is missing")
+        );
+        let e = ObligationLayout::from_names(["id", "title", "lead", "deadline", "bound", "due"])
+            .unwrap_err();
+        assert_eq!(e.column, "due");
+        assert_eq!(
+            e.message,
+            "unknown column; expected some of: id, title, lead, deadline, bound, schedule"
+        );
+        let e = ObligationLayout::from_names(["id", "Id", "title", "lead", "deadline", "bound"])
+            .unwrap_err();
+        assert_eq!(
+            (e.column.as_str(), e.message.as_str()),
+            ("id", "column appears twice")
+        );
+    }
+
+    #[test]
+    fn a_row_is_one_once_obligation_whatever_the_cell_types() {
+        let date = NaiveDate::from_ymd_opt(2026, 4, 20).unwrap();
+        let text = [
+            Cell::Text(" II.3 "),
+            Cell::Text("Rà soát"),
+            Cell::Text("Sở Tư pháp"),
+            Cell::Text("20/04/2026"),
+            Cell::Text("Before"),
+            Cell::Missing,
+        ];
+        let typed = [
+            Cell::Text("II.3"),
+            Cell::Text("Rà soát"),
+            Cell::Text("Sở Tư pháp"),
+            Cell::Date(date),
+            Cell::Text("before"),
+            Cell::Text("once"),
+        ];
+        let a = layout().read_row(|i| text[i]).unwrap().unwrap();
+        assert_eq!(a, layout().read_row(|i| typed[i]).unwrap().unwrap());
+        let json: Obligation = serde_json::from_str(
+            r#"{"id": "II.3", "title": "Rà soát", "lead": [{"kind": "agency", "name": "Sở Tư pháp"}],
+                "schedule": {"type": "once", "deadline": {"date": "2026-04-20", "bound": "before"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(a, json);
+        let blank = [
+            Cell::Missing,
+            Cell::Text(" "),
+            Cell::Float(f64::NAN),
+            Cell::Missing,
+            Cell::Missing,
+            Cell::Missing,
+        ];
+        assert_eq!(layout().read_row(|i| blank[i]).unwrap(), None);
+    }
+
+    #[test]
+    fn bad_cells_name_their_column() {
+        let ok = [
+            Cell::Text("II.3"),
+            Cell::Text("t"),
+            Cell::Text("A"),
+            Cell::Text("2026-04-20"),
+            Cell::Text("before"),
+            Cell::Missing,
+        ];
+        let cases: [(usize, Cell<'_>, &str, &str); 7] = [
+            (0, Cell::Missing, "id", "required value is empty"),
+            (2, Cell::Text("  "), "lead", "required value is empty"),
+            (3, Cell::Missing, "deadline", "required value is empty"),
+            (
+                3,
+                Cell::Text("31/04/2026"),
+                "deadline",
+                "'31/04/2026' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)",
+            ),
+            (
+                4,
+                Cell::Text("by"),
+                "bound",
+                "'by' is not a bound (expected before or no_later_than)",
+            ),
+            (
+                5,
+                Cell::Text("recurring"),
+                "schedule",
+                "'recurring' cannot be given in the obligations table",
+            ),
+            (
+                1,
+                Cell::Date(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+                "title",
+                "expected text, got the date 2026-01-01",
+            ),
+        ];
+        for (at, cell, column, message) in cases {
+            let mut row = ok;
+            row[at] = cell;
+            let e = layout().read_row(|i| row[i]).unwrap_err();
+            assert_eq!(e.column, column);
+            assert!(e.message.starts_with(message), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_second_row_with_an_id_is_refused_not_merged() {
+        let row = |id: &'static str| {
+            [
+                Cell::Text(id),
+                Cell::Text("t"),
+                Cell::Text("A"),
+                Cell::Text("2026-04-20"),
+                Cell::Text("before"),
+                Cell::Missing,
+            ]
+        };
+        let mut obs = Obligations::with_capacity(3);
+        for (i, id) in ["II.1", "II.2"].into_iter().enumerate() {
+            let r = row(id);
+            obs.push(i, layout().read_row(|k| r[k]).unwrap().unwrap())
+                .unwrap();
+        }
+        let r = row("II.1");
+        let e = obs
+            .push(7, layout().read_row(|k| r[k]).unwrap().unwrap())
+            .unwrap_err();
+        assert_eq!(e.column, "id");
+        assert_eq!(
+            e.message,
+            "'II.1' is the id of row 0 too (ids are unique within a plan)"
+        );
+        assert_eq!(obs.len(), 2);
+        let plan = obs.into_plan("p", "t");
+        assert_eq!((plan.id.as_str(), plan.obligations.len()), ("p", 2));
+    }
+}

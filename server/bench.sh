@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load bench of `tuanthu serve` on loopback: 50 clients for 60 s (9 submissions to 1 report, both
-# of one synthetic province of about 9,000 instances), release build, SQLite in a temp dir (or
+# of one synthetic province: 12,002 instances), release build, SQLite in a temp dir (or
 # PostgreSQL: --database postgres://...). --quick: 10 s. --identity: reports not gzipped.
 # Usage: server/bench.sh [--quick] [--identity] [--clients N] [--seconds S] [--database URL]
 set -euo pipefail

@@ -1,12 +1,13 @@
 //! Load bench of the service, loopback only: starts `tuanthu-server` (built alongside) on a
-//! fresh SQLite data dir (or `--database postgres://…`), uploads a synthetic province of about
-//! 9,000 instances (`tuanthu::unstable::synth`: 750 agencies × 12 obligations in 2026) and its
-//! evidence received by the day before today, then N clients for S seconds, each on one kept
-//! HTTP/1.1 connection, sending submissions to that plan and, one request in ten, that plan's
-//! report as of the day before today (accepting gzip unless `--identity`). Every submission makes
-//! a new version of the plan's submissions, so a report asked for after one is evaluated again:
-//! the figures are those of a plan reported on while it receives submissions. Prints throughput,
-//! p50/p99 latencies per kind, how many distinct reports were served, and the error count.
+//! fresh SQLite data dir (or `--database postgres://…`), uploads a synthetic province of 12,002
+//! instances (`tuanthu::unstable::synth`: 750 agencies × 12 obligations in 2026; the issue's
+//! province has about 9,000) and its evidence received by the day before today, then N clients
+//! for S seconds, each on one kept HTTP/1.1 connection, sending submissions to that plan and, one
+//! request in ten, that plan's report as of the day before today (accepting gzip unless
+//! `--identity`). Every submission makes a new version of the plan's submissions, so a report
+//! asked for after one is evaluated again: the figures are those of a plan reported on while it
+//! receives submissions. Prints throughput, p50/p99 latencies per kind, how many distinct reports
+//! were served, and the error count.
 //!
 //!   cargo build --release -p tuanthu-server --bin tuanthu-server --example load
 //!   ./target/release/examples/load --clients 50 --seconds 60 [--quick] [--identity]
@@ -365,7 +366,7 @@ fn main() {
     println!("errors: {errors}");
 }
 
-/// Uploads a synthetic province of about 9,000 instances and its evidence received by the day
+/// Uploads a synthetic province (12,002 instances) and its evidence received by the day
 /// before today (the service refuses evidence from the future); returns its plan id, that day,
 /// and the stored submissions as JSON (the bench files them again).
 fn load_province(addr: SocketAddr) -> (String, String, Vec<serde_json::Value>) {

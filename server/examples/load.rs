@@ -1,15 +1,18 @@
 //! Load bench of the service, loopback only: starts `tuanthu-server` (built alongside) on a
-//! fresh SQLite data dir (or `--database postgres://…`), loads the Vĩnh Long example plan, then
-//! N clients for S seconds, each on one kept HTTP/1.1 connection, sending submissions and, one
-//! request in ten, the plan's report (accepting gzip). Prints throughput, p50/p99 latencies per
-//! kind and the error count.
-//!
-//! With `--province`, reports are of a synthetic province of about 9,000 instances instead
-//! (`tuanthu::unstable::synth`: 750 agencies × 12 obligations in 2026, its evidence received
-//! by the day before today loaded through the API first), as of the day before today.
+//! fresh SQLite data dir (or `--database postgres://…`), uploads a synthetic province of 12,002
+//! instances (`tuanthu::unstable::synth`: 750 agencies × 12 obligations in 2026; the issue's
+//! province has about 9,000) and its evidence received by the day before today, then N clients
+//! for S seconds, each on one kept HTTP/1.1 connection, sending submissions to that plan and, one
+//! request in ten, that plan's report as of the day before today (accepting gzip unless
+//! `--identity`). Every submission makes a new version of the plan's submissions, so a report
+//! asked for after one is evaluated again: the figures are those of a plan reported on while it
+//! receives submissions. Prints throughput, p50/p99 latencies per kind, how many distinct reports
+//! were served, and the error count.
 //!
 //!   cargo build --release -p tuanthu-server --bin tuanthu-server --example load
-//!   ./target/release/examples/load --clients 50 --seconds 60 [--province]
+//!   ./target/release/examples/load --clients 50 --seconds 60 [--quick] [--identity]
+//!
+//! `--quick` runs 10 s instead of the given seconds.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -19,8 +22,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "load-bench-admin";
-const PLAN: &str = "vinh-long-144-KH-UBND";
-const REPORT_PLAN: &str = "hung-yen-draft";
 
 #[path = "../tests/common/http.rs"]
 mod http_client;
@@ -41,11 +42,17 @@ fn http(
 struct Conn {
     addr: SocketAddr,
     stream: Option<BufReader<TcpStream>>,
+    /// `X-Result-Sha256` of the last answer: which report it was.
+    result_hash: Option<String>,
 }
 
 impl Conn {
     fn new(addr: SocketAddr) -> Self {
-        Conn { addr, stream: None }
+        Conn {
+            addr,
+            stream: None,
+            result_hash: None,
+        }
     }
 
     fn request(
@@ -105,6 +112,7 @@ impl Conn {
             .and_then(|c| c.parse().ok())
             .unwrap_or(0);
         let (mut length, mut chunked, mut close) = (None, false, false);
+        self.result_hash = None;
         loop {
             line.clear();
             r.read_line(&mut line)?;
@@ -118,6 +126,7 @@ impl Conn {
                 "content-length" => length = v.parse::<usize>().ok(),
                 "transfer-encoding" => chunked = v.eq_ignore_ascii_case("chunked"),
                 "connection" => close = v.eq_ignore_ascii_case("close"),
+                "x-result-sha256" => self.result_hash = Some(v.to_string()),
                 _ => {}
             }
         }
@@ -164,16 +173,23 @@ fn main() {
     let mut clients = 50usize;
     let mut seconds = 60u64;
     let mut database: Option<String> = None;
-    let mut province = false;
+    let mut gzip = true;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--clients" => clients = args.next().unwrap().parse().unwrap(),
             "--seconds" => seconds = args.next().unwrap().parse().unwrap(),
             "--database" => database = args.next(),
-            "--province" => province = true,
-            _ => panic!("usage: load [--clients N] [--seconds S] [--database URL] [--province]"),
+            "--quick" => seconds = 10,
+            "--identity" => gzip = false,
+            _ => panic!(
+                "usage: load [--clients N] [--seconds S] [--quick] [--identity] [--database URL]"
+            ),
         }
+    }
+    // `--quick` wins over `--seconds` whatever their order.
+    if std::env::args().any(|a| a == "--quick") {
+        seconds = 10;
     }
     let exe = std::env::current_exe().unwrap();
     let server = exe
@@ -210,66 +226,26 @@ fn main() {
         .parse()
         .unwrap();
 
-    // Submissions go to Vĩnh Long; reports are of Hưng Yên with its example submissions, so a
-    // report's cost does not grow with the bench's own submissions.
-    for province in ["vinh-long", "hung-yen"] {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../rules/examples")
-            .join(province);
-        let read = |f: &str| std::fs::read_to_string(root.join(f)).unwrap();
-        let upload = format!(
-            "{{\"plan\": {}, \"registry\": {}, \"events\": {}}}",
-            read("plan.json"),
-            read("registry.json"),
-            read("events.json")
-        );
-        let (st, _) = http(
-            addr,
-            "POST",
-            "/v1/plans",
-            &[("Content-Type", "application/json")],
-            &upload,
-        )
-        .unwrap();
-        assert_eq!(st, 201);
-        if province == "hung-yen" {
-            let (st, _) = http(
-                addr,
-                "POST",
-                &format!("/v1/plans/{REPORT_PLAN}/submissions/batch"),
-                &[("Content-Type", "text/csv")],
-                &read("submissions.csv"),
-            )
-            .unwrap();
-            assert_eq!(st, 201, "hung-yen's example submissions are all counted");
-        }
-    }
-
-    let (report_plan, as_of) = if province {
-        load_province(addr)
-    } else {
-        (REPORT_PLAN.to_string(), "2026-11-23".to_string())
-    };
-    let report_path = format!("/v1/plans/{report_plan}/report?as_of={as_of}");
-    // The first report is evaluated afresh (nothing cached yet): what a report costs after a
-    // new submission to its own plan.
+    let (plan, as_of, templates) = load_province(addr);
+    let report_path = format!("/v1/plans/{plan}/report?as_of={as_of}");
+    let submit_path = format!("/v1/plans/{plan}/submissions");
+    // The first report is evaluated afresh (nothing cached yet).
     let t = Instant::now();
     let (st, body) = http(addr, "GET", &report_path, &[], "").unwrap();
     let cold = t.elapsed().as_secs_f64() * 1e3;
     assert_eq!(st, 200);
     let report: serde_json::Value = serde_json::from_slice(&body).unwrap();
     println!(
-        "report of {report_plan} as of {as_of}: {} instances, {} bytes, first (evaluated) in {cold:.1} ms",
+        "report of {plan} as of {as_of}: {} instances, {} bytes, first (evaluated) in {cold:.1} ms",
         report["assessments"].as_array().map_or(0, Vec::len),
         body.len()
     );
-
     // Reports travel gzipped, as to any HTTP client that accepts it (browsers do); checked once
     // here that the inflated body is the report's bytes. The timed requests below measure until
     // the last byte arrived, not the client's inflating.
-    let gz = [("Accept-Encoding", "gzip")];
+    const GZ: &[(&str, &str)] = &[("Accept-Encoding", "gzip")];
     let (st, zipped) = Conn::new(addr)
-        .request("GET", &report_path, &gz, "")
+        .request("GET", &report_path, GZ, "")
         .unwrap();
     assert_eq!(st, 200);
     let mut inflated = Vec::new();
@@ -281,56 +257,90 @@ fn main() {
         "the gzipped report inflates to the report"
     );
     println!("report gzipped: {} bytes", zipped.len());
+    let report_headers: &'static [(&str, &str)] = if gzip { GZ } else { &[] };
 
+    let templates = std::sync::Arc::new(templates);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let start = Instant::now();
     let handles: Vec<_> = (0..clients)
         .map(|c| {
-            let report_path = report_path.clone();
+            let (report_path, submit_path) = (report_path.clone(), submit_path.clone());
+            let templates = templates.clone();
             std::thread::spawn(move || {
                 let mut conn = Conn::new(addr);
                 let (mut sub, mut rep, mut errors) = (Vec::new(), Vec::new(), 0usize);
+                let mut hashes = std::collections::HashSet::new();
                 let mut i = 0usize;
                 while Instant::now() < deadline {
                     i += 1;
                     let t = Instant::now();
                     if i % 10 == 0 {
-                        match conn.request("GET", &report_path, &[("Accept-Encoding", "gzip")], "") {
-                            Ok((200, _)) => rep.push(t.elapsed().as_secs_f64() * 1e3),
+                        match conn.request("GET", &report_path, report_headers, "") {
+                            Ok((200, _)) => {
+                                rep.push(t.elapsed().as_secs_f64() * 1e3);
+                                hashes.extend(conn.result_hash.take());
+                            }
                             _ => errors += 1,
                         }
                     } else {
-                        let body = format!(r#"{{"agency": "Sở Tư pháp", "obligation": "II.3", "received": "2026-04-18", "document_number": "{}/BC-STP"}}"#, c * 10_000_000 + i);
+                        // Another report of an instance the province's evidence names, with a
+                        // document number of its own: counted, and a new version of the plan's
+                        // submissions.
+                        let mut s = templates[(c * 7919 + i) % templates.len()].clone();
+                        s["document_number"] = format!("{}/BC-LOAD", c * 10_000_000 + i).into();
                         let key = format!("load-{c}-{i}");
-                        let path = format!("/v1/plans/{PLAN}/submissions");
-                        match conn.request("POST", &path, &[("Content-Type", "application/json"), ("Idempotency-Key", &key)], &body) {
+                        match conn.request(
+                            "POST",
+                            &submit_path,
+                            &[
+                                ("Content-Type", "application/json"),
+                                ("Idempotency-Key", &key),
+                            ],
+                            &s.to_string(),
+                        ) {
                             Ok((201, _)) => sub.push(t.elapsed().as_secs_f64() * 1e3),
-                            _ => errors += 1,
+                            Ok((st, body)) => {
+                                if errors == 0 {
+                                    eprintln!(
+                                        "submission: {st} {}",
+                                        String::from_utf8_lossy(&body)
+                                    );
+                                }
+                                errors += 1
+                            }
+                            Err(_) => errors += 1,
                         }
                     }
                 }
-                (sub, rep, errors)
+                (sub, rep, errors, hashes)
             })
         })
         .collect();
     let (mut sub, mut rep, mut errors) = (Vec::new(), Vec::new(), 0);
+    let mut hashes = std::collections::HashSet::new();
     for h in handles {
-        let (s, r, e) = h.join().unwrap();
+        let (s, r, e, d) = h.join().unwrap();
         sub.extend(s);
         rep.extend(r);
         errors += e;
+        hashes.extend(d);
     }
     let elapsed = start.elapsed().as_secs_f64();
+    // The report as the bench left it: every submission of the run is in it.
+    let (st, body) = http(addr, "GET", &report_path, &[], "").unwrap();
+    assert_eq!(st, 200);
+    let last: serde_json::Value = serde_json::from_slice(&body).unwrap();
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&data);
     println!(
-        "{clients} clients, {elapsed:.1} s, backend {}",
+        "{clients} clients, {elapsed:.1} s, backend {}, reports {}",
         if database.is_some() {
             "postgres"
         } else {
             "sqlite"
-        }
+        },
+        if gzip { "gzipped" } else { "identity" }
     );
     println!(
         "submissions: {} ok, {:.0}/s, p50 {:.1} ms, p99 {:.1} ms",
@@ -340,18 +350,26 @@ fn main() {
         pct(&mut sub, 0.99)
     );
     println!(
-        "reports:     {} ok, {:.0}/s, p50 {:.1} ms, p99 {:.1} ms",
+        "reports:     {} ok, {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, {} distinct",
         rep.len(),
         rep.len() as f64 / elapsed,
         pct(&mut rep, 0.5),
-        pct(&mut rep, 0.99)
+        pct(&mut rep, 0.99),
+        hashes.len()
+    );
+    println!(
+        "last report: {} instances, {} findings, {} bytes",
+        last["assessments"].as_array().map_or(0, Vec::len),
+        last["findings"].as_array().map_or(0, Vec::len),
+        body.len()
     );
     println!("errors: {errors}");
 }
 
-/// Uploads a synthetic province of about 9,000 instances and its evidence received by the day
-/// before today (the service refuses evidence from the future); returns its plan id and that day.
-fn load_province(addr: SocketAddr) -> (String, String) {
+/// Uploads a synthetic province (12,002 instances) and its evidence received by the day
+/// before today (the service refuses evidence from the future); returns its plan id, that day,
+/// and the stored submissions as JSON (the bench files them again).
+fn load_province(addr: SocketAddr) -> (String, String, Vec<serde_json::Value>) {
     use tuanthu::unstable::synth::{province, Shape};
     let req = province(
         7,
@@ -381,7 +399,7 @@ fn load_province(addr: SocketAddr) -> (String, String) {
         .filter(|s| s.received <= as_of)
         .collect();
     let path = format!("/v1/plans/{}/submissions/batch", req.plan.id);
-    let (mut stored, mut refused) = (0usize, 0usize);
+    let (mut stored, mut refused) = (Vec::new(), 0usize);
     for chunk in subs.chunks(200) {
         let body = serde_json::to_string(chunk).unwrap();
         let (st, _) = http(
@@ -393,7 +411,7 @@ fn load_province(addr: SocketAddr) -> (String, String) {
         )
         .unwrap();
         if st == 201 {
-            stored += chunk.len();
+            stored.extend_from_slice(chunk);
             continue;
         }
         // All or nothing: one the engine would not count refuses its batch; file one by one.
@@ -409,15 +427,24 @@ fn load_province(addr: SocketAddr) -> (String, String) {
             .unwrap()
             .0
             {
-                201 => stored += 1,
+                201 => stored.push(*s),
                 _ => refused += 1,
             }
         }
     }
     println!(
-        "synthetic province {}: {} obligations, {stored} submissions stored, {refused} refused",
+        "synthetic province {}: {} obligations, {} submissions stored, {refused} refused",
         req.plan.id,
-        req.plan.obligations.len()
+        req.plan.obligations.len(),
+        stored.len()
     );
-    (req.plan.id.clone(), as_of.format("%Y-%m-%d").to_string())
+    let templates = stored
+        .iter()
+        .map(|s| serde_json::to_value(s).unwrap())
+        .collect();
+    (
+        req.plan.id.clone(),
+        as_of.format("%Y-%m-%d").to_string(),
+        templates,
+    )
 }

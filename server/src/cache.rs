@@ -185,6 +185,115 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Flight<K, V> {
     }
 }
 
+/// The newest value of each key among versions that only grow (a plan's report as its
+/// submissions grow), with at most one computation per key at a time: a caller that needs
+/// version `want` or newer gets the newest value when that is new enough, and otherwise queues
+/// (first come, first served) for the key's one computation, which reads the newest version
+/// when it starts. So however many submissions arrive, the callers waiting meanwhile share the
+/// next computation instead of each starting one of its own. A newer value than asked for is
+/// correct: it is of a state the caller's request saw or followed. A failed computation is not
+/// kept: the next caller in the queue tries again. Bounded: the least recently used key goes.
+#[derive(Debug)]
+pub struct Lanes<K, V> {
+    capacity: usize,
+    inner: Mutex<LanesInner<K, V>>,
+}
+
+#[derive(Debug)]
+struct LanesInner<K, V> {
+    tick: u64,
+    map: HashMap<K, (u64, Arc<Lane<V>>)>,
+}
+
+#[derive(Debug)]
+struct Lane<V> {
+    newest: Mutex<Option<(i64, V)>>,
+    /// Held while computing: one computation per key at a time.
+    running: tokio::sync::Mutex<()>,
+}
+
+impl<V: Clone> Lane<V> {
+    fn newest_from(&self, want: i64) -> Option<(i64, V)> {
+        let g = self.newest.lock().unwrap_or_else(|e| e.into_inner());
+        g.as_ref().filter(|(v, _)| *v >= want).cloned()
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> Lanes<K, V> {
+    pub fn new(capacity: usize) -> Self {
+        Lanes {
+            capacity: capacity.max(1),
+            inner: Mutex::new(LanesInner {
+                tick: 0,
+                map: HashMap::new(),
+            }),
+        }
+    }
+
+    fn lane(&self, key: &K) -> Arc<Lane<V>> {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.tick += 1;
+        let tick = g.tick;
+        if let Some(e) = g.map.get_mut(key) {
+            e.0 = tick;
+            return e.1.clone();
+        }
+        if g.map.len() >= self.capacity {
+            if let Some(old) = g
+                .map
+                .iter()
+                .min_by_key(|(_, v)| v.0)
+                .map(|(k, _)| k.clone())
+            {
+                g.map.remove(&old);
+            }
+        }
+        let lane = Arc::new(Lane {
+            newest: Mutex::new(None),
+            running: tokio::sync::Mutex::new(()),
+        });
+        g.map.insert(key.clone(), (tick, lane.clone()));
+        lane
+    }
+
+    /// The value of `key` at version `want` or newer, with its version; `make` computes the
+    /// value of the newest version (it must return a version of at least `want`: versions only
+    /// grow, and `make` reads the current one).
+    pub async fn get_at_least<E, F, Fut>(&self, key: &K, want: i64, make: F) -> Result<(i64, V), E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<(i64, V), E>>,
+    {
+        let lane = self.lane(key);
+        if let Some(hit) = lane.newest_from(want) {
+            return Ok(hit);
+        }
+        let _turn = lane.running.lock().await;
+        // Computed while this caller waited its turn?
+        if let Some(hit) = lane.newest_from(want) {
+            return Ok(hit);
+        }
+        let (version, value) = make().await?;
+        let mut g = lane.newest.lock().unwrap_or_else(|e| e.into_inner());
+        if g.as_ref().is_none_or(|(v, _)| *v < version) {
+            *g = Some((version, value.clone()));
+        }
+        Ok((version, value))
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,6 +367,72 @@ mod tests {
         assert_eq!(
             f.get_or_try_init(&1, || async { Ok::<_, ()>(0) }).await,
             Ok(0)
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn lanes_run_one_computation_at_a_time_and_never_serve_an_older_version() {
+        use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+        let lanes: Arc<Lanes<u32, i64>> = Arc::new(Lanes::new(4));
+        // The "database": a version that grows while callers ask.
+        let current = Arc::new(AtomicI64::new(1));
+        let (running, most, runs) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicUsize::new(0)),
+        );
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let (lanes, current) = (lanes.clone(), current.clone());
+                let (running, most, runs) = (running.clone(), most.clone(), runs.clone());
+                tokio::spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(i * 3)).await;
+                    // A submission, then a report that must see it.
+                    let want = current.fetch_add(1, Ordering::SeqCst) + 1;
+                    let (v, value) = lanes
+                        .get_at_least(&7, want, || async {
+                            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            runs.fetch_add(1, Ordering::SeqCst);
+                            let v = current.load(Ordering::SeqCst);
+                            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                            running.fetch_sub(1, Ordering::SeqCst);
+                            Ok::<_, ()>((v, v * 10))
+                        })
+                        .await
+                        .unwrap();
+                    assert!(v >= want, "asked for version {want} or newer, got {v}");
+                    assert_eq!(value, v * 10, "the value is the one of its version");
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 1, "one computation at a time");
+        let runs = runs.load(Ordering::SeqCst);
+        assert!(
+            runs < 40,
+            "callers waiting meanwhile share a computation: {runs} for 40 callers"
+        );
+        // Nothing new: served from the newest value, no computation.
+        let v = current.load(Ordering::SeqCst);
+        let hit = lanes
+            .get_at_least(&7, v, || async { Err::<(i64, i64), _>("not called") })
+            .await;
+        assert_eq!(hit, Ok((v, v * 10)));
+        // A failure is not kept: the next caller computes.
+        assert_eq!(
+            lanes
+                .get_at_least(&7, v + 1, || async { Err::<(i64, i64), _>("no") })
+                .await,
+            Err("no")
+        );
+        assert_eq!(
+            lanes
+                .get_at_least(&7, v + 1, || async { Ok::<_, &str>((v + 1, 0)) })
+                .await,
+            Ok((v + 1, 0))
         );
     }
 

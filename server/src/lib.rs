@@ -84,18 +84,20 @@ pub struct AppState {
     pub revisions: cache::RevisionCache,
     /// Group commit of submissions and audit records.
     pub writer: store::Writer,
-    /// Evaluated reports by (plan, revision, as-of, submissions version); the rule pack is fixed
-    /// for the life of the process, so its hash needs no place in the key.
-    pub evaluations: cache::Flight<routes::EvalKey, Arc<routes::Evaluated>>,
+    /// The newest evaluated report by (plan, revision, as-of), with the version of the
+    /// submissions it is of, one evaluation per key at a time; the rule pack is fixed for the
+    /// life of the process, so its hash needs no place in the key.
+    pub evaluations: cache::Lanes<(String, i64, chrono::NaiveDate), Arc<routes::Evaluated>>,
     /// Rendered reports by the same key and the query (format, language, filters).
     pub rendered: cache::Flight<(routes::EvalKey, String), Arc<routes::Rendered>>,
 }
 
 /// How many parsed plan revisions stay in memory (a province plan is a few hundred KB parsed).
 const REVISION_CACHE: usize = 64;
-/// How many evaluated reports stay in memory, and rendered ones. A province's report (12,002
-/// instances) renders to 14.7 MB of JSON, so these bound the caches to some hundred MB; entries
-/// of an older submissions version are never asked for again and go first as least recently used.
+/// For how many (plan, revision, as-of) the newest evaluated report stays in memory, and how
+/// many rendered reports. A province's report (12,002 instances) renders to 14.7 MB of JSON, so
+/// these bound the caches to some hundred MB; rendered reports of an older submissions version
+/// are never asked for again and go first as least recently used.
 const EVALUATION_CACHE: usize = 8;
 const RENDERED_CACHE: usize = 32;
 
@@ -120,7 +122,7 @@ pub async fn build(config: &Config) -> Result<(Router, Arc<AppState>), ServeErro
         db,
         max_body_bytes: config.max_body_bytes,
         revisions: cache::RevisionCache::new(REVISION_CACHE),
-        evaluations: cache::Flight::new(EVALUATION_CACHE),
+        evaluations: cache::Lanes::new(EVALUATION_CACHE),
         rendered: cache::Flight::new(RENDERED_CACHE),
     });
     Ok((routes::router(state.clone()), state))

@@ -1147,14 +1147,24 @@ async fn report(
         })?,
     };
     let rev = revision_or_latest(&state, &plan_id, p.revision).await?;
-    // The submissions and the version they are (raised in the transaction that stores new
-    // ones): a request after an acknowledged submission sees the newer version.
-    let subs = store::snapshot(&state.db, &plan_id).await?;
-    let key: EvalKey = (plan_id.clone(), rev.info.revision, as_of, subs.version);
-    let evaluated = state
+    // The version of the plan's submissions (raised in the transaction that stores new ones):
+    // a request after an acknowledged submission is answered from that version or a newer one.
+    // One evaluation per (plan, revision, as-of) at a time, of the newest submissions when it
+    // starts: the requests that wait meanwhile share the next one.
+    let want = store::plan_version(&state.db, &plan_id).await?;
+    let (version, evaluated) = state
         .evaluations
-        .get_or_try_init(&key, || evaluate_stored(&state, &rev, as_of, subs.clone()))
+        .get_at_least(
+            &(plan_id.clone(), rev.info.revision, as_of),
+            want,
+            || async {
+                let subs = store::snapshot(&state.db, &plan_id).await?;
+                let version = subs.version;
+                Ok::<_, HttpError>((version, evaluate_stored(&state, &rev, as_of, subs).await?))
+            },
+        )
         .await?;
+    let key: EvalKey = (plan_id.clone(), rev.info.revision, as_of, version);
     let query = serde_json::to_value(&q).unwrap_or_default();
     let rendered = state
         .rendered

@@ -163,6 +163,43 @@ test('the engine refuses a received date in the future: its Vietnamese words, no
   await page.close();
 });
 
+test('a refused report shows the refusal and no note that the evidence was recorded', async () => {
+  // The plan names the submitter's agency as coordinating (not lead) for some obligation: the
+  // service refuses its report (422) and the engine's info note on coordinating evidence says
+  // it "is recorded", which must not stand beside the refusal.
+  const coordinated = PLAN.obligations.find((o) =>
+    (o.coordinating || []).some((a) => a.name === AGENCY) && !(o.lead || []).some((a) => a.name === AGENCY));
+  assert.ok(coordinated, `the plan has an obligation ${AGENCY} coordinates`);
+  const { page, errors } = await openPage('/form', submitter);
+  await page.waitForFunction((a) => document.getElementById('agency').value === a, AGENCY);
+  await page.waitForSelector('#obligation option', { state: 'attached' });
+  // The date first: leaving the token field fires its change event, which reloads the plans and
+  // refills the obligations. The plan list may load more than once, each load refilling the
+  // list: choose again until the choice stays.
+  await page.fill('#received', '01/06/2026');
+  for (let i = 0; i < 10; i++) {
+    await page.selectOption('#obligation', coordinated.id);
+    await page.waitForTimeout(500);
+    if ((await page.$eval('#obligation', (e) => e.value)) === coordinated.id) break;
+  }
+  const answer = page.waitForResponse((r) => r.url().endsWith('/submissions') && r.request().method() === 'POST');
+  await page.click('button[type=submit], #form button');
+  const resp = await answer;
+  assert.equal(resp.status(), 422, 'the service refuses a coordinating agency\'s report');
+  const body = await resp.json();
+  assert.ok((body.findings || []).some((f) => f.severity === 'info'),
+    `the refusal carries the engine's info note (what the page must not show): ${JSON.stringify(body)}`);
+  await page.waitForFunction(() => [...document.querySelectorAll('.problem')].some((p) => p.textContent !== ''));
+  const text = await page.evaluate(() => document.querySelector('main').innerText);
+  assert.match(text, /không được tính/, `the refusal is shown: ${text}`);
+  assert.ok(!/được ghi nhận|Đã ghi nhận/.test(text), `no success note beside the refusal: ${text}`);
+  await assertNoRuleIds(page);
+  const stored = await api('GET', `/v1/plans/${PLAN.id}/submissions`);
+  assert.equal(stored.length, 0, JSON.stringify(stored));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the dashboard shows the agency × obligation matrix; a click opens the explanation', async () => {
   const { page, errors } = await openPage('/', viewer);
   // The page draws today's report as it opens; let that settle first.

@@ -5,7 +5,7 @@
 //! Lines become *blocks* (a marker and its text, with wrapped lines joined), blocks become a
 //! tree by marker level, and the tree is what [`super::obligations`] reads.
 
-use super::text::{fold, is_upper, Line};
+use super::text::{fold, fold_char, is_upper, Line};
 
 /// The marker that opens a block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -388,6 +388,10 @@ pub(crate) fn field_label(t: &str) -> Option<(Field, &str)> {
     // A label is short: look for its colon in the first 60 characters only.
     let colon = head(t, 61).find([':', '：'])?;
     let label = &t[..colon];
+    // Most texts with a colon are no label: their first word says so before any folding.
+    if !LABEL_FIRST_WORDS.contains(&first_folded_word(label, 5).as_str()) {
+        return None;
+    }
     let value = t[colon..].trim_start_matches([':', '：']).trim_start();
     let folded = fold(label);
     let words: Vec<&str> = folded
@@ -444,6 +448,35 @@ pub(crate) fn field_label(t: &str) -> Option<(Field, &str)> {
         return None;
     };
     Some((field, value))
+}
+
+/// The first folded word a label can start with: the prefixes `các`, `cơ quan`, `đơn vị`,
+/// `tổ chức` that [`field_label`] skips, and the first word of every label it knows.
+const LABEL_FIRST_WORDS: &[&str] = &[
+    "cac", "co", "don", "to", "chu", "chiu", "phoi", "thoi", "tien", "noi", "san", "ket", "hinh",
+    "thuc", "trien", "trach",
+];
+
+/// The first word of `fold(s)` split at characters that are not alphanumeric, or an empty
+/// string when it is longer than `max` bytes; only as much of `s` is folded as that takes.
+fn first_folded_word(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        fold_char(c, &mut out);
+        let t = out.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if let Some(end) = t.find(|c: char| !c.is_alphanumeric()) {
+            return if end <= max {
+                t[..end].to_string()
+            } else {
+                String::new()
+            };
+        }
+        if t.len() > max {
+            return String::new();
+        }
+    }
+    let t = out.trim_start_matches(|c: char| !c.is_alphanumeric());
+    t.to_string()
 }
 
 /// Every label in a line: the first at its start, others after `.` or `;` (`Cơ quan chủ trì:

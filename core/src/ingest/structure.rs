@@ -766,6 +766,84 @@ fn number_paren_items(blocks: &mut [Block]) {
     }
 }
 
+/// An item whose label is written in another style than the item before it in the same list
+/// (`3)` after `2.`, `b.` after `a)`): read as the next item all the same, and said in an info.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LabelStyleChange {
+    /// Index of the item's first line.
+    pub line: usize,
+    /// The labels as written: the item before and this one.
+    pub before: String,
+    pub after: String,
+}
+
+/// Every label-style change among the numbered (`1.`) and lettered (`a)`) items of each list in
+/// the sections: siblings of one parent, compared with the previous sibling of the same kind.
+pub(crate) fn label_style_changes(lines: &[Line], lay: &Layout) -> Vec<LabelStyleChange> {
+    let mut out = Vec::new();
+    for s in &lay.sections {
+        style_changes_among(&s.tree, lines, &mut out);
+    }
+    out
+}
+
+fn style_changes_among(nodes: &[Node], lines: &[Line], out: &mut Vec<LabelStyleChange>) {
+    // (kind, label as written, style) of the last numbered and the last lettered sibling.
+    let mut last: [Option<(String, String)>; 2] = [None, None];
+    for n in nodes {
+        let kind = match &n.block.marker {
+            Marker::Number(parts) if parts.len() == 1 => Some(0),
+            Marker::Letter(_) => Some(1),
+            _ => None,
+        };
+        let written = kind
+            .filter(|_| !n.block.table)
+            .and_then(|k| Some((k, written_label(&lines.get(n.block.first)?.text)?)));
+        if let Some((k, (label, style))) = written {
+            if let Some((before, prev_style)) = &last[k] {
+                if *prev_style != style {
+                    out.push(LabelStyleChange {
+                        line: n.block.first,
+                        before: before.clone(),
+                        after: label.clone(),
+                    });
+                }
+            }
+            last[k] = Some((label, style));
+        }
+        style_changes_among(&n.children, lines, out);
+    }
+}
+
+/// The label at the start of an item's line as written (`3)`, `(3)`, `b.`; a bullet before it
+/// is decoration) and its style: the label with its number as `n` and its letter as `a`
+/// (`n)`, `(n)`, `a.`).
+fn written_label(t: &str) -> Option<(String, String)> {
+    let mut s = t;
+    if let Some(first) = s.chars().next() {
+        if DASHES.contains(&first) || first == '+' {
+            s = s[first.len_utf8()..].trim_start();
+        }
+    }
+    let (open, s) = match s.strip_prefix('(') {
+        Some(r) => ("(", r),
+        None => ("", s),
+    };
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let (body, key, rest) = if digits > 0 {
+        (&s[..digits], "n", &s[digits..])
+    } else {
+        let c = s.chars().next().filter(|c| VN_LETTERS.contains(c))?;
+        (&s[..c.len_utf8()], "a", &s[c.len_utf8()..])
+    };
+    let sep = rest
+        .trim_start_matches(' ')
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '.' | ')' | '/' | '-'))?;
+    Some((format!("{open}{body}{sep}"), format!("{open}{key}{sep}")))
+}
+
 /// A block and the blocks nested under it.
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
@@ -928,6 +1006,18 @@ fn get_mut<'a>(roots: &'a mut [Node], path: &[usize]) -> Option<&'a mut Node> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_labels_and_their_styles() {
+        let l = |t: &str| written_label(t).map(|(a, b)| format!("{a} {b}"));
+        assert_eq!(l("3) Tổ chức").as_deref(), Some("3) n)"));
+        assert_eq!(l("12. Rà soát").as_deref(), Some("12. n."));
+        assert_eq!(l("(2) Rà soát").as_deref(), Some("(2) (n)"));
+        assert_eq!(l("- b) Sở Tư pháp").as_deref(), Some("b) a)"));
+        assert_eq!(l("đ. Tuyên truyền").as_deref(), Some("đ. a."));
+        assert_eq!(l("4/ Kiểm tra").as_deref(), Some("4/ n/"));
+        assert_eq!(l("Công an tỉnh"), None);
+    }
 
     #[test]
     fn markers() {

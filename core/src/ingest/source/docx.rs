@@ -17,6 +17,7 @@
 //!   headers and page numbers would only be page furniture). A text box anchored in a paragraph
 //!   comes out as paragraphs just before that paragraph.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
@@ -220,6 +221,9 @@ struct Body {
     table_no: u32,
     /// Per `mc:AlternateContent` being read: whether a choice was already taken.
     alternates: Vec<bool>,
+    /// The text buffer of the last paragraph closed, emptied: the next paragraph fills it
+    /// instead of growing a new one.
+    spare: String,
 }
 
 /// Elements whose whole content is not visible text.
@@ -260,11 +264,13 @@ impl Body {
             paragraph_no: 0,
             table_no: 0,
             alternates: Vec::new(),
+            spare: String::new(),
         }
     }
 
     fn read(mut self, xml: &[u8]) -> Result<Vec<SourceLine>, XmlError> {
-        // Text is checked as UTF-8 piece by piece as it is decoded, not the whole part first.
+        // Text is checked as UTF-8 piece by piece as it is decoded, not the whole part first
+        // (checking the whole 15 MB part of the bench's .docx first cost more instructions).
         let mut r = Reader::from_reader(xml);
         loop {
             let ev = r.read_event().map_err(|e| XmlError::at(&r, e))?;
@@ -353,7 +359,10 @@ impl Body {
 
     fn start(&mut self, name: &[u8], s: &BytesStart<'_>) {
         match name {
-            b"p" => self.paras.push(Para::default()),
+            b"p" => self.paras.push(Para {
+                text: std::mem::take(&mut self.spare),
+                ..Para::default()
+            }),
             b"pPr" => self.in_para_props = true,
             b"pStyle" if self.in_para_props => {
                 if let Some(p) = self.paras.last_mut() {
@@ -455,21 +464,30 @@ impl Body {
     }
 
     fn end_paragraph(&mut self) {
-        let Some(p) = self.paras.pop() else { return };
+        let Some(mut p) = self.paras.pop() else {
+            return;
+        };
         self.in_para_props = false;
         let label = self.numbering.label(&p.num, p.style.as_deref());
-        let text = labelled(label, &p.text);
-        if let Some(cell) = self.current_cell() {
-            cell.paras.push(text);
-            return;
-        }
-        if !self.tables.is_empty() {
-            // A paragraph in a table but outside any cell: a broken file; keep the text.
-            if let Some(t) = self.tables.last_mut() {
-                t.rows.push(vec![text]);
+        {
+            let text = labelled(label, &p.text);
+            if let Some(cell) = self.current_cell() {
+                cell.paras.push(text.into_owned());
+            } else if !self.tables.is_empty() {
+                // A paragraph in a table but outside any cell: a broken file; keep the text.
+                if let Some(t) = self.tables.last_mut() {
+                    t.rows.push(vec![text.into_owned()]);
+                }
+            } else {
+                self.body_lines(&text);
             }
-            return;
         }
+        p.text.clear();
+        self.spare = p.text;
+    }
+
+    /// A body paragraph's lines, then the blank line that ends its block.
+    fn body_lines(&mut self, text: &str) {
         self.paragraph_no += 1;
         let origin = Origin::Paragraph(self.paragraph_no);
         for line in text.split('\n') {
@@ -521,14 +539,20 @@ impl Body {
     }
 }
 
-/// The paragraph as shown: its label, then its text.
-fn labelled(label: Option<Label>, text: &str) -> String {
+/// The paragraph as shown: its label, then its text (borrowed when it has no label).
+fn labelled(label: Option<Label>, text: &str) -> Cow<'_, str> {
     match label {
         Some(l) if !l.text.is_empty() => {
-            let sep = if l.space_after { " " } else { "" };
-            format!("{}{sep}{}", l.text, text.trim_start())
+            let text = text.trim_start();
+            let mut out = l.text;
+            out.reserve(text.len() + 1);
+            if l.space_after {
+                out.push(' ');
+            }
+            out.push_str(text);
+            Cow::Owned(out)
         }
-        _ => text.to_string(),
+        _ => Cow::Borrowed(text),
     }
 }
 

@@ -155,7 +155,7 @@ struct StyleNum {
 }
 
 /// The numbering definitions of a document and the running counters.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Numbering {
     abstracts: HashMap<String, Abstract>,
     instances: HashMap<String, Instance>,

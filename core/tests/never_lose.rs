@@ -416,3 +416,47 @@ fn a_sub_task_title_is_cut_at_its_colon_not_mid_word() {
         "Tuyên truyền: Tổ chức hội nghị phổ biến Luật cho cán bộ, công chức"
     );
 }
+
+/// An item labelled `3)` after items `1.` and `2.` is the list's third item, read as such; the
+/// change of label style is an `info` note on its line (it changes no obligation), and a list
+/// written in one style, whichever, gets none. Lettered sub-items are lists too (`b.` after `a)`).
+#[test]
+fn a_label_style_change_within_a_list_is_an_info_note() {
+    let task = |label: &str, n: u32| {
+        format!(
+            "{label} Nhiệm vụ thứ {n}\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: trước ngày 30/6/2026.\n"
+        )
+    };
+    let mixed = [task("1.", 1), task("2.", 2), task("3)", 3)].concat();
+    let p = plan_with_item(&mixed);
+    let ids: Vec<&str> = p.obligations.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["II.1", "II.2", "II.3"]);
+    let notes = codes(&p, WarningCode::LabelStyleChanged);
+    assert_eq!(notes.len(), 1, "{:#?}", p.warnings);
+    assert_eq!(notes[0].severity, Some(Severity::Info));
+    assert_eq!(notes[0].text.as_deref(), Some("3)"));
+    assert!(notes[0].message.contains("`2.`"), "{}", notes[0].message);
+    // The line of `3) Nhiệm vụ thứ 3`: six header lines, then three lines per task.
+    assert_eq!(notes[0].line, 6 + 3 + 3 + 1);
+
+    for label in ["{n}.", "{n})", "({n})", "{n}/"] {
+        let same: String = (1..=3)
+            .map(|n| task(&label.replace("{n}", &n.to_string()), n))
+            .collect();
+        let p = plan_with_item(&same);
+        assert_eq!(p.obligations.len(), 3, "{label}");
+        assert!(
+            codes(&p, WarningCode::LabelStyleChanged).is_empty(),
+            "{label}: {:#?}",
+            p.warnings
+        );
+    }
+
+    let letters = "1. Rà soát văn bản\n\
+                   a) Nghị định thứ nhất\n- Cơ quan chủ trì: Công an tỉnh.\n- Thời hạn: trước ngày 30/6/2026.\n\
+                   b. Nghị định thứ hai\n- Cơ quan chủ trì: Sở Tư pháp.\n- Thời hạn: trước ngày 30/9/2026.\n";
+    let p = plan_with_item(letters);
+    let notes = codes(&p, WarningCode::LabelStyleChanged);
+    assert_eq!(notes.len(), 1, "{:#?}", p.warnings);
+    assert_eq!(notes[0].text.as_deref(), Some("b."));
+}

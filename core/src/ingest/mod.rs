@@ -183,6 +183,17 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
             None,
         );
     }
+    for c in structure::label_style_changes(&lines, &lay) {
+        w.push(
+            WarningCode::LabelStyleChanged,
+            lines.get(c.line).map_or(1, |l| l.no),
+            format!(
+                "item `{}` follows `{}`: the label style changes within the list; read as the list's next item",
+                c.after, c.before
+            ),
+            Some(c.after),
+        );
+    }
     let h = header::read(&lines, &lay, &mut w);
     // The plan's year, for phrases that state none; when the header gives none, the first year
     // written in the body (said in an info warning).

@@ -832,11 +832,14 @@ fn swallowed_sub_items(n: &Node, ctx: &mut Ctx<'_>) {
                 c.block.marker,
                 Marker::Letter(_) | Marker::Number(_) | Marker::Paren(_)
             );
-            let fields = c.has_fields() || !structure::split_labels(&c.block.text).is_empty();
-            let own = fields || (!in_field && timeline::has_deadline(&c.block.text));
             // `a) Cơ quan chủ trì: ...` is a field of the item, written as a lettered line.
-            if labelled && own && c.field.is_none() {
-                out.push(c);
+            // Only a labelled non-field child is looked into (a label at the text's start is
+            // what makes `split_labels` non-empty, so the rest of the text is not scanned).
+            if labelled && c.field.is_none() {
+                let fields = c.has_fields() || structure::field_label(&c.block.text).is_some();
+                if fields || (!in_field && timeline::has_deadline(&c.block.text)) {
+                    out.push(c);
+                }
             }
             walk(c, in_field || c.field.is_some(), out);
         }

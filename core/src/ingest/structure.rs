@@ -5,7 +5,7 @@
 //! Lines become *blocks* (a marker and its text, with wrapped lines joined), blocks become a
 //! tree by marker level, and the tree is what [`super::obligations`] reads.
 
-use super::text::{fold, is_upper, Line};
+use super::text::{fold, fold_char, is_upper, Line};
 
 /// The marker that opens a block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -388,6 +388,10 @@ pub(crate) fn field_label(t: &str) -> Option<(Field, &str)> {
     // A label is short: look for its colon in the first 60 characters only.
     let colon = head(t, 61).find([':', '：'])?;
     let label = &t[..colon];
+    // Most texts with a colon are no label: their first word says so before any folding.
+    if !LABEL_FIRST_WORDS.contains(&first_folded_word(label, 5).as_str()) {
+        return None;
+    }
     let value = t[colon..].trim_start_matches([':', '：']).trim_start();
     let folded = fold(label);
     let words: Vec<&str> = folded
@@ -444,6 +448,35 @@ pub(crate) fn field_label(t: &str) -> Option<(Field, &str)> {
         return None;
     };
     Some((field, value))
+}
+
+/// The first folded word a label can start with: the prefixes `các`, `cơ quan`, `đơn vị`,
+/// `tổ chức` that [`field_label`] skips, and the first word of every label it knows.
+const LABEL_FIRST_WORDS: &[&str] = &[
+    "cac", "co", "don", "to", "chu", "chiu", "phoi", "thoi", "tien", "noi", "san", "ket", "hinh",
+    "thuc", "trien", "trach",
+];
+
+/// The first word of `fold(s)` split at characters that are not alphanumeric, or an empty
+/// string when it is longer than `max` bytes; only as much of `s` is folded as that takes.
+fn first_folded_word(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        fold_char(c, &mut out);
+        let t = out.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if let Some(end) = t.find(|c: char| !c.is_alphanumeric()) {
+            return if end <= max {
+                t[..end].to_string()
+            } else {
+                String::new()
+            };
+        }
+        if t.len() > max {
+            return String::new();
+        }
+    }
+    let t = out.trim_start_matches(|c: char| !c.is_alphanumeric());
+    t.to_string()
 }
 
 /// Every label in a line: the first at its start, others after `.` or `;` (`Cơ quan chủ trì:
@@ -733,6 +766,84 @@ fn number_paren_items(blocks: &mut [Block]) {
     }
 }
 
+/// An item whose label is written in another style than the item before it in the same list
+/// (`3)` after `2.`, `b.` after `a)`): read as the next item all the same, and said in an info.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LabelStyleChange {
+    /// Index of the item's first line.
+    pub line: usize,
+    /// The labels as written: the item before and this one.
+    pub before: String,
+    pub after: String,
+}
+
+/// Every label-style change among the numbered (`1.`) and lettered (`a)`) items of each list in
+/// the sections: siblings of one parent, compared with the previous sibling of the same kind.
+pub(crate) fn label_style_changes(lines: &[Line], lay: &Layout) -> Vec<LabelStyleChange> {
+    let mut out = Vec::new();
+    for s in &lay.sections {
+        style_changes_among(&s.tree, lines, &mut out);
+    }
+    out
+}
+
+fn style_changes_among(nodes: &[Node], lines: &[Line], out: &mut Vec<LabelStyleChange>) {
+    // (kind, label as written, style) of the last numbered and the last lettered sibling.
+    let mut last: [Option<(String, String)>; 2] = [None, None];
+    for n in nodes {
+        let kind = match &n.block.marker {
+            Marker::Number(parts) if parts.len() == 1 => Some(0),
+            Marker::Letter(_) => Some(1),
+            _ => None,
+        };
+        let written = kind
+            .filter(|_| !n.block.table)
+            .and_then(|k| Some((k, written_label(&lines.get(n.block.first)?.text)?)));
+        if let Some((k, (label, style))) = written {
+            if let Some((before, prev_style)) = &last[k] {
+                if *prev_style != style {
+                    out.push(LabelStyleChange {
+                        line: n.block.first,
+                        before: before.clone(),
+                        after: label.clone(),
+                    });
+                }
+            }
+            last[k] = Some((label, style));
+        }
+        style_changes_among(&n.children, lines, out);
+    }
+}
+
+/// The label at the start of an item's line as written (`3)`, `(3)`, `b.`; a bullet before it
+/// is decoration) and its style: the label with its number as `n` and its letter as `a`
+/// (`n)`, `(n)`, `a.`).
+fn written_label(t: &str) -> Option<(String, String)> {
+    let mut s = t;
+    if let Some(first) = s.chars().next() {
+        if DASHES.contains(&first) || first == '+' {
+            s = s[first.len_utf8()..].trim_start();
+        }
+    }
+    let (open, s) = match s.strip_prefix('(') {
+        Some(r) => ("(", r),
+        None => ("", s),
+    };
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let (body, key, rest) = if digits > 0 {
+        (&s[..digits], "n", &s[digits..])
+    } else {
+        let c = s.chars().next().filter(|c| VN_LETTERS.contains(c))?;
+        (&s[..c.len_utf8()], "a", &s[c.len_utf8()..])
+    };
+    let sep = rest
+        .trim_start_matches(' ')
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '.' | ')' | '/' | '-'))?;
+    Some((format!("{open}{body}{sep}"), format!("{open}{key}{sep}")))
+}
+
 /// A block and the blocks nested under it.
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
@@ -895,6 +1006,18 @@ fn get_mut<'a>(roots: &'a mut [Node], path: &[usize]) -> Option<&'a mut Node> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_labels_and_their_styles() {
+        let l = |t: &str| written_label(t).map(|(a, b)| format!("{a} {b}"));
+        assert_eq!(l("3) Tổ chức").as_deref(), Some("3) n)"));
+        assert_eq!(l("12. Rà soát").as_deref(), Some("12. n."));
+        assert_eq!(l("(2) Rà soát").as_deref(), Some("(2) (n)"));
+        assert_eq!(l("- b) Sở Tư pháp").as_deref(), Some("b) a)"));
+        assert_eq!(l("đ. Tuyên truyền").as_deref(), Some("đ. a."));
+        assert_eq!(l("4/ Kiểm tra").as_deref(), Some("4/ n/"));
+        assert_eq!(l("Công an tỉnh"), None);
+    }
 
     #[test]
     fn markers() {

@@ -145,11 +145,7 @@ pub(crate) fn clean_inline(s: &str) -> String {
 /// [`clean_inline`] for text already in NFC.
 fn clean_nfc(nfc: &str) -> String {
     // Most lines have no markup at all.
-    let plain = !nfc.contains(['<', '[', '\\', '*', '_', '`', '!'])
-        && !nfc.contains([
-            '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
-        ]);
-    if plain {
+    if is_plain(nfc) {
         return collapse_ws(nfc);
     }
     let no_notes = FOOTNOTE.replace_all(nfc, " ");
@@ -201,6 +197,45 @@ fn clean_nfc(nfc: &str) -> String {
     collapse_ws(&out)
 }
 
+/// Whether `s` holds none of the characters [`clean_nfc`] removes or rewrites: markup (`<`, `[`,
+/// `\\`, `*`, `_`, `` ` ``, `!`) and invisible characters (zero-width spaces and joiners, word
+/// joiner, BOM, soft hyphen). One pass over the bytes: only the lead bytes `C2`, `E2` and `EF`
+/// start one of the invisible characters, so the others are checked only after such a byte.
+fn is_plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'<' | b'[' | b'\\' | b'*' | b'_' | b'`' | b'!' => return false,
+            0xC2 | 0xE2 | 0xEF => {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                if matches!(
+                    c,
+                    '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+                ) {
+                    return false;
+                }
+                i += c.len_utf8();
+            }
+            _ => i += 1,
+        }
+    }
+    true
+}
+
+/// Whitespace or a control character (what [`collapse_ws`] turns into a single space), with
+/// no table lookup for ASCII and for the precomposed Latin letters of Vietnamese, which are
+/// neither.
+fn is_space_or_control(c: char) -> bool {
+    if c.is_ascii() {
+        return c == ' ' || c.is_ascii_control();
+    }
+    if matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') {
+        return false;
+    }
+    c.is_whitespace() || c.is_control()
+}
+
 /// Trims and collapses runs of whitespace to one space.
 pub(crate) fn collapse_ws(s: &str) -> String {
     if is_collapsed(s) {
@@ -229,7 +264,7 @@ fn is_collapsed(s: &str) -> bool {
                 return false;
             }
             prev_space = true;
-        } else if c.is_whitespace() || c.is_control() {
+        } else if is_space_or_control(c) {
             return false;
         } else {
             prev_space = false;
@@ -325,6 +360,9 @@ static FOLD_TABLE: LazyLock<Vec<u8>> = LazyLock::new(|| {
 });
 
 /// Appends the folded form of `c`: base letters without tone or vowel marks, lower case.
+/// Inlined: it runs once per character of nearly every text the reader looks at, and the
+/// call cost as much as the fold of an ASCII or Vietnamese letter.
+#[inline]
 pub(crate) fn fold_char(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
@@ -338,6 +376,11 @@ pub(crate) fn fold_char(c: char, out: &mut String) {
             return;
         }
     }
+    fold_other(c, out);
+}
+
+/// [`fold_char`] for characters outside ASCII and the letters of the table.
+fn fold_other(c: char, out: &mut String) {
     match c {
         '\u{0300}'..='\u{036f}' => {}
         '\u{00A0}' | '\u{2007}' | '\u{202F}' => out.push(' '),
@@ -382,10 +425,31 @@ pub(crate) fn nfc(s: &str) -> String {
 /// and -B, Latin Extended Additional) is NFC without a table lookup per character: every
 /// character there is a starter that NFC keeps. Anything else goes to the quick check.
 fn is_nfc(s: &str) -> bool {
-    let precomposed_latin = |c: char| matches!(c, '\0'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}');
-    s.chars().all(precomposed_latin)
+    precomposed_latin(s)
         || unicode_normalization::is_nfc_quick(s.chars())
             == unicode_normalization::IsNormalized::Yes
+}
+
+/// Whether every character of `s` is in U+0000–U+024F or U+1E00–U+1EFF, read from the UTF-8
+/// bytes: lead bytes up to `C8` are below U+0240, `C9 80`–`C9 8F` is U+0240–U+024F, and
+/// `E1 B8`–`E1 BB` is U+1E00–U+1EFF.
+fn precomposed_latin(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        let ok = match x {
+            0x00..=0xC8 => true,
+            0xC9 => matches!(b.get(i + 1), Some(0x80..=0x8F)),
+            0xE1 => matches!(b.get(i + 1), Some(0xB8..=0xBB)),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// NFC of a line without its trailing whitespace, copied once (most lines are NFC already).
@@ -398,6 +462,19 @@ fn nfc_trimmed(s: &str) -> String {
         n.truncate(n.trim_end().len());
         n
     }
+}
+
+/// Whether the folded form of `s` starts with `prefix`, folding only as much of `s` as needed
+/// (`fold(s).starts_with(prefix)`, without folding a long text to look at its first words).
+pub(crate) fn fold_starts_with(s: &str, prefix: &str) -> bool {
+    let mut out = String::with_capacity(prefix.len() + 4);
+    for c in s.chars() {
+        fold_char(c, &mut out);
+        if out.len() >= prefix.len() {
+            break;
+        }
+    }
+    out.starts_with(prefix)
 }
 
 /// The folded form of a whole string.
@@ -468,6 +545,76 @@ mod tests {
         assert!(!is_nfc("Ho\u{0300}a"));
         assert_eq!(nfc("Ho\u{0300}a"), "Hòa");
         assert!(is_nfc("Ủy ban nhân dân tỉnh Tây Ninh"));
+    }
+
+    /// The byte-level checks answer as the character-level definitions they replace.
+    #[test]
+    fn byte_checks_match_char_definitions() {
+        let invisible = [
+            '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+        ];
+        let markup = ['<', '[', '\\', '*', '_', '`', '!'];
+        let cps = (0u32..0x3100)
+            .chain(0xFE00..0x10000)
+            .chain(0x1F600..0x1F610);
+        for c in cps.filter_map(char::from_u32) {
+            let s = format!("ab{c}ố");
+            let latin = s
+                .chars()
+                .all(|c| matches!(c, '\0'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}'));
+            assert_eq!(precomposed_latin(&s), latin, "U+{:04X}", c as u32);
+            let plain = !markup.contains(&c) && !invisible.contains(&c);
+            assert_eq!(is_plain(&s), plain, "U+{:04X}", c as u32);
+            assert_eq!(
+                is_space_or_control(c),
+                c.is_whitespace() || c.is_control(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        for (s, p) in [
+            ("Thời hạn: 30/6", "thoi han"),
+            ("Đ", "d"),
+            ("", ""),
+            ("ab", "abc"),
+        ] {
+            assert_eq!(fold_starts_with(s, p), fold(s).starts_with(p), "{s} {p}");
+        }
+        // `is_collapsed` against its definition, around every character checked above.
+        let slow = |s: &str| {
+            let mut prev_space = true;
+            for c in s.chars() {
+                if c == ' ' {
+                    if prev_space {
+                        return false;
+                    }
+                    prev_space = true;
+                } else if c.is_whitespace() || c.is_control() {
+                    return false;
+                } else {
+                    prev_space = false;
+                }
+            }
+            !prev_space || s.is_empty()
+        };
+        let cps = (0u32..0x3100)
+            .chain(0xFE00..0x10000)
+            .chain(0x1F600..0x1F610);
+        for c in cps.filter_map(char::from_u32) {
+            for s in [
+                format!("a {c}b"),
+                format!("{c}"),
+                format!("Tỉnh {c} "),
+                format!("x{c}{c}y"),
+            ] {
+                assert_eq!(is_collapsed(&s), slow(&s), "{s:?}");
+                let mut folded = String::new();
+                for ch in s.chars() {
+                    fold_char(ch, &mut folded);
+                }
+                assert_eq!(fold(&s), folded, "{s:?}");
+            }
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //!   headers and page numbers would only be page furniture). A text box anchored in a paragraph
 //!   comes out as paragraphs just before that paragraph.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
@@ -24,7 +25,7 @@ use quick_xml::Reader;
 use zip::ZipArchive;
 
 use super::numbering::{Label, NumRef, Numbering};
-use super::xml::{attr, entity, local, XmlError};
+use super::xml::{attr, entity, local, local_name, XmlError};
 use super::{Origin, SourceError, SourceLine, DOCX_MAX_ENTRIES, DOCX_MAX_UNCOMPRESSED};
 
 const DOCUMENT: &str = "word/document.xml";
@@ -67,9 +68,16 @@ pub(crate) fn read(bytes: &[u8], name: &str) -> Result<Vec<SourceLine>, SourceEr
             };
             xml_error(name, part, e)
         })?;
-    Body::new(numbering)
-        .read(&document)
-        .map_err(|e| xml_error(name, DOCUMENT, e))
+    // The plain scan first; a part outside its shape is read again from the start by quick-xml.
+    let plain = std::str::from_utf8(&document)
+        .ok()
+        .and_then(|xml| Body::new(numbering.clone()).read_plain(xml));
+    match plain {
+        Some(lines) => Ok(lines),
+        None => Body::new(numbering)
+            .read(&document)
+            .map_err(|e| xml_error(name, DOCUMENT, e)),
+    }
 }
 
 /// Bytes that may still be unpacked.
@@ -220,6 +228,9 @@ struct Body {
     table_no: u32,
     /// Per `mc:AlternateContent` being read: whether a choice was already taken.
     alternates: Vec<bool>,
+    /// The text buffer of the last paragraph closed, emptied: the next paragraph fills it
+    /// instead of growing a new one.
+    spare: String,
 }
 
 /// Elements whose whole content is not visible text.
@@ -260,42 +271,20 @@ impl Body {
             paragraph_no: 0,
             table_no: 0,
             alternates: Vec::new(),
+            spare: String::new(),
         }
     }
 
     fn read(mut self, xml: &[u8]) -> Result<Vec<SourceLine>, XmlError> {
-        // Text is checked as UTF-8 piece by piece as it is decoded, not the whole part first.
+        // Text is checked as UTF-8 piece by piece as it is decoded: a part that is not UTF-8 as
+        // a whole (which the plain scan needs) is still read if the text it shows is.
         let mut r = Reader::from_reader(xml);
         loop {
             let ev = r.read_event().map_err(|e| XmlError::at(&r, e))?;
             match ev {
-                Event::Start(s) => {
-                    if self.skip > 0 {
-                        self.skip += 1;
-                    } else {
-                        // The local name is found once per element, not in each step.
-                        let name = local(&s);
-                        if self.skips(name, &s) {
-                            self.skip = 1;
-                        } else {
-                            self.start(name, &s);
-                        }
-                    }
-                }
-                Event::Empty(s) if self.skip == 0 => {
-                    let name = local(&s);
-                    if !self.skips(name, &s) {
-                        self.start(name, &s);
-                        self.end(name);
-                    }
-                }
-                Event::End(e) => {
-                    if self.skip > 0 {
-                        self.skip -= 1;
-                    } else {
-                        self.end(e.local_name().as_ref());
-                    }
-                }
+                Event::Start(s) => self.open(&s),
+                Event::Empty(s) => self.empty(&s),
+                Event::End(e) => self.close(e.local_name().as_ref()),
                 Event::Text(t) if self.takes_text() => {
                     let s = t
                         .xml_content(quick_xml::XmlVersion::Implicit1_0)
@@ -311,6 +300,118 @@ impl Body {
                 _ => {}
             }
         }
+        Ok(self.finish())
+    }
+
+    /// [`Body::read`] for a part in the plain shape Word writes: elements, attributes in quotes,
+    /// text without references (`&...;`) or carriage returns, a declaration; no comments,
+    /// CDATA or DTD. It scans the bytes itself, several times faster than quick-xml's general
+    /// reader, and hands the same elements (as quick-xml's `BytesStart`) and the same text to the
+    /// same steps. Anything outside that shape, including every error quick-xml would report
+    /// (an unclosed or mismatched tag), gives `None`: the caller reads the part with quick-xml.
+    fn read_plain(mut self, xml: &str) -> Option<Vec<SourceLine>> {
+        let b = xml.as_bytes();
+        let mut open: Vec<&[u8]> = Vec::new();
+        let mut i = 0;
+        while let Some(&c) = b.get(i) {
+            if c != b'<' {
+                let end = match find_any(b.get(i..)?, [b'<', b'&', b'<']) {
+                    Some(k) if b.get(i + k) == Some(&b'&') => return None,
+                    Some(k) => i + k,
+                    None => b.len(),
+                };
+                let text = xml.get(i..end)?;
+                if self.takes_text() && text.contains('\r') {
+                    return None;
+                }
+                if self.takes_text() {
+                    self.push_text(text);
+                }
+                i = end;
+                continue;
+            }
+            match b.get(i + 1) {
+                Some(b'/') => {
+                    let gt = i + 2 + b.get(i + 2..)?.iter().position(|&c| c == b'>')?;
+                    let name = b.get(i + 2..gt)?;
+                    if open.pop() != Some(name) {
+                        return None;
+                    }
+                    self.close(local_name(name));
+                    i = gt + 1;
+                }
+                Some(b'?') => {
+                    let rest = b.get(i + 2..)?;
+                    i = i + 2 + rest.windows(2).position(|w| w == b"?>")? + 2;
+                }
+                Some(b'!') | None => return None,
+                Some(_) => {
+                    let gt = i + 1 + tag_end(b.get(i + 1..)?)?;
+                    let (content, empty) = match xml.get(i + 1..gt)? {
+                        c if c.ends_with('/') => (c.get(..c.len() - 1)?, true),
+                        c => (c, false),
+                    };
+                    let name_len = content
+                        .bytes()
+                        .position(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+                        .unwrap_or(content.len());
+                    if name_len == 0 {
+                        return None;
+                    }
+                    let s = BytesStart::from_content(content, name_len);
+                    if empty {
+                        self.empty(&s);
+                    } else {
+                        open.push(content.as_bytes().get(..name_len)?);
+                        self.open(&s);
+                    }
+                    i = gt + 1;
+                }
+            }
+        }
+        if !open.is_empty() {
+            return None;
+        }
+        Some(self.finish())
+    }
+
+    /// An element opens.
+    fn open(&mut self, s: &BytesStart<'_>) {
+        if self.skip > 0 {
+            self.skip += 1;
+        } else {
+            // The local name is found once per element, not in each step.
+            let name = local(s);
+            if self.skips(name, s) {
+                self.skip = 1;
+            } else {
+                self.start(name, s);
+            }
+        }
+    }
+
+    /// An empty element (`<w:br/>`).
+    fn empty(&mut self, s: &BytesStart<'_>) {
+        if self.skip == 0 {
+            let name = local(s);
+            if !self.skips(name, s) {
+                self.start(name, s);
+                self.end(name);
+            }
+        }
+    }
+
+    /// An element closes (`name` without prefix).
+    fn close(&mut self, name: &[u8]) {
+        if self.skip > 0 {
+            self.skip -= 1;
+        } else {
+            self.end(name);
+        }
+    }
+
+    /// The lines read, with what was open at the end closed.
+    fn finish(mut self) -> Vec<SourceLine> {
         // A document cut short: what was read is kept.
         while !self.paras.is_empty() {
             self.end_paragraph();
@@ -318,7 +419,7 @@ impl Body {
         while !self.tables.is_empty() {
             self.end_table();
         }
-        Ok(self.out)
+        self.out
     }
 
     /// Whether an element's content is skipped: never-visible elements, and every alternative
@@ -353,7 +454,10 @@ impl Body {
 
     fn start(&mut self, name: &[u8], s: &BytesStart<'_>) {
         match name {
-            b"p" => self.paras.push(Para::default()),
+            b"p" => self.paras.push(Para {
+                text: std::mem::take(&mut self.spare),
+                ..Para::default()
+            }),
             b"pPr" => self.in_para_props = true,
             b"pStyle" if self.in_para_props => {
                 if let Some(p) = self.paras.last_mut() {
@@ -455,21 +559,30 @@ impl Body {
     }
 
     fn end_paragraph(&mut self) {
-        let Some(p) = self.paras.pop() else { return };
+        let Some(mut p) = self.paras.pop() else {
+            return;
+        };
         self.in_para_props = false;
         let label = self.numbering.label(&p.num, p.style.as_deref());
-        let text = labelled(label, &p.text);
-        if let Some(cell) = self.current_cell() {
-            cell.paras.push(text);
-            return;
-        }
-        if !self.tables.is_empty() {
-            // A paragraph in a table but outside any cell: a broken file; keep the text.
-            if let Some(t) = self.tables.last_mut() {
-                t.rows.push(vec![text]);
+        {
+            let text = labelled(label, &p.text);
+            if let Some(cell) = self.current_cell() {
+                cell.paras.push(text.into_owned());
+            } else if !self.tables.is_empty() {
+                // A paragraph in a table but outside any cell: a broken file; keep the text.
+                if let Some(t) = self.tables.last_mut() {
+                    t.rows.push(vec![text.into_owned()]);
+                }
+            } else {
+                self.body_lines(&text);
             }
-            return;
         }
+        p.text.clear();
+        self.spare = p.text;
+    }
+
+    /// A body paragraph's lines, then the blank line that ends its block.
+    fn body_lines(&mut self, text: &str) {
         self.paragraph_no += 1;
         let origin = Origin::Paragraph(self.paragraph_no);
         for line in text.split('\n') {
@@ -521,14 +634,64 @@ impl Body {
     }
 }
 
-/// The paragraph as shown: its label, then its text.
-fn labelled(label: Option<Label>, text: &str) -> String {
+/// Where the `>` that ends a tag is in `b` (the tag after its `<`): the first one outside quoted
+/// attribute values, as quick-xml finds it.
+fn tag_end(b: &[u8]) -> Option<usize> {
+    let mut k = 0;
+    loop {
+        let j = k + find_any(b.get(k..)?, [b'>', b'"', b'\''])?;
+        let c = *b.get(j)?;
+        if c == b'>' {
+            return Some(j);
+        }
+        // A quoted attribute value: its end, then on.
+        k = j + 2 + find_any(b.get(j + 1..)?, [c, c, c])?;
+    }
+}
+
+/// The first byte of `hay` that is one of `set`, eight bytes at a time (markup is most of a
+/// part, and its runs between stops are longer than a per-byte loop or a vector search with
+/// its set-up cost pays for).
+fn find_any(hay: &[u8], set: [u8; 3]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let splat = set.map(|c| u64::from(c) * LO);
+    let mut chunks = hay.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // A byte of `x ^ splat` is zero where `x` has that stop; the lowest flagged byte is
+        // exact (a false flag can only sit above a true one).
+        let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+        let hits = zero(x ^ splat[0]) | zero(x ^ splat[1]) | zero(x ^ splat[2]);
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|c| set.contains(c))
+        .map(|k| at + k)
+}
+
+/// The paragraph as shown: its label, then its text (borrowed when it has no label).
+fn labelled(label: Option<Label>, text: &str) -> Cow<'_, str> {
     match label {
         Some(l) if !l.text.is_empty() => {
-            let sep = if l.space_after { " " } else { "" };
-            format!("{}{sep}{}", l.text, text.trim_start())
+            let text = text.trim_start();
+            let mut out = l.text;
+            out.reserve(text.len() + 1);
+            if l.space_after {
+                out.push(' ');
+            }
+            out.push_str(text);
+            Cow::Owned(out)
         }
-        _ => text.to_string(),
+        _ => Cow::Borrowed(text),
     }
 }
 
@@ -721,6 +884,90 @@ mod tests {
                 ("", Origin::Paragraph(2)),
             ]
         );
+    }
+
+    /// The plain scan and quick-xml's reader over one `word/document.xml`: the scan's lines
+    /// (`None`: it sent the part to quick-xml) and quick-xml's.
+    fn both_ways(xml: &str) -> (Option<Vec<SourceLine>>, Result<Vec<SourceLine>, XmlError>) {
+        let plain = Body::new(Numbering::default()).read_plain(xml);
+        let general = Body::new(Numbering::default()).read(xml.as_bytes());
+        (plain, general)
+    }
+
+    #[test]
+    fn plain_scan_reads_as_quick_xml_does() {
+        let cases = [
+            // Quotes, `>` and `/` inside attribute values; whitespace and line ends in tags.
+            p(r#"<w:r><w:t xml:space='preserve' >a > b</w:t><w:sym w:font="x>y" w:char="0041"/></w:r>"#),
+            p("<w:r\n\t><w:t>tab</w:t><w:tab\r\n/><w:t>x</w:t></w:r>"),
+            p(r#"<w:pPr><w:rPr><w:vanish w:val="a/b"/></w:rPr></w:pPr><w:r><w:rPr><w:vanish w:val='0'/></w:rPr><w:t>shown</w:t></w:r>"#),
+            // Names without prefix, and a prefix other than `w:`.
+            "<p><r><t>bare</t></r></p><x:p><x:r><x:t>other</x:t></x:r></x:p>".to_string(),
+            // A table with a nested table and a text box in a paragraph.
+            format!(
+                "<w:tbl><w:tr><w:tc>{}<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>",
+                p(&r("outer")),
+                p(&r("inner"))
+            ),
+            p(&format!("<w:r><w:pict><w:txbxContent>{}</w:txbxContent></w:pict></w:r>{}", p(&r("box")), r("after"))),
+            // Text outside `w:t`, Vietnamese text, CR/LF outside text.
+            p("\r\n<w:r>ignored<w:t>Ủy ban nhân dân</w:t></w:r>\r\n"),
+        ];
+        for inner in &cases {
+            let xml = format!("\u{FEFF}{}", body(inner));
+            let (plain, general) = both_ways(&xml);
+            assert_eq!(plain, Some(general.unwrap()), "{inner}");
+        }
+        // A document cut short inside an element, after a declaration.
+        let cut = body(&p(&r("cut"))).replace("</w:body></w:document>", "");
+        let (plain, general) = both_ways(&cut);
+        assert!(plain.is_none() && general.is_ok(), "{plain:?}");
+    }
+
+    #[test]
+    fn plain_scan_leaves_other_shapes_to_quick_xml() {
+        // Entities, comments, CDATA, a carriage return in text, a mismatched or stray end tag,
+        // an unterminated tag: the scan gives up, and `read` returns quick-xml's result.
+        let cases = [
+            p(&r("a &amp; b")),
+            format!("<!-- c -->{}", p(&r("a"))),
+            p("<w:r><w:t><![CDATA[x]]></w:t></w:r>"),
+            p(&r("a\r\nb")),
+            "<w:p><w:r><w:t>a</w:t></w:x></w:p>".to_string(),
+            "</w:p>".to_string(),
+            "<w:p><w:r".to_string(),
+            "<w:p></w:p >".to_string(),
+        ];
+        for inner in &cases {
+            let xml = body(inner);
+            let (plain, general) = both_ways(&xml);
+            assert!(plain.is_none(), "{inner}: {plain:?}");
+            let via_read = read(&docx(&[("word/document.xml", xml)]), "t.docx");
+            match (general, via_read) {
+                (Ok(g), Ok(v)) => assert_eq!(g, v, "{inner}"),
+                (Err(_), Err(SourceError::Xml { .. })) => {}
+                (g, v) => panic!("{inner}: quick-xml {g:?}, read {v:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn find_any_finds_the_first_stop() {
+        let hay: Vec<u8> = (0..40u8).map(|k| b'a' + k % 20).collect();
+        for start in 0..hay.len() {
+            for stop in [b'<', b'>', b'"'] {
+                let mut h = hay.clone();
+                h[start] = stop;
+                if start + 5 < h.len() {
+                    h[start + 5] = b'"';
+                }
+                assert_eq!(find_any(&h, [b'<', b'>', b'"']), Some(start), "{start}");
+                assert_eq!(find_any(&h[..start], [stop, stop, stop]), None);
+            }
+        }
+        // Bytes above 0x80 (UTF-8) do not flag.
+        let vi = "Ủy ban nhân dân tỉnh>";
+        assert_eq!(find_any(vi.as_bytes(), [b'>'; 3]), Some(vi.len() - 1));
     }
 
     #[test]

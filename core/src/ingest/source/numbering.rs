@@ -155,7 +155,7 @@ struct StyleNum {
 }
 
 /// The numbering definitions of a document and the running counters.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Numbering {
     abstracts: HashMap<String, Abstract>,
     instances: HashMap<String, Instance>,
@@ -364,9 +364,11 @@ impl Numbering {
     ) -> Option<Label> {
         let inst = self.instances.get(num_id)?;
         let lvl = self.level(inst, ilvl)?;
-        let counters = all
-            .entry(inst.abstract_id.clone())
-            .or_insert([None; LEVELS]);
+        // The key is cloned only the first time a list is counted, not per paragraph.
+        if !all.contains_key(&inst.abstract_id) {
+            all.insert(inst.abstract_id.clone(), [None; LEVELS]);
+        }
+        let counters = all.get_mut(&inst.abstract_id)?;
         if first_use {
             for (l, v) in &inst.start_overrides {
                 if let Some(c) = counters.get_mut(usize::from(*l)) {
@@ -385,6 +387,10 @@ impl Numbering {
         }
         // Levels below restart, unless their lvlRestart says otherwise.
         for (j, c) in counters.iter_mut().enumerate().skip(i + 1) {
+            // A level not started has nothing to restart: its definition is not looked up.
+            if c.is_none() {
+                continue;
+            }
             let restart = u8::try_from(j)
                 .ok()
                 .and_then(|jl| self.level(inst, jl))

@@ -112,34 +112,33 @@ impl RevisionCache {
     }
 }
 
-/// A bounded map whose values are computed once per key, however many requests ask at the same
-/// time (single flight): the first caller computes, the others wait for its value. A failed
-/// computation leaves the key empty, so the next caller tries again. The least recently used key
-/// goes first when full.
+/// Bounded slots by key, each made once and shared (an `Arc`); the least recently used key goes
+/// first when full. The one bookkeeping behind [`Flight`] and [`Lanes`].
 #[derive(Debug)]
-pub struct Flight<K, V> {
+struct Slots<K, S> {
     capacity: usize,
-    inner: Mutex<FlightInner<K, V>>,
+    inner: Mutex<SlotsInner<K, S>>,
 }
 
 #[derive(Debug)]
-struct FlightInner<K, V> {
+struct SlotsInner<K, S> {
     tick: u64,
-    map: HashMap<K, (u64, Arc<tokio::sync::OnceCell<V>>)>,
+    map: HashMap<K, (u64, Arc<S>)>,
 }
 
-impl<K: std::hash::Hash + Eq + Clone, V: Clone> Flight<K, V> {
-    pub fn new(capacity: usize) -> Self {
-        Flight {
+impl<K: std::hash::Hash + Eq + Clone, S> Slots<K, S> {
+    fn new(capacity: usize) -> Self {
+        Slots {
             capacity: capacity.max(1),
-            inner: Mutex::new(FlightInner {
+            inner: Mutex::new(SlotsInner {
                 tick: 0,
                 map: HashMap::new(),
             }),
         }
     }
 
-    fn cell(&self, key: &K) -> Arc<tokio::sync::OnceCell<V>> {
+    /// The slot of `key`, made by `make` (after the least recently used key goes, when full).
+    fn get(&self, key: &K, make: impl FnOnce() -> S) -> Arc<S> {
         let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         g.tick += 1;
         let tick = g.tick;
@@ -157,9 +156,34 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Flight<K, V> {
                 g.map.remove(&old);
             }
         }
-        let cell = Arc::new(tokio::sync::OnceCell::new());
-        g.map.insert(key.clone(), (tick, cell.clone()));
-        cell
+        let slot = Arc::new(make());
+        g.map.insert(key.clone(), (tick, slot.clone()));
+        slot
+    }
+
+    fn len(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map
+            .len()
+    }
+}
+
+/// A bounded map whose values are computed once per key, however many requests ask at the same
+/// time (single flight): the first caller computes, the others wait for its value. A failed
+/// computation leaves the key empty, so the next caller tries again. The least recently used key
+/// goes first when full.
+#[derive(Debug)]
+pub struct Flight<K, V> {
+    slots: Slots<K, tokio::sync::OnceCell<V>>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> Flight<K, V> {
+    pub fn new(capacity: usize) -> Self {
+        Flight {
+            slots: Slots::new(capacity),
+        }
     }
 
     /// The value of `key`, computed by `make` when nobody has it yet.
@@ -168,16 +192,12 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Flight<K, V> {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<V, E>>,
     {
-        let cell = self.cell(key);
+        let cell = self.slots.get(key, tokio::sync::OnceCell::new);
         cell.get_or_try_init(make).await.cloned()
     }
 
     pub fn len(&self) -> usize {
-        self.inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .map
-            .len()
+        self.slots.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -195,14 +215,7 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Flight<K, V> {
 /// kept: the next caller in the queue tries again. Bounded: the least recently used key goes.
 #[derive(Debug)]
 pub struct Lanes<K, V> {
-    capacity: usize,
-    inner: Mutex<LanesInner<K, V>>,
-}
-
-#[derive(Debug)]
-struct LanesInner<K, V> {
-    tick: u64,
-    map: HashMap<K, (u64, Arc<Lane<V>>)>,
+    slots: Slots<K, Lane<V>>,
 }
 
 #[derive(Debug)]
@@ -222,38 +235,15 @@ impl<V: Clone> Lane<V> {
 impl<K: std::hash::Hash + Eq + Clone, V: Clone> Lanes<K, V> {
     pub fn new(capacity: usize) -> Self {
         Lanes {
-            capacity: capacity.max(1),
-            inner: Mutex::new(LanesInner {
-                tick: 0,
-                map: HashMap::new(),
-            }),
+            slots: Slots::new(capacity),
         }
     }
 
     fn lane(&self, key: &K) -> Arc<Lane<V>> {
-        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        g.tick += 1;
-        let tick = g.tick;
-        if let Some(e) = g.map.get_mut(key) {
-            e.0 = tick;
-            return e.1.clone();
-        }
-        if g.map.len() >= self.capacity {
-            if let Some(old) = g
-                .map
-                .iter()
-                .min_by_key(|(_, v)| v.0)
-                .map(|(k, _)| k.clone())
-            {
-                g.map.remove(&old);
-            }
-        }
-        let lane = Arc::new(Lane {
+        self.slots.get(key, || Lane {
             newest: Mutex::new(None),
             running: tokio::sync::Mutex::new(()),
-        });
-        g.map.insert(key.clone(), (tick, lane.clone()));
-        lane
+        })
     }
 
     /// The value of `key` at version `want` or newer, with its version; `make` computes the
@@ -282,11 +272,7 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Lanes<K, V> {
     }
 
     pub fn len(&self) -> usize {
-        self.inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .map
-            .len()
+        self.slots.len()
     }
 
     pub fn is_empty(&self) -> bool {

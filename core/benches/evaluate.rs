@@ -1,7 +1,8 @@
 //! Performance targets: with the full standard pack, ≤ 1 µs per instance on both workload shapes:
 //! a synthetic province (150 agencies × 12 obligations × 5 years, mixed schedules, 80% evidence)
 //! and the peer engines' one-obligation-per-row shape (100,000 rows, `peers/mod.rs`); 34
-//! provinces (national scale) ≤ 0.3 s on 2 cores; rule-pack compile ≤ 20 ms.
+//! provinces (national scale) ≤ 0.3 s on 2 cores; rule-pack compile ≤ 20 ms; no fixed cost per
+//! call beyond tens of microseconds (`tiny_plan`).
 //!
 //! `cargo bench -p tuanthu --bench evaluate` — per-instance time = 1 / the reported throughput.
 
@@ -33,6 +34,26 @@ fn benches(c: &mut Criterion) {
     });
 
     let evaluator = Evaluator::standard().expect("standard pack");
+
+    // The fixed cost of one call: the peers workload at 10 rows (two requests of a few
+    // obligations each). A host evaluating many small plans pays this per call; it must stay
+    // tens of microseconds (set-up lives in the `Evaluator`).
+    let tiny = peers::requests(&peers::rows(10, 42));
+    let n = instances(&evaluator, &tiny);
+    let mut g = c.benchmark_group("tiny_plan");
+    g.throughput(Throughput::Elements(n));
+    g.bench_function(
+        format!("evaluate_{}_calls_{n}_instances", tiny.len()),
+        |b| {
+            b.iter(|| {
+                for r in &tiny {
+                    black_box(evaluator.evaluate(r).expect("evaluates"));
+                }
+            })
+        },
+    );
+    g.finish();
+
     let one = vec![province(1, Shape::default())];
     let n = instances(&evaluator, &one);
     let mut g = c.benchmark_group("province");

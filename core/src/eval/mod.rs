@@ -886,7 +886,7 @@ fn canonical_sha256(plan: &Plan) -> String {
         .map_err(std::io::Error::from)
         .and_then(|()| out.write_all(b"\n"));
     match (written, out.into_inner()) {
-        (Ok(()), Ok(Hashing(h))) => h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+        (Ok(()), Ok(Hashing(h))) => crate::rules::lower_hex(&h.finalize()),
         // Not reached (our types serialise infallibly): hash what `to_canonical_json` writes then.
         _ => crate::rules::sha256_hex(crate::api::to_canonical_json(plan).as_bytes()),
     }

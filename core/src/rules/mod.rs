@@ -29,11 +29,11 @@ pub(crate) mod text;
 pub(crate) mod verdict;
 pub(crate) mod views;
 
-pub(crate) use pack::sha256_hex;
 pub(crate) use pack::RuleFailure;
 pub use pack::{
     content_sha256, AppliesTo, InlineRule, PackManifest, PackSource, Rule, RuleError, RuleMeta,
     RulePack, SourceFile,
 };
+pub(crate) use pack::{lower_hex, sha256_hex};
 pub use sandbox::{hardened_engine, EvaluationAllowance, LimitError, Limits};
 pub use testing::{CaseResult, TestReport};

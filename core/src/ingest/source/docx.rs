@@ -981,4 +981,214 @@ mod tests {
         let e = read(&docx(&[("word/other.xml", body(""))]), "t.docx").unwrap_err();
         assert!(matches!(e, SourceError::NotDocx { .. }), "{e}");
     }
+
+    /// Pieces of Word XML, well and badly formed, that random documents are made of.
+    const PIECES: &[&str] = &[
+        "<w:p>",
+        "</w:p>",
+        "<w:r>",
+        "</w:r>",
+        "<w:t>",
+        "</w:t>",
+        "<w:t xml:space=\"preserve\">",
+        "<w:tab/>",
+        "<w:br/>",
+        "<w:br w:type='page'/>",
+        "<w:pPr>",
+        "</w:pPr>",
+        "<w:rPr>",
+        "</w:rPr>",
+        "<w:vanish/>",
+        "<w:vanish w:val=\"0\"/>",
+        "<w:tbl>",
+        "</w:tbl>",
+        "<w:tr>",
+        "</w:tr>",
+        "<w:tc>",
+        "</w:tc>",
+        "<w:del>",
+        "</w:del>",
+        "<w:delText>",
+        "</w:delText>",
+        "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr>",
+        "<w:sym w:font=\"x>y\" w:char=\"0041\"/>",
+        "<w:r\n\t>",
+        "<w:tab\r\n/>",
+        "</w:p >",
+        "Ủy ban nhân dân",
+        "a > b",
+        " ",
+        "\n",
+        "\r\n",
+        "&amp;",
+        "&#x41;",
+        "<!-- c -->",
+        "<![CDATA[x]]>",
+        "<",
+        ">",
+        "/",
+        "\"",
+        "'",
+        "=",
+        "<w:",
+        "<?pi x?>",
+        "</w:x>",
+        "<x:p>",
+        "</x:p>",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// The plain scan is only a faster way to the same lines: on any document it either
+        /// gives up (and quick-xml reads it) or gives exactly what quick-xml gives; it never
+        /// reads a document that quick-xml refuses.
+        #[test]
+        fn the_plain_scan_agrees_with_quick_xml_or_gives_up(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..60)
+        ) {
+            let inner: String = picks.iter().filter_map(|&k| PIECES.get(k).copied()).collect();
+            let xml = body(&inner);
+            let (plain, general) = both_ways(&xml);
+            if let Some(lines) = plain {
+                match general {
+                    Ok(g) => proptest::prop_assert_eq!(lines, g, "{}", inner),
+                    Err(e) => proptest::prop_assert!(false, "quick-xml refuses {inner:?} ({e:?}); the scan read it"),
+                }
+            }
+        }
+    }
+
+    /// Elements that wrap others, as their opening and closing tags.
+    const PAIRS: &[(&str, &str)] = &[
+        ("<w:p>", "</w:p>"),
+        ("<w:r>", "</w:r>"),
+        ("<w:t>", "</w:t>"),
+        ("<w:t xml:space=\"preserve\">", "</w:t>"),
+        ("<w:pPr>", "</w:pPr>"),
+        ("<w:rPr>", "</w:rPr>"),
+        ("<w:tbl>", "</w:tbl>"),
+        ("<w:tr>", "</w:tr>"),
+        ("<w:tc>", "</w:tc>"),
+        ("<w:del>", "</w:del>"),
+        ("<w:delText>", "</w:delText>"),
+        ("<x:p>", "</x:p>"),
+        ("<w:r\n\t>", "</w:r>"),
+        ("<w:pict><w:txbxContent>", "</w:txbxContent></w:pict>"),
+    ];
+
+    /// Texts and empty elements.
+    const LEAVES: &[&str] = &[
+        "Ủy ban nhân dân",
+        "a > b",
+        "x",
+        " ",
+        "\n",
+        "\r\n",
+        "&amp;",
+        "<w:tab/>",
+        "<w:br/>",
+        "<w:br w:type='page'/>",
+        "<w:vanish/>",
+        "<w:vanish w:val=\"0\"/>",
+        "<w:tab\r\n/>",
+        "<w:sym w:font=\"x>y\" w:char=\"0041\"/>",
+        "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr>",
+    ];
+
+    /// Well-formed XML of any nesting, of Word's elements.
+    fn any_tree() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let leaf = (0..LEAVES.len()).prop_map(|k| LEAVES.get(k).copied().unwrap_or("").to_string());
+        leaf.prop_recursive(5, 80, 6, |inner| {
+            (0..PAIRS.len(), proptest::collection::vec(inner, 0..6)).prop_map(|(k, kids)| {
+                let (open, close) = PAIRS.get(k).copied().unwrap_or(("", ""));
+                format!("{open}{}{close}", kids.concat())
+            })
+        })
+    }
+
+    /// Paragraphs as Word writes them: runs of text, tabs and breaks, some hidden, some in
+    /// tables, some numbered.
+    fn word_paragraphs() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let text = prop_oneof![
+            Just("Ủy ban nhân dân"),
+            Just("a > b"),
+            Just("1. Sở Tư pháp"),
+            Just(" "),
+            Just("x\ny"),
+            Just("&amp;"),
+            Just("a\r\nb"),
+            Just("\"trích\" 'dẫn' / 20/4/2026"),
+        ];
+        let piece = prop_oneof![
+            4 => text.prop_map(|t| format!("<w:t xml:space=\"preserve\">{t}</w:t>")),
+            1 => Just("<w:tab/>".to_string()),
+            1 => Just("<w:br/>".to_string()),
+        ];
+        let run = (
+            proptest::bool::weighted(0.2),
+            proptest::collection::vec(piece, 1..4),
+        )
+            .prop_map(|(hidden, pieces)| {
+                let props = if hidden {
+                    "<w:rPr><w:vanish/></w:rPr>"
+                } else {
+                    ""
+                };
+                format!("<w:r>{props}{}</w:r>", pieces.concat())
+            });
+        let para = (
+            proptest::bool::weighted(0.3),
+            proptest::collection::vec(run, 0..4),
+        )
+            .prop_map(|(numbered, runs)| {
+                let props = if numbered {
+                    "<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>"
+                } else {
+                    ""
+                };
+                format!("<w:p>{props}{}</w:p>", runs.concat())
+            });
+        para.prop_recursive(2, 40, 4, |inner| {
+            proptest::collection::vec(proptest::collection::vec(inner, 1..3), 1..3).prop_map(
+                |cells| {
+                    let tcs: String = cells
+                        .iter()
+                        .map(|c| format!("<w:tc>{}</w:tc>", c.concat()))
+                        .collect();
+                    format!("<w:tbl><w:tr>{tcs}</w:tr></w:tbl>")
+                },
+            )
+        })
+    }
+
+    fn word_tree() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![3 => word_paragraphs(), 1 => any_tree()]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// On well-formed documents the scan gives quick-xml's lines, and it reads every one
+        /// without references, carriage returns in text, comments or CDATA itself.
+        #[test]
+        fn the_plain_scan_reads_well_formed_word_xml_as_quick_xml_does(
+            trees in proptest::collection::vec(word_tree(), 1..4)
+        ) {
+            let inner = trees.concat();
+            let xml = body(&inner);
+            let (plain, general) = both_ways(&xml);
+            let general = general.map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e:?}")))?;
+            match plain {
+                Some(lines) => proptest::prop_assert_eq!(lines, general, "{}", inner),
+                None => proptest::prop_assert!(
+                    inner.contains('&') || inner.contains('\r'),
+                    "the scan gave up on a plain document: {inner:?}"
+                ),
+            }
+        }
+    }
 }

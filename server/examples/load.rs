@@ -90,17 +90,8 @@ impl Conn {
             s.set_nodelay(true)?;
             self.stream = Some(BufReader::new(s));
         }
-        let addr = self.addr;
+        let req = http_client::request_text(self.addr, TOKEN, method, path, headers, body, true);
         let r = self.stream.as_mut().unwrap();
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        req.push_str(body);
         r.get_mut().write_all(req.as_bytes())?;
         let mut line = String::new();
         if r.read_line(&mut line)? == 0 {

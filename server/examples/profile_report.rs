@@ -3,7 +3,9 @@
 //! province the load bench uses (750 agencies × 12 obligations in 2026, its evidence received
 //! by 30/11/2026), without HTTP or the database. Prints each step's wall time; for counts the
 //! machine's load does not change, run it under callgrind and read the inclusive counts of the
-//! `step_*` functions:
+//! `step_*` functions. `step_render_json`, `step_hash` and `step_gzip` are the three passes the
+//! service made before; `step_encode_one_pass` is what it does now (`encode::canonical_json`:
+//! the same bytes, hashed and gzipped as they are written):
 //!
 //!   cargo build --release -p tuanthu-server --example profile_report
 //!   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
@@ -40,6 +42,11 @@ fn step_render_json(report: &Report) -> Vec<u8> {
 #[inline(never)]
 fn step_hash(bytes: &[u8]) -> String {
     sha256_hex(bytes)
+}
+
+#[inline(never)]
+fn step_encode_one_pass(report: &Report) -> tuanthu_server::encode::Encoded {
+    tuanthu_server::encode::canonical_json(report, report.assessments.len() * 1300).unwrap()
 }
 
 #[inline(never)]
@@ -83,6 +90,14 @@ fn main() {
     let bytes = timed("report JSON", || step_render_json(&report));
     timed("report sha256", || step_hash(&bytes));
     let fast = timed("gzip level 1", || step_gzip(&bytes, 1));
+    let one = timed("one pass: JSON+sha256+gzip", || {
+        step_encode_one_pass(&report)
+    });
+    assert!(
+        one.bytes == bytes,
+        "the one-pass body is the report's bytes"
+    );
+    assert_eq!(one.sha256, step_hash(&bytes));
     println!(
         "{} instances, request {} bytes, report {} bytes, gzipped {} bytes",
         report.assessments.len(),

@@ -12,6 +12,7 @@
 pub mod auth;
 pub mod cache;
 pub mod db;
+pub mod encode;
 pub mod error;
 pub mod export;
 pub mod hash;

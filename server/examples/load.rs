@@ -12,7 +12,10 @@
 //!   cargo build --release -p tuanthu-server --bin tuanthu-server --example load
 //!   ./target/release/examples/load --clients 50 --seconds 60 [--quick] [--identity]
 //!
-//! `--quick` runs 10 s instead of the given seconds.
+//! `--quick` runs 10 s instead of the given seconds. `--report-every N`: one request in N is a
+//! report (10 by default; 0: submissions only, to profile the submission path). Also prints the
+//! CPU time the service used during the run (user + system, from /proc), per request: a figure
+//! other processes on the machine change less than wall-clock latencies.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -165,6 +168,7 @@ fn main() {
     let mut seconds = 60u64;
     let mut database: Option<String> = None;
     let mut gzip = true;
+    let mut report_every = 10usize;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -173,8 +177,10 @@ fn main() {
             "--database" => database = args.next(),
             "--quick" => seconds = 10,
             "--identity" => gzip = false,
+            "--report-every" => report_every = args.next().unwrap().parse().unwrap(),
             _ => panic!(
-                "usage: load [--clients N] [--seconds S] [--quick] [--identity] [--database URL]"
+                "usage: load [--clients N] [--seconds S] [--quick] [--identity] \
+                 [--report-every N] [--database URL]"
             ),
         }
     }
@@ -252,6 +258,7 @@ fn main() {
 
     let templates = std::sync::Arc::new(templates);
     let deadline = Instant::now() + Duration::from_secs(seconds);
+    let cpu_before = cpu_seconds(child.id());
     let start = Instant::now();
     let handles: Vec<_> = (0..clients)
         .map(|c| {
@@ -265,7 +272,7 @@ fn main() {
                 while Instant::now() < deadline {
                     i += 1;
                     let t = Instant::now();
-                    if i % 10 == 0 {
+                    if report_every > 0 && i % report_every == 0 {
                         match conn.request("GET", &report_path, report_headers, "") {
                             Ok((200, _)) => {
                                 rep.push(t.elapsed().as_secs_f64() * 1e3);
@@ -317,6 +324,7 @@ fn main() {
         hashes.extend(d);
     }
     let elapsed = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds(child.id()) - cpu_before;
     // The report as the bench left it: every submission of the run is in it.
     let (st, body) = http(addr, "GET", &report_path, &[], "").unwrap();
     assert_eq!(st, 200);
@@ -354,7 +362,24 @@ fn main() {
         last["findings"].as_array().map_or(0, Vec::len),
         body.len()
     );
+    println!(
+        "service CPU: {cpu:.1} s user+system in {elapsed:.1} s, {:.2} ms per request",
+        cpu * 1e3 / (sub.len() + rep.len()).max(1) as f64
+    );
     println!("errors: {errors}");
+}
+
+/// User + system CPU seconds of process `pid` so far (Linux /proc; 0 elsewhere).
+fn cpu_seconds(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces) start at state; utime and stime
+    // are the 14th and 15th fields of the line, in clock ticks (100 per second on Linux).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Uploads a synthetic province (12,002 instances) and its evidence received by the day

@@ -1,0 +1,85 @@
+//! The engine's check of one submission as the service makes it (routes.rs `check_submission`:
+//! the submission's obligation alone, the plan's registry and events, as of the day), repeated
+//! over the synthetic province the load bench files into (750 agencies × 12 obligations in
+//! 2026), without HTTP or the database. Prints the time per check; for counts the machine's
+//! load does not change, run it under callgrind with a small N and read the inclusive counts:
+//!
+//!   cargo build --release -p tuanthu-server --example profile_submit
+//!   ./target/release/examples/profile_submit 2000
+//!   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
+//!       ./target/release/examples/profile_submit 50
+//!   callgrind_annotate --inclusive=yes /tmp/cg.out | head -40
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Instant;
+
+use tuanthu::eval::{Evaluator, FormContext, SubmissionForm};
+use tuanthu::unstable::synth::{province, Shape};
+use tuanthu_server::cache::CachedRevision;
+use tuanthu_server::store::{Revision, RevisionInfo};
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .map_or(2000, |a| a.parse().expect("N: how many checks"));
+    let ev = Evaluator::standard().unwrap();
+    let req = province(
+        7,
+        Shape {
+            agencies: 750,
+            obligations: 12,
+            years: 1,
+            evidence_percent: 80,
+        },
+    );
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let subs: Vec<_> = req
+        .submissions
+        .iter()
+        .filter(|s| s.received <= as_of)
+        .collect();
+    let rev = CachedRevision::new(Revision {
+        info: RevisionInfo {
+            plan_id: req.plan.id.clone(),
+            revision: 1,
+            plan_hash: String::new(),
+            title: req.plan.title.clone(),
+            obligations: req.plan.obligations.len(),
+            source_name: None,
+            warnings: Vec::new(),
+            created_at: String::new(),
+            created_by: String::new(),
+        },
+        plan: req.plan.clone(),
+        registry: req.registry.clone(),
+        events: req.events.clone(),
+    });
+    let cx = FormContext {
+        as_of,
+        events: &rev.events,
+        policies: &Default::default(),
+        registry: rev.registry.as_ref(),
+        calendar: &Default::default(),
+    };
+    let t = Instant::now();
+    let mut counted = 0usize;
+    for k in 0..n {
+        let s = subs[(k * 7919) % subs.len()];
+        let form = SubmissionForm {
+            agency: s.agency.clone(),
+            obligation: s.obligation.as_str().to_string(),
+            stage: s.stage.clone(),
+            period: s.period.as_ref().map(|p| p.to_string()),
+            received: s.received.format("%Y-%m-%d").to_string(),
+            document_number: Some(format!("{k}/BC-PROFILE")),
+        };
+        let plan = rev.plan_for(s.obligation.as_str()).unwrap_or(&rev.plan);
+        let (_, c) = ev.check_submission(plan, &form, &cx).unwrap();
+        counted += usize::from(c);
+    }
+    let per = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!(
+        "{n} checks ({counted} counted), {per:.0} µs per check; registry of {} agencies",
+        rev.registry.as_ref().map_or(0, |r| r.agencies.len())
+    );
+}

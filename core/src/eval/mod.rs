@@ -15,6 +15,7 @@
 //! assert_eq!(report.assessments[0].days_late, Some(2));
 //! ```
 
+mod blocks;
 mod due;
 mod expand;
 mod explain;
@@ -37,7 +38,7 @@ use crate::model::{
     Severity, Status, Submission, Summary,
 };
 use crate::policy::{Policies, PolicyOverrides};
-use crate::rules::budget::EvaluationBudget;
+use crate::rules::budget::{EvaluationBudget, EvaluationShares};
 use crate::rules::date::Cal;
 use crate::rules::verdict::{Placeholders, Verdict};
 use crate::rules::views::{
@@ -172,6 +173,8 @@ pub enum EvalError {
 pub struct Evaluator {
     pack: RulePack,
     calendar: Arc<Calendar>,
+    /// Threads one evaluation may use; 0 lets the evaluator choose.
+    threads: usize,
 }
 
 impl Evaluator {
@@ -179,7 +182,35 @@ impl Evaluator {
         Evaluator {
             pack,
             calendar: Arc::new(Calendar::vietnam()),
+            threads: 0,
         }
+    }
+
+    /// At most `threads` threads for one evaluation (capped at 8): 1 judges everything on the
+    /// calling thread (a host that runs many evaluations at once may want that), 0 (the
+    /// default) lets the evaluator use the machine's cores for evaluations big enough to pay for
+    /// a thread. The report is the same, byte for byte, for any count (see the module `blocks`
+    /// documentation in docs/rules.md, "Evaluation blocks").
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// Threads for an evaluation that judges `units` instances and submissions.
+    fn threads_for(&self, units: usize) -> usize {
+        if cfg!(target_arch = "wasm32") {
+            return 1;
+        }
+        if self.threads > 0 {
+            return self.threads.min(blocks::MAX_THREADS);
+        }
+        if units < blocks::POOL_UNITS {
+            return 1;
+        }
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *CORES
+            .get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .min(&blocks::MAX_THREADS)
     }
 
     /// With the embedded standard rule pack.
@@ -226,20 +257,13 @@ impl Evaluator {
         for (k, s) in submissions.iter().enumerate() {
             in_range(s.received, || format!("submissions[{k}].received"))?;
         }
-        // The plan's hash is a pure function of the plan: on a big plan it is written on a
-        // second thread while the instances are judged (the same bytes hashed either way).
-        let parallel = plan.obligations.len() >= PARALLEL_HASH_OBLIGATIONS;
-        let (plan_sha256, judged) = beside(
-            || canonical_sha256(plan),
-            parallel,
-            || self.judge(plan, submissions, cx),
-        );
+        let (plan_sha256, judged) = self.judge(plan, submissions, cx, || canonical_sha256(plan))?;
         let Judged {
             policies,
             assessments,
             findings,
             summary,
-        } = judged?;
+        } = judged;
         Ok(Report {
             plan: plan.id.clone(),
             as_of: cx.as_of,
@@ -255,13 +279,15 @@ impl Evaluator {
         })
     }
 
-    /// The work of [`Evaluator::evaluate_parts`] after its checks, but for the plan's hash.
+    /// The work of [`Evaluator::evaluate_parts`] after its checks; `hash` writes the plan's
+    /// hash, on another thread when there is one to spare.
     fn judge(
         &self,
         plan: &Plan,
         submissions: &[Submission],
         cx: &FormContext<'_>,
-    ) -> Result<Judged, EvalError> {
+        hash: impl Fn() -> String + Sync,
+    ) -> Result<(String, Judged), EvalError> {
         let policies = self.policies_for(plan, cx.policies);
         let cal = self.calendar_for(cx.calendar)?;
         let registry = Registry::new(cx.registry);
@@ -312,48 +338,43 @@ impl Evaluator {
         let mut order: Vec<usize> = (0..instances.len()).collect();
         order.sort_by_key(|&n| instances[n].obligation);
 
-        let cal_view = Cal(cal.clone());
-        let mut scope = Scope::new();
-        // Every instance and every submission is judged by the rules: the budget grows with both.
-        let mut run = RuleRun::new(&self.pack, instances.len() + matched.len());
-        for (k, m) in matched.into_iter().enumerate() {
-            let base = Finding {
-                rule: String::new(),
-                severity: Severity::Info,
-                obligation: Some(submissions[k].obligation.clone()),
-                agency: Some(m.facts.agency.clone()),
-                period: m.facts.period.as_deref().and_then(|p| p.parse().ok()),
-                stage: m.facts.stage.clone(),
-                submission: Some(k),
-                field: None,
-                message_vi: String::new(),
-                message_en: String::new(),
-                rule_failed: false,
-            };
-            self.run_submission_rules(m.facts, &cal_view, &mut scope, &base, &mut run);
-        }
-
-        let mut assessments = Vec::with_capacity(instances.len());
-        for n in order {
-            let inst = &instances[n];
-            let obligation = &plan.obligations[inst.obligation];
-            let evidence = inst.evidence.first().map(|&k| &submissions[k]);
-            let facts = instance_facts(inst, obligation, evidence, cx.as_of, &policies);
-            let (status, due_soon, rules) =
-                self.run_instance_rules(facts, &cal_view, &mut scope, inst, obligation, &mut run);
-            assessments.push(explain::assess(
-                inst, obligation, evidence, status, due_soon, rules, cx.as_of,
-            ));
-        }
-
-        let findings = run.sink.finish(run.budget.allowance());
+        let units = instances.len() + matched.len();
+        let prepared = blocks::Prepared {
+            evaluator: self,
+            plan,
+            submissions,
+            facts: matched.into_iter().map(|m| Arc::new(m.facts)).collect(),
+            instances: &instances,
+            order: &order,
+            policies: &policies,
+            cal: Cal(cal.clone()),
+            as_of: cx.as_of,
+            // Every instance and every submission is judged by the rules: the budget grows
+            // with both.
+            shares: EvaluationShares::start(self.pack.limits(), units),
+        };
+        let cut = blocks::cut(submissions.len(), &instances, &order);
+        let threads = self.threads_for(units);
+        let (plan_sha256, judged) = if threads > 1 {
+            // The plan's hash is one more task of the same threads.
+            prepared.judge_all(&cut, threads, &hash)
+        } else {
+            // The plan's hash is a pure function of the plan: on a big plan it is written on
+            // a second thread while the instances are judged (the same bytes either way).
+            let parallel = plan.obligations.len() >= PARALLEL_HASH_OBLIGATIONS;
+            beside(&hash, parallel, || prepared.judge_all(&cut, 1, || ()).1)
+        };
+        let (assessments, findings) = prepared.merge(&cut, judged);
         let summary = summarize(&assessments, &findings);
-        Ok(Judged {
-            policies,
-            assessments,
-            findings,
-            summary,
-        })
+        Ok((
+            plan_sha256,
+            Judged {
+                policies,
+                assessments,
+                findings,
+                summary,
+            },
+        ))
     }
 
     /// The plan's and the pack's content hashes, as a report names them.
@@ -476,20 +497,26 @@ impl Evaluator {
             rule_failed: false,
         };
         let mut scope = Scope::new();
-        let mut run = RuleRun::new(&self.pack, 1);
-        self.run_submission_rules(m.facts, &Cal(cal), &mut scope, &base, &mut run);
+        let mut memos = self
+            .pack
+            .rules()
+            .iter()
+            .map(|_| memo::Memo::default())
+            .collect();
+        let mut run = RuleRun::new(&self.pack, 1, &mut memos);
+        let facts = Arc::new(m.facts);
+        self.run_submission_rules(facts, &Cal(cal), &mut scope, &base, &mut run);
         Ok((run.sink.finish(run.budget.allowance()), counted))
     }
 
     fn run_submission_rules(
         &self,
-        facts: SubmissionFacts,
+        facts: Arc<SubmissionFacts>,
         cal: &Cal,
         scope: &mut Scope,
         base: &Finding,
-        run: &mut RuleRun<'_>,
+        run: &mut RuleRun<'_, '_>,
     ) {
-        let facts = Arc::new(facts);
         for (n, rule) in self.pack.rules().iter().enumerate() {
             if rule.meta.applies_to != AppliesTo::Submission || !rule.meta.applies(&*facts) {
                 continue;
@@ -519,7 +546,7 @@ impl Evaluator {
         scope: &mut Scope,
         inst: &Instance,
         obligation: &crate::model::Obligation,
-        run: &mut RuleRun<'_>,
+        run: &mut RuleRun<'_, '_>,
     ) -> (Option<Status>, bool, Vec<String>) {
         // Built only for an instance some rule has something to say about.
         let base = || Finding {
@@ -593,7 +620,7 @@ impl Evaluator {
         facts: &dyn Placeholders,
         view: impl FnOnce() -> Dynamic,
         key_of: impl Fn(u8) -> Key,
-        run: &mut RuleRun<'_>,
+        run: &mut RuleRun<'_, '_>,
     ) -> Result<Verdict, RuleFailure> {
         let render = !run.sink.full();
         if let Some(reading) = run
@@ -666,27 +693,28 @@ fn beside<A, B>(side: impl Fn() -> A, _parallel: bool, main: impl FnOnce() -> B)
     (side(), b)
 }
 
-/// The budget and the findings of the rule calls of one evaluation.
-struct RuleRun<'a> {
+/// The budget and the findings of the rule calls of one evaluation block ([`blocks`]).
+struct RuleRun<'a, 'm> {
     budget: EvaluationBudget,
     sink: FindingSink<'a>,
     /// Calls of each rule (by pack position) a limit stopped.
     stops: Vec<usize>,
     max_stops: usize,
-    /// Each rule's memo of calls (by pack position).
-    memos: Vec<memo::Memo>,
+    /// Each rule's memo of calls (by pack position), kept by the thread from block to block.
+    memos: &'m mut Vec<memo::Memo>,
 }
 
-impl<'a> RuleRun<'a> {
-    /// The rule calls of an evaluation that judges `instances` instances and submissions.
-    fn new(pack: &'a RulePack, instances: usize) -> Self {
+impl<'a, 'm> RuleRun<'a, 'm> {
+    /// The rule calls of an evaluation, in one block, that judges `instances` instances and
+    /// submissions.
+    fn new(pack: &'a RulePack, instances: usize, memos: &'m mut Vec<memo::Memo>) -> Self {
         let limits = pack.limits();
         RuleRun {
             budget: EvaluationBudget::start(limits, instances),
             sink: FindingSink::new(limits),
             stops: vec![0; pack.rules().len()],
             max_stops: limits.max_stops_per_rule,
-            memos: pack.rules().iter().map(|_| memo::Memo::default()).collect(),
+            memos,
         }
     }
 

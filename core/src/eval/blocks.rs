@@ -48,6 +48,21 @@ use crate::rules::views::SubmissionFacts;
 /// per thread and more.
 pub(crate) const BLOCK_UNITS: usize = 256;
 
+#[cfg(test)]
+thread_local! {
+    /// Tests on this thread cut blocks of this size instead (e.g. 1, or one block for all).
+    pub(crate) static TEST_BLOCK_UNITS: std::cell::Cell<Option<usize>> =
+        const { std::cell::Cell::new(None) };
+}
+
+fn block_units() -> usize {
+    #[cfg(test)]
+    if let Some(n) = TEST_BLOCK_UNITS.with(std::cell::Cell::get) {
+        return n.max(1);
+    }
+    BLOCK_UNITS
+}
+
 /// Instances and submissions from which an evaluation is judged on more than one thread (when
 /// the evaluator chooses the count): below, starting threads costs more than it saves.
 pub(crate) const POOL_UNITS: usize = 2048;
@@ -102,9 +117,10 @@ impl Worker {
 /// The blocks of an evaluation of `submissions` submissions and the instances in report
 /// `order` (see the module documentation).
 pub(crate) fn cut(submissions: usize, instances: &[Instance], order: &[usize]) -> Vec<Block> {
+    let size = block_units();
     let mut blocks: Vec<Block> = (0..submissions)
-        .step_by(BLOCK_UNITS)
-        .map(|s| Block::Submissions(s..(s + BLOCK_UNITS).min(submissions)))
+        .step_by(size)
+        .map(|s| Block::Submissions(s..(s + size).min(submissions)))
         .collect();
     let obligation = |p: usize| {
         order
@@ -115,7 +131,7 @@ pub(crate) fn cut(submissions: usize, instances: &[Instance], order: &[usize]) -
     let mut start = 0;
     for p in 1..=order.len() {
         let boundary = p == order.len() || obligation(p) != obligation(p - 1);
-        if boundary && p - start >= BLOCK_UNITS || p == order.len() && p > start {
+        if boundary && p - start >= size || p == order.len() && p > start {
             blocks.push(Block::Instances(start..p));
             start = p;
         }

@@ -1080,4 +1080,192 @@ mod tests {
         assert!(last.message_en.starts_with(&dropped), "{}", last.message_en);
         assert_eq!(report.findings.len(), 6);
     }
+
+    /// A pack of the standard rules plus `extra` instance rules, under `limits`.
+    fn pack_with(extra: &[(&str, &str)], limits: Limits) -> RulePack {
+        let mut source = RulePack::standard().unwrap().source().clone();
+        for (id, body) in extra {
+            source.rules.push(crate::rules::SourceFile {
+                name: format!("zz-{id}.rhai"),
+                text: format!("// id: {id}\n// title: {id}\n// applies_to: instance\n{body}"),
+            });
+        }
+        RulePack::compile(source, limits).unwrap()
+    }
+
+    /// `pack` with the standard rules' bodies emptied (their headers kept): the other rules'
+    /// findings alone.
+    fn quiet_pack(pack: RulePack) -> RulePack {
+        let mut source = pack.source().clone();
+        for f in &mut source.rules {
+            if f.name.starts_with("zz-") {
+                continue;
+            }
+            let header: String = f
+                .text
+                .lines()
+                .take_while(|l| l.starts_with("//"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            f.text = header + "fn check(x) { }";
+        }
+        RulePack::compile(source, *pack.limits()).unwrap()
+    }
+
+    /// The report's JSON with blocks of `units` (None: the default size) on `threads` threads.
+    fn report_json(
+        evaluator: &Evaluator,
+        req: &EvaluationRequest,
+        units: Option<usize>,
+        threads: usize,
+    ) -> String {
+        blocks::TEST_BLOCK_UNITS.with(|b| b.set(units));
+        let report = evaluator
+            .clone()
+            .with_threads(threads)
+            .evaluate(req)
+            .unwrap();
+        blocks::TEST_BLOCK_UNITS.with(|b| b.set(None));
+        serde_json::to_string(&report).unwrap()
+    }
+
+    /// Plans of a few shapes with a few evidence rates: small enough to evaluate often.
+    fn requests() -> Vec<EvaluationRequest> {
+        (1..=6u64)
+            .map(|seed| {
+                let n = usize::try_from(seed).unwrap();
+                province(
+                    seed,
+                    Shape {
+                        agencies: 3 + 7 * n,
+                        obligations: 1 + 3 * n,
+                        years: 1 + i32::try_from(n % 3).unwrap(),
+                        evidence_percent: u32::try_from(15 * n).unwrap(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_thread_count_and_block_size_gives_the_report_of_one_pass() {
+        // No limit is reached: one block on one thread is the sequential pass of every rule
+        // call, and any cut on any number of threads must give its bytes.
+        let evaluator = Evaluator::standard().unwrap();
+        for (k, req) in requests().iter().enumerate() {
+            let one = report_json(&evaluator, req, Some(usize::MAX), 1);
+            for (units, threads) in [
+                (None, 2),
+                (None, 3),
+                (Some(1), 2),
+                (Some(7), 8),
+                (Some(50), 1),
+            ] {
+                let other = report_json(&evaluator, req, units, threads);
+                assert!(
+                    one == other,
+                    "request {k}: blocks of {units:?} on {threads} threads"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_findings_caps_bite_where_one_pass_would_have_them_bite() {
+        // A rule with many findings per call, under count, byte and per-call limits: the merge
+        // keeps and drops the findings one pass over the blocks' order keeps and drops, however
+        // the blocks are cut (the byte limit drops early, big findings and keeps later, small
+        // ones: the case where a block's own cap cannot decide and it is judged again).
+        let chatty = "fn check(x) { let out = []; \
+                      for i in 0..(x.agency.len() % 5) { out.push(#{ message_vi: x.agency + x.period, message_en: \"e\" }); } \
+                      if x.has_evidence { out.push(#{ message_vi: \"s\", message_en: \"s\" }); } out }";
+        // A finding bigger than the whole byte limit now and then, small ones otherwise: the
+        // byte limit drops a big one among a block's first `max_findings`, so a later small
+        // one still fits.
+        let mixed = "fn check(x) { if !x.has_evidence { let m = \"x\"; \
+                     for i in 0..12 { m += m; } return #{ message_vi: m, message_en: m }; } \
+                     #{ message_vi: x.period, message_en: \"e\" } }";
+        let cases = [
+            (chatty, false, 40, 1 << 20),
+            (chatty, false, 10_000, 40 * 300),
+            (chatty, false, 25, 20 * 300),
+            (mixed, true, 8, 3_000),
+            (mixed, true, 60, 20_000),
+        ];
+        for (rule, quiet, max_findings, max_findings_bytes) in cases {
+            let limits = Limits {
+                max_findings,
+                max_findings_bytes,
+                max_findings_per_call: 3,
+                ..Limits::default()
+            };
+            let mut pack = pack_with(&[("chatty", rule)], limits);
+            if quiet {
+                pack = quiet_pack(pack);
+            }
+            let evaluator = Evaluator::new(pack);
+            for (k, req) in requests().iter().enumerate() {
+                let one = report_json(&evaluator, req, Some(usize::MAX), 1);
+                assert!(one.contains("tuanthu.limits"), "request {k}: the cap bit");
+                for (units, threads) in [(None, 2), (Some(1), 2), (Some(3), 1), (Some(11), 4)] {
+                    let other = report_json(&evaluator, req, units, threads);
+                    assert!(
+                        one == other,
+                        "request {k}, limits {max_findings}/{max_findings_bytes}: blocks of \
+                         {units:?} on {threads} threads"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_runaway_rule_gives_the_same_report_on_any_thread_count_and_stays_bounded() {
+        // Stops and fuel are per block, so the report depends on the cut, never on the threads.
+        let limits = Limits {
+            max_findings: 30,
+            rule_call_ms: 60_000,
+            evaluation_ms: 600_000,
+            ..Limits::default()
+        };
+        let evaluator = Evaluator::new(pack_with(&[("loop", "fn check(x) { loop { } }")], limits));
+        let req = &requests()[3];
+        let blocks = {
+            let report = report_json(&evaluator, req, None, 1);
+            for threads in [2, 3, 8] {
+                assert!(
+                    report == report_json(&evaluator, req, None, threads),
+                    "{threads} threads"
+                );
+            }
+            serde_json::from_str::<Report>(&report).unwrap()
+        };
+        // Each block stops the rule at most `max_stops_per_rule` times: what it spends is
+        // bounded by the blocks' count, and the total fuel is the evaluation's.
+        let stopped = blocks
+            .findings
+            .iter()
+            .filter(|f| f.rule == "loop" && f.message_en.contains("too many operations"))
+            .count();
+        let n = blocks.assessments.len() + req.submissions.len();
+        assert!(
+            stopped >= 3 && stopped <= 3 * n.div_ceil(blocks::BLOCK_UNITS) + 3,
+            "{stopped}"
+        );
+        let disabled = blocks
+            .findings
+            .iter()
+            .find(|f| f.rule == "loop" && f.message_en.contains("was not run"))
+            .unwrap();
+        assert!(
+            disabled.message_en.contains("(max_stops_per_rule)"),
+            "{}",
+            disabled.message_en
+        );
+        // The standard rules still classified every instance.
+        assert!(blocks
+            .assessments
+            .iter()
+            .all(|a| a.status != Status::Unknown));
+    }
 }

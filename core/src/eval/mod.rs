@@ -189,8 +189,8 @@ impl Evaluator {
     /// At most `threads` threads for one evaluation (capped at 8): 1 judges everything on the
     /// calling thread (a host that runs many evaluations at once may want that), 0 (the
     /// default) lets the evaluator use the machine's cores for evaluations big enough to pay for
-    /// a thread. The report is the same, byte for byte, for any count (see the module `blocks`
-    /// documentation in docs/rules.md, "Evaluation blocks").
+    /// a thread. The report is the same, byte for byte, for any count ("Evaluation blocks" in
+    /// the README).
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self

@@ -18,7 +18,10 @@
 //!   sequential pass would add them in that order (the count, byte and per-call limits, and the
 //!   count of dropped findings, come out the same). A block keeps at most `max_findings` findings;
 //!   when it dropped more and the report is still not full after its kept ones (the byte limit
-//!   dropped some), the block is judged again straight into the report's findings.
+//!   dropped some), the block is judged again straight into the report's findings. Blocks are
+//!   merged as soon as the ones before them are, and once the report is full the blocks after
+//!   it count their findings as dropped without building them (were that signal ever wrong,
+//!   the re-judging above would still give the exact report: it only saves work).
 //! - **What is not deterministic.** The wall-clock allowance of rule calls (`evaluation_ms`) is
 //!   shared by all blocks and spent by whichever calls run first; time is not deterministic on
 //!   one thread either. Everything else is: reports at any thread count are byte-identical, and
@@ -29,6 +32,7 @@
 //!   threads; on `wasm32`, one block after another on the one thread.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rhai::Scope;
@@ -91,6 +95,8 @@ pub(crate) struct Prepared<'a> {
     pub cal: Cal,
     pub as_of: chrono::NaiveDate,
     pub shares: EvaluationShares,
+    /// The first block whose findings the report will not keep, once the merge knows it.
+    pub closed_from: AtomicUsize,
 }
 
 /// What a block made: its assessments in report order and its findings.
@@ -213,48 +219,84 @@ impl Prepared<'_> {
     }
 
     /// Judges `blocks` on `threads` threads (this one among them), `side` being one more task
-    /// run first; returns what `side` returned and each block's judgement, in block order.
-    pub fn judge_all<'l, A: Send>(
-        &'l self,
+    /// run first, and merges them into the report's assessments and findings (see the module
+    /// documentation); returns what `side` returned too.
+    pub fn judge_all<A: Send>(
+        &self,
         blocks: &[Block],
         threads: usize,
         side: impl Fn() -> A + Sync,
-    ) -> (A, Vec<Judgement<'l>>) {
+    ) -> (A, Vec<Assessment>, Vec<Finding>) {
         let limits = self.evaluator.pack().limits();
-        let rules = self.evaluator.pack().rules().len();
-        let one = |b: &Block, w: &mut Worker| self.judge(b, w, FindingSink::for_block(limits));
+        let mut merge = Merge {
+            sink: FindingSink::new(limits),
+            assessments: Vec::with_capacity(self.order.len()),
+            next: 0,
+            again: None,
+        };
         #[cfg(not(target_arch = "wasm32"))]
         if threads > 1 {
-            return parallel(blocks, threads, rules, side, one);
+            let a = parallel(self, blocks, threads, &side, &mut merge);
+            return (
+                a,
+                merge.assessments,
+                merge.sink.finish(self.shares.allowance()),
+            );
         }
         let _ = threads;
-        let mut worker = Worker::new(rules);
-        let judged = blocks.iter().map(|b| one(b, &mut worker)).collect();
-        (side(), judged)
+        let mut worker = self.worker();
+        for (k, b) in blocks.iter().enumerate() {
+            let judged = self.judge_one(k, b, &mut worker);
+            self.absorb(&mut merge, blocks, judged);
+        }
+        let a = side();
+        (
+            a,
+            merge.assessments,
+            merge.sink.finish(self.shares.allowance()),
+        )
     }
 
-    /// Merges judged blocks into the report's assessments and findings (see the module
-    /// documentation), judging again straight into the findings a block whose dropped findings
-    /// the merge cannot count without it.
-    pub fn merge(
-        &self,
-        blocks: &[Block],
-        judged: Vec<Judgement<'_>>,
-    ) -> (Vec<Assessment>, Vec<Finding>) {
-        let limits = self.evaluator.pack().limits();
-        let mut sink = FindingSink::new(limits);
-        let mut assessments = Vec::with_capacity(self.order.len());
-        let mut again: Option<Worker> = None;
-        for (block, j) in blocks.iter().zip(judged) {
-            assessments.extend(j.assessments);
-            if !sink.merge(j.sink) {
-                let worker =
-                    again.get_or_insert_with(|| Worker::new(self.evaluator.pack().rules().len()));
-                sink = self.judge(block, worker, sink).sink;
+    fn worker(&self) -> Worker {
+        Worker::new(self.evaluator.pack().rules().len())
+    }
+
+    /// Judges the block at position `k` into a sink of its own.
+    fn judge_one<'l>(&'l self, k: usize, block: &Block, worker: &mut Worker) -> Judgement<'l> {
+        let sink = FindingSink::for_block(self.evaluator.pack().limits());
+        self.judge(block, worker, sink.closing(&self.closed_from, k))
+    }
+
+    /// Merges the next block's judgement, judging it again straight into the report's findings
+    /// when its own sink cannot say what they keep; once the report is full, tells the blocks
+    /// after it to stop building findings.
+    fn absorb<'l>(&'l self, merge: &mut Merge<'l>, blocks: &[Block], judged: Judgement<'l>) {
+        let k = merge.next;
+        merge.next += 1;
+        merge.assessments.extend(judged.assessments);
+        if !merge.sink.merge(judged.sink) {
+            if let Some(block) = blocks.get(k) {
+                let worker = merge.again.get_or_insert_with(|| self.worker());
+                let sink = std::mem::replace(
+                    &mut merge.sink,
+                    FindingSink::new(self.evaluator.pack().limits()),
+                );
+                merge.sink = self.judge(block, worker, sink).sink;
             }
         }
-        (assessments, sink.finish(self.shares.allowance()))
+        if merge.sink.full() {
+            self.closed_from.fetch_min(merge.next, Ordering::Relaxed);
+        }
     }
+}
+
+/// The report as merged so far: blocks `..next`.
+struct Merge<'l> {
+    sink: FindingSink<'l>,
+    assessments: Vec<Assessment>,
+    next: usize,
+    /// The worker that judges blocks again (see [`FindingSink::merge`]).
+    again: Option<Worker>,
 }
 
 /// What a finding about submission `k` says besides its rule and message.
@@ -275,31 +317,45 @@ fn submission_base(k: usize, s: &Submission, facts: &SubmissionFacts) -> Finding
 }
 
 /// [`Prepared::judge_all`] on `threads` scoped threads taking blocks in turn: `side` first on
-/// a spawned thread, which then takes blocks too. A thread that could not start or did not
-/// finish leaves its work to this one.
+/// a spawned thread, which then takes blocks too. Whichever thread finds the merge free merges
+/// the judged blocks that come next in order. A thread that could not start or did not finish
+/// leaves its work to this one.
 #[cfg(not(target_arch = "wasm32"))]
 fn parallel<'l, A: Send>(
+    p: &'l Prepared<'_>,
     blocks: &[Block],
     threads: usize,
-    rules: usize,
-    side: impl Fn() -> A + Sync,
-    one: impl Fn(&Block, &mut Worker) -> Judgement<'l> + Sync,
-) -> (A, Vec<Judgement<'l>>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    side: &(impl Fn() -> A + Sync),
+    merge: &mut Merge<'l>,
+) -> A {
+    use std::sync::atomic::AtomicUsize;
     use std::sync::Mutex;
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<Judgement<'l>>>> =
         blocks.iter().map(|_| Mutex::new(None)).collect();
+    let merging = Mutex::new(merge);
+    // Merges the judged blocks that come next, as far as they are judged.
+    let drain = |m: &mut Merge<'l>| {
+        while let Some(judged) = slots
+            .get(m.next)
+            .and_then(|slot| slot.lock().ok().and_then(|mut s| s.take()))
+        {
+            p.absorb(m, blocks, judged);
+        }
+    };
     let work = || {
-        let mut worker = Worker::new(rules);
+        let mut worker = p.worker();
         loop {
             let k = next.fetch_add(1, Ordering::Relaxed);
             let (Some(b), Some(slot)) = (blocks.get(k), slots.get(k)) else {
                 break;
             };
-            let j = one(b, &mut worker);
+            let judged = p.judge_one(k, b, &mut worker);
             if let Ok(mut s) = slot.lock() {
-                *s = Some(j);
+                *s = Some(judged);
+            }
+            if let Ok(mut m) = merging.try_lock() {
+                drain(&mut m);
             }
         }
     };
@@ -325,15 +381,16 @@ fn parallel<'l, A: Send>(
         }
         spawned.ok().and_then(|h| h.join().ok())
     });
-    let side_out = side_out.unwrap_or_else(&side);
+    // What is left: blocks judged after the last merge, and any a lost thread did not judge.
     let mut worker: Option<Worker> = None;
-    let judged = blocks
-        .iter()
-        .zip(slots)
-        .map(|(b, slot)| {
-            let done = slot.into_inner().ok().flatten();
-            done.unwrap_or_else(|| one(b, worker.get_or_insert_with(|| Worker::new(rules))))
-        })
-        .collect();
-    (side_out, judged)
+    let m = merging
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    drain(m);
+    while let Some(b) = blocks.get(m.next) {
+        let w = worker.get_or_insert_with(|| p.worker());
+        let judged = p.judge_one(m.next, b, w);
+        p.absorb(m, blocks, judged);
+    }
+    side_out.unwrap_or_else(side)
 }

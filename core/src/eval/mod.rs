@@ -352,19 +352,22 @@ impl Evaluator {
             // Every instance and every submission is judged by the rules: the budget grows
             // with both.
             shares: EvaluationShares::start(self.pack.limits(), units),
+            closed_from: std::sync::atomic::AtomicUsize::new(usize::MAX),
         };
         let cut = blocks::cut(submissions.len(), &instances, &order);
-        let threads = self.threads_for(units);
-        let (plan_sha256, judged) = if threads > 1 {
+        // More threads than blocks (and the hash) would only wait.
+        let threads = self.threads_for(units).min(cut.len() + 1);
+        let (plan_sha256, assessments, findings) = if threads > 1 {
             // The plan's hash is one more task of the same threads.
             prepared.judge_all(&cut, threads, &hash)
         } else {
             // The plan's hash is a pure function of the plan: on a big plan it is written on
             // a second thread while the instances are judged (the same bytes either way).
             let parallel = plan.obligations.len() >= PARALLEL_HASH_OBLIGATIONS;
-            beside(&hash, parallel, || prepared.judge_all(&cut, 1, || ()).1)
+            let (hash, (_, assessments, findings)) =
+                beside(&hash, parallel, || prepared.judge_all(&cut, 1, || ()));
+            (hash, assessments, findings)
         };
-        let (assessments, findings) = prepared.merge(&cut, judged);
         let summary = summarize(&assessments, &findings);
         Ok((
             plan_sha256,

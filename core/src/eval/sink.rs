@@ -2,6 +2,7 @@
 //! said out loud in a finding.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::model::{Finding, Severity};
 use crate::rules::verdict::RuleMessage;
@@ -18,6 +19,10 @@ pub(crate) struct FindingSink<'a> {
     /// A block's sink: keeps the first `max_findings` findings whatever their bytes, for the
     /// merge to apply the byte limit in report order ([`FindingSink::merge`]).
     block: bool,
+    /// For a block's sink: the first block (by position) whose findings the report will not
+    /// keep, as the merge learns it, and this block's position. Once the report is full before
+    /// this block, its findings are counted as dropped without being built.
+    closed_from: Option<(&'a AtomicUsize, usize)>,
     findings: Vec<Finding>,
     bytes: usize,
     dropped: usize,
@@ -48,6 +53,7 @@ impl<'a> FindingSink<'a> {
         FindingSink {
             limits,
             block: false,
+            closed_from: None,
             findings: Vec::new(),
             bytes: 0,
             dropped: 0,
@@ -64,6 +70,21 @@ impl<'a> FindingSink<'a> {
         }
     }
 
+    /// This block's sink, for the block at `position`, closed once `closed_from` is at or
+    /// before it (the merge stores there the position after which the report is full).
+    pub fn closing(self, closed_from: &'a AtomicUsize, position: usize) -> Self {
+        FindingSink {
+            closed_from: Some((closed_from, position)),
+            ..self
+        }
+    }
+
+    /// Whether the merge already knows this block's findings will all be dropped.
+    fn closed(&self) -> bool {
+        self.closed_from
+            .is_some_and(|(from, at)| from.load(Ordering::Relaxed) <= at)
+    }
+
     /// Adds a finding unless the evaluation's count or byte limit is reached (then it is
     /// counted as dropped, and [`FindingSink::finish`] says so).
     pub fn push(&mut self, mut f: Finding) {
@@ -76,7 +97,7 @@ impl<'a> FindingSink<'a> {
     /// [`FindingSink::push`] of a finding whose messages are cut already.
     fn admit(&mut self, f: Finding) {
         let size = finding_bytes(&f);
-        if self.findings.len() >= self.limits.max_findings
+        if self.full()
             || (!self.block && self.bytes.saturating_add(size) > self.limits.max_findings_bytes)
         {
             self.dropped += 1;
@@ -125,7 +146,7 @@ impl<'a> FindingSink<'a> {
     /// Whether every further finding will be dropped (the count limit is reached; the byte
     /// limit is not final, as a smaller finding may still fit).
     pub fn full(&self) -> bool {
-        self.findings.len() >= self.limits.max_findings
+        self.findings.len() >= self.limits.max_findings || self.closed()
     }
 
     /// Counts `total` messages of one rule call as dropped, as [`FindingSink::push_messages`]

@@ -416,6 +416,32 @@ mod tests {
     }
 
     #[test]
+    fn block_shares_add_up_to_the_evaluation_fuel() {
+        let limits = Limits {
+            max_evaluation_operations: 1_000_003,
+            ..Limits::default()
+        };
+        for units in [0, 1, 7, 256, 9_001] {
+            let shares = EvaluationShares::start(&limits, units);
+            for step in [1, 3, 256, 10_000] {
+                let cuts: Vec<usize> = (0..units).step_by(step).chain([units]).collect();
+                let total: u64 = cuts
+                    .windows(2)
+                    .map(|w| shares.fuel_between(w[0], w[1], units))
+                    .sum();
+                let whole = if units == 0 { 0 } else { shares.fuel() };
+                assert_eq!(total, whole, "{units} units cut every {step}");
+            }
+        }
+        // A budget from a share spends its own fuel only.
+        let shares = EvaluationShares::start(&limits, 10);
+        let (a, b) = (shares.budget(5), shares.budget(7));
+        assert!(a.replay(5) && !a.replay(1));
+        assert_eq!((a.fuel_left(), b.fuel_left()), (0, 7));
+        assert!(a.expired() && !b.expired());
+    }
+
+    #[test]
     fn tokens_round_trip() {
         for s in Stop::ALL {
             assert_eq!(Stop::from_token(&Dynamic::from(s.token())), Some(s));

@@ -34,6 +34,8 @@ fn benches(c: &mut Criterion) {
     });
 
     let evaluator = Evaluator::standard().expect("standard pack");
+    // Every evaluation on the calling thread (blocks one after another).
+    let serial = evaluator.clone().with_threads(1);
 
     // The fixed cost of one call: the peers workload at 10 rows (two requests of a few
     // obligations each). A host evaluating many small plans pays this per call; it must stay
@@ -61,6 +63,9 @@ fn benches(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function(format!("evaluate_{n}_instances"), |b| {
         b.iter(|| black_box(evaluator.evaluate(&one[0]).expect("evaluates")))
+    });
+    g.bench_function(format!("evaluate_{n}_instances_one_thread"), |b| {
+        b.iter(|| black_box(serial.evaluate(&one[0]).expect("evaluates")))
     });
     // The same work with an empty rule pack: expansion, matching, due dates, explanations.
     // The difference with the line above is what all the rules cost.
@@ -105,17 +110,26 @@ fn benches(c: &mut Criterion) {
     g.bench_function(format!("one_thread_{total}_instances"), |b| {
         b.iter(|| {
             for r in &nation {
+                black_box(serial.evaluate(r).expect("evaluates"));
+            }
+        })
+    });
+    // One province after another, each one's blocks on the machine's cores.
+    g.bench_function(format!("blocks_in_parallel_{total}_instances"), |b| {
+        b.iter(|| {
+            for r in &nation {
                 black_box(evaluator.evaluate(r).expect("evaluates"));
             }
         })
     });
-    // The evaluator is Send + Sync: provinces split across both cores with no shared state.
+    // The evaluator is Send + Sync: provinces split across two threads with no shared state,
+    // each evaluation on its own thread.
     g.bench_function(format!("two_threads_{total}_instances"), |b| {
         b.iter(|| {
             let (left, right) = nation.split_at(nation.len() / 2);
             std::thread::scope(|s| {
                 for half in [left, right] {
-                    let ev = &evaluator;
+                    let ev = &serial;
                     s.spawn(move || {
                         for r in half {
                             black_box(ev.evaluate(r).expect("evaluates"));

@@ -7,6 +7,9 @@
 //! load-independent: run under `valgrind --tool=callgrind` with ITERATIONS 1 and 2; the difference
 //! of the two totals is one evaluation of the workload (setup and pack compile cancel out).
 //!
+//! `THREADS=N` in the environment evaluates on at most N threads (`Evaluator::with_threads`;
+//! unset: the evaluator chooses).
+//!
 //! Prints the instances evaluated and, per instance, the wall time and this process's CPU time
 //! (user + system, from `/proc/self/stat` on Linux; 0 elsewhere).
 
@@ -49,7 +52,10 @@ fn main() {
         "national" => (1..=34).map(|i| province(i, Shape::default())).collect(),
         other => panic!("unknown shape {other}: peers, province or national"),
     };
-    let evaluator = Evaluator::standard().unwrap();
+    let threads = std::env::var("THREADS").ok().and_then(|n| n.parse().ok());
+    let evaluator = Evaluator::standard()
+        .unwrap()
+        .with_threads(threads.unwrap_or(0));
     let mut instances = 0usize;
     let (wall, cpu) = (Instant::now(), cpu_seconds());
     for _ in 0..iterations {
@@ -59,8 +65,11 @@ fn main() {
     }
     let (wall, cpu) = (wall.elapsed().as_secs_f64(), cpu_seconds() - cpu);
     println!(
-        "{shape}: {instances} instances, {:.3} µs wall, {:.3} µs CPU per instance",
+        "{shape}: {instances} instances, {:.3} µs wall, {:.3} µs CPU per instance ({:.3} s wall \
+         per iteration; threads {})",
         wall / instances as f64 * 1e6,
-        cpu / instances as f64 * 1e6
+        cpu / instances as f64 * 1e6,
+        wall / iterations as f64,
+        threads.map_or("auto".to_string(), |n: usize| n.to_string()),
     );
 }

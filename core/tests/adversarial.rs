@@ -88,15 +88,16 @@ fn budget_only() -> Limits {
     }
 }
 
-/// A hostile rule stopped by a limit: the first `max_stops_per_rule` (3) calls end in `stop`,
-/// then the rule is not run again and one finding says how often it was skipped.
-fn stopped_three_times_then_disabled(report: &Report, rule: &str, stop: &str) {
+/// A hostile rule stopped by a limit: the first `max_stops_per_rule` (3) calls of each of the
+/// evaluation's `blocks` end in `stop` (stops are counted per evaluation block), then the rule is
+/// not run again in that block and one finding says how often it was skipped.
+fn stopped_three_times_then_disabled(report: &Report, rule: &str, stop: &str, blocks: usize) {
     let found = failures(report, rule);
-    assert_eq!(found.len(), 4, "{found:#?}");
-    for f in &found[..3] {
+    assert_eq!(found.len(), 3 * blocks + 1, "{found:#?}");
+    for f in &found[..3 * blocks] {
         assert!(f.message_en.contains(stop), "{}", f.message_en);
     }
-    let last = &found[3].message_en;
+    let last = &found[3 * blocks].message_en;
     assert!(
         last.starts_with(&format!("Rule '{rule}' was not run "))
             && last.ends_with("more times: a limit stopped it 3 times (max_stops_per_rule)"),
@@ -148,6 +149,7 @@ fn nested_closures_in_native_functions_spend_the_budget() {
         "evil.closures",
         "stopped: too many operations (budget of 100000 spent, closures and native work \
          included; possible endless loop)",
+        1,
     );
     standard_rules_still_ran(&report);
 }
@@ -176,7 +178,7 @@ fn element_work_of_native_functions_spends_the_budget() {
         let report = timed(id, || {
             evaluate(pack_with(&[("zz-native.rhai", rule)], budget_only()).unwrap())
         });
-        stopped_three_times_then_disabled(&report, id, "stopped: too many operations");
+        stopped_three_times_then_disabled(&report, id, "stopped: too many operations", 1);
         standard_rules_still_ran(&report);
     }
 }
@@ -195,6 +197,7 @@ fn the_call_deadline_ends_what_the_operation_budget_allows() {
         &report,
         "evil.slow",
         "stopped: the rule call ran past its time limit of 20 ms",
+        1,
     );
 }
 
@@ -255,14 +258,20 @@ fn the_evaluation_budget_stops_a_rule_that_spends_everything_everywhere() {
     let report = timed("loop on every instance", || evaluate(pack));
     let judged = report.assessments.len() + example_request().submissions.len();
     let found = failures(&report, "evil.loop");
-    // The standard rules spend a little, the hostile rule 100,000 per call: nine or ten calls
-    // stop on their own budget, the last one on what the evaluation has left; every later call
-    // is skipped, and one finding says how often.
+    // The standard rules spend a little, the hostile rule 100,000 per call: the instances'
+    // block has its share of the 1,000,000 (in proportion to the instances among all it judges:
+    // the fuel is divided among evaluation blocks), so one call fewer than it has 100,000s stop
+    // on their own budget, or exactly that many, the last one on what the block has left;
+    // every later call is skipped, and one finding says how often.
+    let share = 1_000_000 * report.assessments.len() / judged;
     let own = found
         .iter()
         .filter(|f| f.message_en.contains("stopped: too many operations"))
         .count();
-    assert!((9..=10).contains(&own), "{found:#?}");
+    assert!(
+        (share / 100_000 - 1..=share / 100_000).contains(&own),
+        "{found:#?}"
+    );
     let (last, before) = found.split_last().unwrap();
     assert!(
         before.iter().any(|f| f.message_en.contains(&format!(
@@ -359,12 +368,14 @@ fn a_looping_rule_is_still_stopped_in_a_large_request() {
     let start = Instant::now();
     let report = Evaluator::new(pack).evaluate(&req).unwrap();
     let took = start.elapsed();
-    // Stopped by its own call budget three times, then no longer run: the large budget of the
-    // evaluation does not let it spend more.
+    // Stopped by its own call budget three times in each evaluation block (one per obligation
+    // here: each has 1,000 instances), then no longer run: the large budget of the evaluation
+    // does not let it spend more.
     stopped_three_times_then_disabled(
         &report,
         "evil.loop",
         "stopped: too many operations (budget of 100000 spent",
+        req.plan.obligations.len(),
     );
     let reference = Evaluator::standard().unwrap().evaluate(&req).unwrap();
     assert_eq!(statuses(&report), statuses(&reference));

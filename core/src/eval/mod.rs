@@ -15,6 +15,7 @@
 //! assert_eq!(report.assessments[0].days_late, Some(2));
 //! ```
 
+mod blocks;
 mod due;
 mod expand;
 mod explain;
@@ -37,7 +38,7 @@ use crate::model::{
     Severity, Status, Submission, Summary,
 };
 use crate::policy::{Policies, PolicyOverrides};
-use crate::rules::budget::EvaluationBudget;
+use crate::rules::budget::{EvaluationBudget, EvaluationShares};
 use crate::rules::date::Cal;
 use crate::rules::verdict::{Placeholders, Verdict};
 use crate::rules::views::{
@@ -172,6 +173,8 @@ pub enum EvalError {
 pub struct Evaluator {
     pack: RulePack,
     calendar: Arc<Calendar>,
+    /// Threads one evaluation may use; 0 lets the evaluator choose.
+    threads: usize,
 }
 
 impl Evaluator {
@@ -179,7 +182,35 @@ impl Evaluator {
         Evaluator {
             pack,
             calendar: Arc::new(Calendar::vietnam()),
+            threads: 0,
         }
+    }
+
+    /// At most `threads` threads for one evaluation (capped at 8): 1 judges everything on the
+    /// calling thread (a host that runs many evaluations at once may want that), 0 (the
+    /// default) lets the evaluator use the machine's cores for evaluations big enough to pay for
+    /// a thread. The report is the same, byte for byte, for any count ("Evaluation blocks" in
+    /// the README).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// Threads for an evaluation that judges `units` instances and submissions.
+    fn threads_for(&self, units: usize) -> usize {
+        if cfg!(target_arch = "wasm32") {
+            return 1;
+        }
+        if self.threads > 0 {
+            return self.threads.min(blocks::MAX_THREADS);
+        }
+        if units < blocks::POOL_UNITS {
+            return 1;
+        }
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *CORES
+            .get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .min(&blocks::MAX_THREADS)
     }
 
     /// With the embedded standard rule pack.
@@ -226,20 +257,13 @@ impl Evaluator {
         for (k, s) in submissions.iter().enumerate() {
             in_range(s.received, || format!("submissions[{k}].received"))?;
         }
-        // The plan's hash is a pure function of the plan: on a big plan it is written on a
-        // second thread while the instances are judged (the same bytes hashed either way).
-        let parallel = plan.obligations.len() >= PARALLEL_HASH_OBLIGATIONS;
-        let (plan_sha256, judged) = beside(
-            || canonical_sha256(plan),
-            parallel,
-            || self.judge(plan, submissions, cx),
-        );
+        let (plan_sha256, judged) = self.judge(plan, submissions, cx, || canonical_sha256(plan))?;
         let Judged {
             policies,
             assessments,
             findings,
             summary,
-        } = judged?;
+        } = judged;
         Ok(Report {
             plan: plan.id.clone(),
             as_of: cx.as_of,
@@ -255,13 +279,15 @@ impl Evaluator {
         })
     }
 
-    /// The work of [`Evaluator::evaluate_parts`] after its checks, but for the plan's hash.
+    /// The work of [`Evaluator::evaluate_parts`] after its checks; `hash` writes the plan's
+    /// hash, on another thread when there is one to spare.
     fn judge(
         &self,
         plan: &Plan,
         submissions: &[Submission],
         cx: &FormContext<'_>,
-    ) -> Result<Judged, EvalError> {
+        hash: impl Fn() -> String + Sync,
+    ) -> Result<(String, Judged), EvalError> {
         let policies = self.policies_for(plan, cx.policies);
         let cal = self.calendar_for(cx.calendar)?;
         let registry = Registry::new(cx.registry);
@@ -312,48 +338,46 @@ impl Evaluator {
         let mut order: Vec<usize> = (0..instances.len()).collect();
         order.sort_by_key(|&n| instances[n].obligation);
 
-        let cal_view = Cal(cal.clone());
-        let mut scope = Scope::new();
-        // Every instance and every submission is judged by the rules: the budget grows with both.
-        let mut run = RuleRun::new(&self.pack, instances.len() + matched.len());
-        for (k, m) in matched.into_iter().enumerate() {
-            let base = Finding {
-                rule: String::new(),
-                severity: Severity::Info,
-                obligation: Some(submissions[k].obligation.clone()),
-                agency: Some(m.facts.agency.clone()),
-                period: m.facts.period.as_deref().and_then(|p| p.parse().ok()),
-                stage: m.facts.stage.clone(),
-                submission: Some(k),
-                field: None,
-                message_vi: String::new(),
-                message_en: String::new(),
-                rule_failed: false,
-            };
-            self.run_submission_rules(m.facts, &cal_view, &mut scope, &base, &mut run);
-        }
-
-        let mut assessments = Vec::with_capacity(instances.len());
-        for n in order {
-            let inst = &instances[n];
-            let obligation = &plan.obligations[inst.obligation];
-            let evidence = inst.evidence.first().map(|&k| &submissions[k]);
-            let facts = instance_facts(inst, obligation, evidence, cx.as_of, &policies);
-            let (status, due_soon, rules) =
-                self.run_instance_rules(facts, &cal_view, &mut scope, inst, obligation, &mut run);
-            assessments.push(explain::assess(
-                inst, obligation, evidence, status, due_soon, rules, cx.as_of,
-            ));
-        }
-
-        let findings = run.sink.finish(run.budget.allowance());
+        let units = instances.len() + matched.len();
+        let prepared = blocks::Prepared {
+            evaluator: self,
+            plan,
+            submissions,
+            facts: matched.into_iter().map(|m| Arc::new(m.facts)).collect(),
+            instances: &instances,
+            order: &order,
+            policies: &policies,
+            cal: Cal(cal.clone()),
+            as_of: cx.as_of,
+            // Every instance and every submission is judged by the rules: the budget grows
+            // with both.
+            shares: EvaluationShares::start(self.pack.limits(), units),
+            closed_from: std::sync::atomic::AtomicUsize::new(usize::MAX),
+        };
+        let cut = blocks::cut(submissions.len(), &instances, &order);
+        // More threads than blocks (and the hash) would only wait.
+        let threads = self.threads_for(units).min(cut.len() + 1);
+        let (plan_sha256, assessments, findings) = if threads > 1 {
+            // The plan's hash is one more task of the same threads.
+            prepared.judge_all(&cut, threads, &hash)
+        } else {
+            // The plan's hash is a pure function of the plan: on a big plan it is written on
+            // a second thread while the instances are judged (the same bytes either way).
+            let parallel = plan.obligations.len() >= PARALLEL_HASH_OBLIGATIONS;
+            let (hash, (_, assessments, findings)) =
+                beside(&hash, parallel, || prepared.judge_all(&cut, 1, || ()));
+            (hash, assessments, findings)
+        };
         let summary = summarize(&assessments, &findings);
-        Ok(Judged {
-            policies,
-            assessments,
-            findings,
-            summary,
-        })
+        Ok((
+            plan_sha256,
+            Judged {
+                policies,
+                assessments,
+                findings,
+                summary,
+            },
+        ))
     }
 
     /// The plan's and the pack's content hashes, as a report names them.
@@ -476,20 +500,26 @@ impl Evaluator {
             rule_failed: false,
         };
         let mut scope = Scope::new();
-        let mut run = RuleRun::new(&self.pack, 1);
-        self.run_submission_rules(m.facts, &Cal(cal), &mut scope, &base, &mut run);
+        let mut memos = self
+            .pack
+            .rules()
+            .iter()
+            .map(|_| memo::Memo::default())
+            .collect();
+        let mut run = RuleRun::new(&self.pack, 1, &mut memos);
+        let facts = Arc::new(m.facts);
+        self.run_submission_rules(facts, &Cal(cal), &mut scope, &base, &mut run);
         Ok((run.sink.finish(run.budget.allowance()), counted))
     }
 
     fn run_submission_rules(
         &self,
-        facts: SubmissionFacts,
+        facts: Arc<SubmissionFacts>,
         cal: &Cal,
         scope: &mut Scope,
         base: &Finding,
-        run: &mut RuleRun<'_>,
+        run: &mut RuleRun<'_, '_>,
     ) {
-        let facts = Arc::new(facts);
         for (n, rule) in self.pack.rules().iter().enumerate() {
             if rule.meta.applies_to != AppliesTo::Submission || !rule.meta.applies(&*facts) {
                 continue;
@@ -519,7 +549,7 @@ impl Evaluator {
         scope: &mut Scope,
         inst: &Instance,
         obligation: &crate::model::Obligation,
-        run: &mut RuleRun<'_>,
+        run: &mut RuleRun<'_, '_>,
     ) -> (Option<Status>, bool, Vec<String>) {
         // Built only for an instance some rule has something to say about.
         let base = || Finding {
@@ -593,7 +623,7 @@ impl Evaluator {
         facts: &dyn Placeholders,
         view: impl FnOnce() -> Dynamic,
         key_of: impl Fn(u8) -> Key,
-        run: &mut RuleRun<'_>,
+        run: &mut RuleRun<'_, '_>,
     ) -> Result<Verdict, RuleFailure> {
         let render = !run.sink.full();
         if let Some(reading) = run
@@ -666,27 +696,28 @@ fn beside<A, B>(side: impl Fn() -> A, _parallel: bool, main: impl FnOnce() -> B)
     (side(), b)
 }
 
-/// The budget and the findings of the rule calls of one evaluation.
-struct RuleRun<'a> {
+/// The budget and the findings of the rule calls of one evaluation block ([`blocks`]).
+struct RuleRun<'a, 'm> {
     budget: EvaluationBudget,
     sink: FindingSink<'a>,
     /// Calls of each rule (by pack position) a limit stopped.
     stops: Vec<usize>,
     max_stops: usize,
-    /// Each rule's memo of calls (by pack position).
-    memos: Vec<memo::Memo>,
+    /// Each rule's memo of calls (by pack position), kept by the thread from block to block.
+    memos: &'m mut Vec<memo::Memo>,
 }
 
-impl<'a> RuleRun<'a> {
-    /// The rule calls of an evaluation that judges `instances` instances and submissions.
-    fn new(pack: &'a RulePack, instances: usize) -> Self {
+impl<'a, 'm> RuleRun<'a, 'm> {
+    /// The rule calls of an evaluation, in one block, that judges `instances` instances and
+    /// submissions.
+    fn new(pack: &'a RulePack, instances: usize, memos: &'m mut Vec<memo::Memo>) -> Self {
         let limits = pack.limits();
         RuleRun {
             budget: EvaluationBudget::start(limits, instances),
             sink: FindingSink::new(limits),
             stops: vec![0; pack.rules().len()],
             max_stops: limits.max_stops_per_rule,
-            memos: pack.rules().iter().map(|_| memo::Memo::default()).collect(),
+            memos,
         }
     }
 
@@ -1051,5 +1082,193 @@ mod tests {
         let dropped = format!("{} findings were dropped", all.len() - 5);
         assert!(last.message_en.starts_with(&dropped), "{}", last.message_en);
         assert_eq!(report.findings.len(), 6);
+    }
+
+    /// A pack of the standard rules plus `extra` instance rules, under `limits`.
+    fn pack_with(extra: &[(&str, &str)], limits: Limits) -> RulePack {
+        let mut source = RulePack::standard().unwrap().source().clone();
+        for (id, body) in extra {
+            source.rules.push(crate::rules::SourceFile {
+                name: format!("zz-{id}.rhai"),
+                text: format!("// id: {id}\n// title: {id}\n// applies_to: instance\n{body}"),
+            });
+        }
+        RulePack::compile(source, limits).unwrap()
+    }
+
+    /// `pack` with the standard rules' bodies emptied (their headers kept): the other rules'
+    /// findings alone.
+    fn quiet_pack(pack: RulePack) -> RulePack {
+        let mut source = pack.source().clone();
+        for f in &mut source.rules {
+            if f.name.starts_with("zz-") {
+                continue;
+            }
+            let header: String = f
+                .text
+                .lines()
+                .take_while(|l| l.starts_with("//"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            f.text = header + "fn check(x) { }";
+        }
+        RulePack::compile(source, *pack.limits()).unwrap()
+    }
+
+    /// The report's JSON with blocks of `units` (None: the default size) on `threads` threads.
+    fn report_json(
+        evaluator: &Evaluator,
+        req: &EvaluationRequest,
+        units: Option<usize>,
+        threads: usize,
+    ) -> String {
+        blocks::TEST_BLOCK_UNITS.with(|b| b.set(units));
+        let report = evaluator
+            .clone()
+            .with_threads(threads)
+            .evaluate(req)
+            .unwrap();
+        blocks::TEST_BLOCK_UNITS.with(|b| b.set(None));
+        serde_json::to_string(&report).unwrap()
+    }
+
+    /// Plans of a few shapes with a few evidence rates: small enough to evaluate often.
+    fn requests() -> Vec<EvaluationRequest> {
+        (1..=6u64)
+            .map(|seed| {
+                let n = usize::try_from(seed).unwrap();
+                province(
+                    seed,
+                    Shape {
+                        agencies: 3 + 7 * n,
+                        obligations: 1 + 3 * n,
+                        years: 1 + i32::try_from(n % 3).unwrap(),
+                        evidence_percent: u32::try_from(15 * n).unwrap(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_thread_count_and_block_size_gives_the_report_of_one_pass() {
+        // No limit is reached: one block on one thread is the sequential pass of every rule
+        // call, and any cut on any number of threads must give its bytes.
+        let evaluator = Evaluator::standard().unwrap();
+        for (k, req) in requests().iter().enumerate() {
+            let one = report_json(&evaluator, req, Some(usize::MAX), 1);
+            for (units, threads) in [
+                (None, 2),
+                (None, 3),
+                (Some(1), 2),
+                (Some(7), 8),
+                (Some(50), 1),
+            ] {
+                let other = report_json(&evaluator, req, units, threads);
+                assert!(
+                    one == other,
+                    "request {k}: blocks of {units:?} on {threads} threads"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_findings_caps_bite_where_one_pass_would_have_them_bite() {
+        // A rule with many findings per call, under count, byte and per-call limits: the merge
+        // keeps and drops the findings one pass over the blocks' order keeps and drops, however
+        // the blocks are cut (the byte limit drops early, big findings and keeps later, small
+        // ones: the case where a block's own cap cannot decide and it is judged again).
+        let chatty = "fn check(x) { let out = []; \
+                      for i in 0..(x.agency.len() % 5) { out.push(#{ message_vi: x.agency + x.period, message_en: \"e\" }); } \
+                      if x.has_evidence { out.push(#{ message_vi: \"s\", message_en: \"s\" }); } out }";
+        // A finding bigger than the whole byte limit now and then, small ones otherwise: the
+        // byte limit drops a big one among a block's first `max_findings`, so a later small
+        // one still fits.
+        let mixed = "fn check(x) { if !x.has_evidence { let m = \"x\"; \
+                     for i in 0..12 { m += m; } return #{ message_vi: m, message_en: m }; } \
+                     #{ message_vi: x.period, message_en: \"e\" } }";
+        let cases = [
+            (chatty, false, 40, 1 << 20),
+            (chatty, false, 10_000, 40 * 300),
+            (chatty, false, 25, 20 * 300),
+            (mixed, true, 8, 3_000),
+            (mixed, true, 60, 20_000),
+        ];
+        for (rule, quiet, max_findings, max_findings_bytes) in cases {
+            let limits = Limits {
+                max_findings,
+                max_findings_bytes,
+                max_findings_per_call: 3,
+                ..Limits::default()
+            };
+            let mut pack = pack_with(&[("chatty", rule)], limits);
+            if quiet {
+                pack = quiet_pack(pack);
+            }
+            let evaluator = Evaluator::new(pack);
+            for (k, req) in requests().iter().enumerate() {
+                let one = report_json(&evaluator, req, Some(usize::MAX), 1);
+                assert!(one.contains("tuanthu.limits"), "request {k}: the cap bit");
+                for (units, threads) in [(None, 2), (Some(1), 2), (Some(3), 1), (Some(11), 4)] {
+                    let other = report_json(&evaluator, req, units, threads);
+                    assert!(
+                        one == other,
+                        "request {k}, limits {max_findings}/{max_findings_bytes}: blocks of \
+                         {units:?} on {threads} threads"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_runaway_rule_gives_the_same_report_on_any_thread_count_and_stays_bounded() {
+        // Stops and fuel are per block, so the report depends on the cut, never on the threads.
+        let limits = Limits {
+            max_findings: 30,
+            rule_call_ms: 60_000,
+            evaluation_ms: 600_000,
+            ..Limits::default()
+        };
+        let evaluator = Evaluator::new(pack_with(&[("loop", "fn check(x) { loop { } }")], limits));
+        let req = &requests()[3];
+        let blocks = {
+            let report = report_json(&evaluator, req, None, 1);
+            for threads in [2, 3, 8] {
+                assert!(
+                    report == report_json(&evaluator, req, None, threads),
+                    "{threads} threads"
+                );
+            }
+            serde_json::from_str::<Report>(&report).unwrap()
+        };
+        // Each block stops the rule at most `max_stops_per_rule` times: what it spends is
+        // bounded by the blocks' count, and the total fuel is the evaluation's.
+        let stopped = blocks
+            .findings
+            .iter()
+            .filter(|f| f.rule == "loop" && f.message_en.contains("too many operations"))
+            .count();
+        let n = blocks.assessments.len() + req.submissions.len();
+        assert!(
+            stopped >= 3 && stopped <= 3 * n.div_ceil(blocks::BLOCK_UNITS) + 3,
+            "{stopped}"
+        );
+        let disabled = blocks
+            .findings
+            .iter()
+            .find(|f| f.rule == "loop" && f.message_en.contains("was not run"))
+            .unwrap();
+        assert!(
+            disabled.message_en.contains("(max_stops_per_rule)"),
+            "{}",
+            disabled.message_en
+        );
+        // The standard rules still classified every instance.
+        assert!(blocks
+            .assessments
+            .iter()
+            .all(|a| a.status != Status::Unknown));
     }
 }

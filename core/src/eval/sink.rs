@@ -2,6 +2,7 @@
 //! said out loud in a finding.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::model::{Finding, Severity};
 use crate::rules::verdict::RuleMessage;
@@ -15,6 +16,13 @@ pub const LIMITS_RULE: &str = "tuanthu.limits";
 #[derive(Debug)]
 pub(crate) struct FindingSink<'a> {
     limits: &'a Limits,
+    /// A block's sink: keeps the first `max_findings` findings whatever their bytes, for the
+    /// merge to apply the byte limit in report order ([`FindingSink::merge`]).
+    block: bool,
+    /// For a block's sink: the first block (by position) whose findings the report will not
+    /// keep, as the merge learns it, and this block's position. Once the report is full before
+    /// this block, its findings are counted as dropped without being built.
+    closed_from: Option<(&'a AtomicUsize, usize)>,
     findings: Vec<Finding>,
     bytes: usize,
     dropped: usize,
@@ -23,7 +31,7 @@ pub(crate) struct FindingSink<'a> {
 }
 
 /// Rule calls of one rule that were not run.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Skipped {
     /// After the rule was stopped by a limit `max_stops_per_rule` times.
     disabled: usize,
@@ -44,11 +52,37 @@ impl<'a> FindingSink<'a> {
     pub fn new(limits: &'a Limits) -> Self {
         FindingSink {
             limits,
+            block: false,
+            closed_from: None,
             findings: Vec::new(),
             bytes: 0,
             dropped: 0,
             skipped: BTreeMap::new(),
         }
+    }
+
+    /// The sink of one evaluation block: it keeps its first `max_findings` findings (no block
+    /// can add more to the report), counts the others, and leaves the byte limit to the merge.
+    pub fn for_block(limits: &'a Limits) -> Self {
+        FindingSink {
+            block: true,
+            ..FindingSink::new(limits)
+        }
+    }
+
+    /// This block's sink, for the block at `position`, closed once `closed_from` is at or
+    /// before it (the merge stores there the position after which the report is full).
+    pub fn closing(self, closed_from: &'a AtomicUsize, position: usize) -> Self {
+        FindingSink {
+            closed_from: Some((closed_from, position)),
+            ..self
+        }
+    }
+
+    /// Whether the merge already knows this block's findings will all be dropped.
+    fn closed(&self) -> bool {
+        self.closed_from
+            .is_some_and(|(from, at)| from.load(Ordering::Relaxed) <= at)
     }
 
     /// Adds a finding unless the evaluation's count or byte limit is reached (then it is
@@ -57,9 +91,14 @@ impl<'a> FindingSink<'a> {
         let max = self.limits.max_message_bytes;
         truncate_message(&mut f.message_vi, max, "đã cắt bớt", "byte");
         truncate_message(&mut f.message_en, max, "truncated", "bytes");
+        self.admit(f);
+    }
+
+    /// [`FindingSink::push`] of a finding whose messages are cut already.
+    fn admit(&mut self, f: Finding) {
         let size = finding_bytes(&f);
-        if self.findings.len() >= self.limits.max_findings
-            || self.bytes.saturating_add(size) > self.limits.max_findings_bytes
+        if self.full()
+            || (!self.block && self.bytes.saturating_add(size) > self.limits.max_findings_bytes)
         {
             self.dropped += 1;
             return;
@@ -68,10 +107,46 @@ impl<'a> FindingSink<'a> {
         self.findings.push(f);
     }
 
+    /// Adds what a block's sink collected, as if its findings had been pushed here one by one
+    /// in their order; `false` (this sink unchanged) when that cannot be known from what
+    /// the block kept: it dropped findings past its first `max_findings` and this sink is not
+    /// full after its kept ones (the byte limit dropped some of them, so a later one might
+    /// still fit). The caller then judges the block again straight into this sink.
+    #[must_use]
+    pub fn merge(&mut self, block: FindingSink<'_>) -> bool {
+        let mark = (self.findings.len(), self.bytes, self.dropped);
+        let FindingSink {
+            findings,
+            dropped,
+            skipped,
+            ..
+        } = block;
+        for f in findings {
+            self.admit(f);
+        }
+        if dropped > 0 && !self.full() {
+            self.findings.truncate(mark.0);
+            (self.bytes, self.dropped) = (mark.1, mark.2);
+            return false;
+        }
+        self.dropped += dropped;
+        self.add_skipped(skipped);
+        true
+    }
+
+    /// Counts rule calls not run that another sink noted.
+    fn add_skipped(&mut self, skipped: BTreeMap<String, Skipped>) {
+        for (rule, s) in skipped {
+            let entry = self.skipped.entry(rule).or_default();
+            entry.disabled += s.disabled;
+            entry.out_of_budget += s.out_of_budget;
+        }
+    }
+
     /// Whether every further finding will be dropped (the count limit is reached; the byte
     /// limit is not final, as a smaller finding may still fit).
     pub fn full(&self) -> bool {
-        self.findings.len() >= self.limits.max_findings
+        self.findings.len() >= self.limits.max_findings || self.closed()
     }
 
     /// Counts `total` messages of one rule call as dropped, as [`FindingSink::push_messages`]

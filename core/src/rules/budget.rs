@@ -15,6 +15,8 @@
 //! later give the meter `performance.now()` instead).
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rhai::{Dynamic, EvalAltResult, Position};
@@ -109,15 +111,37 @@ mod no_clock {
 #[cfg(target_arch = "wasm32")]
 use no_clock as clock;
 
-/// The time and fuel of one evaluation's rule calls, shared by all of them. Only time spent
-/// inside rule calls counts against `evaluation_ms`, so expanding and matching a large plan on a
-/// busy machine does not take time away from its rules.
+/// Rule-call time an evaluation has left, in nanoseconds, shared by every block's budget (and
+/// so by every thread that judges one): `None` without a clock.
 #[derive(Debug)]
-pub struct EvaluationBudget {
-    /// Rule-call time left (`None` without a clock).
-    time_left: Cell<Option<Duration>>,
-    /// Units left for the whole evaluation.
-    fuel: Cell<u64>,
+struct TimeLeft(Option<AtomicU64>);
+
+impl TimeLeft {
+    fn get(&self) -> Option<Duration> {
+        self.0
+            .as_ref()
+            .map(|t| Duration::from_nanos(t.load(Ordering::Relaxed)))
+    }
+
+    /// Takes `spent` off what is left (never below zero).
+    fn spend(&self, spent: Duration) {
+        if let Some(t) = &self.0 {
+            let nanos = u64::try_from(spent.as_nanos()).unwrap_or(u64::MAX);
+            // `fetch_update` with a closure that always returns `Some` cannot fail.
+            let _ = t.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                Some(left.saturating_sub(nanos))
+            });
+        }
+    }
+}
+
+/// What one evaluation's rule calls are given, before it is split into the budgets of its
+/// blocks ([`EvaluationShares::budget`]): the fuel is divided, the rule-call time is shared.
+#[derive(Debug, Clone)]
+pub struct EvaluationShares {
+    time_left: Arc<TimeLeft>,
+    /// Units of the whole evaluation, to be divided among its blocks.
+    fuel: u64,
     /// What running out of `fuel` means: operations, or (without a clock) time.
     fuel_stop: Stop,
     call_ms: u64,
@@ -125,8 +149,8 @@ pub struct EvaluationBudget {
     allowance: EvaluationAllowance,
 }
 
-impl EvaluationBudget {
-    /// The budget of an evaluation whose rules judge `instances` obligation instances and
+impl EvaluationShares {
+    /// The allowance of an evaluation whose rules judge `instances` obligation instances and
     /// submissions ([`Limits::evaluation_allowance`]).
     pub fn start(limits: &Limits, instances: usize) -> Self {
         let allowance = limits.evaluation_allowance(instances);
@@ -141,9 +165,12 @@ impl EvaluationBudget {
         } else {
             (time_fuel, Stop::EvaluationDeadline)
         };
-        EvaluationBudget {
-            time_left: Cell::new(has_clock.then(|| Duration::from_millis(allowance.ms))),
-            fuel: Cell::new(fuel),
+        let nanos = Duration::from_millis(allowance.ms).as_nanos();
+        EvaluationShares {
+            time_left: Arc::new(TimeLeft(
+                has_clock.then(|| AtomicU64::new(u64::try_from(nanos).unwrap_or(u64::MAX))),
+            )),
+            fuel,
             fuel_stop,
             call_ms: limits.rule_call_ms,
             max_operations: limits.max_operations,
@@ -151,14 +178,68 @@ impl EvaluationBudget {
         }
     }
 
+    /// Units of the whole evaluation.
+    pub fn fuel(&self) -> u64 {
+        self.fuel
+    }
+
     /// What the evaluation was given, for the messages that say it ran out.
     pub fn allowance(&self) -> EvaluationAllowance {
         self.allowance
     }
 
+    /// The units of the block that judges units `from..to` of `of` (instances and submissions
+    /// counted alike): the whole fuel cut at `fuel * k / of` for every boundary `k`, so the
+    /// shares of consecutive blocks add up to the whole, exactly, however the blocks are cut.
+    pub fn fuel_between(&self, from: usize, to: usize, of: usize) -> u64 {
+        let cut = |k: usize| -> u64 {
+            if of == 0 {
+                return 0;
+            }
+            let x = u128::from(self.fuel) * k as u128 / of as u128;
+            u64::try_from(x).unwrap_or(u64::MAX)
+        };
+        cut(to.min(of)).saturating_sub(cut(from.min(of)))
+    }
+
+    /// A budget with `fuel` units of its own that shares this evaluation's rule-call time.
+    pub fn budget(&self, fuel: u64) -> EvaluationBudget {
+        EvaluationBudget {
+            fuel: Cell::new(fuel),
+            shares: self.clone(),
+        }
+    }
+}
+
+/// The time and fuel of the rule calls of one block of an evaluation (the whole evaluation
+/// when it is one block). Only time spent inside rule calls counts against `evaluation_ms`, so
+/// expanding and matching a large plan on a busy machine does not take time away from its
+/// rules. The fuel is the block's own; the time is the evaluation's, spent by whichever block
+/// calls a rule first, so where it runs out depends on the machine (a clock is not
+/// deterministic; fuel is).
+#[derive(Debug)]
+pub struct EvaluationBudget {
+    /// Units left for this block.
+    fuel: Cell<u64>,
+    shares: EvaluationShares,
+}
+
+impl EvaluationBudget {
+    /// The budget of an evaluation, in one block, whose rules judge `instances` obligation
+    /// instances and submissions ([`Limits::evaluation_allowance`]).
+    pub fn start(limits: &Limits, instances: usize) -> Self {
+        let shares = EvaluationShares::start(limits, instances);
+        shares.budget(shares.fuel())
+    }
+
+    /// What the evaluation was given, for the messages that say it ran out.
+    pub fn allowance(&self) -> EvaluationAllowance {
+        self.shares.allowance
+    }
+
     /// Whether the evaluation's rule calls are out of time or fuel.
     pub fn expired(&self) -> bool {
-        self.fuel.get() == 0 || self.time_left.get() == Some(Duration::ZERO)
+        self.fuel.get() == 0 || self.shares.time_left.get() == Some(Duration::ZERO)
     }
 
     /// Units the evaluation has left: what a rule call spent is the difference before and after.
@@ -173,12 +254,13 @@ impl EvaluationBudget {
     pub(crate) fn replay(&self, units: u64) -> bool {
         // As in `call`: without a clock (`wasm32`) the call's deadline is fuel too.
         let call_fuel = if cfg!(target_arch = "wasm32") {
-            self.call_ms.saturating_mul(FUEL_PER_MS)
+            self.shares.call_ms.saturating_mul(FUEL_PER_MS)
         } else {
             u64::MAX
         };
         let fuel = self.fuel.get();
-        if self.expired() || units > self.max_operations || units > call_fuel || units > fuel {
+        if self.expired() || units > self.shares.max_operations || units > call_fuel || units > fuel
+        {
             return false;
         }
         self.fuel.set(fuel - units);
@@ -189,8 +271,9 @@ impl EvaluationBudget {
     /// meter stopped it, if it did.
     pub fn call<T>(&self, f: impl FnOnce() -> T) -> (T, Option<Stop>) {
         let start = clock::now();
-        let call = Duration::from_millis(self.call_ms);
-        let (deadline, deadline_stop) = match (start, self.time_left.get()) {
+        let shares = &self.shares;
+        let call = Duration::from_millis(shares.call_ms);
+        let (deadline, deadline_stop) = match (start, shares.time_left.get()) {
             (Some(t), Some(left)) if left < call => {
                 (clock::after(t, left), Stop::EvaluationDeadline)
             }
@@ -201,17 +284,17 @@ impl EvaluationBudget {
         let call_fuel = if start.is_some() {
             u64::MAX
         } else {
-            self.call_ms.saturating_mul(FUEL_PER_MS)
+            shares.call_ms.saturating_mul(FUEL_PER_MS)
         };
         let fuel = self.fuel.get();
         let (units, units_stop) = [
-            (self.max_operations, Stop::Operations),
+            (shares.max_operations, Stop::Operations),
             (call_fuel, Stop::CallDeadline),
-            (fuel, self.fuel_stop),
+            (fuel, shares.fuel_stop),
         ]
         .into_iter()
         .min_by_key(|(u, _)| *u)
-        .unwrap_or((self.max_operations, Stop::Operations));
+        .unwrap_or((shares.max_operations, Stop::Operations));
         let previous = METER.with(|m| {
             m.replace(Meter {
                 active: true,
@@ -226,9 +309,8 @@ impl EvaluationBudget {
         let out = f();
         let meter = METER.with(|m| m.replace(previous));
         self.fuel.set(fuel.saturating_sub(units - meter.left));
-        if let (Some(t), Some(left)) = (start, self.time_left.get()) {
-            self.time_left
-                .set(Some(left.saturating_sub(clock::since(t))));
+        if let Some(t) = start {
+            shares.time_left.spend(clock::since(t));
         }
         (out, meter.stopped)
     }
@@ -331,6 +413,32 @@ mod tests {
         });
         assert_eq!(stop, Some(Stop::Operations));
         assert_eq!(spend(u64::MAX), None, "idle again after the call");
+    }
+
+    #[test]
+    fn block_shares_add_up_to_the_evaluation_fuel() {
+        let limits = Limits {
+            max_evaluation_operations: 1_000_003,
+            ..Limits::default()
+        };
+        for units in [0, 1, 7, 256, 9_001] {
+            let shares = EvaluationShares::start(&limits, units);
+            for step in [1, 3, 256, 10_000] {
+                let cuts: Vec<usize> = (0..units).step_by(step).chain([units]).collect();
+                let total: u64 = cuts
+                    .windows(2)
+                    .map(|w| shares.fuel_between(w[0], w[1], units))
+                    .sum();
+                let whole = if units == 0 { 0 } else { shares.fuel() };
+                assert_eq!(total, whole, "{units} units cut every {step}");
+            }
+        }
+        // A budget from a share spends its own fuel only.
+        let shares = EvaluationShares::start(&limits, 10);
+        let (a, b) = (shares.budget(5), shares.budget(7));
+        assert!(a.replay(5) && !a.replay(1));
+        assert_eq!((a.fuel_left(), b.fuel_left()), (0, 7));
+        assert!(a.expired() && !b.expired());
     }
 
     #[test]

@@ -1,0 +1,396 @@
+//! Evaluation blocks: the rule calls of one evaluation cut into pieces that can be judged in any
+//! order, on any thread, and merged into the report one sequential pass would have written.
+//!
+//! # Evaluation blocks
+//!
+//! - **What a block is.** The submissions' rule calls come first in a report, then the
+//!   instances' in obligation order; both sequences are cut into consecutive blocks: runs of
+//!   [`BLOCK_UNITS`] submissions, and runs of whole obligations (their instances, with the facts
+//!   of the submissions matched to them) closed once they hold [`BLOCK_UNITS`] instances or more.
+//!   The cut depends on the input only, never on the number of threads.
+//! - **What a block owns.** Its share of the evaluation's fuel (the allowance cut in proportion
+//!   to the instances and submissions it judges, boundaries rounded down, so the shares add up to
+//!   the whole allowance exactly), its own count of stops per rule (`max_stops_per_rule` disables
+//!   a rule within the block), and its own findings. The memos of rule calls belong to the thread
+//!   and are shared by the blocks it judges: a replayed call spends the units of the real one and
+//!   returns its value, so it cannot change a block's result.
+//! - **The merge.** Blocks are merged in their order: assessments appended, findings added as one
+//!   sequential pass would add them in that order (the count, byte and per-call limits, and the
+//!   count of dropped findings, come out the same). A block keeps at most `max_findings` findings;
+//!   when it dropped more and the report is still not full after its kept ones (the byte limit
+//!   dropped some), the block is judged again straight into the report's findings. Blocks are
+//!   merged as soon as the ones before them are, and once the report is full the blocks after
+//!   it count their findings as dropped without building them (were that signal ever wrong,
+//!   the re-judging above would still give the exact report: it only saves work).
+//! - **What is not deterministic.** The wall-clock allowance of rule calls (`evaluation_ms`) is
+//!   shared by all blocks and spent by whichever calls run first; time is not deterministic on
+//!   one thread either. Everything else is: reports at any thread count are byte-identical, and
+//!   for an evaluation that hits no limit they are those of one pass over all rule calls.
+//! - **Threads.** On native targets, an evaluation of at least [`POOL_UNITS`] instances and
+//!   submissions is judged on `available_parallelism()` threads (at most [`MAX_THREADS`]; see
+//!   [`super::Evaluator::with_threads`]), the plan's hash being one more task of the same
+//!   threads; on `wasm32`, one block after another on the one thread.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use rhai::Scope;
+
+use super::expand::Instance;
+use super::memo::Memo;
+use super::sink::FindingSink;
+use super::{instance_facts, Evaluator, RuleRun};
+use crate::model::{Assessment, Finding, Plan, Severity, Submission};
+use crate::policy::Policies;
+use crate::rules::budget::EvaluationShares;
+use crate::rules::date::Cal;
+use crate::rules::views::SubmissionFacts;
+
+/// Submissions, or instances, a block is closed at: enough that its setup (a budget, a sink, a
+/// count per rule) is noise beside its rule calls, few enough that a province plan has a block
+/// per thread and more.
+pub(crate) const BLOCK_UNITS: usize = 256;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests on this thread cut blocks of this size instead (e.g. 1, or one block for all).
+    pub(crate) static TEST_BLOCK_UNITS: std::cell::Cell<Option<usize>> =
+        const { std::cell::Cell::new(None) };
+}
+
+fn block_units() -> usize {
+    #[cfg(test)]
+    if let Some(n) = TEST_BLOCK_UNITS.with(std::cell::Cell::get) {
+        return n.max(1);
+    }
+    BLOCK_UNITS
+}
+
+/// Instances and submissions from which an evaluation is judged on more than one thread (when
+/// the evaluator chooses the count): below, starting threads costs more than it saves.
+pub(crate) const POOL_UNITS: usize = 2048;
+
+/// Threads one evaluation uses at most.
+pub(crate) const MAX_THREADS: usize = 8;
+
+/// A run of consecutive submissions (by index) or instances (by position in report order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Block {
+    Submissions(Range<usize>),
+    Instances(Range<usize>),
+}
+
+/// Everything the blocks of one evaluation read, shared by every thread.
+pub(crate) struct Prepared<'a> {
+    pub evaluator: &'a Evaluator,
+    pub plan: &'a Plan,
+    pub submissions: &'a [Submission],
+    /// The facts of each submission as matched.
+    pub facts: Vec<Arc<SubmissionFacts>>,
+    pub instances: &'a [Instance],
+    /// Instance indexes in report order.
+    pub order: &'a [usize],
+    pub policies: &'a Policies,
+    pub cal: Cal,
+    pub as_of: chrono::NaiveDate,
+    pub shares: EvaluationShares,
+    /// The first block whose findings the report will not keep, once the merge knows it.
+    pub closed_from: AtomicUsize,
+}
+
+/// What a block made: its assessments in report order and its findings.
+pub(crate) struct Judgement<'l> {
+    pub assessments: Vec<Assessment>,
+    pub sink: FindingSink<'l>,
+}
+
+/// What one thread keeps from block to block: a scope for rule calls and the memos.
+pub(crate) struct Worker {
+    scope: Scope<'static>,
+    memos: Vec<Memo>,
+}
+
+impl Worker {
+    pub fn new(rules: usize) -> Self {
+        Worker {
+            scope: Scope::new(),
+            memos: (0..rules).map(|_| Memo::default()).collect(),
+        }
+    }
+}
+
+/// The blocks of an evaluation of `submissions` submissions and the instances in report
+/// `order` (see the module documentation).
+pub(crate) fn cut(submissions: usize, instances: &[Instance], order: &[usize]) -> Vec<Block> {
+    let size = block_units();
+    let mut blocks: Vec<Block> = (0..submissions)
+        .step_by(size)
+        .map(|s| Block::Submissions(s..(s + size).min(submissions)))
+        .collect();
+    let obligation = |p: usize| {
+        order
+            .get(p)
+            .and_then(|&n| instances.get(n))
+            .map(|i| i.obligation)
+    };
+    let mut start = 0;
+    for p in 1..=order.len() {
+        let boundary = p == order.len() || obligation(p) != obligation(p - 1);
+        if boundary && p - start >= size || p == order.len() && p > start {
+            blocks.push(Block::Instances(start..p));
+            start = p;
+        }
+    }
+    blocks
+}
+
+impl Prepared<'_> {
+    /// Units (instances and submissions) the evaluation judges.
+    fn units(&self) -> usize {
+        self.submissions.len() + self.order.len()
+    }
+
+    /// The block's units as positions among all of them (submissions first).
+    fn span(&self, block: &Block) -> Range<usize> {
+        match block {
+            Block::Submissions(r) => r.clone(),
+            Block::Instances(r) => r.start + self.submissions.len()..r.end + self.submissions.len(),
+        }
+    }
+
+    /// Judges one block into `sink` with the block's own fuel and stop counts.
+    pub fn judge<'l>(
+        &self,
+        block: &Block,
+        worker: &mut Worker,
+        sink: FindingSink<'l>,
+    ) -> Judgement<'l> {
+        let span = self.span(block);
+        let pack = self.evaluator.pack();
+        let fuel = self.shares.fuel_between(span.start, span.end, self.units());
+        let mut run = RuleRun {
+            budget: self.shares.budget(fuel),
+            sink,
+            stops: vec![0; pack.rules().len()],
+            max_stops: pack.limits().max_stops_per_rule,
+            memos: &mut worker.memos,
+        };
+        let scope = &mut worker.scope;
+        let mut assessments = Vec::new();
+        match block {
+            Block::Submissions(range) => {
+                for k in range.clone() {
+                    let (Some(facts), Some(s)) = (self.facts.get(k), self.submissions.get(k))
+                    else {
+                        continue;
+                    };
+                    let base = submission_base(k, s, facts);
+                    let facts = facts.clone();
+                    self.evaluator
+                        .run_submission_rules(facts, &self.cal, scope, &base, &mut run);
+                }
+            }
+            Block::Instances(range) => {
+                assessments.reserve(range.len());
+                for &n in self.order.get(range.clone()).unwrap_or_default() {
+                    let Some(inst) = self.instances.get(n) else {
+                        continue;
+                    };
+                    let Some(obligation) = self.plan.obligations.get(inst.obligation) else {
+                        continue;
+                    };
+                    let evidence = inst.evidence.first().and_then(|&k| self.submissions.get(k));
+                    let facts =
+                        instance_facts(inst, obligation, evidence, self.as_of, self.policies);
+                    let (status, due_soon, rules) = self
+                        .evaluator
+                        .run_instance_rules(facts, &self.cal, scope, inst, obligation, &mut run);
+                    assessments.push(super::explain::assess(
+                        inst, obligation, evidence, status, due_soon, rules, self.as_of,
+                    ));
+                }
+            }
+        }
+        Judgement {
+            assessments,
+            sink: run.sink,
+        }
+    }
+
+    /// Judges `blocks` on `threads` threads (this one among them), `side` being one more task
+    /// run first, and merges them into the report's assessments and findings (see the module
+    /// documentation); returns what `side` returned too.
+    pub fn judge_all<A: Send>(
+        &self,
+        blocks: &[Block],
+        threads: usize,
+        side: impl Fn() -> A + Sync,
+    ) -> (A, Vec<Assessment>, Vec<Finding>) {
+        let limits = self.evaluator.pack().limits();
+        let mut merge = Merge {
+            sink: FindingSink::new(limits),
+            assessments: Vec::with_capacity(self.order.len()),
+            next: 0,
+            again: None,
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        if threads > 1 {
+            let a = parallel(self, blocks, threads, &side, &mut merge);
+            return (
+                a,
+                merge.assessments,
+                merge.sink.finish(self.shares.allowance()),
+            );
+        }
+        let _ = threads;
+        let mut worker = self.worker();
+        for (k, b) in blocks.iter().enumerate() {
+            let judged = self.judge_one(k, b, &mut worker);
+            self.absorb(&mut merge, blocks, judged);
+        }
+        let a = side();
+        (
+            a,
+            merge.assessments,
+            merge.sink.finish(self.shares.allowance()),
+        )
+    }
+
+    fn worker(&self) -> Worker {
+        Worker::new(self.evaluator.pack().rules().len())
+    }
+
+    /// Judges the block at position `k` into a sink of its own.
+    fn judge_one<'l>(&'l self, k: usize, block: &Block, worker: &mut Worker) -> Judgement<'l> {
+        let sink = FindingSink::for_block(self.evaluator.pack().limits());
+        self.judge(block, worker, sink.closing(&self.closed_from, k))
+    }
+
+    /// Merges the next block's judgement, judging it again straight into the report's findings
+    /// when its own sink cannot say what they keep; once the report is full, tells the blocks
+    /// after it to stop building findings.
+    fn absorb<'l>(&'l self, merge: &mut Merge<'l>, blocks: &[Block], judged: Judgement<'l>) {
+        let k = merge.next;
+        merge.next += 1;
+        merge.assessments.extend(judged.assessments);
+        if !merge.sink.merge(judged.sink) {
+            if let Some(block) = blocks.get(k) {
+                let worker = merge.again.get_or_insert_with(|| self.worker());
+                let sink = std::mem::replace(
+                    &mut merge.sink,
+                    FindingSink::new(self.evaluator.pack().limits()),
+                );
+                merge.sink = self.judge(block, worker, sink).sink;
+            }
+        }
+        if merge.sink.full() {
+            self.closed_from.fetch_min(merge.next, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The report as merged so far: blocks `..next`.
+struct Merge<'l> {
+    sink: FindingSink<'l>,
+    assessments: Vec<Assessment>,
+    next: usize,
+    /// The worker that judges blocks again (see [`FindingSink::merge`]).
+    again: Option<Worker>,
+}
+
+/// What a finding about submission `k` says besides its rule and message.
+fn submission_base(k: usize, s: &Submission, facts: &SubmissionFacts) -> Finding {
+    Finding {
+        rule: String::new(),
+        severity: Severity::Info,
+        obligation: Some(s.obligation.clone()),
+        agency: Some(facts.agency.clone()),
+        period: facts.period.as_deref().and_then(|p| p.parse().ok()),
+        stage: facts.stage.clone(),
+        submission: Some(k),
+        field: None,
+        message_vi: String::new(),
+        message_en: String::new(),
+        rule_failed: false,
+    }
+}
+
+/// [`Prepared::judge_all`] on `threads` scoped threads taking blocks in turn: `side` first on
+/// a spawned thread, which then takes blocks too. Whichever thread finds the merge free merges
+/// the judged blocks that come next in order. A thread that could not start or did not finish
+/// leaves its work to this one.
+#[cfg(not(target_arch = "wasm32"))]
+fn parallel<'l, A: Send>(
+    p: &'l Prepared<'_>,
+    blocks: &[Block],
+    threads: usize,
+    side: &(impl Fn() -> A + Sync),
+    merge: &mut Merge<'l>,
+) -> A {
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::Mutex;
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Judgement<'l>>>> =
+        blocks.iter().map(|_| Mutex::new(None)).collect();
+    let merging = Mutex::new(merge);
+    // Merges the judged blocks that come next, as far as they are judged.
+    let drain = |m: &mut Merge<'l>| {
+        while let Some(judged) = slots
+            .get(m.next)
+            .and_then(|slot| slot.lock().ok().and_then(|mut s| s.take()))
+        {
+            p.absorb(m, blocks, judged);
+        }
+    };
+    let work = || {
+        let mut worker = p.worker();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let (Some(b), Some(slot)) = (blocks.get(k), slots.get(k)) else {
+                break;
+            };
+            let judged = p.judge_one(k, b, &mut worker);
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(judged);
+            }
+            if let Ok(mut m) = merging.try_lock() {
+                drain(&mut m);
+            }
+        }
+    };
+    let side_out = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("tuanthu-eval".into())
+            .spawn_scoped(scope, || {
+                let a = side();
+                work();
+                a
+            });
+        let helpers: Vec<_> = (2..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .name("tuanthu-eval".into())
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        work();
+        for h in helpers {
+            let _ = h.join();
+        }
+        spawned.ok().and_then(|h| h.join().ok())
+    });
+    // What is left: blocks judged after the last merge, and any a lost thread did not judge.
+    let mut worker: Option<Worker> = None;
+    let m = merging
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    drain(m);
+    while let Some(b) = blocks.get(m.next) {
+        let w = worker.get_or_insert_with(|| p.worker());
+        let judged = p.judge_one(m.next, b, w);
+        p.absorb(m, blocks, judged);
+    }
+    side_out.unwrap_or_else(side)
+}

@@ -177,7 +177,10 @@ fn hostile_rules_end_in_error_findings_within_bounds() {
             let ok = message.contains(want)
                 || (limit_stop
                     && (message.contains("stopped: the rule call ran past its time limit")
-                        || message.ends_with("a limit stopped it 3 times (max_stops_per_rule)")));
+                        || message.ends_with(
+                            "a limit stopped it 3 times in a block of the evaluation \
+                             (max_stops_per_rule, counted per block)",
+                        )));
             assert!(ok, "{id}: {message}");
         }
         if limit_stop {

@@ -100,7 +100,10 @@ fn stopped_three_times_then_disabled(report: &Report, rule: &str, stop: &str, bl
     let last = &found[3 * blocks].message_en;
     assert!(
         last.starts_with(&format!("Rule '{rule}' was not run "))
-            && last.ends_with("more times: a limit stopped it 3 times (max_stops_per_rule)"),
+            && last.ends_with(
+                "more times: a limit stopped it 3 times in a block of the evaluation \
+                 (max_stops_per_rule, counted per block)"
+            ),
         "{last}"
     );
 }
@@ -233,7 +236,8 @@ fn the_evaluation_deadline_skips_the_rest_and_says_so() {
     assert!(
         skipped.message_en.ends_with(&format!(
             "times: the evaluation ran out of its budget ({} operations, {} ms for {judged} \
-             instances and submissions; max_evaluation_operations, evaluation_ms, \
+             instances and submissions, the operations shared among its blocks in proportion to \
+             what each judges; max_evaluation_operations, evaluation_ms, \
              evaluation_operations_per_instance, evaluation_us_per_instance)",
             given.operations, given.ms
         )),
@@ -275,7 +279,8 @@ fn the_evaluation_budget_stops_a_rule_that_spends_everything_everywhere() {
     let (last, before) = found.split_last().unwrap();
     assert!(
         before.iter().any(|f| f.message_en.contains(&format!(
-            "stopped: the evaluation spent its budget of 1000000 operations for {judged} \
+            "stopped: a block of the evaluation spent its share of the budget of 1000000 \
+             operations for {judged} \
              instances and submissions (max_evaluation_operations, \
              evaluation_operations_per_instance)"
         ))),
@@ -286,7 +291,8 @@ fn the_evaluation_budget_stops_a_rule_that_spends_everything_everywhere() {
         last.message_en.starts_with("Rule 'evil.loop' was not run ")
             && last.message_en.ends_with(&format!(
                 "times: the evaluation ran out of its budget (1000000 operations, 600000 ms for \
-                 {judged} instances and submissions; max_evaluation_operations, evaluation_ms, \
+                 {judged} instances and submissions, the operations shared among its blocks in \
+                 proportion to what each judges; max_evaluation_operations, evaluation_ms, \
                  evaluation_operations_per_instance, evaluation_us_per_instance)"
             )),
         "{}",

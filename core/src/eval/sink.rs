@@ -220,11 +220,13 @@ impl<'a> FindingSink<'a> {
                     rule: rule.clone(),
                     message_vi: format!(
                         "Quy tắc “{rule}” không được chạy thêm {calls} lần: đã bị dừng {stops} lần \
-                         vì vượt giới hạn (max_stops_per_rule)"
+                         trong một khối của lần đánh giá vì vượt giới hạn (max_stops_per_rule, \
+                         tính theo từng khối)"
                     ),
                     message_en: format!(
                         "Rule '{rule}' was not run {calls} more times: a limit stopped it {stops} \
-                         times (max_stops_per_rule)"
+                         times in a block of the evaluation (max_stops_per_rule, counted per \
+                         block)"
                     ),
                     rule_failed: true,
                     ..blank.clone()
@@ -235,13 +237,15 @@ impl<'a> FindingSink<'a> {
                 self.findings.push(Finding {
                     message_vi: format!(
                         "Quy tắc “{rule}” không được chạy {calls} lần: lần đánh giá đã dùng hết \
-                         ngân sách ({ops} thao tác, {ms} ms cho {n} lượt nhiệm vụ và báo cáo; \
+                         ngân sách ({ops} thao tác, {ms} ms cho {n} lượt nhiệm vụ và báo cáo, số thao tác \
+                         chia cho các khối theo phần việc của mỗi khối; \
                          max_evaluation_operations, evaluation_ms, \
                          evaluation_operations_per_instance, evaluation_us_per_instance)"
                     ),
                     message_en: format!(
                         "Rule '{rule}' was not run {calls} times: the evaluation ran out of its \
-                         budget ({ops} operations, {ms} ms for {n} instances and submissions; \
+                         budget ({ops} operations, {ms} ms for {n} instances and submissions, the operations \
+                         shared among its blocks in proportion to what each judges; \
                          max_evaluation_operations, evaluation_ms, \
                          evaluation_operations_per_instance, evaluation_us_per_instance)"
                     ),

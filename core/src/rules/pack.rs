@@ -642,7 +642,8 @@ impl RulePack {
                 limits.rule_call_ms
             ),
             Stop::EvaluationOperations => format!(
-                "stopped: the evaluation spent its budget of {} operations for {} instances \
+                "stopped: a block of the evaluation spent its share of the budget of {} operations \
+                 for {} instances \
                  and submissions (max_evaluation_operations, evaluation_operations_per_instance)",
                 given.operations, given.instances
             ),

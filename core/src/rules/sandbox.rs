@@ -30,12 +30,15 @@ pub struct Limits {
     pub max_functions: usize,
     /// Wall-clock deadline of one rule call, in milliseconds (fuel on `wasm32`).
     pub rule_call_ms: u64,
-    /// Rule calls of one rule an evaluation lets a limit stop (budget, deadline, depth, size);
-    /// after that the rule is not run again in this evaluation, and a finding says so.
+    /// Rule calls of one rule a block of an evaluation lets a limit stop (budget, deadline,
+    /// depth, size); after that the rule is not run again in that block, and a finding says so.
+    /// Counted per block (a run of whole obligations or of submissions fixed by the input), so
+    /// the report is the same on any number of threads.
     pub max_stops_per_rule: usize,
     /// Budget units of all rule calls of one evaluation, before the per-instance allowance
     /// below: deterministic, so a rule that spends its whole call budget on every instance is
-    /// stopped after the same calls on every machine.
+    /// stopped after the same calls on every machine. Shared among the evaluation's blocks in
+    /// proportion to the instances and submissions each judges.
     pub max_evaluation_operations: u64,
     /// Wall-clock deadline of all rule calls of one evaluation, in milliseconds, before the
     /// per-instance allowance below (a backstop for slow native work the budget units

@@ -3,7 +3,6 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::calendar::Calendar;
-use crate::model::format_vi;
 use crate::model::{AppliedPolicy, Bound, DueDate};
 use crate::policy::{DayOffRule, DeadlineReading, Policies};
 
@@ -37,6 +36,21 @@ fn weekday_en(d: NaiveDate) -> &'static str {
     }
 }
 
+/// A piece of a derivation: fixed text, or a date written as [`format_vi`] writes it.
+enum Piece<'a> {
+    Text(&'a str),
+    Date(NaiveDate),
+}
+
+fn write(out: &mut String, pieces: &[Piece<'_>]) {
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Date(d) => crate::rules::text::push_date_vi(out, *d),
+        }
+    }
+}
+
 /// Derives the last on-time day.
 ///
 /// "trước ngày D" read `exclusive` ends on D − 1, `inclusive` on D; "chậm nhất ngày D" ends on D.
@@ -48,63 +62,131 @@ pub(crate) fn derive(
     cal: &Calendar,
     origin: Option<&Origin>,
 ) -> DueDate {
-    let s = format_vi(stated);
-    let (mut vi, mut en) = match origin {
-        Some(o) => (format!("{}; ", o.vi), format!("{}; ", o.en)),
-        None => (String::new(), String::new()),
-    };
+    // Written piece by piece, not with `format!`: a plan with one obligation per row derives a
+    // due date for every distinct deadline date, thousands per plan.
+    use Piece::{Date, Text};
+    let (mut vi, mut en) = (String::with_capacity(96), String::with_capacity(96));
+    if let Some(o) = origin {
+        write(&mut vi, &[Text(&o.vi), Text("; ")]);
+        write(&mut en, &[Text(&o.en), Text("; ")]);
+    }
     let reading = policies.deadline_reading.as_str();
     let mut last = match (bound, policies.deadline_reading) {
         (Bound::Before, DeadlineReading::Exclusive) => {
             let l = stated.pred_opt().unwrap_or(stated);
-            vi.push_str(&format!(
-                "trước ngày {s}, cách hiểu {reading} → ngày cuối {}",
-                format_vi(l)
-            ));
-            en.push_str(&format!(
-                "before {s}, read {reading} → last day {}",
-                format_vi(l)
-            ));
+            write(
+                &mut vi,
+                &[
+                    Text("trước ngày "),
+                    Date(stated),
+                    Text(", cách hiểu "),
+                    Text(reading),
+                    Text(" → ngày cuối "),
+                    Date(l),
+                ],
+            );
+            write(
+                &mut en,
+                &[
+                    Text("before "),
+                    Date(stated),
+                    Text(", read "),
+                    Text(reading),
+                    Text(" → last day "),
+                    Date(l),
+                ],
+            );
             l
         }
         (Bound::Before, DeadlineReading::Inclusive) => {
-            vi.push_str(&format!(
-                "trước ngày {s}, cách hiểu {reading} → ngày cuối {s}"
-            ));
-            en.push_str(&format!("before {s}, read {reading} → last day {s}"));
+            write(
+                &mut vi,
+                &[
+                    Text("trước ngày "),
+                    Date(stated),
+                    Text(", cách hiểu "),
+                    Text(reading),
+                    Text(" → ngày cuối "),
+                    Date(stated),
+                ],
+            );
+            write(
+                &mut en,
+                &[
+                    Text("before "),
+                    Date(stated),
+                    Text(", read "),
+                    Text(reading),
+                    Text(" → last day "),
+                    Date(stated),
+                ],
+            );
             stated
         }
         (Bound::NoLaterThan, _) => {
-            vi.push_str(&format!("chậm nhất ngày {s}"));
-            en.push_str(&format!("no later than {s}"));
+            write(&mut vi, &[Text("chậm nhất ngày "), Date(stated)]);
+            write(&mut en, &[Text("no later than "), Date(stated)]);
             stated
         }
     };
     if cal.is_day_off(last) {
         let info = cal.day_info(last);
-        let l = format_vi(last);
         // Weekend names already say the weekday ("Sunday (weekly rest day)").
         if info.kind == crate::calendar::DayKind::Weekend {
-            vi.push_str(&format!("; {l} là {}", info.name_vi));
-            en.push_str(&format!("; {l} is a {}", info.name_en));
+            write(
+                &mut vi,
+                &[Text("; "), Date(last), Text(" là "), Text(&info.name_vi)],
+            );
+            write(
+                &mut en,
+                &[Text("; "), Date(last), Text(" is a "), Text(&info.name_en)],
+            );
         } else {
-            vi.push_str(&format!("; {l} là {}, {}", weekday_vi(last), info.name_vi));
-            en.push_str(&format!(
-                "; {l} is a {}, {}",
-                weekday_en(last),
-                info.name_en
-            ));
+            write(
+                &mut vi,
+                &[
+                    Text("; "),
+                    Date(last),
+                    Text(" là "),
+                    Text(weekday_vi(last)),
+                    Text(", "),
+                    Text(&info.name_vi),
+                ],
+            );
+            write(
+                &mut en,
+                &[
+                    Text("; "),
+                    Date(last),
+                    Text(" is a "),
+                    Text(weekday_en(last)),
+                    Text(", "),
+                    Text(&info.name_en),
+                ],
+            );
         }
         let policy = policies.day_off.as_str();
         match policies.day_off {
             DayOffRule::Strict => {
-                vi.push_str(&format!("; chính sách {policy}: giữ nguyên"));
-                en.push_str(&format!("; policy {policy}: unchanged"));
+                write(
+                    &mut vi,
+                    &[Text("; chính sách "), Text(policy), Text(": giữ nguyên")],
+                );
+                write(
+                    &mut en,
+                    &[Text("; policy "), Text(policy), Text(": unchanged")],
+                );
             }
             DayOffRule::NextWorkingDay => {
                 last = cal.next_working_day_on_or_after(last);
-                vi.push_str(&format!("; chính sách {policy} → {}", format_vi(last)));
-                en.push_str(&format!("; policy {policy} → {}", format_vi(last)));
+                write(
+                    &mut vi,
+                    &[Text("; chính sách "), Text(policy), Text(" → "), Date(last)],
+                );
+                write(
+                    &mut en,
+                    &[Text("; policy "), Text(policy), Text(" → "), Date(last)],
+                );
             }
         }
     }
@@ -124,6 +206,108 @@ pub(crate) fn derive(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::format_vi;
+
+    /// The derivation as it was written with `format!` before it was written piece by piece.
+    fn reference(
+        stated: NaiveDate,
+        bound: Bound,
+        policies: &Policies,
+        cal: &Calendar,
+        origin: Option<&Origin>,
+    ) -> (NaiveDate, String, String) {
+        let s = format_vi(stated);
+        let (mut vi, mut en) = match origin {
+            Some(o) => (format!("{}; ", o.vi), format!("{}; ", o.en)),
+            None => (String::new(), String::new()),
+        };
+        let reading = policies.deadline_reading.as_str();
+        let mut last = match (bound, policies.deadline_reading) {
+            (Bound::Before, DeadlineReading::Exclusive) => {
+                let l = stated.pred_opt().unwrap_or(stated);
+                vi.push_str(&format!(
+                    "trước ngày {s}, cách hiểu {reading} → ngày cuối {}",
+                    format_vi(l)
+                ));
+                en.push_str(&format!(
+                    "before {s}, read {reading} → last day {}",
+                    format_vi(l)
+                ));
+                l
+            }
+            (Bound::Before, DeadlineReading::Inclusive) => {
+                vi.push_str(&format!(
+                    "trước ngày {s}, cách hiểu {reading} → ngày cuối {s}"
+                ));
+                en.push_str(&format!("before {s}, read {reading} → last day {s}"));
+                stated
+            }
+            (Bound::NoLaterThan, _) => {
+                vi.push_str(&format!("chậm nhất ngày {s}"));
+                en.push_str(&format!("no later than {s}"));
+                stated
+            }
+        };
+        if cal.is_day_off(last) {
+            let info = cal.day_info(last);
+            let l = format_vi(last);
+            // Weekend names already say the weekday ("Sunday (weekly rest day)").
+            if info.kind == crate::calendar::DayKind::Weekend {
+                vi.push_str(&format!("; {l} là {}", info.name_vi));
+                en.push_str(&format!("; {l} is a {}", info.name_en));
+            } else {
+                vi.push_str(&format!("; {l} là {}, {}", weekday_vi(last), info.name_vi));
+                en.push_str(&format!(
+                    "; {l} is a {}, {}",
+                    weekday_en(last),
+                    info.name_en
+                ));
+            }
+            let policy = policies.day_off.as_str();
+            match policies.day_off {
+                DayOffRule::Strict => {
+                    vi.push_str(&format!("; chính sách {policy}: giữ nguyên"));
+                    en.push_str(&format!("; policy {policy}: unchanged"));
+                }
+                DayOffRule::NextWorkingDay => {
+                    last = cal.next_working_day_on_or_after(last);
+                    vi.push_str(&format!("; chính sách {policy} → {}", format_vi(last)));
+                    en.push_str(&format!("; policy {policy} → {}", format_vi(last)));
+                }
+            }
+        }
+        (last, vi, en)
+    }
+
+    #[test]
+    fn derivations_are_the_text_format_wrote() {
+        use DayOffRule::*;
+        use DeadlineReading::*;
+        let cal = Calendar::vietnam();
+        let origin = Origin {
+            vi: "kế hoạch không nêu ngày".into(),
+            en: "the plan states no day".into(),
+        };
+        let mut day = d(2025, 12, 20);
+        while day <= d(2027, 1, 10) {
+            for (r, o) in [
+                (Exclusive, Strict),
+                (Exclusive, NextWorkingDay),
+                (Inclusive, Strict),
+                (Inclusive, NextWorkingDay),
+            ] {
+                let p = policies(r, o);
+                for bound in [Bound::Before, Bound::NoLaterThan] {
+                    for from in [None, Some(&origin)] {
+                        let got = derive(day, bound, &p, &cal, from);
+                        let want = reference(day, bound, &p, &cal, from);
+                        assert_eq!((got.last_day, got.derivation_vi, got.derivation_en), want);
+                    }
+                }
+            }
+            day = day.succ_opt().unwrap();
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

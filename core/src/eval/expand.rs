@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -49,7 +50,8 @@ pub(crate) struct Registry<'a> {
     by_key: HashMap<String, usize>,
     /// Names as written → their fold key: a plan with one obligation per row names the same few
     /// agencies on every row, and folding (Unicode normalisation) costs more than a lookup.
-    keys: RefCell<HashMap<String, String>>,
+    /// Shared, so a hit copies no string.
+    keys: RefCell<HashMap<String, Rc<str>>>,
     /// Names as written → [`Registry::canonical`], for the same reason.
     canonical: RefCell<HashMap<String, (String, String, bool)>>,
 }
@@ -75,10 +77,15 @@ impl<'a> Registry<'a> {
 
     /// [`fold_key`] of a name, remembered for the evaluation.
     pub fn key(&self, name: &str) -> String {
+        self.shared_key(name).to_string()
+    }
+
+    /// [`Registry::key`] without a copy: for callers that only compare or keep it.
+    pub fn shared_key(&self, name: &str) -> Rc<str> {
         if let Some(k) = self.keys.borrow().get(name) {
             return k.clone();
         }
-        let k = fold_key(name);
+        let k: Rc<str> = fold_key(name).into();
         self.keys.borrow_mut().insert(name.to_string(), k.clone());
         k
     }
@@ -187,7 +194,32 @@ pub(crate) fn expand(
     out: &mut Vec<Instance>,
 ) -> Result<(), EvalError> {
     let parties = ctx.registry.resolve(responsible(obligation, ctx.registry));
-    expand_schedule(index, obligation, &obligation.schedule, &parties, ctx, out)
+    match &obligation.schedule {
+        // The common case of a plan with one obligation per row: its parties are used once, so
+        // they move into the instances instead of being copied.
+        Schedule::Once { deadline } => {
+            once(index, deadline, parties, ctx, out);
+            Ok(())
+        }
+        schedule => expand_schedule(index, obligation, schedule, &parties, ctx, out),
+    }
+}
+
+/// Instances of a `once` schedule, one per party.
+fn once(
+    index: usize,
+    deadline: &Deadline,
+    parties: impl IntoIterator<Item = Party>,
+    ctx: &Context<'_>,
+    out: &mut Vec<Instance>,
+) {
+    let due = plain_due(deadline, ctx);
+    for p in parties {
+        let mut i = instance(index, p, Period::Once, "once");
+        i.due = Some(due.clone());
+        i.phrase.clone_from(&deadline.text);
+        out.push(i);
+    }
 }
 
 /// [`Obligation::responsible`] with the evaluation's remembered fold keys (folding a name is
@@ -208,9 +240,13 @@ fn responsible<'o>(o: &'o Obligation, registry: &Registry<'_>) -> Vec<&'o Agency
 }
 
 fn base(index: usize, party: &Party, period: Period, schedule: &'static str) -> Instance {
+    instance(index, party.clone(), period, schedule)
+}
+
+fn instance(index: usize, party: Party, period: Period, schedule: &'static str) -> Instance {
     Instance {
         obligation: index,
-        party: party.clone(),
+        party,
         period,
         stage: None,
         schedule,
@@ -238,15 +274,7 @@ fn expand_schedule(
     out: &mut Vec<Instance>,
 ) -> Result<(), EvalError> {
     match schedule {
-        Schedule::Once { deadline } => {
-            let due = plain_due(deadline, ctx);
-            for p in parties {
-                let mut i = base(index, p, Period::Once, "once");
-                i.due = Some(due.clone());
-                i.phrase = deadline.text.clone();
-                out.push(i);
-            }
-        }
+        Schedule::Once { deadline } => once(index, deadline, parties.iter().cloned(), ctx, out),
         Schedule::Ongoing {
             from_year,
             until_year,

@@ -1,6 +1,7 @@
 //! Evidence → instances. Every submission ends up either counted for one instance or explained
 //! by a finding; none is dropped.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -30,7 +31,30 @@ pub(crate) struct Claim<'a> {
 pub(crate) struct InstanceIndex {
     /// Agency keys → small numbers, so a lookup borrows the key instead of allocating one.
     keys: HashMap<String, usize>,
-    map: HashMap<(usize, usize), Vec<usize>>,
+    map: HashMap<(usize, usize), Slot>,
+}
+
+/// The instances of one (obligation, agency): nearly always one, kept without a vector of its
+/// own (a plan with one obligation per row has one slot per instance).
+enum Slot {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Slot {
+    fn push(&mut self, n: usize) {
+        match self {
+            Slot::One(first) => *self = Slot::Many(vec![*first, n]),
+            Slot::Many(all) => all.push(n),
+        }
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Slot::One(n) => std::slice::from_ref(n),
+            Slot::Many(all) => all,
+        }
+    }
 }
 
 impl InstanceIndex {
@@ -51,14 +75,19 @@ impl InstanceIndex {
             Some(&k) => k,
             None => *self.keys.entry(i.party.key.clone()).or_insert(fresh),
         };
-        self.map.entry((i.obligation, key)).or_default().push(n);
+        match self.map.entry((i.obligation, key)) {
+            std::collections::hash_map::Entry::Occupied(mut slot) => slot.get_mut().push(n),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(Slot::One(n));
+            }
+        }
     }
 
     fn get(&self, obligation: usize, key: &str) -> &[usize] {
         self.keys
             .get(key)
             .and_then(|&k| self.map.get(&(obligation, k)))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], Slot::as_slice)
     }
 }
 
@@ -79,7 +108,7 @@ pub(crate) struct Matcher<'a> {
     registry: &'a Registry<'a>,
     as_of: NaiveDate,
     policies: &'a Policies,
-    known: HashSet<String>,
+    known: HashSet<Rc<str>>,
     by_obligation: HashMap<&'a str, usize>,
     /// Agency names as written → (canonical name, key, in registry): the same few hundred names
     /// recur across thousands of submissions.
@@ -124,15 +153,17 @@ impl<'a> Matcher<'a> {
         as_of: NaiveDate,
         policies: &'a Policies,
     ) -> Self {
-        let mut known: HashSet<String> = plan
+        // Shared keys: a plan with one obligation per row names the same few agencies on every
+        // row, and a copy of the key per name was most of this set's cost.
+        let mut known: HashSet<Rc<str>> = plan
             .obligations
             .iter()
             .flat_map(names)
-            .map(|a| registry.key(a.name()))
+            .map(|a| registry.shared_key(a.name()))
             .collect();
         if let Some(r) = registry.registry {
             for a in &r.agencies {
-                known.insert(registry.key(&a.name));
+                known.insert(registry.shared_key(&a.name));
             }
         }
         let by_obligation = plan
@@ -231,18 +262,26 @@ impl<'a> Matcher<'a> {
             }
         }
 
-        let mut candidates: Vec<usize> = index
-            .get(oi, key)
-            .iter()
-            .copied()
-            .filter(|&n| stage.is_none() || instances[n].stage == stage)
-            .collect();
-        if candidates.is_empty() {
-            candidates = self.adopt_into_group(oi, agency, key, stage.as_deref(), instances);
-            for &n in &candidates {
-                index.add(instances, n);
+        // Borrowed from the index when no stage filters them (the common case): no vector per claim.
+        let direct = index.get(oi, key);
+        let candidates: Cow<'_, [usize]> = if stage.is_none() && !direct.is_empty() {
+            Cow::Borrowed(direct)
+        } else {
+            let staged: Vec<usize> = direct
+                .iter()
+                .copied()
+                .filter(|&n| stage.is_none() || instances[n].stage == stage)
+                .collect();
+            if staged.is_empty() {
+                let adopted = self.adopt_into_group(oi, agency, key, stage.as_deref(), instances);
+                for &n in &adopted {
+                    index.add(instances, n);
+                }
+                Cow::Owned(adopted)
+            } else {
+                Cow::Owned(staged)
             }
-        }
+        };
         if candidates.is_empty() {
             facts.coordinating = self.coordinates(oi, agency, key);
             return unmatched(facts);

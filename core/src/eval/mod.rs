@@ -19,6 +19,7 @@ mod blocks;
 mod due;
 mod expand;
 mod explain;
+mod hash;
 mod matching;
 mod memo;
 mod sink;
@@ -46,6 +47,7 @@ use crate::rules::views::{
 };
 use crate::rules::{AppliesTo, Rule, RuleError, RuleFailure, RulePack};
 use expand::{Context, Instance, Registry};
+use hash::canonical_sha256;
 use matching::{Claim, InstanceIndex, Matcher};
 pub use sink::LIMITS_RULE;
 use sink::{FindingSink, SkipReason};
@@ -892,34 +894,6 @@ fn instance_facts(
             .as_ref()
             .and_then(|r| r.via.as_ref().map(|v| v.name().to_string())),
         next_stage_due: inst.next_stage_due,
-    }
-}
-
-/// SHA-256 of the plan's canonical JSON ([`crate::api::to_canonical_json`]), hashed as it is
-/// written: a plan with one obligation per row is megabytes of JSON, and building that string
-/// only to hash it cost as much as hashing.
-fn canonical_sha256(plan: &Plan) -> String {
-    use sha2::{Digest, Sha256};
-    use std::io::Write;
-    /// Bytes written go straight into the hash.
-    struct Hashing(Sha256);
-    impl Write for Hashing {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut out = std::io::BufWriter::with_capacity(8 * 1024, Hashing(Sha256::new()));
-    let written = serde_json::to_writer_pretty(&mut out, plan)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"));
-    match (written, out.into_inner()) {
-        (Ok(()), Ok(Hashing(h))) => crate::rules::lower_hex(&h.finalize()),
-        // Not reached (our types serialise infallibly): hash what `to_canonical_json` writes then.
-        _ => crate::rules::sha256_hex(crate::api::to_canonical_json(plan).as_bytes()),
     }
 }
 

@@ -16,6 +16,36 @@ pub enum DateTextError {
     OutOfRange(#[from] DateOutOfRange),
 }
 
+/// Serialises a date exactly as chrono's own `Serialize` does (`2026-11-15`), without its
+/// formatting machinery for the years 0–9999 (the calendar's are among them): chrono writes
+/// a date through `fmt` one character at a time, a quarter of the cost of serialising an
+/// obligation, and every plan hash serialises every obligation. Other years go to chrono.
+pub(crate) fn serialize_iso<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    match u32::try_from(y).ok().filter(|&y| y <= 9999) {
+        Some(y) => {
+            let digit = |n: u32| b'0' + (n % 10) as u8;
+            let text = [
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(day / 10),
+                digit(day),
+            ];
+            match std::str::from_utf8(&text) {
+                Ok(t) => s.serialize_str(t),
+                Err(_) => serde::Serialize::serialize(d, s),
+            }
+        }
+        None => serde::Serialize::serialize(d, s),
+    }
+}
+
 /// Parses `15/11/2026`, `15-11-2026`, `2026-11-15` within the calendar's years.
 pub fn parse_date(s: &str) -> Result<NaiveDate, DateTextError> {
     let d = parse_real_date(s).ok_or(DateTextError::NotADate)?;
@@ -57,6 +87,56 @@ pub fn format_vi(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A date as `serialize_iso` writes it in JSON.
+    fn fast(d: NaiveDate) -> String {
+        let mut out = Vec::new();
+        serialize_iso(&d, &mut serde_json::Serializer::new(&mut out)).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The dates of the test: every day of the years around the fast path's edges (0, 9999),
+    /// of the calendar's years, and a stride through chrono's whole range.
+    fn samples() -> Vec<NaiveDate> {
+        let mut out = Vec::new();
+        for (from, until) in [(-2, 2), (1899, 2101), (9997, 10_001)] {
+            let mut d = NaiveDate::from_ymd_opt(from, 1, 1).unwrap();
+            while d.year() <= until {
+                out.push(d);
+                d = d.succ_opt().unwrap();
+            }
+        }
+        let (min, max) = (
+            NaiveDate::MIN.num_days_from_ce(),
+            NaiveDate::MAX.num_days_from_ce(),
+        );
+        out.extend(
+            (min..=max)
+                .step_by(9_973)
+                .chain([max])
+                .filter_map(NaiveDate::from_num_days_from_ce_opt),
+        );
+        out
+    }
+
+    #[test]
+    fn dates_are_serialised_as_chrono_serialises_them() {
+        for d in samples() {
+            assert_eq!(fast(d), serde_json::to_string(&d).unwrap(), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn the_comparison_catches_a_date_written_wrong() {
+        // Planted bug: month and day swapped. The same samples must catch it.
+        let swapped = |d: NaiveDate| format!("\"{:04}-{:02}-{:02}\"", d.year(), d.day(), d.month());
+        assert!(samples()
+            .into_iter()
+            .any(|d| swapped(d) != serde_json::to_string(&d).unwrap()));
+        assert!(samples().into_iter().all(|d| d.year() < 0
+            || d.year() > 9999
+            || format!("\"{:04}-{:02}-{:02}\"", d.year(), d.month(), d.day()) == fast(d)));
+    }
 
     #[test]
     fn parses_vietnamese_and_iso_dates() {

@@ -69,6 +69,7 @@ impl Schedule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deadline {
+    #[serde(serialize_with = "super::date::serialize_iso")]
     pub date: NaiveDate,
     pub bound: Bound,
     /// The phrase as written, e.g. `trước ngày 20 tháng 4 năm 2026`.

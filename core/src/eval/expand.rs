@@ -1,7 +1,7 @@
 //! Obligations × responsible parties × periods → instances with due dates.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -140,12 +140,8 @@ impl<'a> Registry<'a> {
 
     /// Concrete parties for a list of references, groups expanded, without repeats.
     pub fn resolve<'r>(&self, refs: impl IntoIterator<Item = &'r AgencyRef>) -> Vec<Party> {
-        let mut out: Vec<Party> = Vec::new();
-        let mut push = |p: Party| {
-            if !out.iter().any(|q| q.key == p.key) {
-                out.push(p);
-            }
-        };
+        let mut out = Distinct::default();
+        let mut push = |p: Party| out.push(p, |q| q.key.as_str());
         for r in refs {
             match r {
                 AgencyRef::Agency { name, .. } => {
@@ -170,7 +166,48 @@ impl<'a> Registry<'a> {
                 }
             }
         }
-        out
+        out.kept
+    }
+}
+
+/// Items kept in order, the first of each key: a scan while there are few (most lists name one
+/// to a few parties), a set beyond (a province's list of communes names hundreds, and comparing
+/// each with every one before it was quadratic).
+struct Distinct<T> {
+    kept: Vec<T>,
+    seen: HashSet<String>,
+}
+
+impl<T> Default for Distinct<T> {
+    fn default() -> Self {
+        Distinct {
+            kept: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+}
+
+impl<T> Distinct<T> {
+    /// Items kept before the set takes over from the scan.
+    const SCAN_UP_TO: usize = 16;
+
+    /// Keeps `item` unless one with the same key was kept.
+    fn push(&mut self, item: T, key: impl Fn(&T) -> &str) {
+        let k = key(&item);
+        if self.kept.len() < Self::SCAN_UP_TO {
+            if self.kept.iter().any(|q| key(q) == k) {
+                return;
+            }
+        } else {
+            if self.seen.is_empty() {
+                self.seen
+                    .extend(self.kept.iter().map(|q| key(q).to_string()));
+            }
+            if !self.seen.insert(k.to_string()) {
+                return;
+            }
+        }
+        self.kept.push(item);
     }
 }
 
@@ -229,14 +266,11 @@ fn responsible<'o>(o: &'o Obligation, registry: &Registry<'_>) -> Vec<&'o Agency
     if o.lead.len() + o.performers.len() <= 1 {
         return all.collect();
     }
-    let mut out: Vec<(&AgencyRef, String)> = Vec::new();
+    let mut out = Distinct::default();
     for a in all {
-        let key = registry.key(a.name());
-        if !out.iter().any(|(_, k)| *k == key) {
-            out.push((a, key));
-        }
+        out.push((a, registry.key(a.name())), |(_, k)| k.as_str());
     }
-    out.into_iter().map(|(a, _)| a).collect()
+    out.kept.into_iter().map(|(a, _)| a).collect()
 }
 
 fn base(index: usize, party: &Party, period: Period, schedule: &'static str) -> Instance {
@@ -595,6 +629,30 @@ fn expand_stages(index: usize, stages: &[Stage], ctx: &Context<'_>, out: &mut Ve
             i.next_stage_due = next_due;
             i.phrase = stage.deadline.text.clone();
             out.push(i);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Distinct;
+
+    proptest::proptest! {
+        /// The scan and the set keep what "the first of each key, in order" keeps, across the
+        /// point where the set takes over.
+        #[test]
+        fn distinct_keeps_the_first_of_each_key(keys in proptest::collection::vec(0u8..40, 0..80)) {
+            let mut d = Distinct::default();
+            for (n, k) in keys.iter().enumerate() {
+                d.push((n, k.to_string()), |(_, k)| k.as_str());
+            }
+            let mut want: Vec<(usize, String)> = Vec::new();
+            for (n, k) in keys.iter().enumerate() {
+                if !want.iter().any(|(_, w)| *w == k.to_string()) {
+                    want.push((n, k.to_string()));
+                }
+            }
+            proptest::prop_assert_eq!(d.kept, want);
         }
     }
 }

@@ -1235,7 +1235,9 @@ mod tests {
             .find(|f| f.rule == "loop" && f.message_en.contains("was not run"))
             .unwrap();
         assert!(
-            disabled.message_en.contains("(max_stops_per_rule, counted per block)"),
+            disabled
+                .message_en
+                .contains("(max_stops_per_rule, counted per block)"),
             "{}",
             disabled.message_en
         );

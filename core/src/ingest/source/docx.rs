@@ -24,7 +24,6 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use zip::ZipArchive;
 
-use super::super::par::Threads;
 use super::numbering::{Label, NumRef, Numbering};
 use super::xml::{attr, entity, local, local_name, XmlError};
 use super::{Origin, SourceError, SourceLine, DOCX_MAX_ENTRIES, DOCX_MAX_UNCOMPRESSED};
@@ -70,10 +69,9 @@ pub(crate) fn read(bytes: &[u8], name: &str) -> Result<Vec<SourceLine>, SourceEr
             xml_error(name, part, e)
         })?;
     // The plain scan first; a part outside its shape is read again from the start by quick-xml.
-    let plain = std::str::from_utf8(&document).ok().and_then(|xml| {
-        let threads = Threads::for_text(xml.len());
-        Body::new(numbering.clone()).read_plain_with(xml, threads, BATCH)
-    });
+    let plain = std::str::from_utf8(&document)
+        .ok()
+        .and_then(|xml| Body::new(numbering.clone()).read_plain(xml));
     match plain {
         Some(lines) => Ok(lines),
         None => Body::new(numbering)
@@ -311,74 +309,70 @@ impl Body {
     /// reader, and hands the same elements (as quick-xml's `BytesStart`) and the same text to the
     /// same steps. Anything outside that shape, including every error quick-xml would report
     /// (an unclosed or mismatched tag), gives `None`: the caller reads the part with quick-xml.
-    #[cfg(test)]
-    fn read_plain(self, xml: &str) -> Option<Vec<SourceLine>> {
-        self.read_plain_with(xml, Threads::One, BATCH)
-    }
-
-    /// [`Body::read_plain`]; with two threads (native targets only) one thread finds the
-    /// pieces ([`scan`]) and hands them over in batches of `batch` while this one reads them,
-    /// in the same order, so the lines are the same.
-    fn read_plain_with(
-        mut self,
-        xml: &str,
-        threads: Threads,
-        batch: usize,
-    ) -> Option<Vec<SourceLine>> {
-        #[cfg(not(target_arch = "wasm32"))]
-        if threads == Threads::Two {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Piece<'_>>>(4);
-            let read = std::thread::scope(|s| {
-                let scanner = std::thread::Builder::new()
-                    .spawn_scoped(s, move || scan(xml, batch, |b| tx.send(b).is_ok()));
-                let Ok(scanner) = scanner else {
+    fn read_plain(mut self, xml: &str) -> Option<Vec<SourceLine>> {
+        let b = xml.as_bytes();
+        let mut open: Vec<&[u8]> = Vec::new();
+        let mut i = 0;
+        while let Some(&c) = b.get(i) {
+            if c != b'<' {
+                let end = match find_any(b.get(i..)?, [b'<', b'&', b'<']) {
+                    Some(k) if b.get(i + k) == Some(&b'&') => return None,
+                    Some(k) => i + k,
+                    None => b.len(),
+                };
+                let text = xml.get(i..end)?;
+                if self.takes_text() && text.contains('\r') {
                     return None;
-                };
-                let mut taken = true;
-                // Consuming the receiver: when a piece is refused it is dropped at the break,
-                // so the scanner's next hand-over fails and it stops.
-                for pieces in rx {
-                    taken = pieces.into_iter().all(|p| self.take(p));
-                    if !taken {
-                        break;
-                    }
                 }
-                let scanned = match scanner.join() {
-                    Ok(scanned) => scanned,
-                    Err(e) => std::panic::resume_unwind(e),
-                };
-                Some(taken && scanned.is_some())
-            });
-            // `None`: the thread could not be started; read on this thread below.
-            if let Some(read) = read {
-                return read.then(|| self.finish());
-            }
-            return self.read_plain_with(xml, Threads::One, batch);
-        }
-        let _ = threads;
-        scan(xml, batch, |pieces| {
-            pieces.into_iter().all(|p| self.take(p))
-        })?;
-        Some(self.finish())
-    }
-
-    /// One piece found by [`scan`]; `false` where the part is outside the plain shape (a
-    /// carriage return in text that is read).
-    fn take(&mut self, p: Piece<'_>) -> bool {
-        match p {
-            Piece::Open(s) => self.open(&s),
-            Piece::Empty(s) => self.empty(&s),
-            Piece::Close(name) => self.close(local_name(name)),
-            Piece::Text(text) => {
                 if self.takes_text() {
-                    if text.contains('\r') {
-                        return false;
-                    }
                     self.push_text(text);
                 }
+                i = end;
+                continue;
+            }
+            match b.get(i + 1) {
+                Some(b'/') => {
+                    let gt = i + 2 + b.get(i + 2..)?.iter().position(|&c| c == b'>')?;
+                    let name = b.get(i + 2..gt)?;
+                    if open.pop() != Some(name) {
+                        return None;
+                    }
+                    self.close(local_name(name));
+                    i = gt + 1;
+                }
+                Some(b'?') => {
+                    let rest = b.get(i + 2..)?;
+                    i = i + 2 + rest.windows(2).position(|w| w == b"?>")? + 2;
+                }
+                Some(b'!') | None => return None,
+                Some(_) => {
+                    let gt = i + 1 + tag_end(b.get(i + 1..)?)?;
+                    let (content, empty) = match xml.get(i + 1..gt)? {
+                        c if c.ends_with('/') => (c.get(..c.len() - 1)?, true),
+                        c => (c, false),
+                    };
+                    let name_len = content
+                        .bytes()
+                        .position(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+                        .unwrap_or(content.len());
+                    if name_len == 0 {
+                        return None;
+                    }
+                    let s = BytesStart::from_content(content, name_len);
+                    if empty {
+                        self.empty(&s);
+                    } else {
+                        open.push(content.as_bytes().get(..name_len)?);
+                        self.open(&s);
+                    }
+                    i = gt + 1;
+                }
             }
         }
-        true
+        if !open.is_empty() {
+            return None;
+        }
+        Some(self.finish())
     }
 
     /// An element opens.
@@ -640,91 +634,6 @@ impl Body {
     }
 }
 
-/// Pieces handed over at a time by [`scan`]: enough to make the hand-over between threads rare.
-const BATCH: usize = 4096;
-
-/// What [`scan`] finds in a part in the plain shape.
-enum Piece<'x> {
-    Open(BytesStart<'x>),
-    Empty(BytesStart<'x>),
-    /// An end tag's name, with its prefix.
-    Close(&'x [u8]),
-    Text(&'x str),
-}
-
-/// The pieces of a part in the plain shape Word writes, in order, handed to `sink` `batch` at
-/// a time. `None` when the part is outside that shape (a reference, a comment, CDATA, a DTD, an
-/// unclosed or mismatched tag) or when `sink` refuses a batch; then what was handed over is
-/// to be thrown away.
-fn scan<'x>(
-    xml: &'x str,
-    batch: usize,
-    mut sink: impl FnMut(Vec<Piece<'x>>) -> bool,
-) -> Option<()> {
-    let b = xml.as_bytes();
-    let mut open: Vec<&[u8]> = Vec::new();
-    let mut pieces: Vec<Piece<'x>> = Vec::with_capacity(batch);
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if pieces.len() >= batch && !sink(std::mem::replace(&mut pieces, Vec::with_capacity(batch)))
-        {
-            return None;
-        }
-        if c != b'<' {
-            let end = match find_any(b.get(i..)?, [b'<', b'&', b'<']) {
-                Some(k) if b.get(i + k) == Some(&b'&') => return None,
-                Some(k) => i + k,
-                None => b.len(),
-            };
-            pieces.push(Piece::Text(xml.get(i..end)?));
-            i = end;
-            continue;
-        }
-        match b.get(i + 1) {
-            Some(b'/') => {
-                let gt = i + 2 + b.get(i + 2..)?.iter().position(|&c| c == b'>')?;
-                let name = b.get(i + 2..gt)?;
-                if open.pop() != Some(name) {
-                    return None;
-                }
-                pieces.push(Piece::Close(name));
-                i = gt + 1;
-            }
-            Some(b'?') => {
-                let rest = b.get(i + 2..)?;
-                i = i + 2 + rest.windows(2).position(|w| w == b"?>")? + 2;
-            }
-            Some(b'!') | None => return None,
-            Some(_) => {
-                let gt = i + 1 + tag_end(b.get(i + 1..)?)?;
-                let (content, empty) = match xml.get(i + 1..gt)? {
-                    c if c.ends_with('/') => (c.get(..c.len() - 1)?, true),
-                    c => (c, false),
-                };
-                let name_len = content
-                    .bytes()
-                    .position(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
-                    .unwrap_or(content.len());
-                if name_len == 0 {
-                    return None;
-                }
-                let s = BytesStart::from_content(content, name_len);
-                if empty {
-                    pieces.push(Piece::Empty(s));
-                } else {
-                    open.push(content.as_bytes().get(..name_len)?);
-                    pieces.push(Piece::Open(s));
-                }
-                i = gt + 1;
-            }
-        }
-    }
-    if !open.is_empty() || !sink(pieces) {
-        return None;
-    }
-    Some(())
-}
-
 /// Where the `>` that ends a tag is in `b` (the tag after its `<`): the first one outside quoted
 /// attribute values, as quick-xml finds it.
 fn tag_end(b: &[u8]) -> Option<usize> {
@@ -979,14 +888,8 @@ mod tests {
 
     /// The plain scan and quick-xml's reader over one `word/document.xml`: the scan's lines
     /// (`None`: it sent the part to quick-xml) and quick-xml's.
-    /// The scan on two threads (batches of one and of three pieces, so that pieces cross
-    /// between threads many times) gives what it gives on one.
     fn both_ways(xml: &str) -> (Option<Vec<SourceLine>>, Result<Vec<SourceLine>, XmlError>) {
         let plain = Body::new(Numbering::default()).read_plain(xml);
-        for batch in [1, 3] {
-            let two = Body::new(Numbering::default()).read_plain_with(xml, Threads::Two, batch);
-            assert_eq!(two, plain, "two threads, batches of {batch}: {xml}");
-        }
         let general = Body::new(Numbering::default()).read(xml.as_bytes());
         (plain, general)
     }

@@ -41,6 +41,7 @@ mod coverage;
 mod header;
 mod obligations;
 mod pages;
+mod par;
 pub mod source;
 mod structure;
 mod text;
@@ -172,9 +173,15 @@ fn first_year(t: &str) -> Option<i32> {
 /// unparsed timeline stays as [`Schedule::Unparsed`](crate::model::Schedule::Unparsed)); a text
 /// with no recognisable plan gives a plan with no obligations and an `error` warning.
 pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
+    parse_plan_with(text, options, par::Threads::for_text(text.len()))
+}
+
+/// [`parse_plan`], with the pure per-line and per-item steps on two threads when `threads`
+/// allows it (the same result either way: tests below).
+fn parse_plan_with(text: &str, options: &ParseOptions, threads: par::Threads) -> ParseOutcome {
     let mut w = Warnings::default();
-    let lines = pages::strip(text::prepare(text), &mut w);
-    let lay = structure::layout(&lines);
+    let lines = pages::strip(text::prepare_with(text, threads), &mut w);
+    let lay = structure::layout_with(&lines, threads);
     if lay.plan_heading.is_none() {
         w.push(
             WarningCode::NoPlanHeading,
@@ -212,7 +219,7 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
         }
         found.map(|(_, y)| y)
     });
-    let obligations = obligations::read(&lines, &lay, year, &mut w);
+    let obligations = obligations::read(&lines, &lay, year, &mut w, threads);
     if obligations.is_empty() {
         w.push(
             WarningCode::NoObligations,
@@ -240,5 +247,110 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
             warnings: w.0,
             coverage: Some(coverage),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use proptest::prelude::*;
+
+    const PLANS: [&str; 6] = [
+        include_str!("../../tests/data/plans/vinh-long-144-KH-UBND.txt"),
+        include_str!("../../tests/data/plans/hung-yen-draft.txt"),
+        include_str!("../../tests/data/plans/can-tho-qd-kh.txt"),
+        include_str!("../../tests/data/plans/synthetic-agency-first.txt"),
+        include_str!("../../tests/data/plans/synthetic-appendix-table.md"),
+        include_str!("../../tests/data/plans/synthetic-other-province.txt"),
+    ];
+
+    /// The plan read on one thread and on two.
+    fn both_ways(text: &str) -> (ParseOutcome, ParseOutcome) {
+        let options = ParseOptions::new("t");
+        (
+            parse_plan_with(text, &options, par::Threads::One),
+            parse_plan_with(text, &options, par::Threads::Two),
+        )
+    }
+
+    #[test]
+    fn two_threads_read_each_shared_plan_as_one() {
+        for p in PLANS {
+            let (one, two) = both_ways(p);
+            assert!(!one.plan.obligations.is_empty());
+            assert_eq!(one, two);
+        }
+    }
+
+    /// Vĩnh Long's header, then the task lines of all plans `copies` times over (items numbered
+    /// as written, so ids repeat and are renamed), then Vĩnh Long's sections III and IV: many
+    /// items in one section, so the items are split between the threads.
+    fn big_plan(copies: usize) -> String {
+        let vl = PLANS[0];
+        let head_end = vl.find("II. NỘI DUNG THỰC HIỆN").unwrap();
+        let tail_start = vl.find("III. KINH PHÍ").unwrap();
+        let mut out = String::from(&vl[..head_end]);
+        out.push_str("II. NỘI DUNG THỰC HIỆN\n");
+        for _ in 0..copies {
+            for p in &PLANS[..3] {
+                let strip = |l: &&str| l.trim_start_matches(['#', ' ', '*']).to_string();
+                let lines: Vec<&str> = p.lines().collect();
+                let start = lines
+                    .iter()
+                    .position(|l| strip(l).starts_with("II."))
+                    .unwrap();
+                let end = lines
+                    .iter()
+                    .position(|l| strip(l).starts_with("III."))
+                    .unwrap();
+                for l in &lines[start + 1..end] {
+                    out.push_str(l);
+                    out.push('\n');
+                }
+            }
+        }
+        out.push_str(&vl[tail_start..]);
+        out
+    }
+
+    #[test]
+    fn two_threads_read_a_large_plan_as_one() {
+        let text = big_plan(20);
+        assert!(text.len() >= 256 * 1024, "{} bytes", text.len());
+        assert_eq!(par::Threads::for_text(text.len()), par::Threads::Two);
+        let (one, two) = both_ways(&text);
+        assert!(one.plan.obligations.len() > 100);
+        assert!(one
+            .plan
+            .warnings
+            .iter()
+            .any(|w| w.code == WarningCode::DuplicateId.as_str()));
+        assert_eq!(one, two);
+        assert_eq!(parse_plan(&text, &ParseOptions::new("t")), two);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Any run of lines taken from the plans, in any order, under a plan heading: two
+        /// threads give what one gives (warnings, coverage and their order included).
+        #[test]
+        fn two_threads_read_any_mix_of_lines_as_one(
+            pieces in proptest::collection::vec((0usize..6, any::<prop::sample::Index>(), 1usize..80), 1..40)
+        ) {
+            let mut text = String::from(&PLANS[0][..PLANS[0].find("II. NỘI DUNG THỰC HIỆN").unwrap()]);
+            text.push_str("II. NHIỆM VỤ\n");
+            for (p, start, len) in pieces {
+                let lines: Vec<&str> = PLANS[p].lines().collect();
+                let s = start.index(lines.len());
+                for l in lines.iter().skip(s).take(len) {
+                    text.push_str(l);
+                    text.push('\n');
+                }
+            }
+            let (one, two) = both_ways(&text);
+            prop_assert_eq!(one, two);
+        }
     }
 }

@@ -10,6 +10,7 @@ use crate::model::{
 };
 
 use super::agencies::{self, Found};
+use super::par::{self, Threads};
 use super::structure::{self, Block, Field, Layout, Marker, Node, Section, SectionKind};
 use super::text::{collapse_ws, fold, fold_char, trim_clause, Line};
 use super::timeline::{self, Note};
@@ -23,6 +24,8 @@ struct Ctx<'a> {
     /// inherits a field reads the same value, and reading it again each time is quadratic in a
     /// large plan. The entry keeps its value alive, so an address is never reused.
     field_reads: HashMap<usize, (Rc<FieldVal>, Rc<FieldRead>)>,
+    /// Whether the items of a task section may be read on two threads.
+    threads: Threads,
 }
 
 /// An agency field's text (items joined by `; `) and the parties read from it.
@@ -32,7 +35,17 @@ struct FieldRead {
     leftovers: Vec<String>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(lines: &'a [Line], year: Option<i32>, w: &'a mut Warnings, threads: Threads) -> Self {
+        Ctx {
+            lines,
+            year,
+            w,
+            field_reads: HashMap::new(),
+            threads,
+        }
+    }
+
     fn line_no(&self, idx: usize) -> u32 {
         self.lines.get(idx).map_or(1, |l| l.no)
     }
@@ -102,13 +115,9 @@ pub(crate) fn read(
     lay: &Layout,
     year: Option<i32>,
     w: &mut Warnings,
+    threads: Threads,
 ) -> Vec<Obligation> {
-    let mut ctx = Ctx {
-        lines,
-        year,
-        w,
-        field_reads: HashMap::new(),
-    };
+    let mut ctx = Ctx::new(lines, year, w, threads);
     let mut out: Vec<Obligation> = Vec::new();
     let mut saw_tasks = false;
     for s in &lay.sections {
@@ -385,36 +394,66 @@ fn tasks(s: &Section, roots: &[Node], ctx: &mut Ctx<'_>, out: &mut Vec<Obligatio
     if s.blocks.iter().any(|b| b.table) {
         table_tasks(&s.blocks, &s.numeral, ctx, out);
     }
-    for r in roots {
-        if r.block.table {
-            continue;
+    // Each item under the heading is read from its own nodes only (its fields are inherited by
+    // its sub-items, never by the next item), so each gets its own context, and on a large plan
+    // the items are shared between two threads; their obligations and warnings are put back in
+    // item order, as on one thread. Weights (lines) only order the shared queue.
+    let threads = if roots.len() < 8 {
+        Threads::One
+    } else {
+        ctx.threads
+    };
+    let weights: Vec<usize> = roots
+        .iter()
+        .map(|r| r.last_line().saturating_sub(r.block.first) + 1)
+        .collect();
+    let (lines, year) = (ctx.lines, ctx.year);
+    let read = par::map_balanced(threads, &weights, |i| {
+        let mut w = Warnings::default();
+        let mut out = Vec::new();
+        if let Some(r) = roots.get(i) {
+            let mut ctx = Ctx::new(lines, year, &mut w, Threads::One);
+            task_root(s, r, &mut ctx, &mut out);
         }
-        if r.field.is_some() {
-            let line = ctx.line_no(r.block.first);
-            ctx.w.push(
-                WarningCode::FieldOutsideItem,
-                line,
-                "a task field outside any numbered item is ignored",
-                Some(r.block.text.clone()),
-            );
-            continue;
+        (w, out)
+    });
+    for (w, o) in read {
+        ctx.w.0.extend(w.0);
+        out.extend(o);
+    }
+}
+
+/// One node directly under a task section's heading: a numbered item read as obligations, or a
+/// field or dated text outside any item said in a warning.
+fn task_root(s: &Section, r: &Node, ctx: &mut Ctx<'_>, out: &mut Vec<Obligation>) {
+    if r.block.table {
+        return;
+    }
+    if r.field.is_some() {
+        let line = ctx.line_no(r.block.first);
+        ctx.w.push(
+            WarningCode::FieldOutsideItem,
+            line,
+            "a task field outside any numbered item is ignored",
+            Some(r.block.text.clone()),
+        );
+        return;
+    }
+    match r.block.id_part() {
+        Some(p) if !matches!(r.block.marker, Marker::None | Marker::Dash | Marker::Plus) => {
+            let id = format!("{}.{}", s.numeral, p);
+            item(r, &id, None, &Fields::default(), ctx, out);
         }
-        match r.block.id_part() {
-            Some(p) if !matches!(r.block.marker, Marker::None | Marker::Dash | Marker::Plus) => {
-                let id = format!("{}.{}", s.numeral, p);
-                item(r, &id, None, &Fields::default(), ctx, out);
-            }
-            _ => {
-                // A paragraph or bullet directly under the section heading.
-                if timeline::has_deadline(&subtree_text(r)) || r.has_fields() {
-                    let line = ctx.line_no(r.block.first);
-                    ctx.w.push(
-                        WarningCode::DatedDutySkipped,
-                        line,
-                        "unnumbered text with a date in the task section is not turned into an obligation",
-                        Some(subtree_text(r)),
-                    );
-                }
+        _ => {
+            // A paragraph or bullet directly under the section heading.
+            if timeline::has_deadline(&subtree_text(r)) || r.has_fields() {
+                let line = ctx.line_no(r.block.first);
+                ctx.w.push(
+                    WarningCode::DatedDutySkipped,
+                    line,
+                    "unnumbered text with a date in the task section is not turned into an obligation",
+                    Some(subtree_text(r)),
+                );
             }
         }
     }

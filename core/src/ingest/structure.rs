@@ -5,6 +5,7 @@
 //! Lines become *blocks* (a marker and its text, with wrapped lines joined), blocks become a
 //! tree by marker level, and the tree is what [`super::obligations`] reads.
 
+use super::par::{self, Threads};
 use super::text::{fold, fold_char, is_upper, Line};
 
 /// The marker that opens a block.
@@ -268,12 +269,13 @@ fn written_len(l: &Line) -> usize {
 /// that a few long unbreakable lines do not count). A text hard-wrapped at some width has a
 /// measure near that width; a text of one line per paragraph has a measure far longer than any
 /// title.
-fn measure(lines: &[Line]) -> usize {
-    let mut lens: Vec<usize> = lines
-        .iter()
-        .filter(|l| !l.table_row && !l.text.is_empty())
-        .map(written_len)
-        .collect();
+fn measure(lines: &[Line], threads: Threads) -> usize {
+    let mut lens: Vec<usize> = par::map(threads, lines, |_, l| {
+        (!l.table_row && !l.text.is_empty()).then(|| written_len(l))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     lens.sort_unstable();
     let k = (lens.len().saturating_sub(1) * 9) / 10;
     lens.get(k).copied().unwrap_or(0)
@@ -281,9 +283,14 @@ fn measure(lines: &[Line]) -> usize {
 
 /// Builds blocks from lines `from..to`.
 pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
+    blocks_with(lines, from, to, Threads::One)
+}
+
+/// [`blocks`], the document's measure taken on two threads when `threads` allows it.
+fn blocks_with(lines: &[Line], from: usize, to: usize, threads: Threads) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut blanks = 0usize;
-    let width = measure(lines);
+    let width = measure(lines, threads);
     let to = to.min(lines.len());
     for (i, line) in lines.iter().enumerate().take(to).skip(from) {
         let t = line.text.as_str();
@@ -600,7 +607,14 @@ fn is_plan_heading(t: &str) -> Option<&str> {
 }
 
 /// Finds the plan heading, title, body and sections.
+#[cfg(test)]
 pub(crate) fn layout(lines: &[Line]) -> Layout {
+    layout_with(lines, Threads::One)
+}
+
+/// Where the parts of the document are; per-line and per-block steps on two threads when
+/// `threads` allows it.
+pub(crate) fn layout_with(lines: &[Line], threads: Threads) -> Layout {
     let mut lay = Layout {
         body_end: lines.len(),
         ..Layout::default()
@@ -686,7 +700,7 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
             f.starts_with("noi nhan") && (f.len() <= 10 || f[8..].starts_with([':', ' ']))
         })
         .map_or(lines.len(), |(i, _)| i);
-    let all = blocks(lines, body_start, lay.body_end);
+    let all = blocks_with(lines, body_start, lay.body_end, threads);
     let mut current: Option<Section> = None;
     for b in all {
         if let Marker::Roman(n) = &b.marker {
@@ -713,7 +727,7 @@ pub(crate) fn layout(lines: &[Line]) -> Layout {
     }
     for s in &mut lay.sections {
         number_paren_items(&mut s.blocks);
-        s.tree = tree(&s.blocks);
+        s.tree = tree_with(&s.blocks, threads);
     }
     // An appendix (often the task table) after the recipients and signature.
     if let Some(i) = (lay.body_end..lines.len()).find(|&i| {
@@ -884,21 +898,34 @@ impl Node {
 /// Nests blocks by marker level. An unmarked block that is a field label becomes a sibling of
 /// the fields before it; another unmarked block belongs to the block before it.
 pub(crate) fn tree(blocks: &[Block]) -> Vec<Node> {
+    tree_with(blocks, Threads::One)
+}
+
+/// A block as a node without its nesting: its field label, or the labels that follow its title
+/// on the same line as a field child.
+fn unnested(b: &Block) -> Node {
+    let field = field_label(&b.text).map(|(f, _)| f);
+    let mut node = Node {
+        block: b.clone(),
+        field,
+        children: Vec::new(),
+        lvl: b.marker.level(),
+    };
+    if field.is_none() {
+        split_inline_labels(&mut node);
+    }
+    node
+}
+
+/// [`tree`], each block's own node made first (on two threads when `threads` allows it: a node
+/// depends on its block only), then nested in order.
+fn tree_with(blocks: &[Block], threads: Threads) -> Vec<Node> {
     let mut roots: Vec<Node> = Vec::new();
     // Path of indices from the roots to the open node.
     let mut path: Vec<usize> = Vec::new();
-    for b in blocks {
-        let field = field_label(&b.text).map(|(f, _)| f);
-        let mut node = Node {
-            block: b.clone(),
-            field,
-            children: Vec::new(),
-            lvl: b.marker.level(),
-        };
-        if field.is_none() {
-            split_inline_labels(&mut node);
-        }
-        if b.marker == Marker::None {
+    for mut node in par::map(threads, blocks, |_, b| unnested(b)) {
+        let field = node.field;
+        if node.block.marker == Marker::None {
             if field.is_none() {
                 // Plain text: child of the open node, not opened itself.
                 match get_mut(&mut roots, &path) {

@@ -27,27 +27,35 @@ pub(crate) struct Line {
 }
 
 /// Splits the input into lines (`\n`, `\r\n` or `\r`) and cleans each one.
+#[cfg(test)]
 pub(crate) fn prepare(input: &str) -> Vec<Line> {
-    let mut out = Vec::new();
-    for (i, l) in split_lines(input).into_iter().enumerate() {
-        // The form feed may follow the line's indentation (a tab or spaces before it).
-        let lead = l.len() - l.trim_start().len();
-        let page_start = l[..lead].contains('\u{c}');
-        let raw = if page_start {
-            nfc_trimmed(&(l[..lead].replace('\u{c}', "") + &l[lead..]))
-        } else {
-            nfc_trimmed(l)
-        };
-        let (text, _heading, table_row) = clean_line(&raw);
-        out.push(Line {
-            no: u32::try_from(i + 1).unwrap_or(u32::MAX),
-            raw,
-            text,
-            table_row,
-            page_start,
-        });
+    prepare_with(input, super::par::Threads::One)
+}
+
+/// [`prepare`], each line cleaned on its own: the second half of the lines on a second thread
+/// when `threads` allows it.
+pub(crate) fn prepare_with(input: &str, threads: super::par::Threads) -> Vec<Line> {
+    super::par::map(threads, &split_lines(input), |i, l| prepare_line(i, l))
+}
+
+/// The line at index `i`, cleaned.
+fn prepare_line(i: usize, l: &str) -> Line {
+    // The form feed may follow the line's indentation (a tab or spaces before it).
+    let lead = l.len() - l.trim_start().len();
+    let page_start = l[..lead].contains('\u{c}');
+    let raw = if page_start {
+        nfc_trimmed(&(l[..lead].replace('\u{c}', "") + &l[lead..]))
+    } else {
+        nfc_trimmed(l)
+    };
+    let (text, _heading, table_row) = clean_line(&raw);
+    Line {
+        no: u32::try_from(i + 1).unwrap_or(u32::MAX),
+        raw,
+        text,
+        table_row,
+        page_start,
     }
-    out
 }
 
 fn split_lines(input: &str) -> Vec<&str> {

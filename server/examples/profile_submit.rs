@@ -5,7 +5,7 @@
 //! load does not change, run it under callgrind with a small N and read the inclusive counts:
 //!
 //!   cargo build --release -p tuanthu-server --example profile_submit
-//!   ./target/release/examples/profile_submit 2000
+//!   ./target/release/examples/profile_submit 2000 [fresh]
 //!   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
 //!       ./target/release/examples/profile_submit 50
 //!   callgrind_annotate --inclusive=yes /tmp/cg.out | head -40
@@ -22,6 +22,9 @@ fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .map_or(2000, |a| a.parse().expect("N: how many checks"));
+    // `fresh`: every check prepares its plan again (the core's `check_submission`); otherwise
+    // the service's path, the plan prepared once per obligation and day.
+    let fresh = std::env::args().nth(2).as_deref() == Some("fresh");
     let ev = Evaluator::standard().unwrap();
     let req = province(
         7,
@@ -73,13 +76,23 @@ fn main() {
             received: s.received.format("%Y-%m-%d").to_string(),
             document_number: Some(format!("{k}/BC-PROFILE")),
         };
-        let plan = rev.plan_for(s.obligation.as_str()).unwrap_or(&rev.plan);
-        let (_, c) = ev.check_submission(plan, &form, &cx).unwrap();
+        let (_, c) = if fresh {
+            let plan = rev.plan_for(s.obligation.as_str()).unwrap_or(&rev.plan);
+            ev.check_submission(plan, &form, &cx).unwrap()
+        } else {
+            rev.check_form(&ev, s.obligation.as_str(), &form, &cx)
+                .unwrap()
+        };
         counted += usize::from(c);
     }
     let per = t.elapsed().as_secs_f64() * 1e6 / n as f64;
     println!(
-        "{n} checks ({counted} counted), {per:.0} µs per check; registry of {} agencies",
+        "{n} checks ({counted} counted), {per:.0} µs per check{}; registry of {} agencies",
+        if fresh {
+            " (each prepared again)"
+        } else {
+            " (prepared once)"
+        },
         rev.registry.as_ref().map_or(0, |r| r.agencies.len())
     );
 }

@@ -2,19 +2,34 @@
 //! a new one), so a revision read once can serve every later request without reading and parsing
 //! its JSON again. Bounded: the least recently used revision goes first.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tuanthu::model::Plan;
+use tuanthu::eval::{EvalError, Evaluator, FormContext, PreparedForms, SubmissionForm};
+use tuanthu::model::{Finding, Plan};
 
 use crate::store::Revision;
 
 /// A revision and, per obligation, the plan cut down to that obligation alone (submission checks
-/// match within one obligation, so they need not expand the others' instances).
-#[derive(Debug)]
+/// match within one obligation, so they need not expand the others' instances), prepared for
+/// checking forms once per day.
 pub struct CachedRevision {
     pub rev: Revision,
     by_obligation: HashMap<String, Plan>,
+    /// By obligation id (`""`: the whole plan, for a form naming no obligation of it), of the day
+    /// it was prepared on. Preparing (expanding the instances of hundreds of agencies) was nearly
+    /// all of a check's cost.
+    forms: Mutex<HashMap<String, PreparedForms<'static>>>,
+}
+
+impl std::fmt::Debug for CachedRevision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedRevision")
+            .field("rev", &self.rev)
+            .field("obligations", &self.by_obligation.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl CachedRevision {
@@ -29,7 +44,42 @@ impl CachedRevision {
                 (o.id.as_str().to_string(), plan)
             })
             .collect();
-        CachedRevision { rev, by_obligation }
+        CachedRevision {
+            rev,
+            by_obligation,
+            forms: Mutex::default(),
+        }
+    }
+
+    /// `evaluator.check_submission` of `form` against the plan cut down to `obligation` (the
+    /// whole plan when it has no such obligation), prepared once per obligation and as-of day.
+    /// `cx` must be of this revision (its events and registry) and the service's policies and
+    /// calendar, as the prepared plans are kept by obligation and day only.
+    pub fn check_form(
+        &self,
+        evaluator: &Evaluator,
+        obligation: &str,
+        form: &SubmissionForm,
+        cx: &FormContext<'_>,
+    ) -> Result<(Vec<Finding>, bool), EvalError> {
+        let (key, plan) = match self.plan_for(obligation) {
+            Some(plan) => (obligation.trim(), plan),
+            None => ("", &self.rev.plan),
+        };
+        let mut forms = self
+            .forms
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let prepare = || Ok::<_, EvalError>(evaluator.prepare_forms(plan, cx)?.into_owned());
+        let prepared = match forms.entry(key.to_string()) {
+            Entry::Occupied(e) if e.get().as_of() == cx.as_of => e.into_mut(),
+            Entry::Occupied(mut e) => {
+                e.insert(prepare()?);
+                e.into_mut()
+            }
+            Entry::Vacant(e) => e.insert(prepare()?),
+        };
+        prepared.check(form)
     }
 
     /// The plan with only obligation `id`, or `None` when the plan has no such obligation.
@@ -435,5 +485,53 @@ mod tests {
         assert!(c.get("b", 1).is_some());
         // Revisions are keyed by plan and number: another plan's revision 1 is not a/1.
         assert_eq!(c.get("b", 1).unwrap().info.plan_id, "b");
+    }
+
+    #[test]
+    fn a_form_checked_on_a_prepared_plan_is_checked_as_the_engine_checks_it_on_every_day() {
+        use tuanthu::unstable::synth::{province, Shape};
+        let req = province(
+            3,
+            Shape {
+                agencies: 20,
+                obligations: 3,
+                years: 2,
+                evidence_percent: 60,
+            },
+        );
+        let cached = CachedRevision::new(Revision {
+            plan: req.plan.clone(),
+            registry: req.registry.clone(),
+            events: req.events.clone(),
+            ..rev("p", 1)
+        });
+        let ev = Evaluator::standard().unwrap();
+        // Two days in turn: the plan prepared for one day is not used on another.
+        for as_of in ["2026-03-01", "2027-06-30", "2026-03-01"] {
+            let cx = FormContext {
+                as_of: as_of.parse().unwrap(),
+                events: &cached.events,
+                policies: &Default::default(),
+                registry: cached.registry.as_ref(),
+                calendar: &Default::default(),
+            };
+            for s in req.submissions.iter().take(40) {
+                let mut form = SubmissionForm {
+                    agency: s.agency.clone(),
+                    obligation: s.obligation.as_str().to_string(),
+                    stage: s.stage.clone(),
+                    period: s.period.as_ref().map(|p| p.to_string()),
+                    received: s.received.format("%d/%m/%Y").to_string(),
+                    document_number: None,
+                };
+                for obligation in [s.obligation.as_str(), "khong-co"] {
+                    form.obligation = obligation.to_string();
+                    let plan = cached.plan_for(obligation).unwrap_or(&cached.rev.plan);
+                    let want = ev.check_submission(plan, &form, &cx).unwrap();
+                    let got = cached.check_form(&ev, obligation, &form, &cx).unwrap();
+                    assert_eq!(got, want, "{as_of} {form:?}");
+                }
+            }
+        }
     }
 }

@@ -610,10 +610,7 @@ fn check_submission(
     };
     // The submission's obligation alone (matching is per obligation); the whole plan when the
     // obligation is unknown, so the engine can say which ones exist.
-    let plan = rev.plan_for(s.obligation.as_str()).unwrap_or(&rev.plan);
-    state
-        .evaluator
-        .check_submission(plan, &form, &cx)
+    rev.check_form(&state.evaluator, s.obligation.as_str(), &form, &cx)
         .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))
 }
 

@@ -1,5 +1,6 @@
 //! Obligations × responsible parties × periods → instances with due dates.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -47,7 +48,9 @@ pub(crate) struct Instance {
 /// Registry lookups by folded name.
 pub(crate) struct Registry<'a> {
     pub registry: Option<&'a AgencyRegistry>,
-    by_key: HashMap<String, usize>,
+    /// The registry's names and aliases by fold key (borrowed when prepared once for many
+    /// checks: [`super::PreparedForms`]).
+    by_key: Cow<'a, HashMap<String, usize>>,
     /// Names as written → their fold key: a plan with one obligation per row names the same few
     /// agencies on every row, and folding (Unicode normalisation) costs more than a lookup.
     /// Shared, so a hit copies no string.
@@ -67,12 +70,26 @@ impl<'a> Registry<'a> {
                 }
             }
         }
+        Registry::with_index(registry, Cow::Owned(by_key))
+    }
+
+    /// A registry whose names were folded before (by [`Registry::into_index`] of one made by
+    /// [`Registry::new`] from the same registry).
+    pub fn with_index(
+        registry: Option<&'a AgencyRegistry>,
+        by_key: Cow<'a, HashMap<String, usize>>,
+    ) -> Self {
         Registry {
             registry,
             by_key,
             keys: RefCell::default(),
             canonical: RefCell::default(),
         }
+    }
+
+    /// The folded names, to make the same registry again without folding them.
+    pub fn into_index(self) -> HashMap<String, usize> {
+        self.by_key.into_owned()
     }
 
     /// [`fold_key`] of a name, remembered for the evaluation.

@@ -2,7 +2,7 @@
 //! by a finding; none is dropped.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -83,6 +83,28 @@ impl InstanceIndex {
         }
     }
 
+    /// Forgets the instances from `from` on (added by claims since), as if they had never been
+    /// added: what a prepared form check does before the next form.
+    pub fn forget_from(&mut self, instances: &[Instance], from: usize) {
+        for i in instances.iter().skip(from) {
+            let Some(&k) = self.keys.get(i.party.key.as_str()) else {
+                continue;
+            };
+            let key = (i.obligation, k);
+            let empty = match self.map.get_mut(&key) {
+                Some(Slot::One(n)) => *n >= from,
+                Some(Slot::Many(all)) => {
+                    all.retain(|&n| n < from);
+                    all.is_empty()
+                }
+                None => false,
+            };
+            if empty {
+                self.map.remove(&key);
+            }
+        }
+    }
+
     fn get(&self, obligation: usize, key: &str) -> &[usize] {
         self.keys
             .get(key)
@@ -108,7 +130,8 @@ pub(crate) struct Matcher<'a> {
     registry: &'a Registry<'a>,
     as_of: NaiveDate,
     policies: &'a Policies,
-    known: HashSet<Rc<str>>,
+    /// Fold keys of every agency the plan or the registry names ([`Matcher::known`]).
+    known: OnceCell<HashSet<Rc<str>>>,
     by_obligation: HashMap<&'a str, usize>,
     /// Agency names as written → (canonical name, key, in registry): the same few hundred names
     /// recur across thousands of submissions.
@@ -153,19 +176,6 @@ impl<'a> Matcher<'a> {
         as_of: NaiveDate,
         policies: &'a Policies,
     ) -> Self {
-        // Shared keys: a plan with one obligation per row names the same few agencies on every
-        // row, and a copy of the key per name was most of this set's cost.
-        let mut known: HashSet<Rc<str>> = plan
-            .obligations
-            .iter()
-            .flat_map(names)
-            .map(|a| registry.shared_key(a.name()))
-            .collect();
-        if let Some(r) = registry.registry {
-            for a in &r.agencies {
-                known.insert(registry.shared_key(&a.name));
-            }
-        }
         let by_obligation = plan
             .obligations
             .iter()
@@ -177,10 +187,35 @@ impl<'a> Matcher<'a> {
             registry,
             as_of,
             policies,
-            known,
+            known: OnceCell::new(),
             by_obligation,
             canonical: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Whether the plan or the registry names the agency of fold key `key`. Made on first use:
+    /// an agency the registry names never needs it, and a prepared form check
+    /// ([`super::PreparedForms`]) makes a matcher per form.
+    fn known(&self, key: &str) -> bool {
+        self.known
+            .get_or_init(|| {
+                // Shared keys: a plan with one obligation per row names the same few agencies
+                // on every row, and a copy of the key per name was most of this set's cost.
+                let mut known: HashSet<Rc<str>> = self
+                    .plan
+                    .obligations
+                    .iter()
+                    .flat_map(names)
+                    .map(|a| self.registry.shared_key(a.name()))
+                    .collect();
+                if let Some(r) = self.registry.registry {
+                    for a in &r.agencies {
+                        known.insert(self.registry.shared_key(&a.name));
+                    }
+                }
+                known
+            })
+            .contains(key)
     }
 
     fn reading(&self) -> crate::rules::views::Word {
@@ -210,7 +245,7 @@ impl<'a> Matcher<'a> {
         let mut facts = SubmissionFacts {
             is_form: c.is_form,
             agency: agency.to_string(),
-            agency_known: in_registry || self.known.contains(key),
+            agency_known: in_registry || self.known(key),
             responsible: false,
             coordinating: false,
             obligation: c.obligation.trim().to_string(),

@@ -19,6 +19,7 @@ mod blocks;
 mod due;
 mod expand;
 mod explain;
+mod forms;
 mod hash;
 mod matching;
 mod memo;
@@ -33,10 +34,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, CalendarOverrides};
-use crate::model::parse_date_text;
 use crate::model::{
-    AgencyRegistry, Assessment, Event, Finding, PackIdentity, Period, Plan, Provenance, Report,
-    Severity, Status, Submission, Summary,
+    AgencyRegistry, Assessment, Event, Finding, PackIdentity, Plan, Provenance, Report, Severity,
+    Status, Submission, Summary,
 };
 use crate::policy::{Policies, PolicyOverrides};
 use crate::rules::budget::{EvaluationBudget, EvaluationShares};
@@ -47,6 +47,7 @@ use crate::rules::views::{
 };
 use crate::rules::{AppliesTo, Rule, RuleError, RuleFailure, RulePack};
 use expand::{Context, Instance, Registry};
+pub use forms::PreparedForms;
 use hash::canonical_sha256;
 use matching::{Claim, InstanceIndex, Matcher};
 pub use sink::LIMITS_RULE;
@@ -425,93 +426,20 @@ impl Evaluator {
         form: &SubmissionForm,
         cx: &FormContext<'_>,
     ) -> Result<(Vec<Finding>, bool), EvalError> {
-        validate(plan, cx.events, cx.as_of)?;
-        let policies = self.policies_for(plan, cx.policies);
-        let cal = self.calendar_for(cx.calendar)?;
-        let registry = Registry::new(cx.registry);
-        let ctx = Context {
-            as_of: cx.as_of,
-            policies: &policies,
-            cal: &cal,
-            events: cx.events,
-            registry: &registry,
-            dues: Default::default(),
-        };
-        let mut instances = Vec::new();
-        for (i, o) in plan.obligations.iter().enumerate() {
-            expand::expand(i, o, &ctx, &mut instances)?;
-        }
-        let blank = |s: &Option<String>| {
-            s.as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-        };
-        let period = blank(&form.period).map(|p| p.parse::<Period>().map_err(|_| p));
-        let stage = blank(&form.stage);
-        let document_number = blank(&form.document_number);
-        let matcher = Matcher::new(plan, &registry, cx.as_of, &policies);
-        let mut index = InstanceIndex::new(&instances);
-        let m = matcher.claim(
-            &Claim {
-                agency: &form.agency,
-                obligation: &form.obligation,
-                stage: stage.as_deref(),
-                period,
-                received: parse_date_text(&form.received),
-                received_text: form.received.trim().to_string(),
-                document_number: document_number.as_deref(),
-                is_form: true,
-            },
-            &mut instances,
-            &mut index,
-        );
-        let mut findings = Vec::new();
-        let mut missing = |field: &str, vi: &str, en: &str| {
-            findings.push(Finding {
-                field: Some(field.into()),
-                ..Finding::error("form.required", vi, en)
-            })
-        };
-        // Empty required fields are reported by the host: rules judge what was typed.
-        if form.agency.trim().is_empty() {
-            missing("agency", "Chưa chọn cơ quan", "Choose an agency");
-        }
-        if form.obligation.trim().is_empty() {
-            missing("obligation", "Chưa chọn nhiệm vụ", "Choose an obligation");
-        }
-        if form.received.trim().is_empty() {
-            missing("received", "Chưa nhập ngày nhận", "Enter the received date");
-        }
-        if !findings.is_empty() {
-            return Ok((findings, false));
-        }
-        // What `evaluate` does with a claim: it is the evidence of its instance when it counts.
-        let counted = m.instance.is_some() && m.counts;
-        let base = Finding {
-            rule: String::new(),
-            severity: Severity::Info,
-            obligation: Some(crate::model::ObligationId::new(form.obligation.trim())),
-            agency: Some(m.facts.agency.clone()),
-            period: m.facts.period.as_deref().and_then(|p| p.parse().ok()),
-            stage: m.facts.stage.clone(),
-            submission: None,
-            field: None,
-            message_vi: String::new(),
-            message_en: String::new(),
-            rule_failed: false,
-        };
-        let mut scope = Scope::new();
-        let mut memos = self
-            .pack
-            .rules()
-            .iter()
-            .map(|_| memo::Memo::default())
-            .collect();
-        let mut run = RuleRun::new(&self.pack, 1, &mut memos);
-        let facts = Arc::new(m.facts);
-        self.run_submission_rules(facts, &Cal(cal), &mut scope, &base, &mut run);
-        Ok((run.sink.finish(run.budget.allowance()), counted))
+        self.prepare_forms(plan, cx)?.check(form)
+    }
+
+    /// The plan-side work of [`Evaluator::check_submission`] (the plan checked, its instances
+    /// made and indexed, the registry's names folded) done once, for a host that checks many
+    /// forms against one plan on one as-of date: [`PreparedForms::check`] gives what
+    /// `check_submission` gives, form by form. [`PreparedForms::into_owned`] makes one a host can
+    /// keep beside its copy of the plan.
+    pub fn prepare_forms<'a>(
+        &self,
+        plan: &'a Plan,
+        cx: &FormContext<'a>,
+    ) -> Result<PreparedForms<'a>, EvalError> {
+        PreparedForms::new(self, plan, cx)
     }
 
     fn run_submission_rules(
@@ -1122,6 +1050,77 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// Forms a host may send: each submission as typed, and ones that name an agency of a
+    /// group nobody expanded (a claim adds its instances), nobody, a wrong period or stage.
+    fn forms_of(req: &EvaluationRequest) -> Vec<SubmissionForm> {
+        let mut forms: Vec<SubmissionForm> = req
+            .submissions
+            .iter()
+            .map(|s| SubmissionForm {
+                agency: s.agency.clone(),
+                obligation: s.obligation.as_str().to_string(),
+                stage: s.stage.clone(),
+                period: s.period.as_ref().map(ToString::to_string),
+                received: s.received.format("%d/%m/%Y").to_string(),
+                document_number: s.document_number.clone(),
+            })
+            .collect();
+        let first = forms.first().cloned().unwrap();
+        for (agency, period, stage, received) in [
+            ("UBND xã Tân Mới", None, None, "01/03/2026"),
+            ("Ủy ban nhân dân phường Tân Mới", None, None, "02/03/2026"),
+            ("UBND xã Tân Mới", Some("2026"), None, "03/03/2026"),
+            ("Sở Không Có", None, None, "01/03/2026"),
+            ("", None, None, ""),
+            (first.agency.as_str(), Some("2099"), None, "01/03/2026"),
+            (first.agency.as_str(), None, Some("khong-co"), "01/03/2026"),
+        ] {
+            forms.push(SubmissionForm {
+                agency: agency.into(),
+                period: period.map(Into::into),
+                stage: stage.map(Into::into),
+                received: received.into(),
+                ..first.clone()
+            });
+        }
+        forms
+    }
+
+    #[test]
+    fn a_plan_prepared_once_checks_every_form_as_a_fresh_check_does() {
+        // With the registry (groups expanded) and without it (a commune's form adds instances
+        // to the prepared plan, which must be forgotten before the next form).
+        let evaluator = Evaluator::standard().unwrap();
+        for req in requests().iter().take(3) {
+            for registry in [req.registry.as_ref(), None] {
+                let cx = FormContext {
+                    registry,
+                    ..req.context()
+                };
+                let mut prepared = evaluator.prepare_forms(&req.plan, &cx).unwrap();
+                let mut owned = evaluator
+                    .prepare_forms(&req.plan, &cx)
+                    .unwrap()
+                    .into_owned();
+                let forms = forms_of(req);
+                // Each form twice, in turn, so a form follows one that added instances.
+                for form in forms.iter().chain(forms.iter().rev()) {
+                    let fresh = evaluator.check_submission(&req.plan, form, &cx).unwrap();
+                    assert_eq!(prepared.check(form).unwrap(), fresh, "{form:?}");
+                    assert_eq!(owned.check(form).unwrap(), fresh, "{form:?}");
+                }
+            }
+        }
+        fn send<T: Send>(_: &T) {}
+        let req = &requests()[0];
+        send(
+            &evaluator
+                .prepare_forms(&req.plan, &req.context())
+                .unwrap()
+                .into_owned(),
+        );
     }
 
     #[test]

@@ -70,60 +70,28 @@ pub(crate) fn derive(
         write(&mut vi, &[Text(&o.vi), Text("; ")]);
         write(&mut en, &[Text(&o.en), Text("; ")]);
     }
-    let reading = policies.deadline_reading.as_str();
-    let mut last = match (bound, policies.deadline_reading) {
-        (Bound::Before, DeadlineReading::Exclusive) => {
-            let l = stated.pred_opt().unwrap_or(stated);
-            write(
-                &mut vi,
-                &[
-                    Text("trước ngày "),
-                    Date(stated),
-                    Text(", cách hiểu "),
-                    Text(reading),
-                    Text(" → ngày cuối "),
-                    Date(l),
-                ],
-            );
-            write(
-                &mut en,
-                &[
-                    Text("before "),
-                    Date(stated),
-                    Text(", read "),
-                    Text(reading),
-                    Text(" → last day "),
-                    Date(l),
-                ],
-            );
-            l
+    let mut last = match bound {
+        Bound::Before => {
+            let last = match policies.deadline_reading {
+                DeadlineReading::Exclusive => stated.pred_opt().unwrap_or(stated),
+                DeadlineReading::Inclusive => stated,
+            };
+            let reading = policies.deadline_reading.as_str();
+            let vi_words = [
+                Text("trước ngày "),
+                Text(", cách hiểu "),
+                Text(" → ngày cuối "),
+            ];
+            let en_words = [Text("before "), Text(", read "), Text(" → last day ")];
+            for (out, [before, read, then]) in [(&mut vi, vi_words), (&mut en, en_words)] {
+                write(
+                    out,
+                    &[before, Date(stated), read, Text(reading), then, Date(last)],
+                );
+            }
+            last
         }
-        (Bound::Before, DeadlineReading::Inclusive) => {
-            write(
-                &mut vi,
-                &[
-                    Text("trước ngày "),
-                    Date(stated),
-                    Text(", cách hiểu "),
-                    Text(reading),
-                    Text(" → ngày cuối "),
-                    Date(stated),
-                ],
-            );
-            write(
-                &mut en,
-                &[
-                    Text("before "),
-                    Date(stated),
-                    Text(", read "),
-                    Text(reading),
-                    Text(" → last day "),
-                    Date(stated),
-                ],
-            );
-            stated
-        }
-        (Bound::NoLaterThan, _) => {
+        Bound::NoLaterThan => {
             write(&mut vi, &[Text("chậm nhất ngày "), Date(stated)]);
             write(&mut en, &[Text("no later than "), Date(stated)]);
             stated

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rhai::Scope;
 
-use super::expand::{self, Context, Instance, Registry};
+use super::expand::{Instance, Registry};
 use super::matching::{Claim, InstanceIndex, Matched, Matcher};
-use super::{memo, validate, EvalError, Evaluator, FormContext, RuleRun, SubmissionForm};
+use super::{memo, validate, EvalError, Evaluator, Expanded, FormContext, RuleRun, SubmissionForm};
 use crate::calendar::Calendar;
 use crate::model::{
     parse_date_text, AgencyRegistry, Finding, ObligationId, Period, Plan, Severity,
@@ -43,21 +43,12 @@ impl<'a> PreparedForms<'a> {
         cx: &FormContext<'a>,
     ) -> Result<Self, EvalError> {
         validate(plan, cx.events, cx.as_of)?;
-        let policies = evaluator.policies_for(plan, cx.policies);
-        let cal = evaluator.calendar_for(cx.calendar)?;
-        let registry = Registry::new(cx.registry);
-        let ctx = Context {
-            as_of: cx.as_of,
-            policies: &policies,
-            cal: &cal,
-            events: cx.events,
-            registry: &registry,
-            dues: Default::default(),
-        };
-        let mut instances = Vec::new();
-        for (i, o) in plan.obligations.iter().enumerate() {
-            expand::expand(i, o, &ctx, &mut instances)?;
-        }
+        let Expanded {
+            policies,
+            cal,
+            registry,
+            instances,
+        } = evaluator.expand_plan(plan, cx)?;
         let index = InstanceIndex::new(&instances);
         Ok(PreparedForms {
             evaluator: evaluator.clone(),

@@ -291,22 +291,12 @@ impl Evaluator {
         cx: &FormContext<'_>,
         hash: impl Fn() -> String + Sync,
     ) -> Result<(String, Judged), EvalError> {
-        let policies = self.policies_for(plan, cx.policies);
-        let cal = self.calendar_for(cx.calendar)?;
-        let registry = Registry::new(cx.registry);
-        let ctx = Context {
-            as_of: cx.as_of,
-            policies: &policies,
-            cal: &cal,
-            events: cx.events,
-            registry: &registry,
-            dues: Default::default(),
-        };
-        let mut instances = Vec::new();
-        for (i, o) in plan.obligations.iter().enumerate() {
-            expand::expand(i, o, &ctx, &mut instances)?;
-        }
-
+        let Expanded {
+            policies,
+            cal,
+            registry,
+            mut instances,
+        } = self.expand_plan(plan, cx)?;
         let matcher = Matcher::new(plan, &registry, cx.as_of, &policies);
         let mut index = InstanceIndex::new(&instances);
         let mut matched = Vec::with_capacity(submissions.len());
@@ -381,6 +371,35 @@ impl Evaluator {
                 summary,
             },
         ))
+    }
+
+    /// Every instance `plan` makes on `cx`'s day, with what matching claims against them needs.
+    fn expand_plan<'a>(
+        &self,
+        plan: &Plan,
+        cx: &FormContext<'a>,
+    ) -> Result<Expanded<'a>, EvalError> {
+        let policies = self.policies_for(plan, cx.policies);
+        let cal = self.calendar_for(cx.calendar)?;
+        let registry = Registry::new(cx.registry);
+        let ctx = Context {
+            as_of: cx.as_of,
+            policies: &policies,
+            cal: &cal,
+            events: cx.events,
+            registry: &registry,
+            dues: Default::default(),
+        };
+        let mut instances = Vec::new();
+        for (i, o) in plan.obligations.iter().enumerate() {
+            expand::expand(i, o, &ctx, &mut instances)?;
+        }
+        Ok(Expanded {
+            policies,
+            cal,
+            registry,
+            instances,
+        })
     }
 
     /// The plan's and the pack's content hashes, as a report names them.
@@ -624,6 +643,15 @@ fn beside<A: Send, B>(
 fn beside<A, B>(side: impl Fn() -> A, _parallel: bool, main: impl FnOnce() -> B) -> (A, B) {
     let b = main();
     (side(), b)
+}
+
+/// A plan's instances on one day, and what matching claims against them needs: the policies and
+/// calendar they were made under, and the registry with its names folded.
+struct Expanded<'a> {
+    policies: Policies,
+    cal: Arc<Calendar>,
+    registry: Registry<'a>,
+    instances: Vec<Instance>,
 }
 
 /// The budget and the findings of the rule calls of one evaluation block ([`blocks`]).

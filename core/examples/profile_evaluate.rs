@@ -8,7 +8,7 @@
 //! of the two totals is one evaluation of the workload (setup and pack compile cancel out).
 //!
 //! `THREADS=N` in the environment evaluates on at most N threads (`Evaluator::with_threads`;
-//! unset: the evaluator chooses).
+//! unset: the default, one).
 //!
 //! Prints the instances evaluated and, per instance, the wall time and this process's CPU time
 //! (user + system, from `/proc/self/stat` on Linux; 0 elsewhere).
@@ -70,6 +70,6 @@ fn main() {
         wall / instances as f64 * 1e6,
         cpu / instances as f64 * 1e6,
         wall / iterations as f64,
-        threads.map_or("auto".to_string(), |n: usize| n.to_string()),
+        threads.map_or("default (1)".to_string(), |n: usize| n.to_string()),
     );
 }

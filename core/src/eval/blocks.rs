@@ -27,8 +27,8 @@
 //!   one thread either. Everything else is: reports at any thread count are byte-identical, and
 //!   for an evaluation that hits no limit they are those of one pass over all rule calls.
 //! - **Threads.** On native targets, an evaluation of at least [`POOL_UNITS`] instances and
-//!   submissions is judged on `available_parallelism()` threads (at most [`MAX_THREADS`]; see
-//!   [`super::Evaluator::with_threads`]), the plan's hash being one more task of the same
+//!   submissions is judged on the threads the host asked for ([`super::Evaluator::with_threads`],
+//!   at most [`MAX_THREADS`]; one by default), the plan's hash being one more task of the same
 //!   threads; on `wasm32`, one block after another on the one thread.
 
 use std::ops::Range;
@@ -68,7 +68,7 @@ fn block_units() -> usize {
 }
 
 /// Instances and submissions from which an evaluation is judged on more than one thread (when
-/// the evaluator chooses the count): below, starting threads costs more than it saves.
+/// the host asked for more): below, starting threads costs more than it saves.
 pub(crate) const POOL_UNITS: usize = 2048;
 
 /// Threads one evaluation uses at most.

@@ -69,12 +69,8 @@ fn main() {
     for k in 0..n {
         let s = subs[(k * 7919) % subs.len()];
         let form = SubmissionForm {
-            agency: s.agency.clone(),
-            obligation: s.obligation.as_str().to_string(),
-            stage: s.stage.clone(),
-            period: s.period.as_ref().map(|p| p.to_string()),
-            received: s.received.format("%Y-%m-%d").to_string(),
             document_number: Some(format!("{k}/BC-PROFILE")),
+            ..SubmissionForm::from(s)
         };
         let (_, c) = if fresh {
             let plan = rev.plan_for(s.obligation.as_str()).unwrap_or(&rev.plan);

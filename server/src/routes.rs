@@ -593,14 +593,7 @@ fn check_submission(
     rev: &CachedRevision,
     s: &Submission,
 ) -> Result<(Vec<Finding>, bool), HttpError> {
-    let form = SubmissionForm {
-        agency: s.agency.clone(),
-        obligation: s.obligation.as_str().to_string(),
-        stage: s.stage.clone(),
-        period: s.period.as_ref().map(|p| p.to_string()),
-        received: s.received.format("%Y-%m-%d").to_string(),
-        document_number: s.document_number.clone(),
-    };
+    let form = SubmissionForm::from(s);
     let cx = FormContext {
         as_of: crate::today_vn(),
         events: &rev.events,

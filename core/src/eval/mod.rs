@@ -98,6 +98,21 @@ pub struct SubmissionForm {
     pub document_number: Option<String>,
 }
 
+/// A stored submission as the form that would have filed it (the received date as
+/// `YYYY-MM-DD`): what a host checks before it stores a submission.
+impl From<&Submission> for SubmissionForm {
+    fn from(s: &Submission) -> Self {
+        SubmissionForm {
+            agency: s.agency.clone(),
+            obligation: s.obligation.as_str().to_string(),
+            stage: s.stage.clone(),
+            period: s.period.as_ref().map(ToString::to_string),
+            received: s.received.format("%Y-%m-%d").to_string(),
+            document_number: s.document_number.clone(),
+        }
+    }
+}
+
 /// A form to validate against a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -220,6 +220,34 @@ impl<K: std::hash::Hash + Eq + Clone, S> Slots<K, S> {
     }
 }
 
+/// State kept per key between computations (e.g. a report's request, extended as submissions
+/// arrive): made once per key and shared; bounded, the least recently used key goes first.
+#[derive(Debug)]
+pub struct Keep<K, S> {
+    slots: Slots<K, S>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, S> Keep<K, S> {
+    pub fn new(capacity: usize) -> Self {
+        Keep {
+            slots: Slots::new(capacity),
+        }
+    }
+
+    /// The state of `key`, made by `make` when there is none.
+    pub fn get(&self, key: &K, make: impl FnOnce() -> S) -> Arc<S> {
+        self.slots.get(key, make)
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// A bounded map whose values are computed once per key, however many requests ask at the same
 /// time (single flight): the first caller computes, the others wait for its value. A failed
 /// computation leaves the key empty, so the next caller tries again. The least recently used key

@@ -87,6 +87,11 @@ impl<'s> sqlx::migrate::MigrationSource<'s> for Embedded {
                     "versions",
                     include_str!("../migrations/0002_versions.sql"),
                 ),
+                m(
+                    3,
+                    "request_refs",
+                    include_str!("../migrations/0003_request_refs.sql"),
+                ),
             ])
         })
     }

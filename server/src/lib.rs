@@ -16,6 +16,7 @@ pub mod encode;
 pub mod error;
 pub mod export;
 pub mod hash;
+pub mod inputs;
 pub mod openapi;
 mod routes;
 pub mod store;
@@ -89,6 +90,10 @@ pub struct AppState {
     /// submissions it is of, one evaluation per key at a time; the rule pack is fixed for the
     /// life of the process, so its hash needs no place in the key.
     pub evaluations: cache::Lanes<(String, i64, chrono::NaiveDate), Arc<routes::Evaluated>>,
+    /// The evaluation request of each (plan, revision, as-of) at its last report, extended with
+    /// the submissions added since instead of copied and hashed whole for each report.
+    pub requests:
+        cache::Keep<(String, i64, chrono::NaiveDate), std::sync::Mutex<inputs::RequestInputs>>,
     /// Rendered reports by the same key and the query (format, language, filters).
     pub rendered: cache::Flight<(routes::EvalKey, String), Arc<routes::Rendered>>,
 }
@@ -124,6 +129,7 @@ pub async fn build(config: &Config) -> Result<(Router, Arc<AppState>), ServeErro
         max_body_bytes: config.max_body_bytes,
         revisions: cache::RevisionCache::new(REVISION_CACHE),
         evaluations: cache::Lanes::new(EVALUATION_CACHE),
+        requests: cache::Keep::new(EVALUATION_CACHE),
         rendered: cache::Flight::new(RENDERED_CACHE),
     });
     Ok((routes::router(state.clone()), state))

@@ -22,7 +22,8 @@ use crate::auth::{authenticate, insert_token, new_secret, Caller, CreatedToken, 
 use crate::cache::CachedRevision;
 use crate::error::{HttpError, Query};
 use crate::export::{self, Filter};
-use crate::hash::sha256_hex;
+use crate::hash::{request_hash, sha256_hex};
+use crate::inputs::RequestInputs;
 use crate::store::{
     self, AuditRecord, IdempotencyRecord, NewSubmissions, Revision, StoredSubmission,
 };
@@ -963,22 +964,26 @@ fn parse_query(p: &ReportParams) -> Result<ReportQuery, HttpError> {
 
 /// The engine's report for `req`.
 fn evaluate(state: &AppState, req: &EvaluationRequest) -> Result<Report, HttpError> {
-    state
-        .evaluator
-        .evaluate(req)
-        .map_err(|e| HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e)))
+    state.evaluator.evaluate(req).map_err(eval_error)
+}
+
+fn eval_error(e: tuanthu::eval::EvalError) -> HttpError {
+    HttpError::unprocessable(e.to_string()).with_object(ErrorObject::from(&e))
+}
+
+/// The report as `q`'s filters leave it: the report itself when there are none.
+fn filtered<'a>(report: &'a Report, q: &ReportQuery) -> std::borrow::Cow<'a, Report> {
+    if q.filter == Filter::default() {
+        std::borrow::Cow::Borrowed(report)
+    } else {
+        std::borrow::Cow::Owned(export::filter(report.clone(), &q.filter))
+    }
 }
 
 /// Filters and renders a report: the bytes and their content type. Pure: the same report and
 /// query give the same bytes (the cache and the audit's re-run rely on it).
 fn render(report: &Report, q: &ReportQuery) -> Result<(Vec<u8>, &'static str), HttpError> {
-    let filtered;
-    let report = if q.filter == Filter::default() {
-        report
-    } else {
-        filtered = export::filter(report.clone(), &q.filter);
-        &filtered
-    };
+    let report = &*filtered(report, q);
     let lang = if q.lang.as_deref() == Some("en") {
         Lang::En
     } else {
@@ -1007,7 +1012,8 @@ pub type EvalKey = (String, i64, chrono::NaiveDate, i64);
 #[derive(Debug)]
 pub struct Evaluated {
     report: Report,
-    request_hash: String,
+    /// The request, by reference (its hash names it).
+    request: store::RequestRef,
 }
 
 /// A report rendered for one query: bytes served as they are, their sha256, and the same bytes
@@ -1028,13 +1034,7 @@ fn render_encoded(
     q: &ReportQuery,
 ) -> Result<(crate::encode::Encoded, &'static str), HttpError> {
     let encoded = if q.format == ReportFormat::Json {
-        let filtered;
-        let report = if q.filter == Filter::default() {
-            report
-        } else {
-            filtered = export::filter(report.clone(), &q.filter);
-            &filtered
-        };
+        let report = &*filtered(report, q);
         // Roughly what the canonical JSON takes per assessment and per finding: one
         // allocation instead of a dozen doublings of a 20 MB buffer.
         let hint = (report.assessments.len() * 1300).saturating_add(report.findings.len() * 400);
@@ -1074,36 +1074,37 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| HttpError::internal(format!("evaluation task failed: {e}")))?
 }
 
-/// Evaluates the stored submissions of `rev`'s plan as of `as_of` and stores the request once
-/// (the audit records name it by hash).
+/// Evaluates the stored submissions of `rev`'s plan as of `as_of` (the request kept from the
+/// last report of the same key, brought up to `subs`); the request is stored by reference
+/// with the audit record that names it.
 async fn evaluate_stored(
     state: &Arc<AppState>,
     rev: &Arc<CachedRevision>,
     as_of: chrono::NaiveDate,
     subs: Arc<store::Snapshot>,
 ) -> Result<Arc<Evaluated>, HttpError> {
-    let (st, rv) = (state.clone(), rev.clone());
-    let (report, request_json, request_hash) = blocking(move || {
-        let req = EvaluationRequest {
-            plan: rv.plan.clone(),
-            submissions: subs.list.iter().map(|s| s.submission.clone()).collect(),
-            events: rv.events.clone(),
+    let key = (rev.info.plan_id.clone(), rev.info.revision, as_of);
+    let inputs = state.requests.get(&key, || {
+        std::sync::Mutex::new(RequestInputs::new(rev.clone(), as_of))
+    });
+    let st = state.clone();
+    let (plan_id, revision) = (key.0.clone(), key.1);
+    blocking(move || {
+        // One evaluation per key at a time (the `evaluations` lanes): no wait here.
+        let mut inputs = inputs.lock().unwrap_or_else(|e| e.into_inner());
+        inputs.sync(&subs);
+        let report = inputs.evaluate(&st.evaluator).map_err(eval_error)?;
+        let request = store::RequestRef {
+            hash: inputs.hash(),
+            plan_id,
+            revision,
             as_of,
-            policies: Default::default(),
-            registry: rv.registry.clone(),
-            calendar: Default::default(),
+            version: subs.version,
+            submissions: i64::try_from(subs.list.len()).unwrap_or(i64::MAX),
         };
-        let report = evaluate(&st, &req)?;
-        let json = to_canonical_json(&req);
-        let hash = sha256_hex(json.as_bytes());
-        Ok((report, json, hash))
+        Ok(Arc::new(Evaluated { report, request }))
     })
-    .await?;
-    store::store_request(&state.db, &request_hash, &request_json).await?;
-    Ok(Arc::new(Evaluated {
-        report,
-        request_hash,
-    }))
+    .await
 }
 
 fn file_response(
@@ -1196,11 +1197,14 @@ async fn report(
         pack_hash: state.pack_hash.clone(),
         as_of: as_of.to_string(),
         query,
-        request_hash: evaluated.request_hash.clone(),
+        request_hash: evaluated.request.hash.clone(),
         result_hash: rendered.hash.clone(),
     };
     let id = record.id.clone();
-    state.writer.audit(record).await?;
+    state
+        .writer
+        .audit(record, Some(evaluated.request.clone()))
+        .await?;
     let gzipped = accepts_gzip(&headers);
     let mut resp = file_response(
         if gzipped {
@@ -1246,7 +1250,7 @@ async fn audit_rerun(
 ) -> Result<Response, HttpError> {
     let caller = authenticate(&state.db, &headers, "audit rerun").await?;
     caller.require(&[Role::Admin, Role::Viewer], "re-running an evaluation")?;
-    let (record, request_json) = store::audit_get(&state.db, &id)
+    let (record, stored) = store::audit_get(&state.db, &id)
         .await?
         .ok_or_else(|| HttpError::not_found(format!("no audit record '{id}'")))?;
     if record.pack_hash != state.pack_hash {
@@ -1255,8 +1259,19 @@ async fn audit_rerun(
             record.pack_name, record.pack_hash, state.pack_hash
         )));
     }
-    let req: EvaluationRequest =
-        from_json_str("<audit request>", &request_json).map_err(|e| input_error(&e))?;
+    let req = match stored {
+        store::StoredRequest::Json(json) => {
+            from_json_str("<audit request>", &json).map_err(|e| input_error(&e))?
+        }
+        store::StoredRequest::Ref(r) => rebuild_request(&state, &id, &r).await?,
+        store::StoredRequest::Missing => {
+            return Err(HttpError::conflict(format!(
+                "record {id}: its evaluation request (sha256 {}) is not stored; it cannot be \
+                 re-run",
+                record.request_hash
+            )))
+        }
+    };
     let q: ReportQuery = serde_json::from_value(record.query.clone())
         .map_err(|e| HttpError::internal(format!("stored audit query: {e}")))?;
     let (st, q2) = (state.clone(), q.clone());
@@ -1273,6 +1288,43 @@ async fn audit_rerun(
         &format!("{}-{}", record.plan_id, record.as_of),
         &q,
     ))
+}
+
+/// The request an audit record stored by reference: the plan revision, the as-of day and the
+/// plan's stored submissions up to the recorded version, refused unless it is the recorded
+/// request (the same number of submissions and the same sha256 of its canonical JSON).
+async fn rebuild_request(
+    state: &Arc<AppState>,
+    id: &str,
+    r: &store::RequestRef,
+) -> Result<EvaluationRequest, HttpError> {
+    let rev = cached_revision(state, &r.plan_id, r.revision).await?;
+    let submissions = store::submissions_up_to(&state.db, &r.plan_id, r.version).await?;
+    let req = EvaluationRequest {
+        plan: rev.plan.clone(),
+        submissions,
+        events: rev.events.clone(),
+        as_of: r.as_of,
+        policies: Default::default(),
+        registry: rev.registry.clone(),
+        calendar: Default::default(),
+    };
+    let (req, hash) = blocking(move || {
+        let hash = request_hash(&req);
+        Ok((req, hash))
+    })
+    .await?;
+    let n = req.submissions.len();
+    if hash != r.hash || i64::try_from(n).ok() != Some(r.submissions) {
+        tracing::error!(id = %id, "stored submissions no longer make the recorded request");
+        return Err(HttpError::conflict(format!(
+            "record {id}: plan '{}' revision {} with its stored submissions up to version {} \
+             ({n} of them; {} recorded) does not make the recorded request (sha256 {}, now {hash}); \
+             it cannot be re-run",
+            r.plan_id, r.revision, r.version, r.submissions, r.hash
+        )));
+    }
+    Ok(req)
 }
 
 #[cfg(test)]

@@ -280,7 +280,7 @@ pub struct NewSubmissions {
 /// One write of a group commit.
 enum Write<'a> {
     Submissions(&'a NewSubmissions),
-    Audit(&'a AuditRecord),
+    Audit(&'a AuditRecord, Option<&'a RequestRef>),
 }
 
 /// Commits `writes` in one transaction: one fsync for all of them. Per write, `Some(previous)`
@@ -289,11 +289,14 @@ async fn commit(db: &Db, writes: &[Write<'_>]) -> Result<Vec<Option<Idempotent>>
     let created_at = crate::now();
     let mut tx = db.pool.begin().await.map_err(ctx("begin"))?;
     let mut replays = Vec::with_capacity(writes.len());
-    let mut plans: Vec<&str> = Vec::new();
+    // Each plan that gains submissions gets a new version in the same transaction (a report
+    // cached under the old version is never served for the new set of submissions), raised
+    // before its rows go in so that each row carries the version that first includes it.
+    let mut versions: Vec<(&str, i64)> = Vec::new();
     for w in writes {
         let new = match w {
-            Write::Audit(a) => {
-                insert_audit_in(&mut tx, a).await?;
+            Write::Audit(a, request) => {
+                insert_audit_in(&mut tx, a, *request).await?;
                 replays.push(false);
                 continue;
             }
@@ -322,10 +325,18 @@ async fn commit(db: &Db, writes: &[Write<'_>]) -> Result<Vec<Option<Idempotent>>
             }
         }
         replays.push(false);
+        let version = match versions.iter().find(|(p, _)| *p == new.plan_id) {
+            Some(&(_, v)) => v,
+            None => {
+                let v = raise_version(&mut tx, &new.plan_id).await?;
+                versions.push((&new.plan_id, v));
+                v
+            }
+        };
         for (id, s) in &new.rows {
             sqlx::query(
                 "INSERT INTO submissions (id, plan_id, agency, obligation, submission_json, \
-                 created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 created_at, created_by, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(id)
             .bind(&new.plan_id)
@@ -334,28 +345,11 @@ async fn commit(db: &Db, writes: &[Write<'_>]) -> Result<Vec<Option<Idempotent>>
             .bind(to_json(s))
             .bind(&created_at)
             .bind(&new.by)
+            .bind(version)
             .execute(&mut *tx)
             .await
             .map_err(ctx("store submission"))?;
         }
-        if !plans.contains(&new.plan_id.as_str()) {
-            plans.push(&new.plan_id);
-        }
-    }
-    // A new version of each plan that gained submissions, in the same transaction: a report
-    // cached under the old version is never served for the new set of submissions.
-    let mut versions = Vec::with_capacity(plans.len());
-    for p in plans {
-        let row = sqlx::query(
-            "INSERT INTO plan_versions (plan_id, version) VALUES ($1, 1) \
-             ON CONFLICT (plan_id) DO UPDATE SET version = plan_versions.version + 1 \
-             RETURNING version",
-        )
-        .bind(p)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(ctx("raise plan version"))?;
-        versions.push((p, get::<i64, _>(&row, "version")?));
     }
     tx.commit().await.map_err(ctx("commit"))?;
     for (plan, version) in versions {
@@ -385,6 +379,23 @@ async fn commit(db: &Db, writes: &[Write<'_>]) -> Result<Vec<Option<Idempotent>>
     Ok(out)
 }
 
+/// Raises `plan_id`'s version of its submissions in `tx`; the new version.
+async fn raise_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    plan_id: &str,
+) -> Result<i64, DbError> {
+    let row = sqlx::query(
+        "INSERT INTO plan_versions (plan_id, version) VALUES ($1, 1) \
+         ON CONFLICT (plan_id) DO UPDATE SET version = plan_versions.version + 1 \
+         RETURNING version",
+    )
+    .bind(plan_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(ctx("raise plan version"))?;
+    get::<i64, _>(&row, "version")
+}
+
 /// The current version of a plan's submissions (0 before the first).
 pub async fn plan_version(db: &Db, plan_id: &str) -> Result<i64, DbError> {
     let row = sqlx::query("SELECT version FROM plan_versions WHERE plan_id = $1")
@@ -399,7 +410,7 @@ type Reply = tokio::sync::oneshot::Sender<Result<Option<Idempotent>, String>>;
 
 enum Job {
     Submissions(NewSubmissions, Reply),
-    Audit(AuditRecord, Reply),
+    Audit(Box<(AuditRecord, Option<RequestRef>)>, Reply),
 }
 
 /// Group commit: one task writes every submission and audit record; what queued while the last
@@ -465,9 +476,12 @@ impl Writer {
         self.send(|r| Job::Submissions(new, r)).await
     }
 
-    /// Stores an audit record once its group has committed (its request: [`store_request`]).
-    pub async fn audit(&self, a: AuditRecord) -> Result<(), DbError> {
-        self.send(|r| Job::Audit(a, r)).await.map(|_| ())
+    /// Stores an audit record once its group has committed, and in the same transaction the
+    /// reference to its request unless one of that hash is stored already.
+    pub async fn audit(&self, a: AuditRecord, request: Option<RequestRef>) -> Result<(), DbError> {
+        self.send(|r| Job::Audit(Box::new((a, request)), r))
+            .await
+            .map(|_| ())
     }
 }
 
@@ -475,7 +489,7 @@ impl Job {
     fn write(&self) -> Write<'_> {
         match self {
             Job::Submissions(n, _) => Write::Submissions(n),
-            Job::Audit(a, _) => Write::Audit(a),
+            Job::Audit(a, _) => Write::Audit(&a.0, a.1.as_ref()),
         }
     }
 
@@ -633,10 +647,50 @@ pub async fn store_request(db: &Db, hash: &str, request_json: &str) -> Result<()
     Ok(())
 }
 
+/// An evaluation request stored by reference: plan `plan_id`'s revision `revision` as of
+/// `as_of` with its stored submissions up to `version` (`submissions` of them, in evaluation
+/// order), named by `hash` (sha256 of the request's canonical JSON). The audit's re-run rebuilds
+/// the request from these and refuses it if its hash is not `hash`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRef {
+    pub hash: String,
+    pub plan_id: String,
+    pub revision: i64,
+    pub as_of: chrono::NaiveDate,
+    pub version: i64,
+    pub submissions: i64,
+}
+
+/// The request an audit record evaluated, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredRequest {
+    /// Its canonical JSON (records written before requests were stored by reference).
+    Json(String),
+    Ref(RequestRef),
+    Missing,
+}
+
 async fn insert_audit_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     a: &AuditRecord,
+    request: Option<&RequestRef>,
 ) -> Result<(), DbError> {
+    if let Some(r) = request {
+        sqlx::query(
+            "INSERT INTO audit_requests (hash, request_json, plan_id, plan_revision, as_of, \
+             version, submissions) VALUES ($1, '', $2, $3, $4, $5, $6) \
+             ON CONFLICT (hash) DO NOTHING",
+        )
+        .bind(&r.hash)
+        .bind(&r.plan_id)
+        .bind(r.revision)
+        .bind(r.as_of.to_string())
+        .bind(r.version)
+        .bind(r.submissions)
+        .execute(&mut **tx)
+        .await
+        .map_err(ctx("store evaluation request reference"))?;
+    }
     sqlx::query(
         "INSERT INTO audit (id, created_at, actor, plan_id, plan_revision, plan_hash, pack_name, \
          pack_version, pack_hash, as_of, query_json, request_json, request_hash, result_hash) \
@@ -700,19 +754,75 @@ pub async fn audit_list(db: &Db, plan_id: Option<&str>) -> Result<Vec<AuditRecor
     rows.iter().map(audit_from_row).collect()
 }
 
-/// One audit record and the request it evaluated (kept in the row by older records, by hash
-/// in `audit_requests` by newer ones).
-pub async fn audit_get(db: &Db, id: &str) -> Result<Option<(AuditRecord, String)>, DbError> {
+/// One audit record and the request it evaluated (kept in the row by the oldest records, as
+/// JSON in `audit_requests` by later ones, by reference there by the newest).
+pub async fn audit_get(db: &Db, id: &str) -> Result<Option<(AuditRecord, StoredRequest)>, DbError> {
+    let columns = AUDIT_COLUMNS
+        .split(", ")
+        .map(|c| format!("a.{c} AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = format!(
-        "SELECT {AUDIT_COLUMNS}, COALESCE(NULLIF(a.request_json, ''), r.request_json, '') \
-         AS request FROM audit a LEFT JOIN audit_requests r ON r.hash = a.request_hash \
-         WHERE a.id = $1"
+        "SELECT {columns}, COALESCE(NULLIF(a.request_json, ''), r.request_json, '') AS request, \
+         r.plan_id AS ref_plan, r.plan_revision AS ref_revision, r.as_of AS ref_as_of, \
+         r.version AS ref_version, r.submissions AS ref_submissions \
+         FROM audit a LEFT JOIN audit_requests r ON r.hash = a.request_hash WHERE a.id = $1"
     );
-    let row = sqlx::query(&sql)
+    let Some(r) = sqlx::query(&sql)
         .bind(id)
         .fetch_optional(&db.pool)
         .await
-        .map_err(ctx("read audit record"))?;
-    row.map(|r| Ok((audit_from_row(&r)?, get(&r, "request")?)))
-        .transpose()
+        .map_err(ctx("read audit record"))?
+    else {
+        return Ok(None);
+    };
+    let record = audit_from_row(&r)?;
+    let json: String = get(&r, "request")?;
+    let request = if !json.is_empty() {
+        StoredRequest::Json(json)
+    } else if let Some(plan_id) = get::<Option<String>, _>(&r, "ref_plan")? {
+        let as_of: String = get::<Option<String>, _>(&r, "ref_as_of")?.unwrap_or_default();
+        StoredRequest::Ref(RequestRef {
+            hash: record.request_hash.clone(),
+            plan_id,
+            revision: get::<Option<i64>, _>(&r, "ref_revision")?.unwrap_or_default(),
+            as_of: chrono::NaiveDate::parse_from_str(&as_of, "%Y-%m-%d").map_err(|e| {
+                DbError::Sqlx {
+                    context: "decode the as_of of an audit request reference",
+                    source: sqlx::Error::Decode(Box::new(e)),
+                }
+            })?,
+            version: get::<Option<i64>, _>(&r, "ref_version")?.unwrap_or_default(),
+            submissions: get::<Option<i64>, _>(&r, "ref_submissions")?.unwrap_or_default(),
+        })
+    } else {
+        StoredRequest::Missing
+    };
+    Ok(Some((record, request)))
+}
+
+/// A plan's stored submissions up to `version` (those whose commit made that version or an
+/// earlier one), in evaluation order.
+pub async fn submissions_up_to(
+    db: &Db,
+    plan_id: &str,
+    version: i64,
+) -> Result<Vec<Submission>, DbError> {
+    let rows = sqlx::query(
+        "SELECT submission_json FROM submissions \
+         WHERE plan_id = $1 AND COALESCE(version, 0) <= $2 ORDER BY created_at, id",
+    )
+    .bind(plan_id)
+    .bind(version)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(ctx("list submissions up to a version"))?;
+    rows.iter()
+        .map(|r| {
+            json(
+                &get::<String, _>(r, "submission_json")?,
+                "decode submission",
+            )
+        })
+        .collect()
 }

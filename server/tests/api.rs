@@ -181,6 +181,95 @@ async fn report_matches_library_and_reruns_byte_identical(b: Backend) {
     assert!(again.body == r.body);
 }
 
+/// The request the library would be given for `province`'s example with `csv`'s submissions.
+fn library_request(province: &str, csv: &str, as_of: &str) -> EvaluationRequest {
+    EvaluationRequest {
+        plan: from_json_str("plan", &example(province, "plan.json")).unwrap(),
+        submissions: submissions_from_csv("s", csv).unwrap(),
+        events: from_json_str::<Vec<Event>>("e", &example(province, "events.json")).unwrap(),
+        as_of: as_of.parse().unwrap(),
+        policies: Default::default(),
+        registry: Some(from_json_str("r", &example(province, "registry.json")).unwrap()),
+        calendar: Default::default(),
+    }
+}
+
+both_backends!(audit_requests_are_stored_by_reference_and_checked_on_rerun);
+async fn audit_requests_are_stored_by_reference_and_checked_on_rerun(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    s.upload_example("hung-yen").await;
+    let all = example("hung-yen", "submissions.csv");
+    let lines: Vec<&str> = all.split_inclusive('\n').collect();
+    let first: String = lines[..3].concat();
+    let url = "/v1/plans/hung-yen-draft/submissions/batch";
+    assert_eq!(
+        s.post_csv(url, ADMIN, first.clone()).await.status,
+        StatusCode::CREATED
+    );
+    let report = "/v1/plans/hung-yen-draft/report?as_of=2026-11-23";
+    let a = s.get(report, ADMIN).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    // Then more, one by one: the next report's request is the kept one, extended.
+    for line in &lines[3..] {
+        let csv = format!("{}{line}", lines[0]);
+        assert_eq!(
+            s.post_csv(url, ADMIN, csv).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let b1 = s.get(report, ADMIN).await;
+    assert_eq!(b1.status, StatusCode::OK);
+    let records = s.get("/v1/audit", ADMIN).await.json();
+    let records = records.as_array().unwrap().clone();
+    assert_eq!(records.len(), 2);
+    // The recorded hash is the whole request's (sha256 of its canonical JSON), as the library
+    // would be given it.
+    for (rec, csv) in [(&records[1], &first), (&records[0], &all)] {
+        let req = library_request("hung-yen", csv, "2026-11-23");
+        assert_eq!(
+            rec["request_hash"],
+            tuanthu_server::hash::sha256_hex(to_canonical_json(&req).as_bytes())
+        );
+    }
+    // Stored by reference: no request JSON is kept.
+    let rows = sqlx::query("SELECT request_json FROM audit_requests")
+        .fetch_all(&s.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        assert_eq!(sqlx::Row::get::<String, _>(r, "request_json"), "");
+    }
+    let rerun = |rec: &serde_json::Value| {
+        let id = rec["id"].as_str().unwrap().to_string();
+        let s = &s;
+        async move { s.get(&format!("/v1/audit/{id}/rerun"), ADMIN).await }
+    };
+    assert!(rerun(&records[1]).await.body == a.body);
+    assert!(rerun(&records[0]).await.body == b1.body);
+    // A stored submission changed behind the service's back: the rebuilt request is not the
+    // recorded one, and the re-run says so instead of answering for another request.
+    let changed = sqlx::query(
+        "UPDATE submissions SET submission_json = REPLACE(submission_json, '\"received\":\"2026-', \
+         '\"received\":\"2025-') WHERE id = (SELECT MIN(id) FROM submissions)",
+    )
+    .execute(&s.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(changed.rows_affected(), 1);
+    for rec in &records {
+        let r = rerun(rec).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        assert!(
+            r.message().contains("does not make the recorded request"),
+            "{}",
+            r.message()
+        );
+    }
+}
+
 both_backends!(cached_reports_equal_fresh_evaluations_after_new_submissions);
 async fn cached_reports_equal_fresh_evaluations_after_new_submissions(b: Backend) {
     let Some(s) = Svc::start(b, 8 * MB).await else {

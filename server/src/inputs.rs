@@ -1,0 +1,223 @@
+//! A report's evaluation request, kept per (plan, revision, as-of) between reports: the list of
+//! submissions the engine reads and the request's hash, brought up to a newer snapshot of the
+//! plan's stored submissions by appending what was added, instead of copying and hashing every
+//! stored submission again for each report. When the newer snapshot does not extend the kept
+//! one (read again from the database, or a submission sorted in before the end), both are made
+//! again from the whole snapshot.
+
+use std::sync::Arc;
+
+use tuanthu::eval::{EvaluationRequest, FormContext};
+use tuanthu::model::Submission;
+
+use crate::cache::CachedRevision;
+use crate::hash::{request_hash, RequestHasher};
+use crate::store::Snapshot;
+
+/// The request of one plan revision as of one day, at one snapshot of its submissions.
+#[derive(Debug)]
+pub struct RequestInputs {
+    rev: Arc<CachedRevision>,
+    as_of: chrono::NaiveDate,
+    of: Option<Arc<Snapshot>>,
+    submissions: Vec<Submission>,
+    /// `None` when the request's JSON is not of the shape the hasher expects: then the whole
+    /// request is hashed (the same definition).
+    hasher: Option<RequestHasher>,
+    /// The service asks for no caller policies and no calendar changes.
+    policies: tuanthu::policy::PolicyOverrides,
+    calendar: tuanthu::calendar::CalendarOverrides,
+}
+
+impl RequestInputs {
+    pub fn new(rev: Arc<CachedRevision>, as_of: chrono::NaiveDate) -> Self {
+        RequestInputs {
+            rev,
+            as_of,
+            of: None,
+            submissions: Vec::new(),
+            hasher: None,
+            policies: Default::default(),
+            calendar: Default::default(),
+        }
+    }
+
+    /// The request with no submissions (what the hasher's fixed text is cut from).
+    fn empty_request(&self) -> EvaluationRequest {
+        EvaluationRequest {
+            plan: self.rev.plan.clone(),
+            submissions: Vec::new(),
+            events: self.rev.events.clone(),
+            as_of: self.as_of,
+            policies: self.policies,
+            registry: self.rev.registry.clone(),
+            calendar: self.calendar.clone(),
+        }
+    }
+
+    /// Brings the kept request to `snap`: appends its added submissions when it extends the
+    /// kept snapshot (the same entries first, as the writer's in-memory copy keeps them), and
+    /// otherwise starts again from all of them.
+    pub fn sync(&mut self, snap: &Arc<Snapshot>) {
+        let extends = self.of.as_ref().is_some_and(|old| {
+            old.list.len() <= snap.list.len()
+                && old
+                    .list
+                    .iter()
+                    .zip(&snap.list)
+                    .all(|(a, b)| Arc::ptr_eq(a, b))
+        });
+        // Unset until the end: a panic between here and there leaves a state that is rebuilt.
+        self.of = None;
+        let from = if extends {
+            self.submissions.len()
+        } else {
+            self.submissions.clear();
+            // Room for the submissions to come: appending then seldom moves the whole list.
+            self.submissions
+                .reserve(snap.list.len().saturating_add(snap.list.len() / 2));
+            self.hasher = RequestHasher::new(&self.empty_request());
+            0
+        };
+        let added = &snap.list[from..];
+        self.submissions
+            .extend(added.iter().map(|s| s.submission.clone()));
+        if let Some(h) = &mut self.hasher {
+            h.extend(added.iter().map(|s| &s.submission));
+        }
+        self.of = Some(snap.clone());
+    }
+
+    /// The kept request's report (`Evaluator::evaluate_parts`: the same as `evaluate` of
+    /// [`RequestInputs::request`], without copying the plan or the submissions).
+    pub fn evaluate(
+        &self,
+        evaluator: &tuanthu::eval::Evaluator,
+    ) -> Result<tuanthu::model::Report, tuanthu::eval::EvalError> {
+        evaluator.evaluate_parts(&self.rev.plan, &self.submissions, &self.context())
+    }
+
+    /// The submissions of the kept snapshot, in evaluation order.
+    pub fn submissions(&self) -> &[Submission] {
+        &self.submissions
+    }
+
+    /// The parts of the request besides the plan and the submissions.
+    pub fn context(&self) -> FormContext<'_> {
+        FormContext {
+            as_of: self.as_of,
+            events: &self.rev.events,
+            policies: &self.policies,
+            registry: self.rev.registry.as_ref(),
+            calendar: &self.calendar,
+        }
+    }
+
+    /// sha256 of the request's canonical JSON.
+    pub fn hash(&self) -> String {
+        match &self.hasher {
+            Some(h) => h.finish(),
+            None => request_hash(&self.request()),
+        }
+    }
+
+    /// The whole request (a copy: for the rare fallback and for tests).
+    pub fn request(&self) -> EvaluationRequest {
+        EvaluationRequest {
+            submissions: self.submissions.clone(),
+            ..self.empty_request()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Revision, RevisionInfo, StoredSubmission};
+
+    fn stored(k: usize, submission: Submission) -> Arc<StoredSubmission> {
+        Arc::new(StoredSubmission {
+            id: format!("s{k:04}"),
+            plan_id: "p".into(),
+            created_at: String::new(),
+            created_by: String::new(),
+            submission,
+        })
+    }
+
+    #[test]
+    fn kept_request_is_the_whole_request_of_each_snapshot() {
+        let req = tuanthu::unstable::synth::province(
+            5,
+            tuanthu::unstable::synth::Shape {
+                agencies: 10,
+                obligations: 2,
+                years: 1,
+                evidence_percent: 90,
+            },
+        );
+        assert!(req.submissions.len() >= 10);
+        let rev = Arc::new(CachedRevision::new(Revision {
+            info: RevisionInfo {
+                plan_id: req.plan.id.clone(),
+                revision: 1,
+                plan_hash: String::new(),
+                title: req.plan.title.clone(),
+                obligations: req.plan.obligations.len(),
+                source_name: None,
+                warnings: Vec::new(),
+                created_at: String::new(),
+                created_by: String::new(),
+            },
+            plan: req.plan.clone(),
+            registry: req.registry.clone(),
+            events: req.events.clone(),
+        }));
+        let all: Vec<_> = (req.submissions.iter().cloned().enumerate())
+            .map(|(k, s)| stored(k, s))
+            .collect();
+        let snap = |version, list: Vec<Arc<StoredSubmission>>| Arc::new(Snapshot { version, list });
+        // Extended twice, then a snapshot read again (other entries: not an extension), then
+        // one with a submission sorted in before the end, then a shorter one.
+        let n = all.len();
+        let mut reread: Vec<_> = all
+            .iter()
+            .map(|s| stored(0, s.submission.clone()))
+            .collect();
+        let steps = [
+            snap(1, all[..3].to_vec()),
+            snap(2, all[..7].to_vec()),
+            snap(3, all.clone()),
+            snap(4, reread.clone()),
+            {
+                reread.insert(1, all[n - 1].clone());
+                snap(5, reread.clone())
+            },
+            snap(6, all[..2].to_vec()),
+        ];
+        let as_of = req.as_of;
+        let mut inputs = RequestInputs::new(rev, as_of);
+        let ev = tuanthu::eval::Evaluator::standard().unwrap();
+        for s in &steps {
+            inputs.sync(s);
+            let whole = EvaluationRequest {
+                submissions: s.list.iter().map(|x| x.submission.clone()).collect(),
+                ..req.clone()
+            };
+            assert_eq!(
+                inputs.submissions(),
+                &whole.submissions[..],
+                "v{}",
+                s.version
+            );
+            assert_eq!(inputs.hash(), request_hash(&whole), "v{}", s.version);
+            assert_eq!(inputs.request(), whole);
+            assert_eq!(
+                tuanthu::api::to_canonical_json(&inputs.evaluate(&ev).unwrap()),
+                tuanthu::api::to_canonical_json(&ev.evaluate(&whole).unwrap()),
+                "v{}",
+                s.version
+            );
+        }
+    }
+}

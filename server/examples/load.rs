@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 const TOKEN: &str = "load-bench-admin";
 
+mod common;
 #[path = "../tests/common/http.rs"]
 mod http_client;
 
@@ -386,16 +387,7 @@ fn cpu_seconds(pid: u32) -> f64 {
 /// before today (the service refuses evidence from the future); returns its plan id, that day,
 /// and the stored submissions as JSON (the bench files them again).
 fn load_province(addr: SocketAddr) -> (String, String, Vec<serde_json::Value>) {
-    use tuanthu::unstable::synth::{province, Shape};
-    let req = province(
-        7,
-        Shape {
-            agencies: 750,
-            obligations: 12,
-            years: 1,
-            evidence_percent: 80,
-        },
-    );
+    let req = common::province_request();
     let as_of =
         (chrono::Utc::now() + chrono::Duration::hours(7) - chrono::Duration::days(1)).date_naive();
     let upload =

@@ -1,30 +1,48 @@
-//! The steps of an uncached province report, one function each, for a profiler: the service's
-//! report path (routes.rs: `evaluate_stored`, `render`, `gzip`) done in-process on the synthetic
-//! province the load bench uses (750 agencies × 12 obligations in 2026, its evidence received
-//! by 30/11/2026), without HTTP or the database. Prints each step's wall time; for counts the
-//! machine's load does not change, run it under callgrind and read the inclusive counts of the
-//! `step_*` functions. `step_render_json`, `step_hash` and `step_gzip` are the three passes the
-//! service made before; `step_encode_one_pass` is what it does now (`encode::canonical_json`:
-//! the same bytes, hashed and gzipped as they are written):
+//! The steps of an uncached province report as the service makes it at the end of a load bench
+//! (routes.rs: `store::snapshot`, `evaluate_stored`, `render_encoded`), in-process, without
+//! HTTP: the synthetic province the bench uses (750 agencies × 12 obligations in 2026, its
+//! evidence received by 30/11/2026) with REFILINGS more stored submissions (default 50,000:
+//! about what a 60 s mixed bench leaves), each step one function:
+//!
+//! - `step_snapshot`: the stored submissions copied into the request's list;
+//! - `step_request_json`: the whole request's canonical JSON and its sha256 (what the audit
+//!   named the request by until now), `step_request_store` its INSERT into SQLite;
+//! - `step_request_hash_incremental`: the same hash from the kept state of the last report's
+//!   (`hash::RequestHasher`), extended with the submissions added since (`ADDED`, default 100);
+//! - `step_sync_kept`: what the service does now instead of the three above: the request kept
+//!   from the last report (`inputs::RequestInputs`) brought up to a snapshot with `ADDED` more
+//!   submissions, and its hash;
+//! - `step_expand`: the plan's instances made and indexed (`Evaluator::prepare_forms`: the same
+//!   expansion an evaluation starts with, plus the index a form check needs);
+//! - `step_evaluate`: `Evaluator::evaluate_parts` on the revision's plan (expansion included);
+//! - `step_encode`: the report serialised, hashed and gzipped in one pass.
+//!
+//! Prints each step's wall time (the median of REPEAT runs, default 3); for counts the machine's
+//! load does not change, run it under callgrind and read the inclusive counts of the `step_*`
+//! functions (sha256 there runs valgrind's software path, not the CPU's `sha_ni`):
 //!
 //!   cargo build --release -p tuanthu-server --example profile_report
+//!   ./target/release/examples/profile_report [REFILINGS] [REPEAT] [ADDED]
 //!   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
-//!       ./target/release/examples/profile_report
+//!       ./target/release/examples/profile_report 50000 1
 //!   callgrind_annotate --inclusive=yes /tmp/cg.out | grep step_
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
+mod common;
+
+use std::sync::Arc;
 use std::time::Instant;
 
 use tuanthu::api::to_canonical_json;
-use tuanthu::eval::{EvaluationRequest, Evaluator};
-use tuanthu::model::Report;
-use tuanthu::unstable::synth::{province, Shape};
-use tuanthu_server::hash::sha256_hex;
+use tuanthu::eval::{EvaluationRequest, Evaluator, FormContext};
+use tuanthu::model::{Report, Submission};
+use tuanthu_server::hash::{sha256_hex, RequestHasher};
+use tuanthu_server::inputs::RequestInputs;
+use tuanthu_server::store::{Snapshot, StoredSubmission};
 
 #[inline(never)]
-fn step_evaluate(ev: &Evaluator, req: &EvaluationRequest) -> Report {
-    ev.evaluate(req).unwrap()
+fn step_snapshot(list: &[Arc<StoredSubmission>]) -> Vec<Submission> {
+    list.iter().map(|s| s.submission.clone()).collect()
 }
 
 #[inline(never)]
@@ -35,74 +53,155 @@ fn step_request_json(req: &EvaluationRequest) -> (String, String) {
 }
 
 #[inline(never)]
-fn step_render_json(report: &Report) -> Vec<u8> {
-    tuanthu_server::export::json(report)
+fn step_request_store(
+    rt: &tokio::runtime::Runtime,
+    db: &tuanthu_server::db::Db,
+    n: usize,
+    json: &str,
+) {
+    // A new hash each run: the INSERT writes the row (the service's ON CONFLICT skips repeats).
+    rt.block_on(tuanthu_server::store::store_request(
+        db,
+        &format!("profile-{n}"),
+        json,
+    ))
+    .unwrap();
 }
 
 #[inline(never)]
-fn step_hash(bytes: &[u8]) -> String {
-    sha256_hex(bytes)
+fn step_request_hash_incremental(
+    h: &RequestHasher,
+    added: &[Submission],
+) -> (RequestHasher, String) {
+    let mut h = h.clone();
+    h.extend(added);
+    let hash = h.finish();
+    (h, hash)
 }
 
 #[inline(never)]
-fn step_encode_one_pass(report: &Report) -> tuanthu_server::encode::Encoded {
-    tuanthu_server::encode::canonical_json(report, report.assessments.len() * 1300).unwrap()
+fn step_sync_kept(inputs: &mut RequestInputs, snap: &Arc<Snapshot>) -> String {
+    inputs.sync(snap);
+    inputs.hash()
 }
 
 #[inline(never)]
-fn step_gzip(bytes: &[u8], level: u32) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 8),
-        flate2::Compression::new(level),
-    );
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
+fn step_expand(ev: &Evaluator, req: &EvaluationRequest) -> usize {
+    let cx = req.context();
+    ev.prepare_forms(&req.plan, &cx).map(|_| 1).unwrap()
 }
 
-fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
-    let t = Instant::now();
-    let v = f();
-    println!("{what:<28} {:8.1} ms", t.elapsed().as_secs_f64() * 1e3);
-    v
+#[inline(never)]
+fn step_evaluate(ev: &Evaluator, req: &EvaluationRequest, subs: &[Submission]) -> Report {
+    let cx: FormContext<'_> = req.context();
+    ev.evaluate_parts(&req.plan, subs, &cx).unwrap()
+}
+
+#[inline(never)]
+fn step_encode(report: &Report) -> tuanthu_server::encode::Encoded {
+    let hint = (report.assessments.len() * 1300).saturating_add(report.findings.len() * 400);
+    tuanthu_server::encode::canonical_json(report, hint).unwrap()
+}
+
+/// Runs `f` `repeat` times; prints the median wall time; returns the last value.
+fn timed<T>(what: &str, repeat: usize, mut f: impl FnMut(usize) -> T) -> T {
+    let mut times = Vec::with_capacity(repeat);
+    let mut last = None;
+    for k in 0..repeat.max(1) {
+        let t = Instant::now();
+        last = Some(f(k));
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    println!("{what:<40} {:8.1} ms", times[times.len() / 2]);
+    last.unwrap()
+}
+
+fn arg(k: usize, default: usize) -> usize {
+    std::env::args()
+        .nth(k)
+        .map_or(default, |a| a.parse().expect("a number"))
 }
 
 fn main() {
+    let (refilings, repeat, added) = (arg(1, 50_000), arg(2, 3), arg(3, 100));
     let ev = Evaluator::standard().unwrap();
-    let mut req = province(
-        7,
-        Shape {
-            agencies: 750,
-            obligations: 12,
-            years: 1,
-            evidence_percent: 80,
-        },
-    );
-    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    req.submissions.retain(|s| s.received <= as_of);
+    let as_of = common::profile_day();
+    let mut req = common::province_request();
+    let list = common::stored(&req, as_of, refilings);
+    req.submissions.clear();
     req.as_of = as_of;
     println!(
-        "{} obligations, {} submissions",
+        "{} obligations, {} stored submissions",
         req.plan.obligations.len(),
-        req.submissions.len()
+        list.len()
     );
-    let report = timed("evaluate", || step_evaluate(&ev, &req));
-    let (json, _) = timed("request JSON + sha256", || step_request_json(&req));
-    let bytes = timed("report JSON", || step_render_json(&report));
-    timed("report sha256", || step_hash(&bytes));
-    let fast = timed("gzip level 1", || step_gzip(&bytes, 1));
-    let one = timed("one pass: JSON+sha256+gzip", || {
-        step_encode_one_pass(&report)
+    let subs = timed("snapshot (copy the submissions)", repeat, |_| {
+        step_snapshot(&list)
     });
-    assert!(
-        one.bytes == bytes,
-        "the one-pass body is the report's bytes"
+    let split = subs.len().saturating_sub(added);
+    let full = EvaluationRequest {
+        submissions: subs.clone(),
+        ..req.clone()
+    };
+    let (json, hash) = timed("request JSON + sha256", repeat, |_| {
+        step_request_json(&full)
+    });
+    let dir = std::env::temp_dir().join(format!("tuanthu-profile-{}", std::process::id()));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt
+        .block_on(tuanthu_server::db::Db::open(&dir, None))
+        .unwrap();
+    timed("request INSERT (SQLite)", repeat, |k| {
+        step_request_store(&rt, &db, k, &json)
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut kept = RequestHasher::new(&req).unwrap();
+    kept.extend(&subs[..split]);
+    let (_, incremental) = timed(
+        &format!("request sha256 kept, +{added} submissions"),
+        repeat,
+        |_| step_request_hash_incremental(&kept, &subs[split..]),
     );
-    assert_eq!(one.sha256, step_hash(&bytes));
+    assert_eq!(incremental, hash, "the kept hash is the whole request's");
+    // The service's path now: the request kept from the last report, brought up to a snapshot
+    // with ADDED more submissions (their copies and hashing), then its hash.
+    let rev = Arc::new(common::revision(&req));
+    let before = Arc::new(Snapshot {
+        version: 1,
+        list: list[..split].to_vec(),
+    });
+    let after = Arc::new(Snapshot {
+        version: 2,
+        list: list.clone(),
+    });
+    let mut times = Vec::new();
+    for _ in 0..repeat.max(1) {
+        let mut inputs = RequestInputs::new(rev.clone(), as_of);
+        inputs.sync(&before);
+        let t = Instant::now();
+        let h = step_sync_kept(&mut inputs, &after);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        assert_eq!(h, hash, "the kept request's hash is the whole request's");
+        assert!(inputs.submissions() == &subs[..]);
+    }
+    times.sort_by(f64::total_cmp);
     println!(
-        "{} instances, request {} bytes, report {} bytes, gzipped {} bytes",
+        "{:<40} {:8.1} ms",
+        format!("kept request: sync +{added} and hash"),
+        times[times.len() / 2]
+    );
+    timed("expand (prepare_forms)", repeat, |_| step_expand(&ev, &req));
+    let report = timed("evaluate (expand + judge)", repeat, |_| {
+        step_evaluate(&ev, &req, &subs)
+    });
+    let encoded = timed("encode: JSON+sha256+gzip", repeat, |_| step_encode(&report));
+    println!(
+        "{} instances, {} findings, request {} bytes, report {} bytes, gzipped {} bytes",
         report.assessments.len(),
+        report.findings.len(),
         json.len(),
-        bytes.len(),
-        fast.len()
+        encoded.bytes.len(),
+        encoded.gzip.len()
     );
 }

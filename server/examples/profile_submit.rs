@@ -11,12 +11,11 @@
 //!   callgrind_annotate --inclusive=yes /tmp/cg.out | head -40
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::time::Instant;
 
 use tuanthu::eval::{Evaluator, FormContext, SubmissionForm};
-use tuanthu::unstable::synth::{province, Shape};
-use tuanthu_server::cache::CachedRevision;
-use tuanthu_server::store::{Revision, RevisionInfo};
 
 fn main() {
     let n: usize = std::env::args()
@@ -26,37 +25,14 @@ fn main() {
     // the service's path, the plan prepared once per obligation and day.
     let fresh = std::env::args().nth(2).as_deref() == Some("fresh");
     let ev = Evaluator::standard().unwrap();
-    let req = province(
-        7,
-        Shape {
-            agencies: 750,
-            obligations: 12,
-            years: 1,
-            evidence_percent: 80,
-        },
-    );
-    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let req = common::province_request();
+    let as_of = common::profile_day();
     let subs: Vec<_> = req
         .submissions
         .iter()
         .filter(|s| s.received <= as_of)
         .collect();
-    let rev = CachedRevision::new(Revision {
-        info: RevisionInfo {
-            plan_id: req.plan.id.clone(),
-            revision: 1,
-            plan_hash: String::new(),
-            title: req.plan.title.clone(),
-            obligations: req.plan.obligations.len(),
-            source_name: None,
-            warnings: Vec::new(),
-            created_at: String::new(),
-            created_by: String::new(),
-        },
-        plan: req.plan.clone(),
-        registry: req.registry.clone(),
-        events: req.events.clone(),
-    });
+    let rev = common::revision(&req);
     let cx = FormContext {
         as_of,
         events: &rev.events,

@@ -249,6 +249,14 @@ async fn audit_requests_are_stored_by_reference_and_checked_on_rerun(b: Backend)
     };
     assert!(rerun(&records[1]).await.body == a.body);
     assert!(rerun(&records[0]).await.body == b1.body);
+    // Rows stored before submissions carried a version count as older than every reference.
+    let first_rows = sqlx::query("UPDATE submissions SET version = NULL WHERE version = 1")
+        .execute(&s.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(first_rows.rows_affected(), 2);
+    assert!(rerun(&records[1]).await.body == a.body);
+    assert!(rerun(&records[0]).await.body == b1.body);
     // A stored submission changed behind the service's back: the rebuilt request is not the
     // recorded one, and the re-run says so instead of answering for another request.
     let changed = sqlx::query(

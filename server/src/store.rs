@@ -59,7 +59,8 @@ pub struct AuditRecord {
     pub as_of: String,
     /// Format and filters of the request.
     pub query: serde_json::Value,
-    /// sha256 of the evaluation request's canonical JSON (stored once, see `store_request`).
+    /// sha256 of the evaluation request's canonical JSON (stored once per distinct request, by
+    /// reference: the plan revision, the as-of date and the submissions up to a version).
     #[serde(default)]
     pub request_hash: String,
     /// sha256 of the bytes served.
@@ -633,7 +634,9 @@ pub async fn submissions(db: &Db, plan_id: &str) -> Result<Vec<StoredSubmission>
     rows.iter().map(stored_from_row).collect()
 }
 
-/// Stores an evaluation request once under its hash (sha256 of `request_json`).
+/// Stores an evaluation request's JSON once under its hash (sha256 of `request_json`): how
+/// requests were stored before they were stored by reference; kept for `profile_report`'s
+/// before-measurement.
 pub async fn store_request(db: &Db, hash: &str, request_json: &str) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO audit_requests (hash, request_json) VALUES ($1, $2) \

@@ -85,6 +85,10 @@ fn rest_after(s: &str) -> Option<&str> {
 
 /// The first `n` characters of `s`.
 fn head(s: &str, n: usize) -> &str {
+    // No more bytes than `n`, so no more characters: `s` whole, without walking it.
+    if s.len() <= n {
+        return s;
+    }
     match s.char_indices().nth(n) {
         Some((i, _)) => &s[..i],
         None => s,
@@ -936,9 +940,10 @@ pub(crate) fn label_style_changes(lines: &[Line], lay: &Layout) -> Vec<LabelStyl
     out
 }
 
-fn style_changes_among(nodes: &[Node], lines: &[Line], out: &mut Vec<LabelStyleChange>) {
-    // (kind, label as written, style) of the last numbered and the last lettered sibling.
-    let mut last: [Option<(String, String)>; 2] = [None, None];
+fn style_changes_among<'a>(nodes: &[Node], lines: &'a [Line], out: &mut Vec<LabelStyleChange>) {
+    // The label as written of the last numbered and the last lettered sibling (compared
+    // without allocating: a list has thousands of items in a large plan).
+    let mut last: [Option<Written<'a>>; 2] = [None, None];
     for n in nodes {
         let kind = match &n.block.marker {
             Marker::Number(parts) if parts.len() == 1 => Some(0),
@@ -947,50 +952,89 @@ fn style_changes_among(nodes: &[Node], lines: &[Line], out: &mut Vec<LabelStyleC
         };
         let written = kind
             .filter(|_| !n.block.table)
-            .and_then(|k| Some((k, written_label(&lines.get(n.block.first)?.text)?)));
-        if let Some((k, (label, style))) = written {
-            if let Some((before, prev_style)) = &last[k] {
-                if *prev_style != style {
+            .and_then(|k| Some((k, written(&lines.get(n.block.first)?.text)?)));
+        if let Some((k, w)) = written {
+            if let Some(before) = &last[k] {
+                if before.style() != w.style() {
                     out.push(LabelStyleChange {
                         line: n.block.first,
-                        before: before.clone(),
-                        after: label.clone(),
+                        before: before.label(),
+                        after: w.label(),
                     });
                 }
             }
-            last[k] = Some((label, style));
+            last[k] = Some(w);
         }
         style_changes_among(&n.children, lines, out);
     }
 }
 
+/// An item's label as written: `(` or not, its number or letter, its separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Written<'a> {
+    paren: bool,
+    body: &'a str,
+    numeric: bool,
+    sep: char,
+}
+
+impl Written<'_> {
+    /// The label as written (`(3)`, `b.`).
+    fn label(&self) -> String {
+        let open = if self.paren { "(" } else { "" };
+        format!("{open}{}{}", self.body, self.sep)
+    }
+
+    /// The label's style: the label with its number as `n` and its letter as `a` (`(n)`,
+    /// `a.`), as a tuple.
+    fn style(&self) -> (bool, bool, char) {
+        (self.paren, self.numeric, self.sep)
+    }
+
+    /// [`Written::style`] written out.
+    fn style_text(&self) -> String {
+        let open = if self.paren { "(" } else { "" };
+        let key = if self.numeric { "n" } else { "a" };
+        format!("{open}{key}{}", self.sep)
+    }
+}
+
 /// The label at the start of an item's line as written (`3)`, `(3)`, `b.`; a bullet before it
-/// is decoration) and its style: the label with its number as `n` and its letter as `a`
-/// (`n)`, `(n)`, `a.`).
-fn written_label(t: &str) -> Option<(String, String)> {
+/// is decoration).
+fn written(t: &str) -> Option<Written<'_>> {
     let mut s = t;
     if let Some(first) = s.chars().next() {
         if DASHES.contains(&first) || first == '+' {
             s = s[first.len_utf8()..].trim_start();
         }
     }
-    let (open, s) = match s.strip_prefix('(') {
-        Some(r) => ("(", r),
-        None => ("", s),
+    let (paren, s) = match s.strip_prefix('(') {
+        Some(r) => (true, r),
+        None => (false, s),
     };
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    let (body, key, rest) = if digits > 0 {
-        (&s[..digits], "n", &s[digits..])
+    let (body, numeric, rest) = if digits > 0 {
+        (&s[..digits], true, &s[digits..])
     } else {
         let c = s.chars().next().filter(|c| VN_LETTERS.contains(c))?;
-        (&s[..c.len_utf8()], "a", &s[c.len_utf8()..])
+        (&s[..c.len_utf8()], false, &s[c.len_utf8()..])
     };
     let sep = rest
         .trim_start_matches(' ')
         .chars()
         .next()
         .filter(|c| matches!(c, '.' | ')' | '/' | '-'))?;
-    Some((format!("{open}{body}{sep}"), format!("{open}{key}{sep}")))
+    Some(Written {
+        paren,
+        body,
+        numeric,
+        sep,
+    })
+}
+
+/// [`written`] as the label and its style written out (`3)` and `n)`).
+fn written_label(t: &str) -> Option<(String, String)> {
+    written(t).map(|w| (w.label(), w.style_text()))
 }
 
 /// A block and the blocks nested under it.

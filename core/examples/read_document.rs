@@ -36,13 +36,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let start = Instant::now();
     let mut obligations = 0;
+    let mut warnings = std::collections::BTreeMap::<String, usize>::new();
     for _ in 0..n {
-        obligations = read_plan_bytes(&bytes, Some(&name), &options)?
-            .plan
-            .obligations
-            .len();
+        let plan = read_plan_bytes(&bytes, Some(&name), &options)?.plan;
+        obligations = plan.obligations.len();
+        warnings.clear();
+        for w in plan.warnings {
+            *warnings.entry(w.code).or_default() += 1;
+        }
     }
     let whole = start.elapsed() / n;
+    eprintln!("warnings by code: {warnings:?}");
     // The text reader alone on a plain-text plan of the same size, for comparison.
     let text = support::big_plan(text_len);
     let start = Instant::now();

@@ -201,6 +201,23 @@ fn parse_plan_with(text: &str, options: &ParseOptions, threads: par::Threads) ->
             Some(c.after),
         );
     }
+    for d in &lay.declined_labels {
+        let after = d
+            .last
+            .as_ref()
+            .map_or("no numbered item before it".to_string(), |l| {
+                format!("the list's last item is `{l}`")
+            });
+        w.push(
+            WarningCode::LabelOutOfSequence,
+            lines.get(d.line).map_or(1, |l| l.no),
+            format!(
+                "`{}` starts the line like an item label, but {after}: not the list's next item, read as text",
+                d.label
+            ),
+            lines.get(d.line).map(|l| l.text.clone()),
+        );
+    }
     let h = header::read(&lines, &lay, &mut w);
     // The plan's year, for phrases that state none; when the header gives none, the first year
     // written in the body (said in an info warning).

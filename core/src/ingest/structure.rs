@@ -85,6 +85,10 @@ fn rest_after(s: &str) -> Option<&str> {
 
 /// The first `n` characters of `s`.
 fn head(s: &str, n: usize) -> &str {
+    // No more bytes than `n`, so no more characters: `s` whole, without walking it.
+    if s.len() <= n {
+        return s;
+    }
     match s.char_indices().nth(n) {
         Some((i, _)) => &s[..i],
         None => s,
@@ -283,26 +287,146 @@ fn measure(lines: &[Line], threads: Threads) -> usize {
 
 /// Builds blocks from lines `from..to`.
 pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
-    blocks_with(lines, from, to, Threads::One)
+    blocks_with(lines, from, to, Threads::One, &mut Vec::new())
 }
 
-/// [`blocks`], the document's measure taken on two threads when `threads` allows it.
-fn blocks_with(lines: &[Line], from: usize, to: usize, threads: Threads) -> Vec<Block> {
+/// A line that starts like an item label of four digits or more (`1045. Rà soát`) but does not
+/// continue its list's numbering: read as text, and said in a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DeclinedLabel {
+    /// Index of the line.
+    pub line: usize,
+    /// The label as written (`1045.`).
+    pub label: String,
+    /// The label of the list's last item before it, as written, if any.
+    pub last: Option<String>,
+}
+
+/// The last numbered item of a list seen so far, items `1.` and `1)` apart: its number and its
+/// line as written (whose label style the next item must share).
+#[derive(Debug, Default)]
+struct Sequence<'a> {
+    number: Option<(u32, &'a str)>,
+    paren: Option<(u32, &'a str)>,
+}
+
+impl<'a> Sequence<'a> {
+    /// Notes a block's marker and line; a section heading starts new lists.
+    fn note(&mut self, marker: &Marker, written: &'a str) {
+        match marker {
+            Marker::Roman(_) => *self = Sequence::default(),
+            Marker::Number(n) if n.len() == 1 => self.number = Some((n[0], written)),
+            Marker::Paren(n) => self.paren = Some((*n, written)),
+            _ => {}
+        }
+    }
+
+    /// A line [`parse_marker`] left unmarked that starts with a label of four digits or more:
+    /// the marker when it is the next item of its list (`1000.` right after `999.`, same label
+    /// style), else why it is declined (`Err(Some(..))`; `Err(None)` for a year, which at the
+    /// start of a line is text, or for no such label at all).
+    fn long_label<'t>(
+        &self,
+        t: &'t str,
+        line: usize,
+    ) -> Result<(Marker, &'t str), Option<DeclinedLabel>> {
+        let Some((n, sep, rest)) = long_number(t) else {
+            return Err(None);
+        };
+        let Some((label, style)) = written_label(t) else {
+            return Err(None);
+        };
+        let last = if sep == ')' { self.paren } else { self.number };
+        let last_label = last.and_then(|(m, w)| Some((m, written_label(w)?)));
+        match last_label {
+            Some((m, (_, s))) if m.checked_add(1) == Some(n) && s == style => Ok((
+                if sep == ')' {
+                    Marker::Paren(n)
+                } else {
+                    Marker::Number(vec![n])
+                },
+                rest,
+            )),
+            // A year (`2026. Năm tiếp theo ...` after a wrap) is text, as the plan meant it.
+            _ if (1900..=2100).contains(&n) => Err(None),
+            _ => Err(Some(DeclinedLabel {
+                line,
+                label,
+                last: last_label.map(|(_, (l, _))| l),
+            })),
+        }
+    }
+}
+
+/// A label of four to nine digits at the start of `t`, a bullet before it allowed (`1000. `,
+/// `- 1000) `): its number, separator and the text after it. The separator must be followed by a
+/// space and the text must not start with a digit: `1045/QĐ-UBND`, `2026-04-20` and `1000.000`
+/// are no labels. [`number`] takes labels of up to three digits without this test.
+fn long_number(t: &str) -> Option<(u32, char, &str)> {
+    let mut s = t;
+    if let Some(first) = s.chars().next() {
+        if DASHES.contains(&first) || first == '+' {
+            s = s[first.len_utf8()..].trim_start();
+        }
+    }
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if !(4..=9).contains(&digits) {
+        return None;
+    }
+    let n: u32 = s[..digits].parse().ok()?;
+    let after = s[digits..].trim_start_matches(' ');
+    let sep = after
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '.' | ')' | '/' | '-'))?;
+    let tail = &after[1..];
+    let rest = tail.trim_start();
+    let spaced = rest.len() < tail.len();
+    (spaced && !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit() || c == '%'))
+        .then_some((n, sep, rest))
+}
+
+/// [`blocks`], the document's measure taken on two threads when `threads` allows it; labels of
+/// four digits or more that do not continue their list are added to `declined`.
+fn blocks_with(
+    lines: &[Line],
+    from: usize,
+    to: usize,
+    threads: Threads,
+    declined: &mut Vec<DeclinedLabel>,
+) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut blanks = 0usize;
     let width = measure(lines, threads);
     let to = to.min(lines.len());
+    let mut seq = Sequence::default();
     for (i, line) in lines.iter().enumerate().take(to).skip(from) {
         let t = line.text.as_str();
         if t.is_empty() || is_decoration(t) {
             blanks += 1;
             continue;
         }
-        let (marker, rest) = if line.table_row {
+        let (mut marker, mut rest) = if line.table_row {
             (Marker::None, t)
         } else {
             parse_marker(t)
         };
+        // An item number of four digits or more only where it continues the list: a number
+        // that size at the start of a line is far more often a year or a figure.
+        // (`- 1000.` reads as a dash bullet until then.)
+        if matches!(marker, Marker::None | Marker::Dash | Marker::Plus)
+            && !line.table_row
+            && t.starts_with(|c: char| !c.is_alphabetic())
+        {
+            match seq.long_label(t, i) {
+                Ok((m, r)) => (marker, rest) = (m, r),
+                Err(Some(d)) => declined.push(d),
+                Err(None) => {}
+            }
+        }
+        if !line.table_row {
+            seq.note(&marker, t);
+        }
         if marker == Marker::None && !line.table_row {
             if let Some(prev) = out.last_mut() {
                 if continues(prev, t, blanks, lines, width) {
@@ -585,6 +709,9 @@ pub(crate) struct Layout {
     pub sections: Vec<Section>,
     /// An appendix after the signature (`PHỤ LỤC`).
     pub appendix: Option<Appendix>,
+    /// Lines that start like an item label of four digits or more out of their list's
+    /// sequence, read as text.
+    pub declined_labels: Vec<DeclinedLabel>,
 }
 
 /// An appendix (`PHỤ LỤC`): the line of its heading and its blocks.
@@ -700,7 +827,13 @@ pub(crate) fn layout_with(lines: &[Line], threads: Threads) -> Layout {
             f.starts_with("noi nhan") && (f.len() <= 10 || f[8..].starts_with([':', ' ']))
         })
         .map_or(lines.len(), |(i, _)| i);
-    let all = blocks_with(lines, body_start, lay.body_end, threads);
+    let all = blocks_with(
+        lines,
+        body_start,
+        lay.body_end,
+        threads,
+        &mut lay.declined_labels,
+    );
     let mut current: Option<Section> = None;
     for b in all {
         if let Marker::Roman(n) = &b.marker {
@@ -736,7 +869,13 @@ pub(crate) fn layout_with(lines: &[Line], threads: Threads) -> Layout {
     }) {
         lay.appendix = Some(Appendix {
             heading: i,
-            blocks: blocks(lines, i + 1, lines.len()),
+            blocks: blocks_with(
+                lines,
+                i + 1,
+                lines.len(),
+                Threads::One,
+                &mut lay.declined_labels,
+            ),
         });
     }
     lay
@@ -801,9 +940,10 @@ pub(crate) fn label_style_changes(lines: &[Line], lay: &Layout) -> Vec<LabelStyl
     out
 }
 
-fn style_changes_among(nodes: &[Node], lines: &[Line], out: &mut Vec<LabelStyleChange>) {
-    // (kind, label as written, style) of the last numbered and the last lettered sibling.
-    let mut last: [Option<(String, String)>; 2] = [None, None];
+fn style_changes_among<'a>(nodes: &[Node], lines: &'a [Line], out: &mut Vec<LabelStyleChange>) {
+    // The label as written of the last numbered and the last lettered sibling (compared
+    // without allocating: a list has thousands of items in a large plan).
+    let mut last: [Option<Written<'a>>; 2] = [None, None];
     for n in nodes {
         let kind = match &n.block.marker {
             Marker::Number(parts) if parts.len() == 1 => Some(0),
@@ -812,50 +952,89 @@ fn style_changes_among(nodes: &[Node], lines: &[Line], out: &mut Vec<LabelStyleC
         };
         let written = kind
             .filter(|_| !n.block.table)
-            .and_then(|k| Some((k, written_label(&lines.get(n.block.first)?.text)?)));
-        if let Some((k, (label, style))) = written {
-            if let Some((before, prev_style)) = &last[k] {
-                if *prev_style != style {
+            .and_then(|k| Some((k, written(&lines.get(n.block.first)?.text)?)));
+        if let Some((k, w)) = written {
+            if let Some(before) = &last[k] {
+                if before.style() != w.style() {
                     out.push(LabelStyleChange {
                         line: n.block.first,
-                        before: before.clone(),
-                        after: label.clone(),
+                        before: before.label(),
+                        after: w.label(),
                     });
                 }
             }
-            last[k] = Some((label, style));
+            last[k] = Some(w);
         }
         style_changes_among(&n.children, lines, out);
     }
 }
 
+/// An item's label as written: `(` or not, its number or letter, its separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Written<'a> {
+    paren: bool,
+    body: &'a str,
+    numeric: bool,
+    sep: char,
+}
+
+impl Written<'_> {
+    /// The label as written (`(3)`, `b.`).
+    fn label(&self) -> String {
+        let open = if self.paren { "(" } else { "" };
+        format!("{open}{}{}", self.body, self.sep)
+    }
+
+    /// The label's style: the label with its number as `n` and its letter as `a` (`(n)`,
+    /// `a.`), as a tuple.
+    fn style(&self) -> (bool, bool, char) {
+        (self.paren, self.numeric, self.sep)
+    }
+
+    /// [`Written::style`] written out.
+    fn style_text(&self) -> String {
+        let open = if self.paren { "(" } else { "" };
+        let key = if self.numeric { "n" } else { "a" };
+        format!("{open}{key}{}", self.sep)
+    }
+}
+
 /// The label at the start of an item's line as written (`3)`, `(3)`, `b.`; a bullet before it
-/// is decoration) and its style: the label with its number as `n` and its letter as `a`
-/// (`n)`, `(n)`, `a.`).
-fn written_label(t: &str) -> Option<(String, String)> {
+/// is decoration).
+fn written(t: &str) -> Option<Written<'_>> {
     let mut s = t;
     if let Some(first) = s.chars().next() {
         if DASHES.contains(&first) || first == '+' {
             s = s[first.len_utf8()..].trim_start();
         }
     }
-    let (open, s) = match s.strip_prefix('(') {
-        Some(r) => ("(", r),
-        None => ("", s),
+    let (paren, s) = match s.strip_prefix('(') {
+        Some(r) => (true, r),
+        None => (false, s),
     };
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    let (body, key, rest) = if digits > 0 {
-        (&s[..digits], "n", &s[digits..])
+    let (body, numeric, rest) = if digits > 0 {
+        (&s[..digits], true, &s[digits..])
     } else {
         let c = s.chars().next().filter(|c| VN_LETTERS.contains(c))?;
-        (&s[..c.len_utf8()], "a", &s[c.len_utf8()..])
+        (&s[..c.len_utf8()], false, &s[c.len_utf8()..])
     };
     let sep = rest
         .trim_start_matches(' ')
         .chars()
         .next()
         .filter(|c| matches!(c, '.' | ')' | '/' | '-'))?;
-    Some((format!("{open}{body}{sep}"), format!("{open}{key}{sep}")))
+    Some(Written {
+        paren,
+        body,
+        numeric,
+        sep,
+    })
+}
+
+/// [`written`] as the label and its style written out (`3)` and `n)`).
+fn written_label(t: &str) -> Option<(String, String)> {
+    written(t).map(|w| (w.label(), w.style_text()))
 }
 
 /// A block and the blocks nested under it.
@@ -1070,6 +1249,51 @@ mod tests {
         assert_eq!(parse_marker("• c. Cơ quan").0, Marker::Letter('c'));
         assert_eq!(parse_marker("+ 2. Việc").0, Marker::Number(vec![2]));
         assert_eq!(parse_marker("- Cơ quan").0, Marker::Dash);
+    }
+
+    #[test]
+    fn long_numbers_need_a_space_and_text_after_their_separator() {
+        let n = |t: &str| long_number(t).map(|(n, sep, rest)| format!("{n}{sep} {rest}"));
+        assert_eq!(n("1000. Rà soát").as_deref(), Some("1000. Rà soát"));
+        assert_eq!(n("- 1001) Rà soát").as_deref(), Some("1001) Rà soát"));
+        assert_eq!(n("2026. Năm sau").as_deref(), Some("2026. Năm sau"));
+        assert_eq!(n("999. Rà soát"), None);
+        assert_eq!(n("1045/QĐ-UBND ngày"), None);
+        assert_eq!(n("1000.000 đồng"), None);
+        assert_eq!(n("2026-04-20 là ngày"), None);
+        assert_eq!(n("1000. 5 lớp"), None);
+        assert_eq!(n("1000."), None);
+    }
+
+    #[test]
+    fn a_four_digit_label_is_an_item_only_in_sequence() {
+        let read = |text: &str| {
+            let lines = lines_of(text);
+            let mut declined = Vec::new();
+            let b = blocks_with(&lines, 0, lines.len(), Threads::One, &mut declined);
+            let markers: Vec<Marker> = b.into_iter().map(|b| b.marker).collect();
+            let declined: Vec<(usize, String, Option<String>)> = declined
+                .into_iter()
+                .map(|d| (d.line, d.label, d.last))
+                .collect();
+            (markers, declined)
+        };
+        let (m, d) = read("998. A\n999. B\n1000. C\n1001. D");
+        assert_eq!(m, [998, 999, 1000, 1001].map(|n| Marker::Number(vec![n])));
+        assert!(d.is_empty());
+        // A section heading starts a new list: `1000.` continues nothing there.
+        let (m, d) = read("999. B\nIII. KINH PHÍ\n1000. Rà soát văn bản");
+        assert_eq!(m[2], Marker::None);
+        assert_eq!(d, [(2, "1000.".to_string(), None)]);
+        // A year at a line start is text, and no warning.
+        let (m, d) = read("1. A\n2026. Năm sau");
+        assert_eq!(m[0], Marker::Number(vec![1]));
+        assert!(m[1..].iter().all(|m| *m == Marker::None), "{m:?}");
+        assert!(d.is_empty());
+        // `1000)` after `999)`; `1000.` after `999)` is another list's style.
+        let (m, d) = read("999) B\n1000) C\n1001. D");
+        assert_eq!(m[..2], [Marker::Paren(999), Marker::Paren(1000)]);
+        assert_eq!(d, [(2, "1001.".to_string(), None)]);
     }
 
     #[test]

@@ -108,6 +108,7 @@ warning_codes! {
     UnknownSection => "unknown_section", Info, "section not recognised and without task fields; no obligation made";
     SubItemsMerged => "sub_items_merged", Warning, "an item holds several labelled sub-items (`a)`, `b)`) with their own fields or dates, read as one obligation";
     LabelStyleChanged => "label_style_changed", Info, "an item's label changes style within its list (`3)` after `1.`, `2.`): read as the list's next item";
+    LabelOutOfSequence => "label_out_of_sequence", Warning, "a line starts like an item label of four digits or more (`1045.`) that does not continue its list (`1000.` after `999.`): read as text, not as an item";
     RepeatedField => "repeated_field", Warning, "the same field given twice in an item (sub-items read as one?); values joined";
     FieldOutsideItem => "field_outside_item", Warning, "a task field outside any numbered item is ignored";
     DuplicateId => "duplicate_id", Warning, "two obligations with one id; the second renamed `<id>-2`";

@@ -254,7 +254,7 @@ impl<'a> Matcher<'a> {
             stage: c.stage.map(str::to_string),
             stage_ok: true,
             period: match &c.period {
-                Some(Ok(p)) => Some(p.to_string()),
+                Some(Ok(p)) => Some(crate::rules::text::period_text(p)),
                 Some(Err(text)) => Some(text.clone()),
                 None => None,
             },
@@ -323,12 +323,13 @@ impl<'a> Matcher<'a> {
         }
         facts.responsible = true;
         if stage.is_none() {
-            let mut distinct: Vec<&Option<String>> =
-                candidates.iter().map(|&n| &instances[n].stage).collect();
-            distinct.dedup();
-            if distinct.len() == 1 {
-                stage.clone_from(distinct[0]);
-                facts.stage = stage.clone();
+            // One stage among the candidates (none, or the same one): it is the claim's.
+            let mut stages = candidates.iter().map(|&n| &instances[n].stage);
+            if let Some(first) = stages.next() {
+                if stages.all(|s| s == first) {
+                    stage.clone_from(first);
+                    facts.stage = stage.clone();
+                }
             }
         }
 
@@ -341,7 +342,7 @@ impl<'a> Matcher<'a> {
             None => {
                 let pick = infer_period(&candidates, instances, c.received);
                 if let Some(n) = pick {
-                    facts.period = Some(instances[n].period.to_string());
+                    facts.period = Some(crate::rules::text::period_text(&instances[n].period));
                     facts.period_inferred = candidates.len() > 1;
                 }
                 pick

@@ -4,6 +4,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::model::Period;
+
 /// Appends `n` in decimal, as `{n}` formats it.
 pub(crate) fn push_int(out: &mut String, n: i64) {
     let mut buf = [0u8; 20];
@@ -47,6 +49,39 @@ pub(crate) fn date_vi(d: NaiveDate) -> String {
     s
 }
 
+/// A period as its `Display` writes it (`2026`, `2026-H1`, `2026-Q2`, `2026-06`, ...): every
+/// instance's facts carry one.
+pub(crate) fn period_text(p: &Period) -> String {
+    let mut s = String::with_capacity(8);
+    let year = |s: &mut String, y: i32| push_int(s, i64::from(y));
+    match p {
+        Period::Once => s.push_str("once"),
+        Period::Year(y) => year(&mut s, *y),
+        Period::Half(y, h) => {
+            year(&mut s, *y);
+            s.push_str("-H");
+            push_int(&mut s, i64::from(*h));
+        }
+        Period::Quarter(y, q) => {
+            year(&mut s, *y);
+            s.push_str("-Q");
+            push_int(&mut s, i64::from(*q));
+        }
+        Period::Month(y, m) => {
+            year(&mut s, *y);
+            // `{m:02}`: at least two digits.
+            s.push_str(if *m < 10 { "-0" } else { "-" });
+            push_int(&mut s, i64::from(*m));
+        }
+        Period::Event(id) => {
+            s.push_str("event:");
+            s.push_str(id);
+        }
+        Period::AwaitingEvent => s.push_str("awaiting-event"),
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +108,29 @@ mod tests {
         }
         for d in samples {
             assert_eq!(date_vi(d), crate::model::format_vi(d), "{d}");
+        }
+    }
+
+    #[test]
+    fn periods_are_written_as_display_writes_them() {
+        let mut samples = vec![
+            Period::Once,
+            Period::AwaitingEvent,
+            Period::Event("REQ-2026".into()),
+            Period::Event(String::new()),
+        ];
+        for y in [-12, 0, 7, 999, 2026, 9999, i32::MIN, i32::MAX] {
+            samples.push(Period::Year(y));
+            for n in [0u8, 1, 2, 4, 9, 10, 12, 99, 100, 255] {
+                samples.extend([
+                    Period::Half(y, n),
+                    Period::Quarter(y, n),
+                    Period::Month(y, n),
+                ]);
+            }
+        }
+        for p in samples {
+            assert_eq!(period_text(&p), p.to_string(), "{p:?}");
         }
     }
 }

@@ -39,8 +39,9 @@ pub(crate) struct Instance {
     pub next_stage_due: Option<NaiveDate>,
     /// The plan's phrase behind this instance's timing (to quote the right sentence).
     pub phrase: Option<String>,
-    /// Why it is (not) triggered, or which event created it: (vi, en).
-    pub note: Option<(String, String)>,
+    /// Why it is (not) triggered, or which event created it: (vi, en), written once for every
+    /// instance it explains.
+    pub note: Option<Arc<(String, String)>>,
     /// Submissions counted as evidence, earliest first.
     pub evidence: Vec<usize>,
 }
@@ -336,6 +337,7 @@ fn expand_schedule(
                 None => (true, None),
                 Some(t) => precondition_met(obligation, t, ctx),
             };
+            let note = note.map(Arc::new);
             for y in years(*from_year, *until_year, ctx.as_of) {
                 for p in parties {
                     let mut i = base(index, p, Period::Year(y), "ongoing");
@@ -557,6 +559,10 @@ fn expand_event(
             .map(|a| ctx.registry.canonical(a).1)
             .collect();
         let due = event_due(e, within_days, ctx).map(Arc::new);
+        let note = Arc::new((
+            format!("phát sinh từ sự kiện {} ngày {}", e.id, format_vi(e.date)),
+            format!("triggered by event {} on {}", e.id, format_vi(e.date)),
+        ));
         for p in parties {
             if !addressed.is_empty() && !addressed.contains(&p.key) {
                 continue;
@@ -564,20 +570,18 @@ fn expand_event(
             let mut i = base(index, p, Period::Event(e.id.clone()), "event_triggered");
             i.due = due.clone();
             i.phrase = phrase.clone();
-            i.note = Some((
-                format!("phát sinh từ sự kiện {} ngày {}", e.id, format_vi(e.date)),
-                format!("triggered by event {} on {}", e.id, format_vi(e.date)),
-            ));
+            i.note = Some(note.clone());
             out.push(i);
         }
     }
     if !any {
         let what = trigger.text.as_deref().unwrap_or(trigger.event.as_str());
+        let note = Arc::new((format!("chờ: {what}"), format!("awaiting: {what}")));
         for p in parties {
             let mut i = base(index, p, Period::AwaitingEvent, "event_triggered");
             i.triggered = false;
             i.phrase = phrase.clone();
-            i.note = Some((format!("chờ: {what}"), format!("awaiting: {what}")));
+            i.note = Some(note.clone());
             out.push(i);
         }
     }

@@ -35,7 +35,7 @@ pub(crate) fn assess(
         vi.part("sắp đến hạn");
         en.part("due soon");
     }
-    if let Some((nv, ne)) = &inst.note {
+    if let Some((nv, ne)) = inst.note.as_deref() {
         vi.part(nv);
         en.part(ne);
     }

@@ -8,37 +8,39 @@ use crate::model::Period;
 
 /// Appends `n` in decimal, as `{n}` formats it.
 pub(crate) fn push_int(out: &mut String, n: i64) {
-    let mut buf = [0u8; 20];
-    out.push_str(digits(&mut buf, n.unsigned_abs(), n < 0));
-}
-
-/// `v` in decimal (after a '-' when `negative`), written at the end of `buf`.
-fn digits(buf: &mut [u8; 20], mut v: u64, negative: bool) -> &str {
-    let mut at = buf.len();
+    if n < 0 {
+        out.push('-');
+    }
+    let v = n.unsigned_abs();
+    // Digits from the most significant: the largest power of ten not above `v`.
+    let mut unit = 1u64;
+    while unit <= v / 10 {
+        unit *= 10;
+    }
     loop {
-        at -= 1;
-        // `v % 10` is below 10: the cast keeps it.
-        buf[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
+        push_digit(out, v / unit % 10);
+        if unit == 1 {
             break;
         }
+        unit /= 10;
     }
-    if negative {
-        at -= 1;
-        buf[at] = b'-';
-    }
-    // ASCII digits and '-': always UTF-8.
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+}
+
+/// Appends the ASCII digit `d` (below 10), as a character: no UTF-8 check of a buffer.
+fn push_digit(out: &mut String, d: u64) {
+    out.push(char::from(b'0' + (d % 10) as u8));
 }
 
 /// Appends `dd/mm/yyyy`, as [`crate::model::format_vi`] writes it.
 pub(crate) fn push_date_vi(out: &mut String, d: NaiveDate) {
-    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
-    let [d1, d0] = two(d.day());
-    let [m1, m0] = two(d.month());
-    let dm = [d1, d0, b'/', m1, m0, b'/'];
-    out.push_str(std::str::from_utf8(&dm).unwrap_or_default());
+    let two = |out: &mut String, n: u32| {
+        push_digit(out, u64::from(n / 10));
+        push_digit(out, u64::from(n));
+    };
+    two(out, d.day());
+    out.push('/');
+    two(out, d.month());
+    out.push('/');
     push_int(out, i64::from(d.year()));
 }
 

@@ -18,11 +18,13 @@ use crate::model::{
 };
 use crate::policy::Policies;
 
-/// Who an instance is for: a concrete agency, or a group nobody could expand.
+/// Who an instance is for: a concrete agency, or a group nobody could expand. The name and key
+/// are shared: every instance of a party (its periods, its obligations' schedule parts) copies
+/// them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Party {
-    pub name: String,
-    pub key: String,
+    pub name: Arc<str>,
+    pub key: Arc<str>,
     pub group: Option<AgencyGroup>,
 }
 
@@ -149,8 +151,8 @@ impl<'a> Registry<'a> {
             .iter()
             .filter(|a| a.effective_groups().contains(&group))
             .map(|a| Party {
-                name: a.name.clone(),
-                key: self.key(&a.name),
+                name: a.name.as_str().into(),
+                key: self.key(&a.name).into(),
                 group: None,
             })
             .collect()
@@ -159,14 +161,14 @@ impl<'a> Registry<'a> {
     /// Concrete parties for a list of references, groups expanded, without repeats.
     pub fn resolve<'r>(&self, refs: impl IntoIterator<Item = &'r AgencyRef>) -> Vec<Party> {
         let mut out = Distinct::default();
-        let mut push = |p: Party| out.push(p, |q| q.key.as_str());
+        let mut push = |p: Party| out.push(p, |q| &q.key);
         for r in refs {
             match r {
                 AgencyRef::Agency { name, .. } => {
                     let (name, key, _) = self.canonical(name);
                     push(Party {
-                        name,
-                        key,
+                        name: name.into(),
+                        key: key.into(),
                         group: None,
                     });
                 }
@@ -174,8 +176,8 @@ impl<'a> Registry<'a> {
                     let members = self.members(*group);
                     if members.is_empty() {
                         push(Party {
-                            name: name.clone(),
-                            key: self.key(name),
+                            name: name.as_str().into(),
+                            key: self.key(name).into(),
                             group: Some(*group),
                         });
                     } else {
@@ -564,7 +566,7 @@ fn expand_event(
             format!("triggered by event {} on {}", e.id, format_vi(e.date)),
         ));
         for p in parties {
-            if !addressed.is_empty() && !addressed.contains(&p.key) {
+            if !addressed.is_empty() && !addressed.iter().any(|a| **a == *p.key) {
                 continue;
             }
             let mut i = base(index, p, Period::Event(e.id.clone()), "event_triggered");
@@ -640,7 +642,7 @@ fn expand_stages(index: usize, stages: &[Stage], ctx: &Context<'_>, out: &mut Ve
         let next_due = stage.recipient.as_ref().and_then(|r| {
             let key = ctx.registry.canonical(r.name()).1;
             (k + 1..stages.len())
-                .find(|&j| parties[j].iter().any(|p| p.key == key))
+                .find(|&j| parties[j].iter().any(|p| *p.key == *key))
                 .map(|j| dues[j].last_day)
         });
         for p in &parties[k] {

@@ -140,7 +140,7 @@ pub(crate) fn assess(
     Assessment {
         obligation: obligation.id.clone(),
         title: obligation.title.clone(),
-        agency: inst.party.name.clone(),
+        agency: String::from(&*inst.party.name),
         period: inst.period.clone(),
         stage: inst.stage.clone(),
         status,

@@ -515,7 +515,7 @@ impl Evaluator {
             rule: String::new(),
             severity: Severity::Info,
             obligation: Some(obligation.id.clone()),
-            agency: Some(inst.party.name.clone()),
+            agency: Some(String::from(&*inst.party.name)),
             period: Some(inst.period.clone()),
             stage: inst.stage.clone(),
             submission: None,
@@ -833,11 +833,11 @@ fn instance_facts(
     policies: &Policies,
 ) -> InstanceFacts {
     InstanceFacts {
-        obligation: obligation.id.to_string(),
+        obligation: obligation.id.as_str().to_string(),
         title: obligation.title.clone(),
         kind: obligation.kind.as_str().into(),
         schedule: inst.schedule.into(),
-        agency: inst.party.name.clone(),
+        agency: String::from(&*inst.party.name),
         is_group: inst.party.group.is_some(),
         period: crate::rules::text::period_text(&inst.period),
         stage: inst.stage.clone(),
@@ -868,8 +868,10 @@ fn summarize(assessments: &[Assessment], findings: &[Finding]) -> Summary {
     for a in assessments {
         s.total.add(a.status);
     }
-    s.by_agency = counts_by(assessments, |a| &a.agency);
-    s.by_obligation = counts_by(assessments, |a| a.obligation.as_str());
+    s.by_agency = counts_by(assessments, |a| &a.agency, true);
+    // An obligation's instances are consecutive in report order and its id is unique: its
+    // key never comes back after a run, so nothing is looked up.
+    s.by_obligation = counts_by(assessments, |a| a.obligation.as_str(), false);
     let mut by_sev: BTreeMap<String, u32> = BTreeMap::new();
     for f in findings {
         *by_sev.entry(f.severity.as_str().to_string()).or_default() += 1;
@@ -882,9 +884,12 @@ fn summarize(assessments: &[Assessment], findings: &[Finding]) -> Summary {
 /// often consecutive (an obligation's instances, an agency's periods) or few keys repeat on many
 /// rows (the agencies of a plan with one obligation per row): counting those first leaves far
 /// fewer keys to sort than assessments (sorting one key per assessment dominated).
+/// `repeats`: whether a key may come back after other keys (else only runs are counted; the
+/// sort still merges any repeat, so the counts are right either way).
 fn counts_by<'a>(
     assessments: &'a [Assessment],
     key: impl Fn(&'a Assessment) -> &'a str,
+    repeats: bool,
 ) -> BTreeMap<String, crate::model::StatusCounts> {
     let mut keyed: Vec<(&str, crate::model::StatusCounts)> = Vec::new();
     // Keys seen so far → their place in `keyed`, while few: past that, a new key is pushed
@@ -899,7 +904,7 @@ fn counts_by<'a>(
         match at.and_then(|n| keyed.get_mut(n)) {
             Some((_, c)) => c.add(a.status),
             None => {
-                if seen.len() < COUNTED_KEYS {
+                if repeats && seen.len() < COUNTED_KEYS {
                     seen.insert(k, keyed.len());
                 }
                 let mut c = crate::model::StatusCounts::default();
@@ -1000,7 +1005,9 @@ mod tests {
             for a in &assessments {
                 want.entry(key(a).to_string()).or_default().add(a.status);
             }
-            assert_eq!(counts_by(&assessments, key), want);
+            for repeats in [true, false] {
+                assert_eq!(counts_by(&assessments, key, repeats), want);
+            }
         }
     }
 

@@ -48,6 +48,10 @@ pub(crate) struct Instance {
     pub evidence: Vec<usize>,
 }
 
+/// An agency's canonical name, its fold key, and whether the registry names it: shared, so one
+/// remembered is handed to every party and claim that names the agency without a copy.
+pub(crate) type Canonical = (Arc<str>, Arc<str>, bool);
+
 /// Registry lookups by folded name.
 pub(crate) struct Registry<'a> {
     pub registry: Option<&'a AgencyRegistry>,
@@ -59,7 +63,7 @@ pub(crate) struct Registry<'a> {
     /// Shared, so a hit copies no string.
     keys: RefCell<HashMap<String, Rc<str>>>,
     /// Names as written → [`Registry::canonical`], for the same reason.
-    canonical: RefCell<HashMap<String, (String, String, bool)>>,
+    canonical: RefCell<HashMap<String, Canonical>>,
 }
 
 impl<'a> Registry<'a> {
@@ -111,7 +115,7 @@ impl<'a> Registry<'a> {
     }
 
     /// Canonical name and key of an agency named any way the registry knows.
-    pub fn canonical(&self, name: &str) -> (String, String, bool) {
+    pub fn canonical(&self, name: &str) -> Canonical {
         if let Some(c) = self.canonical.borrow().get(name) {
             return c.clone();
         }
@@ -122,15 +126,14 @@ impl<'a> Registry<'a> {
         c
     }
 
-    fn canonical_uncached(&self, name: &str) -> (String, String, bool) {
+    fn canonical_uncached(&self, name: &str) -> Canonical {
         let key = self.key(name);
         match (self.registry, self.by_key.get(&key)) {
             (Some(r), Some(&i)) => {
-                let n = r.agencies[i].name.clone();
-                let k = self.key(&n);
-                (n, k, true)
+                let n = &r.agencies[i].name;
+                (n.as_str().into(), self.key(n).into(), true)
             }
-            _ => (crate::model::normalize_text(name), key, false),
+            _ => (crate::model::normalize_text(name).into(), key.into(), false),
         }
     }
 
@@ -167,8 +170,8 @@ impl<'a> Registry<'a> {
                 AgencyRef::Agency { name, .. } => {
                     let (name, key, _) = self.canonical(name);
                     push(Party {
-                        name: name.into(),
-                        key: key.into(),
+                        name,
+                        key,
                         group: None,
                     });
                 }
@@ -555,7 +558,7 @@ fn expand_event(
         .filter(|e| event_applies(e, obligation, trigger, ctx.as_of))
     {
         any = true;
-        let addressed: Vec<String> = e
+        let addressed: Vec<Arc<str>> = e
             .agencies
             .iter()
             .map(|a| ctx.registry.canonical(a).1)

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use chrono::NaiveDate;
 
-use super::expand::{Instance, Party, Registry};
+use super::expand::{Canonical, Instance, Party, Registry};
 use crate::model::{AgencyGroup, AgencyRef, Obligation, Period, Plan, Schedule};
 use crate::policy::Policies;
 use crate::rules::views::SubmissionFacts;
@@ -144,9 +144,6 @@ impl InstanceIndex {
     }
 }
 
-/// An agency's canonical name, its fold key, and whether the registry names it.
-type Canonical = (String, String, bool);
-
 /// Result of matching one claim.
 pub(crate) struct Matched {
     pub facts: SubmissionFacts,
@@ -272,7 +269,7 @@ impl<'a> Matcher<'a> {
                 .insert(c.agency.to_string(), found.clone());
             found
         });
-        let (agency, key, in_registry) = (canonical.0.as_str(), canonical.1.as_str(), canonical.2);
+        let (agency, key, in_registry) = (&*canonical.0, &*canonical.1, canonical.2);
         let mut facts = SubmissionFacts {
             is_form: c.is_form,
             agency: agency.to_string(),

@@ -18,11 +18,13 @@ use crate::model::{
 };
 use crate::policy::Policies;
 
-/// Who an instance is for: a concrete agency, or a group nobody could expand.
+/// Who an instance is for: a concrete agency, or a group nobody could expand. The name and key
+/// are shared: every instance of a party (its periods, its obligations' schedule parts) copies
+/// them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Party {
-    pub name: String,
-    pub key: String,
+    pub name: Arc<str>,
+    pub key: Arc<str>,
     pub group: Option<AgencyGroup>,
 }
 
@@ -39,11 +41,16 @@ pub(crate) struct Instance {
     pub next_stage_due: Option<NaiveDate>,
     /// The plan's phrase behind this instance's timing (to quote the right sentence).
     pub phrase: Option<String>,
-    /// Why it is (not) triggered, or which event created it: (vi, en).
-    pub note: Option<(String, String)>,
+    /// Why it is (not) triggered, or which event created it: (vi, en), written once for every
+    /// instance it explains.
+    pub note: Option<Arc<(String, String)>>,
     /// Submissions counted as evidence, earliest first.
     pub evidence: Vec<usize>,
 }
+
+/// An agency's canonical name, its fold key, and whether the registry names it: shared, so one
+/// remembered is handed to every party and claim that names the agency without a copy.
+pub(crate) type Canonical = (Arc<str>, Arc<str>, bool);
 
 /// Registry lookups by folded name.
 pub(crate) struct Registry<'a> {
@@ -56,7 +63,7 @@ pub(crate) struct Registry<'a> {
     /// Shared, so a hit copies no string.
     keys: RefCell<HashMap<String, Rc<str>>>,
     /// Names as written → [`Registry::canonical`], for the same reason.
-    canonical: RefCell<HashMap<String, (String, String, bool)>>,
+    canonical: RefCell<HashMap<String, Canonical>>,
 }
 
 impl<'a> Registry<'a> {
@@ -108,7 +115,7 @@ impl<'a> Registry<'a> {
     }
 
     /// Canonical name and key of an agency named any way the registry knows.
-    pub fn canonical(&self, name: &str) -> (String, String, bool) {
+    pub fn canonical(&self, name: &str) -> Canonical {
         if let Some(c) = self.canonical.borrow().get(name) {
             return c.clone();
         }
@@ -119,15 +126,14 @@ impl<'a> Registry<'a> {
         c
     }
 
-    fn canonical_uncached(&self, name: &str) -> (String, String, bool) {
+    fn canonical_uncached(&self, name: &str) -> Canonical {
         let key = self.key(name);
         match (self.registry, self.by_key.get(&key)) {
             (Some(r), Some(&i)) => {
-                let n = r.agencies[i].name.clone();
-                let k = self.key(&n);
-                (n, k, true)
+                let n = &r.agencies[i].name;
+                (n.as_str().into(), self.key(n).into(), true)
             }
-            _ => (crate::model::normalize_text(name), key, false),
+            _ => (crate::model::normalize_text(name).into(), key.into(), false),
         }
     }
 
@@ -148,8 +154,8 @@ impl<'a> Registry<'a> {
             .iter()
             .filter(|a| a.effective_groups().contains(&group))
             .map(|a| Party {
-                name: a.name.clone(),
-                key: self.key(&a.name),
+                name: a.name.as_str().into(),
+                key: self.key(&a.name).into(),
                 group: None,
             })
             .collect()
@@ -158,7 +164,7 @@ impl<'a> Registry<'a> {
     /// Concrete parties for a list of references, groups expanded, without repeats.
     pub fn resolve<'r>(&self, refs: impl IntoIterator<Item = &'r AgencyRef>) -> Vec<Party> {
         let mut out = Distinct::default();
-        let mut push = |p: Party| out.push(p, |q| q.key.as_str());
+        let mut push = |p: Party| out.push(p, |q| &q.key);
         for r in refs {
             match r {
                 AgencyRef::Agency { name, .. } => {
@@ -173,8 +179,8 @@ impl<'a> Registry<'a> {
                     let members = self.members(*group);
                     if members.is_empty() {
                         push(Party {
-                            name: name.clone(),
-                            key: self.key(name),
+                            name: name.as_str().into(),
+                            key: self.key(name).into(),
                             group: Some(*group),
                         });
                     } else {
@@ -336,6 +342,7 @@ fn expand_schedule(
                 None => (true, None),
                 Some(t) => precondition_met(obligation, t, ctx),
             };
+            let note = note.map(Arc::new);
             for y in years(*from_year, *until_year, ctx.as_of) {
                 for p in parties {
                     let mut i = base(index, p, Period::Year(y), "ongoing");
@@ -551,33 +558,35 @@ fn expand_event(
         .filter(|e| event_applies(e, obligation, trigger, ctx.as_of))
     {
         any = true;
-        let addressed: Vec<String> = e
+        let addressed: Vec<Arc<str>> = e
             .agencies
             .iter()
             .map(|a| ctx.registry.canonical(a).1)
             .collect();
         let due = event_due(e, within_days, ctx).map(Arc::new);
+        let note = Arc::new((
+            format!("phát sinh từ sự kiện {} ngày {}", e.id, format_vi(e.date)),
+            format!("triggered by event {} on {}", e.id, format_vi(e.date)),
+        ));
         for p in parties {
-            if !addressed.is_empty() && !addressed.contains(&p.key) {
+            if !addressed.is_empty() && !addressed.iter().any(|a| **a == *p.key) {
                 continue;
             }
             let mut i = base(index, p, Period::Event(e.id.clone()), "event_triggered");
             i.due = due.clone();
             i.phrase = phrase.clone();
-            i.note = Some((
-                format!("phát sinh từ sự kiện {} ngày {}", e.id, format_vi(e.date)),
-                format!("triggered by event {} on {}", e.id, format_vi(e.date)),
-            ));
+            i.note = Some(note.clone());
             out.push(i);
         }
     }
     if !any {
         let what = trigger.text.as_deref().unwrap_or(trigger.event.as_str());
+        let note = Arc::new((format!("chờ: {what}"), format!("awaiting: {what}")));
         for p in parties {
             let mut i = base(index, p, Period::AwaitingEvent, "event_triggered");
             i.triggered = false;
             i.phrase = phrase.clone();
-            i.note = Some((format!("chờ: {what}"), format!("awaiting: {what}")));
+            i.note = Some(note.clone());
             out.push(i);
         }
     }
@@ -636,7 +645,7 @@ fn expand_stages(index: usize, stages: &[Stage], ctx: &Context<'_>, out: &mut Ve
         let next_due = stage.recipient.as_ref().and_then(|r| {
             let key = ctx.registry.canonical(r.name()).1;
             (k + 1..stages.len())
-                .find(|&j| parties[j].iter().any(|p| p.key == key))
+                .find(|&j| parties[j].iter().any(|p| *p.key == *key))
                 .map(|j| dues[j].last_day)
         });
         for p in &parties[k] {

@@ -35,7 +35,7 @@ pub(crate) fn assess(
         vi.part("sắp đến hạn");
         en.part("due soon");
     }
-    if let Some((nv, ne)) = &inst.note {
+    if let Some((nv, ne)) = inst.note.as_deref() {
         vi.part(nv);
         en.part(ne);
     }
@@ -140,7 +140,7 @@ pub(crate) fn assess(
     Assessment {
         obligation: obligation.id.clone(),
         title: obligation.title.clone(),
-        agency: inst.party.name.clone(),
+        agency: String::from(&*inst.party.name),
         period: inst.period.clone(),
         stage: inst.stage.clone(),
         status,

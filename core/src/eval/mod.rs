@@ -515,7 +515,7 @@ impl Evaluator {
             rule: String::new(),
             severity: Severity::Info,
             obligation: Some(obligation.id.clone()),
-            agency: Some(inst.party.name.clone()),
+            agency: Some(String::from(&*inst.party.name)),
             period: Some(inst.period.clone()),
             stage: inst.stage.clone(),
             submission: None,
@@ -833,13 +833,13 @@ fn instance_facts(
     policies: &Policies,
 ) -> InstanceFacts {
     InstanceFacts {
-        obligation: obligation.id.to_string(),
+        obligation: obligation.id.as_str().to_string(),
         title: obligation.title.clone(),
         kind: obligation.kind.as_str().into(),
         schedule: inst.schedule.into(),
-        agency: inst.party.name.clone(),
+        agency: String::from(&*inst.party.name),
         is_group: inst.party.group.is_some(),
-        period: inst.period.to_string(),
+        period: crate::rules::text::period_text(&inst.period),
         stage: inst.stage.clone(),
         triggered: inst.triggered,
         due: inst.due.as_ref().map(|d| d.last_day),
@@ -868,8 +868,10 @@ fn summarize(assessments: &[Assessment], findings: &[Finding]) -> Summary {
     for a in assessments {
         s.total.add(a.status);
     }
-    s.by_agency = counts_by(assessments, |a| &a.agency);
-    s.by_obligation = counts_by(assessments, |a| a.obligation.as_str());
+    s.by_agency = counts_by(assessments, |a| &a.agency, true);
+    // An obligation's instances are consecutive in report order and its id is unique: its
+    // key never comes back after a run, so nothing is looked up.
+    s.by_obligation = counts_by(assessments, |a| a.obligation.as_str(), false);
     let mut by_sev: BTreeMap<String, u32> = BTreeMap::new();
     for f in findings {
         *by_sev.entry(f.severity.as_str().to_string()).or_default() += 1;
@@ -878,27 +880,74 @@ fn summarize(assessments: &[Assessment], findings: &[Finding]) -> Summary {
     s
 }
 
-/// Status counts per key. Sorted first and built in one pass: a plan with one obligation per row
-/// has as many keys as instances, and inserting them one by one into the map dominated.
+/// Status counts per key, built in one pass from sorted, distinct keys. A key's assessments are
+/// often consecutive (an obligation's instances, an agency's periods) or few keys repeat on many
+/// rows (the agencies of a plan with one obligation per row): counting those first leaves far
+/// fewer keys to sort than assessments (sorting one key per assessment dominated).
+/// `repeats`: whether a key may come back after other keys (else only runs are counted; the
+/// sort still merges any repeat, so the counts are right either way).
 fn counts_by<'a>(
     assessments: &'a [Assessment],
     key: impl Fn(&'a Assessment) -> &'a str,
+    repeats: bool,
 ) -> BTreeMap<String, crate::model::StatusCounts> {
-    let mut keyed: Vec<(&str, Status)> = assessments.iter().map(|a| (key(a), a.status)).collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out: Vec<(String, crate::model::StatusCounts)> = Vec::new();
-    for (k, st) in keyed {
-        match out.last_mut() {
-            Some((last, c)) if last == k => c.add(st),
-            _ => {
+    let mut keyed: Vec<(&str, crate::model::StatusCounts)> = Vec::new();
+    // Keys seen so far → their place in `keyed`, while few: past that, a new key is pushed
+    // again and the sort below merges its counts (memory stays bounded by the keys' count).
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for a in assessments {
+        let k = key(a);
+        let at = match keyed.last() {
+            Some((last, _)) if *last == k => Some(keyed.len() - 1),
+            _ => seen.get(k).copied(),
+        };
+        match at.and_then(|n| keyed.get_mut(n)) {
+            Some((_, c)) => c.add(a.status),
+            None => {
+                if repeats && seen.len() < COUNTED_KEYS {
+                    seen.insert(k, keyed.len());
+                }
                 let mut c = crate::model::StatusCounts::default();
-                c.add(st);
-                out.push((k.to_string(), c));
+                c.add(a.status);
+                keyed.push((k, c));
             }
+        }
+    }
+    keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out: Vec<(String, crate::model::StatusCounts)> = Vec::with_capacity(keyed.len());
+    for (k, c) in keyed {
+        match out.last_mut() {
+            Some((last, total)) if last == k => add_counts(total, &c),
+            _ => out.push((k.to_string(), c)),
         }
     }
     // From sorted, distinct keys: a bulk build, no per-key search.
     out.into_iter().collect()
+}
+
+/// Distinct keys [`counts_by`] looks up before it only appends.
+const COUNTED_KEYS: usize = 4096;
+
+/// `into += from`, status by status (destructured: a new status cannot be left out).
+fn add_counts(into: &mut crate::model::StatusCounts, from: &crate::model::StatusCounts) {
+    let crate::model::StatusCounts {
+        done_on_time,
+        done_late,
+        in_progress,
+        overdue,
+        ongoing,
+        not_triggered,
+        unknown,
+        total,
+    } = from;
+    into.done_on_time += done_on_time;
+    into.done_late += done_late;
+    into.in_progress += in_progress;
+    into.overdue += overdue;
+    into.ongoing += ongoing;
+    into.not_triggered += not_triggered;
+    into.unknown += unknown;
+    into.total += total;
 }
 
 #[cfg(test)]
@@ -927,6 +976,39 @@ mod tests {
         let without = serde_json::to_string(&evaluator.evaluate(req).unwrap()).unwrap();
         NO_MEMO.with(|m| m.set(false));
         (with, without)
+    }
+
+    #[test]
+    fn counts_by_key_are_those_of_one_count_per_assessment() {
+        // Keys in runs, repeated out of order, and more distinct keys than are looked up.
+        let req = province(3, Shape::default());
+        let mut assessments = Evaluator::standard()
+            .unwrap()
+            .evaluate(&req)
+            .unwrap()
+            .assessments;
+        let template = assessments[0].clone();
+        for n in 0..(COUNTED_KEYS + 50) {
+            let mut a = template.clone();
+            a.agency = format!("agency {}", n % (COUNTED_KEYS + 7));
+            a.status = [Status::Overdue, Status::DoneLate, Status::Unknown][n % 3];
+            assessments.push(a);
+        }
+        fn agency(a: &Assessment) -> &str {
+            &a.agency
+        }
+        fn obligation(a: &Assessment) -> &str {
+            a.obligation.as_str()
+        }
+        for key in [agency as fn(&Assessment) -> &str, obligation] {
+            let mut want: BTreeMap<String, crate::model::StatusCounts> = BTreeMap::new();
+            for a in &assessments {
+                want.entry(key(a).to_string()).or_default().add(a.status);
+            }
+            for repeats in [true, false] {
+                assert_eq!(counts_by(&assessments, key, repeats), want);
+            }
+        }
     }
 
     #[test]

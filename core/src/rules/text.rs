@@ -4,39 +4,43 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::model::Period;
+
 /// Appends `n` in decimal, as `{n}` formats it.
 pub(crate) fn push_int(out: &mut String, n: i64) {
-    let mut buf = [0u8; 20];
-    out.push_str(digits(&mut buf, n.unsigned_abs(), n < 0));
-}
-
-/// `v` in decimal (after a '-' when `negative`), written at the end of `buf`.
-fn digits(buf: &mut [u8; 20], mut v: u64, negative: bool) -> &str {
-    let mut at = buf.len();
+    if n < 0 {
+        out.push('-');
+    }
+    let v = n.unsigned_abs();
+    // Digits from the most significant: the largest power of ten not above `v`.
+    let mut unit = 1u64;
+    while unit <= v / 10 {
+        unit *= 10;
+    }
     loop {
-        at -= 1;
-        // `v % 10` is below 10: the cast keeps it.
-        buf[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
+        push_digit(out, v / unit % 10);
+        if unit == 1 {
             break;
         }
+        unit /= 10;
     }
-    if negative {
-        at -= 1;
-        buf[at] = b'-';
-    }
-    // ASCII digits and '-': always UTF-8.
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+}
+
+/// Appends the ASCII digit `d` (below 10), as a character: no UTF-8 check of a buffer.
+fn push_digit(out: &mut String, d: u64) {
+    out.push(char::from(b'0' + (d % 10) as u8));
 }
 
 /// Appends `dd/mm/yyyy`, as [`crate::model::format_vi`] writes it.
 pub(crate) fn push_date_vi(out: &mut String, d: NaiveDate) {
-    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
-    let [d1, d0] = two(d.day());
-    let [m1, m0] = two(d.month());
-    let dm = [d1, d0, b'/', m1, m0, b'/'];
-    out.push_str(std::str::from_utf8(&dm).unwrap_or_default());
+    let two = |out: &mut String, n: u32| {
+        push_digit(out, u64::from(n / 10));
+        push_digit(out, u64::from(n));
+    };
+    two(out, d.day());
+    out.push('/');
+    two(out, d.month());
+    out.push('/');
     push_int(out, i64::from(d.year()));
 }
 
@@ -44,6 +48,39 @@ pub(crate) fn push_date_vi(out: &mut String, d: NaiveDate) {
 pub(crate) fn date_vi(d: NaiveDate) -> String {
     let mut s = String::with_capacity(10);
     push_date_vi(&mut s, d);
+    s
+}
+
+/// A period as its `Display` writes it (`2026`, `2026-H1`, `2026-Q2`, `2026-06`, ...): every
+/// instance's facts carry one.
+pub(crate) fn period_text(p: &Period) -> String {
+    let mut s = String::with_capacity(8);
+    let year = |s: &mut String, y: i32| push_int(s, i64::from(y));
+    match p {
+        Period::Once => s.push_str("once"),
+        Period::Year(y) => year(&mut s, *y),
+        Period::Half(y, h) => {
+            year(&mut s, *y);
+            s.push_str("-H");
+            push_int(&mut s, i64::from(*h));
+        }
+        Period::Quarter(y, q) => {
+            year(&mut s, *y);
+            s.push_str("-Q");
+            push_int(&mut s, i64::from(*q));
+        }
+        Period::Month(y, m) => {
+            year(&mut s, *y);
+            // `{m:02}`: at least two digits.
+            s.push_str(if *m < 10 { "-0" } else { "-" });
+            push_int(&mut s, i64::from(*m));
+        }
+        Period::Event(id) => {
+            s.push_str("event:");
+            s.push_str(id);
+        }
+        Period::AwaitingEvent => s.push_str("awaiting-event"),
+    }
     s
 }
 
@@ -73,6 +110,29 @@ mod tests {
         }
         for d in samples {
             assert_eq!(date_vi(d), crate::model::format_vi(d), "{d}");
+        }
+    }
+
+    #[test]
+    fn periods_are_written_as_display_writes_them() {
+        let mut samples = vec![
+            Period::Once,
+            Period::AwaitingEvent,
+            Period::Event("REQ-2026".into()),
+            Period::Event(String::new()),
+        ];
+        for y in [-12, 0, 7, 999, 2026, 9999, i32::MIN, i32::MAX] {
+            samples.push(Period::Year(y));
+            for n in [0u8, 1, 2, 4, 9, 10, 12, 99, 100, 255] {
+                samples.extend([
+                    Period::Half(y, n),
+                    Period::Quarter(y, n),
+                    Period::Month(y, n),
+                ]);
+            }
+        }
+        for p in samples {
+            assert_eq!(period_text(&p), p.to_string(), "{p:?}");
         }
     }
 }

@@ -361,29 +361,13 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Lanes<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::RevisionInfo;
 
     fn rev(plan_id: &str, revision: i64) -> Revision {
         let plan: Plan = serde_json::from_value(serde_json::json!({
             "id": plan_id, "title": "t", "obligations": []
         }))
         .unwrap();
-        Revision {
-            info: RevisionInfo {
-                plan_id: plan_id.into(),
-                revision,
-                plan_hash: String::new(),
-                title: "t".into(),
-                obligations: 0,
-                source_name: None,
-                warnings: vec![],
-                created_at: String::new(),
-                created_by: String::new(),
-            },
-            plan,
-            registry: None,
-            events: vec![],
-        }
+        Revision::unstored(plan, revision, None, vec![])
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

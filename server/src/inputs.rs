@@ -133,7 +133,7 @@ impl RequestInputs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Revision, RevisionInfo, StoredSubmission};
+    use crate::store::{Revision, StoredSubmission};
 
     fn stored(k: usize, submission: Submission) -> Arc<StoredSubmission> {
         Arc::new(StoredSubmission {
@@ -157,22 +157,12 @@ mod tests {
             },
         );
         assert!(req.submissions.len() >= 10);
-        let rev = Arc::new(CachedRevision::new(Revision {
-            info: RevisionInfo {
-                plan_id: req.plan.id.clone(),
-                revision: 1,
-                plan_hash: String::new(),
-                title: req.plan.title.clone(),
-                obligations: req.plan.obligations.len(),
-                source_name: None,
-                warnings: Vec::new(),
-                created_at: String::new(),
-                created_by: String::new(),
-            },
-            plan: req.plan.clone(),
-            registry: req.registry.clone(),
-            events: req.events.clone(),
-        }));
+        let rev = Arc::new(CachedRevision::new(Revision::unstored(
+            req.plan.clone(),
+            1,
+            req.registry.clone(),
+            req.events.clone(),
+        )));
         let all: Vec<_> = (req.submissions.iter().cloned().enumerate())
             .map(|(k, s)| stored(k, s))
             .collect();

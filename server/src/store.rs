@@ -17,6 +17,34 @@ pub struct Revision {
     pub events: Vec<Event>,
 }
 
+impl Revision {
+    /// Revision `revision` of `plan` with no upload behind it (no hash, source, warnings or
+    /// author): what tests and profiles hand the cache without storing anything.
+    pub fn unstored(
+        plan: Plan,
+        revision: i64,
+        registry: Option<AgencyRegistry>,
+        events: Vec<Event>,
+    ) -> Revision {
+        Revision {
+            info: RevisionInfo {
+                plan_id: plan.id.clone(),
+                revision,
+                plan_hash: String::new(),
+                title: plan.title.clone(),
+                obligations: plan.obligations.len(),
+                source_name: None,
+                warnings: Vec::new(),
+                created_at: String::new(),
+                created_by: String::new(),
+            },
+            plan,
+            registry,
+            events,
+        }
+    }
+}
+
 /// A plan revision as listed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RevisionInfo {

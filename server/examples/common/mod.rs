@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use tuanthu::eval::EvaluationRequest;
 use tuanthu::unstable::synth::{province, Shape};
 use tuanthu_server::cache::CachedRevision;
-use tuanthu_server::store::{Revision, RevisionInfo, StoredSubmission};
+use tuanthu_server::store::{Revision, StoredSubmission};
 
 /// The synthetic province (12,002 instances; evidence for 80 % of them).
 pub fn province_request() -> EvaluationRequest {
@@ -31,22 +31,12 @@ pub fn profile_day() -> NaiveDate {
 
 /// Revision 1 of `req`'s plan as the service caches it.
 pub fn revision(req: &EvaluationRequest) -> CachedRevision {
-    CachedRevision::new(Revision {
-        info: RevisionInfo {
-            plan_id: req.plan.id.clone(),
-            revision: 1,
-            plan_hash: String::new(),
-            title: req.plan.title.clone(),
-            obligations: req.plan.obligations.len(),
-            source_name: None,
-            warnings: Vec::new(),
-            created_at: String::new(),
-            created_by: String::new(),
-        },
-        plan: req.plan.clone(),
-        registry: req.registry.clone(),
-        events: req.events.clone(),
-    })
+    CachedRevision::new(Revision::unstored(
+        req.plan.clone(),
+        1,
+        req.registry.clone(),
+        req.events.clone(),
+    ))
 }
 
 /// `req`'s submissions received by `as_of` as the service stores them, then `refilings` more,

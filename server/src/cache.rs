@@ -528,13 +528,11 @@ mod tests {
                 calendar: &Default::default(),
             };
             for s in req.submissions.iter().take(40) {
+                // dd/mm/yyyy and no document number: the form as a person types it.
                 let mut form = SubmissionForm {
-                    agency: s.agency.clone(),
-                    obligation: s.obligation.as_str().to_string(),
-                    stage: s.stage.clone(),
-                    period: s.period.as_ref().map(|p| p.to_string()),
                     received: s.received.format("%d/%m/%Y").to_string(),
                     document_number: None,
+                    ..SubmissionForm::from(s)
                 };
                 for obligation in [s.obligation.as_str(), "khong-co"] {
                     form.obligation = obligation.to_string();

@@ -1178,13 +1178,10 @@ mod tests {
         let mut forms: Vec<SubmissionForm> = req
             .submissions
             .iter()
+            // The form's other date style (dd/mm/yyyy), on purpose: both must be read alike.
             .map(|s| SubmissionForm {
-                agency: s.agency.clone(),
-                obligation: s.obligation.as_str().to_string(),
-                stage: s.stage.clone(),
-                period: s.period.as_ref().map(ToString::to_string),
                 received: s.received.format("%d/%m/%Y").to_string(),
-                document_number: s.document_number.clone(),
+                ..SubmissionForm::from(s)
             })
             .collect();
         let first = forms.first().cloned().unwrap();

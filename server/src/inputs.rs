@@ -14,6 +14,25 @@ use crate::cache::CachedRevision;
 use crate::hash::{request_hash, RequestHasher};
 use crate::store::Snapshot;
 
+/// The request the service evaluates for `rev` as of `as_of` with `submissions`: no caller
+/// policies, no calendar changes. One definition for the kept request and the audit's re-run,
+/// whose hashes must agree.
+pub fn service_request(
+    rev: &CachedRevision,
+    as_of: chrono::NaiveDate,
+    submissions: Vec<Submission>,
+) -> EvaluationRequest {
+    EvaluationRequest {
+        plan: rev.plan.clone(),
+        submissions,
+        events: rev.events.clone(),
+        as_of,
+        policies: Default::default(),
+        registry: rev.registry.clone(),
+        calendar: Default::default(),
+    }
+}
+
 /// The request of one plan revision as of one day, at one snapshot of its submissions.
 #[derive(Debug)]
 pub struct RequestInputs {
@@ -44,15 +63,7 @@ impl RequestInputs {
 
     /// The request with no submissions (what the hasher's fixed text is cut from).
     fn empty_request(&self) -> EvaluationRequest {
-        EvaluationRequest {
-            plan: self.rev.plan.clone(),
-            submissions: Vec::new(),
-            events: self.rev.events.clone(),
-            as_of: self.as_of,
-            policies: self.policies,
-            registry: self.rev.registry.clone(),
-            calendar: self.calendar.clone(),
-        }
+        service_request(&self.rev, self.as_of, Vec::new())
     }
 
     /// Brings the kept request to `snap`: appends its added submissions when it extends the
@@ -123,10 +134,7 @@ impl RequestInputs {
 
     /// The whole request (a copy: for the rare fallback and for tests).
     pub fn request(&self) -> EvaluationRequest {
-        EvaluationRequest {
-            submissions: self.submissions.clone(),
-            ..self.empty_request()
-        }
+        service_request(&self.rev, self.as_of, self.submissions.clone())
     }
 }
 

@@ -1300,15 +1300,7 @@ async fn rebuild_request(
 ) -> Result<EvaluationRequest, HttpError> {
     let rev = cached_revision(state, &r.plan_id, r.revision).await?;
     let submissions = store::submissions_up_to(&state.db, &r.plan_id, r.version).await?;
-    let req = EvaluationRequest {
-        plan: rev.plan.clone(),
-        submissions,
-        events: rev.events.clone(),
-        as_of: r.as_of,
-        policies: Default::default(),
-        registry: rev.registry.clone(),
-        calendar: Default::default(),
-    };
+    let req = crate::inputs::service_request(&rev, r.as_of, submissions);
     let (req, hash) = blocking(move || {
         let hash = request_hash(&req);
         Ok((req, hash))

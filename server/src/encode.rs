@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 
+use axum::body::Bytes;
 use flate2::write::GzEncoder;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -16,7 +17,7 @@ const CHUNK: usize = 64 * 1024;
 /// The bytes served without `Content-Encoding`, the same bytes gzipped, and their sha256.
 #[derive(Debug)]
 pub struct Encoded {
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
     pub gzip: Vec<u8>,
     /// Lower-case hex sha256 of `bytes`.
     pub sha256: String,
@@ -66,7 +67,7 @@ impl Encoder {
         self.feed()?;
         let gzip = self.gz.finish()?;
         Ok(Encoded {
-            bytes: self.bytes,
+            bytes: Bytes::from(self.bytes),
             gzip,
             sha256: crate::hash::hex(&self.hasher.finalize()),
         })
@@ -172,7 +173,7 @@ mod tests {
     #[test]
     fn other_bytes_are_hashed_and_gzipped() {
         let e = bytes(b"abc".to_vec()).unwrap();
-        assert_eq!(e.bytes, b"abc");
+        assert_eq!(e.bytes, &b"abc"[..]);
         assert_eq!(
             e.sha256,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

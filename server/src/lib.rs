@@ -18,6 +18,7 @@ pub mod export;
 pub mod hash;
 pub mod inputs;
 pub mod openapi;
+pub mod reuse;
 mod routes;
 pub mod store;
 
@@ -94,6 +95,12 @@ pub struct AppState {
     /// the submissions added since instead of copied and hashed whole for each report.
     pub requests:
         cache::Keep<(String, i64, chrono::NaiveDate), std::sync::Mutex<inputs::RequestInputs>>,
+    /// The last JSON rendering per (plan, revision, as-of) and query, which the next version's
+    /// rendering reuses where the report did not change (`reuse`).
+    pub renderings: cache::Keep<
+        (String, i64, chrono::NaiveDate, String),
+        std::sync::Mutex<Option<reuse::Rendering>>,
+    >,
     /// Rendered reports by the same key and the query (format, language, filters).
     pub rendered: cache::Flight<(routes::EvalKey, String), Arc<routes::Rendered>>,
 }
@@ -130,6 +137,7 @@ pub async fn build(config: &Config) -> Result<(Router, Arc<AppState>), ServeErro
         revisions: cache::RevisionCache::new(REVISION_CACHE),
         evaluations: cache::Lanes::new(EVALUATION_CACHE),
         requests: cache::Keep::new(EVALUATION_CACHE),
+        renderings: cache::Keep::new(EVALUATION_CACHE),
         rendered: cache::Flight::new(RENDERED_CACHE),
     });
     Ok((routes::router(state.clone()), state))

@@ -1011,7 +1011,7 @@ pub type EvalKey = (String, i64, chrono::NaiveDate, i64);
 /// A plan's report as evaluated from its stored submissions, and the hash of the request.
 #[derive(Debug)]
 pub struct Evaluated {
-    report: Report,
+    report: Arc<Report>,
     /// The request, by reference (its hash names it).
     request: store::RequestRef,
 }
@@ -1026,24 +1026,28 @@ pub struct Rendered {
     hash: String,
 }
 
-/// [`render`], with the bytes' sha256 and gzip: a JSON report (a province's is 15–22 MB) is
-/// serialised, hashed and compressed in one pass ([`crate::encode::canonical_json`]),
-/// byte-identical to [`render`]'s (tested below).
+/// [`render`], with the bytes' sha256 and gzip. A JSON report (a province's is 15–22 MB) is
+/// written from `last`, the last JSON rendering of the same query, where it has not changed
+/// ([`crate::reuse`]: equal elements as the bytes they had, unchanged runs of them as the gzip
+/// segments they had), and `last` becomes this one; the bytes are [`render`]'s (tested below).
 fn render_encoded(
-    report: &Report,
+    report: &Arc<Report>,
     q: &ReportQuery,
+    last: &std::sync::Mutex<Option<crate::reuse::Rendering>>,
 ) -> Result<(crate::encode::Encoded, &'static str), HttpError> {
-    let encoded = if q.format == ReportFormat::Json {
-        let report = &*filtered(report, q);
-        // Roughly what the canonical JSON takes per assessment and per finding: one
-        // allocation instead of a dozen doublings of a 20 MB buffer.
-        let hint = (report.assessments.len() * 1300).saturating_add(report.findings.len() * 400);
-        crate::encode::canonical_json(report, hint).map(|e| (e, "application/json"))
-    } else {
+    let fail = |err: std::io::Error| HttpError::internal(format!("encode the report: {err}"));
+    if q.format != ReportFormat::Json {
         let (bytes, content_type) = render(report, q)?;
-        crate::encode::bytes(bytes).map(|e| (e, content_type))
+        return Ok((crate::encode::bytes(bytes).map_err(fail)?, content_type));
+    }
+    let report = match filtered(report, q) {
+        std::borrow::Cow::Borrowed(_) => report.clone(),
+        std::borrow::Cow::Owned(r) => Arc::new(r),
     };
-    encoded.map_err(|err| HttpError::internal(format!("encode the report: {err}")))
+    let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+    let (encoded, rendering, _) = crate::reuse::report_json(report, last.as_ref()).map_err(fail)?;
+    *last = Some(rendering);
+    Ok((encoded, "application/json"))
 }
 
 /// Whether the client accepts gzip (`Accept-Encoding: gzip`, not with `q=0`).
@@ -1102,7 +1106,10 @@ async fn evaluate_stored(
             version: subs.version,
             submissions: i64::try_from(subs.list.len()).unwrap_or(i64::MAX),
         };
-        Ok(Arc::new(Evaluated { report, request }))
+        Ok(Arc::new(Evaluated {
+            report: Arc::new(report),
+            request,
+        }))
     })
     .await
 }
@@ -1170,15 +1177,19 @@ async fn report(
         .await?;
     let key: EvalKey = (plan_id.clone(), rev.info.revision, as_of, version);
     let query = serde_json::to_value(&q).unwrap_or_default();
+    let last = state.renderings.get(
+        &(plan_id.clone(), rev.info.revision, as_of, query.to_string()),
+        || std::sync::Mutex::new(None),
+    );
     let rendered = state
         .rendered
         .get_or_try_init(&(key, query.to_string()), || {
             let (ev, q) = (evaluated.clone(), q.clone());
             blocking(move || {
-                let (e, content_type) = render_encoded(&ev.report, &q)?;
+                let (e, content_type) = render_encoded(&ev.report, &q, &last)?;
                 Ok(Arc::new(Rendered {
                     gzip: Bytes::from(e.gzip),
-                    bytes: Bytes::from(e.bytes),
+                    bytes: e.bytes,
                     content_type,
                     hash: e.sha256,
                 }))
@@ -1389,7 +1400,8 @@ mod tests {
         ];
         for q in &queries {
             let (want, want_type) = render(&report, q).unwrap();
-            let (e, content_type) = render_encoded(&report, q).unwrap();
+            let (e, content_type) =
+                render_encoded(&Arc::new(report.clone()), q, &Default::default()).unwrap();
             assert_eq!(content_type, want_type, "{q:?}");
             assert!(e.bytes == want, "{q:?}: the bytes differ from render's");
             assert_eq!(e.sha256, sha256_hex(&want), "{q:?}");

@@ -58,6 +58,10 @@ fn a_session_gives_each_report_of_a_fresh_evaluation_and_reuses_what_did_not_cha
                 6 => assert_eq!(reuse.reused_blocks, 0),
                 _ => {}
             }
+            if step == 2 {
+                // The refiled instance's block is judged again, its other instances taken.
+                assert!(reuse.offered_instances > 0, "{threads} threads: {reuse:?}");
+            }
         }
     }
 }

@@ -126,6 +126,38 @@ pub(crate) struct Judgement<'l> {
     /// Whether it was judged without the report-full signal ever telling its sink to count
     /// findings without building them: its findings are all there.
     pub complete: bool,
+    /// An instances block's: what judging each instance added, by position in the block.
+    pub marks: Vec<Mark>,
+}
+
+/// What judging one instance of a block added to the block's judgement: its findings (a range
+/// of the block's), the fuel it spent, and whether it is reusable alone (no finding of it
+/// dropped, none of its rule calls stopped or skipped).
+#[derive(Debug, Clone)]
+pub(crate) struct Mark {
+    findings: Range<usize>,
+    spent: u64,
+    clean: bool,
+}
+
+/// An instances block to judge with the instances a kept judgement of it judged alike: `same[i]`
+/// when the instance at position `i` reads what the kept one at `i` read.
+pub(crate) struct Patch<'k> {
+    pub kept: &'k Kept,
+    pub same: Vec<bool>,
+}
+
+impl Patch<'_> {
+    /// The kept assessment, findings and fuel of the instance at position `i`, when reusable.
+    fn get(&self, i: usize) -> Option<(&Assessment, &[Finding], u64)> {
+        if !self.same.get(i).copied().unwrap_or(false) {
+            return None;
+        }
+        let mark = self.kept.marks.get(i).filter(|m| m.clean)?;
+        let a = self.kept.assessments.get(i)?;
+        let f = self.kept.findings.findings().get(mark.findings.clone())?;
+        Some((a, f, mark.spent))
+    }
 }
 
 /// A block's judgement as an evaluation session keeps it for a later evaluation
@@ -140,6 +172,8 @@ pub(crate) struct Kept {
     pub clean: bool,
     /// [`Judgement::spent`].
     pub spent: u64,
+    /// [`Judgement::marks`]: whole when there is one per assessment.
+    pub marks: Vec<Mark>,
 }
 
 impl Kept {
@@ -151,6 +185,7 @@ impl Kept {
             findings,
             complete: j.complete,
             spent: j.spent,
+            marks: j.marks.clone(),
         }
     }
 }
@@ -215,12 +250,16 @@ impl Prepared<'_> {
         }
     }
 
-    /// Judges one block into `sink` with the block's own fuel and stop counts.
+    /// Judges one block into `sink` with the block's own fuel and stop counts; an instance that
+    /// `patch` has alike is taken from it instead of judged when judging it now would run the
+    /// same calls to the same ends: it was clean, no rule is disabled in this block so far and
+    /// the block has more fuel left than it spent (see [`super::session`]).
     pub fn judge<'l>(
         &self,
         block: &Block,
         worker: &mut Worker,
         sink: FindingSink<'l>,
+        patch: Option<&Patch<'_>>,
     ) -> Judgement<'l> {
         let pack = self.evaluator.pack();
         let fuel = self.fuel_of(block);
@@ -233,6 +272,7 @@ impl Prepared<'_> {
         };
         let scope = &mut worker.scope;
         let mut assessments = Vec::new();
+        let mut marks = Vec::new();
         match block {
             Block::Submissions(range) => {
                 for k in range.clone() {
@@ -248,7 +288,37 @@ impl Prepared<'_> {
             }
             Block::Instances(range) => {
                 assessments.reserve(range.len());
-                for &n in self.order.get(range.clone()).unwrap_or_default() {
+                for (i, &n) in self
+                    .order
+                    .get(range.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                {
+                    let before = (
+                        run.sink.findings_len(),
+                        run.sink.limited(),
+                        run.stops.iter().sum::<usize>(),
+                        run.budget.fuel_left(),
+                    );
+                    let mark = |run: &RuleRun<'_, '_>| Mark {
+                        findings: before.0..run.sink.findings_len(),
+                        spent: before.3.saturating_sub(run.budget.fuel_left()),
+                        clean: run.sink.limited() == before.1
+                            && run.stops.iter().sum::<usize>() == before.2,
+                    };
+                    if let Some((a, findings, spent)) = patch.and_then(|p| p.get(i)) {
+                        if run.stops.iter().all(|&s| s < run.max_stops)
+                            && run.budget.spend_kept(spent)
+                        {
+                            assessments.push(a.clone());
+                            for f in findings {
+                                run.sink.admit_kept(f);
+                            }
+                            marks.push(mark(&run));
+                            continue;
+                        }
+                    }
                     let Some(inst) = self.instances.get(n) else {
                         continue;
                     };
@@ -264,6 +334,7 @@ impl Prepared<'_> {
                     assessments.push(super::explain::assess(
                         inst, obligation, evidence, status, due_soon, rules, self.as_of,
                     ));
+                    marks.push(mark(&run));
                 }
             }
         }
@@ -273,6 +344,7 @@ impl Prepared<'_> {
             stopped: run.stops.iter().any(|&s| s > 0),
             sink: run.sink,
             complete: true,
+            marks,
         }
     }
 
@@ -291,7 +363,8 @@ impl Prepared<'_> {
         threads: usize,
         side: impl Fn() -> A + Sync,
     ) -> (A, Vec<Assessment>, Vec<Finding>) {
-        let (a, assessments, findings, _) = self.judge_reusing(blocks, threads, side, &[], false);
+        let (a, assessments, findings, _) =
+            self.judge_reusing(blocks, threads, side, &[], &[], false);
         (a, assessments, findings)
     }
 
@@ -306,6 +379,7 @@ impl Prepared<'_> {
         threads: usize,
         side: impl Fn() -> A + Sync,
         reused: &[Option<&Kept>],
+        patches: &[Option<Patch<'_>>],
         keep: bool,
     ) -> (A, Vec<Assessment>, Vec<Finding>, Vec<Option<Kept>>) {
         let limits = self.evaluator.pack().limits();
@@ -317,9 +391,10 @@ impl Prepared<'_> {
             kept: keep.then(|| Vec::with_capacity(blocks.len())),
         };
         let reuse = |k: usize| reused.get(k).copied().flatten();
+        let patch = |k: usize| patches.get(k).and_then(Option::as_ref);
         #[cfg(not(target_arch = "wasm32"))]
         if threads > 1 {
-            let a = parallel(self, blocks, threads, &side, &reuse, &mut merge);
+            let a = parallel(self, blocks, threads, &side, &reuse, &patch, &mut merge);
             let findings = merge.sink.finish(self.shares.allowance());
             return (
                 a,
@@ -333,7 +408,7 @@ impl Prepared<'_> {
         for (k, b) in blocks.iter().enumerate() {
             let judged = match reuse(k) {
                 Some(kept) => Judged::Reused(kept),
-                None => Judged::Fresh(self.judge_one(k, b, &mut worker)),
+                None => Judged::Fresh(self.judge_one(k, b, &mut worker, patch(k))),
             };
             self.absorb(&mut merge, blocks, judged);
         }
@@ -352,9 +427,15 @@ impl Prepared<'_> {
     }
 
     /// Judges the block at position `k` into a sink of its own.
-    fn judge_one<'l>(&'l self, k: usize, block: &Block, worker: &mut Worker) -> Judgement<'l> {
+    fn judge_one<'l>(
+        &'l self,
+        k: usize,
+        block: &Block,
+        worker: &mut Worker,
+        patch: Option<&Patch<'_>>,
+    ) -> Judgement<'l> {
         let sink = FindingSink::for_block(self.evaluator.pack().limits());
-        let mut judged = self.judge(block, worker, sink.closing(&self.closed_from, k));
+        let mut judged = self.judge(block, worker, sink.closing(&self.closed_from, k), patch);
         // The signal only moves down: above `k` now, it was above `k` at every look.
         judged.complete = self.closed_from.load(Ordering::Relaxed) > k;
         judged
@@ -390,7 +471,7 @@ impl Prepared<'_> {
                     &mut merge.sink,
                     FindingSink::new(self.evaluator.pack().limits()),
                 );
-                merge.sink = self.judge(block, worker, sink).sink;
+                merge.sink = self.judge(block, worker, sink, None).sink;
             }
         }
         if merge.sink.full() {
@@ -438,6 +519,7 @@ fn parallel<'l, 'k, A: Send>(
     threads: usize,
     side: &(impl Fn() -> A + Sync),
     reuse: &(impl Fn(usize) -> Option<&'k Kept> + Sync),
+    patch: &(impl Fn(usize) -> Option<&'k Patch<'k>> + Sync),
     merge: &mut Merge<'l>,
 ) -> A {
     use std::sync::atomic::AtomicUsize;
@@ -467,7 +549,7 @@ fn parallel<'l, 'k, A: Send>(
             if reuse(k).is_some() {
                 continue;
             }
-            let judged = p.judge_one(k, b, &mut worker);
+            let judged = p.judge_one(k, b, &mut worker, patch(k));
             if let Ok(mut s) = slot.lock() {
                 *s = Some(Judged::Fresh(judged));
             }
@@ -508,7 +590,7 @@ fn parallel<'l, 'k, A: Send>(
         let w = worker.get_or_insert_with(|| p.worker());
         let judged = match reuse(m.next) {
             Some(kept) => Judged::Reused(kept),
-            None => Judged::Fresh(p.judge_one(m.next, b, w)),
+            None => Judged::Fresh(p.judge_one(m.next, b, w, patch(m.next))),
         };
         p.absorb(m, blocks, judged);
     }

@@ -33,6 +33,18 @@
 //!   dropped are not such a limit (the cap is the pack's `max_findings`), the merge handles
 //!   them as for a block judged now.
 //!
+//! An instances block that is not reused whole (one of its instances changed, or its share is
+//! too small) is judged again, in order, taking each instance whose inputs are equal to the kept
+//! one at the same position in the kept block (the same key, as many instances) from the kept
+//! judgement instead of judging it, when: judging it then dropped no finding and stopped or
+//! skipped no rule call, no rule is disabled in the block so far (a stop per rule of an instance
+//! judged now before it), and the block has more fuel left than it spent. Then each of its calls
+//! would again find its units and the budget not expired, run by the same rules: its
+//! assessment and findings (added to the block's sink one by one, as pushed then: the block's
+//! own cap and the report-full signal count them as they would) and its fuel are those of
+//! judging it. Blocks are whole obligations, so this is what saves work when a few of an
+//! obligation's instances gained evidence.
+//!
 //! The merge is always done again, from every block's judgement in order, exactly as
 //! [`super::blocks`] merges a fresh evaluation's: the findings caps bite where one pass would
 //! have them bite. A kept judgement made past a full report (its findings counted, not built)
@@ -50,7 +62,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::blocks::{Block, Kept, Prepared};
+use super::blocks::{Block, Kept, Patch, Prepared};
 use super::expand::{Instance, Party};
 use super::{beside, EvalError, EvaluationRequest, Evaluator, FormContext};
 use crate::calendar::CalendarOverrides;
@@ -100,6 +112,9 @@ pub struct Reuse {
     pub units: usize,
     /// Those in reused blocks.
     pub reused_units: usize,
+    /// Instances of blocks judged again that were offered alone (unchanged; taken unless a
+    /// limit of the block stood in the way).
+    pub offered_instances: usize,
 }
 
 /// The last request's context and what its blocks made.
@@ -349,28 +364,40 @@ impl Sink<'_> {
         };
         let mut old = std::mem::take(&mut last.blocks);
         let keys: Vec<Key> = cut.iter().map(|b| key(p, b)).collect();
-        // The kept blocks that qualify, taken out of `old`.
-        let mut taken: Vec<Option<Entry>> = cut
+        // The kept blocks of the same keys, taken out of `old`, and whether each is reused whole.
+        let found: Vec<Option<(Entry, bool)>> = cut
             .iter()
             .zip(&keys)
             .map(|(b, k)| {
                 let e = old.remove(k)?;
-                (e.kept.clean && e.kept.spent < p.fuel_of(b) && same_inputs(p, b, &e.inputs))
-                    .then_some(e)
+                let whole =
+                    e.kept.clean && e.kept.spent < p.fuel_of(b) && same_inputs(p, b, &e.inputs);
+                Some((e, whole))
             })
             .collect();
         drop(old);
-        let reused: Vec<Option<&Kept>> =
-            taken.iter().map(|e| e.as_ref().map(|e| &e.kept)).collect();
+        let reused: Vec<Option<&Kept>> = found
+            .iter()
+            .map(|f| f.as_ref().filter(|(_, whole)| *whole).map(|(e, _)| &e.kept))
+            .collect();
+        // An instances block judged again takes its unchanged instances from the kept one.
+        let patches: Vec<Option<Patch<'_>>> = cut
+            .iter()
+            .zip(&found)
+            .map(|(b, f)| match (b, f) {
+                (Block::Instances(r), Some((e, false))) => patch(p, r, e),
+                _ => None,
+            })
+            .collect();
         let known = last.plan_sha256.clone();
         let side = || known.clone().unwrap_or_else(hash);
         let (plan_sha256, assessments, findings, made) = if threads > 1 {
-            p.judge_reusing(cut, threads, side, &reused, true)
+            p.judge_reusing(cut, threads, side, &reused, &patches, true)
         } else {
             let parallel =
                 known.is_none() && p.plan.obligations.len() >= super::PARALLEL_HASH_OBLIGATIONS;
             let (h, (_, a, f, made)) = beside(side, parallel, || {
-                p.judge_reusing(cut, 1, || (), &reused, true)
+                p.judge_reusing(cut, 1, || (), &reused, &patches, true)
             });
             (h, a, f, made)
         };
@@ -386,17 +413,22 @@ impl Sink<'_> {
                     Block::Submissions(r) | Block::Instances(r) => r.len(),
                 })
                 .sum(),
+            offered_instances: patches
+                .iter()
+                .flatten()
+                .map(|p| p.same.iter().filter(|&&s| s).count())
+                .sum(),
         };
-        drop(reused);
+        drop((reused, patches));
         let mut made = made.into_iter();
-        for ((b, k), e) in cut.iter().zip(keys).zip(taken.iter_mut()) {
-            let entry = match (e.take(), made.next().flatten()) {
-                (Some(e), _) => Some(e),
-                (None, Some(kept)) => Some(Entry {
+        for ((b, k), f) in cut.iter().zip(keys).zip(found) {
+            let entry = match (f, made.next().flatten()) {
+                (Some((e, true)), _) => Some(e),
+                (_, Some(kept)) => Some(Entry {
                     inputs: inputs(p, b),
                     kept,
                 }),
-                (None, None) => None,
+                _ => None,
             };
             if let Some(entry) = entry {
                 last.blocks.insert(k, entry);
@@ -429,6 +461,28 @@ fn instances_of<'p>(p: &'p Prepared<'_>, r: &std::ops::Range<usize>) -> Vec<&'p 
         .iter()
         .filter_map(|&n| p.instances.get(n))
         .collect()
+}
+
+/// The patch of an instances block of range `r` from the kept entry of its key, when the kept
+/// judgement has a mark per instance and as many instances.
+fn patch<'k>(p: &Prepared<'_>, r: &std::ops::Range<usize>, e: &'k Entry) -> Option<Patch<'k>> {
+    let Inputs::Instances(kept) = &e.inputs else {
+        return None;
+    };
+    let now = instances_of(p, r);
+    let n = now.len();
+    if kept.len() != n || e.kept.marks.len() != n || e.kept.assessments.len() != n {
+        return None;
+    }
+    let same: Vec<bool> = now
+        .iter()
+        .zip(kept)
+        .map(|(i, k)| k.is(i, p.submissions))
+        .collect();
+    same.contains(&true).then_some(Patch {
+        kept: &e.kept,
+        same,
+    })
 }
 
 fn same_inputs(p: &Prepared<'_>, block: &Block, kept: &Inputs) -> bool {

@@ -45,6 +45,11 @@ impl BlockFindings {
     pub fn skipped_any(&self) -> bool {
         !self.skipped.is_empty()
     }
+
+    /// The findings the block's sink kept, in order.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
 }
 
 /// Rule calls of one rule that were not run.
@@ -179,6 +184,26 @@ impl<'a> FindingSink<'a> {
             dropped: self.dropped,
             skipped: self.skipped.clone(),
         }
+    }
+
+    /// Findings kept so far.
+    pub fn findings_len(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Findings dropped and rule calls not run so far: unchanged while nothing was cut.
+    pub fn limited(&self) -> usize {
+        self.skipped
+            .values()
+            .map(|s| s.disabled + s.out_of_budget)
+            .sum::<usize>()
+            + self.dropped
+    }
+
+    /// Adds a finding an earlier evaluation's block kept (its messages cut already), as its
+    /// push added it then.
+    pub fn admit_kept(&mut self, f: &Finding) {
+        self.admit(Cow::Borrowed(f));
     }
 
     /// Counts rule calls not run that another sink noted.

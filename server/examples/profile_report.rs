@@ -15,6 +15,10 @@
 //! - `step_expand`: the plan's instances made and indexed (`Evaluator::prepare_forms`: the same
 //!   expansion an evaluation starts with, plus the index a form check needs);
 //! - `step_evaluate`: `Evaluator::evaluate_parts` on the revision's plan (expansion included);
+//! - `step_evaluate_session`: what the service does now instead: the same evaluation in the
+//!   session that evaluated the last report (`ADDED` fewer submissions), which judges again
+//!   only the blocks whose inputs changed (`EvaluationSession`; asserted to give the same
+//!   report; what it reused is printed);
 //! - `step_encode`: the report serialised, hashed and gzipped in one pass.
 //!
 //! Prints each step's wall time (the median of REPEAT runs, default 3); for counts the machine's
@@ -34,7 +38,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tuanthu::api::to_canonical_json;
-use tuanthu::eval::{EvaluationRequest, Evaluator, FormContext};
+use tuanthu::eval::{EvaluationRequest, EvaluationSession, Evaluator, FormContext};
 use tuanthu::model::{Report, Submission};
 use tuanthu_server::hash::{sha256_hex, RequestHasher};
 use tuanthu_server::inputs::RequestInputs;
@@ -95,6 +99,17 @@ fn step_expand(ev: &Evaluator, req: &EvaluationRequest) -> usize {
 fn step_evaluate(ev: &Evaluator, req: &EvaluationRequest, subs: &[Submission]) -> Report {
     let cx: FormContext<'_> = req.context();
     ev.evaluate_parts(&req.plan, subs, &cx).unwrap()
+}
+
+#[inline(never)]
+fn step_evaluate_session(
+    session: &mut EvaluationSession,
+    req: &EvaluationRequest,
+    subs: &[Submission],
+) -> Report {
+    session
+        .evaluate_parts(&req.plan, subs, &req.context())
+        .unwrap()
 }
 
 #[inline(never)]
@@ -195,6 +210,32 @@ fn main() {
     let report = timed("evaluate (expand + judge)", repeat, |_| {
         step_evaluate(&ev, &req, &subs)
     });
+    let mut times = Vec::new();
+    for _ in 0..repeat.max(1) {
+        let mut session = ev.session();
+        step_evaluate_session(&mut session, &req, &subs[..split]);
+        let t = Instant::now();
+        let kept = step_evaluate_session(&mut session, &req, &subs);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        assert!(
+            kept == report,
+            "the session's report is a fresh evaluation's"
+        );
+        if times.len() == 1 {
+            let r = session.last_reuse();
+            println!(
+                "  (the session reused {} of {} blocks, {} of {} instances and submissions, \
+                 and {} instances alone)",
+                r.reused_blocks, r.blocks, r.reused_units, r.units, r.offered_instances
+            );
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{:<40} {:8.1} ms",
+        format!("evaluate in a session, +{added}"),
+        times[times.len() / 2]
+    );
     let encoded = timed("encode: JSON+sha256+gzip", repeat, |_| step_encode(&report));
     println!(
         "{} instances, {} findings, request {} bytes, report {} bytes, gzipped {} bytes",

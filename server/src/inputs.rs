@@ -3,11 +3,13 @@
 //! plan's stored submissions by appending what was added, instead of copying and hashing every
 //! stored submission again for each report. When the newer snapshot does not extend the kept
 //! one (read again from the database, or a submission sorted in before the end), both are made
-//! again from the whole snapshot.
+//! again from the whole snapshot. Its reports are evaluated in one evaluation session
+//! (`tuanthu::eval::EvaluationSession`), which judges again only the evaluation blocks whose
+//! inputs changed since the last report: the same bytes as a fresh evaluation.
 
 use std::sync::Arc;
 
-use tuanthu::eval::{EvaluationRequest, FormContext};
+use tuanthu::eval::{EvaluationRequest, EvaluationSession, Evaluator, FormContext};
 use tuanthu::model::Submission;
 
 use crate::cache::CachedRevision;
@@ -46,6 +48,8 @@ pub struct RequestInputs {
     /// The service asks for no caller policies and no calendar changes.
     policies: tuanthu::policy::PolicyOverrides,
     calendar: tuanthu::calendar::CalendarOverrides,
+    /// The session the kept request's reports are evaluated in (made at the first report).
+    session: Option<EvaluationSession>,
 }
 
 impl RequestInputs {
@@ -58,6 +62,7 @@ impl RequestInputs {
             hasher: None,
             policies: Default::default(),
             calendar: Default::default(),
+            session: None,
         }
     }
 
@@ -99,13 +104,29 @@ impl RequestInputs {
         self.of = Some(snap.clone());
     }
 
-    /// The kept request's report (`Evaluator::evaluate_parts`: the same as `evaluate` of
-    /// [`RequestInputs::request`], without copying the plan or the submissions).
+    /// The kept request's report: the same as `evaluator.evaluate` of
+    /// [`RequestInputs::request`], without copying the plan or the submissions, evaluated in
+    /// this request's session (made of `evaluator` at the first report; the service has one
+    /// evaluator).
     pub fn evaluate(
-        &self,
-        evaluator: &tuanthu::eval::Evaluator,
+        &mut self,
+        evaluator: &Evaluator,
     ) -> Result<tuanthu::model::Report, tuanthu::eval::EvalError> {
-        evaluator.evaluate_parts(&self.rev.plan, &self.submissions, &self.context())
+        let cx = FormContext {
+            as_of: self.as_of,
+            events: &self.rev.events,
+            policies: &self.policies,
+            registry: self.rev.registry.as_ref(),
+            calendar: &self.calendar,
+        };
+        self.session
+            .get_or_insert_with(|| evaluator.session())
+            .evaluate_parts(&self.rev.plan, &self.submissions, &cx)
+    }
+
+    /// What the last report's evaluation reused of the one before.
+    pub fn last_reuse(&self) -> Option<tuanthu::eval::Reuse> {
+        self.session.as_ref().map(EvaluationSession::last_reuse)
     }
 
     /// The submissions of the kept snapshot, in evaluation order.

@@ -39,7 +39,7 @@ use rhai::Scope;
 
 use super::expand::Instance;
 use super::memo::Memo;
-use super::sink::FindingSink;
+use super::sink::{BlockFindings, FindingSink};
 use super::{instance_facts, Evaluator, RuleRun};
 use crate::model::{Assessment, Finding, Plan, Severity, Submission};
 use crate::policy::Policies;
@@ -70,6 +70,22 @@ fn block_units() -> usize {
 /// Instances and submissions from which an evaluation is judged on more than one thread (when
 /// the host asked for more): below, starting threads costs more than it saves.
 pub(crate) const POOL_UNITS: usize = 2048;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests on this thread use threads from this many units instead (e.g. 0: always).
+    pub(crate) static TEST_POOL_UNITS: std::cell::Cell<Option<usize>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// [`POOL_UNITS`], or what a test set.
+pub(crate) fn pool_units() -> usize {
+    #[cfg(test)]
+    if let Some(n) = TEST_POOL_UNITS.with(std::cell::Cell::get) {
+        return n;
+    }
+    POOL_UNITS
+}
 
 /// Threads one evaluation uses at most.
 pub(crate) const MAX_THREADS: usize = 8;
@@ -103,6 +119,81 @@ pub(crate) struct Prepared<'a> {
 pub(crate) struct Judgement<'l> {
     pub assessments: Vec<Assessment>,
     pub sink: FindingSink<'l>,
+    /// Fuel its rule calls spent.
+    pub spent: u64,
+    /// Whether a limit stopped one of its rule calls.
+    pub stopped: bool,
+    /// Whether it was judged without the report-full signal ever telling its sink to count
+    /// findings without building them: its findings are all there.
+    pub complete: bool,
+    /// An instances block's: what judging each instance added, by position in the block.
+    pub marks: Vec<Mark>,
+}
+
+/// What judging one instance of a block added to the block's judgement: its findings (a range
+/// of the block's), the fuel it spent, and whether it is reusable alone (no finding of it
+/// dropped, none of its rule calls stopped or skipped).
+#[derive(Debug, Clone)]
+pub(crate) struct Mark {
+    findings: Range<usize>,
+    spent: u64,
+    clean: bool,
+}
+
+/// An instances block to judge with the instances a kept judgement of it judged alike: `same[i]`
+/// when the instance at position `i` reads what the kept one at `i` read.
+pub(crate) struct Patch<'k> {
+    pub kept: &'k Kept,
+    pub same: Vec<bool>,
+}
+
+impl Patch<'_> {
+    /// The kept assessment, findings and fuel of the instance at position `i`, when reusable.
+    fn get(&self, i: usize) -> Option<(&Assessment, &[Finding], u64)> {
+        if !self.same.get(i).copied().unwrap_or(false) {
+            return None;
+        }
+        let mark = self.kept.marks.get(i).filter(|m| m.clean)?;
+        let a = self.kept.assessments.get(i)?;
+        let f = self.kept.findings.findings().get(mark.findings.clone())?;
+        Some((a, f, mark.spent))
+    }
+}
+
+/// A block's judgement as an evaluation session keeps it for a later evaluation
+/// ([`super::session`]): owned, with what decides whether it may be merged again.
+#[derive(Debug, Clone)]
+pub(crate) struct Kept {
+    pub assessments: Vec<Assessment>,
+    pub findings: BlockFindings,
+    /// [`Judgement::complete`].
+    pub complete: bool,
+    /// No limit that depends on the block's share stopped or skipped a rule call.
+    pub clean: bool,
+    /// [`Judgement::spent`].
+    pub spent: u64,
+    /// [`Judgement::marks`]: whole when there is one per assessment.
+    pub marks: Vec<Mark>,
+}
+
+impl Kept {
+    fn of(j: &Judgement<'_>) -> Self {
+        let findings = j.sink.to_block_findings();
+        Kept {
+            assessments: j.assessments.clone(),
+            clean: !j.stopped && !findings.skipped_any(),
+            findings,
+            complete: j.complete,
+            spent: j.spent,
+            marks: j.marks.clone(),
+        }
+    }
+}
+
+/// A block's judgement for the merge: made now, or kept from an earlier evaluation.
+enum Judged<'l, 'k> {
+    Fresh(Judgement<'l>),
+    Reused(&'k Kept),
 }
 
 /// What one thread keeps from block to block: a scope for rule calls and the memos.
@@ -159,16 +250,19 @@ impl Prepared<'_> {
         }
     }
 
-    /// Judges one block into `sink` with the block's own fuel and stop counts.
+    /// Judges one block into `sink` with the block's own fuel and stop counts; an instance that
+    /// `patch` has alike is taken from it instead of judged when judging it now would run the
+    /// same calls to the same ends: it was clean, no rule is disabled in this block so far and
+    /// the block has more fuel left than it spent (see [`super::session`]).
     pub fn judge<'l>(
         &self,
         block: &Block,
         worker: &mut Worker,
         sink: FindingSink<'l>,
+        patch: Option<&Patch<'_>>,
     ) -> Judgement<'l> {
-        let span = self.span(block);
         let pack = self.evaluator.pack();
-        let fuel = self.shares.fuel_between(span.start, span.end, self.units());
+        let fuel = self.fuel_of(block);
         let mut run = RuleRun {
             budget: self.shares.budget(fuel),
             sink,
@@ -178,6 +272,7 @@ impl Prepared<'_> {
         };
         let scope = &mut worker.scope;
         let mut assessments = Vec::new();
+        let mut marks = Vec::new();
         match block {
             Block::Submissions(range) => {
                 for k in range.clone() {
@@ -193,7 +288,37 @@ impl Prepared<'_> {
             }
             Block::Instances(range) => {
                 assessments.reserve(range.len());
-                for &n in self.order.get(range.clone()).unwrap_or_default() {
+                for (i, &n) in self
+                    .order
+                    .get(range.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                {
+                    let before = (
+                        run.sink.findings_len(),
+                        run.sink.limited(),
+                        run.stops.iter().sum::<usize>(),
+                        run.budget.fuel_left(),
+                    );
+                    let mark = |run: &RuleRun<'_, '_>| Mark {
+                        findings: before.0..run.sink.findings_len(),
+                        spent: before.3.saturating_sub(run.budget.fuel_left()),
+                        clean: run.sink.limited() == before.1
+                            && run.stops.iter().sum::<usize>() == before.2,
+                    };
+                    if let Some((a, findings, spent)) = patch.and_then(|p| p.get(i)) {
+                        if run.stops.iter().all(|&s| s < run.max_stops)
+                            && run.budget.spend_kept(spent)
+                        {
+                            assessments.push(a.clone());
+                            for f in findings {
+                                run.sink.admit_kept(f);
+                            }
+                            marks.push(mark(&run));
+                            continue;
+                        }
+                    }
                     let Some(inst) = self.instances.get(n) else {
                         continue;
                     };
@@ -209,13 +334,24 @@ impl Prepared<'_> {
                     assessments.push(super::explain::assess(
                         inst, obligation, evidence, status, due_soon, rules, self.as_of,
                     ));
+                    marks.push(mark(&run));
                 }
             }
         }
         Judgement {
             assessments,
+            spent: fuel.saturating_sub(run.budget.fuel_left()),
+            stopped: run.stops.iter().any(|&s| s > 0),
             sink: run.sink,
+            complete: true,
+            marks,
         }
+    }
+
+    /// The block's share of the evaluation's fuel.
+    pub fn fuel_of(&self, block: &Block) -> u64 {
+        let span = self.span(block);
+        self.shares.fuel_between(span.start, span.end, self.units())
     }
 
     /// Judges `blocks` on `threads` threads (this one among them), `side` being one more task
@@ -227,33 +363,62 @@ impl Prepared<'_> {
         threads: usize,
         side: impl Fn() -> A + Sync,
     ) -> (A, Vec<Assessment>, Vec<Finding>) {
+        let (a, assessments, findings, _) =
+            self.judge_reusing(blocks, threads, side, &[], &[], false);
+        (a, assessments, findings)
+    }
+
+    /// [`Prepared::judge_all`] merging `reused[k]`, when there is one, as block `k`'s
+    /// judgement instead of judging it (judged again when the merge cannot use it: it was
+    /// judged past a full report and this report is not full before it, or its own cap
+    /// dropped findings the report might keep). With `keep`, also what each block judged now
+    /// made, by position (`None` for the reused ones).
+    pub fn judge_reusing<A: Send>(
+        &self,
+        blocks: &[Block],
+        threads: usize,
+        side: impl Fn() -> A + Sync,
+        reused: &[Option<&Kept>],
+        patches: &[Option<Patch<'_>>],
+        keep: bool,
+    ) -> (A, Vec<Assessment>, Vec<Finding>, Vec<Option<Kept>>) {
         let limits = self.evaluator.pack().limits();
         let mut merge = Merge {
             sink: FindingSink::new(limits),
             assessments: Vec::with_capacity(self.order.len()),
             next: 0,
             again: None,
+            kept: keep.then(|| Vec::with_capacity(blocks.len())),
         };
+        let reuse = |k: usize| reused.get(k).copied().flatten();
+        let patch = |k: usize| patches.get(k).and_then(Option::as_ref);
         #[cfg(not(target_arch = "wasm32"))]
         if threads > 1 {
-            let a = parallel(self, blocks, threads, &side, &mut merge);
+            let a = parallel(self, blocks, threads, &side, &reuse, &patch, &mut merge);
+            let findings = merge.sink.finish(self.shares.allowance());
             return (
                 a,
                 merge.assessments,
-                merge.sink.finish(self.shares.allowance()),
+                findings,
+                merge.kept.unwrap_or_default(),
             );
         }
         let _ = threads;
         let mut worker = self.worker();
         for (k, b) in blocks.iter().enumerate() {
-            let judged = self.judge_one(k, b, &mut worker);
+            let judged = match reuse(k) {
+                Some(kept) => Judged::Reused(kept),
+                None => Judged::Fresh(self.judge_one(k, b, &mut worker, patch(k))),
+            };
             self.absorb(&mut merge, blocks, judged);
         }
         let a = side();
+        let findings = merge.sink.finish(self.shares.allowance());
         (
             a,
             merge.assessments,
-            merge.sink.finish(self.shares.allowance()),
+            findings,
+            merge.kept.unwrap_or_default(),
         )
     }
 
@@ -262,26 +427,51 @@ impl Prepared<'_> {
     }
 
     /// Judges the block at position `k` into a sink of its own.
-    fn judge_one<'l>(&'l self, k: usize, block: &Block, worker: &mut Worker) -> Judgement<'l> {
+    fn judge_one<'l>(
+        &'l self,
+        k: usize,
+        block: &Block,
+        worker: &mut Worker,
+        patch: Option<&Patch<'_>>,
+    ) -> Judgement<'l> {
         let sink = FindingSink::for_block(self.evaluator.pack().limits());
-        self.judge(block, worker, sink.closing(&self.closed_from, k))
+        let mut judged = self.judge(block, worker, sink.closing(&self.closed_from, k), patch);
+        // The signal only moves down: above `k` now, it was above `k` at every look.
+        judged.complete = self.closed_from.load(Ordering::Relaxed) > k;
+        judged
     }
 
     /// Merges the next block's judgement, judging it again straight into the report's findings
-    /// when its own sink cannot say what they keep; once the report is full, tells the blocks
-    /// after it to stop building findings.
-    fn absorb<'l>(&'l self, merge: &mut Merge<'l>, blocks: &[Block], judged: Judgement<'l>) {
+    /// when its own sink cannot say what they keep (or, kept from an earlier evaluation, it was
+    /// judged past a full report and this one is not full yet); once the report is full, tells
+    /// the blocks after it to stop building findings.
+    fn absorb<'l>(&'l self, merge: &mut Merge<'l>, blocks: &[Block], judged: Judged<'l, '_>) {
         let k = merge.next;
         merge.next += 1;
-        merge.assessments.extend(judged.assessments);
-        if !merge.sink.merge(judged.sink) {
+        let merged = match judged {
+            Judged::Fresh(judged) => {
+                if let Some(kept) = &mut merge.kept {
+                    kept.push(Some(Kept::of(&judged)));
+                }
+                merge.assessments.extend(judged.assessments);
+                merge.sink.merge(judged.sink)
+            }
+            Judged::Reused(kept) => {
+                if let Some(all) = &mut merge.kept {
+                    all.push(None);
+                }
+                merge.assessments.extend(kept.assessments.iter().cloned());
+                (kept.complete || merge.sink.full()) && merge.sink.merge_kept(&kept.findings)
+            }
+        };
+        if !merged {
             if let Some(block) = blocks.get(k) {
                 let worker = merge.again.get_or_insert_with(|| self.worker());
                 let sink = std::mem::replace(
                     &mut merge.sink,
                     FindingSink::new(self.evaluator.pack().limits()),
                 );
-                merge.sink = self.judge(block, worker, sink).sink;
+                merge.sink = self.judge(block, worker, sink, None).sink;
             }
         }
         if merge.sink.full() {
@@ -297,6 +487,8 @@ struct Merge<'l> {
     next: usize,
     /// The worker that judges blocks again (see [`FindingSink::merge`]).
     again: Option<Worker>,
+    /// What the blocks judged now made, when asked to keep it.
+    kept: Option<Vec<Option<Kept>>>,
 }
 
 /// What a finding about submission `k` says besides its rule and message.
@@ -321,18 +513,22 @@ fn submission_base(k: usize, s: &Submission, facts: &SubmissionFacts) -> Finding
 /// the judged blocks that come next in order. A thread that could not start or did not finish
 /// leaves its work to this one.
 #[cfg(not(target_arch = "wasm32"))]
-fn parallel<'l, A: Send>(
+fn parallel<'l, 'k, A: Send>(
     p: &'l Prepared<'_>,
     blocks: &[Block],
     threads: usize,
     side: &(impl Fn() -> A + Sync),
+    reuse: &(impl Fn(usize) -> Option<&'k Kept> + Sync),
+    patch: &(impl Fn(usize) -> Option<&'k Patch<'k>> + Sync),
     merge: &mut Merge<'l>,
 ) -> A {
     use std::sync::atomic::AtomicUsize;
     use std::sync::Mutex;
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Judgement<'l>>>> =
-        blocks.iter().map(|_| Mutex::new(None)).collect();
+    // Reused blocks are judged already.
+    let slots: Vec<Mutex<Option<Judged<'l, 'k>>>> = (0..blocks.len())
+        .map(|k| Mutex::new(reuse(k).map(Judged::Reused)))
+        .collect();
     let merging = Mutex::new(merge);
     // Merges the judged blocks that come next, as far as they are judged.
     let drain = |m: &mut Merge<'l>| {
@@ -350,9 +546,12 @@ fn parallel<'l, A: Send>(
             let (Some(b), Some(slot)) = (blocks.get(k), slots.get(k)) else {
                 break;
             };
-            let judged = p.judge_one(k, b, &mut worker);
+            if reuse(k).is_some() {
+                continue;
+            }
+            let judged = p.judge_one(k, b, &mut worker, patch(k));
             if let Ok(mut s) = slot.lock() {
-                *s = Some(judged);
+                *s = Some(Judged::Fresh(judged));
             }
             if let Ok(mut m) = merging.try_lock() {
                 drain(&mut m);
@@ -389,7 +588,10 @@ fn parallel<'l, A: Send>(
     drain(m);
     while let Some(b) = blocks.get(m.next) {
         let w = worker.get_or_insert_with(|| p.worker());
-        let judged = p.judge_one(m.next, b, w);
+        let judged = match reuse(m.next) {
+            Some(kept) => Judged::Reused(kept),
+            None => Judged::Fresh(p.judge_one(m.next, b, w, patch(m.next))),
+        };
         p.absorb(m, blocks, judged);
     }
     side_out.unwrap_or_else(side)

@@ -23,6 +23,7 @@ mod forms;
 mod hash;
 mod matching;
 mod memo;
+mod session;
 mod sink;
 
 use std::collections::BTreeMap;
@@ -50,6 +51,7 @@ use expand::{Context, Instance, Registry};
 pub use forms::PreparedForms;
 use hash::canonical_sha256;
 use matching::{Claim, InstanceIndex, Matcher};
+pub use session::{EvaluationSession, Reuse};
 pub use sink::LIMITS_RULE;
 use sink::{FindingSink, SkipReason};
 
@@ -220,7 +222,7 @@ impl Evaluator {
         if cfg!(target_arch = "wasm32") {
             return 1;
         }
-        if units < blocks::POOL_UNITS {
+        if units < blocks::pool_units() {
             return 1;
         }
         self.threads.clamp(1, blocks::MAX_THREADS)
@@ -266,11 +268,23 @@ impl Evaluator {
         submissions: &[Submission],
         cx: &FormContext<'_>,
     ) -> Result<Report, EvalError> {
+        self.evaluate_with(plan, submissions, cx, None)
+    }
+
+    /// [`Evaluator::evaluate_parts`], judging the blocks through `session` when given.
+    fn evaluate_with(
+        &self,
+        plan: &Plan,
+        submissions: &[Submission],
+        cx: &FormContext<'_>,
+        session: Option<&mut session::Sink<'_>>,
+    ) -> Result<Report, EvalError> {
         validate(plan, cx.events, cx.as_of)?;
         for (k, s) in submissions.iter().enumerate() {
             in_range(s.received, || format!("submissions[{k}].received"))?;
         }
-        let (plan_sha256, judged) = self.judge(plan, submissions, cx, || canonical_sha256(plan))?;
+        let (plan_sha256, judged) =
+            self.judge(plan, submissions, cx, || canonical_sha256(plan), session)?;
         let Judged {
             policies,
             assessments,
@@ -293,13 +307,15 @@ impl Evaluator {
     }
 
     /// The work of [`Evaluator::evaluate_parts`] after its checks; `hash` writes the plan's
-    /// hash, on another thread when there is one to spare.
+    /// hash, on another thread when there is one to spare; `session` judges the blocks when
+    /// given.
     fn judge(
         &self,
         plan: &Plan,
         submissions: &[Submission],
         cx: &FormContext<'_>,
         hash: impl Fn() -> String + Sync,
+        session: Option<&mut session::Sink<'_>>,
     ) -> Result<(String, Judged), EvalError> {
         let Expanded {
             policies,
@@ -360,7 +376,9 @@ impl Evaluator {
         let cut = blocks::cut(submissions.len(), &instances, &order);
         // More threads than blocks (and the hash) would only wait.
         let threads = self.threads_for(units).min(cut.len() + 1);
-        let (plan_sha256, assessments, findings) = if threads > 1 {
+        let (plan_sha256, assessments, findings) = if let Some(session) = session {
+            session.judge(&prepared, &cut, threads, &hash)
+        } else if threads > 1 {
             // The plan's hash is one more task of the same threads.
             prepared.judge_all(&cut, threads, &hash)
         } else {

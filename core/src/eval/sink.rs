@@ -1,6 +1,7 @@
 //! Where an evaluation's findings go: every size bounded by the host's [`Limits`], every cut
 //! said out loud in a finding.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -28,6 +29,27 @@ pub(crate) struct FindingSink<'a> {
     dropped: usize,
     /// Rule calls not run, by rule id, and why.
     skipped: BTreeMap<String, Skipped>,
+}
+
+/// What a block's sink collected, owned (no limits borrowed): what an evaluation session keeps
+/// of a block to merge it again into a later evaluation's report ([`super::session`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BlockFindings {
+    findings: Vec<Finding>,
+    dropped: usize,
+    skipped: BTreeMap<String, Skipped>,
+}
+
+impl BlockFindings {
+    /// Whether some rule call of the block was not run (a stop per rule or the budget).
+    pub fn skipped_any(&self) -> bool {
+        !self.skipped.is_empty()
+    }
+
+    /// The findings the block's sink kept, in order.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
 }
 
 /// Rule calls of one rule that were not run.
@@ -91,11 +113,12 @@ impl<'a> FindingSink<'a> {
         let max = self.limits.max_message_bytes;
         truncate_message(&mut f.message_vi, max, "đã cắt bớt", "byte");
         truncate_message(&mut f.message_en, max, "truncated", "bytes");
-        self.admit(f);
+        self.admit(Cow::Owned(f));
     }
 
-    /// [`FindingSink::push`] of a finding whose messages are cut already.
-    fn admit(&mut self, f: Finding) {
+    /// [`FindingSink::push`] of a finding whose messages are cut already (copied only when
+    /// kept).
+    fn admit(&mut self, f: Cow<'_, Finding>) {
         let size = finding_bytes(&f);
         if self.full()
             || (!self.block && self.bytes.saturating_add(size) > self.limits.max_findings_bytes)
@@ -104,7 +127,7 @@ impl<'a> FindingSink<'a> {
             return;
         }
         self.bytes += size;
-        self.findings.push(f);
+        self.findings.push(f.into_owned());
     }
 
     /// Adds what a block's sink collected, as if its findings had been pushed here one by one
@@ -114,13 +137,33 @@ impl<'a> FindingSink<'a> {
     /// still fit). The caller then judges the block again straight into this sink.
     #[must_use]
     pub fn merge(&mut self, block: FindingSink<'_>) -> bool {
-        let mark = (self.findings.len(), self.bytes, self.dropped);
         let FindingSink {
             findings,
             dropped,
             skipped,
             ..
         } = block;
+        self.merge_parts(findings.into_iter().map(Cow::Owned), dropped, &skipped)
+    }
+
+    /// [`FindingSink::merge`] of what a block's sink collected in an earlier evaluation (the
+    /// findings copied only when kept).
+    #[must_use]
+    pub fn merge_kept(&mut self, block: &BlockFindings) -> bool {
+        self.merge_parts(
+            block.findings.iter().map(Cow::Borrowed),
+            block.dropped,
+            &block.skipped,
+        )
+    }
+
+    fn merge_parts<'f>(
+        &mut self,
+        findings: impl Iterator<Item = Cow<'f, Finding>>,
+        dropped: usize,
+        skipped: &BTreeMap<String, Skipped>,
+    ) -> bool {
+        let mark = (self.findings.len(), self.bytes, self.dropped);
         for f in findings {
             self.admit(f);
         }
@@ -134,10 +177,42 @@ impl<'a> FindingSink<'a> {
         true
     }
 
+    /// What this block's sink collected, copied out for a later merge.
+    pub fn to_block_findings(&self) -> BlockFindings {
+        BlockFindings {
+            findings: self.findings.clone(),
+            dropped: self.dropped,
+            skipped: self.skipped.clone(),
+        }
+    }
+
+    /// Findings kept so far.
+    pub fn findings_len(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Findings dropped and rule calls not run so far: unchanged while nothing was cut.
+    pub fn limited(&self) -> usize {
+        self.skipped
+            .values()
+            .map(|s| s.disabled + s.out_of_budget)
+            .sum::<usize>()
+            + self.dropped
+    }
+
+    /// Adds a finding an earlier evaluation's block kept (its messages cut already), as its
+    /// push added it then.
+    pub fn admit_kept(&mut self, f: &Finding) {
+        self.admit(Cow::Borrowed(f));
+    }
+
     /// Counts rule calls not run that another sink noted.
-    fn add_skipped(&mut self, skipped: BTreeMap<String, Skipped>) {
+    fn add_skipped(&mut self, skipped: &BTreeMap<String, Skipped>) {
         for (rule, s) in skipped {
-            let entry = self.skipped.entry(rule).or_default();
+            let entry = match self.skipped.get_mut(rule) {
+                Some(e) => e,
+                None => self.skipped.entry(rule.clone()).or_default(),
+            };
             entry.disabled += s.disabled;
             entry.out_of_budget += s.out_of_budget;
         }

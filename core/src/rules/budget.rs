@@ -267,6 +267,18 @@ impl EvaluationBudget {
         true
     }
 
+    /// Spends `units` that rule calls judged in an earlier evaluation spent, when more than that
+    /// is left (so each of those calls would again have found its units and the budget not
+    /// expired before it); `false` (nothing spent) otherwise.
+    pub(crate) fn spend_kept(&self, units: u64) -> bool {
+        let fuel = self.fuel.get();
+        if fuel <= units || self.shares.time_left.get() == Some(Duration::ZERO) {
+            return false;
+        }
+        self.fuel.set(fuel - units);
+        true
+    }
+
     /// Runs `f` as one rule call metered on this thread; returns what it returned and why the
     /// meter stopped it, if it did.
     pub fn call<T>(&self, f: impl FnOnce() -> T) -> (T, Option<Stop>) {

@@ -49,6 +49,27 @@ pub(crate) fn read(bytes: &[u8], name: &str) -> Result<Vec<SourceLine>, SourceEr
     read_in_turn(bytes, name)
 }
 
+/// Lines of the text reader ([`crate::ingest::text::prepare_line`] on each line of the
+/// document's text, in order) and the length of that text.
+pub(crate) struct Prepared {
+    pub lines: Vec<crate::ingest::text::Line>,
+    pub text_len: usize,
+}
+
+/// [`read`] for the text reader: on native targets the lines of a large document are also
+/// cleaned for the text reader on the unpacking thread as they are read (`Some`; the lines
+/// returned then keep their origins, their texts are moved into the cleaned lines).
+pub(crate) fn read_for_reader(
+    bytes: &[u8],
+    name: &str,
+) -> Result<(Vec<SourceLine>, Option<Prepared>), SourceError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(read) = overlapped::read_with(bytes, name, overlapped::Sizes::DEFAULT, true) {
+        return Ok(read);
+    }
+    read_in_turn(bytes, name).map(|lines| (lines, None))
+}
+
 /// Reads the body of a .docx into lines, one part after the other on this thread.
 fn read_in_turn(bytes: &[u8], name: &str) -> Result<Vec<SourceLine>, SourceError> {
     let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(name, &e))?;
@@ -1288,6 +1309,53 @@ mod tests {
             }
         }
         assert!(n >= 6, "{n} fixtures");
+    }
+
+    #[test]
+    fn lines_cleaned_while_reading_are_the_text_readers_lines() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/formats");
+        let options = crate::ingest::ParseOptions::new("t");
+        let mut n = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_none_or(|x| x != "docx") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let in_turn = super::super::SourceText {
+                format: super::super::SourceFormat::Docx,
+                lines: read_in_turn(&bytes, "t.docx").unwrap(),
+            };
+            let text = in_turn.text();
+            assert!(!text.is_empty());
+            for piece in [7, 1000, 1 << 20] {
+                let sizes = overlapped::Sizes {
+                    min_part: 0,
+                    piece,
+                    queue: 2,
+                };
+                let (lines, prepared) =
+                    overlapped::read_with(&bytes, "t.docx", sizes, true).unwrap();
+                let origins = |l: &[SourceLine]| l.iter().map(|l| l.origin).collect::<Vec<_>>();
+                assert_eq!(origins(&lines), origins(&in_turn.lines), "{path:?}");
+                // Not read by the plain scan (an entity `&amp;`): the lines as in turn, to be
+                // joined into the text.
+                let Some(p) = prepared else {
+                    assert_eq!(lines, in_turn.lines, "{path:?}");
+                    continue;
+                };
+                n += 1;
+                assert_eq!(p.text_len, text.len());
+                assert_eq!(p.lines, crate::ingest::text::prepare(&text), "{path:?}");
+                assert_eq!(
+                    crate::ingest::parse_prepared(p.lines, p.text_len, &options),
+                    crate::ingest::parse_plan(&text, &options),
+                    "{path:?}"
+                );
+            }
+        }
+        // Five of the six fixtures, at three piece sizes.
+        assert!(n >= 15, "{n}");
     }
 
     #[test]

@@ -12,15 +12,17 @@
 //! threads).
 
 use std::io::{Cursor, Read};
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 
 use zip::ZipArchive;
 
 use super::super::SourceLine;
+use super::Prepared;
 use super::{
     read_part, Body, Budget, Numbering, Scan, DOCUMENT, DOCX_MAX_ENTRIES, DOCX_MAX_UNCOMPRESSED,
     NUMBERING, STYLES,
 };
+use crate::ingest::text::prepare_line;
 
 /// How the part is cut and from what size the second thread is worth starting.
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +54,23 @@ enum Piece {
 
 /// The document's lines, or `None` when it must be read in turn (see the module docs).
 pub(crate) fn read(bytes: &[u8], name: &str, sizes: Sizes) -> Option<Vec<SourceLine>> {
+    read_with(bytes, name, sizes, false).map(|(lines, _)| lines)
+}
+
+/// A batch of lines for the unpacking thread to clean: the index of the first, their texts.
+type Batch = (usize, Vec<String>);
+
+/// [`read`]; with `prepare`, the unpacking thread, once the part is unpacked, also cleans the
+/// lines the scan has read so far for the text reader ([`prepare_line`]), batch by batch, and
+/// the lines returned keep their origins while their texts go into the [`Prepared`] lines.
+/// Those are `None` when the document was not read by the plain scan, or a line holds a line
+/// break (then the caller joins the lines into a text, as in turn).
+pub(crate) fn read_with(
+    bytes: &[u8],
+    name: &str,
+    sizes: Sizes,
+    prepare: bool,
+) -> Option<(Vec<SourceLine>, Option<Prepared>)> {
     let mut zip = ZipArchive::new(Cursor::new(bytes)).ok()?;
     if zip.len() > DOCX_MAX_ENTRIES {
         return None;
@@ -61,15 +80,31 @@ pub(crate) fn read(bytes: &[u8], name: &str, sizes: Sizes) -> Option<Vec<SourceL
         return None;
     }
     let (tx, rx) = sync_channel::<Piece>(sizes.queue);
+    let (line_tx, line_rx) = match prepare {
+        true => {
+            let (t, r) = channel::<Batch>();
+            (Some(t), Some(r))
+        }
+        false => (None, None),
+    };
     std::thread::scope(|s| {
         let unpacking = std::thread::Builder::new()
-            .spawn_scoped(s, move || unpack(bytes, sizes.piece, &tx))
+            .spawn_scoped(s, move || {
+                let len = unpack(bytes, sizes.piece, &tx);
+                // The scan's loop ends when the last piece is in.
+                drop(tx);
+                (len, line_rx.map(prepare_batches))
+            })
             .ok()?;
-        // Leaving early drops `rx`: the unpacking thread's next send fails and it stops.
+        // Leaving early drops `rx` and `line_tx`: the unpacking thread's next send fails, or
+        // its batches end, and it stops.
         let numbering = side_parts(&mut zip, name)?;
+        let side_sizes = numbering.sizes;
         let mut xml = String::with_capacity(usize::try_from(declared).unwrap_or(0));
         let mut raw: Option<Vec<u8>> = None;
         let mut plain = Some((Body::new(numbering.numbering.clone()), Scan::default()));
+        // Lines already sent to be cleaned.
+        let mut sent = 0;
         for piece in rx {
             match (piece, raw.as_mut()) {
                 (Piece::Text(t), None) => {
@@ -77,6 +112,8 @@ pub(crate) fn read(bytes: &[u8], name: &str, sizes: Sizes) -> Option<Vec<SourceL
                     if let Some((body, at)) = plain.as_mut() {
                         if body.scan(at, &xml, false).is_none() {
                             plain = None;
+                        } else if let Some(tx) = &line_tx {
+                            send_lines(&mut body.out, &mut sent, tx);
                         }
                     }
                 }
@@ -94,20 +131,67 @@ pub(crate) fn read(bytes: &[u8], name: &str, sizes: Sizes) -> Option<Vec<SourceL
                 }
             }
         }
-        let document_len = unpacking.join().ok()??;
-        // The other parts within what the document left of the budget, as read in turn.
-        numbering.fits_after(document_len)?;
-        if let Some((mut body, mut at)) = plain {
-            if body.scan(&mut at, &xml, true).is_some() {
-                if let Some(lines) = body.finish_plain(&at) {
-                    return Some(lines);
+        let scanned = plain.and_then(|(mut body, mut at)| {
+            body.scan(&mut at, &xml, true)?;
+            body.finish_plain(&at)
+        });
+        let (lines, prepared_here) = match scanned {
+            Some(mut lines) => {
+                if let Some(tx) = &line_tx {
+                    send_lines(&mut lines, &mut sent, tx);
                 }
+                (Some(lines), true)
+            }
+            // Outside the plain shape or not UTF-8: quick-xml, as in turn.
+            None => {
+                let part = raw.unwrap_or_else(|| xml.into_bytes());
+                (Body::new(numbering.numbering).read(&part).ok(), false)
+            }
+        };
+        // The last batch is sent: the unpacking thread's batches end.
+        drop(line_tx);
+        let (document_len, prepared) = unpacking.join().ok()?;
+        // The other parts within what the document left of the budget, as read in turn.
+        fits_after(&side_sizes, document_len?)?;
+        Some((lines?, prepared.flatten().filter(|_| prepared_here)))
+    })
+}
+
+/// Moves the texts of the lines from `sent` on into a batch for the unpacking thread.
+fn send_lines(lines: &mut [SourceLine], sent: &mut usize, tx: &Sender<Batch>) {
+    let Some(new) = lines.get_mut(*sent..) else {
+        return;
+    };
+    if new.is_empty() {
+        return;
+    }
+    let batch = new
+        .iter_mut()
+        .map(|l| std::mem::take(&mut l.text))
+        .collect();
+    // A closed channel only means the unpacking thread stopped: it then prepares nothing.
+    let _ = tx.send((*sent, batch));
+    *sent = lines.len();
+}
+
+/// The batches cleaned in order, with the length of the text they make (each line and its
+/// `\n`); `None` if a line holds a line break (it would be two lines of the text), a batch
+/// is out of order, or there are no lines.
+fn prepare_batches(rx: Receiver<Batch>) -> Option<Prepared> {
+    let mut lines = Vec::new();
+    let mut text_len = 0usize;
+    let mut ok = true;
+    for (start, batch) in rx {
+        ok &= start == lines.len();
+        for text in batch {
+            ok &= !text.contains(['\n', '\r']);
+            if ok {
+                text_len += text.len() + 1;
+                lines.push(prepare_line(lines.len(), &text));
             }
         }
-        // Outside the plain shape or not UTF-8: quick-xml, as in turn.
-        let part = raw.unwrap_or_else(|| xml.into_bytes());
-        Body::new(numbering.numbering).read(&part).ok()
-    })
+    }
+    (ok && !lines.is_empty()).then_some(Prepared { lines, text_len })
 }
 
 /// `numbering.xml` and `styles.xml` read (each within the whole budget), with their sizes.
@@ -117,19 +201,18 @@ struct SideParts {
     sizes: [Option<(u64, u64)>; 2],
 }
 
-impl SideParts {
-    /// `Some` when reading them in turn after a document of `document_len` bytes would have
-    /// stayed within the budget too (declared sizes included, as [`read_part`] checks them).
-    fn fits_after(&self, document_len: u64) -> Option<()> {
-        let mut left = DOCX_MAX_UNCOMPRESSED.checked_sub(document_len)?;
-        for (declared, read) in self.sizes.iter().flatten() {
-            if *declared > left || *read > left {
-                return None;
-            }
-            left -= read;
+/// `Some` when reading `numbering.xml` and `styles.xml` in turn after a document of
+/// `document_len` bytes would have stayed within the budget too (declared sizes included, as
+/// [`read_part`] checks them).
+fn fits_after(sizes: &[Option<(u64, u64)>; 2], document_len: u64) -> Option<()> {
+    let mut left = DOCX_MAX_UNCOMPRESSED.checked_sub(document_len)?;
+    for (declared, read) in sizes.iter().flatten() {
+        if *declared > left || *read > left {
+            return None;
         }
-        Some(())
+        left -= read;
     }
+    Some(())
 }
 
 fn side_parts(zip: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<SideParts> {

@@ -286,6 +286,7 @@ fn measure(lines: &[Line], threads: Threads) -> usize {
 }
 
 /// Builds blocks from lines `from..to`.
+#[cfg(test)]
 pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
     blocks_with(lines, from, to, Threads::One, &mut Vec::new())
 }
@@ -722,6 +723,9 @@ pub(crate) struct Layout {
     pub body_end: usize,
     /// Blocks before the first section (preamble: căn cứ, thực hiện ...).
     pub preamble: Vec<Block>,
+    /// When the plan has no sections, its preamble (the whole body) nested ([`tree`]), built
+    /// once for the obligation reader, which reads it as a task list, and the coverage count.
+    pub preamble_tree: Vec<Node>,
     pub sections: Vec<Section>,
     /// An appendix after the signature (`PHỤ LỤC`).
     pub appendix: Option<Appendix>,
@@ -877,6 +881,9 @@ pub(crate) fn layout_with(lines: &[Line], threads: Threads) -> Layout {
     for s in &mut lay.sections {
         number_paren_items(&mut s.blocks);
         s.tree = tree_with(&s.blocks, threads);
+    }
+    if lay.sections.is_empty() {
+        lay.preamble_tree = tree_with(&lay.preamble, threads);
     }
     // An appendix (often the task table) after the recipients and signature.
     if let Some(i) = (lay.body_end..lines.len()).find(|&i| {
@@ -1092,6 +1099,7 @@ impl Node {
 
 /// Nests blocks by marker level. An unmarked block that is a field label becomes a sibling of
 /// the fields before it; another unmarked block belongs to the block before it.
+#[cfg(test)]
 pub(crate) fn tree(blocks: &[Block]) -> Vec<Node> {
     tree_with(blocks, Threads::One)
 }

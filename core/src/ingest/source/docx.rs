@@ -1399,10 +1399,16 @@ mod tests {
                 );
             }
         }
-        // A broken document and one without the body part: left to the reading in turn.
+        // A broken document, one without the body part, and a broken numbering part (the
+        // unpacking thread stops when the scan gives up early): left to the reading in turn.
+        let big_body = body(&p(&r("x")).repeat(2000));
         for doc in [
             docx(&[("word/document.xml", body("<w:p><w:r></w:p>"))]),
             docx(&[("word/other.xml", body(""))]),
+            docx(&[
+                ("word/document.xml", big_body),
+                ("word/numbering.xml", "<w:numbering><w:num".to_string()),
+            ]),
         ] {
             let sizes = overlapped::Sizes {
                 min_part: 0,

@@ -1304,7 +1304,7 @@ mod tests {
             if path.extension().is_some_and(|x| x == "docx") {
                 let bytes = std::fs::read(&path).unwrap();
                 assert!(read_in_turn(&bytes, "t.docx").is_ok(), "{path:?}");
-                overlapped_ways(&bytes, [1, 2, 3, 7, 64, 1000, 1 << 20]);
+                overlapped_ways(&bytes, [1, 2, 3, 7, 64, 1000, 4097, 5000, 9000, 1 << 20]);
                 n += 1;
             }
         }
@@ -1368,6 +1368,20 @@ mod tests {
             )]),
             1..40,
         );
+        // Text runs and tags longer than a piece, cut anywhere, and a text run over 1 MB.
+        let long = format!(
+            "{}<w:p><w:pPr><w:pStyle w:val=\"{}\"/></w:pPr>{}</w:p>{}",
+            p(&r(&"Ủy ban nhân dân tỉnh ".repeat(3000))),
+            "x".repeat(20000),
+            r("sau"),
+            p(&r("cuối"))
+        );
+        overlapped_ways(
+            &docx(&[("word/document.xml", body(&long))]),
+            [1, 100, 4095, 4096, 4097, 5000, 9000, 30000],
+        );
+        let huge = p(&r(&"Sở Tư pháp chủ trì; ".repeat(50_000)));
+        overlapped_ways(&docx(&[("word/document.xml", body(&huge))]), [100_000]);
         // Not UTF-8 (a Latin-1 byte): in turn, quick-xml reads it or says why; overlapped
         // gives the same lines or leaves it to the reading in turn.
         let xml = body(&p(&r("caf\u{e9}"))).replace('\u{e9}', "\u{1}");

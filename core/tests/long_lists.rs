@@ -136,6 +136,67 @@ fn a_four_digit_label_out_of_sequence_is_a_warning_with_its_line() {
 }
 
 #[test]
+fn a_year_label_that_reads_as_an_item_out_of_sequence_is_a_warning() {
+    // `2000.` after item 5's last sentence, followed by what reads as an item: not item 2000,
+    // and not silently item 5's text.
+    for (year_line, warned) in [
+        ("2000. Sở Tư pháp chủ trì tổng hợp kết quả.", true),
+        ("2026. Các sở, ngành tiếp tục rà soát.", true),
+        ("- 2026. Sở Tư pháp chủ trì tổng hợp kết quả.", true),
+        // A year at the start of text that is no item stays silent text.
+        ("2026 và các năm tiếp theo, các sở tiếp tục rà soát.", false),
+        ("Năm 2026 các sở, ngành tiếp tục rà soát.", false),
+        ("2026. các sở, ngành tiếp tục rà soát.", false),
+    ] {
+        let items = format!(
+            "{}{year_line}
+{}",
+            tasks("{n}.", 1..=5),
+            task("{n}.", 6)
+        );
+        let p = plan_with_items(&items);
+        let want: Vec<String> = (1..=6).map(|n| format!("II.{n}")).collect();
+        assert_eq!(ids(&p), want, "{year_line}");
+        let w = codes(&p, WarningCode::LabelOutOfSequence);
+        if warned {
+            assert_eq!(w.len(), 1, "{year_line}: {:#?}", p.warnings);
+            assert_eq!(w[0].severity, Some(Severity::Warning));
+            // Six header lines, five items of three lines: line 22.
+            assert_eq!(w[0].line, 22, "{year_line}");
+            assert_eq!(w[0].text.as_deref(), Some(year_line));
+            assert!(w[0].message.contains("`5.`"), "{}", w[0].message);
+        } else {
+            assert!(w.is_empty(), "{year_line}: {:#?}", p.warnings);
+        }
+    }
+    // A year a wrap put at the start of a line (the sentence before it goes on) stays text,
+    // whatever follows it; so does a year with no list open before it.
+    for items in [
+        format!(
+            "1. Rà soát văn bản
+- Cơ quan chủ trì: Công an tỉnh.
+- Thời hạn: hoàn thành trong năm
+2026. Sở Tư pháp chủ trì tổng hợp.
+{}",
+            tasks("{n}.", 2..=3)
+        ),
+        format!(
+            "2026. Sở Tư pháp chủ trì tổng hợp.
+{}",
+            tasks("{n}.", 1..=3)
+        ),
+    ] {
+        let p = plan_with_items(&items);
+        assert_eq!(ids(&p), ["II.1", "II.2", "II.3"], "{items}");
+        assert!(
+            codes(&p, WarningCode::LabelOutOfSequence).is_empty(),
+            "{items}: {:#?}",
+            p.warnings
+        );
+    }
+}
+
+#[test]
 fn document_numbers_and_figures_at_a_line_start_are_no_labels() {
     for line in [
         "1045/QĐ-UBND ngày 3/5/2026 của Ủy ban nhân dân tỉnh.",

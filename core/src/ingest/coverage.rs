@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use crate::model::{Coverage, Obligation, Schedule, Severity, WarningCode};
 
-use super::structure::{self, Layout, Node, SectionKind};
+use super::structure::{Layout, Node, SectionKind};
 use super::text::{fold, Line};
 use super::timeline;
 use super::Warnings;
@@ -79,9 +79,8 @@ pub(crate) fn account(
         .collect();
     let appendix_tasks = obligations.iter().any(|o| o.id.as_str().starts_with("PL."));
     if lay.sections.is_empty() {
-        let blocks = structure::blocks(lines, lay.body_start, lay.body_end);
-        table_rows(&blocks, &mut why);
-        for r in &structure::tree(&blocks) {
+        table_rows(&lay.preamble, &mut why);
+        for r in &lay.preamble_tree {
             mark_parent_headings(r, &mut why);
             mark_warned(r, lines, &warned, &mut why);
         }

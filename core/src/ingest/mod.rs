@@ -179,8 +179,27 @@ pub fn parse_plan(text: &str, options: &ParseOptions) -> ParseOutcome {
 /// [`parse_plan`], with the pure per-line and per-item steps on two threads when `threads`
 /// allows it (the same result either way: tests below).
 fn parse_plan_with(text: &str, options: &ParseOptions, threads: par::Threads) -> ParseOutcome {
+    parse_lines(text::prepare_with(text, threads), options, threads)
+}
+
+/// Lines already cleaned ([`text::prepare_line`] on each line of a text of `text_len` bytes,
+/// in order), read as [`parse_plan`] reads that text.
+pub(crate) fn parse_prepared(
+    lines: Vec<text::Line>,
+    text_len: usize,
+    options: &ParseOptions,
+) -> ParseOutcome {
+    parse_lines(lines, options, par::Threads::for_text(text_len))
+}
+
+/// [`parse_plan_with`] from the cleaned lines on.
+fn parse_lines(
+    prepared: Vec<text::Line>,
+    options: &ParseOptions,
+    threads: par::Threads,
+) -> ParseOutcome {
     let mut w = Warnings::default();
-    let lines = pages::strip(text::prepare_with(text, threads), &mut w);
+    let lines = pages::strip(prepared, &mut w);
     let lay = structure::layout_with(&lines, threads);
     if lay.plan_heading.is_none() {
         w.push(

@@ -191,8 +191,7 @@ pub(crate) fn read(
     }
     if lay.sections.is_empty() {
         // No numbered sections at all: try the whole body as a task list.
-        let blocks = structure::blocks(lines, lay.body_start, lay.body_end);
-        let roots = structure::tree(&blocks);
+        let (blocks, roots) = (&lay.preamble, &lay.preamble_tree);
         if roots.iter().any(|r| r.has_fields()) {
             let s = Section {
                 numeral: "II".into(),
@@ -208,7 +207,7 @@ pub(crate) fn read(
                 "no sections (I., II., ...) found; items with task fields read as section II",
                 None,
             );
-            tasks(&s, &roots, &mut ctx, &mut out);
+            tasks(&s, roots, &mut ctx, &mut out);
         }
     }
     // Unique ids.

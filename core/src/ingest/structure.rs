@@ -286,6 +286,7 @@ fn measure(lines: &[Line], threads: Threads) -> usize {
 }
 
 /// Builds blocks from lines `from..to`.
+#[cfg(test)]
 pub(crate) fn blocks(lines: &[Line], from: usize, to: usize) -> Vec<Block> {
     blocks_with(lines, from, to, Threads::One, &mut Vec::new())
 }
@@ -323,12 +324,17 @@ impl<'a> Sequence<'a> {
 
     /// A line [`parse_marker`] left unmarked that starts with a label of four digits or more:
     /// the marker when it is the next item of its list (`1000.` right after `999.`, same label
-    /// style), else why it is declined (`Err(Some(..))`; `Err(None)` for a year, which at the
-    /// start of a line is text, or for no such label at all).
+    /// style), else why it is declined (`Err(Some(..))`; `Err(None)` for no such label at all,
+    /// and for a year that does not read as an item, which at the start of a line is text).
+    /// A year reads as an item (`2000. Sở Tư pháp chủ trì ...` after item `5.`) when a list of
+    /// its label style is open, `after_break` (the line starts a sentence: a blank line or the
+    /// end of one before it, not a wrap inside `... trong năm` / `2026. ...`) and the text
+    /// after the label starts with an upper-case letter.
     fn long_label<'t>(
         &self,
         t: &'t str,
         line: usize,
+        after_break: bool,
     ) -> Result<(Marker, &'t str), Option<DeclinedLabel>> {
         let Some((n, sep, rest)) = long_number(t) else {
             return Err(None);
@@ -348,7 +354,13 @@ impl<'a> Sequence<'a> {
                 rest,
             )),
             // A year (`2026. Năm tiếp theo ...` after a wrap) is text, as the plan meant it.
-            _ if (1900..=2100).contains(&n) => Err(None),
+            _ if (1900..=2100).contains(&n)
+                && !(last_label.is_some()
+                    && after_break
+                    && rest.starts_with(char::is_uppercase)) =>
+            {
+                Err(None)
+            }
             _ => Err(Some(DeclinedLabel {
                 line,
                 label,
@@ -418,7 +430,12 @@ fn blocks_with(
             && !line.table_row
             && t.starts_with(|c: char| !c.is_alphabetic())
         {
-            match seq.long_label(t, i) {
+            // Whether the line starts a sentence, for a year that reads as an item.
+            let after_break = blanks > 0
+                || out
+                    .last()
+                    .is_none_or(|p| p.text.trim_end().ends_with(['.', ';', '!', '?']));
+            match seq.long_label(t, i, after_break) {
                 Ok((m, r)) => (marker, rest) = (m, r),
                 Err(Some(d)) => declined.push(d),
                 Err(None) => {}
@@ -706,6 +723,9 @@ pub(crate) struct Layout {
     pub body_end: usize,
     /// Blocks before the first section (preamble: căn cứ, thực hiện ...).
     pub preamble: Vec<Block>,
+    /// When the plan has no sections, its preamble (the whole body) nested ([`tree`]), built
+    /// once for the obligation reader, which reads it as a task list, and the coverage count.
+    pub preamble_tree: Vec<Node>,
     pub sections: Vec<Section>,
     /// An appendix after the signature (`PHỤ LỤC`).
     pub appendix: Option<Appendix>,
@@ -861,6 +881,9 @@ pub(crate) fn layout_with(lines: &[Line], threads: Threads) -> Layout {
     for s in &mut lay.sections {
         number_paren_items(&mut s.blocks);
         s.tree = tree_with(&s.blocks, threads);
+    }
+    if lay.sections.is_empty() {
+        lay.preamble_tree = tree_with(&lay.preamble, threads);
     }
     // An appendix (often the task table) after the recipients and signature.
     if let Some(i) = (lay.body_end..lines.len()).find(|&i| {
@@ -1076,6 +1099,7 @@ impl Node {
 
 /// Nests blocks by marker level. An unmarked block that is a field label becomes a sibling of
 /// the fields before it; another unmarked block belongs to the block before it.
+#[cfg(test)]
 pub(crate) fn tree(blocks: &[Block]) -> Vec<Node> {
     tree_with(blocks, Threads::One)
 }

@@ -11,7 +11,7 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 /// One line of the input, as written and as cleaned.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Line {
     /// 1-based line number in the original input.
     pub no: u32,
@@ -39,7 +39,7 @@ pub(crate) fn prepare_with(input: &str, threads: super::par::Threads) -> Vec<Lin
 }
 
 /// The line at index `i`, cleaned.
-fn prepare_line(i: usize, l: &str) -> Line {
+pub(crate) fn prepare_line(i: usize, l: &str) -> Line {
     // The form feed may follow the line's indentation (a tab or spaces before it).
     let lead = l.len() - l.trim_start().len();
     let page_start = l[..lead].contains('\u{c}');

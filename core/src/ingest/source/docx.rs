@@ -28,12 +28,50 @@ use super::numbering::{Label, NumRef, Numbering};
 use super::xml::{attr, entity, local, local_name, XmlError};
 use super::{Origin, SourceError, SourceLine, DOCX_MAX_ENTRIES, DOCX_MAX_UNCOMPRESSED};
 
+#[cfg(not(target_arch = "wasm32"))]
+mod overlapped;
+
 const DOCUMENT: &str = "word/document.xml";
 const NUMBERING: &str = "word/numbering.xml";
 const STYLES: &str = "word/styles.xml";
 
 /// Reads the body of a .docx into lines.
+///
+/// On native targets a large `word/document.xml` is unpacked on a second thread while this
+/// one scans what has arrived (see [`overlapped`]); anything unusual there (an error, a part
+/// not UTF-8, a budget exceeded) and every small or `wasm32` read go through [`read_in_turn`],
+/// which gives the result and the errors.
 pub(crate) fn read(bytes: &[u8], name: &str) -> Result<Vec<SourceLine>, SourceError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(lines) = overlapped::read(bytes, name, overlapped::Sizes::DEFAULT) {
+        return Ok(lines);
+    }
+    read_in_turn(bytes, name)
+}
+
+/// Lines of the text reader ([`crate::ingest::text::prepare_line`] on each line of the
+/// document's text, in order) and the length of that text.
+pub(crate) struct Prepared {
+    pub lines: Vec<crate::ingest::text::Line>,
+    pub text_len: usize,
+}
+
+/// [`read`] for the text reader: on native targets the lines of a large document are also
+/// cleaned for the text reader on the unpacking thread as they are read (`Some`; the lines
+/// returned then keep their origins, their texts are moved into the cleaned lines).
+pub(crate) fn read_for_reader(
+    bytes: &[u8],
+    name: &str,
+) -> Result<(Vec<SourceLine>, Option<Prepared>), SourceError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(read) = overlapped::read_with(bytes, name, overlapped::Sizes::DEFAULT, true) {
+        return Ok(read);
+    }
+    read_in_turn(bytes, name).map(|lines| (lines, None))
+}
+
+/// Reads the body of a .docx into lines, one part after the other on this thread.
+fn read_in_turn(bytes: &[u8], name: &str) -> Result<Vec<SourceLine>, SourceError> {
     let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(name, &e))?;
     if zip.len() > DOCX_MAX_ENTRIES {
         return Err(SourceError::TooManyEntries {
@@ -233,6 +271,14 @@ struct Body {
     spare: String,
 }
 
+/// Where a plain scan stands in a part: the next byte to read and the elements open (their
+/// names as byte ranges of the part, which may grow between two calls).
+#[derive(Debug, Default)]
+struct Scan {
+    i: usize,
+    open: Vec<(usize, usize)>,
+}
+
 /// Elements whose whole content is not visible text.
 fn skipped(name: &[u8]) -> bool {
     matches!(
@@ -310,15 +356,31 @@ impl Body {
     /// same steps. Anything outside that shape, including every error quick-xml would report
     /// (an unclosed or mismatched tag), gives `None`: the caller reads the part with quick-xml.
     fn read_plain(mut self, xml: &str) -> Option<Vec<SourceLine>> {
+        let mut at = Scan::default();
+        self.scan(&mut at, xml, true)?;
+        self.finish_plain(&at)
+    }
+
+    /// The plain scan from where `at` stands over `xml`, the part so far (`complete`: all of
+    /// it). On a part still arriving it stops before a piece (text, tag, declaration) that may
+    /// go on past the end, and goes on from there when called again with more: every piece is
+    /// read from the same bytes as in one call on the whole part, so the result is the same
+    /// (tests below). `None`: outside the plain shape (see [`Body::read_plain`]).
+    fn scan(&mut self, at: &mut Scan, xml: &str, complete: bool) -> Option<()> {
         let b = xml.as_bytes();
-        let mut open: Vec<&[u8]> = Vec::new();
-        let mut i = 0;
+        // Where a piece that did not fit stops the scan: an error only on the whole part.
+        let cut = |i: usize, at: &mut Scan| {
+            at.i = i;
+            (!complete).then_some(())
+        };
+        let mut i = at.i;
         while let Some(&c) = b.get(i) {
             if c != b'<' {
                 let end = match find_any(b.get(i..)?, [b'<', b'&', b'<']) {
                     Some(k) if b.get(i + k) == Some(&b'&') => return None,
                     Some(k) => i + k,
-                    None => b.len(),
+                    None if complete => b.len(),
+                    None => return cut(i, at),
                 };
                 let text = xml.get(i..end)?;
                 if self.takes_text() && text.contains('\r') {
@@ -332,21 +394,37 @@ impl Body {
             }
             match b.get(i + 1) {
                 Some(b'/') => {
-                    let gt = i + 2 + b.get(i + 2..)?.iter().position(|&c| c == b'>')?;
+                    let Some(gt) = b
+                        .get(i + 2..)
+                        .and_then(|r| r.iter().position(|&c| c == b'>'))
+                    else {
+                        return cut(i, at);
+                    };
+                    let gt = i + 2 + gt;
                     let name = b.get(i + 2..gt)?;
-                    if open.pop() != Some(name) {
-                        return None;
+                    match at.open.pop() {
+                        Some((s, e)) if b.get(s..e) == Some(name) => {}
+                        _ => return None,
                     }
                     self.close(local_name(name));
                     i = gt + 1;
                 }
                 Some(b'?') => {
-                    let rest = b.get(i + 2..)?;
-                    i = i + 2 + rest.windows(2).position(|w| w == b"?>")? + 2;
+                    let Some(k) = b
+                        .get(i + 2..)
+                        .and_then(|r| r.windows(2).position(|w| w == b"?>"))
+                    else {
+                        return cut(i, at);
+                    };
+                    i = i + 2 + k + 2;
                 }
-                Some(b'!') | None => return None,
+                Some(b'!') => return None,
+                None => return cut(i, at),
                 Some(_) => {
-                    let gt = i + 1 + tag_end(b.get(i + 1..)?)?;
+                    let Some(gt) = b.get(i + 1..).and_then(tag_end) else {
+                        return cut(i, at);
+                    };
+                    let gt = i + 1 + gt;
                     let (content, empty) = match xml.get(i + 1..gt)? {
                         c if c.ends_with('/') => (c.get(..c.len() - 1)?, true),
                         c => (c, false),
@@ -362,14 +440,20 @@ impl Body {
                     if empty {
                         self.empty(&s);
                     } else {
-                        open.push(content.as_bytes().get(..name_len)?);
+                        at.open.push((i + 1, i + 1 + name_len));
                         self.open(&s);
                     }
                     i = gt + 1;
                 }
             }
         }
-        if !open.is_empty() {
+        at.i = i;
+        Some(())
+    }
+
+    /// The lines of a part scanned to its end (`None` when an element is still open).
+    fn finish_plain(self, at: &Scan) -> Option<Vec<SourceLine>> {
+        if !at.open.is_empty() {
             return None;
         }
         Some(self.finish())
@@ -1188,6 +1272,189 @@ mod tests {
                     inner.contains('&') || inner.contains('\r'),
                     "the scan gave up on a plain document: {inner:?}"
                 ),
+            }
+        }
+    }
+
+    /// Overlapped reads on every piece size from 1 byte, any queue, no minimum part size.
+    fn overlapped_ways(bytes: &[u8], pieces: impl IntoIterator<Item = usize>) {
+        let in_turn = read_in_turn(bytes, "t.docx").ok();
+        for piece in pieces {
+            for queue in [1, 3] {
+                let sizes = overlapped::Sizes {
+                    min_part: 0,
+                    piece,
+                    queue,
+                };
+                assert_eq!(
+                    overlapped::read(bytes, "t.docx", sizes),
+                    in_turn,
+                    "piece {piece}, queue {queue}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn overlapped_reads_the_format_fixtures_as_in_turn() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/formats");
+        let mut n = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x == "docx") {
+                let bytes = std::fs::read(&path).unwrap();
+                assert!(read_in_turn(&bytes, "t.docx").is_ok(), "{path:?}");
+                overlapped_ways(&bytes, [1, 2, 3, 7, 64, 1000, 4097, 5000, 9000, 1 << 20]);
+                n += 1;
+            }
+        }
+        assert!(n >= 6, "{n} fixtures");
+    }
+
+    #[test]
+    fn lines_cleaned_while_reading_are_the_text_readers_lines() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/formats");
+        let options = crate::ingest::ParseOptions::new("t");
+        let mut n = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_none_or(|x| x != "docx") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let in_turn = super::super::SourceText {
+                format: super::super::SourceFormat::Docx,
+                lines: read_in_turn(&bytes, "t.docx").unwrap(),
+            };
+            let text = in_turn.text();
+            assert!(!text.is_empty());
+            for piece in [7, 1000, 1 << 20] {
+                let sizes = overlapped::Sizes {
+                    min_part: 0,
+                    piece,
+                    queue: 2,
+                };
+                let (lines, prepared) =
+                    overlapped::read_with(&bytes, "t.docx", sizes, true).unwrap();
+                let origins = |l: &[SourceLine]| l.iter().map(|l| l.origin).collect::<Vec<_>>();
+                assert_eq!(origins(&lines), origins(&in_turn.lines), "{path:?}");
+                // Not read by the plain scan (an entity `&amp;`): the lines as in turn, to be
+                // joined into the text.
+                let Some(p) = prepared else {
+                    assert_eq!(lines, in_turn.lines, "{path:?}");
+                    continue;
+                };
+                n += 1;
+                assert_eq!(p.text_len, text.len());
+                assert_eq!(p.lines, crate::ingest::text::prepare(&text), "{path:?}");
+                assert_eq!(
+                    crate::ingest::parse_prepared(p.lines, p.text_len, &options),
+                    crate::ingest::parse_plan(&text, &options),
+                    "{path:?}"
+                );
+            }
+        }
+        // Five of the six fixtures, at three piece sizes.
+        assert!(n >= 15, "{n}");
+    }
+
+    #[test]
+    fn overlapped_leaves_what_is_not_plain_or_utf8_to_the_reading_in_turn() {
+        // Entities and a comment: quick-xml reads them in either way.
+        overlapped_ways(
+            &docx(&[(
+                "word/document.xml",
+                body(&format!("<!-- c -->{}", p(&r("Ủy ban &amp; sở")))),
+            )]),
+            1..40,
+        );
+        // Text runs and tags longer than a piece, cut anywhere, and a text run over 1 MB.
+        let long = format!(
+            "{}<w:p><w:pPr><w:pStyle w:val=\"{}\"/></w:pPr>{}</w:p>{}",
+            p(&r(&"Ủy ban nhân dân tỉnh ".repeat(3000))),
+            "x".repeat(20000),
+            r("sau"),
+            p(&r("cuối"))
+        );
+        overlapped_ways(
+            &docx(&[("word/document.xml", body(&long))]),
+            [1, 100, 4095, 4096, 4097, 5000, 9000, 30000],
+        );
+        let huge = p(&r(&"Sở Tư pháp chủ trì; ".repeat(50_000)));
+        overlapped_ways(&docx(&[("word/document.xml", body(&huge))]), [100_000]);
+        // Not UTF-8 (a Latin-1 byte): in turn, quick-xml reads it or says why; overlapped
+        // gives the same lines or leaves it to the reading in turn.
+        let xml = body(&p(&r("caf\u{e9}"))).replace('\u{e9}', "\u{1}");
+        let mut bytes = xml.into_bytes();
+        for b in bytes.iter_mut() {
+            if *b == 1 {
+                *b = 0xE9;
+            }
+        }
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        z.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut z, &bytes).unwrap();
+        let doc = z.finish().unwrap().into_inner();
+        for piece in 1..40 {
+            let sizes = overlapped::Sizes {
+                min_part: 0,
+                piece,
+                queue: 2,
+            };
+            let o = overlapped::read(&doc, "t.docx", sizes);
+            if let Some(o) = o {
+                assert_eq!(
+                    Ok(o),
+                    read_in_turn(&doc, "t.docx").map_err(|e| e.to_string())
+                );
+            }
+        }
+        // A broken document, one without the body part, and a broken numbering part (the
+        // unpacking thread stops when the scan gives up early): left to the reading in turn.
+        let big_body = body(&p(&r("x")).repeat(2000));
+        for doc in [
+            docx(&[("word/document.xml", body("<w:p><w:r></w:p>"))]),
+            docx(&[("word/other.xml", body(""))]),
+            docx(&[
+                ("word/document.xml", big_body),
+                ("word/numbering.xml", "<w:numbering><w:num".to_string()),
+            ]),
+        ] {
+            let sizes = overlapped::Sizes {
+                min_part: 0,
+                piece: 5,
+                queue: 1,
+            };
+            assert!(overlapped::read(&doc, "t.docx", sizes).is_none());
+            assert!(read(&doc, "t.docx").is_err());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Cut into pieces anywhere, well formed or not, a document reads as in turn (an
+        /// error in turn is `None` overlapped: the caller then reads it in turn).
+        #[test]
+        fn overlapped_reads_any_document_as_in_turn(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..60),
+            trees in proptest::collection::vec(word_tree(), 0..3),
+            piece in 1usize..64,
+            queue in 1usize..4,
+        ) {
+            let inner: String = picks.iter().filter_map(|&k| PIECES.get(k).copied()).collect();
+            for inner in [inner, trees.concat()] {
+                let bytes = docx(&[("word/document.xml", body(&inner))]);
+                let sizes = overlapped::Sizes { min_part: 0, piece, queue };
+                proptest::prop_assert_eq!(
+                    overlapped::read(&bytes, "t.docx", sizes),
+                    read_in_turn(&bytes, "t.docx").ok(),
+                    "{}", inner
+                );
             }
         }
     }

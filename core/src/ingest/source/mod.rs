@@ -261,6 +261,18 @@ pub fn read_plan_bytes_with(
         let text = decode_text(bytes, &name)?;
         return Ok(parse_plan(&text, options));
     }
+    if sniff(bytes) == SourceFormat::Docx {
+        // A large .docx comes with its lines already cleaned for the text reader.
+        let (lines, prepared) = docx::read_for_reader(bytes, &name)?;
+        let doc = SourceText {
+            format: SourceFormat::Docx,
+            lines,
+        };
+        return Ok(match prepared {
+            Some(p) => with_origins(&doc, super::parse_prepared(p.lines, p.text_len, options)),
+            None => parse_document(&doc, options),
+        });
+    }
     let doc = read_source(bytes, &name, source)?;
     Ok(parse_document(&doc, options))
 }
@@ -286,7 +298,12 @@ pub fn read_plan_file(
 
 /// Reads the text of a document with the text reader; warnings name their origin.
 pub fn parse_document(doc: &SourceText, options: &ParseOptions) -> ParseOutcome {
-    let mut out = parse_plan(&doc.text(), options);
+    with_origins(doc, parse_plan(&doc.text(), options))
+}
+
+/// The plan read from `doc`'s text, its warnings naming their origin (only the lines' origins
+/// are read here, not their texts).
+fn with_origins(doc: &SourceText, mut out: ParseOutcome) -> ParseOutcome {
     if doc.format == SourceFormat::Text {
         return out;
     }

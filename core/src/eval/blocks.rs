@@ -109,6 +109,8 @@ pub(crate) struct Judgement<'l> {
 pub(crate) struct Worker {
     scope: Scope<'static>,
     memos: Vec<Memo>,
+    /// Texts shared by the assessments it writes: valid for one evaluation, as a worker is.
+    texts: super::explain::Shared,
 }
 
 impl Worker {
@@ -116,6 +118,7 @@ impl Worker {
         Worker {
             scope: Scope::new(),
             memos: (0..rules).map(|_| Memo::default()).collect(),
+            texts: super::explain::Shared::default(),
         }
     }
 }
@@ -175,6 +178,7 @@ impl Prepared<'_> {
             stops: vec![0; pack.rules().len()],
             max_stops: pack.limits().max_stops_per_rule,
             memos: &mut worker.memos,
+            lists: super::explain::RuleLists::default(),
         };
         let scope = &mut worker.scope;
         let mut assessments = Vec::new();
@@ -207,7 +211,14 @@ impl Prepared<'_> {
                         .evaluator
                         .run_instance_rules(facts, &self.cal, scope, inst, obligation, &mut run);
                     assessments.push(super::explain::assess(
-                        inst, obligation, evidence, status, due_soon, rules, self.as_of,
+                        &mut worker.texts,
+                        inst,
+                        obligation,
+                        evidence,
+                        status,
+                        due_soon,
+                        rules,
+                        self.as_of,
                     ));
                 }
             }

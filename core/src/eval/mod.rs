@@ -18,7 +18,7 @@
 mod blocks;
 mod due;
 mod expand;
-mod explain;
+pub(crate) mod explain;
 mod forms;
 mod hash;
 mod matching;
@@ -509,7 +509,7 @@ impl Evaluator {
         inst: &Instance,
         obligation: &crate::model::Obligation,
         run: &mut RuleRun<'_, '_>,
-    ) -> (Option<Status>, bool, Vec<String>) {
+    ) -> (Option<Status>, bool, Arc<[Arc<str>]>) {
         // Built only for an instance some rule has something to say about.
         let base = || Finding {
             rule: String::new(),
@@ -525,7 +525,8 @@ impl Evaluator {
             rule_failed: false,
         };
         let facts = Arc::new(facts);
-        let (mut status, mut due_soon, mut rules) = (None, false, Vec::new());
+        let (mut status, mut due_soon) = (None, false);
+        run.lists.start();
         for (n, rule) in self.pack.rules().iter().enumerate() {
             if rule.meta.applies_to != AppliesTo::Instance || !rule.meta.applies(&*facts) {
                 continue;
@@ -546,7 +547,7 @@ impl Evaluator {
                     if v.is_empty() {
                         continue;
                     }
-                    rules.push(rule.meta.id.clone());
+                    run.lists.push(n);
                     // The first rule that classifies decides; later ones add findings only.
                     if status.is_none() {
                         status = v.status;
@@ -559,7 +560,7 @@ impl Evaluator {
                     }
                 }
                 Err(e) => {
-                    rules.push(rule.meta.id.clone());
+                    run.lists.push(n);
                     run.failed(
                         n,
                         rule_failure(&rule.meta.id, &e.message, &base()),
@@ -568,7 +569,11 @@ impl Evaluator {
                 }
             }
         }
-        (status, due_soon, rules)
+        let rules = self.pack.rules();
+        let list = run
+            .lists
+            .finish(|n| rules.get(n).map_or("", |r| r.meta.id.as_str()));
+        (status, due_soon, list)
     }
 
     /// One rule call: replayed from the evaluation's memo when an earlier call read the same
@@ -673,6 +678,8 @@ struct RuleRun<'a, 'm> {
     max_stops: usize,
     /// Each rule's memo of calls (by pack position), kept by the thread from block to block.
     memos: &'m mut Vec<memo::Memo>,
+    /// The rule lists of the block's assessments.
+    lists: explain::RuleLists,
 }
 
 impl<'a, 'm> RuleRun<'a, 'm> {
@@ -686,6 +693,7 @@ impl<'a, 'm> RuleRun<'a, 'm> {
             stops: vec![0; pack.rules().len()],
             max_stops: limits.max_stops_per_rule,
             memos,
+            lists: explain::RuleLists::default(),
         }
     }
 
@@ -990,7 +998,7 @@ mod tests {
         let template = assessments[0].clone();
         for n in 0..(COUNTED_KEYS + 50) {
             let mut a = template.clone();
-            a.agency = format!("agency {}", n % (COUNTED_KEYS + 7));
+            a.agency = format!("agency {}", n % (COUNTED_KEYS + 7)).into();
             a.status = [Status::Overdue, Status::DoneLate, Status::Unknown][n % 3];
             assessments.push(a);
         }

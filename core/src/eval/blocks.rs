@@ -205,8 +205,14 @@ impl Prepared<'_> {
                         continue;
                     };
                     let evidence = inst.evidence.first().and_then(|&k| self.submissions.get(k));
-                    let facts =
-                        instance_facts(inst, obligation, evidence, self.as_of, self.policies);
+                    let facts = instance_facts(
+                        &mut worker.texts,
+                        inst,
+                        obligation,
+                        evidence,
+                        self.as_of,
+                        self.policies,
+                    );
                     let (status, due_soon, rules) = self
                         .evaluator
                         .run_instance_rules(facts, &self.cal, scope, inst, obligation, &mut run);

@@ -57,28 +57,39 @@ struct Quote {
     text: String,
 }
 
-/// Texts shared by the assessments one worker writes in one evaluation: per obligation (by
-/// plan position), its title, its source and the quotes of its timing phrases.
+/// Texts shared by the facts and assessments one worker writes in one evaluation: per
+/// obligation (by plan position), its id, title, recipients, source and the quotes of its
+/// timing phrases.
 #[derive(Default)]
 pub(crate) struct Shared {
     obligations: Vec<Option<ObligationTexts>>,
 }
 
-struct ObligationTexts {
-    title: Arc<str>,
+pub(crate) struct ObligationTexts {
+    pub id: Arc<str>,
+    pub title: Arc<str>,
+    pub recipient: Option<Arc<str>>,
+    pub via: Option<Arc<str>>,
     source: Option<Arc<SourceSpan>>,
     /// Quotes by timing phrase; an obligation has few.
     quotes: Vec<(Option<String>, Arc<Quote>)>,
 }
 
 impl Shared {
-    fn obligation(&mut self, n: usize, o: &Obligation) -> &mut ObligationTexts {
+    /// The texts of obligation `o`, at plan position `n`.
+    pub fn obligation(&mut self, n: usize, o: &Obligation) -> &mut ObligationTexts {
         if self.obligations.len() <= n {
             self.obligations.resize_with(n + 1, || None);
         }
         let slot = &mut self.obligations[n];
         slot.get_or_insert_with(|| ObligationTexts {
+            id: o.id.as_str().into(),
             title: o.title.as_str().into(),
+            recipient: o.reporting.as_ref().map(|r| r.recipient.name().into()),
+            via: o
+                .reporting
+                .as_ref()
+                .and_then(|r| r.via.as_ref().map(|v| v.name().into())),
             source: o.source.clone().map(Arc::new),
             quotes: Vec::new(),
         })
@@ -101,13 +112,18 @@ impl ObligationTexts {
     }
 }
 
+/// The ids of the rules that judged an instance, shared (as [`Assessment::rules`]).
+pub(crate) type RuleList = Arc<[Arc<str>]>;
+
 /// Rule lists by the pack positions of their rules: one shared list per distinct set, so an
 /// instance's list costs a lookup, not a copy of each rule id.
 #[derive(Default)]
 pub(crate) struct RuleLists {
-    lists: HashMap<Vec<usize>, Arc<[Arc<str>]>>,
+    lists: HashMap<Vec<usize>, RuleList>,
     /// The list being collected (pack positions, ascending).
     current: Vec<usize>,
+    /// The list returned last.
+    last: Option<(Vec<usize>, RuleList)>,
 }
 
 impl RuleLists {
@@ -122,12 +138,29 @@ impl RuleLists {
     }
 
     /// The list collected since [`RuleLists::start`], each rule named by `name`.
-    pub fn finish<'n>(&mut self, name: impl Fn(usize) -> &'n str) -> Arc<[Arc<str>]> {
-        if let Some(l) = self.lists.get(&self.current) {
-            return l.clone();
+    pub fn finish<'n>(&mut self, name: impl Fn(usize) -> &'n str) -> RuleList {
+        // Neighbouring instances are mostly judged by the same rules: no hashing for those.
+        if let Some((ids, list)) = &self.last {
+            if *ids == self.current {
+                return list.clone();
+            }
         }
-        let list: Arc<[Arc<str>]> = self.current.iter().map(|&n| Arc::from(name(n))).collect();
-        self.lists.insert(self.current.clone(), list.clone());
+        let list = match self.lists.get(&self.current) {
+            Some(l) => l.clone(),
+            None => {
+                let list: Arc<[Arc<str>]> =
+                    self.current.iter().map(|&n| Arc::from(name(n))).collect();
+                self.lists.insert(self.current.clone(), list.clone());
+                list
+            }
+        };
+        match &mut self.last {
+            Some((ids, last)) => {
+                ids.clone_from(&self.current);
+                *last = list.clone();
+            }
+            None => self.last = Some((self.current.clone(), list.clone())),
+        }
         list
     }
 }

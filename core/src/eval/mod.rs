@@ -834,18 +834,20 @@ fn validate(plan: &Plan, events: &[Event], as_of: NaiveDate) -> Result<(), EvalE
 }
 
 fn instance_facts(
+    texts: &mut explain::Shared,
     inst: &Instance,
     obligation: &crate::model::Obligation,
     evidence: Option<&Submission>,
     as_of: NaiveDate,
     policies: &Policies,
 ) -> InstanceFacts {
+    let shared = texts.obligation(inst.obligation, obligation);
     InstanceFacts {
-        obligation: obligation.id.as_str().to_string(),
-        title: obligation.title.clone(),
+        obligation: shared.id.clone(),
+        title: shared.title.clone(),
         kind: obligation.kind.as_str().into(),
         schedule: inst.schedule.into(),
-        agency: String::from(&*inst.party.name),
+        agency: inst.party.name.clone(),
         is_group: inst.party.group.is_some(),
         period: crate::rules::text::period_text(&inst.period),
         stage: inst.stage.clone(),
@@ -859,14 +861,8 @@ fn instance_facts(
         due_soon_days: policies.due_soon_days,
         deadline_reading: policies.deadline_reading.as_str().into(),
         day_off: policies.day_off.as_str().into(),
-        recipient: obligation
-            .reporting
-            .as_ref()
-            .map(|r| r.recipient.name().to_string()),
-        via: obligation
-            .reporting
-            .as_ref()
-            .and_then(|r| r.via.as_ref().map(|v| v.name().to_string())),
+        recipient: shared.recipient.clone(),
+        via: shared.via.clone(),
         next_stage_due: inst.next_stage_due,
     }
 }

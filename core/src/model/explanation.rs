@@ -208,9 +208,19 @@ mod tests {
             .assessments
             .iter()
             .all(|a| !written(&a.explanation_vi) && !written(&a.explanation_en)));
-        for (a, j) in report.assessments.iter().zip(json["assessments"].as_array().unwrap()) {
-            assert_eq!(a.explanation_vi.as_str(), j["explanation_vi"].as_str().unwrap());
-            assert_eq!(a.explanation_en.to_string(), j["explanation_en"].as_str().unwrap());
+        for (a, j) in report
+            .assessments
+            .iter()
+            .zip(json["assessments"].as_array().unwrap())
+        {
+            assert_eq!(
+                a.explanation_vi.as_str(),
+                j["explanation_vi"].as_str().unwrap()
+            );
+            assert_eq!(
+                a.explanation_en.to_string(),
+                j["explanation_en"].as_str().unwrap()
+            );
             assert!(written(&a.explanation_vi) && !written(&a.explanation_en));
             assert!(a.explanation_vi.starts_with(a.status.label(Lang::Vi)));
             assert!(a.explanation_en.ends_with('.'));
@@ -228,7 +238,10 @@ mod tests {
         assert!(matches!(b.explanation_vi.0, Repr::Text(_)));
         assert_eq!(a.explanation_vi, b.explanation_vi);
         assert_ne!(a.explanation_vi, a.explanation_en);
-        assert_eq!(format!("{:?}", a.explanation_en), format!("{:?}", &*b.explanation_en));
+        assert_eq!(
+            format!("{:?}", a.explanation_en),
+            format!("{:?}", &*b.explanation_en)
+        );
     }
 
     #[test]

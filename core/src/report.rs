@@ -168,7 +168,7 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
             .assessments
             .iter()
             .find(|a| a.obligation.as_str() == ob)
-            .map(|a| a.title.as_str())
+            .map(|a| &*a.title)
             .unwrap_or("");
         let _ = writeln!(
             out,
@@ -356,10 +356,8 @@ impl AssessmentColumn {
             AssessmentColumn::DaysLate => FlatValue::Int(a.days_late),
             AssessmentColumn::DaysRemaining => FlatValue::Int(a.days_remaining),
             AssessmentColumn::Rules => owned(a.rules.join(" ")),
-            AssessmentColumn::Explanation => text(match lang {
-                Lang::Vi => &a.explanation_vi,
-                Lang::En => &a.explanation_en,
-            }),
+            // Written for the reader: an explanation is not kept written (see `Explanation`).
+            AssessmentColumn::Explanation => FlatValue::Text(Some(a.explanation(lang).text())),
         }
     }
 }

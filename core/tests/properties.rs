@@ -114,7 +114,7 @@ proptest! {
             let counted = a.assessments.iter().any(|x| {
                 x.obligation == s.obligation
                     && x.received == Some(s.received)
-                    && x.document_number == s.document_number
+                    && x.document_number.as_deref() == s.document_number.as_deref()
             });
             let reported = a.findings.iter().any(|f| f.submission == Some(k));
             prop_assert!(counted || reported, "submission {} vanished: {:?}", k, s);

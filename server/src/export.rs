@@ -54,7 +54,7 @@ fn summarize(report: &Report) -> Summary {
     for a in &report.assessments {
         s.total.add(a.status);
         s.by_agency
-            .entry(a.agency.clone())
+            .entry(a.agency.to_string())
             .or_default()
             .add(a.status);
         s.by_obligation
@@ -135,7 +135,7 @@ pub fn xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut cells: BTreeMap<(String, String), StatusCounts> = BTreeMap::new();
     for a in &report.assessments {
         cells
-            .entry((a.agency.clone(), a.obligation.as_str().to_string()))
+            .entry((a.agency.to_string(), a.obligation.as_str().to_string()))
             .or_default()
             .add(a.status);
     }
@@ -186,7 +186,7 @@ pub fn xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             .filter(|a| a.obligation.as_str() == o);
         for (i, a) in rows.enumerate() {
             let r = row_of(i + 1)?;
-            sheet.write_string(r, 0, &a.agency)?;
+            sheet.write_string(r, 0, &*a.agency)?;
             sheet.write_string(r, 1, a.period.to_string())?;
             sheet.write_string(r, 2, a.stage.as_deref().unwrap_or(""))?;
             sheet.write_string(r, 3, a.status.label(lang))?;
@@ -202,11 +202,7 @@ pub fn xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                 #[allow(clippy::cast_precision_loss)]
                 sheet.write_number(r, 7, n as f64)?;
             }
-            let text = match lang {
-                Lang::Vi => &a.explanation_vi,
-                Lang::En => &a.explanation_en,
-            };
-            sheet.write_string(r, 8, text)?;
+            sheet.write_string(r, 8, a.explanation(lang).text())?;
         }
     }
     book.save_to_buffer()

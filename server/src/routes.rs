@@ -1382,7 +1382,7 @@ mod tests {
             .unwrap()
             .evaluate(&req)
             .unwrap();
-        let agency = report.assessments[0].agency.clone();
+        let agency = report.assessments[0].agency.to_string();
         let queries = [
             ReportQuery::default(),
             ReportQuery {

@@ -200,6 +200,8 @@ enum Judged<'l, 'k> {
 pub(crate) struct Worker {
     scope: Scope<'static>,
     memos: Vec<Memo>,
+    /// Texts shared by the assessments it writes: valid for one evaluation, as a worker is.
+    texts: super::explain::Shared,
 }
 
 impl Worker {
@@ -207,6 +209,7 @@ impl Worker {
         Worker {
             scope: Scope::new(),
             memos: (0..rules).map(|_| Memo::default()).collect(),
+            texts: super::explain::Shared::default(),
         }
     }
 }
@@ -269,6 +272,7 @@ impl Prepared<'_> {
             stops: vec![0; pack.rules().len()],
             max_stops: pack.limits().max_stops_per_rule,
             memos: &mut worker.memos,
+            lists: super::explain::RuleLists::default(),
         };
         let scope = &mut worker.scope;
         let mut assessments = Vec::new();
@@ -326,13 +330,26 @@ impl Prepared<'_> {
                         continue;
                     };
                     let evidence = inst.evidence.first().and_then(|&k| self.submissions.get(k));
-                    let facts =
-                        instance_facts(inst, obligation, evidence, self.as_of, self.policies);
+                    let facts = instance_facts(
+                        &mut worker.texts,
+                        inst,
+                        obligation,
+                        evidence,
+                        self.as_of,
+                        self.policies,
+                    );
                     let (status, due_soon, rules) = self
                         .evaluator
                         .run_instance_rules(facts, &self.cal, scope, inst, obligation, &mut run);
                     assessments.push(super::explain::assess(
-                        inst, obligation, evidence, status, due_soon, rules, self.as_of,
+                        &mut worker.texts,
+                        inst,
+                        obligation,
+                        evidence,
+                        status,
+                        due_soon,
+                        rules,
+                        self.as_of,
                     ));
                     marks.push(mark(&run));
                 }

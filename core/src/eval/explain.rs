@@ -1,18 +1,179 @@
 //! Assessments with explanations that point back to the plan's own words.
+//!
+//! An assessment owns almost nothing of its own: the obligation's title and source, the rule
+//! lists and the source quotes are shared (one per obligation, list or phrase), and the two
+//! explanations are one [`Parts`] (what the sentence says) written in either language only when
+//! read ([`Explanation`]).
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use super::expand::Instance;
-use crate::model::{Assessment, Lang, Obligation, SourceSpan, Status, Submission};
+use crate::model::{
+    Assessment, DueDate, Explanation, Lang, Obligation, Period, SourceSpan, Status, Submission,
+};
 use crate::rules::text;
 
+/// What an instance's explanation says, in no language yet: shared by its two
+/// [`Explanation`]s, written by [`Parts::render`].
+#[derive(Debug)]
+pub(crate) struct Parts {
+    status: Status,
+    due_soon: bool,
+    note: Option<Arc<(String, String)>>,
+    why: Option<Why>,
+    due: Option<Arc<DueDate>>,
+    received: Option<(NaiveDate, Option<Arc<str>>)>,
+    days: Option<Days>,
+    rules: Arc<[Arc<str>]>,
+    source: Option<Arc<Quote>>,
+}
+
+/// The clause that says why an instance has its status, when the status needs one.
+#[derive(Debug)]
+enum Why {
+    Unclassified,
+    /// The timing phrase nobody could read.
+    Unparsed(String),
+    /// The group nobody expanded.
+    Group(Arc<str>),
+    NoDue,
+    Ongoing(Period),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Days {
+    Late(i64),
+    Left(i64),
+}
+
+/// The plan's lines and sentence an explanation quotes: one per obligation and timing phrase.
+#[derive(Debug)]
+struct Quote {
+    line_start: u32,
+    line_end: u32,
+    text: String,
+}
+
+/// Texts shared by the facts and assessments one worker writes in one evaluation: per
+/// obligation (by plan position), its id, title, recipients, source and the quotes of its
+/// timing phrases.
+#[derive(Default)]
+pub(crate) struct Shared {
+    obligations: Vec<Option<ObligationTexts>>,
+}
+
+pub(crate) struct ObligationTexts {
+    pub id: Arc<str>,
+    pub title: Arc<str>,
+    pub recipient: Option<Arc<str>>,
+    pub via: Option<Arc<str>>,
+    source: Option<Arc<SourceSpan>>,
+    /// Quotes by timing phrase; an obligation has few.
+    quotes: Vec<(Option<String>, Arc<Quote>)>,
+}
+
+impl Shared {
+    /// The texts of obligation `o`, at plan position `n`.
+    pub fn obligation(&mut self, n: usize, o: &Obligation) -> &mut ObligationTexts {
+        if self.obligations.len() <= n {
+            self.obligations.resize_with(n + 1, || None);
+        }
+        let slot = &mut self.obligations[n];
+        slot.get_or_insert_with(|| ObligationTexts {
+            id: o.id.as_str().into(),
+            title: o.title.as_str().into(),
+            recipient: o.reporting.as_ref().map(|r| r.recipient.name().into()),
+            via: o
+                .reporting
+                .as_ref()
+                .and_then(|r| r.via.as_ref().map(|v| v.name().into())),
+            source: o.source.clone().map(Arc::new),
+            quotes: Vec::new(),
+        })
+    }
+}
+
+impl ObligationTexts {
+    fn quote(&mut self, phrase: Option<&str>) -> Option<Arc<Quote>> {
+        let src = self.source.as_ref()?;
+        if let Some((_, q)) = self.quotes.iter().find(|(p, _)| p.as_deref() == phrase) {
+            return Some(q.clone());
+        }
+        let q = Arc::new(Quote {
+            line_start: src.line_start,
+            line_end: src.line_end,
+            text: quote(src, phrase),
+        });
+        self.quotes.push((phrase.map(str::to_string), q.clone()));
+        Some(q)
+    }
+}
+
+/// The ids of the rules that judged an instance, shared (as [`Assessment::rules`]).
+pub(crate) type RuleList = Arc<[Arc<str>]>;
+
+/// Rule lists by the pack positions of their rules: one shared list per distinct set, so an
+/// instance's list costs a lookup, not a copy of each rule id.
+#[derive(Default)]
+pub(crate) struct RuleLists {
+    lists: HashMap<Vec<usize>, RuleList>,
+    /// The list being collected (pack positions, ascending).
+    current: Vec<usize>,
+    /// The list returned last.
+    last: Option<(Vec<usize>, RuleList)>,
+}
+
+impl RuleLists {
+    /// Starts the list of a new instance.
+    pub fn start(&mut self) {
+        self.current.clear();
+    }
+
+    /// Adds the rule at pack position `n`.
+    pub fn push(&mut self, n: usize) {
+        self.current.push(n);
+    }
+
+    /// The list collected since [`RuleLists::start`], each rule named by `name`.
+    pub fn finish<'n>(&mut self, name: impl Fn(usize) -> &'n str) -> RuleList {
+        // Neighbouring instances are mostly judged by the same rules: no hashing for those.
+        if let Some((ids, list)) = &self.last {
+            if *ids == self.current {
+                return list.clone();
+            }
+        }
+        let list = match self.lists.get(&self.current) {
+            Some(l) => l.clone(),
+            None => {
+                let list: Arc<[Arc<str>]> =
+                    self.current.iter().map(|&n| Arc::from(name(n))).collect();
+                self.lists.insert(self.current.clone(), list.clone());
+                list
+            }
+        };
+        match &mut self.last {
+            Some((ids, last)) => {
+                ids.clone_from(&self.current);
+                *last = list.clone();
+            }
+            None => self.last = Some((self.current.clone(), list.clone())),
+        }
+        list
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one instance's parts; a struct would only rename them
 pub(crate) fn assess(
+    shared: &mut Shared,
     inst: &Instance,
     obligation: &Obligation,
     evidence: Option<&Submission>,
     status: Option<Status>,
     due_soon: bool,
-    rules: Vec<String>,
+    rules: Arc<[Arc<str>]>,
     as_of: NaiveDate,
 ) -> Assessment {
     let classified = status.is_some();
@@ -27,133 +188,158 @@ pub(crate) fn assess(
         (Status::InProgress, Some(l)) => Some((l - as_of).num_days()),
         _ => None,
     };
-
-    // One buffer per language: explanations are written for every instance.
-    let mut vi = Sentence::new(status.label(Lang::Vi));
-    let mut en = Sentence::new(status.label(Lang::En));
-    if due_soon {
-        vi.part("sắp đến hạn");
-        en.part("due soon");
-    }
-    if let Some((nv, ne)) = inst.note.as_deref() {
-        vi.part(nv);
-        en.part(ne);
-    }
-    match status {
-        Status::Unknown if !classified => {
-            vi.part("không quy tắc nào phân loại được");
-            en.part("no rule classified this instance");
-        }
-        Status::Unknown if inst.schedule == "unparsed" => {
-            let t = inst.phrase.as_deref().unwrap_or("");
-            vi.part(&format!(
-                "không hiểu được thời hạn “{t}”: cần người xem xét"
-            ));
-            en.part(&format!("timeline not understood “{t}”: needs a person"));
-        }
-        Status::Unknown if inst.party.group.is_some() => {
-            let g = &inst.party.name;
-            vi.part(&format!(
-                "nhóm “{g}” chưa được liệt kê thành cơ quan cụ thể: cần danh mục cơ quan (registry)"
-            ));
-            en.part(&format!(
-                "group “{g}” not expanded into agencies: supply an agency registry"
-            ));
-        }
-        Status::Unknown if inst.due.is_none() => {
-            vi.part("kế hoạch không nêu hạn");
-            en.part("the plan states no due date");
-        }
-        Status::Ongoing => {
-            vi.part(&inst.period.label_vi());
-            vi.more("; đánh giá qua báo cáo định kỳ");
-            en.part(&inst.period.label_en());
-            en.more("; assessed through the periodic report");
-        }
-        _ => {}
-    }
-    if let Some(d) = &inst.due {
-        vi.part("hạn: ");
-        vi.more(&d.derivation_vi);
-        en.part("due: ");
-        en.more(&d.derivation_en);
-    }
-    if let Some(e) = evidence {
-        vi.part("nhận ngày ");
-        vi.date(e.received);
-        en.part("received ");
-        en.date(e.received);
-        if let Some(n) = &e.document_number {
-            vi.more(", số ");
-            vi.more(n);
-            en.more(", no. ");
-            en.more(n);
-        }
-    }
-    match (days_late, days_remaining) {
-        (Some(n), _) => {
-            vi.part("trễ ");
-            vi.int(n);
-            vi.more(" ngày");
-            en.part("");
-            en.int(n);
-            en.more(" day(s) late");
-        }
-        (_, Some(n)) => {
-            vi.part("còn ");
-            vi.int(n);
-            vi.more(" ngày");
-            en.part("");
-            en.int(n);
-            en.more(" day(s) left");
-        }
-        _ => {}
-    }
-    if !rules.is_empty() {
-        vi.part("quy tắc: ");
-        en.part("rules: ");
-        for (k, r) in rules.iter().enumerate() {
-            let sep = if k == 0 { "" } else { ", " };
-            vi.more(sep);
-            vi.more(r);
-            en.more(sep);
-            en.more(r);
-        }
-    }
-    if let Some(src) = &obligation.source {
-        let q = quote(src, inst.phrase.as_deref());
-        let (lines_vi, lines_en) = if src.line_start == src.line_end {
-            (
-                format!("dòng {}", src.line_start),
-                format!("line {}", src.line_start),
-            )
-        } else {
-            (
-                format!("dòng {}–{}", src.line_start, src.line_end),
-                format!("lines {}–{}", src.line_start, src.line_end),
-            )
-        };
-        vi.part(&format!("kế hoạch, {lines_vi}: “{q}”"));
-        en.part(&format!("plan, {lines_en}: “{q}”"));
-    }
-
+    let why = match status {
+        Status::Unknown if !classified => Some(Why::Unclassified),
+        Status::Unknown if inst.schedule == "unparsed" => Some(Why::Unparsed(
+            inst.phrase.as_deref().unwrap_or("").to_string(),
+        )),
+        Status::Unknown if inst.party.group.is_some() => Some(Why::Group(inst.party.name.clone())),
+        Status::Unknown if inst.due.is_none() => Some(Why::NoDue),
+        Status::Ongoing => Some(Why::Ongoing(inst.period.clone())),
+        _ => None,
+    };
+    let days = match (days_late, days_remaining) {
+        (Some(n), _) => Some(Days::Late(n)),
+        (_, Some(n)) => Some(Days::Left(n)),
+        _ => None,
+    };
+    let document_number: Option<Arc<str>> = evidence
+        .and_then(|e| e.document_number.as_deref())
+        .map(Arc::from);
+    let texts = shared.obligation(inst.obligation, obligation);
+    let parts = Arc::new(Parts {
+        status,
+        due_soon,
+        note: inst.note.clone(),
+        why,
+        due: inst.due.clone(),
+        received: evidence.map(|e| (e.received, document_number.clone())),
+        days,
+        rules: rules.clone(),
+        source: texts.quote(inst.phrase.as_deref()),
+    });
     Assessment {
         obligation: obligation.id.clone(),
-        title: obligation.title.clone(),
-        agency: String::from(&*inst.party.name),
+        title: texts.title.clone(),
+        agency: inst.party.name.clone(),
         period: inst.period.clone(),
-        stage: inst.stage.clone(),
+        stage: inst.stage.as_deref().map(Arc::from),
         status,
         due_soon,
         due: inst.due.clone(),
         received: evidence.map(|e| e.received),
-        document_number: evidence.and_then(|e| e.document_number.clone()),
+        document_number,
         days_late,
         days_remaining,
         rules,
-        explanation_vi: vi.finish(),
-        explanation_en: en.finish(),
-        source: obligation.source.clone(),
+        explanation_vi: Explanation::of(Lang::Vi, parts.clone()),
+        explanation_en: Explanation::of(Lang::En, parts),
+        source: texts.source.clone(),
+    }
+}
+
+impl Parts {
+    /// The explanation in `lang`: clauses joined by "; ", closed with ".".
+    pub fn render(&self, lang: Lang) -> String {
+        let vi = lang == Lang::Vi;
+        let pick = |v: &'static str, e: &'static str| if vi { v } else { e };
+        let mut s = Sentence::new(self.status.label(lang));
+        if self.due_soon {
+            s.part(pick("sắp đến hạn", "due soon"));
+        }
+        if let Some(note) = self.note.as_deref() {
+            s.part(if vi { &note.0 } else { &note.1 });
+        }
+        match &self.why {
+            Some(Why::Unclassified) => s.part(pick(
+                "không quy tắc nào phân loại được",
+                "no rule classified this instance",
+            )),
+            Some(Why::Unparsed(t)) => {
+                s.part(pick(
+                    "không hiểu được thời hạn “",
+                    "timeline not understood “",
+                ));
+                s.more(t);
+                s.more(pick("”: cần người xem xét", "”: needs a person"));
+            }
+            Some(Why::Group(g)) => {
+                s.part(pick("nhóm “", "group “"));
+                s.more(g);
+                s.more(pick(
+                    "” chưa được liệt kê thành cơ quan cụ thể: cần danh mục cơ quan (registry)",
+                    "” not expanded into agencies: supply an agency registry",
+                ));
+            }
+            Some(Why::NoDue) => s.part(pick(
+                "kế hoạch không nêu hạn",
+                "the plan states no due date",
+            )),
+            Some(Why::Ongoing(p)) => {
+                if vi {
+                    s.part(&p.label_vi());
+                    s.more("; đánh giá qua báo cáo định kỳ");
+                } else {
+                    s.part(&p.label_en());
+                    s.more("; assessed through the periodic report");
+                }
+            }
+            None => {}
+        }
+        if let Some(d) = &self.due {
+            s.part(pick("hạn: ", "due: "));
+            s.more(if vi {
+                &d.derivation_vi
+            } else {
+                &d.derivation_en
+            });
+        }
+        if let Some((received, number)) = &self.received {
+            s.part(pick("nhận ngày ", "received "));
+            s.date(*received);
+            if let Some(n) = number {
+                s.more(pick(", số ", ", no. "));
+                s.more(n);
+            }
+        }
+        match self.days {
+            Some(Days::Late(n)) => {
+                s.part(pick("trễ ", ""));
+                s.int(n);
+                s.more(pick(" ngày", " day(s) late"));
+            }
+            Some(Days::Left(n)) => {
+                s.part(pick("còn ", ""));
+                s.int(n);
+                s.more(pick(" ngày", " day(s) left"));
+            }
+            None => {}
+        }
+        if !self.rules.is_empty() {
+            s.part(pick("quy tắc: ", "rules: "));
+            for (k, r) in self.rules.iter().enumerate() {
+                if k > 0 {
+                    s.more(", ");
+                }
+                s.more(r);
+            }
+        }
+        if let Some(q) = &self.source {
+            s.part(pick("kế hoạch, ", "plan, "));
+            if q.line_start == q.line_end {
+                s.more(pick("dòng ", "line "));
+                s.int(i64::from(q.line_start));
+            } else {
+                s.more(pick("dòng ", "lines "));
+                s.int(i64::from(q.line_start));
+                s.more("–");
+                s.int(i64::from(q.line_end));
+            }
+            s.more(": “");
+            s.more(&q.text);
+            s.more("”");
+        }
+        s.finish()
     }
 }
 

@@ -18,7 +18,7 @@
 mod blocks;
 mod due;
 mod expand;
-mod explain;
+pub(crate) mod explain;
 mod forms;
 mod hash;
 mod matching;
@@ -527,7 +527,7 @@ impl Evaluator {
         inst: &Instance,
         obligation: &crate::model::Obligation,
         run: &mut RuleRun<'_, '_>,
-    ) -> (Option<Status>, bool, Vec<String>) {
+    ) -> (Option<Status>, bool, Arc<[Arc<str>]>) {
         // Built only for an instance some rule has something to say about.
         let base = || Finding {
             rule: String::new(),
@@ -543,7 +543,8 @@ impl Evaluator {
             rule_failed: false,
         };
         let facts = Arc::new(facts);
-        let (mut status, mut due_soon, mut rules) = (None, false, Vec::new());
+        let (mut status, mut due_soon) = (None, false);
+        run.lists.start();
         for (n, rule) in self.pack.rules().iter().enumerate() {
             if rule.meta.applies_to != AppliesTo::Instance || !rule.meta.applies(&*facts) {
                 continue;
@@ -564,7 +565,7 @@ impl Evaluator {
                     if v.is_empty() {
                         continue;
                     }
-                    rules.push(rule.meta.id.clone());
+                    run.lists.push(n);
                     // The first rule that classifies decides; later ones add findings only.
                     if status.is_none() {
                         status = v.status;
@@ -577,7 +578,7 @@ impl Evaluator {
                     }
                 }
                 Err(e) => {
-                    rules.push(rule.meta.id.clone());
+                    run.lists.push(n);
                     run.failed(
                         n,
                         rule_failure(&rule.meta.id, &e.message, &base()),
@@ -586,7 +587,11 @@ impl Evaluator {
                 }
             }
         }
-        (status, due_soon, rules)
+        let rules = self.pack.rules();
+        let list = run
+            .lists
+            .finish(|n| rules.get(n).map_or("", |r| r.meta.id.as_str()));
+        (status, due_soon, list)
     }
 
     /// One rule call: replayed from the evaluation's memo when an earlier call read the same
@@ -691,6 +696,8 @@ struct RuleRun<'a, 'm> {
     max_stops: usize,
     /// Each rule's memo of calls (by pack position), kept by the thread from block to block.
     memos: &'m mut Vec<memo::Memo>,
+    /// The rule lists of the block's assessments.
+    lists: explain::RuleLists,
 }
 
 impl<'a, 'm> RuleRun<'a, 'm> {
@@ -704,6 +711,7 @@ impl<'a, 'm> RuleRun<'a, 'm> {
             stops: vec![0; pack.rules().len()],
             max_stops: limits.max_stops_per_rule,
             memos,
+            lists: explain::RuleLists::default(),
         }
     }
 
@@ -844,18 +852,20 @@ fn validate(plan: &Plan, events: &[Event], as_of: NaiveDate) -> Result<(), EvalE
 }
 
 fn instance_facts(
+    texts: &mut explain::Shared,
     inst: &Instance,
     obligation: &crate::model::Obligation,
     evidence: Option<&Submission>,
     as_of: NaiveDate,
     policies: &Policies,
 ) -> InstanceFacts {
+    let shared = texts.obligation(inst.obligation, obligation);
     InstanceFacts {
-        obligation: obligation.id.as_str().to_string(),
-        title: obligation.title.clone(),
+        obligation: shared.id.clone(),
+        title: shared.title.clone(),
         kind: obligation.kind.as_str().into(),
         schedule: inst.schedule.into(),
-        agency: String::from(&*inst.party.name),
+        agency: inst.party.name.clone(),
         is_group: inst.party.group.is_some(),
         period: crate::rules::text::period_text(&inst.period),
         stage: inst.stage.clone(),
@@ -869,14 +879,8 @@ fn instance_facts(
         due_soon_days: policies.due_soon_days,
         deadline_reading: policies.deadline_reading.as_str().into(),
         day_off: policies.day_off.as_str().into(),
-        recipient: obligation
-            .reporting
-            .as_ref()
-            .map(|r| r.recipient.name().to_string()),
-        via: obligation
-            .reporting
-            .as_ref()
-            .and_then(|r| r.via.as_ref().map(|v| v.name().to_string())),
+        recipient: shared.recipient.clone(),
+        via: shared.via.clone(),
         next_stage_due: inst.next_stage_due,
     }
 }
@@ -1008,7 +1012,7 @@ mod tests {
         let template = assessments[0].clone();
         for n in 0..(COUNTED_KEYS + 50) {
             let mut a = template.clone();
-            a.agency = format!("agency {}", n % (COUNTED_KEYS + 7));
+            a.agency = format!("agency {}", n % (COUNTED_KEYS + 7)).into();
             a.status = [Status::Overdue, Status::DoneLate, Status::Unknown][n % 3];
             assessments.push(a);
         }

@@ -34,7 +34,7 @@
 
 use std::collections::HashMap;
 
-use super::table::{date_of, is_blank, locate, text_of, Cell, ColumnKind, RowError};
+use super::table::{date_of, is_blank, locate, text_of, text_ref, Cell, ColumnKind, RowError};
 use crate::model::{
     AgencyRef, Bound, Deadline, Obligation, ObligationId, ObligationKind, Plan, Schedule,
 };
@@ -145,7 +145,10 @@ fn read_cells(cells: &[Cell<'_>; 6]) -> Result<Obligation, RowError> {
     let date = date_of(&cells[C::Deadline.slot()])
         .map_err(|m| RowError::new(C::Deadline.name(), m))?
         .ok_or_else(|| RowError::new(C::Deadline.name(), "required value is empty"))?;
-    let bound = parse_bound(&required(C::Bound)?)?;
+    let bound = text_ref(&cells[C::Bound.slot()])
+        .map_err(|m| RowError::new(C::Bound.name(), m))?
+        .ok_or_else(|| RowError::new(C::Bound.name(), "required value is empty"))?;
+    let bound = parse_bound(&bound)?;
     if let Some(kind) = text(C::Schedule)? {
         if !kind.eq_ignore_ascii_case("once") {
             return Err(RowError::new(
@@ -183,9 +186,9 @@ fn read_cells(cells: &[Cell<'_>; 6]) -> Result<Obligation, RowError> {
 
 /// A bound by its JSON name (letter case and surrounding blanks do not matter).
 fn parse_bound(text: &str) -> Result<Bound, RowError> {
-    match text.to_ascii_lowercase().as_str() {
-        "before" => Ok(Bound::Before),
-        "no_later_than" => Ok(Bound::NoLaterThan),
+    match text {
+        t if t.eq_ignore_ascii_case("before") => Ok(Bound::Before),
+        t if t.eq_ignore_ascii_case("no_later_than") => Ok(Bound::NoLaterThan),
         _ => Err(RowError::new(
             ObligationColumn::Bound.name(),
             format!("'{text}' is not a bound (expected before or no_later_than)"),

@@ -13,6 +13,8 @@
 //! assert_eq!(e.message, "'31/02/2026' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)");
 //! ```
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use crate::calendar::check_date;
@@ -250,11 +252,22 @@ pub(super) fn text_of(cell: &Cell<'_>) -> Result<Option<String>, String> {
     })
 }
 
+/// [`text_of`], borrowed from a text cell: for a cell read and dropped (a date, a bound), no copy.
+pub(super) fn text_ref<'a>(cell: &Cell<'a>) -> Result<Option<Cow<'a, str>>, String> {
+    match *cell {
+        Cell::Text(t) => {
+            let t = t.trim();
+            Ok((!t.is_empty()).then_some(Cow::Borrowed(t)))
+        }
+        _ => text_of(cell).map(|t| t.map(Cow::Owned)),
+    }
+}
+
 pub(super) fn date_of(cell: &Cell<'_>) -> Result<Option<NaiveDate>, String> {
     if let Cell::Date(d) = *cell {
         return check_date(d).map(Some).map_err(|r| format!("'{d}': {r}"));
     }
-    let Some(text) = text_of(cell)? else {
+    let Some(text) = text_ref(cell)? else {
         return Ok(None);
     };
     parse_date(&text).map(Some).map_err(|e| match e {

@@ -6,6 +6,7 @@
 mod agency;
 mod date;
 mod evidence;
+mod explanation;
 mod outcome;
 mod period;
 mod plan;
@@ -17,6 +18,7 @@ pub use agency::{
 };
 pub use date::{format_vi, parse_date, parse_date_text, DateTextError};
 pub use evidence::{Event, EventDeadline, EventKind, Submission};
+pub use explanation::Explanation;
 pub use outcome::{
     AppliedPolicy, Assessment, DueDate, Finding, Lang, PackIdentity, Provenance, Report, Severity,
     Status, StatusCounts, Summary,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Bound, ObligationId, Period, SourceSpan};
+use super::{Bound, Explanation, ObligationId, Period, SourceSpan};
 use crate::policy::{DayOffRule, DeadlineReading, Policies};
 
 /// Status of one obligation instance (DESIGN.md §3), matching government task-tracking reports.
@@ -214,11 +214,13 @@ pub struct DueDate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Assessment {
     pub obligation: ObligationId,
-    pub title: String,
-    pub agency: String,
+    // Shared by the obligation's instances (the doc comments are the JSON Schema's words).
+    pub title: Arc<str>,
+    // Shared by the agency's instances.
+    pub agency: Arc<str>,
     pub period: Period,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stage: Option<String>,
+    pub stage: Option<Arc<str>>,
     pub status: Status,
     /// Open and within `due_soon_days` of the last day (sắp đến hạn).
     pub due_soon: bool,
@@ -228,18 +230,31 @@ pub struct Assessment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document_number: Option<String>,
+    pub document_number: Option<Arc<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_late: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_remaining: Option<i64>,
     /// Rules that returned a verdict for this instance.
-    pub rules: Vec<String>,
-    pub explanation_vi: String,
-    pub explanation_en: String,
+    // In pack order: one list shared by every instance the same rules judged.
+    pub rules: Arc<[Arc<str>]>,
+    // Written when read (see `Explanation`).
+    pub explanation_vi: Explanation,
+    pub explanation_en: Explanation,
     /// The plan's words this obligation comes from.
+    // Shared by the obligation's instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<SourceSpan>,
+    pub source: Option<Arc<SourceSpan>>,
+}
+
+impl Assessment {
+    /// The explanation in `lang`.
+    pub fn explanation(&self, lang: Lang) -> &Explanation {
+        match lang {
+            Lang::Vi => &self.explanation_vi,
+            Lang::En => &self.explanation_en,
+        }
+    }
 }
 
 /// Counts of instances per status.

@@ -16,20 +16,25 @@ fn yes() -> bool {
     true
 }
 
+fn empty() -> Arc<str> {
+    Arc::from("")
+}
+
 /// Facts about one obligation instance (agency × period × stage).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstanceFacts {
-    pub obligation: String,
-    #[serde(default)]
-    pub title: String,
+    // Text an obligation's or an agency's instances share.
+    pub obligation: Arc<str>,
+    #[serde(default = "empty")]
+    pub title: Arc<str>,
     /// `task` or `periodic_report`.
     #[serde(default = "task")]
     pub kind: Word,
     /// The schedule part that made this instance: once, ongoing, recurring, event_triggered,
     /// staged, unparsed.
     pub schedule: Word,
-    pub agency: String,
+    pub agency: Arc<str>,
     /// An unexpanded group (no registry): nobody in particular can be assessed.
     #[serde(default)]
     pub is_group: bool,
@@ -61,9 +66,9 @@ pub struct InstanceFacts {
     #[serde(default = "strict")]
     pub day_off: Word,
     #[serde(default)]
-    pub recipient: Option<String>,
+    pub recipient: Option<Arc<str>>,
     #[serde(default)]
-    pub via: Option<String>,
+    pub via: Option<Arc<str>>,
     /// For a stage whose result feeds a later stage (members → lead's consolidation): that later
     /// stage's last on-time day.
     #[serde(default)]
@@ -252,9 +257,9 @@ fn put_days(out: &mut String, n: Option<i64>) -> bool {
 impl super::verdict::Placeholders for InstanceFacts {
     fn write_placeholder(&self, name: &str, out: &mut String) -> bool {
         match name {
-            "agency" => put(out, Some(&self.agency)),
-            "obligation" => put(out, Some(&self.obligation)),
-            "title" => put(out, Some(&self.title)),
+            "agency" => put(out, Some(&*self.agency)),
+            "obligation" => put(out, Some(&*self.obligation)),
+            "title" => put(out, Some(&*self.title)),
             "period" => put(out, Some(&self.period)),
             "stage" => put(out, self.stage.as_deref()),
             "due" => put_date(out, self.due),
@@ -285,7 +290,7 @@ impl super::verdict::Placeholders for InstanceFacts {
                     out.push(')');
                     true
                 }
-                (Some(r), None) => put(out, Some(r)),
+                (Some(r), None) => put(out, Some(&**r)),
                 _ => false,
             },
             "next_stage_due" => put_date(out, self.next_stage_due),
@@ -377,8 +382,8 @@ fn date(d: Option<NaiveDate>) -> Dynamic {
 }
 
 /// Optional text is `""` when absent, so rules compare strings with strings.
-fn opt_str(s: &Option<String>) -> ImmutableString {
-    s.as_deref().unwrap_or("").into()
+fn opt_str<S: AsRef<str>>(s: &Option<S>) -> ImmutableString {
+    s.as_ref().map_or("", AsRef::as_ref).into()
 }
 
 fn days_between(later: NaiveDate, earlier: NaiveDate) -> INT {
@@ -531,11 +536,11 @@ macro_rules! properties {
 }
 
 properties!(register_instance, instance_key, InstanceView, InstanceFacts, {
-    "obligation" => |f| f.obligation.clone();
-    "title" => |f| f.title.clone();
+    "obligation" => |f| ImmutableString::from(&*f.obligation);
+    "title" => |f| ImmutableString::from(&*f.title);
     "kind" => |f| word(&f.kind);
     "schedule" => |f| word(&f.schedule);
-    "agency" => |f| f.agency.clone();
+    "agency" => |f| ImmutableString::from(&*f.agency);
     "is_group" => |f| f.is_group;
     "period" => |f| f.period.clone();
     "stage" => |f| opt_str(&f.stage);

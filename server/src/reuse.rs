@@ -400,7 +400,8 @@ mod tests {
         let (first, _) = render(&report, None);
         let mut changed = report.clone();
         let k = changed.assessments.len() / 2;
-        changed.assessments[k].agency.push_str(" \"mới\"\n");
+        let agency = format!("{} \"mới\"\n", changed.assessments[k].agency);
+        changed.assessments[k].agency = agency.into();
         let (_, reused) = render(&changed, Some(&first));
         assert_eq!(reused.elements, reused.of_elements - 1);
         // Its group, and the next, whose dictionary it is.
@@ -474,7 +475,7 @@ mod tests {
         match c {
             Change::Assessment(i, s) if !r.assessments.is_empty() => {
                 let n = r.assessments.len();
-                r.assessments[i % n].agency.clone_from(s);
+                r.assessments[i % n].agency = s.as_str().into();
             }
             Change::RemoveAssessment(i) if !r.assessments.is_empty() => {
                 let n = r.assessments.len();

@@ -17,8 +17,9 @@ use crate::model::{
 use crate::rules::text;
 
 /// What an instance's explanation says, in no language yet: shared by its two
-/// [`Explanation`]s, written by [`Parts::render`].
-#[derive(Debug)]
+/// [`Explanation`]s, written by [`Parts::render`]. Equal parts write equal texts (the
+/// explanations' quick equality).
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Parts {
     status: Status,
     due_soon: bool,
@@ -32,7 +33,7 @@ pub(crate) struct Parts {
 }
 
 /// The clause that says why an instance has its status, when the status needs one.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 enum Why {
     Unclassified,
     /// The timing phrase nobody could read.
@@ -43,14 +44,14 @@ enum Why {
     Ongoing(Period),
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Days {
     Late(i64),
     Left(i64),
 }
 
 /// The plan's lines and sentence an explanation quotes: one per obligation and timing phrase.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 struct Quote {
     line_start: u32,
     line_end: u32,

@@ -19,7 +19,6 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use tuanthu::eval::Evaluator;
 use tuanthu::model::{Report, Submission};
@@ -37,40 +36,12 @@ fn step_reuse(report: &Arc<Report>, last: &Rendering) -> (Encoded, Rendering, Re
     tuanthu_server::reuse::report_json(report.clone(), Some(last)).unwrap()
 }
 
-/// This thread's CPU time so far in ms (Linux's scheduler statistics: nanoseconds on a CPU),
-/// which a loaded machine does not inflate as it does wall time; 0 where unavailable.
-fn cpu_ms() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(0.0, |ns| ns / 1e6)
-}
-
-/// Runs `f` `repeat` times; prints the median wall and CPU times; returns the last value.
-fn timed<T>(what: &str, repeat: usize, mut f: impl FnMut() -> T) -> T {
-    let (mut wall, mut cpu) = (Vec::with_capacity(repeat), Vec::with_capacity(repeat));
-    let mut last = None;
-    for _ in 0..repeat.max(1) {
-        let (t, c) = (Instant::now(), cpu_ms());
-        last = Some(f());
-        cpu.push(cpu_ms() - c);
-        wall.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    wall.sort_by(f64::total_cmp);
-    cpu.sort_by(f64::total_cmp);
-    let (w, c) = (wall[wall.len() / 2], cpu[cpu.len() / 2]);
-    println!("{what:<44} {w:8.1} ms wall {c:8.1} ms CPU");
-    last.unwrap()
-}
-
-fn arg(k: usize, default: usize) -> usize {
-    std::env::args()
-        .nth(k)
-        .map_or(default, |a| a.parse().expect("a number"))
-}
-
 fn main() {
-    let (refilings, repeat, added) = (arg(1, 50_000), arg(2, 5), arg(3, 190));
+    let (refilings, repeat, added) = (
+        common::arg(1, 50_000),
+        common::arg(2, 5),
+        common::arg(3, 190),
+    );
     let ev = Evaluator::standard().unwrap();
     let mut req = common::province_request();
     let as_of = common::profile_day();
@@ -85,13 +56,13 @@ fn main() {
     req.submissions = subs;
     let report = Arc::new(ev.evaluate(&req).unwrap());
     let (_, last, _) = tuanthu_server::reuse::report_json(Arc::new(before), None).unwrap();
-    let one = timed("one pass: JSON + sha256 + gzip", repeat, || {
+    let one = common::timed("one pass: JSON + sha256 + gzip", repeat, |_| {
         step_one_pass(&report)
     });
-    let (e, _, reused) = timed(
+    let (e, _, reused) = common::timed(
         &format!("reusing the rendering of {added} fewer"),
         repeat,
-        || step_reuse(&report, &last),
+        |_| step_reuse(&report, &last),
     );
     assert!(e.bytes == one.bytes, "the same bytes");
     println!(

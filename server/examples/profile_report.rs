@@ -21,7 +21,7 @@
 //!   report; what it reused is printed);
 //! - `step_encode`: the report serialised, hashed and gzipped in one pass.
 //!
-//! Prints each step's wall time (the median of REPEAT runs, default 3); for counts the machine's
+//! Prints each step's wall and CPU time (medians of REPEAT runs, default 3); for counts the machine's
 //! load does not change, run it under callgrind and read the inclusive counts of the `step_*`
 //! functions (sha256 there runs valgrind's software path, not the CPU's `sha_ni`):
 //!
@@ -118,28 +118,12 @@ fn step_encode(report: &Report) -> tuanthu_server::encode::Encoded {
     tuanthu_server::encode::canonical_json(report, hint).unwrap()
 }
 
-/// Runs `f` `repeat` times; prints the median wall time; returns the last value.
-fn timed<T>(what: &str, repeat: usize, mut f: impl FnMut(usize) -> T) -> T {
-    let mut times = Vec::with_capacity(repeat);
-    let mut last = None;
-    for k in 0..repeat.max(1) {
-        let t = Instant::now();
-        last = Some(f(k));
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    times.sort_by(f64::total_cmp);
-    println!("{what:<40} {:8.1} ms", times[times.len() / 2]);
-    last.unwrap()
-}
-
-fn arg(k: usize, default: usize) -> usize {
-    std::env::args()
-        .nth(k)
-        .map_or(default, |a| a.parse().expect("a number"))
-}
-
 fn main() {
-    let (refilings, repeat, added) = (arg(1, 50_000), arg(2, 3), arg(3, 100));
+    let (refilings, repeat, added) = (
+        common::arg(1, 50_000),
+        common::arg(2, 3),
+        common::arg(3, 100),
+    );
     let ev = Evaluator::standard().unwrap();
     let as_of = common::profile_day();
     let mut req = common::province_request();
@@ -151,7 +135,7 @@ fn main() {
         req.plan.obligations.len(),
         list.len()
     );
-    let subs = timed("snapshot (copy the submissions)", repeat, |_| {
+    let subs = common::timed("snapshot (copy the submissions)", repeat, |_| {
         step_snapshot(&list)
     });
     let split = subs.len().saturating_sub(added);
@@ -159,7 +143,7 @@ fn main() {
         submissions: subs.clone(),
         ..req.clone()
     };
-    let (json, hash) = timed("request JSON + sha256", repeat, |_| {
+    let (json, hash) = common::timed("request JSON + sha256", repeat, |_| {
         step_request_json(&full)
     });
     let dir = std::env::temp_dir().join(format!("tuanthu-profile-{}", std::process::id()));
@@ -167,13 +151,13 @@ fn main() {
     let db = rt
         .block_on(tuanthu_server::db::Db::open(&dir, None))
         .unwrap();
-    timed("request INSERT (SQLite)", repeat, |k| {
+    common::timed("request INSERT (SQLite)", repeat, |k| {
         step_request_store(&rt, &db, k, &json)
     });
     let _ = std::fs::remove_dir_all(&dir);
     let mut kept = RequestHasher::new(&req).unwrap();
     kept.extend(&subs[..split]);
-    let (_, incremental) = timed(
+    let (_, incremental) = common::timed(
         &format!("request sha256 kept, +{added} submissions"),
         repeat,
         |_| step_request_hash_incremental(&kept, &subs[split..]),
@@ -206,8 +190,8 @@ fn main() {
         format!("kept request: sync +{added} and hash"),
         times[times.len() / 2]
     );
-    timed("expand (prepare_forms)", repeat, |_| step_expand(&ev, &req));
-    let report = timed("evaluate (expand + judge)", repeat, |_| {
+    common::timed("expand (prepare_forms)", repeat, |_| step_expand(&ev, &req));
+    let report = common::timed("evaluate (expand + judge)", repeat, |_| {
         step_evaluate(&ev, &req, &subs)
     });
     let mut times = Vec::new();
@@ -236,7 +220,7 @@ fn main() {
         format!("evaluate in a session, +{added}"),
         times[times.len() / 2]
     );
-    let encoded = timed("encode: JSON+sha256+gzip", repeat, |_| step_encode(&report));
+    let encoded = common::timed("encode: JSON+sha256+gzip", repeat, |_| step_encode(&report));
     println!(
         "{} instances, {} findings, request {} bytes, report {} bytes, gzipped {} bytes",
         report.assessments.len(),

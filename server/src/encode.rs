@@ -113,7 +113,7 @@ pub fn bytes(bytes: Vec<u8>) -> io::Result<Encoded> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::io::Read;
 
     use super::*;
@@ -121,15 +121,8 @@ mod tests {
     use tuanthu::eval::Evaluator;
     use tuanthu::unstable::synth::{province, Shape};
 
-    fn inflate(gz: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(gz)
-            .read_to_end(&mut out)
-            .unwrap();
-        out
-    }
-
-    fn report() -> tuanthu::model::Report {
+    /// A small province's report, and gzip inflated: shared with `reuse`'s tests.
+    pub(crate) fn report() -> tuanthu::model::Report {
         let req = province(
             3,
             Shape {
@@ -140,6 +133,14 @@ mod tests {
             },
         );
         Evaluator::standard().unwrap().evaluate(&req).unwrap()
+    }
+
+    pub(crate) fn inflate(gz: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(gz)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
     }
 
     #[test]

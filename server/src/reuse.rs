@@ -339,35 +339,13 @@ fn join(segments: &[Arc<Segment>]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Read;
-
     use proptest::prelude::*;
     use tuanthu::api::to_canonical_json;
     use tuanthu::eval::Evaluator;
     use tuanthu::unstable::synth::{province, Shape};
 
     use super::*;
-
-    fn base() -> Report {
-        let req = province(
-            3,
-            Shape {
-                agencies: 40,
-                obligations: 5,
-                years: 1,
-                evidence_percent: 70,
-            },
-        );
-        Evaluator::standard().unwrap().evaluate(&req).unwrap()
-    }
-
-    fn inflate(gz: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(gz)
-            .read_to_end(&mut out)
-            .unwrap();
-        out
-    }
+    use crate::encode::tests::{inflate, report};
 
     /// Renders `report` after `last` and checks the three forms against the canonical JSON.
     fn render(report: &Report, last: Option<&Rendering>) -> (Rendering, Reused) {
@@ -381,7 +359,7 @@ mod tests {
 
     #[test]
     fn an_unchanged_report_is_written_wholly_from_the_last_rendering() {
-        let report = base();
+        let report = report();
         let (first, reused) = render(&report, None);
         assert_eq!(reused.elements, 0);
         assert!(reused.of_groups > 4, "several groups: {reused:?}");
@@ -396,7 +374,7 @@ mod tests {
 
     #[test]
     fn one_changed_assessment_is_serialised_and_its_group_and_the_next_compressed_again() {
-        let report = base();
+        let report = report();
         let (first, _) = render(&report, None);
         let mut changed = report.clone();
         let k = changed.assessments.len() / 2;
@@ -439,7 +417,7 @@ mod tests {
 
     #[test]
     fn empty_arrays_and_filtered_reports_render_canonically() {
-        let report = base();
+        let report = report();
         let (first, _) = render(&report, None);
         let mut empty = report.clone();
         empty.assessments.clear();
@@ -500,7 +478,7 @@ mod tests {
         fn any_sequence_of_changes_renders_the_canonical_bytes(
             changes in proptest::collection::vec(proptest::collection::vec(change(), 0..4), 1..5)
         ) {
-            let mut report = base();
+            let mut report = report();
             let (mut last, _) = render(&report, None);
             for step in &changes {
                 for c in step {

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each example uses a part
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use tuanthu::eval::EvaluationRequest;
@@ -72,4 +73,38 @@ pub fn stored(
             })
         })
         .collect()
+}
+
+/// The `k`th command-line argument as a number, or `default`.
+pub fn arg(k: usize, default: usize) -> usize {
+    std::env::args()
+        .nth(k)
+        .map_or(default, |a| a.parse().expect("a number"))
+}
+
+/// This thread's CPU time so far in ms (Linux's scheduler statistics: nanoseconds on a CPU),
+/// which a loaded machine does not inflate as it does wall time; 0 where unavailable.
+pub fn cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e6)
+}
+
+/// Runs `f` (given the run's number) `repeat` times; prints the median wall and CPU times;
+/// returns the last value.
+pub fn timed<T>(what: &str, repeat: usize, mut f: impl FnMut(usize) -> T) -> T {
+    let (mut wall, mut cpu) = (Vec::with_capacity(repeat), Vec::with_capacity(repeat));
+    let mut last = None;
+    for k in 0..repeat.max(1) {
+        let (t, c) = (Instant::now(), cpu_ms());
+        last = Some(f(k));
+        cpu.push(cpu_ms() - c);
+        wall.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    wall.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
+    let (w, c) = (wall[wall.len() / 2], cpu[cpu.len() / 2]);
+    println!("{what:<44} {w:8.1} ms wall {c:8.1} ms CPU");
+    last.expect("at least one run")
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the service's test suite against PostgreSQL: installs Debian's postgresql when missing
 # (apt, as root), starts a throwaway cluster on loopback in a temporary directory (initdb +
-# pg_ctl as the postgres user), runs `cargo test -p tuanthu-server` with
+# pg_ctl as the postgres user), runs the service's integration tests with
 # TUANTHU_TEST_POSTGRES_URL pointing at it, and removes the cluster.
 # Usage: scripts/postgres-test.sh [extra cargo test args...]
 #        scripts/postgres-test.sh --bench [server/bench.sh args...]   (the load bench instead)
@@ -52,5 +52,9 @@ if [ "${1:-}" = "--bench" ]; then
   shift
   server/bench.sh --database "$TUANTHU_TEST_POSTGRES_URL" "$@"
 else
-  cargo test -p tuanthu-server "$@"
+  # The service's integration tests (the ones that read TUANTHU_TEST_POSTGRES_URL), selected with
+  # --workspace so that they reuse the workspace test build rather than compile a second one.
+  tests=()
+  for f in server/tests/*.rs; do tests+=(--test "$(basename "$f" .rs)"); done
+  cargo test --workspace "${tests[@]}" "$@"
 fi

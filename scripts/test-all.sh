@@ -5,6 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
+# Incremental compilation only pays on a second build of the same tree; on a cold run its cache
+# is gigabytes of disk for nothing. Set CARGO_INCREMENTAL=1 to keep it.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
 passed=0; failed=0; failures=()
 suite() {
@@ -29,11 +32,13 @@ suite apt-deps scripts/apt-deps.sh
 # The PDF tests skip only where pdftotext is missing; here it was just installed, so they must run.
 export TUANTHU_REQUIRE_PDFTOTEXT=1
 suite rust-tests cargo test --workspace --quiet
-suite rule-pack-tests cargo run --quiet -p tuanthu-cli --bin tuanthu -- test rules
+# The suites after rust-tests build with `--workspace`, so they reuse its artifacts: a build of one
+# package (`-p`) unifies other features of shared dependencies and compiles everything again.
+suite rule-pack-tests scripts/workspace-bin.sh tuanthu test rules
 # The service: its OpenAPI document must match the checked-in server/openapi.json (drift check),
 # then its whole suite (API, crash test) again against a throwaway PostgreSQL (installed from
 # Debian when missing).
-suite openapi-drift cargo test --quiet -p tuanthu-server --test api openapi_document_is_checked_in
+suite openapi-drift cargo test --quiet --workspace --test api openapi_document_is_checked_in
 suite service-postgres scripts/postgres-test.sh --quiet
 # The service's pages (form, dashboard) at 390 px in headless Chromium.
 suite service-pages server/tests/pages.sh

@@ -254,23 +254,16 @@ mod tests {
             .iter()
             .chain(&b.assessments)
             .all(|x| !written(&x.explanation_vi) && !written(&x.explanation_en)));
-        // Parts that differ still compare by text: equal where the sentences are.
+        // Otherwise they compare by text: the same parts in another language differ, the
+        // written text equals them, other parts with another sentence differ.
         let (x, y) = (&a.assessments[0], &a.assessments[1]);
-        assert_eq!(
-            x.explanation_vi == y.explanation_vi,
-            x.explanation_vi.as_str() == y.explanation_vi.as_str()
-        );
-        let same_text = a
-            .assessments
-            .iter()
-            .find(|z| {
-                !Arc::ptr_eq(parts(&z.explanation_vi), parts(&x.explanation_vi))
-                    && z.explanation_vi.as_str() == x.explanation_vi.as_str()
-            })
-            .map(|z| &z.explanation_vi);
-        if let Some(z) = same_text {
-            assert_eq!(*z, x.explanation_vi);
-        }
+        let p = parts(&x.explanation_vi).clone();
+        let vi = Explanation::of(Lang::Vi, p.clone());
+        assert_ne!(vi, Explanation::of(Lang::En, p));
+        assert_eq!(vi, Explanation::from(x.explanation_vi.as_str()));
+        assert_eq!(Explanation::from(x.explanation_vi.as_str()), vi);
+        assert_ne!(x.explanation_vi.as_str(), y.explanation_vi.as_str());
+        assert_ne!(vi, y.explanation_vi);
     }
 
     fn parts(e: &Explanation) -> &Arc<Parts> {

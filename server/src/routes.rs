@@ -1045,7 +1045,15 @@ fn render_encoded(
         std::borrow::Cow::Owned(r) => Arc::new(r),
     };
     let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
-    let (encoded, rendering, _) = crate::reuse::report_json(report, last.as_ref()).map_err(fail)?;
+    let (encoded, rendering, reused) =
+        crate::reuse::report_json(report, last.as_ref()).map_err(fail)?;
+    tracing::debug!(
+        elements = reused.elements,
+        of_elements = reused.of_elements,
+        gzip_runs = reused.groups,
+        of_gzip_runs = reused.of_groups,
+        "report rendered, reusing the last rendering's bytes"
+    );
     *last = Some(rendering);
     Ok((encoded, "application/json"))
 }
@@ -1098,6 +1106,19 @@ async fn evaluate_stored(
         let mut inputs = inputs.lock().unwrap_or_else(|e| e.into_inner());
         inputs.sync(&subs);
         let report = inputs.evaluate(&st.evaluator).map_err(eval_error)?;
+        if let Some(r) = inputs.last_reuse() {
+            tracing::debug!(
+                plan = %plan_id,
+                revision,
+                %as_of,
+                blocks = r.blocks,
+                reused_blocks = r.reused_blocks,
+                units = r.units,
+                reused_units = r.reused_units,
+                offered_instances = r.offered_instances,
+                "report evaluated in its session"
+            );
+        }
         let request = store::RequestRef {
             hash: inputs.hash(),
             plan_id,

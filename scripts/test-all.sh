@@ -22,6 +22,13 @@ suite() {
 }
 
 command -v cargo >/dev/null || { echo "error: cargo (Rust stable) is required" >&2; exit 2; }
+# A cold run writes about 8 GB here (README, Cold set-up): say so up front rather than fail half-way
+# with "No space left on device".
+need_gb=10
+avail_kb=$(df -Pk . 2>/dev/null | awk 'NR == 2 {print $4}')
+if [[ $avail_kb =~ ^[0-9]+$ ]] && (( avail_kb < need_gb * 1024 * 1024 )); then
+  echo "warning: $((avail_kb / 1024 / 1024)) GB free on this disk; a cold run needs about $need_gb GB" >&2
+fi
 suite fmt cargo fmt --all -- --check
 suite fmt-wasm cargo fmt --manifest-path bindings-wasm/Cargo.toml -- --check
 suite clippy cargo clippy --workspace --all-targets --quiet -- -D warnings

@@ -293,7 +293,7 @@ pub(crate) struct Folded<'a> {
 
 impl<'a> Folded<'a> {
     pub fn new(orig: &'a str) -> Self {
-        let mut s = Vec::with_capacity(orig.len());
+        let mut s = String::with_capacity(orig.len());
         let mut map = Vec::with_capacity(orig.len() + 1);
         fold_bytes(orig, &mut s, |off, n| {
             for _ in 0..n {
@@ -301,11 +301,7 @@ impl<'a> Folded<'a> {
             }
         });
         map.push(orig.len());
-        Folded {
-            orig,
-            s: into_string(s),
-            map,
-        }
+        Folded { orig, s, map }
     }
 
     /// Byte offset in the original of folded byte `i` (end offsets map to the end of a char).
@@ -391,25 +387,19 @@ pub(crate) fn fold_char(c: char, out: &mut String) {
 
 /// [`fold_char`] for characters outside ASCII and the letters of the table.
 fn fold_other(c: char, out: &mut String) {
-    fold_other_each(c, |d| out.push(d));
-}
-
-/// Each character of the folded form of `c` (outside ASCII and the letters of the table), in
-/// turn.
-fn fold_other_each(c: char, mut push: impl FnMut(char)) {
     match c {
         '\u{0300}'..='\u{036f}' => {}
-        '\u{00A0}' | '\u{2007}' | '\u{202F}' => push(' '),
-        '–' | '—' | '‒' | '−' => push('-'),
-        '“' | '”' | '„' => push('"'),
-        '‘' | '’' => push('\''),
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' => out.push(' '),
+        '–' | '—' | '‒' | '−' => out.push('-'),
+        '“' | '”' | '„' => out.push('"'),
+        '‘' | '’' => out.push('\''),
         _ => {
             for d in std::iter::once(c).nfd() {
                 if ('\u{0300}'..='\u{036f}').contains(&d) {
                     continue;
                 }
                 for l in d.to_lowercase() {
-                    push(l);
+                    out.push(l);
                 }
             }
         }
@@ -422,13 +412,13 @@ fn fold_other_each(c: char, mut push: impl FnMut(char)) {
 /// per character cost more than the fold itself). `mark(offset, n)` is told that the character
 /// at byte `offset` of `s` gave `n` bytes of `out`.
 #[inline(always)]
-fn fold_bytes(s: &str, out: &mut Vec<u8>, mut mark: impl FnMut(usize, usize)) {
+fn fold_bytes(s: &str, out: &mut String, mut mark: impl FnMut(usize, usize)) {
     let table: &[u8] = &FOLD_TABLE;
     let b = s.as_bytes();
     let mut i = 0;
     while let Some(&x) = b.get(i) {
         if x < 0x80 {
-            out.push(x.to_ascii_lowercase());
+            out.push(char::from(x.to_ascii_lowercase()));
             mark(i, 1);
             i += 1;
             continue;
@@ -444,7 +434,7 @@ fn fold_bytes(s: &str, out: &mut Vec<u8>, mut mark: impl FnMut(usize, usize)) {
         if (TABLE_FIRST..=TABLE_LAST).contains(&cp) {
             let f = table[(cp - TABLE_FIRST) as usize];
             if f != 0 {
-                out.push(f);
+                out.push(char::from(f));
                 mark(i, 1);
                 i += len;
                 continue;
@@ -454,26 +444,15 @@ fn fold_bytes(s: &str, out: &mut Vec<u8>, mut mark: impl FnMut(usize, usize)) {
             break;
         };
         let before = out.len();
-        fold_other_each(c, |d| {
-            let mut buf = [0u8; 4];
-            out.extend_from_slice(d.encode_utf8(&mut buf).as_bytes());
-        });
+        fold_other(c, out);
         mark(i, out.len() - before);
         i += c.len_utf8();
     }
 }
 
-/// The folded bytes as a string. They are ASCII or whole characters, so always UTF-8; the
-/// check is cheap on the (nearly all ASCII) folded text.
-fn into_string(v: Vec<u8>) -> String {
-    String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 /// Appends the folded form of `s` to `out`.
 pub(crate) fn fold_into(s: &str, out: &mut String) {
-    let mut v = std::mem::take(out).into_bytes();
-    fold_bytes(s, &mut v, |_, _| {});
-    *out = into_string(v);
+    fold_bytes(s, out, |_, _| {});
 }
 
 /// A letter or digit (fast for Vietnamese letters).
@@ -555,9 +534,9 @@ pub(crate) fn fold_starts_with(s: &str, prefix: &str) -> bool {
 
 /// The folded form of a whole string.
 pub(crate) fn fold(s: &str) -> String {
-    let mut out = Vec::with_capacity(s.len());
+    let mut out = String::with_capacity(s.len());
     fold_bytes(s, &mut out, |_, _| {});
-    into_string(out)
+    out
 }
 
 /// Upper-case text (`CẦN THƠ`) to title case (`Cần Thơ`).

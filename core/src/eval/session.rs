@@ -661,6 +661,10 @@ mod tests {
             days: i64,
         },
         Remove(usize),
+        /// A copy of submission `a` from a department the plan does not name, appended: in a
+        /// plan whose first obligation names the departments as a group and without a registry,
+        /// it adopts member instances of its own (new instances numbered last).
+        Adopt(usize),
         /// The as-of date moved by `days`.
         AsOf(i64),
         Nothing,
@@ -675,6 +679,7 @@ mod tests {
                 .prop_map(|(a, days, at)| Step::Backdate { a, days, at }),
             1 => (any::<usize>(), -20i64..20).prop_map(|(a, days)| Step::Change { a, days }),
             1 => any::<usize>().prop_map(Step::Remove),
+            2 => any::<usize>().prop_map(Step::Adopt),
             1 => (-40i64..40).prop_map(Step::AsOf),
             1 => Just(Step::Nothing),
         ]
@@ -715,11 +720,33 @@ mod tests {
                     s.received += chrono::Duration::days(days);
                 }
             }
+            Step::Adopt(a) if len > 0 => {
+                let mut s = subs[a % len].clone();
+                s.agency = format!("Sở Thử Nghiệm {}", a % 3);
+                s.document_number = number(4);
+                if let Some(o) = req.plan.obligations.first() {
+                    s.obligation = o.id.clone();
+                }
+                subs.push(s);
+            }
             Step::Remove(a) if len > 0 => {
                 subs.remove(a % len);
             }
             Step::AsOf(days) => req.as_of += chrono::Duration::days(days),
             _ => {}
+        }
+    }
+
+    /// Departments not named one by one in the first obligation, and no registry: a claim from
+    /// a department the plan does not name adopts member instances.
+    fn grouped(req: &mut EvaluationRequest) {
+        req.registry = None;
+        if let Some(o) = req.plan.obligations.first_mut() {
+            o.performers.push(crate::model::AgencyRef::Group {
+                group: crate::model::AgencyGroup::Departments,
+                name: "Các sở, ban, ngành".into(),
+                text: None,
+            });
         }
     }
 
@@ -732,11 +759,15 @@ mod tests {
         units: Option<usize>,
         threads: usize,
         steps: &[Step],
+        groups: bool,
     ) -> usize {
         let evaluator = evaluator.clone().with_threads(threads);
         TEST_BLOCK_UNITS.with(|b| b.set(units));
         TEST_POOL_UNITS.with(|p| p.set(Some(0)));
         let mut req = province(seed, shape);
+        if groups {
+            grouped(&mut req);
+        }
         let mut pool = req.submissions.split_off(req.submissions.len() / 2);
         let mut session = evaluator.session();
         let mut reused = 0;
@@ -781,9 +812,10 @@ mod tests {
             threads in 1usize..3,
             limits in 0usize..4,
             steps in proptest::collection::vec(step(), 1..7),
+            groups in any::<bool>(),
         ) {
             let shape = Shape { agencies, obligations, years, evidence_percent };
-            run(&evaluators()[limits], seed, shape, units, threads, &steps);
+            run(&evaluators()[limits], seed, shape, units, threads, &steps, groups);
         }
     }
 
@@ -816,11 +848,49 @@ mod tests {
         ];
         for (k, evaluator) in evaluators().iter().enumerate() {
             for threads in [1, 2] {
-                let reused = run(evaluator, 11, shape, Some(16), threads, &steps);
+                let reused = run(evaluator, 11, shape, Some(16), threads, &steps, false);
                 // The fuel limit leaves no block clean; the others reuse.
                 if k != 2 {
                     assert!(reused > 20, "limits {k}, {threads} threads: {reused}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn appended_claims_that_adopt_member_instances_resume_the_matching() {
+        let shape = Shape {
+            agencies: 12,
+            obligations: 3,
+            years: 1,
+            evidence_percent: 60,
+        };
+        // An adopting claim adds instances: the step is what the test means it to be.
+        let mut req = province(5, shape);
+        grouped(&mut req);
+        let before = Evaluator::standard().unwrap().evaluate(&req).unwrap();
+        apply(&mut req, &mut Vec::new(), &Step::Adopt(1), 1);
+        let after = Evaluator::standard().unwrap().evaluate(&req).unwrap();
+        assert!(after.assessments.len() > before.assessments.len());
+        let steps = [
+            Step::Adopt(1),
+            Step::Refile(3),
+            Step::Adopt(2),
+            Step::Earlier { a: 5, days: 10 },
+            Step::Adopt(4),
+            Step::Change { a: 2, days: 0 },
+            Step::Adopt(7),
+            Step::Backdate {
+                a: 3,
+                days: 5,
+                at: 4,
+            },
+            Step::Adopt(5),
+            Step::Append(2),
+        ];
+        for evaluator in evaluators() {
+            for threads in [1, 2] {
+                run(evaluator, 5, shape, Some(8), threads, &steps, true);
             }
         }
     }

@@ -13,12 +13,15 @@
 //! ([`super::matching::Matching::extend`]). This is exact because matching is one pass in
 //! order: a claim reads only what the claims before it left (which instances exist, which have
 //! evidence), and the instances, their evidence and the index after the kept submissions are
-//! what the last request left. What an appended submission changes in what came before is
+//! what the last request left (its expansion too: a function of the same plan and context).
+//! What an appended submission changes in what came before is
 //! marked: the instance it counts for gains evidence (and an earlier received one becomes that
 //! instance's first, the previous first its repeat: the repeats of exactly those instances are
 //! marked again, and facts whose mark changes get a new allocation), and a member instance it
 //! adopts is new. Those instances are the request's *changed* ones; no other instance and no
-//! other submission's facts differ from the last request's. Otherwise (another context or plan,
+//! other submission's facts differ from the last request's (an unchanged instance's evidence
+//! names kept submissions only, equal one by one, so the judge reads the same first one).
+//! Otherwise (another context or plan,
 //! or submissions that do not extend the last ones) the plan is expanded and every submission
 //! matched again, and the last matching is kept aside to compare instances with.
 //!
@@ -45,7 +48,9 @@
 //!     append) and it is not a changed one; after a matching done again, the instance equals
 //!     the one the kept block names in the last matching in every field the judge reads
 //!     (compared field by field, the evidence by its count and its first submission's
-//!     received date and document number, which is all the judge reads of it).
+//!     received date and document number, which is all the judge reads of it). A block
+//!     reused then is kept under this request's instance numbers, which the next comparison
+//!     reads in this request's matching.
 //! - **No limit that depends on the block's share bit**: none of its rule calls was stopped
 //!   (fuel, a deadline, an operation limit) or skipped (a rule stopped too often in the block,
 //!   the budget out), and the fuel it spent is less than its share in the new request (shares

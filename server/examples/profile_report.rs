@@ -208,9 +208,9 @@ fn main() {
         if times.len() == 1 {
             let r = session.last_reuse();
             println!(
-                "  (the session reused {} of {} blocks, {} of {} instances and submissions, \
-                 and {} instances alone)",
-                r.reused_blocks, r.blocks, r.reused_units, r.units, r.offered_instances
+                "  (the session matched {} submissions, reused {} of {} blocks, {} of {} \
+                 instances and submissions, and {} instances alone)",
+                r.matched, r.reused_blocks, r.blocks, r.reused_units, r.units, r.offered_instances
             );
         }
     }

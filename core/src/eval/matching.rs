@@ -6,11 +6,12 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use super::expand::{Canonical, Instance, Party, Registry};
-use crate::model::{AgencyGroup, AgencyRef, Obligation, Period, Plan, Schedule};
+use crate::model::{AgencyGroup, AgencyRef, Obligation, Period, Plan, Schedule, Submission};
 use crate::policy::Policies;
 use crate::rules::views::SubmissionFacts;
 
@@ -467,4 +468,86 @@ fn infer_period(
         .find(|&n| began(n) && instances[n].evidence.is_empty())
         .or_else(|| candidates.iter().copied().rev().find(|&n| began(n)))
         .or_else(|| candidates.first().copied())
+}
+
+/// Submissions matched to a plan's instances: the instances with their evidence (earliest
+/// first), each submission's facts (repeats marked), and the index further claims look up. An
+/// evaluation session keeps it to match appended submissions only ([`super::session`]).
+pub(crate) struct Matching {
+    pub instances: Vec<Instance>,
+    pub facts: Vec<Arc<SubmissionFacts>>,
+    index: InstanceIndex,
+}
+
+impl std::fmt::Debug for Matching {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matching")
+            .field("instances", &self.instances.len())
+            .field("submissions", &self.facts.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Matching {
+    /// Nothing matched yet to the plan's `instances` as expanded.
+    pub fn new(instances: Vec<Instance>) -> Self {
+        let index = InstanceIndex::new(&instances);
+        Matching {
+            instances,
+            facts: Vec::new(),
+            index,
+        }
+    }
+
+    /// Matches `submissions[self.facts.len()..]`, `self` holding the matching of the ones
+    /// before (the same submissions, the same plan and context): claims are made in order and
+    /// each reads only what the claims before it left (which instances exist, which have
+    /// evidence), so this is the matching of all of them in one pass. Returns, per instance,
+    /// whether it is new or gained evidence (nothing else of an instance changes): repeats are
+    /// marked again on those only, as the earliest received evidence of no other changed.
+    pub fn extend(&mut self, matcher: &Matcher<'_>, submissions: &[Submission]) -> Vec<bool> {
+        let before = self.instances.len();
+        let mut touched = vec![false; before];
+        for (k, s) in submissions.iter().enumerate().skip(self.facts.len()) {
+            let m = matcher.claim(
+                &Claim {
+                    agency: &s.agency,
+                    obligation: s.obligation.as_str(),
+                    stage: s.stage.as_deref(),
+                    period: s.period.clone().map(Ok),
+                    received: Some(s.received),
+                    received_text: crate::rules::text::date_vi(s.received),
+                    document_number: s.document_number.as_deref(),
+                    is_form: false,
+                },
+                &mut self.instances,
+                &mut self.index,
+            );
+            if let (Some(n), true) = (m.instance, m.counts) {
+                if let Some(inst) = self.instances.get_mut(n) {
+                    inst.evidence.push(k);
+                }
+                if let Some(t) = touched.get_mut(n) {
+                    *t = true;
+                }
+            }
+            self.facts.push(Arc::new(m.facts));
+        }
+        touched.resize(self.instances.len(), true);
+        // The earliest received evidence counts; later ones are marked as repeats. A mark that
+        // changes gives the facts a new allocation (a session compares them by address first).
+        for (inst, _) in self.instances.iter_mut().zip(&touched).filter(|(_, &t)| t) {
+            inst.evidence
+                .sort_by_key(|&k| (submissions.get(k).map(|s| s.received), k));
+            for (j, &k) in inst.evidence.iter().enumerate() {
+                let repeat = j > 0;
+                if let Some(f) = self.facts.get_mut(k) {
+                    if f.duplicate != repeat {
+                        Arc::make_mut(f).duplicate = repeat;
+                    }
+                }
+            }
+        }
+        touched
+    }
 }

@@ -50,7 +50,7 @@ use crate::rules::{AppliesTo, Rule, RuleError, RuleFailure, RulePack};
 use expand::{Context, Instance, Registry};
 pub use forms::PreparedForms;
 use hash::canonical_sha256;
-use matching::{Claim, InstanceIndex, Matcher};
+use matching::{Matcher, Matching};
 pub use session::{EvaluationSession, Reuse};
 pub use sink::LIMITS_RULE;
 use sink::{FindingSink, SkipReason};
@@ -315,55 +315,37 @@ impl Evaluator {
         submissions: &[Submission],
         cx: &FormContext<'_>,
         hash: impl Fn() -> String + Sync,
-        session: Option<&mut session::Sink<'_>>,
+        mut session: Option<&mut session::Sink<'_>>,
     ) -> Result<(String, Judged), EvalError> {
         let Expanded {
             policies,
             cal,
             registry,
-            mut instances,
-        } = self.expand_plan(plan, cx)?;
+            ..
+        } = self.expand_context(plan, cx)?;
         let matcher = Matcher::new(plan, &registry, cx.as_of, &policies);
-        let mut index = InstanceIndex::new(&instances);
-        let mut matched = Vec::with_capacity(submissions.len());
-        for s in submissions {
-            let m = matcher.claim(
-                &Claim {
-                    agency: &s.agency,
-                    obligation: s.obligation.as_str(),
-                    stage: s.stage.as_deref(),
-                    period: s.period.clone().map(Ok),
-                    received: Some(s.received),
-                    received_text: crate::rules::text::date_vi(s.received),
-                    document_number: s.document_number.as_deref(),
-                    is_form: false,
-                },
-                &mut instances,
-                &mut index,
-            );
-            if let (Some(n), true) = (m.instance, m.counts) {
-                instances[n].evidence.push(matched.len());
-            }
-            matched.push(m);
-        }
-        // The earliest received evidence counts; later ones are marked as repeats.
-        for inst in &mut instances {
-            inst.evidence.sort_by_key(|&k| (submissions[k].received, k));
-            for &k in inst.evidence.iter().skip(1) {
-                matched[k].facts.duplicate = true;
-            }
-        }
+        // A session resumes its last matching when these submissions extend its last ones.
+        let mut matching = match session.as_mut().and_then(|s| s.resume(submissions)) {
+            Some(m) => m,
+            None => Matching::new(self.expand_instances(plan, cx, &policies, &cal, &registry)?),
+        };
+        let changed = matching.extend(&matcher, submissions);
+        drop(matcher);
+        let Matching {
+            instances, facts, ..
+        } = &mut matching;
+        let instances = &*instances;
         // Member instances made for group agencies go right after their obligation's others.
         let mut order: Vec<usize> = (0..instances.len()).collect();
         order.sort_by_key(|&n| instances[n].obligation);
 
-        let units = instances.len() + matched.len();
-        let prepared = blocks::Prepared {
+        let units = instances.len() + facts.len();
+        let mut prepared = blocks::Prepared {
             evaluator: self,
             plan,
             submissions,
-            facts: matched.into_iter().map(|m| Arc::new(m.facts)).collect(),
-            instances: &instances,
+            facts: std::mem::take(facts),
+            instances,
             order: &order,
             policies: &policies,
             cal: Cal(cal.clone()),
@@ -373,11 +355,16 @@ impl Evaluator {
             shares: EvaluationShares::start(self.pack.limits(), units),
             closed_from: std::sync::atomic::AtomicUsize::new(usize::MAX),
         };
-        let cut = blocks::cut(submissions.len(), &instances, &order);
+        let cut = blocks::cut(submissions.len(), instances, &order);
         // More threads than blocks (and the hash) would only wait.
         let threads = self.threads_for(units).min(cut.len() + 1);
         let (plan_sha256, assessments, findings) = if let Some(session) = session {
-            session.judge(&prepared, &cut, threads, &hash)
+            let judged = session.judge(&prepared, &cut, threads, &hash, &changed);
+            let facts = std::mem::take(&mut prepared.facts);
+            drop(prepared);
+            matching.facts = facts;
+            session.keep(submissions, matching);
+            judged
         } else if threads > 1 {
             // The plan's hash is one more task of the same threads.
             prepared.judge_all(&cut, threads, &hash)
@@ -407,27 +394,47 @@ impl Evaluator {
         plan: &Plan,
         cx: &FormContext<'a>,
     ) -> Result<Expanded<'a>, EvalError> {
-        let policies = self.policies_for(plan, cx.policies);
-        let cal = self.calendar_for(cx.calendar)?;
-        let registry = Registry::new(cx.registry);
+        let mut e = self.expand_context(plan, cx)?;
+        e.instances = self.expand_instances(plan, cx, &e.policies, &e.cal, &e.registry)?;
+        Ok(e)
+    }
+
+    /// What matching claims needs besides the instances (none made yet).
+    fn expand_context<'a>(
+        &self,
+        plan: &Plan,
+        cx: &FormContext<'a>,
+    ) -> Result<Expanded<'a>, EvalError> {
+        Ok(Expanded {
+            policies: self.policies_for(plan, cx.policies),
+            cal: self.calendar_for(cx.calendar)?,
+            registry: Registry::new(cx.registry),
+            instances: Vec::new(),
+        })
+    }
+
+    /// Every instance `plan` makes on `cx`'s day under that context.
+    fn expand_instances(
+        &self,
+        plan: &Plan,
+        cx: &FormContext<'_>,
+        policies: &Policies,
+        cal: &Arc<Calendar>,
+        registry: &Registry<'_>,
+    ) -> Result<Vec<Instance>, EvalError> {
         let ctx = Context {
             as_of: cx.as_of,
-            policies: &policies,
-            cal: &cal,
+            policies,
+            cal,
             events: cx.events,
-            registry: &registry,
+            registry,
             dues: Default::default(),
         };
         let mut instances = Vec::new();
         for (i, o) in plan.obligations.iter().enumerate() {
             expand::expand(i, o, &ctx, &mut instances)?;
         }
-        Ok(Expanded {
-            policies,
-            cal,
-            registry,
-            instances,
-        })
+        Ok(instances)
     }
 
     /// The plan's and the pack's content hashes, as a report names them.

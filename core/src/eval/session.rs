@@ -4,12 +4,31 @@
 //! would make. The report is always that of [`Evaluator::evaluate`] on the same request, byte
 //! for byte.
 //!
+//! # Matching resumed
+//!
+//! When the request has the same context and plan as the last one (below) and its submissions
+//! begin with the last request's submissions, equal one by one (compared with a copy the
+//! session keeps: a backdated, changed or removed submission fails it), the plan is not
+//! expanded again and the last matching is extended with the appended submissions only
+//! ([`super::matching::Matching::extend`]). This is exact because matching is one pass in
+//! order: a claim reads only what the claims before it left (which instances exist, which have
+//! evidence), and the instances, their evidence and the index after the kept submissions are
+//! what the last request left (its expansion too: a function of the same plan and context).
+//! What an appended submission changes in what came before is
+//! marked: the instance it counts for gains evidence (and an earlier received one becomes that
+//! instance's first, the previous first its repeat: the repeats of exactly those instances are
+//! marked again, and facts whose mark changes get a new allocation), and a member instance it
+//! adopts is new. Those instances are the request's *changed* ones; no other instance and no
+//! other submission's facts differ from the last request's (an unchanged instance's evidence
+//! names kept submissions only, equal one by one, so the judge reads the same first one).
+//! Otherwise (another context or plan,
+//! or submissions that do not extend the last ones) the plan is expanded and every submission
+//! matched again, and the last matching is kept aside to compare instances with.
+//!
 //! # When a block's judgement is reused
 //!
-//! Expanding the plan and matching the submissions are done again for every request (repeats
-//! and claims depend on every submission); only the blocks' rule calls and assessments are
-//! reused. A block `k` of the new request reuses the kept judgement of a block of the last
-//! one when all of these hold:
+//! A block `k` of the new request reuses the kept judgement of a block of the last one when all
+//! of these hold:
 //!
 //! - **The same evaluation context**: the same evaluator (pack, limits, threads: the session
 //!   owns it), and a plan, events, as-of date, caller policies, registry and calendar equal to
@@ -20,11 +39,18 @@
 //!   finding names what the call was about, a submission's finding its index. So:
 //!   - a submissions block is the one with the same index range, and every submission in it
 //!     has the same obligation id and the same facts *as matched in this request* (the facts
-//!     depend on other submissions: a repeat, the agency as claimed), compared field by field;
+//!     depend on other submissions: a repeat, the agency as claimed): the same allocation (a
+//!     resumed matching keeps the facts of every submission whose facts did not change), else
+//!     compared field by field;
 //!   - an instances block is the one that starts with the same obligation and holds as many
-//!     instances, each equal to the kept one in every field the judge reads (compared field by
-//!     field, the evidence by its count and its first submission's received date and document
-//!     number, which is all the judge reads of it).
+//!     instances, each judged as the kept one was: after a resumed matching, the kept block
+//!     names the same instance at that position (instances keep their numbers: claims only
+//!     append) and it is not a changed one; after a matching done again, the instance equals
+//!     the one the kept block names in the last matching in every field the judge reads
+//!     (compared field by field, the evidence by its count and its first submission's
+//!     received date and document number, which is all the judge reads of it). A block
+//!     reused then is kept under this request's instance numbers, which the next comparison
+//!     reads in this request's matching.
 //! - **No limit that depends on the block's share bit**: none of its rule calls was stopped
 //!   (fuel, a deadline, an operation limit) or skipped (a rule stopped too often in the block,
 //!   the budget out), and the fuel it spent is less than its share in the new request (shares
@@ -63,12 +89,12 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::blocks::{Block, Kept, Patch, Prepared};
-use super::expand::{Instance, Party};
+use super::expand::Instance;
+use super::matching::Matching;
 use super::{beside, EvalError, EvaluationRequest, Evaluator, FormContext};
 use crate::calendar::CalendarOverrides;
 use crate::model::{
-    AgencyRegistry, Assessment, DueDate, Event, Finding, ObligationId, Period, Plan, Report,
-    Submission,
+    AgencyRegistry, Assessment, Event, Finding, ObligationId, Plan, Report, Submission,
 };
 use crate::policy::PolicyOverrides;
 use crate::rules::views::SubmissionFacts;
@@ -115,6 +141,9 @@ pub struct Reuse {
     /// Instances of blocks judged again that were offered alone (unchanged; taken unless a
     /// limit of the block stood in the way).
     pub offered_instances: usize,
+    /// Submissions matched to instances: those appended since the last request when its
+    /// matching was resumed, else all of them.
+    pub matched: usize,
 }
 
 /// The last request's context and what its blocks made.
@@ -124,6 +153,16 @@ struct Last {
     plan: Plan,
     plan_sha256: Option<String>,
     blocks: HashMap<Key, Entry>,
+    /// The last request's submissions and their matching, when it finished.
+    matched: Option<Matched>,
+}
+
+/// A request's submissions (a copy: the next request is compared with them) and how they
+/// matched.
+#[derive(Debug)]
+struct Matched {
+    submissions: Vec<Submission>,
+    matching: Matching,
 }
 
 /// [`FormContext`], owned.
@@ -183,99 +222,84 @@ struct Entry {
 enum Inputs {
     /// Per submission: its obligation id and its facts as matched.
     Submissions(Vec<(ObligationId, Arc<SubmissionFacts>)>),
-    Instances(Vec<InstanceInput>),
+    /// Its instances in report order, by their number in the request's matching.
+    Instances(Vec<usize>),
 }
 
-/// What judging an instance reads of it and of its evidence.
-#[derive(Debug)]
-struct InstanceInput {
-    obligation: usize,
-    party: Party,
-    period: Period,
-    stage: Option<String>,
-    schedule: &'static str,
-    triggered: bool,
-    due: Option<Arc<DueDate>>,
-    next_stage_due: Option<NaiveDate>,
-    phrase: Option<String>,
-    note: Option<Arc<(String, String)>>,
-    evidence_count: usize,
-    /// The first evidence's received date and document number.
-    first: Option<(NaiveDate, Option<String>)>,
-}
-
-impl InstanceInput {
-    fn of(inst: &Instance, submissions: &[Submission]) -> Self {
-        // Every field named: one added to `Instance` must be placed here or below.
-        let Instance {
-            obligation,
-            party,
-            period,
-            stage,
-            schedule,
-            triggered,
-            due,
-            next_stage_due,
-            phrase,
-            note,
-            evidence,
-        } = inst;
-        InstanceInput {
-            obligation: *obligation,
-            party: party.clone(),
-            period: period.clone(),
-            stage: stage.clone(),
-            schedule,
-            triggered: *triggered,
-            due: due.clone(),
-            next_stage_due: *next_stage_due,
-            phrase: phrase.clone(),
-            note: note.clone(),
-            evidence_count: evidence.len(),
-            first: first_evidence(inst, submissions)
-                .map(|s| (s.received, s.document_number.clone())),
-        }
-    }
-
-    /// Whether judging `inst` reads what judging the kept one read.
-    fn is(&self, inst: &Instance, submissions: &[Submission]) -> bool {
-        let Instance {
-            obligation,
-            party,
-            period,
-            stage,
-            schedule,
-            triggered,
-            due,
-            next_stage_due,
-            phrase,
-            note,
-            evidence,
-        } = inst;
-        self.obligation == *obligation
-            && &self.party == party
-            && &self.period == period
-            && &self.stage == stage
-            && self.schedule == *schedule
-            && self.triggered == *triggered
-            && &self.due == due
-            && self.next_stage_due == *next_stage_due
-            && &self.phrase == phrase
-            && &self.note == note
-            && self.evidence_count == evidence.len()
-            && match (&self.first, first_evidence(inst, submissions)) {
-                (None, None) => true,
-                (Some((received, number)), Some(s)) => {
-                    *received == s.received && number == &s.document_number
-                }
-                _ => false,
+/// Whether judging `now` (evidence in `now_subs`) reads what judging `then` (evidence in
+/// `then_subs`) read: every field the judge reads, the evidence by its count and its first
+/// submission's received date and document number (all the judge reads of it).
+fn alike(
+    then: &Instance,
+    then_subs: &[Submission],
+    now: &Instance,
+    now_subs: &[Submission],
+) -> bool {
+    // Every field named: one added to `Instance` must be placed here.
+    let Instance {
+        obligation,
+        party,
+        period,
+        stage,
+        schedule,
+        triggered,
+        due,
+        next_stage_due,
+        phrase,
+        note,
+        evidence,
+    } = now;
+    then.obligation == *obligation
+        && &then.party == party
+        && &then.period == period
+        && &then.stage == stage
+        && then.schedule == *schedule
+        && then.triggered == *triggered
+        && &then.due == due
+        && then.next_stage_due == *next_stage_due
+        && &then.phrase == phrase
+        && &then.note == note
+        && then.evidence.len() == evidence.len()
+        && match (
+            first_evidence(then, then_subs),
+            first_evidence(now, now_subs),
+        ) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                a.received == b.received && a.document_number == b.document_number
             }
-    }
+            _ => false,
+        }
 }
 
 /// The submission the judge reads as an instance's evidence.
 fn first_evidence<'s>(inst: &Instance, submissions: &'s [Submission]) -> Option<&'s Submission> {
     inst.evidence.first().and_then(|&k| submissions.get(k))
+}
+
+/// How this request's instances are compared with those the kept blocks judged.
+enum Before<'b> {
+    /// The last matching was resumed: an instance is the kept one of the same number unless
+    /// it is new or gained evidence (`changed`, by number).
+    Resumed(&'b [bool]),
+    /// Matched again: compared field by field with the last matching's, when there is one.
+    Rematched(Option<&'b Matched>),
+}
+
+impl Before<'_> {
+    /// Whether this request's instance `now` is judged as the kept one numbered `then` was.
+    fn same(&self, p: &Prepared<'_>, then: usize, now: usize) -> bool {
+        match *self {
+            Before::Resumed(changed) => then == now && !changed.get(now).copied().unwrap_or(true),
+            Before::Rematched(Some(m)) => {
+                match (m.matching.instances.get(then), p.instances.get(now)) {
+                    (Some(a), Some(b)) => alike(a, &m.submissions, b, p.submissions),
+                    _ => false,
+                }
+            }
+            Before::Rematched(None) => false,
+        }
+    }
 }
 
 impl Evaluator {
@@ -313,6 +337,7 @@ impl EvaluationSession {
                 plan: plan.clone(),
                 plan_sha256: None,
                 blocks: HashMap::new(),
+                matched: None,
             });
         }
         self.reuse = Reuse::default();
@@ -324,6 +349,8 @@ impl EvaluationSession {
             Some(&mut Sink {
                 last: &mut kept,
                 reuse: &mut self.reuse,
+                resumed: None,
+                previous: None,
             }),
         );
         self.last = kept;
@@ -345,9 +372,42 @@ impl EvaluationSession {
 pub(crate) struct Sink<'s> {
     last: &'s mut Option<Last>,
     reuse: &'s mut Reuse,
+    /// The last request's submissions when its matching was resumed.
+    resumed: Option<Vec<Submission>>,
+    /// The last request's matching when this one was matched again.
+    previous: Option<Matched>,
 }
 
 impl Sink<'_> {
+    /// The last request's matching, to be extended with the submissions appended since, when
+    /// `submissions` begins with the last request's submissions (the same context and plan:
+    /// otherwise nothing was kept). Else `None`, and the last matching is kept aside for the
+    /// comparison of instances.
+    pub(crate) fn resume(&mut self, submissions: &[Submission]) -> Option<Matching> {
+        let kept = self.last.as_mut()?.matched.take()?;
+        let n = kept.submissions.len();
+        if kept.matching.facts.len() == n && submissions.get(..n) == Some(&kept.submissions[..]) {
+            self.resumed = Some(kept.submissions);
+            Some(kept.matching)
+        } else {
+            self.previous = Some(kept);
+            None
+        }
+    }
+
+    /// Keeps this request's submissions and matching for the next one.
+    pub(crate) fn keep(&mut self, submissions: &[Submission], matching: Matching) {
+        let Some(last) = self.last.as_mut() else {
+            return;
+        };
+        let mut copy = self.resumed.take().unwrap_or_default();
+        copy.extend_from_slice(submissions.get(copy.len()..).unwrap_or_default());
+        last.matched = Some(Matched {
+            submissions: copy,
+            matching,
+        });
+    }
+
     /// [`Prepared::judge_all`] reusing the kept blocks that qualify (module documentation),
     /// keeping this evaluation's blocks for the next; `hash` writes the plan's hash unless it
     /// is known.
@@ -357,7 +417,14 @@ impl Sink<'_> {
         cut: &[Block],
         threads: usize,
         hash: &(impl Fn() -> String + Sync),
+        changed: &[bool],
     ) -> (String, Vec<Assessment>, Vec<Finding>) {
+        let resumed_from = self.resumed.as_ref().map_or(0, Vec::len);
+        let rematched = self.resumed.is_none();
+        let before = match self.resumed {
+            Some(_) => Before::Resumed(changed),
+            None => Before::Rematched(self.previous.as_ref()),
+        };
         let Some(last) = self.last.as_mut() else {
             let (h, a, f) = p.judge_all(cut, threads, hash);
             return (h, a, f);
@@ -370,8 +437,9 @@ impl Sink<'_> {
             .zip(&keys)
             .map(|(b, k)| {
                 let e = old.remove(k)?;
-                let whole =
-                    e.kept.clean && e.kept.spent < p.fuel_of(b) && same_inputs(p, b, &e.inputs);
+                let whole = e.kept.clean
+                    && e.kept.spent < p.fuel_of(b)
+                    && same_inputs(p, &before, b, &e.inputs);
                 Some((e, whole))
             })
             .collect();
@@ -385,7 +453,7 @@ impl Sink<'_> {
             .iter()
             .zip(&found)
             .map(|(b, f)| match (b, f) {
-                (Block::Instances(r), Some((e, false))) => patch(p, r, e),
+                (Block::Instances(r), Some((e, false))) => patch(p, &before, r, e),
                 _ => None,
             })
             .collect();
@@ -418,11 +486,18 @@ impl Sink<'_> {
                 .flatten()
                 .map(|p| p.same.iter().filter(|&&s| s).count())
                 .sum(),
+            matched: p.submissions.len() - resumed_from.min(p.submissions.len()),
         };
         drop((reused, patches));
         let mut made = made.into_iter();
         for ((b, k), f) in cut.iter().zip(keys).zip(found) {
             let entry = match (f, made.next().flatten()) {
+                // After a matching done again, instances may have other numbers: the entry
+                // names this request's (and its facts, so the next compares by address).
+                (Some((e, true)), _) if rematched => Some(Entry {
+                    inputs: inputs(p, b),
+                    kept: e.kept,
+                }),
                 (Some((e, true)), _) => Some(e),
                 (_, Some(kept)) => Some(Entry {
                     inputs: inputs(p, b),
@@ -453,23 +528,23 @@ fn key(p: &Prepared<'_>, block: &Block) -> Key {
     }
 }
 
-/// The block's instances in report order.
-fn instances_of<'p>(p: &'p Prepared<'_>, r: &std::ops::Range<usize>) -> Vec<&'p Instance> {
-    p.order
-        .get(r.clone())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|&n| p.instances.get(n))
-        .collect()
+/// The block's instances in report order, by number.
+fn numbers<'p>(p: &'p Prepared<'_>, r: &std::ops::Range<usize>) -> &'p [usize] {
+    p.order.get(r.clone()).unwrap_or_default()
 }
 
 /// The patch of an instances block of range `r` from the kept entry of its key, when the kept
 /// judgement has a mark per instance and as many instances.
-fn patch<'k>(p: &Prepared<'_>, r: &std::ops::Range<usize>, e: &'k Entry) -> Option<Patch<'k>> {
+fn patch<'k>(
+    p: &Prepared<'_>,
+    before: &Before<'_>,
+    r: &std::ops::Range<usize>,
+    e: &'k Entry,
+) -> Option<Patch<'k>> {
     let Inputs::Instances(kept) = &e.inputs else {
         return None;
     };
-    let now = instances_of(p, r);
+    let now = numbers(p, r);
     let n = now.len();
     if kept.len() != n || e.kept.marks.len() != n || e.kept.assessments.len() != n {
         return None;
@@ -477,7 +552,7 @@ fn patch<'k>(p: &Prepared<'_>, r: &std::ops::Range<usize>, e: &'k Entry) -> Opti
     let same: Vec<bool> = now
         .iter()
         .zip(kept)
-        .map(|(i, k)| k.is(i, p.submissions))
+        .map(|(&now, &then)| before.same(p, then, now))
         .collect();
     same.contains(&true).then_some(Patch {
         kept: &e.kept,
@@ -485,7 +560,7 @@ fn patch<'k>(p: &Prepared<'_>, r: &std::ops::Range<usize>, e: &'k Entry) -> Opti
     })
 }
 
-fn same_inputs(p: &Prepared<'_>, block: &Block, kept: &Inputs) -> bool {
+fn same_inputs(p: &Prepared<'_>, before: &Before<'_>, block: &Block, kept: &Inputs) -> bool {
     match (block, kept) {
         (Block::Submissions(r), Inputs::Submissions(kept)) => {
             kept.len() == r.len()
@@ -499,8 +574,12 @@ fn same_inputs(p: &Prepared<'_>, block: &Block, kept: &Inputs) -> bool {
                 })
         }
         (Block::Instances(r), Inputs::Instances(kept)) => {
-            let now = instances_of(p, r);
-            now.len() == kept.len() && now.iter().zip(kept).all(|(i, k)| k.is(i, p.submissions))
+            let now = numbers(p, r);
+            now.len() == kept.len()
+                && now
+                    .iter()
+                    .zip(kept)
+                    .all(|(&now, &then)| before.same(p, then, now))
         }
         _ => false,
     }
@@ -518,12 +597,7 @@ fn inputs(p: &Prepared<'_>, block: &Block) -> Inputs {
                 })
                 .collect(),
         ),
-        Block::Instances(r) => Inputs::Instances(
-            instances_of(p, r)
-                .into_iter()
-                .map(|i| InstanceInput::of(i, p.submissions))
-                .collect(),
-        ),
+        Block::Instances(r) => Inputs::Instances(numbers(p, r).to_vec()),
     }
 }
 
@@ -574,6 +648,12 @@ mod tests {
         /// A copy of submission `a` with a new document number, appended (what the service's
         /// bench does).
         Refile(usize),
+        /// A copy of submission `a`, received `days` earlier and appended: it takes the
+        /// instance `a` counted for, and `a` becomes its repeat.
+        Earlier {
+            a: usize,
+            days: i64,
+        },
         /// A copy of submission `a`, received `days` earlier, inserted at `at`.
         Backdate {
             a: usize,
@@ -586,6 +666,10 @@ mod tests {
             days: i64,
         },
         Remove(usize),
+        /// A copy of submission `a` from a department the plan does not name, appended: in a
+        /// plan whose first obligation names the departments as a group and without a registry,
+        /// it adopts member instances of its own (new instances numbered last).
+        Adopt(usize),
         /// The as-of date moved by `days`.
         AsOf(i64),
         Nothing,
@@ -595,10 +679,12 @@ mod tests {
         prop_oneof![
             3 => (1usize..6).prop_map(Step::Append),
             2 => any::<usize>().prop_map(Step::Refile),
+            2 => (any::<usize>(), 1i64..60).prop_map(|(a, days)| Step::Earlier { a, days }),
             1 => (any::<usize>(), 1i64..60, any::<usize>())
                 .prop_map(|(a, days, at)| Step::Backdate { a, days, at }),
             1 => (any::<usize>(), -20i64..20).prop_map(|(a, days)| Step::Change { a, days }),
             1 => any::<usize>().prop_map(Step::Remove),
+            2 => any::<usize>().prop_map(Step::Adopt),
             1 => (-40i64..40).prop_map(Step::AsOf),
             1 => Just(Step::Nothing),
         ]
@@ -619,6 +705,12 @@ mod tests {
                 s.document_number = number(0);
                 subs.push(s);
             }
+            Step::Earlier { a, days } if len > 0 => {
+                let mut s = subs[a % len].clone();
+                s.received -= chrono::Duration::days(days);
+                s.document_number = number(3);
+                subs.push(s);
+            }
             Step::Backdate { a, days, at } if len > 0 => {
                 let mut s = subs[a % len].clone();
                 s.received -= chrono::Duration::days(days);
@@ -633,11 +725,33 @@ mod tests {
                     s.received += chrono::Duration::days(days);
                 }
             }
+            Step::Adopt(a) if len > 0 => {
+                let mut s = subs[a % len].clone();
+                s.agency = format!("Sở Thử Nghiệm {}", a % 3);
+                s.document_number = number(4);
+                if let Some(o) = req.plan.obligations.first() {
+                    s.obligation = o.id.clone();
+                }
+                subs.push(s);
+            }
             Step::Remove(a) if len > 0 => {
                 subs.remove(a % len);
             }
             Step::AsOf(days) => req.as_of += chrono::Duration::days(days),
             _ => {}
+        }
+    }
+
+    /// Departments not named one by one in the first obligation, and no registry: a claim from
+    /// a department the plan does not name adopts member instances.
+    fn grouped(req: &mut EvaluationRequest) {
+        req.registry = None;
+        if let Some(o) = req.plan.obligations.first_mut() {
+            o.performers.push(crate::model::AgencyRef::Group {
+                group: crate::model::AgencyGroup::Departments,
+                name: "Các sở, ban, ngành".into(),
+                text: None,
+            });
         }
     }
 
@@ -650,15 +764,20 @@ mod tests {
         units: Option<usize>,
         threads: usize,
         steps: &[Step],
+        groups: bool,
     ) -> usize {
         let evaluator = evaluator.clone().with_threads(threads);
         TEST_BLOCK_UNITS.with(|b| b.set(units));
         TEST_POOL_UNITS.with(|p| p.set(Some(0)));
         let mut req = province(seed, shape);
+        if groups {
+            grouped(&mut req);
+        }
         let mut pool = req.submissions.split_off(req.submissions.len() / 2);
         let mut session = evaluator.session();
         let mut reused = 0;
         for (n, s) in std::iter::once(&Step::Nothing).chain(steps).enumerate() {
+            let was = req.clone();
             apply(&mut req, &mut pool, s, n);
             let fresh = serde_json::to_string(&evaluator.evaluate(&req).unwrap()).unwrap();
             let kept = serde_json::to_string(&session.evaluate(&req).unwrap()).unwrap();
@@ -666,6 +785,17 @@ mod tests {
                 fresh == kept,
                 "seed {seed}, {shape:?}, blocks of {units:?}, {threads} threads: step {n} {s:?}"
             );
+            // The last matching is resumed exactly when only submissions were appended.
+            let all = req.submissions.len();
+            let appended = n > 0
+                && was.as_of == req.as_of
+                && req.submissions.get(..was.submissions.len()) == Some(&was.submissions[..]);
+            let matched = if appended {
+                all - was.submissions.len()
+            } else {
+                all
+            };
+            assert_eq!(session.last_reuse().matched, matched, "step {n} {s:?}");
             reused += session.last_reuse().reused_blocks;
         }
         TEST_BLOCK_UNITS.with(|b| b.set(None));
@@ -687,9 +817,10 @@ mod tests {
             threads in 1usize..3,
             limits in 0usize..4,
             steps in proptest::collection::vec(step(), 1..7),
+            groups in any::<bool>(),
         ) {
             let shape = Shape { agencies, obligations, years, evidence_percent };
-            run(&evaluators()[limits], seed, shape, units, threads, &steps);
+            run(&evaluators()[limits], seed, shape, units, threads, &steps, groups);
         }
     }
 
@@ -711,16 +842,60 @@ mod tests {
                 at: 1000,
             },
             Step::Refile(7),
+            Step::Earlier { a: 9, days: 25 },
+            Step::Append(2),
+            Step::Change { a: 4, days: 0 },
+            Step::Earlier { a: 12, days: 40 },
+            Step::Remove(6),
+            Step::Refile(2),
             Step::AsOf(3),
             Step::Append(2),
         ];
         for (k, evaluator) in evaluators().iter().enumerate() {
             for threads in [1, 2] {
-                let reused = run(evaluator, 11, shape, Some(16), threads, &steps);
+                let reused = run(evaluator, 11, shape, Some(16), threads, &steps, false);
                 // The fuel limit leaves no block clean; the others reuse.
                 if k != 2 {
                     assert!(reused > 20, "limits {k}, {threads} threads: {reused}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn appended_claims_that_adopt_member_instances_resume_the_matching() {
+        let shape = Shape {
+            agencies: 12,
+            obligations: 3,
+            years: 1,
+            evidence_percent: 60,
+        };
+        // An adopting claim adds instances: the step is what the test means it to be.
+        let mut req = province(5, shape);
+        grouped(&mut req);
+        let before = Evaluator::standard().unwrap().evaluate(&req).unwrap();
+        apply(&mut req, &mut Vec::new(), &Step::Adopt(1), 1);
+        let after = Evaluator::standard().unwrap().evaluate(&req).unwrap();
+        assert!(after.assessments.len() > before.assessments.len());
+        let steps = [
+            Step::Adopt(1),
+            Step::Refile(3),
+            Step::Adopt(2),
+            Step::Earlier { a: 5, days: 10 },
+            Step::Adopt(4),
+            Step::Change { a: 2, days: 0 },
+            Step::Adopt(7),
+            Step::Backdate {
+                a: 3,
+                days: 5,
+                at: 4,
+            },
+            Step::Adopt(5),
+            Step::Append(2),
+        ];
+        for evaluator in evaluators() {
+            for threads in [1, 2] {
+                run(evaluator, 5, shape, Some(8), threads, &steps, true);
             }
         }
     }

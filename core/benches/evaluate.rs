@@ -80,31 +80,6 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
-    // One obligation per row, as the peer engines' benchmark: every instance carries its own
-    // obligation, deadline and explanation, so per-obligation work is per-instance work here.
-    let rows = peers::rows(100_000, 42);
-    let reqs = peers::requests(&rows);
-    let n = instances(&evaluator, &reqs);
-    assert_eq!(n, rows.len() as u64, "one instance per row");
-    let mut g = c.benchmark_group("peers_one_obligation_per_row");
-    g.throughput(Throughput::Elements(n));
-    g.sample_size(10);
-    g.bench_function(format!("evaluate_{n}_instances"), |b| {
-        b.iter(|| {
-            for r in &reqs {
-                black_box(evaluator.evaluate(r).expect("evaluates"));
-            }
-        })
-    });
-    g.bench_function(format!("evaluate_{n}_instances_without_rules"), |b| {
-        b.iter(|| {
-            for r in &reqs {
-                black_box(bare.evaluate(r).expect("evaluates"));
-            }
-        })
-    });
-    g.finish();
-
     let nation: Vec<EvaluationRequest> = (1..=34).map(|i| province(i, Shape::default())).collect();
     let total = instances(&evaluator, &nation);
     let mut g = c.benchmark_group("national_34_provinces");
@@ -143,6 +118,38 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // Last, and its 100,000 rows and requests dropped at the end of this block: kept alive
+    // beside the groups above, they fragment the calling thread's heap (glibc's main arena),
+    // and an evaluation whose many small allocations land in the holes between them ran about
+    // twice as slow with the same instructions (README, "Why national on one thread cost twice
+    // 34 provinces").
+    {
+        // One obligation per row, as the peer engines' benchmark: every instance carries its own
+        // obligation, deadline and explanation, so per-obligation work is per-instance work here.
+        let rows = peers::rows(100_000, 42);
+        let reqs = peers::requests(&rows);
+        let n = instances(&evaluator, &reqs);
+        assert_eq!(n, rows.len() as u64, "one instance per row");
+        let mut g = c.benchmark_group("peers_one_obligation_per_row");
+        g.throughput(Throughput::Elements(n));
+        g.sample_size(10);
+        g.bench_function(format!("evaluate_{n}_instances"), |b| {
+            b.iter(|| {
+                for r in &reqs {
+                    black_box(evaluator.evaluate(r).expect("evaluates"));
+                }
+            })
+        });
+        g.bench_function(format!("evaluate_{n}_instances_without_rules"), |b| {
+            b.iter(|| {
+                for r in &reqs {
+                    black_box(bare.evaluate(r).expect("evaluates"));
+                }
+            })
+        });
+        g.finish();
+    }
 }
 
 criterion_group!(evaluate, benches);

@@ -520,7 +520,9 @@ impl Evaluator {
             };
             let key_of = |p| views::submission_key(&facts, p);
             match self.call_rule(n, rule, scope, &*facts, view, key_of, run) {
-                Ok(v) => run.sink.push_messages(&rule.meta.id, v.messages, base),
+                Ok(v) => run
+                    .sink
+                    .push_messages(&rule.meta.id, v.messages, base.clone()),
                 Err(e) => run.failed(n, rule_failure(&rule.meta.id, &e.message, base), e.stopped),
             }
         }
@@ -581,7 +583,7 @@ impl Evaluator {
                     if run.sink.full() {
                         run.sink.drop_messages(v.messages.len());
                     } else if !v.messages.is_empty() {
-                        run.sink.push_messages(&rule.meta.id, v.messages, &base());
+                        run.sink.push_messages(&rule.meta.id, v.messages, base());
                     }
                 }
                 Err(e) => {

@@ -232,25 +232,36 @@ impl<'a> FindingSink<'a> {
     }
 
     /// Adds the messages one rule call returned: at most `max_findings_per_call`, then an error
-    /// finding for the rule saying how many were left out.
-    pub fn push_messages(&mut self, rule: &str, messages: Vec<RuleMessage>, base: &Finding) {
+    /// finding for the rule saying how many were left out. `base` (what they concern) is moved
+    /// into the last of them and cloned for the others: one finding per call, the usual case,
+    /// copies none of its strings.
+    pub fn push_messages(&mut self, rule: &str, messages: Vec<RuleMessage>, base: Finding) {
         let total = messages.len();
         let keep = self.limits.max_findings_per_call;
         if self.full() {
             self.drop_messages(total);
             return;
         }
-        for msg in messages.into_iter().take(keep) {
+        let over = total > keep;
+        let last = total.min(keep);
+        let mut base = Some(base);
+        for (i, msg) in messages.into_iter().take(keep).enumerate() {
+            let this = if i + 1 == last && !over {
+                base.take()
+            } else {
+                base.clone()
+            };
+            let Some(this) = this else { break };
             self.push(Finding {
                 rule: rule.to_string(),
                 severity: msg.severity,
                 field: msg.field,
                 message_vi: msg.message_vi,
                 message_en: msg.message_en,
-                ..base.clone()
+                ..this
             });
         }
-        if total > keep {
+        if let (true, Some(base)) = (over, base) {
             self.push(Finding {
                 rule: rule.to_string(),
                 severity: Severity::Error,
@@ -263,7 +274,7 @@ impl<'a> FindingSink<'a> {
                      are kept (max_findings_per_call)"
                 ),
                 rule_failed: true,
-                ..base.clone()
+                ..base
             });
         }
     }

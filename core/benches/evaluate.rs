@@ -122,8 +122,8 @@ fn benches(c: &mut Criterion) {
     // Last, and its 100,000 rows and requests dropped at the end of this block: kept alive
     // beside the groups above, they fragment the calling thread's heap (glibc's main arena),
     // and an evaluation whose many small allocations land in the holes between them ran about
-    // twice as slow with the same instructions (README, "Why national on one thread cost twice
-    // 34 provinces").
+    // twice as slow with the same instructions (docs/performance.md, "National on one thread:
+    // why it cost more than 34 provinces").
     {
         // One obligation per row, as the peer engines' benchmark: every instance carries its own
         // obligation, deadline and explanation, so per-obligation work is per-instance work here.

@@ -1,6 +1,6 @@
-//! Why a national run on one thread cost more than 34 provinces (README, "National on one
-//! thread"): evaluates the 34 synthetic provinces in one of several ways and prints, per
-//! iteration, the wall time and this process's user and system CPU time.
+//! Why a national run on one thread cost more than 34 provinces (docs/performance.md,
+//! "National on one thread"): evaluates the 34 synthetic provinces in one of several ways and
+//! prints, per iteration, the wall time and this process's user and system CPU time.
 //!
 //! `cargo run --release --example national_heap -- MODE ITERATIONS`, MODE one of
 //! - `one`: the provinces one after another on this thread (as `national_34_provinces/one_thread`);

@@ -91,18 +91,24 @@ impl Tok {
     }
 }
 
-const ABBREVIATIONS: &[(&str, &[&str])] = &[
-    ("ubnd", &["uy", "ban", "nhan", "dan"]),
-    ("hdnd", &["hoi", "dong", "nhan", "dan"]),
-    ("ubmttq", &["uy", "ban", "mat", "tran", "to", "quoc"]),
-    ("mttq", &["mat", "tran", "to", "quoc"]),
-    ("vhttdl", &["van", "hoa", "the", "thao", "va", "du", "lich"]),
-    ("khcn", &["khoa", "hoc", "va", "cong", "nghe"]),
-    ("gddt", &["giao", "duc", "va", "dao", "tao"]),
-    ("bchqs", &["bo", "chi", "huy", "quan", "su"]),
-    ("tp", &["thanh", "pho"]),
-    ("tw", &["trung", "uong"]),
-];
+/// The words an abbreviation stands for (`ubnd` → `uy ban nhan dan`). A `match`, not a table
+/// searched in turn: the tokeniser asks it of every word, and the match rejects most words by
+/// their length and first bytes.
+fn abbreviation(w: &str) -> Option<&'static [&'static str]> {
+    Some(match w {
+        "ubnd" => &["uy", "ban", "nhan", "dan"],
+        "hdnd" => &["hoi", "dong", "nhan", "dan"],
+        "ubmttq" => &["uy", "ban", "mat", "tran", "to", "quoc"],
+        "mttq" => &["mat", "tran", "to", "quoc"],
+        "vhttdl" => &["van", "hoa", "the", "thao", "va", "du", "lich"],
+        "khcn" => &["khoa", "hoc", "va", "cong", "nghe"],
+        "gddt" => &["giao", "duc", "va", "dao", "tao"],
+        "bchqs" => &["bo", "chi", "huy", "quan", "su"],
+        "tp" => &["thanh", "pho"],
+        "tw" => &["trung", "uong"],
+        _ => return None,
+    })
+}
 
 fn tokenize(text: &str) -> Vec<Tok> {
     let mut toks = Vec::with_capacity(text.len() / 4);
@@ -114,7 +120,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
         scratch.clear();
         fold_into(orig, &mut scratch);
         let cap = orig.chars().next().is_some_and(char::is_uppercase);
-        if let Some((_, exp)) = ABBREVIATIONS.iter().find(|(a, _)| *a == scratch) {
+        if let Some(exp) = abbreviation(&scratch) {
             for (k, w) in exp.iter().enumerate() {
                 toks.push(Tok {
                     stat: Some(w),

@@ -457,7 +457,9 @@ pub(crate) fn fold_into(s: &str, out: &mut String) {
     fold_bytes(s, out, |_, _| {});
 }
 
-/// A letter or digit (fast for Vietnamese letters).
+/// A letter or digit (fast for Vietnamese letters). Inlined: the agency tokeniser asks it of
+/// every character.
+#[inline]
 pub(crate) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();

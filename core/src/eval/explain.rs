@@ -236,7 +236,7 @@ pub(crate) fn assess(
         source: texts.quote(inst.phrase.as_deref()),
     });
     Assessment {
-        obligation: obligation.id.clone(),
+        obligation: texts.id.clone().into(),
         title: texts.title.clone(),
         agency: inst.party.name.clone(),
         period: inst.period.clone(),

@@ -606,3 +606,51 @@ impl Matching {
         touched
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Evaluator;
+    use super::*;
+    use crate::unstable::synth::{province, Shape};
+
+    /// Submissions of one obligation received on one day share one copy of each text their
+    /// facts repeat (the obligation's id and title, the period, the received date), and each
+    /// text is the one written afresh.
+    #[test]
+    fn claims_share_the_texts_submissions_repeat() {
+        let req = province(3, Shape::default());
+        let evaluator = Evaluator::standard().unwrap();
+        let e = evaluator.expand_plan(&req.plan, &req.context()).unwrap();
+        let matcher = Matcher::new(&req.plan, &e.registry, req.as_of, &e.policies);
+        let mut matching = Matching::new(e.instances);
+        matching.extend(&matcher, &req.submissions);
+        let subs = &req.submissions;
+        let alike = |a: &Submission, b: &Submission| {
+            (&a.obligation, a.received, &a.period) == (&b.obligation, b.received, &b.period)
+        };
+        let pair = (0..subs.len())
+            .flat_map(|i| (i + 1..subs.len()).map(move |j| (i, j)))
+            .find(|&(i, j)| alike(&subs[i], &subs[j]) && subs[i].period.is_some());
+        let (i, j) = pair.expect("two submissions alike in the synthetic province");
+        let (a, b) = (&matching.facts[i], &matching.facts[j]);
+        assert!(Arc::ptr_eq(&a.obligation, &b.obligation));
+        assert!(Arc::ptr_eq(&a.obligation_title, &b.obligation_title));
+        assert!(Arc::ptr_eq(&a.received_text, &b.received_text));
+        let period = |f: &SubmissionFacts| f.period.clone().unwrap_or_else(|| "".into());
+        assert!(Arc::ptr_eq(&period(a), &period(b)));
+        let o = req
+            .plan
+            .obligations
+            .iter()
+            .find(|o| o.id == subs[i].obligation)
+            .unwrap();
+        assert_eq!(&*a.obligation, o.id.as_str());
+        assert_eq!(&*a.obligation_title, o.title.as_str());
+        assert_eq!(
+            &*a.received_text,
+            crate::rules::text::date_vi(subs[i].received)
+        );
+        let written = subs[i].period.as_ref().map(ToString::to_string);
+        assert_eq!(a.period.as_deref(), written.as_deref());
+    }
+}

@@ -330,13 +330,17 @@ impl Prepared<'_> {
                         continue;
                     };
                     let evidence = inst.evidence.first().and_then(|&k| self.submissions.get(k));
+                    // One copy, shared by the facts and the assessment.
+                    let document_number: Option<Arc<str>> = evidence
+                        .and_then(|e| e.document_number.as_deref())
+                        .map(Arc::from);
                     let facts = instance_facts(
                         &mut worker.texts,
                         inst,
                         obligation,
                         evidence,
-                        self.as_of,
-                        self.policies,
+                        document_number.clone(),
+                        (self.as_of, self.policies),
                     );
                     let (status, due_soon, rules) = self
                         .evaluator
@@ -345,9 +349,8 @@ impl Prepared<'_> {
                         &mut worker.texts,
                         inst,
                         obligation,
-                        evidence,
-                        status,
-                        due_soon,
+                        evidence.map(|e| (e, document_number)),
+                        (status, due_soon),
                         rules,
                         self.as_of,
                     ));
@@ -514,7 +517,7 @@ fn submission_base(k: usize, s: &Submission, facts: &SubmissionFacts) -> Finding
         rule: String::new(),
         severity: Severity::Info,
         obligation: Some(s.obligation.clone()),
-        agency: Some(facts.agency.clone()),
+        agency: Some(facts.agency.to_string()),
         period: facts.period.as_deref().and_then(|p| p.parse().ok()),
         stage: facts.stage.clone(),
         submission: Some(k),

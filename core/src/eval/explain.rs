@@ -5,7 +5,6 @@
 //! explanations are one [`Parts`] (what the sentence says) written in either language only when
 //! read ([`Explanation`]).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -64,6 +63,8 @@ struct Quote {
 #[derive(Default)]
 pub(crate) struct Shared {
     obligations: Vec<Option<ObligationTexts>>,
+    /// Periods as their `Display` writes them (an instance's facts carry one).
+    periods: super::FastMap<Period, Arc<str>>,
 }
 
 pub(crate) struct ObligationTexts {
@@ -97,6 +98,18 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// `p` as its `Display` writes it.
+    pub fn period(&mut self, p: &Period) -> Arc<str> {
+        if let Some(t) = self.periods.get(p) {
+            return t.clone();
+        }
+        let t: Arc<str> = text::period_text(p).into();
+        self.periods.insert(p.clone(), t.clone());
+        t
+    }
+}
+
 impl ObligationTexts {
     fn quote(&mut self, phrase: Option<&str>) -> Option<Arc<Quote>> {
         let src = self.source.as_ref()?;
@@ -120,7 +133,7 @@ pub(crate) type RuleList = Arc<[Arc<str>]>;
 /// instance's list costs a lookup, not a copy of each rule id.
 #[derive(Default)]
 pub(crate) struct RuleLists {
-    lists: HashMap<Vec<usize>, RuleList>,
+    lists: super::FastMap<Vec<usize>, RuleList>,
     /// The list being collected (pack positions, ascending).
     current: Vec<usize>,
     /// The list returned last.
@@ -166,17 +179,23 @@ impl RuleLists {
     }
 }
 
-#[allow(clippy::too_many_arguments)] // one instance's parts; a struct would only rename them
+/// The assessment of `inst`: `evidence` is its earliest submission with that submission's
+/// document number (shared with the facts), `verdict` the status the rules gave and whether it
+/// is due soon.
 pub(crate) fn assess(
     shared: &mut Shared,
     inst: &Instance,
     obligation: &Obligation,
-    evidence: Option<&Submission>,
-    status: Option<Status>,
-    due_soon: bool,
+    evidence: Option<(&Submission, Option<Arc<str>>)>,
+    verdict: (Option<Status>, bool),
     rules: Arc<[Arc<str>]>,
     as_of: NaiveDate,
 ) -> Assessment {
+    let (status, due_soon) = verdict;
+    let (evidence, document_number) = match evidence {
+        Some((e, number)) => (Some(e), number),
+        None => (None, None),
+    };
     let classified = status.is_some();
     let status = status.unwrap_or(Status::Unknown);
     let last = inst.due.as_ref().map(|d| d.last_day);
@@ -204,9 +223,6 @@ pub(crate) fn assess(
         (_, Some(n)) => Some(Days::Left(n)),
         _ => None,
     };
-    let document_number: Option<Arc<str>> = evidence
-        .and_then(|e| e.document_number.as_deref())
-        .map(Arc::from);
     let texts = shared.obligation(inst.obligation, obligation);
     let parts = Arc::new(Parts {
         status,
@@ -220,7 +236,7 @@ pub(crate) fn assess(
         source: texts.quote(inst.phrase.as_deref()),
     });
     Assessment {
-        obligation: obligation.id.clone(),
+        obligation: texts.id.clone().into(),
         title: texts.title.clone(),
         agency: inst.party.name.clone(),
         period: inst.period.clone(),

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -11,6 +11,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::expand::{Canonical, Instance, Party, Registry};
+use super::{FastMap, FastSet};
 use crate::model::{AgencyGroup, AgencyRef, Obligation, Period, Plan, Schedule, Submission};
 use crate::policy::Policies;
 use crate::rules::views::SubmissionFacts;
@@ -23,7 +24,8 @@ pub(crate) struct Claim<'a> {
     /// `Err(text)` when the period was given but is not a period string.
     pub period: Option<Result<Period, String>>,
     pub received: Option<NaiveDate>,
-    pub received_text: String,
+    /// The received date as typed (a form); `None`: as the matcher writes `received`.
+    pub received_text: Option<&'a str>,
     pub document_number: Option<&'a str>,
     pub is_form: bool,
 }
@@ -32,7 +34,7 @@ pub(crate) struct Claim<'a> {
 #[derive(Default)]
 pub(crate) struct InstanceIndex {
     /// Agency keys → small numbers, so a lookup borrows the key instead of allocating one.
-    keys: HashMap<String, usize>,
+    keys: FastMap<String, usize>,
     map: HashMap<(usize, usize), Slot, BuildHasherDefault<NumberHasher>>,
 }
 
@@ -160,12 +162,53 @@ pub(crate) struct Matcher<'a> {
     as_of: NaiveDate,
     policies: &'a Policies,
     /// Fold keys of every agency the plan or the registry names ([`Matcher::known`]).
-    known: OnceCell<HashSet<Rc<str>>>,
-    by_obligation: HashMap<&'a str, usize>,
+    known: OnceCell<FastSet<Rc<str>>>,
+    by_obligation: FastMap<&'a str, usize>,
     /// Agency names as written → (canonical name, key, in registry): the same few hundred names
     /// recur across thousands of submissions.
     /// Shared, so a hit copies no strings.
-    canonical: RefCell<HashMap<String, Rc<Canonical>>>,
+    canonical: RefCell<FastMap<String, Rc<Canonical>>>,
+    /// Texts the facts of many submissions share, made once per evaluation.
+    texts: RefCell<ClaimTexts>,
+}
+
+/// What [`Matcher::claim`] writes into many submissions' facts alike: an obligation's id and
+/// title (by plan position), a period's and a received date's text.
+#[derive(Default)]
+struct ClaimTexts {
+    obligations: Vec<Option<(Arc<str>, Arc<str>)>>,
+    periods: FastMap<Period, Arc<str>>,
+    dates: FastMap<NaiveDate, Arc<str>>,
+}
+
+impl ClaimTexts {
+    /// The id and title of obligation `o`, at plan position `n`.
+    fn obligation(&mut self, n: usize, o: &Obligation) -> (Arc<str>, Arc<str>) {
+        if self.obligations.len() <= n {
+            self.obligations.resize_with(n + 1, || None);
+        }
+        self.obligations[n]
+            .get_or_insert_with(|| (o.id.as_str().into(), o.title.as_str().into()))
+            .clone()
+    }
+
+    /// A period as its `Display` writes it.
+    fn period(&mut self, p: &Period) -> Arc<str> {
+        if let Some(t) = self.periods.get(p) {
+            return t.clone();
+        }
+        let t: Arc<str> = crate::rules::text::period_text(p).into();
+        self.periods.insert(p.clone(), t.clone());
+        t
+    }
+
+    /// A received date as `dd/mm/yyyy`.
+    fn date(&mut self, d: NaiveDate) -> Arc<str> {
+        self.dates
+            .entry(d)
+            .or_insert_with(|| crate::rules::text::date_vi(d).into())
+            .clone()
+    }
 }
 
 fn names(o: &Obligation) -> impl Iterator<Item = &AgencyRef> {
@@ -218,7 +261,8 @@ impl<'a> Matcher<'a> {
             policies,
             known: OnceCell::new(),
             by_obligation,
-            canonical: RefCell::new(HashMap::new()),
+            canonical: RefCell::new(FastMap::default()),
+            texts: RefCell::new(ClaimTexts::default()),
         }
     }
 
@@ -230,7 +274,7 @@ impl<'a> Matcher<'a> {
             .get_or_init(|| {
                 // Shared keys: a plan with one obligation per row names the same few agencies
                 // on every row, and a copy of the key per name was most of this set's cost.
-                let mut known: HashSet<Rc<str>> = self
+                let mut known: FastSet<Rc<str>> = self
                     .plan
                     .obligations
                     .iter()
@@ -271,25 +315,36 @@ impl<'a> Matcher<'a> {
             found
         });
         let (agency, key, in_registry) = (&*canonical.0, &*canonical.1, canonical.2);
+        let mut texts = self.texts.borrow_mut();
+        let received_text = match (c.received_text, c.received) {
+            (Some(t), _) => t.into(),
+            (None, Some(d)) => texts.date(d),
+            (None, None) => Arc::from(""),
+        };
+        let found = self.by_obligation.get(c.obligation.trim()).copied();
+        let (obligation_id, obligation_title) = match found {
+            Some(oi) => texts.obligation(oi, &self.plan.obligations[oi]),
+            None => (c.obligation.trim().into(), Arc::from("")),
+        };
         let mut facts = SubmissionFacts {
             is_form: c.is_form,
-            agency: agency.to_string(),
+            agency: canonical.0.clone(),
             agency_known: in_registry || self.known(key),
             responsible: false,
             coordinating: false,
-            obligation: c.obligation.trim().to_string(),
+            obligation: obligation_id,
             obligation_exists: false,
-            obligation_title: String::new(),
+            obligation_title: Arc::from(""),
             stage: c.stage.map(str::to_string),
             stage_ok: true,
             period: match &c.period {
-                Some(Ok(p)) => Some(crate::rules::text::period_text(p)),
-                Some(Err(text)) => Some(text.clone()),
+                Some(Ok(p)) => Some(texts.period(p)),
+                Some(Err(text)) => Some(text.as_str().into()),
                 None => None,
             },
             period_ok: !matches!(c.period, Some(Err(_))),
             period_inferred: false,
-            received_text: c.received_text.clone(),
+            received_text,
             received: c.received,
             document_number: c.document_number.map(str::to_string),
             as_of: self.as_of,
@@ -303,12 +358,12 @@ impl<'a> Matcher<'a> {
             instance: None,
             counts: false,
         };
-        let Some(&oi) = self.by_obligation.get(c.obligation.trim()) else {
+        let Some(oi) = found else {
             return unmatched(facts);
         };
         let obligation = &self.plan.obligations[oi];
         facts.obligation_exists = true;
-        facts.obligation_title = obligation.title.clone();
+        facts.obligation_title = obligation_title;
 
         // Stage: must exist when given; inferred when the agency acts in exactly one stage.
         let stages = stage_ids(&obligation.schedule);
@@ -371,7 +426,7 @@ impl<'a> Matcher<'a> {
             None => {
                 let pick = infer_period(&candidates, instances, c.received);
                 if let Some(n) = pick {
-                    facts.period = Some(crate::rules::text::period_text(&instances[n].period));
+                    facts.period = Some(texts.period(&instances[n].period));
                     facts.period_inferred = candidates.len() > 1;
                 }
                 pick
@@ -516,7 +571,7 @@ impl Matching {
                     stage: s.stage.as_deref(),
                     period: s.period.clone().map(Ok),
                     received: Some(s.received),
-                    received_text: crate::rules::text::date_vi(s.received),
+                    received_text: None,
                     document_number: s.document_number.as_deref(),
                     is_form: false,
                 },
@@ -549,5 +604,53 @@ impl Matching {
             }
         }
         touched
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Evaluator;
+    use super::*;
+    use crate::unstable::synth::{province, Shape};
+
+    /// Submissions of one obligation received on one day share one copy of each text their
+    /// facts repeat (the obligation's id and title, the period, the received date), and each
+    /// text is the one written afresh.
+    #[test]
+    fn claims_share_the_texts_submissions_repeat() {
+        let req = province(3, Shape::default());
+        let evaluator = Evaluator::standard().unwrap();
+        let e = evaluator.expand_plan(&req.plan, &req.context()).unwrap();
+        let matcher = Matcher::new(&req.plan, &e.registry, req.as_of, &e.policies);
+        let mut matching = Matching::new(e.instances);
+        matching.extend(&matcher, &req.submissions);
+        let subs = &req.submissions;
+        let alike = |a: &Submission, b: &Submission| {
+            (&a.obligation, a.received, &a.period) == (&b.obligation, b.received, &b.period)
+        };
+        let pair = (0..subs.len())
+            .flat_map(|i| (i + 1..subs.len()).map(move |j| (i, j)))
+            .find(|&(i, j)| alike(&subs[i], &subs[j]) && subs[i].period.is_some());
+        let (i, j) = pair.expect("two submissions alike in the synthetic province");
+        let (a, b) = (&matching.facts[i], &matching.facts[j]);
+        assert!(Arc::ptr_eq(&a.obligation, &b.obligation));
+        assert!(Arc::ptr_eq(&a.obligation_title, &b.obligation_title));
+        assert!(Arc::ptr_eq(&a.received_text, &b.received_text));
+        let period = |f: &SubmissionFacts| f.period.clone().unwrap_or_else(|| "".into());
+        assert!(Arc::ptr_eq(&period(a), &period(b)));
+        let o = req
+            .plan
+            .obligations
+            .iter()
+            .find(|o| o.id == subs[i].obligation)
+            .unwrap();
+        assert_eq!(&*a.obligation, o.id.as_str());
+        assert_eq!(&*a.obligation_title, o.title.as_str());
+        assert_eq!(
+            &*a.received_text,
+            crate::rules::text::date_vi(subs[i].received)
+        );
+        let written = subs[i].period.as_ref().map(ToString::to_string);
+        assert_eq!(a.period.as_deref(), written.as_deref());
     }
 }

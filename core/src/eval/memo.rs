@@ -11,7 +11,6 @@
 //! if the real call would not have been stopped; otherwise the call runs for real. Only calls
 //! that returned normally, with a value made of plain data, are kept; failures always rerun.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rhai::Dynamic;
@@ -43,7 +42,7 @@ enum Node {
 #[derive(Debug)]
 enum Children {
     Few(Vec<(Key, usize)>),
-    Many(HashMap<Key, usize>),
+    Many(super::FastMap<Key, usize>),
 }
 
 /// Values a node holds in a list before it moves them to a hash map.
@@ -65,7 +64,7 @@ impl Children {
         match self {
             Children::Few(list) if list.len() < FEW => list.push((key, fresh)),
             Children::Few(list) => {
-                let mut map: HashMap<Key, usize> = list.drain(..).collect();
+                let mut map: super::FastMap<Key, usize> = list.drain(..).collect();
                 map.insert(key, fresh);
                 *self = Children::Many(map);
             }

@@ -27,6 +27,16 @@ mod session;
 mod sink;
 
 use std::collections::BTreeMap;
+
+/// The hash maps an evaluation keeps for itself (texts shared per period or date, agency and
+/// obligation lookups, memo nodes, rule lists): foldhash costs a fraction of SipHash per
+/// lookup. Some keys are text a caller chose (agency names, obligation ids), so the hasher is
+/// seeded at random per map, as SipHash's is: an input written to collide in one process does
+/// not in another, and each map lives for one evaluation.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// [`FastMap`]'s set.
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -860,14 +870,18 @@ fn validate(plan: &Plan, events: &[Event], as_of: NaiveDate) -> Result<(), EvalE
     Ok(())
 }
 
+/// The facts rules read about `inst`; `document_number` is its evidence's, shared with the
+/// assessment.
 fn instance_facts(
     texts: &mut explain::Shared,
     inst: &Instance,
     obligation: &crate::model::Obligation,
     evidence: Option<&Submission>,
-    as_of: NaiveDate,
-    policies: &Policies,
+    document_number: Option<Arc<str>>,
+    cx: (NaiveDate, &Policies),
 ) -> InstanceFacts {
+    let (as_of, policies) = cx;
+    let period = texts.period(&inst.period);
     let shared = texts.obligation(inst.obligation, obligation);
     InstanceFacts {
         obligation: shared.id.clone(),
@@ -876,13 +890,13 @@ fn instance_facts(
         schedule: inst.schedule.into(),
         agency: inst.party.name.clone(),
         is_group: inst.party.group.is_some(),
-        period: crate::rules::text::period_text(&inst.period),
+        period,
         stage: inst.stage.clone(),
         triggered: inst.triggered,
         due: inst.due.as_ref().map(|d| d.last_day),
         stated_due: inst.due.as_ref().map(|d| d.stated),
         received: evidence.map(|s| s.received),
-        document_number: evidence.and_then(|s| s.document_number.clone()),
+        document_number,
         evidence_count: u32::try_from(inst.evidence.len()).unwrap_or(u32::MAX),
         as_of,
         due_soon_days: policies.due_soon_days,
@@ -925,7 +939,7 @@ fn counts_by<'a>(
     let mut keyed: Vec<(&str, crate::model::StatusCounts)> = Vec::new();
     // Keys seen so far → their place in `keyed`, while few: past that, a new key is pushed
     // again and the sort below merges its counts (memory stays bounded by the keys' count).
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut seen: FastMap<&str, usize> = FastMap::default();
     for a in assessments {
         let k = key(a);
         let at = match keyed.last() {

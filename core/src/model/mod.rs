@@ -21,7 +21,7 @@ pub use evidence::{Event, EventDeadline, EventKind, Submission};
 pub use explanation::Explanation;
 pub use outcome::{
     AppliedPolicy, Assessment, DueDate, Finding, Lang, PackIdentity, Provenance, Report, Severity,
-    Status, StatusCounts, Summary,
+    SharedObligationId, Status, StatusCounts, Summary,
 };
 pub use period::{Period, PeriodParseError};
 pub use plan::{

@@ -1,8 +1,10 @@
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
 use super::{Bound, Explanation, ObligationId, Period, SourceSpan};
@@ -210,10 +212,63 @@ pub struct DueDate {
     pub derivation_en: String,
 }
 
+/// An [`ObligationId`] shared by the assessments of the obligation's instances (a copy of the id
+/// per assessment was one allocation per instance); its JSON and its schema are
+/// [`ObligationId`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SharedObligationId(Arc<str>);
+
+impl SharedObligationId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Arc<str>> for SharedObligationId {
+    fn from(id: Arc<str>) -> Self {
+        SharedObligationId(id)
+    }
+}
+
+impl From<&ObligationId> for SharedObligationId {
+    fn from(id: &ObligationId) -> Self {
+        SharedObligationId(id.as_str().into())
+    }
+}
+
+impl PartialEq<ObligationId> for SharedObligationId {
+    fn eq(&self, other: &ObligationId) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl fmt::Display for SharedObligationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// [`ObligationId`]'s schema, under its name: the contract names one type.
+impl JsonSchema for SharedObligationId {
+    fn inline_schema() -> bool {
+        ObligationId::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        ObligationId::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        ObligationId::schema_id()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        ObligationId::json_schema(generator)
+    }
+}
+
 /// The assessment of one obligation instance: one agency, one period (and stage).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Assessment {
-    pub obligation: ObligationId,
+    pub obligation: SharedObligationId,
     // Shared by the obligation's instances (the doc comments are the JSON Schema's words).
     pub title: Arc<str>,
     // Shared by the agency's instances.

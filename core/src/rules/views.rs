@@ -38,7 +38,7 @@ pub struct InstanceFacts {
     /// An unexpanded group (no registry): nobody in particular can be assessed.
     #[serde(default)]
     pub is_group: bool,
-    pub period: String,
+    pub period: Arc<str>,
     #[serde(default)]
     pub stage: Option<String>,
     /// False for an event-triggered instance whose event has not happened, or an ongoing task
@@ -55,7 +55,7 @@ pub struct InstanceFacts {
     #[serde(default)]
     pub received: Option<NaiveDate>,
     #[serde(default)]
-    pub document_number: Option<String>,
+    pub document_number: Option<Arc<str>>,
     #[serde(default)]
     pub evidence_count: u32,
     pub as_of: NaiveDate,
@@ -120,10 +120,12 @@ fn strict() -> Word {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubmissionFacts {
+    // Text many submissions share (an agency's name, an obligation's id and title, a period,
+    // a received date) is shared, not copied per submission.
     /// True when checking a web form rather than a batch of evidence.
     #[serde(default)]
     pub is_form: bool,
-    pub agency: String,
+    pub agency: Arc<str>,
     /// Named in the registry or anywhere in the plan.
     #[serde(default = "yes")]
     pub agency_known: bool,
@@ -132,24 +134,24 @@ pub struct SubmissionFacts {
     pub responsible: bool,
     #[serde(default)]
     pub coordinating: bool,
-    pub obligation: String,
+    pub obligation: Arc<str>,
     #[serde(default = "yes")]
     pub obligation_exists: bool,
-    #[serde(default)]
-    pub obligation_title: String,
+    #[serde(default = "empty")]
+    pub obligation_title: Arc<str>,
     #[serde(default)]
     pub stage: Option<String>,
     #[serde(default = "yes")]
     pub stage_ok: bool,
     #[serde(default)]
-    pub period: Option<String>,
+    pub period: Option<Arc<str>>,
     #[serde(default = "yes")]
     pub period_ok: bool,
     #[serde(default)]
     pub period_inferred: bool,
     /// The received date as typed (forms) or as given.
-    #[serde(default)]
-    pub received_text: String,
+    #[serde(default = "empty")]
+    pub received_text: Arc<str>,
     #[serde(default)]
     pub received: Option<NaiveDate>,
     #[serde(default)]
@@ -260,7 +262,7 @@ impl super::verdict::Placeholders for InstanceFacts {
             "agency" => put(out, Some(&*self.agency)),
             "obligation" => put(out, Some(&*self.obligation)),
             "title" => put(out, Some(&*self.title)),
-            "period" => put(out, Some(&self.period)),
+            "period" => put(out, Some(&*self.period)),
             "stage" => put(out, self.stage.as_deref()),
             "due" => put_date(out, self.due),
             "stated_due" => put_date(out, self.stated_due),
@@ -303,13 +305,13 @@ impl super::verdict::Placeholders for InstanceFacts {
 impl super::verdict::Placeholders for SubmissionFacts {
     fn write_placeholder(&self, name: &str, out: &mut String) -> bool {
         match name {
-            "agency" => put(out, Some(&self.agency)),
-            "obligation" => put(out, Some(&self.obligation)),
-            "obligation_title" => put(out, Some(&self.obligation_title)),
+            "agency" => put(out, Some(&*self.agency)),
+            "obligation" => put(out, Some(&*self.obligation)),
+            "obligation_title" => put(out, Some(&*self.obligation_title)),
             "stage" => put(out, self.stage.as_deref()),
             "period" => put(out, self.period.as_deref()),
             "received" => put_date(out, self.received),
-            "received_text" => put(out, Some(&self.received_text)),
+            "received_text" => put(out, Some(&*self.received_text)),
             "as_of" => put_date(out, Some(self.as_of)),
             "due" => put_date(out, self.due),
             "days_late" => put_days(
@@ -542,7 +544,7 @@ properties!(register_instance, instance_key, InstanceView, InstanceFacts, {
     "schedule" => |f| word(&f.schedule);
     "agency" => |f| ImmutableString::from(&*f.agency);
     "is_group" => |f| f.is_group;
-    "period" => |f| f.period.clone();
+    "period" => |f| ImmutableString::from(&*f.period);
     "stage" => |f| opt_str(&f.stage);
     "triggered" => |f| f.triggered;
     "has_due" => |f| f.due.is_some();
@@ -574,19 +576,19 @@ properties!(register_instance, instance_key, InstanceView, InstanceFacts, {
 
 properties!(register_submission, submission_key, SubmissionView, SubmissionFacts, {
     "is_form" => |f| f.is_form;
-    "agency" => |f| f.agency.clone();
+    "agency" => |f| ImmutableString::from(&*f.agency);
     "agency_known" => |f| f.agency_known;
     "responsible" => |f| f.responsible;
     "coordinating" => |f| f.coordinating;
-    "obligation" => |f| f.obligation.clone();
+    "obligation" => |f| ImmutableString::from(&*f.obligation);
     "obligation_exists" => |f| f.obligation_exists;
-    "obligation_title" => |f| f.obligation_title.clone();
+    "obligation_title" => |f| ImmutableString::from(&*f.obligation_title);
     "stage" => |f| opt_str(&f.stage);
     "stage_ok" => |f| f.stage_ok;
     "period" => |f| opt_str(&f.period);
     "period_ok" => |f| f.period_ok;
     "period_inferred" => |f| f.period_inferred;
-    "received_text" => |f| f.received_text.clone();
+    "received_text" => |f| ImmutableString::from(&*f.received_text);
     "has_received" => |f| f.received.is_some();
     "received" => |f| date(f.received);
     "document_number" => |f| opt_str(&f.document_number);

@@ -265,6 +265,13 @@ impl<S: BuildHasher> Obligations<S> {
         Ok(())
     }
 
+    /// Room for `n` more obligations (a source that knows how many rows come next).
+    pub fn reserve(&mut self, n: usize) {
+        self.by_hash.reserve(n);
+        self.rows.reserve(n);
+        self.obligations.reserve(n);
+    }
+
     pub fn len(&self) -> usize {
         self.obligations.len()
     }

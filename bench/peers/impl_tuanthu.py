@@ -8,8 +8,15 @@ Usage: impl_tuanthu.py data/instances_N.csv [MODE]
   MODE arrow        (default) results read back with Report.to_arrow(columns=...)
        pandas       results read back with Report.to_pandas(columns=...)
        assessments  results read back from Report.assessments (a dict per instance)
+       rows         as arrow, but starting from the rows as Python tuples (common.load_rows)
+                    and building the Arrow columns from them inside the clock
   Inputs go in as columns in every mode: Plan.from_arrow (the obligations table) and a pyarrow
   table of submissions (the submissions table).
+
+Loading (not timed): the CSV's columns as Arrow strings (pyarrow.csv, every column text, an
+empty cell null), as the pandas peer loads them as a DataFrame of strings (pd.read_csv,
+dtype=str) before its clock; the other peers start from Python tuples (common.load_rows), as
+MODE rows does.
 
 Mapping of the workload onto tuanthu's plan/evidence contract
 -------------------------------------------------------------
@@ -34,7 +41,7 @@ Mapping of the workload onto tuanthu's plan/evidence contract
   due_soon "due - as_of <= 7" is due_soon_days = 6.
 
 Timed phase (as for every implementation): from the rows in memory (CSV strings) to the
-aggregated totals: building the Arrow columns, Plan.from_arrow, tuanthu.evaluate (reading the
+aggregated totals: building the requests' Arrow tables (MODE rows: from the tuples), Plan.from_arrow, tuanthu.evaluate (reading the
 submissions table, the Rust evaluation with the full standard rule pack, explanations and
 findings), reading status/days_late/due_soon (and the two due dates of the check) back per row,
 aggregation. Not timed: reading the CSV, importing tuanthu/pyarrow/pandas, converting one
@@ -44,33 +51,53 @@ passed as rules=). Phases printed: build_inputs_s (rows -> Arrow tables),
 evaluate_calls_s (Plan.from_arrow + evaluate), read_back_s (results -> totals).
 """
 import datetime
+import os
 import sys
 import time
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 import tuanthu
 
-from common import STATUSES, csv_arg, emit, load_rows, result
+from common import HEADER, STATUSES, csv_arg, emit, load_rows, result
 
 POLICIES = {"deadline_reading": "exclusive", "day_off": "strict", "due_soon_days": 6}
+# Threads one evaluation may use (TUANTHU_THREADS; evaluate's threads=, 0 = its default).
+THREADS = int(os.environ.get("TUANTHU_THREADS", "0"))
+OPTIONS = {"threads": THREADS} if THREADS else {}
 CHUNK = 50_000
 READ = ["status", "days_late", "due_soon", "stated_due", "last_day"]
 
 
-def build(rows):
-    """Rows -> [(obligations table, submissions table or None, as_of)], zero-copy slices."""
-    as_of = rows[0][5] if rows else "2026-11-20"
+def load_columns(path):
+    """The CSV as an Arrow table of strings (an empty cell null), checked as load_rows checks
+    the rows; not timed, as the pandas peer's pd.read_csv(dtype=str) is not."""
+    table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+        column_types={c: pa.string() for c in HEADER}, strings_can_be_null=True))
+    if table.column_names != HEADER:
+        raise SystemExit(f"{path}: unexpected header {table.column_names}")
+    if pc.any(pc.not_equal(table["policy"], "exclusive")).as_py():
+        raise SystemExit(f"{path}: policy other than 'exclusive' (not implemented)")
+    return table
+
+
+def rows_to_columns(rows):
+    """Rows (string tuples) -> the same table load_columns reads (MODE rows, timed)."""
     # One list per column (pyarrow converts a list faster than a tuple).
-    agency, oid, due, received, as_ofs = ([r[k] for r in rows] for k in (0, 1, 2, 4, 5))
-    if as_ofs.count(as_of) != len(as_ofs):
+    return pa.table({name: pa.array([r[k] for r in rows], pa.string())
+                     for k, name in enumerate(HEADER) if name != "policy"})
+
+
+def build(table):
+    """The CSV's columns -> [(obligations table, submissions table or None, as_of)], zero-copy
+    slices."""
+    n = table.num_rows
+    as_of = table["as_of"][0].as_py() if n else "2026-11-20"
+    if n and table["as_of"].null_count + pc.sum(pc.not_equal(table["as_of"], as_of)).as_py():
         raise SystemExit("rows with different as_of dates are not supported")
-    table = pa.table({
-        "id": pa.array(oid, pa.string()),
-        "lead": pa.array(agency, pa.string()),
-        "deadline": pa.array(due, pa.string()),
-        "received": pa.array(received, pa.string()),
-    })
+    table = table.select(["obligation_id", "agency", "due", "received"]).rename_columns(
+        ["id", "lead", "deadline", "received"])
     has = pc.is_valid(table["received"])
     reqs = []
     for part, evidence in ((table.filter(has), True), (table.filter(pc.invert(has)), False)):
@@ -146,7 +173,10 @@ def check_offsets(tables):
             raise SystemExit("a status outside the peers' four")
 
 
-READERS = {"arrow": read_arrow, "pandas": read_pandas, "assessments": read_assessments}
+READERS = {"arrow": read_arrow, "pandas": read_pandas, "assessments": read_assessments,
+           "rows": read_arrow}
+NAMES = {"arrow": "tuanthu", "pandas": "tuanthu_pandas", "assessments": "tuanthu_dicts",
+         "rows": "tuanthu_rows"}
 
 
 def main():
@@ -157,20 +187,24 @@ def main():
     if mode == "pandas":
         import pandas  # noqa: F401  (imported before the clock, as impl_pandas.py does)
     read = READERS[mode]
-    rows = load_rows(path)
+    if mode == "rows":
+        rows = load_rows(path)
+        pa.array(list(rows[0][:3]), pa.string())  # pyarrow's one-off set-up, as an import is
+    else:
+        rows = load_columns(path)
     pack = tuanthu.RulePack.standard()
-    pa.array(list(rows[0][:3]), pa.string())  # pyarrow's one-off set-up, as an import would be
     counts = dict.fromkeys(STATUSES, 0)
     acc = [0, 0]
     checks, core, findings = [], 0.0, 0
     t0 = time.perf_counter()
-    reqs = build(rows)
+    reqs = build(rows_to_columns(rows) if mode == "rows" else rows)
     t1 = time.perf_counter()
     evaluating = reading = 0.0
     for obligations, subs, as_of in reqs:
         ta = time.perf_counter()
         plan = tuanthu.Plan.from_arrow(obligations, id="peers", title="peers benchmark")
-        report = tuanthu.evaluate(plan, subs, as_of=as_of, policies=POLICIES, rules=pack)
+        report = tuanthu.evaluate(plan, subs, as_of=as_of, policies=POLICIES, rules=pack,
+                                  **OPTIONS)
         tb = time.perf_counter()
         checks.append(read(report, counts, acc))
         reading += time.perf_counter() - tb
@@ -180,13 +214,12 @@ def main():
         findings += len(report.findings)
         del report, plan  # one request's report at a time
     check_offsets(checks)
-    name = {"arrow": "tuanthu", "pandas": "tuanthu_pandas", "assessments": "tuanthu_dicts"}[mode]
-    emit(result(name, len(rows), (t1 - t0) + evaluating + reading, counts, acc[0], acc[1], mode=mode,
+    emit(result(NAMES[mode], len(rows), (t1 - t0) + evaluating + reading, counts, acc[0], acc[1], mode=mode,
                 requests=len(reqs),
                 phases={"build_inputs_s": t1 - t0, "evaluate_calls_s": evaluating,
                         "read_back_s": reading},
                 core_evaluate_s=core,
-                core_per_instance_us=core / len(rows) * 1e6 if rows else 0.0,
+                core_per_instance_us=core / len(rows) * 1e6 if len(rows) else 0.0,
                 findings=findings))
 
 

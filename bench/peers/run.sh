@@ -10,18 +10,20 @@
 # only) and gen.py its data files. This script builds a release wheel of tuanthu, installs it
 # into that venv (with pyarrow and pandas, which the adapter uses), runs the driver in a scratch
 # copy whose impl_tuanthu.py is this directory's and whose tuanthu entries are this adapter's
-# three modes, then measures each implementation's peak memory once (/usr/bin/time -v, maximum
+# four modes, then measures each implementation's peak memory once (/usr/bin/time -v, maximum
 # resident set size).
 #
 # tuanthu's rows: `tuanthu` (columns in, Report.to_arrow(columns=...) out), `tuanthu_pandas`
 # (columns in, to_pandas(columns=...) out), `tuanthu_dicts` (columns in, Report.assessments
-# dicts out); impl_tuanthu.py's docstring gives the mapping and what is timed.
+# dicts out), `tuanthu_rows` (as `tuanthu`, but the Arrow columns built from the rows as Python
+# tuples inside the clock); impl_tuanthu.py's docstring gives the mapping and what is timed.
 #
 # Environment: REPS (default 3), SKIP (default zen_decision,zen_async: they spawn a runtime or
 # a task per row and take minutes at 10^5), ONLY, MAX_EST_S (see the peers' bench.py), SEED
 # (default 42), MEMORY=0 to skip the memory pass, OUT (default target/bench-peers) for the
 # peers' copy, the summaries and the memory table, TUANTHU_WHEEL=path/to/tuanthu-*.whl to
-# install a wheel already built instead of building one.
+# install a wheel already built instead of building one, TUANTHU_THREADS=N for the adapter's
+# evaluate(threads=N) (default: evaluate's own, one thread and the plan's hash beside it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -73,11 +75,12 @@ cp "$here/impl_tuanthu.py" "$work/impl_tuanthu.py"
 # The peers' registry with this adapter's modes in place of its tuanthu entries.
 cat >>"$work/impls.py" <<'PY'
 
-# Added by tuanthu's bench/peers/run.sh: this adapter's three modes.
+# Added by tuanthu's bench/peers/run.sh: this adapter's four modes.
 IMPLS = [(n, c) for n, c in IMPLS if not n.startswith("tuanthu")] + [
     ("tuanthu", [PY, "impl_tuanthu.py", "{csv}", "arrow"]),
     ("tuanthu_pandas", [PY, "impl_tuanthu.py", "{csv}", "pandas"]),
     ("tuanthu_dicts", [PY, "impl_tuanthu.py", "{csv}", "assessments"]),
+    ("tuanthu_rows", [PY, "impl_tuanthu.py", "{csv}", "rows"]),
 ]
 NAMES = [name for name, _ in IMPLS]
 PY

@@ -113,10 +113,13 @@ fn strict_error(
 /// - `strict`: a rule that fails at run time normally becomes an error finding (the other rules
 ///   still run; see `Report.rule_errors`). With `strict=True`, `RuleRuntimeError` is raised
 ///   instead, carrying those findings and the report.
+/// - `threads`: at most this many threads for an evaluation of 2,048 instances or more (capped
+///   at 8; 0 or 1, the default: the calling thread, with the plan's hash beside it). The report
+///   is the same for any count.
 ///
 /// The GIL is released while the engine runs. Raises `InputError` for bad input.
 #[pyfunction]
-#[pyo3(signature = (plan, submissions = None, events = None, *, as_of, policies = None, registry = None, calendar = None, rules = None, strict = false))]
+#[pyo3(signature = (plan, submissions = None, events = None, *, as_of, policies = None, registry = None, calendar = None, rules = None, strict = false, threads = 0))]
 #[allow(clippy::too_many_arguments)]
 pub fn evaluate(
     py: Python<'_>,
@@ -129,9 +132,10 @@ pub fn evaluate(
     calendar: Option<&Bound<'_, PyAny>>,
     rules: Option<&Bound<'_, PyRulePack>>,
     strict: bool,
+    threads: usize,
 ) -> PyResult<PyReport> {
     let start = Instant::now();
-    let evaluator = PyRulePack::evaluator_for(py, rules)?;
+    let evaluator = PyRulePack::evaluator_for(py, rules)?.with_threads(threads);
     let as_of = as_of_date(py, as_of)?;
     let plan = PyPlan::coerce(py, plan)?;
     let submissions = subs::coerce(py, submissions)?;

@@ -301,3 +301,24 @@ def test_example_script_runs(root):
 
 def test_version():
     assert isinstance(tuanthu.__version__, str) and tuanthu.__version__
+
+
+def test_threads_judge_the_same_report():
+    """`evaluate(threads=N)`: a plan big enough to be cut into blocks (2,048 instances or more)
+    gives the same report, byte for byte, on one thread and on several."""
+    pa = pytest.importorskip("pyarrow")
+    n = 3000
+    ids = [f"O.{i}" for i in range(n)]
+    leads = [("Sở Tư pháp", "Công an tỉnh", "Sở Nội vụ")[i % 3] for i in range(n)]
+    due = [(dt.date(2026, 10, 1) + dt.timedelta(days=i % 90)).isoformat() for i in range(n)]
+    plan = tuanthu.Plan.from_arrow(
+        pa.table({"id": ids, "title": ids, "lead": leads, "deadline": due,
+                  "bound": ["before", "no_later_than"] * (n // 2)}),
+        id="threads", title="threads")
+    received = [(dt.date(2026, 10, 1) + dt.timedelta(days=i % 97)).isoformat()
+                for i in range(0, n, 2)]
+    subs = pa.table({"agency": leads[::2], "obligation": ids[::2], "received": received})
+    reports = [tuanthu.evaluate(plan, subs, as_of="2026-12-31", threads=t).to_json()
+               for t in (0, 1, 2, 4)]
+    assert len(tuanthu.evaluate(plan, subs, as_of="2026-12-31").assessments) == n
+    assert all(r == reports[0] for r in reports[1:])

@@ -231,6 +231,7 @@ def evaluate(
     calendar: Optional[Mapping[str, Any]] = None,
     rules: Optional[RulePack] = None,
     strict: bool = False,
+    threads: int = 0,
 ) -> Report: ...
 def validate_submission(
     plan: PlanLike,

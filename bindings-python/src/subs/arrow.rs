@@ -81,12 +81,16 @@ pub fn read(
 ) -> PyResult<Result<Vec<Submission>, ArrowReadError>> {
     let reader = obj.extract::<AnyRecordBatch>()?.into_reader()?;
     Ok(py.detach(move || {
-        let mut out = Vec::new();
-        read_stream(reader, |layout: &Layout, _row, cell| {
-            out.extend(layout.read_row(cell)?);
-            Ok(())
-        })?;
-        Ok(out)
+        let out = std::cell::RefCell::new(Vec::new());
+        read_stream(
+            reader,
+            |rows| out.borrow_mut().reserve(rows),
+            |layout: &Layout, _row, cell| {
+                out.borrow_mut().extend(layout.read_row(cell)?);
+                Ok(())
+            },
+        )?;
+        Ok(out.into_inner())
     }))
 }
 
@@ -98,21 +102,24 @@ pub fn read_obligations(
 ) -> PyResult<Result<Obligations, ArrowReadError>> {
     let reader = obj.extract::<AnyRecordBatch>()?.into_reader()?;
     Ok(py.detach(move || {
-        let mut out = Obligations::default();
+        let out = std::cell::RefCell::new(Obligations::default());
         read_stream(
             reader,
+            |rows| out.borrow_mut().reserve(rows),
             |layout: &ObligationLayout, row, cell| match layout.read_row(cell)? {
-                Some(o) => out.push(row, o),
+                Some(o) => out.borrow_mut().push(row, o),
                 None => Ok(()),
             },
         )?;
-        Ok(out)
+        Ok(out.into_inner())
     }))
 }
 
-/// Every row of a stream through `row(layout, 0-based row position, cell)`.
+/// Every row of a stream through `row(layout, 0-based row position, cell)`, each batch's rows
+/// announced to `reserve` first (what they are read into grows once per batch, not row by row).
 fn read_stream<L: ArrowLayout>(
     reader: Box<dyn RecordBatchReader + Send>,
+    mut reserve: impl FnMut(usize),
     mut row: impl for<'r> FnMut(&L, usize, &dyn Fn(usize) -> Cell<'r>) -> Result<(), RowError>,
 ) -> Result<(), ArrowReadError> {
     let schema = reader.schema();
@@ -133,6 +140,7 @@ fn read_stream<L: ArrowLayout>(
             .collect::<Result<_, _>>()
             .map_err(|e| table_error(format!("cannot read the Arrow stream: {e}")))?;
         let columns: Vec<Values<'_>> = arrays.iter().map(|a| Values::new(a.as_ref())).collect();
+        reserve(batch.num_rows());
         for i in 0..batch.num_rows() {
             let cell = |k: usize| columns[k].cell(i);
             row(&layout, first_row + i, &cell).map_err(|error| ArrowReadError {

@@ -33,6 +33,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 use super::table::{date_of, is_blank, locate, text_of, text_ref, Cell, ColumnKind, RowError};
 use crate::model::{
@@ -197,17 +198,40 @@ fn parse_bound(text: &str) -> Result<Bound, RowError> {
 }
 
 /// The obligations read so far, in row order; refuses a second row with an id already read.
-#[derive(Debug, Default)]
-pub struct Obligations {
-    rows: HashMap<ObligationId, usize>,
+///
+/// Ids are looked up by their hash (keyed per collection, as `HashMap`'s are) and then compared
+/// with the obligation that has that hash: a table of one obligation per row would otherwise
+/// copy every id once more only to check it.
+#[derive(Debug)]
+pub struct Obligations<S = RandomState> {
+    /// Each id's hash → the position of the first obligation with that hash.
+    by_hash: HashMap<u64, usize>,
+    state: S,
+    /// The source's row of each obligation, for the error that names the first of two.
+    rows: Vec<usize>,
     obligations: Vec<Obligation>,
+}
+
+impl Default for Obligations {
+    fn default() -> Self {
+        Obligations::with_capacity(0)
+    }
 }
 
 impl Obligations {
     /// An empty collection with room for `n` obligations.
     pub fn with_capacity(n: usize) -> Self {
+        Obligations::with_hasher(n, RandomState::new())
+    }
+}
+
+impl<S: BuildHasher> Obligations<S> {
+    /// [`Obligations::with_capacity`], hashing ids with `state` (tests give one that collides).
+    pub fn with_hasher(n: usize, state: S) -> Self {
         Obligations {
-            rows: HashMap::with_capacity(n),
+            by_hash: HashMap::with_capacity(n),
+            state,
+            rows: Vec::with_capacity(n),
             obligations: Vec::with_capacity(n),
         }
     }
@@ -215,17 +239,37 @@ impl Obligations {
     /// Adds the obligation read from `row` (the source's own numbering: a CSV line, a 0-based
     /// position), or says which row already has its id.
     pub fn push(&mut self, row: usize, obligation: Obligation) -> Result<(), RowError> {
-        if let Some(first) = self.rows.insert(obligation.id.clone(), row) {
-            return Err(RowError::new(
-                ObligationColumn::Id.name(),
-                format!(
-                    "'{}' is the id of row {first} too (ids are unique within a plan)",
-                    obligation.id
-                ),
-            ));
+        let id = obligation.id.as_str();
+        let next = self.obligations.len();
+        let at = *self.by_hash.entry(self.state.hash_one(id)).or_insert(next);
+        if at != next {
+            // The same hash: the same id, or (rarely) another id with that hash, when any earlier
+            // obligation may be the one with this id.
+            let same = if self.obligations[at].id.as_str() == id {
+                Some(at)
+            } else {
+                self.obligations.iter().position(|o| o.id.as_str() == id)
+            };
+            if let Some(first) = same {
+                return Err(RowError::new(
+                    ObligationColumn::Id.name(),
+                    format!(
+                        "'{id}' is the id of row {} too (ids are unique within a plan)",
+                        self.rows[first]
+                    ),
+                ));
+            }
         }
+        self.rows.push(row);
         self.obligations.push(obligation);
         Ok(())
+    }
+
+    /// Room for `n` more obligations (a source that knows how many rows come next).
+    pub fn reserve(&mut self, n: usize) {
+        self.by_hash.reserve(n);
+        self.rows.reserve(n);
+        self.obligations.reserve(n);
     }
 
     pub fn len(&self) -> usize {
@@ -380,6 +424,54 @@ mod tests {
             assert_eq!(e.column, column);
             assert!(e.message.starts_with(message), "{e}");
         }
+    }
+
+    /// Every id hashes to 0: each lookup meets an obligation with another id first.
+    #[derive(Default)]
+    struct Colliding;
+
+    impl BuildHasher for Colliding {
+        type Hasher = Zero;
+        fn build_hasher(&self) -> Zero {
+            Zero
+        }
+    }
+
+    struct Zero;
+
+    impl std::hash::Hasher for Zero {
+        fn finish(&self) -> u64 {
+            0
+        }
+        fn write(&mut self, _: &[u8]) {}
+    }
+
+    #[test]
+    fn ids_with_one_hash_are_told_apart_and_a_repeat_still_found() {
+        let mut obs = Obligations::with_hasher(4, Colliding);
+        let read = |id: &'static str| {
+            let r = [
+                Cell::Text(id),
+                Cell::Text("t"),
+                Cell::Text("A"),
+                Cell::Text("2026-04-20"),
+                Cell::Text("before"),
+                Cell::Missing,
+            ];
+            layout().read_row(|k| r[k]).unwrap().unwrap()
+        };
+        for (row, id) in [(3, "II.1"), (5, "II.2"), (8, "II.3")] {
+            obs.push(row, read(id)).unwrap();
+        }
+        // Not the obligation the hash points to (II.1), but a later one.
+        let e = obs.push(9, read("II.2")).unwrap_err();
+        assert_eq!(
+            e.message,
+            "'II.2' is the id of row 5 too (ids are unique within a plan)"
+        );
+        let e = obs.push(9, read("II.1")).unwrap_err();
+        assert!(e.message.contains("row 3 too"), "{e}");
+        assert_eq!(obs.len(), 3);
     }
 
     #[test]

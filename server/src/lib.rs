@@ -17,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod hash;
 pub mod inputs;
+pub mod latency;
 pub mod openapi;
 pub mod reuse;
 mod routes;

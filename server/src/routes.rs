@@ -1033,7 +1033,7 @@ pub struct Rendered {
 fn render_encoded(
     report: &Arc<Report>,
     q: &ReportQuery,
-    last: &std::sync::Mutex<Option<crate::reuse::Rendering>>,
+    last: &mut Option<crate::reuse::Rendering>,
 ) -> Result<(crate::encode::Encoded, &'static str), HttpError> {
     let fail = |err: std::io::Error| HttpError::internal(format!("encode the report: {err}"));
     if q.format != ReportFormat::Json {
@@ -1044,7 +1044,6 @@ fn render_encoded(
         std::borrow::Cow::Borrowed(_) => report.clone(),
         std::borrow::Cow::Owned(r) => Arc::new(r),
     };
-    let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
     let (encoded, rendering, reused) =
         crate::reuse::report_json(report, last.as_ref()).map_err(fail)?;
     tracing::debug!(
@@ -1169,6 +1168,7 @@ async fn report(
     Query(p): Query<ReportParams>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
+    let start = std::time::Instant::now();
     let caller = authenticate(&state.db, &headers, "report").await?;
     caller.require(&[Role::Admin, Role::Viewer], "reading reports")?;
     let q = parse_query(&p)?;
@@ -1184,30 +1184,49 @@ async fn report(
     // One evaluation per (plan, revision, as-of) at a time, of the newest submissions when it
     // starts: the requests that wait meanwhile share the next one.
     let want = store::plan_version(&state.db, &plan_id).await?;
+    let mut split = crate::latency::Split {
+        prepare: start.elapsed(),
+        ..Default::default()
+    };
+    let (at, own) = (
+        std::time::Instant::now(),
+        crate::latency::Stopwatch::default(),
+    );
     let (version, evaluated) = state
         .evaluations
         .get_at_least(
             &(plan_id.clone(), rev.info.revision, as_of),
             want,
             || async {
+                let t = std::time::Instant::now();
                 let subs = store::snapshot(&state.db, &plan_id).await?;
                 let version = subs.version;
-                Ok::<_, HttpError>((version, evaluate_stored(&state, &rev, as_of, subs).await?))
+                let evaluated = evaluate_stored(&state, &rev, as_of, subs).await?;
+                own.add_since(t);
+                Ok::<_, HttpError>((version, evaluated))
             },
         )
         .await?;
+    (split.evaluate, split.lane_wait) = (own.get(), at.elapsed().saturating_sub(own.get()));
     let key: EvalKey = (plan_id.clone(), rev.info.revision, as_of, version);
     let query = serde_json::to_value(&q).unwrap_or_default();
     let last = state.renderings.get(
         &(plan_id.clone(), rev.info.revision, as_of, query.to_string()),
         || std::sync::Mutex::new(None),
     );
+    let (at, own) = (
+        std::time::Instant::now(),
+        Arc::new(crate::latency::Stopwatch::default()),
+    );
     let rendered = state
         .rendered
         .get_or_try_init(&(key, query.to_string()), || {
-            let (ev, q) = (evaluated.clone(), q.clone());
+            let (ev, q, own) = (evaluated.clone(), q.clone(), own.clone());
             blocking(move || {
-                let (e, content_type) = render_encoded(&ev.report, &q, &last)?;
+                let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+                let t = std::time::Instant::now();
+                let (e, content_type) = render_encoded(&ev.report, &q, &mut last)?;
+                own.add_since(t);
                 Ok(Arc::new(Rendered {
                     gzip: Bytes::from(e.gzip),
                     bytes: e.bytes,
@@ -1217,6 +1236,7 @@ async fn report(
             })
         })
         .await?;
+    (split.render, split.render_wait) = (own.get(), at.elapsed().saturating_sub(own.get()));
     let record = AuditRecord {
         id: format!("a{}", uuid::Uuid::new_v4().simple()),
         created_at: crate::now(),
@@ -1233,17 +1253,20 @@ async fn report(
         result_hash: rendered.hash.clone(),
     };
     let id = record.id.clone();
+    let at = std::time::Instant::now();
     state
         .writer
         .audit(record, Some(evaluated.request.clone()))
         .await?;
+    split.audit = at.elapsed();
     let gzipped = accepts_gzip(&headers);
+    let body = if gzipped {
+        rendered.gzip.clone()
+    } else {
+        rendered.bytes.clone()
+    };
     let mut resp = file_response(
-        if gzipped {
-            rendered.gzip.clone()
-        } else {
-            rendered.bytes.clone()
-        },
+        crate::latency::timed_body(body, start, split),
         rendered.content_type,
         &id,
         &rendered.hash,
@@ -1422,7 +1445,7 @@ mod tests {
         for q in &queries {
             let (want, want_type) = render(&report, q).unwrap();
             let (e, content_type) =
-                render_encoded(&Arc::new(report.clone()), q, &Default::default()).unwrap();
+                render_encoded(&Arc::new(report.clone()), q, &mut None).unwrap();
             assert_eq!(content_type, want_type, "{q:?}");
             assert!(e.bytes == want, "{q:?}: the bytes differ from render's");
             assert_eq!(e.sha256, sha256_hex(&want), "{q:?}");

@@ -1,7 +1,7 @@
 //! Where a report's time goes, at debug level only: one event per report (target
 //! `tuanthu_server::latency`) when its last byte has left, splitting its latency into the reads
-//! before it, the wait for the lane's evaluation, its own evaluation, the wait for and the work
-//! of rendering, the audit's commit and the sending. Off (no event, nothing wrapped) unless that
+//! before it, the wait for the lane, its own evaluation and rendering, the audit's commit and
+//! the sending. Off (no event, nothing wrapped) unless that
 //! target is enabled, e.g. `RUST_LOG=info,tuanthu_server::latency=debug`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,13 +38,10 @@ impl Stopwatch {
 pub struct Split {
     /// Authentication, the revision and the version of the plan's submissions read.
     pub prepare: Duration,
-    /// Waiting for the lane (an evaluation running for an older version, or the queue).
+    /// Waiting for the report's lane: the rendering running for an older version.
     pub lane_wait: Duration,
     /// This request's own evaluation (snapshot and evaluation), when it ran one.
     pub evaluate: Duration,
-    /// Waiting for a rendering: another request's of the same version, or the last rendering
-    /// of the same query (which the next one reuses) still being written.
-    pub render_wait: Duration,
     /// This request's own rendering (bytes, sha256, gzip), when it made one.
     pub render: Duration,
     /// The audit record's commit.
@@ -88,7 +85,6 @@ impl Drop for Sent {
             prepare_us = us(s.prepare),
             lane_wait_us = us(s.lane_wait),
             evaluate_us = us(s.evaluate),
-            render_wait_us = us(s.render_wait),
             render_us = us(s.render),
             audit_us = us(s.audit),
             send_us = us(self.handed.elapsed()),

@@ -15,7 +15,8 @@
 //! `--quick` runs 10 s instead of the given seconds. `--report-every N`: one request in N is a
 //! report (10 by default; 0: submissions only, to profile the submission path). Also prints the
 //! CPU time the service used during the run (user + system, from /proc), per request: a figure
-//! other processes on the machine change less than wall-clock latencies.
+//! other processes on the machine change less than wall-clock latencies. The service logs at
+//! level `error`, or as `LOAD_SERVER_LOG` says (`RUST_LOG` syntax).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -204,7 +205,12 @@ fn main() {
     }
     let mut child = cmd
         .env("TUANTHU_ADMIN_TOKEN", TOKEN)
-        .env("RUST_LOG", "error")
+        // `LOAD_SERVER_LOG=error,tuanthu_server::latency=debug`: the service logs where each
+        // report's time went (to this program's stderr).
+        .env(
+            "RUST_LOG",
+            std::env::var("LOAD_SERVER_LOG").unwrap_or_else(|_| "error".into()),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

@@ -19,7 +19,10 @@
 //!   session that evaluated the last report (`ADDED` fewer submissions), which judges again
 //!   only the blocks whose inputs changed (`EvaluationSession`; asserted to give the same
 //!   report; what it reused is printed);
-//! - `step_encode`: the report serialised, hashed and gzipped in one pass.
+//! - `step_encode`: the report serialised, hashed and gzipped in one pass;
+//! - `step_render_reuse`: what the service does now instead: the report rendered from the last
+//!   rendering of the same query (`reuse::report_json`, `ADDED` fewer submissions); also prints
+//!   the heap a kept rendering holds.
 //!
 //! Prints each step's wall and CPU time (medians of REPEAT runs, default 3); for counts the machine's
 //! load does not change, run it under callgrind and read the inclusive counts of the `step_*`
@@ -43,6 +46,14 @@ use tuanthu::model::{Report, Submission};
 use tuanthu_server::hash::{sha256_hex, RequestHasher};
 use tuanthu_server::inputs::RequestInputs;
 use tuanthu_server::store::{Snapshot, StoredSubmission};
+
+/// This process's resident memory in bytes (Linux; 0 elsewhere): what a copy of a report adds.
+fn resident() -> isize {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<isize>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
 
 #[inline(never)]
 fn step_snapshot(list: &[Arc<StoredSubmission>]) -> Vec<Submission> {
@@ -116,6 +127,18 @@ fn step_evaluate_session(
 fn step_encode(report: &Report) -> tuanthu_server::encode::Encoded {
     let hint = (report.assessments.len() * 1300).saturating_add(report.findings.len() * 400);
     tuanthu_server::encode::canonical_json(report, hint).unwrap()
+}
+
+#[inline(never)]
+fn step_render_reuse(
+    report: &Arc<Report>,
+    last: &tuanthu_server::reuse::Rendering,
+) -> (
+    tuanthu_server::encode::Encoded,
+    tuanthu_server::reuse::Rendering,
+    tuanthu_server::reuse::Reused,
+) {
+    tuanthu_server::reuse::report_json(report.clone(), Some(last)).unwrap()
 }
 
 fn main() {
@@ -221,6 +244,36 @@ fn main() {
         times[times.len() / 2]
     );
     let encoded = common::timed("encode: JSON+sha256+gzip", repeat, |_| step_encode(&report));
+    // The rendering the service keeps of the report before the last ADDED submissions, then the
+    // report rendered from it.
+    let mut session = ev.session();
+    let before = Arc::new(step_evaluate_session(&mut session, &req, &subs[..split]));
+    let report = Arc::new(report);
+    let held = resident();
+    let copy = (*before).clone();
+    println!(
+        "a report: about {} bytes resident ({:.0} per instance)",
+        resident() - held,
+        (resident() - held) as f64 / copy.assessments.len().max(1) as f64
+    );
+    drop(copy);
+    let (first, last, _) = tuanthu_server::reuse::report_json(before.clone(), None).unwrap();
+    drop(first);
+    println!(
+        "a kept rendering: {} bytes on the heap besides its report ({:.0} per instance)",
+        last.heap_bytes(),
+        last.heap_bytes() as f64 / before.assessments.len().max(1) as f64
+    );
+    let (again, _, reused) = common::timed(
+        &format!("render from the last rendering, +{added}"),
+        repeat,
+        |_| step_render_reuse(&report, &last),
+    );
+    assert!(again.bytes == encoded.bytes, "the reused rendering's bytes");
+    println!(
+        "  (reused {} of {} elements, {} of {} gzip groups)",
+        reused.elements, reused.of_elements, reused.groups, reused.of_groups
+    );
     println!(
         "{} instances, {} findings, request {} bytes, report {} bytes, gzipped {} bytes",
         report.assessments.len(),

@@ -17,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod hash;
 pub mod inputs;
+pub mod latency;
 pub mod openapi;
 pub mod reuse;
 mod routes;
@@ -101,18 +102,19 @@ pub struct AppState {
         (String, i64, chrono::NaiveDate, String),
         std::sync::Mutex<Option<reuse::Rendering>>,
     >,
-    /// Rendered reports by the same key and the query (format, language, filters).
-    pub rendered: cache::Flight<(routes::EvalKey, String), Arc<routes::Rendered>>,
+    /// The newest rendered report by (plan, revision, as-of) and query (format, language,
+    /// filters), with the version of the submissions it is of, one rendering per key at a time.
+    pub reports: cache::Lanes<routes::ReportKey, Arc<routes::Rendered>>,
 }
 
 /// How many parsed plan revisions stay in memory (a province plan is a few hundred KB parsed).
 const REVISION_CACHE: usize = 64;
-/// For how many (plan, revision, as-of) the newest evaluated report stays in memory, and how
-/// many rendered reports. A province's report (12,002 instances) renders to 14.7 MB of JSON, so
-/// these bound the caches to some hundred MB; rendered reports of an older submissions version
-/// are never asked for again and go first as least recently used.
+/// For how many (plan, revision, as-of) the newest evaluated report stays in memory, and for
+/// how many queries of them the newest rendering (and the one the next reuses). A province's
+/// report (12,002 instances) renders to 14.7 MB of JSON, so these bound the caches to some
+/// hundred MB.
 const EVALUATION_CACHE: usize = 8;
-const RENDERED_CACHE: usize = 32;
+const RENDERED_CACHE: usize = 16;
 
 /// Opens storage, applies migrations, stores the admin token, and builds the router.
 pub async fn build(config: &Config) -> Result<(Router, Arc<AppState>), ServeError> {
@@ -137,8 +139,8 @@ pub async fn build(config: &Config) -> Result<(Router, Arc<AppState>), ServeErro
         revisions: cache::RevisionCache::new(REVISION_CACHE),
         evaluations: cache::Lanes::new(EVALUATION_CACHE),
         requests: cache::Keep::new(EVALUATION_CACHE),
-        renderings: cache::Keep::new(EVALUATION_CACHE),
-        rendered: cache::Flight::new(RENDERED_CACHE),
+        renderings: cache::Keep::new(RENDERED_CACHE),
+        reports: cache::Lanes::new(RENDERED_CACHE),
     });
     Ok((routes::router(state.clone()), state))
 }

@@ -51,6 +51,26 @@ pub struct Rendering {
     arrays: [Array; 2],
 }
 
+impl Rendering {
+    /// The heap this rendering holds besides its report (shared with the evaluation): its bytes
+    /// (shared with the response), the spans and the gzip segments.
+    pub fn heap_bytes(&self) -> usize {
+        let arrays: usize = self
+            .arrays
+            .iter()
+            .map(|a| {
+                a.spans.capacity() * std::mem::size_of::<Range<usize>>()
+                    + a.segments
+                        .iter()
+                        .map(|s| s.deflate.capacity())
+                        .sum::<usize>()
+                    + a.segments.capacity() * std::mem::size_of::<Arc<Segment>>()
+            })
+            .sum();
+        self.bytes.len() + arrays
+    }
+}
+
 /// One of the report's arrays in a rendering.
 #[derive(Debug, Default)]
 struct Array {

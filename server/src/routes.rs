@@ -1004,9 +1004,62 @@ fn render(report: &Report, q: &ReportQuery) -> Result<(Vec<u8>, &'static str), H
     })
 }
 
-/// What a report is a pure function of, besides the rule pack (fixed per process): plan id,
-/// revision, as-of date, and the version of the plan's stored submissions.
-pub type EvalKey = (String, i64, chrono::NaiveDate, i64);
+/// A report's lane: plan id, revision, as-of date and the query (JSON).
+pub type ReportKey = (String, i64, chrono::NaiveDate, String);
+
+/// The time a report request spent on the work it did itself (not waiting for others').
+#[derive(Debug, Default)]
+struct Work {
+    evaluate: crate::latency::Stopwatch,
+    render: Arc<crate::latency::Stopwatch>,
+}
+
+/// `key`'s report at the newest version of the plan's submissions, read when this starts (so it
+/// serves every request that queued meanwhile): that version's evaluation (shared by the
+/// queries of the same plan, revision and as-of), rendered from the query's last rendering.
+async fn render_newest(
+    state: &Arc<AppState>,
+    rev: &Arc<CachedRevision>,
+    key: &ReportKey,
+    q: &ReportQuery,
+    work: &Work,
+) -> Result<(i64, Arc<Rendered>), HttpError> {
+    let t = std::time::Instant::now();
+    let (plan_id, as_of) = (&key.0, key.2);
+    let newest = store::plan_version(&state.db, plan_id).await?;
+    let (version, evaluated) = state
+        .evaluations
+        .get_at_least(
+            &(plan_id.clone(), rev.info.revision, as_of),
+            newest,
+            || async {
+                let subs = store::snapshot(&state.db, plan_id).await?;
+                let version = subs.version;
+                let evaluated = evaluate_stored(state, rev, as_of, subs).await?;
+                Ok::<_, HttpError>((version, evaluated))
+            },
+        )
+        .await?;
+    work.evaluate.add_since(t);
+    // One rendering of this key at a time (the lane): the lock is free.
+    let last = state.renderings.get(key, || std::sync::Mutex::new(None));
+    let (q, own) = (q.clone(), work.render.clone());
+    let rendered = blocking(move || {
+        let t = std::time::Instant::now();
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        let (e, content_type) = render_encoded(&evaluated.report, &q, &mut last)?;
+        own.add_since(t);
+        Ok(Arc::new(Rendered {
+            evaluated,
+            gzip: Bytes::from(e.gzip),
+            bytes: e.bytes,
+            content_type,
+            hash: e.sha256,
+        }))
+    })
+    .await?;
+    Ok((version, rendered))
+}
 
 /// A plan's report as evaluated from its stored submissions, and the hash of the request.
 #[derive(Debug)]
@@ -1020,6 +1073,8 @@ pub struct Evaluated {
 /// gzipped for clients that accept it (compressed once, when rendered).
 #[derive(Debug)]
 pub struct Rendered {
+    /// The evaluation these bytes are of (the audit records its request).
+    evaluated: Arc<Evaluated>,
     bytes: Bytes,
     gzip: Bytes,
     content_type: &'static str,
@@ -1033,7 +1088,7 @@ pub struct Rendered {
 fn render_encoded(
     report: &Arc<Report>,
     q: &ReportQuery,
-    last: &std::sync::Mutex<Option<crate::reuse::Rendering>>,
+    last: &mut Option<crate::reuse::Rendering>,
 ) -> Result<(crate::encode::Encoded, &'static str), HttpError> {
     let fail = |err: std::io::Error| HttpError::internal(format!("encode the report: {err}"));
     if q.format != ReportFormat::Json {
@@ -1044,7 +1099,6 @@ fn render_encoded(
         std::borrow::Cow::Borrowed(_) => report.clone(),
         std::borrow::Cow::Owned(r) => Arc::new(r),
     };
-    let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
     let (encoded, rendering, reused) =
         crate::reuse::report_json(report, last.as_ref()).map_err(fail)?;
     tracing::debug!(
@@ -1169,6 +1223,7 @@ async fn report(
     Query(p): Query<ReportParams>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
+    let start = std::time::Instant::now();
     let caller = authenticate(&state.db, &headers, "report").await?;
     caller.require(&[Role::Admin, Role::Viewer], "reading reports")?;
     let q = parse_query(&p)?;
@@ -1181,42 +1236,28 @@ async fn report(
     let rev = revision_or_latest(&state, &plan_id, p.revision).await?;
     // The version of the plan's submissions (raised in the transaction that stores new ones):
     // a request after an acknowledged submission is answered from that version or a newer one.
-    // One evaluation per (plan, revision, as-of) at a time, of the newest submissions when it
-    // starts: the requests that wait meanwhile share the next one.
+    // One rendering per (plan, revision, as-of, query) at a time, of the newest submissions when
+    // it starts: the requests that wait meanwhile share the next one, and no version is rendered
+    // that nobody waits for.
     let want = store::plan_version(&state.db, &plan_id).await?;
-    let (version, evaluated) = state
-        .evaluations
-        .get_at_least(
-            &(plan_id.clone(), rev.info.revision, as_of),
-            want,
-            || async {
-                let subs = store::snapshot(&state.db, &plan_id).await?;
-                let version = subs.version;
-                Ok::<_, HttpError>((version, evaluate_stored(&state, &rev, as_of, subs).await?))
-            },
-        )
-        .await?;
-    let key: EvalKey = (plan_id.clone(), rev.info.revision, as_of, version);
     let query = serde_json::to_value(&q).unwrap_or_default();
-    let last = state.renderings.get(
-        &(plan_id.clone(), rev.info.revision, as_of, query.to_string()),
-        || std::sync::Mutex::new(None),
-    );
-    let rendered = state
-        .rendered
-        .get_or_try_init(&(key, query.to_string()), || {
-            let (ev, q) = (evaluated.clone(), q.clone());
-            blocking(move || {
-                let (e, content_type) = render_encoded(&ev.report, &q, &last)?;
-                Ok(Arc::new(Rendered {
-                    gzip: Bytes::from(e.gzip),
-                    bytes: e.bytes,
-                    content_type,
-                    hash: e.sha256,
-                }))
-            })
-        })
+    let key: ReportKey = (plan_id.clone(), rev.info.revision, as_of, query.to_string());
+    let mut split = crate::latency::Split {
+        prepare: start.elapsed(),
+        ..Default::default()
+    };
+    let (at, work) = (std::time::Instant::now(), Work::default());
+    let (_, rendered) = state
+        .reports
+        .get_at_least(&key, want, || render_newest(&state, &rev, &key, &q, &work))
         .await?;
+    split.evaluate = work.evaluate.get();
+    split.render = work.render.get();
+    split.lane_wait = at
+        .elapsed()
+        .saturating_sub(split.evaluate)
+        .saturating_sub(split.render);
+    let evaluated = &rendered.evaluated;
     let record = AuditRecord {
         id: format!("a{}", uuid::Uuid::new_v4().simple()),
         created_at: crate::now(),
@@ -1233,17 +1274,20 @@ async fn report(
         result_hash: rendered.hash.clone(),
     };
     let id = record.id.clone();
+    let at = std::time::Instant::now();
     state
         .writer
         .audit(record, Some(evaluated.request.clone()))
         .await?;
+    split.audit = at.elapsed();
     let gzipped = accepts_gzip(&headers);
+    let body = if gzipped {
+        rendered.gzip.clone()
+    } else {
+        rendered.bytes.clone()
+    };
     let mut resp = file_response(
-        if gzipped {
-            rendered.gzip.clone()
-        } else {
-            rendered.bytes.clone()
-        },
+        crate::latency::timed_body(body, start, split),
         rendered.content_type,
         &id,
         &rendered.hash,
@@ -1422,7 +1466,7 @@ mod tests {
         for q in &queries {
             let (want, want_type) = render(&report, q).unwrap();
             let (e, content_type) =
-                render_encoded(&Arc::new(report.clone()), q, &Default::default()).unwrap();
+                render_encoded(&Arc::new(report.clone()), q, &mut None).unwrap();
             assert_eq!(content_type, want_type, "{q:?}");
             assert!(e.bytes == want, "{q:?}: the bytes differ from render's");
             assert_eq!(e.sha256, sha256_hex(&want), "{q:?}");

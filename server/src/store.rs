@@ -380,6 +380,9 @@ async fn commit(db: &Db, writes: &[Write<'_>]) -> Result<Vec<Option<Idempotent>>
             .map_err(ctx("store submission"))?;
         }
     }
+    // Until its rows are in memory too, a report that reads the new version waits for them
+    // instead of reading every row of the plan again.
+    let arriving = (!versions.is_empty()).then(|| db.memory.arriving());
     tx.commit().await.map_err(ctx("commit"))?;
     for (plan, version) in versions {
         let rows = writes
@@ -391,6 +394,7 @@ async fn commit(db: &Db, writes: &[Write<'_>]) -> Result<Vec<Option<Idempotent>>
             });
         db.memory.committed(plan, version, rows, &created_at);
     }
+    drop(arriving);
     let mut out = Vec::with_capacity(writes.len());
     for (w, replay) in writes.iter().zip(replays) {
         match (w, replay) {
@@ -543,6 +547,23 @@ pub struct Snapshot {
 #[derive(Debug, Default)]
 pub struct SubmissionMemory {
     plans: std::sync::Mutex<std::collections::HashMap<String, Arc<Snapshot>>>,
+    /// Commits of this process whose rows may be in the database and not yet here.
+    committing: std::sync::atomic::AtomicUsize,
+    /// Signalled when such a commit's rows are here (or it failed).
+    arrived: tokio::sync::Notify,
+}
+
+/// A commit of submissions on its way to the memory: counted from before it commits until its
+/// rows are there (or it failed), when the waiting readers are woken.
+pub(crate) struct Arriving<'a>(&'a SubmissionMemory);
+
+impl Drop for Arriving<'_> {
+    fn drop(&mut self) {
+        self.0
+            .committing
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.arrived.notify_waiters();
+    }
 }
 
 impl SubmissionMemory {
@@ -552,6 +573,32 @@ impl SubmissionMemory {
 
     fn get(&self, plan_id: &str) -> Option<Arc<Snapshot>> {
         self.lock().get(plan_id).cloned()
+    }
+
+    fn arriving(&self) -> Arriving<'_> {
+        self.committing
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Arriving(self)
+    }
+
+    /// The copy of `plan_id` at `version` or newer, once this process's commits in flight have
+    /// brought it there: between a commit and its rows' arrival here, a report that read the
+    /// new version would otherwise read every row of the plan again (seconds for a province,
+    /// under load). `None` when there is no copy, or it is behind with no commit of this process
+    /// in flight (another process wrote): read the database.
+    async fn at_least(&self, plan_id: &str, version: i64) -> Option<Arc<Snapshot>> {
+        loop {
+            // Made before the check, so a commit arriving in between still wakes it.
+            let arrived = self.arrived.notified();
+            let s = self.get(plan_id)?;
+            if s.version >= version {
+                return Some(s);
+            }
+            if self.committing.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                return self.get(plan_id).filter(|s| s.version >= version);
+            }
+            arrived.await;
+        }
     }
 
     fn put(&self, plan_id: &str, snap: Arc<Snapshot>) {
@@ -572,6 +619,10 @@ impl SubmissionMemory {
     ) {
         let mut g = self.lock();
         let Some(old) = g.get(plan_id) else { return };
+        if old.version >= version {
+            // Read from the database after this commit: it has these rows already.
+            return;
+        }
         if old.version != version - 1 {
             // A version in between is not here (another process): read again when needed.
             g.remove(plan_id);
@@ -602,10 +653,8 @@ impl SubmissionMemory {
 /// A plan's stored submissions and their version, from memory when the copy there is current.
 pub async fn snapshot(db: &Db, plan_id: &str) -> Result<Arc<Snapshot>, DbError> {
     let version = plan_version(db, plan_id).await?;
-    if let Some(s) = db.memory.get(plan_id) {
-        if s.version == version {
-            return Ok(s);
-        }
+    if let Some(s) = db.memory.at_least(plan_id, version).await {
+        return Ok(s);
     }
     // One statement, one view of the database: the rows and the version they make.
     let rows = sqlx::query(

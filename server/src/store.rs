@@ -906,3 +906,74 @@ pub async fn submissions_up_to(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod memory_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use std::time::Duration;
+
+    fn memory_at(version: i64) -> Arc<SubmissionMemory> {
+        let m = SubmissionMemory::default();
+        m.put(
+            "p",
+            Arc::new(Snapshot {
+                version,
+                list: Vec::new(),
+            }),
+        );
+        Arc::new(m)
+    }
+
+    fn read(m: &Arc<SubmissionMemory>, version: i64) -> tokio::task::JoinHandle<Option<i64>> {
+        let m = m.clone();
+        tokio::spawn(async move { m.at_least("p", version).await.map(|s| s.version) })
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_report_waits_for_the_commit_in_flight_instead_of_reading_the_database() {
+        let m = memory_at(1);
+        let arriving = m.arriving();
+        let reader = read(&m, 2);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(
+            !reader.is_finished(),
+            "answered before the commit's rows arrived"
+        );
+        m.committed("p", 2, std::iter::empty(), "2026-12-02 00:00:00");
+        drop(arriving);
+        assert_eq!(reader.await.unwrap(), Some(2));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_commit_sends_the_waiting_report_to_the_database() {
+        let m = memory_at(1);
+        let arriving = m.arriving();
+        let reader = read(&m, 2);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!reader.is_finished());
+        // The commit failed: nothing arrives, the reader must not wait for ever.
+        drop(arriving);
+        assert_eq!(reader.await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn with_no_commit_in_flight_a_copy_behind_is_not_served() {
+        let m = memory_at(1);
+        assert_eq!(m.at_least("p", 1).await.map(|s| s.version), Some(1));
+        // Another process wrote version 2: the database has it, the memory does not.
+        assert_eq!(m.at_least("p", 2).await.map(|s| s.version), None);
+        assert!(m.at_least("other", 1).await.is_none());
+    }
+
+    #[test]
+    fn a_copy_read_after_the_commit_is_kept() {
+        // A report read version 2 from the database before the writer added its rows here.
+        let m = memory_at(2);
+        m.committed("p", 2, std::iter::empty(), "2026-12-02 00:00:00");
+        assert_eq!(m.get("p").map(|s| s.version), Some(2));
+        // The next commit extends it.
+        m.committed("p", 3, std::iter::empty(), "2026-12-02 00:00:01");
+        assert_eq!(m.get("p").map(|s| s.version), Some(3));
+    }
+}

@@ -270,34 +270,12 @@ pub(super) fn date_of(cell: &Cell<'_>) -> Result<Option<NaiveDate>, String> {
     let Some(text) = text_ref(cell)? else {
         return Ok(None);
     };
-    let parsed = match iso_date(&text) {
-        Some(d) => check_date(d).map_err(DateTextError::from),
-        None => parse_date(&text),
-    };
-    parsed.map(Some).map_err(|e| match e {
+    parse_date(&text).map(Some).map_err(|e| match e {
         DateTextError::NotADate => {
             format!("'{text}' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)")
         }
         DateTextError::OutOfRange(r) => format!("'{text}': {r}"),
     })
-}
-
-/// A real date written exactly `yyyy-mm-dd`, read digit by digit; `None` for any other text,
-/// which [`parse_date`] reads (or refuses) as before. chrono's `%Y-%m-%d` reads the same dates
-/// from such a text, but parses its pattern on every call: two thirds of reading an obligations
-/// or submissions row went to it.
-fn iso_date(text: &str) -> Option<NaiveDate> {
-    let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
-    let digits = |from: usize, to: usize| -> Option<u32> {
-        b[from..to].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    if b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let year = i32::try_from(digits(0, 4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, digits(5, 7)?, digits(8, 10)?)
 }
 
 /// The period an integer's decimal text parses to: a year of four digits, nothing else.
@@ -342,58 +320,7 @@ fn read_cells(cells: &[Cell<'_>; 7]) -> Result<Submission, RowError> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-    use chrono::Datelike;
-    use proptest::prelude::*;
-
     use super::*;
-
-    /// `date_of` of a text cell as it was before `iso_date`: through `parse_date` alone.
-    fn through_parse_date(text: &str) -> Result<Option<NaiveDate>, String> {
-        let Some(t) = text_ref(&Cell::Text(text))? else {
-            return Ok(None);
-        };
-        parse_date(&t).map(Some).map_err(|e| match e {
-            DateTextError::NotADate => {
-                format!("'{t}' is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)")
-            }
-            DateTextError::OutOfRange(r) => format!("'{t}': {r}"),
-        })
-    }
-
-    proptest! {
-        #[test]
-        fn an_iso_looking_text_reads_as_parse_date_reads_it(
-            text in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[ 0-9/.+-]{0,12}",
-        ) {
-            prop_assert_eq!(date_of(&Cell::Text(&text)), through_parse_date(&text));
-        }
-    }
-
-    #[test]
-    fn every_day_and_the_calendar_edges_read_as_parse_date_reads_them() {
-        let mut d = NaiveDate::from_ymd_opt(1890, 1, 1).unwrap();
-        while d.year() <= 2210 {
-            let text = d.format("%Y-%m-%d").to_string();
-            assert_eq!(date_of(&Cell::Text(&text)), through_parse_date(&text));
-            d = d.succ_opt().unwrap();
-        }
-        for text in [
-            "0000-01-01",
-            "9999-12-31",
-            "2026-02-29",
-            "2026-13-01",
-            "2026-00-10",
-            " 2026-11-15 ",
-            "2026-11-1",
-            "2026/11/15",
-        ] {
-            assert_eq!(
-                date_of(&Cell::Text(text)),
-                through_parse_date(text),
-                "{text}"
-            );
-        }
-    }
 
     #[test]
     fn layout_checks_the_header() {

@@ -426,6 +426,19 @@ mod tests {
         }
     }
 
+    /// The obligation of a row with this id (and the same title, lead and deadline as the others).
+    fn read(id: &str) -> Obligation {
+        let r = [
+            Cell::Text(id),
+            Cell::Text("t"),
+            Cell::Text("A"),
+            Cell::Text("2026-04-20"),
+            Cell::Text("before"),
+            Cell::Missing,
+        ];
+        layout().read_row(|k| r[k]).unwrap().unwrap()
+    }
+
     /// Every id hashes to 0: each lookup meets an obligation with another id first.
     #[derive(Default)]
     struct Colliding;
@@ -449,17 +462,6 @@ mod tests {
     #[test]
     fn ids_with_one_hash_are_told_apart_and_a_repeat_still_found() {
         let mut obs = Obligations::with_hasher(4, Colliding);
-        let read = |id: &'static str| {
-            let r = [
-                Cell::Text(id),
-                Cell::Text("t"),
-                Cell::Text("A"),
-                Cell::Text("2026-04-20"),
-                Cell::Text("before"),
-                Cell::Missing,
-            ];
-            layout().read_row(|k| r[k]).unwrap().unwrap()
-        };
         for (row, id) in [(3, "II.1"), (5, "II.2"), (8, "II.3")] {
             obs.push(row, read(id)).unwrap();
         }
@@ -476,26 +478,11 @@ mod tests {
 
     #[test]
     fn a_second_row_with_an_id_is_refused_not_merged() {
-        let row = |id: &'static str| {
-            [
-                Cell::Text(id),
-                Cell::Text("t"),
-                Cell::Text("A"),
-                Cell::Text("2026-04-20"),
-                Cell::Text("before"),
-                Cell::Missing,
-            ]
-        };
         let mut obs = Obligations::with_capacity(3);
         for (i, id) in ["II.1", "II.2"].into_iter().enumerate() {
-            let r = row(id);
-            obs.push(i, layout().read_row(|k| r[k]).unwrap().unwrap())
-                .unwrap();
+            obs.push(i, read(id)).unwrap();
         }
-        let r = row("II.1");
-        let e = obs
-            .push(7, layout().read_row(|k| r[k]).unwrap().unwrap())
-            .unwrap_err();
+        let e = obs.push(7, read("II.1")).unwrap_err();
         assert_eq!(e.column, "id");
         assert_eq!(
             e.message,

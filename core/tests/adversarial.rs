@@ -2,7 +2,8 @@
 //! error finding for the hostile rule (the standard rules still run), within a wall-time bound.
 //!
 //! The bounds are generous but real: 2 s of wall time per case, on the test profile of the
-//! workspace (Rhai itself is optimised there too; see the root `Cargo.toml`).
+//! workspace (Rhai itself is optimised there too; see the root `Cargo.toml`); 20 s for the one
+//! case about size, whose rule-time limit is lifted.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failed unwrap is a failed test
 
@@ -22,11 +23,16 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 /// Runs `f`, failing when it takes longer than [`BOUND`].
 fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    timed_within(what, BOUND, f)
+}
+
+/// Runs `f`, failing when it takes longer than `bound`.
+fn timed_within<T>(what: &str, bound: Duration, f: impl FnOnce() -> T) -> T {
     let _one_at_a_time = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let start = Instant::now();
     let out = f();
     let took = start.elapsed();
-    assert!(took < BOUND, "{what} took {took:?} (bound {BOUND:?})");
+    assert!(took < bound, "{what} took {took:?} (bound {bound:?})");
     out
 }
 
@@ -463,7 +469,10 @@ fn findings_are_bounded_in_size_count_and_bytes() {
     let pack = pack_with(&extra, limits).unwrap();
     let mut req = example_request();
     req.plan.obligations.truncate(1);
-    let (report, json) = timed("128 chatty rules", || {
+    // It still runs 128 rules on every instance and keeps 20,000 findings of 2 KiB: 0.66-0.85 s
+    // at load average 4 on the 2-core machine, over 2 s once at load 13. The bound catches a
+    // runaway (work that goes on after the cap, or grows with what was dropped), not a busy machine.
+    let (report, json) = timed_within("128 chatty rules", 10 * BOUND, || {
         let report = Evaluator::new(pack).evaluate(&req).unwrap();
         let json = tuanthu::api::to_canonical_json(&report);
         (report, json)

@@ -343,10 +343,21 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Lanes<K, V> {
         }
         let (version, value) = make().await?;
         let mut g = lane.newest.lock().unwrap_or_else(|e| e.into_inner());
-        if g.as_ref().is_none_or(|(v, _)| *v < version) {
-            *g = Some((version, value.clone()));
-        }
+        let older = if g.as_ref().is_none_or(|(v, _)| *v < version) {
+            g.replace((version, value.clone()))
+        } else {
+            None
+        };
+        // The value replaced (a whole report, when it was the last reference) is freed after
+        // the lock is let go: the callers that only read the newest do not wait for that.
+        drop(g);
+        drop(older);
         Ok((version, value))
+    }
+
+    /// The newest value of `key` computed so far, with its version (no computation, no wait).
+    pub fn newest(&self, key: &K) -> Option<(i64, V)> {
+        self.lane(key).newest_from(i64::MIN)
     }
 
     pub fn len(&self) -> usize {
@@ -482,6 +493,61 @@ mod tests {
                 .await,
             Ok((v + 1, 0))
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn callers_that_queue_during_a_computation_share_the_next_one() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let lanes: Arc<Lanes<u32, i64>> = Arc::new(Lanes::new(2));
+        // A computation of version 1, held until the gate opens.
+        let (started_tx, started) = tokio::sync::oneshot::channel::<()>();
+        let (open, gate) = tokio::sync::oneshot::channel::<()>();
+        let first = tokio::spawn({
+            let lanes = lanes.clone();
+            async move {
+                lanes
+                    .get_at_least(&1, 1, || async move {
+                        let _ = started_tx.send(());
+                        let _ = gate.await;
+                        Ok::<_, ()>((1, 10))
+                    })
+                    .await
+            }
+        });
+        started.await.unwrap();
+        // Eight callers that need version 2 (a submission acknowledged after the running
+        // computation read its version) queue behind it.
+        let runs = Arc::new(AtomicUsize::new(0));
+        let waiting: Vec<_> = (0..8)
+            .map(|_| {
+                let (lanes, runs) = (lanes.clone(), runs.clone());
+                tokio::spawn(async move {
+                    lanes
+                        .get_at_least(&1, 2, || async move {
+                            runs.fetch_add(1, Ordering::SeqCst);
+                            Ok::<_, ()>((2, 20))
+                        })
+                        .await
+                })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            0,
+            "they wait for the running one"
+        );
+        let _ = open.send(());
+        assert_eq!(first.await.unwrap(), Ok((1, 10)));
+        for w in waiting {
+            assert_eq!(w.await.unwrap(), Ok((2, 20)), "version 2 or newer");
+        }
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "the eight share one computation"
+        );
+        assert_eq!(lanes.newest(&1), Some((2, 20)));
     }
 
     #[test]

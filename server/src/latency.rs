@@ -38,7 +38,7 @@ impl Stopwatch {
 pub struct Split {
     /// Authentication, the revision and the version of the plan's submissions read.
     pub prepare: Duration,
-    /// Waiting for the report's lane: the rendering running for an older version.
+    /// Waiting for the lanes: the evaluation, then the rendering, running for an older version.
     pub lane_wait: Duration,
     /// This request's own evaluation (snapshot and evaluation), when it ran one.
     pub evaluate: Duration,

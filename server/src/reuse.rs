@@ -17,7 +17,11 @@
 //! the gzip trailer is computed without reading the bytes again. The inflated body is the same
 //! bytes either way; only the compressed form differs from one compressed in one stream.
 //!
-//! The sha256 (the audit's result hash) is still computed over all the bytes.
+//! The sha256 (the audit's result hash) is of all the bytes, but resumed: a rendering keeps the
+//! hasher's state after every [`CHECKPOINT`] bytes, and the next one, whose bytes up to a
+//! checkpoint are equal (compared, not assumed), hashes only what follows it. A new version
+//! usually changes a few elements near the end (the findings' tail, the summary), so most of
+//! the 15–22 MB is compared (memcmp) instead of hashed again.
 
 use std::io;
 use std::ops::Range;
@@ -39,6 +43,10 @@ const GROUP_BYTES: usize = 32 * 1024;
 /// Deflate's window: how far back a segment's references can reach.
 const WINDOW: usize = 32 * 1024;
 
+/// How often a rendering keeps the sha256 state: small enough that little is hashed again before
+/// the first changed byte, large enough that the states (about 200 bytes each) stay few.
+const CHECKPOINT: usize = 64 * 1024;
+
 /// Where an array of the report starts in the skeleton, found by its key at the top level.
 const ARRAYS: [&[u8]; 2] = [b"\n  \"assessments\": []", b"\n  \"findings\": []"];
 
@@ -49,6 +57,8 @@ pub struct Rendering {
     report: Arc<Report>,
     bytes: Bytes,
     arrays: [Array; 2],
+    /// The sha256 state after each multiple of [`CHECKPOINT`] bytes (the first: nothing hashed).
+    checkpoints: Vec<Sha256>,
 }
 
 impl Rendering {
@@ -67,7 +77,7 @@ impl Rendering {
                     + a.segments.capacity() * std::mem::size_of::<Arc<Segment>>()
             })
             .sum();
-        self.bytes.len() + arrays
+        self.bytes.len() + arrays + self.checkpoints.capacity() * std::mem::size_of::<Sha256>()
     }
 }
 
@@ -96,6 +106,8 @@ pub struct Reused {
     pub of_elements: usize,
     pub groups: usize,
     pub of_groups: usize,
+    /// Leading bytes whose sha256 state came from the last rendering (not hashed again).
+    pub hash_resumed: usize,
 }
 
 /// `report`'s canonical JSON (byte-identical to `tuanthu::api::to_canonical_json`), its sha256
@@ -107,6 +119,11 @@ pub fn report_json(
     let skeleton = skeleton_json(&report)?;
     let mut out = Vec::with_capacity(last.map_or(0, |l| l.bytes.len() + l.bytes.len() / 16));
     let mut written: [Written; 2] = Default::default();
+    let mut prefix = Prefix {
+        old: last.map_or(&[][..], |l| &l.bytes[..]),
+        equal: 0,
+        differs: false,
+    };
     let mut at = 0;
     for (k, key) in ARRAYS.iter().enumerate() {
         // The `]` of the empty array: the elements go between it and its `[`.
@@ -114,23 +131,28 @@ pub fn report_json(
             .map(|p| at + p + key.len() - 1)
             .ok_or_else(|| io::Error::other("the report's JSON lacks a top-level array"))?;
         out.extend_from_slice(&skeleton[at..close]);
+        prefix.check(&out);
         written[k] = if k == 0 {
             let old = last.map(|l| (&l.arrays[0], &l.bytes[..], &l.report.assessments[..]));
-            write_array(&mut out, &report.assessments, old)?
+            write_array(&mut out, &report.assessments, old, &mut prefix)?
         } else {
             let old = last.map(|l| (&l.arrays[1], &l.bytes[..], &l.report.findings[..]));
-            write_array(&mut out, &report.findings, old)?
+            write_array(&mut out, &report.findings, old, &mut prefix)?
         };
         at = close;
     }
     out.extend_from_slice(&skeleton[at..]);
-    let (gzip, arrays, reused) = compress(&out, written, last)?;
-    let sha256 = crate::hash::hex(&Sha256::digest(&out));
+    prefix.check(&out);
+    let (gzip, arrays, mut reused) = compress(&out, written, last)?;
+    let (hasher, checkpoints, resumed) = resume_sha256(&out, last, prefix.equal);
+    reused.hash_resumed = resumed;
+    let sha256 = crate::hash::hex(&hasher.finalize());
     let bytes = Bytes::from(out);
     let rendering = Rendering {
         report,
         bytes: bytes.clone(),
         arrays,
+        checkpoints,
     };
     let encoded = Encoded {
         bytes,
@@ -138,6 +160,66 @@ pub fn report_json(
         sha256,
     };
     Ok((encoded, rendering, reused))
+}
+
+/// How much of the bytes written so far is known to equal the last rendering's at the same
+/// offsets: what is written is compared as it is written, except an element kept at the offset
+/// it had (its bytes are the last rendering's there), so the whole body is never compared.
+struct Prefix<'a> {
+    old: &'a [u8],
+    /// `out[..equal] == old[..equal]`.
+    equal: usize,
+    /// A byte after `equal` differs (or is not known equal): nothing more is compared.
+    differs: bool,
+}
+
+impl Prefix<'_> {
+    /// Compares what was written after the known-equal prefix with the old bytes there.
+    fn check(&mut self, out: &[u8]) {
+        if self.differs || self.equal >= out.len() {
+            return;
+        }
+        let new = &out[self.equal..];
+        match self.old.get(self.equal..self.equal + new.len()) {
+            Some(old) if old == new => self.equal = out.len(),
+            _ => self.differs = true,
+        }
+    }
+
+    /// `start..end` of the bytes written are the old bytes at the same offsets.
+    fn same_at(&mut self, start: usize, end: usize) {
+        if !self.differs && self.equal == start {
+            self.equal = end;
+        }
+    }
+}
+
+/// The sha256 state after all of `out`, after each multiple of [`CHECKPOINT`] bytes, and how
+/// many leading bytes were not hashed again: the states are taken from `last` up to the last
+/// checkpoint within `equal`, the length of `out`'s prefix equal to `last`'s bytes, and hashed
+/// from there on.
+fn resume_sha256(
+    out: &[u8],
+    last: Option<&Rendering>,
+    equal: usize,
+) -> (Sha256, Vec<Sha256>, usize) {
+    let mut checkpoints = Vec::with_capacity(out.len() / CHECKPOINT + 1);
+    // The state after a checkpoint's bytes, equal to the last rendering's, is the one it kept.
+    let same = last.map_or(0, |l| {
+        (equal / CHECKPOINT).min(l.checkpoints.len().saturating_sub(1))
+    });
+    match last {
+        Some(l) if same > 0 => checkpoints.extend_from_slice(&l.checkpoints[..=same]),
+        _ => checkpoints.push(Sha256::new()),
+    }
+    let mut hasher = checkpoints.last().cloned().unwrap_or_default();
+    for chunk in out[same * CHECKPOINT..].chunks(CHECKPOINT) {
+        hasher.update(chunk);
+        if chunk.len() == CHECKPOINT {
+            checkpoints.push(hasher.clone());
+        }
+    }
+    (hasher, checkpoints, same * CHECKPOINT)
 }
 
 /// The report's canonical JSON with both arrays empty (everything else is small).
@@ -176,6 +258,7 @@ fn write_array<T: Serialize + Eq>(
     out: &mut Vec<u8>,
     items: &[T],
     last: Option<(&Array, &[u8], &[T])>,
+    prefix: &mut Prefix<'_>,
 ) -> io::Result<Written> {
     let mut w = Written {
         spans: Vec::with_capacity(items.len()),
@@ -184,17 +267,22 @@ fn write_array<T: Serialize + Eq>(
     let mut scratch = Vec::new();
     for (i, item) in items.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        prefix.check(out);
         let start = out.len();
         let same = last.and_then(|(array, bytes, old)| {
             let span = array.spans.get(i)?;
-            (old.get(i)? == item).then(|| bytes.get(span.clone()))?
+            (old.get(i)? == item).then(|| Some((span.start, bytes.get(span.clone())?)))?
         });
-        if let Some(b) = same {
+        if let Some((_, b)) = same {
             out.extend_from_slice(b);
         } else {
             scratch.clear();
             serde_json::to_writer_pretty(&mut scratch, item)?;
             indent_into(out, &scratch);
+        }
+        match same {
+            Some((at, _)) if at == start => prefix.same_at(start, out.len()),
+            _ => prefix.check(out),
         }
         w.spans.push(start..out.len());
         w.kept.push(same.is_some());
@@ -404,6 +492,36 @@ mod tests {
         assert_eq!(reused.elements, reused.of_elements - 1);
         // Its group, and the next, whose dictionary it is.
         assert_eq!(reused.groups, reused.of_groups - 2);
+    }
+
+    #[test]
+    fn the_hash_resumes_from_the_last_checkpoint_before_the_first_changed_byte() {
+        let report = report();
+        let (first, reused) = render(&report, None);
+        assert_eq!(reused.hash_resumed, 0);
+        let len = first.bytes.len();
+        assert!(len > 4 * CHECKPOINT, "several checkpoints: {len} bytes");
+        // Unchanged: every whole chunk's state is taken.
+        let (same, reused) = render(&report, Some(&first));
+        assert_eq!(reused.hash_resumed, len / CHECKPOINT * CHECKPOINT);
+        // The last finding changed: hashed again from the checkpoint before it only.
+        let mut changed = report.clone();
+        let last = changed.findings.last_mut().unwrap();
+        last.message_en = format!("{} (changed here)", last.message_en);
+        let at = find(to_canonical_json(&changed).as_bytes(), b"(changed here)").unwrap_or(0);
+        assert!(
+            at > 2 * CHECKPOINT,
+            "the last finding is far from the start: {at}"
+        );
+        let (_, reused) = render(&changed, Some(&same));
+        // From the checkpoint before the changed finding's start (a finding is a few KB).
+        assert!(reused.hash_resumed <= at, "{reused:?}");
+        assert!(reused.hash_resumed + 2 * CHECKPOINT > at, "{reused:?}");
+        // The first assessment changed: hashed again from the start.
+        let mut changed = report.clone();
+        changed.assessments[0].agency = "khác".into();
+        let (_, reused) = render(&changed, Some(&same));
+        assert_eq!(reused.hash_resumed, 0);
     }
 
     #[test]

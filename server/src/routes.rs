@@ -1014,37 +1014,61 @@ struct Work {
     render: Arc<crate::latency::Stopwatch>,
 }
 
-/// `key`'s report at the newest version of the plan's submissions, read when this starts (so it
-/// serves every request that queued meanwhile): that version's evaluation (shared by the
-/// queries of the same plan, revision and as-of), rendered from the query's last rendering.
-async fn render_newest(
+/// `key`'s report at version `want` of the plan's submissions or newer. First an evaluation of
+/// that version or newer, in the (plan, revision, as-of) lane: one at a time, of the newest
+/// submissions when it starts, shared by the queries of that key and by every request that
+/// queued meanwhile. Then a rendering of the newest evaluation, in the query's lane, made from
+/// the query's last rendering. The two lanes are apart so that the next version is evaluated
+/// while this one renders: a request waits for the stage running when it came, not for both.
+async fn report_at_least(
     state: &Arc<AppState>,
     rev: &Arc<CachedRevision>,
     key: &ReportKey,
     q: &ReportQuery,
+    want: i64,
     work: &Work,
-) -> Result<(i64, Arc<Rendered>), HttpError> {
-    let t = std::time::Instant::now();
+) -> Result<Arc<Rendered>, HttpError> {
     let (plan_id, as_of) = (&key.0, key.2);
-    let newest = store::plan_version(&state.db, plan_id).await?;
-    let (version, evaluated) = state
+    let lane = (plan_id.clone(), rev.info.revision, as_of);
+    let evaluated = state
         .evaluations
-        .get_at_least(
-            &(plan_id.clone(), rev.info.revision, as_of),
-            newest,
-            || async {
-                let subs = store::snapshot(&state.db, plan_id).await?;
-                let version = subs.version;
-                let evaluated = evaluate_stored(state, rev, as_of, subs).await?;
-                Ok::<_, HttpError>((version, evaluated))
-            },
-        )
+        .get_at_least(&lane, want, || async {
+            let t = std::time::Instant::now();
+            let subs = store::snapshot(&state.db, plan_id).await?;
+            let version = subs.version;
+            let evaluated = evaluate_stored(state, rev, as_of, subs).await?;
+            work.evaluate.add_since(t);
+            Ok::<_, HttpError>((version, evaluated))
+        })
         .await?;
-    work.evaluate.add_since(t);
+    let (_, rendered) = state
+        .reports
+        .get_at_least(key, want, || async {
+            // The newest evaluation when the rendering starts: it serves every request queued
+            // for this lane meanwhile (all of them asked for `want` or older than it).
+            let (version, evaluated) = match state.evaluations.newest(&lane) {
+                Some(newer) if newer.0 > evaluated.0 => newer,
+                _ => evaluated,
+            };
+            let rendered = render_evaluated(state, key, q, evaluated, &work.render).await?;
+            Ok::<_, HttpError>((version, rendered))
+        })
+        .await?;
+    Ok(rendered)
+}
+
+/// `evaluated`'s report rendered for `key`'s query, from the query's last rendering.
+async fn render_evaluated(
+    state: &Arc<AppState>,
+    key: &ReportKey,
+    q: &ReportQuery,
+    evaluated: Arc<Evaluated>,
+    own: &Arc<crate::latency::Stopwatch>,
+) -> Result<Arc<Rendered>, HttpError> {
     // One rendering of this key at a time (the lane): the lock is free.
     let last = state.renderings.get(key, || std::sync::Mutex::new(None));
-    let (q, own) = (q.clone(), work.render.clone());
-    let rendered = blocking(move || {
+    let (q, own) = (q.clone(), own.clone());
+    blocking(move || {
         let t = std::time::Instant::now();
         let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
         let (e, content_type) = render_encoded(&evaluated.report, &q, &mut last)?;
@@ -1057,8 +1081,7 @@ async fn render_newest(
             hash: e.sha256,
         }))
     })
-    .await?;
-    Ok((version, rendered))
+    .await
 }
 
 /// A plan's report as evaluated from its stored submissions, and the hash of the request.
@@ -1106,6 +1129,7 @@ fn render_encoded(
         of_elements = reused.of_elements,
         gzip_runs = reused.groups,
         of_gzip_runs = reused.of_groups,
+        hash_resumed = reused.hash_resumed,
         "report rendered, reusing the last rendering's bytes"
     );
     *last = Some(rendering);
@@ -1247,10 +1271,7 @@ async fn report(
         ..Default::default()
     };
     let (at, work) = (std::time::Instant::now(), Work::default());
-    let (_, rendered) = state
-        .reports
-        .get_at_least(&key, want, || render_newest(&state, &rev, &key, &q, &work))
-        .await?;
+    let rendered = report_at_least(&state, &rev, &key, &q, want, &work).await?;
     split.evaluate = work.evaluate.get();
     split.render = work.render.get();
     split.lane_wait = at

@@ -450,6 +450,33 @@ fn fold_bytes(s: &str, out: &mut String, mut mark: impl FnMut(usize, usize)) {
     }
 }
 
+/// The folded byte of the character at byte `i` of `b` and the character's length, when it folds
+/// to one byte as [`fold_bytes`] reads it straight from the UTF-8 bytes (ASCII and the letters of
+/// the table: nearly all Vietnamese text); `None` at the end and for any other character (its
+/// fold, by `fold_other`, may be empty or longer). `b` must be a whole `str`'s bytes.
+#[inline(always)]
+pub(crate) fn fold_byte_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
+    let x = *b.get(i)?;
+    if x < 0x80 {
+        return Some((x.to_ascii_lowercase(), 1));
+    }
+    let (cp, len) = match (x, b.get(i + 1), b.get(i + 2)) {
+        (0xC2..=0xDF, Some(&y), _) => ((u32::from(x & 0x1F) << 6) | u32::from(y & 0x3F), 2),
+        (0xE0..=0xEF, Some(&y), Some(&z)) => (
+            (u32::from(x & 0x0F) << 12) | (u32::from(y & 0x3F) << 6) | u32::from(z & 0x3F),
+            3,
+        ),
+        _ => return None,
+    };
+    if !(TABLE_FIRST..=TABLE_LAST).contains(&cp) {
+        return None;
+    }
+    match FOLD_TABLE[(cp - TABLE_FIRST) as usize] {
+        0 => None,
+        f => Some((f, len)),
+    }
+}
+
 /// Appends the folded form of `s` to `out`. Inlined: the agency tokeniser calls it once per
 /// word.
 #[inline]

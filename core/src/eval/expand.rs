@@ -2,14 +2,13 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::due::{derive, Origin};
-use super::EvalError;
+use super::{EvalError, FastMap, FastSet};
 use crate::calendar::Calendar;
 use crate::model::format_vi;
 use crate::model::{
@@ -57,18 +56,18 @@ pub(crate) struct Registry<'a> {
     pub registry: Option<&'a AgencyRegistry>,
     /// The registry's names and aliases by fold key (borrowed when prepared once for many
     /// checks: [`super::PreparedForms`]).
-    by_key: Cow<'a, HashMap<String, usize>>,
+    by_key: Cow<'a, FastMap<String, usize>>,
     /// Names as written → their fold key: a plan with one obligation per row names the same few
     /// agencies on every row, and folding (Unicode normalisation) costs more than a lookup.
     /// Shared, so a hit copies no string.
-    keys: RefCell<HashMap<String, Rc<str>>>,
+    keys: RefCell<FastMap<String, Rc<str>>>,
     /// Names as written → [`Registry::canonical`], for the same reason.
-    canonical: RefCell<HashMap<String, Canonical>>,
+    canonical: RefCell<FastMap<String, Canonical>>,
 }
 
 impl<'a> Registry<'a> {
     pub fn new(registry: Option<&'a AgencyRegistry>) -> Self {
-        let mut by_key = HashMap::new();
+        let mut by_key = FastMap::default();
         if let Some(r) = registry {
             for (i, a) in r.agencies.iter().enumerate() {
                 by_key.entry(fold_key(&a.name)).or_insert(i);
@@ -84,7 +83,7 @@ impl<'a> Registry<'a> {
     /// [`Registry::new`] from the same registry).
     pub fn with_index(
         registry: Option<&'a AgencyRegistry>,
-        by_key: Cow<'a, HashMap<String, usize>>,
+        by_key: Cow<'a, FastMap<String, usize>>,
     ) -> Self {
         Registry {
             registry,
@@ -95,7 +94,7 @@ impl<'a> Registry<'a> {
     }
 
     /// The folded names, to make the same registry again without folding them.
-    pub fn into_index(self) -> HashMap<String, usize> {
+    pub fn into_index(self) -> FastMap<String, usize> {
         self.by_key.into_owned()
     }
 
@@ -198,14 +197,14 @@ impl<'a> Registry<'a> {
 /// each with every one before it was quadratic).
 struct Distinct<T> {
     kept: Vec<T>,
-    seen: HashSet<String>,
+    seen: FastSet<String>,
 }
 
 impl<T> Default for Distinct<T> {
     fn default() -> Self {
         Distinct {
             kept: Vec::new(),
-            seen: HashSet::new(),
+            seen: FastSet::default(),
         }
     }
 }
@@ -243,7 +242,7 @@ pub(crate) struct Context<'a> {
     /// Due dates of plain deadlines by (stated date, bound is `before`): a function of those two
     /// under one evaluation's policies and calendar, and plans with one obligation per row repeat
     /// a few dates on thousands of rows.
-    pub dues: RefCell<HashMap<(NaiveDate, bool), Arc<DueDate>>>,
+    pub dues: RefCell<FastMap<(NaiveDate, bool), Arc<DueDate>>>,
 }
 
 /// Instances of one obligation, in party order then period order.

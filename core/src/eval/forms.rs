@@ -4,7 +4,7 @@
 //! province of hundreds of agencies it is nearly all of a check's cost.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -12,7 +12,9 @@ use rhai::Scope;
 
 use super::expand::{Instance, Registry};
 use super::matching::{Claim, InstanceIndex, Matched, Matcher};
-use super::{memo, validate, EvalError, Evaluator, Expanded, FormContext, RuleRun, SubmissionForm};
+use super::{
+    memo, validate, EvalError, Evaluator, Expanded, FastMap, FormContext, RuleRun, SubmissionForm,
+};
 use crate::calendar::Calendar;
 use crate::model::{
     parse_date_text, AgencyRegistry, Finding, ObligationId, Period, Plan, Severity,
@@ -28,7 +30,7 @@ pub struct PreparedForms<'a> {
     plan: Cow<'a, Plan>,
     registry: Option<Cow<'a, AgencyRegistry>>,
     /// The registry's names and aliases by fold key.
-    by_key: HashMap<String, usize>,
+    by_key: FastMap<String, usize>,
     as_of: NaiveDate,
     policies: Policies,
     cal: Arc<Calendar>,

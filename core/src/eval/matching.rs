@@ -334,7 +334,8 @@ impl<'a> Matcher<'a> {
             coordinating: false,
             obligation: obligation_id,
             obligation_exists: false,
-            obligation_title: Arc::from(""),
+            // The title of an obligation the plan has, else "" (one text made per claim less).
+            obligation_title,
             stage: c.stage.map(str::to_string),
             stage_ok: true,
             period: match &c.period {
@@ -363,7 +364,6 @@ impl<'a> Matcher<'a> {
         };
         let obligation = &self.plan.obligations[oi];
         facts.obligation_exists = true;
-        facts.obligation_title = obligation_title;
 
         // Stage: must exist when given; inferred when the agency acts in exactly one stage.
         let stages = stage_ids(&obligation.schedule);

@@ -188,7 +188,7 @@ impl SubmissionFacts {
             "has_document_number" => self
                 .document_number
                 .as_deref()
-                .is_some_and(|d| !d.trim().is_empty()),
+                .is_some_and(|d| !trim(d).is_empty()),
             "document_number_valid" => self
                 .document_number
                 .as_deref()
@@ -635,23 +635,41 @@ struct DocNumber<'a> {
     issuer: &'a str,
 }
 
+/// `s.trim()`, without looking characters up when both ends are visible ASCII (nothing to
+/// trim): the common document number. Checked on every submission's `when:` lines.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// `s` split at its first `/` (an ASCII byte, so both sides are whole characters).
+fn split_slash(s: &str) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == b'/')?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
 fn split_doc_number(s: &str) -> Option<DocNumber<'_>> {
-    let t = s.trim();
-    let t = t
-        .strip_prefix("Số:")
-        .or_else(|| t.strip_prefix("số:"))
-        .unwrap_or(t)
-        .trim();
-    let mut parts = t.split('/').map(str::trim);
-    let (number, year, symbol) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(n), Some(sym), None, _) => (n, None, sym),
-        (Some(n), Some(y), Some(sym), None)
-            if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            (n, y.parse::<INT>().ok(), sym)
+    let t = trim(s);
+    let t = trim(
+        t.strip_prefix("Số:")
+            .or_else(|| t.strip_prefix("số:"))
+            .unwrap_or(t),
+    );
+    // `number/symbol` or `number/yyyy/symbol`, each part trimmed; no other count of parts.
+    let (number, rest) = split_slash(t)?;
+    let (year, symbol) = match split_slash(rest) {
+        None => (None, rest),
+        Some((y, symbol)) => {
+            let y = trim(y);
+            if symbol.contains('/') || y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            (y.parse::<INT>().ok(), symbol)
         }
-        _ => return None,
     };
+    let (number, symbol) = (trim(number), trim(symbol));
     if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
         return None;
     }
@@ -673,7 +691,66 @@ fn split_doc_number(s: &str) -> Option<DocNumber<'_>> {
 
 #[cfg(test)]
 mod tests {
-    use super::split_doc_number;
+    use super::{split_doc_number, DocNumber, INT};
+    use proptest::prelude::*;
+
+    /// The reader as first written (str::trim and str::split throughout): the fast one must
+    /// give its answer on every text.
+    fn split_doc_number_reference(s: &str) -> Option<DocNumber<'_>> {
+        let t = s.trim();
+        let t = t
+            .strip_prefix("Số:")
+            .or_else(|| t.strip_prefix("số:"))
+            .unwrap_or(t)
+            .trim();
+        let mut parts = t.split('/').map(str::trim);
+        let (number, year, symbol) = match (parts.next(), parts.next(), parts.next(), parts.next())
+        {
+            (Some(n), Some(sym), None, _) => (n, None, sym),
+            (Some(n), Some(y), Some(sym), None)
+                if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                (n, y.parse::<INT>().ok(), sym)
+            }
+            _ => return None,
+        };
+        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
+            return None;
+        }
+        let (kind, issuer) = symbol.split_once('-')?;
+        let upper = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_uppercase() || c == 'Đ');
+        let issuer_ok = !issuer.is_empty()
+            && issuer.split('-').all(|w| {
+                !w.is_empty()
+                    && w.chars().all(|c| c.is_alphanumeric() || c == '.')
+                    && w.chars().next().is_some_and(char::is_uppercase)
+            });
+        (upper(kind) && issuer_ok).then_some(DocNumber {
+            number,
+            year,
+            kind,
+            issuer,
+        })
+    }
+
+    fn parts<'a>(p: Option<DocNumber<'a>>) -> Option<(&'a str, Option<INT>, &'a str, &'a str)> {
+        p.map(|p| (p.number, p.year, p.kind, p.issuer))
+    }
+
+    proptest! {
+        #[test]
+        fn the_fast_reader_reads_every_text_as_the_reference(
+            s in prop_oneof![
+                // Shaped like a document number, with stray spaces and characters.
+                "(Số:|số:)?[ \t\u{a0}]{0,2}[0-9a]{0,3}[ \u{2003}]?/[ ]?([0-9]{4}[ ]?/)?\
+                 [ ]?[BCQĐa/]{0,3}-[A-ZĐđ.0-9/-]{0,5}[ \u{0b}]{0,2}",
+                "(Số:|số:)?[ \t\u{0b}\u{a0}\u{2003}0-9/BCKHQĐNUTPSđa.-]{0,14}",
+            ]
+        ) {
+            prop_assert_eq!(parts(split_doc_number(&s)), parts(split_doc_number_reference(&s)));
+            prop_assert_eq!(super::trim(&s), s.trim());
+        }
+    }
 
     #[test]
     fn document_numbers_per_decree_30() {
@@ -695,6 +772,8 @@ mod tests {
             "123/BC",
             "123/BC-",
             "1/2/3/BC-X",
+            "1/2026/3/BC-X",
+            " 1 / 2026 /BC-X/",
         ] {
             assert!(split_doc_number(bad).is_none(), "{bad}");
         }

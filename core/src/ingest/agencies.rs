@@ -1731,6 +1731,25 @@ mod tests {
             .collect()
     }
 
+    /// `count` texts of fewer than `most` pieces each, drawn by an xorshift generator from `seed`
+    /// (the same texts on every run): the k-th piece is picked by the bits from `first + step * k`.
+    fn piece_texts<'a>(
+        pieces: &'a [&'a str],
+        mut seed: u64,
+        count: usize,
+        most: u64,
+        (first, step): (u64, u64),
+    ) -> impl Iterator<Item = String> + 'a {
+        (0..count).map(move |_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (0..seed % most)
+                .map(|k| pieces[((seed >> (first + step * k)) % pieces.len() as u64) as usize])
+                .collect()
+        })
+    }
+
     /// The one-pass verb check answers as the three searches it stands in for, on texts built
     /// from the verbs, their first letters and what borders a word.
     #[test]
@@ -1738,15 +1757,7 @@ mod tests {
         let pieces = [
             "bao cao", "gui", "nop", "b", "g", "n", "ao", "ui", "op", " ", "x", "1", ",", "c",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..20_000 {
-            let mut s = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for k in 0..(seed % 9) {
-                s.push_str(pieces[((seed >> (4 * k + 8)) % pieces.len() as u64) as usize]);
-            }
+        for s in piece_texts(&pieces, 0x2545_f491_4f6c_dd1d, 20_000, 9, (8, 4)) {
             assert_eq!(
                 has_folded_verb(&s),
                 folded_verb_ends(&s).next().is_some(),
@@ -1800,16 +1811,8 @@ mod tests {
             "Ñ",
             "\n",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut found = 0;
-        for _ in 0..60_000 {
-            let mut s = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for k in 0..(seed % 8) {
-                s.push_str(pieces[((seed >> (6 * k + 4)) % pieces.len() as u64) as usize]);
-            }
+        for s in piece_texts(&pieces, 0x9e37_79b9_7f4a_7c15, 60_000, 8, (4, 6)) {
             let want = has_folded_verb(&fold(&s));
             found += usize::from(want);
             assert_eq!(has_verb(&s), want, "{s:?}");

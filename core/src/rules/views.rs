@@ -673,6 +673,18 @@ fn split_doc_number(s: &str) -> Option<DocNumber<'_>> {
     if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
         return None;
     }
+    let (kind, issuer) = kind_and_issuer(symbol)?;
+    Some(DocNumber {
+        number,
+        year,
+        kind,
+        issuer,
+    })
+}
+
+/// A symbol's kind and issuer (`QĐ-UBND`, `KH-UBND.VP`): an upper-case kind, then one or more
+/// issuer words, each starting upper-case, joined by `-`.
+fn kind_and_issuer(symbol: &str) -> Option<(&str, &str)> {
     let (kind, issuer) = symbol.split_once('-')?;
     let upper = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_uppercase() || c == 'Đ');
     let issuer_ok = !issuer.is_empty()
@@ -681,17 +693,12 @@ fn split_doc_number(s: &str) -> Option<DocNumber<'_>> {
                 && w.chars().all(|c| c.is_alphanumeric() || c == '.')
                 && w.chars().next().is_some_and(char::is_uppercase)
         });
-    (upper(kind) && issuer_ok).then_some(DocNumber {
-        number,
-        year,
-        kind,
-        issuer,
-    })
+    (upper(kind) && issuer_ok).then_some((kind, issuer))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{split_doc_number, DocNumber, INT};
+    use super::{kind_and_issuer, split_doc_number, DocNumber, INT};
     use proptest::prelude::*;
 
     /// The reader as first written (str::trim and str::split throughout): the fast one must
@@ -717,15 +724,9 @@ mod tests {
         if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
             return None;
         }
-        let (kind, issuer) = symbol.split_once('-')?;
-        let upper = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_uppercase() || c == 'Đ');
-        let issuer_ok = !issuer.is_empty()
-            && issuer.split('-').all(|w| {
-                !w.is_empty()
-                    && w.chars().all(|c| c.is_alphanumeric() || c == '.')
-                    && w.chars().next().is_some_and(char::is_uppercase)
-            });
-        (upper(kind) && issuer_ok).then_some(DocNumber {
+        // The symbol's check is shared: only the trimming and splitting were rewritten.
+        let (kind, issuer) = kind_and_issuer(symbol)?;
+        Some(DocNumber {
             number,
             year,
             kind,

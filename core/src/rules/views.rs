@@ -669,7 +669,13 @@ fn split_doc_number(s: &str) -> Option<DocNumber<'_>> {
             (y.parse::<INT>().ok(), symbol)
         }
     };
-    let (number, symbol) = (trim(number), trim(symbol));
+    doc_number(trim(number), year, trim(symbol))
+}
+
+/// The parts of a document number, trimmed, checked: a number of 1–6 digits and a symbol made of
+/// an upper-case kind, then one or more issuer words, each starting upper-case, joined by `-`
+/// (`QĐ-UBND`, `KH-UBND.VP`).
+fn doc_number<'a>(number: &'a str, year: Option<INT>, symbol: &'a str) -> Option<DocNumber<'a>> {
     if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
         return None;
     }
@@ -682,8 +688,6 @@ fn split_doc_number(s: &str) -> Option<DocNumber<'_>> {
     })
 }
 
-/// A symbol's kind and issuer (`QĐ-UBND`, `KH-UBND.VP`): an upper-case kind, then one or more
-/// issuer words, each starting upper-case, joined by `-`.
 fn kind_and_issuer(symbol: &str) -> Option<(&str, &str)> {
     let (kind, issuer) = symbol.split_once('-')?;
     let upper = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_uppercase() || c == 'Đ');
@@ -698,7 +702,7 @@ fn kind_and_issuer(symbol: &str) -> Option<(&str, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{kind_and_issuer, split_doc_number, DocNumber, INT};
+    use super::{doc_number, split_doc_number, DocNumber, INT};
     use proptest::prelude::*;
 
     /// The reader as first written (str::trim and str::split throughout): the fast one must
@@ -721,17 +725,8 @@ mod tests {
             }
             _ => return None,
         };
-        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
-            return None;
-        }
-        // The symbol's check is shared: only the trimming and splitting were rewritten.
-        let (kind, issuer) = kind_and_issuer(symbol)?;
-        Some(DocNumber {
-            number,
-            year,
-            kind,
-            issuer,
-        })
+        // The parts' check is shared: only the trimming and splitting were rewritten.
+        doc_number(number, year, symbol)
     }
 
     fn parts<'a>(p: Option<DocNumber<'a>>) -> Option<(&'a str, Option<INT>, &'a str, &'a str)> {

@@ -925,21 +925,28 @@ mod memory_tests {
         Arc::new(m)
     }
 
-    fn read(m: &Arc<SubmissionMemory>, version: i64) -> tokio::task::JoinHandle<Option<i64>> {
-        let m = m.clone();
-        tokio::spawn(async move { m.at_least("p", version).await.map(|s| s.version) })
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_report_waits_for_the_commit_in_flight_instead_of_reading_the_database() {
-        let m = memory_at(1);
+    /// A report of version 2 asked for while the commit of version 2 is in flight (`m` holds
+    /// version 1): the commit's guard and the report, checked to be still waiting.
+    async fn report_waiting_for_a_commit(
+        m: &Arc<SubmissionMemory>,
+    ) -> (super::Arriving<'_>, tokio::task::JoinHandle<Option<i64>>) {
         let arriving = m.arriving();
-        let reader = read(&m, 2);
+        let reader = tokio::spawn({
+            let m = m.clone();
+            async move { m.at_least("p", 2).await.map(|s| s.version) }
+        });
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(
             !reader.is_finished(),
             "answered before the commit's rows arrived"
         );
+        (arriving, reader)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_report_waits_for_the_commit_in_flight_instead_of_reading_the_database() {
+        let m = memory_at(1);
+        let (arriving, reader) = report_waiting_for_a_commit(&m).await;
         m.committed("p", 2, std::iter::empty(), "2026-12-02 00:00:00");
         drop(arriving);
         assert_eq!(reader.await.unwrap(), Some(2));
@@ -948,10 +955,7 @@ mod memory_tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_commit_sends_the_waiting_report_to_the_database() {
         let m = memory_at(1);
-        let arriving = m.arriving();
-        let reader = read(&m, 2);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(!reader.is_finished());
+        let (arriving, reader) = report_waiting_for_a_commit(&m).await;
         // The commit failed: nothing arrives, the reader must not wait for ever.
         drop(arriving);
         assert_eq!(reader.await.unwrap(), None);

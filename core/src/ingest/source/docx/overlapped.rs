@@ -12,7 +12,7 @@
 //! threads).
 
 use std::io::{Cursor, Read};
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender, TrySendError};
 
 use zip::ZipArchive;
 
@@ -22,7 +22,7 @@ use super::{
     read_part, Body, Budget, Numbering, Scan, DOCUMENT, DOCX_MAX_ENTRIES, DOCX_MAX_UNCOMPRESSED,
     NUMBERING, STYLES,
 };
-use crate::ingest::text::prepare_line;
+use crate::ingest::text::{prepare_line, Line};
 
 /// How the part is cut and from what size the second thread is worth starting.
 #[derive(Debug, Clone, Copy)]
@@ -60,8 +60,9 @@ pub(crate) fn read(bytes: &[u8], name: &str, sizes: Sizes) -> Option<Vec<SourceL
 /// A batch of lines for the unpacking thread to clean: the index of the first, their texts.
 type Batch = (usize, Vec<String>);
 
-/// [`read`]; with `prepare`, the unpacking thread, once the part is unpacked, also cleans the
-/// lines the scan has read so far for the text reader ([`prepare_line`]), batch by batch, and
+/// [`read`]; with `prepare`, the unpacking thread also cleans the lines the scan has read for
+/// the text reader ([`prepare_line`]), batch by batch, while the scan has not taken its next
+/// piece and, once the part is unpacked, up to the last batch; and
 /// the lines returned keep their origins while their texts go into the [`Prepared`] lines.
 /// Those are `None` when the document was not read by the plain scan, or a line holds a line
 /// break (then the caller joins the lines into a text, as in turn).
@@ -90,10 +91,15 @@ pub(crate) fn read_with(
     std::thread::scope(|s| {
         let unpacking = std::thread::Builder::new()
             .spawn_scoped(s, move || {
-                let len = unpack(bytes, sizes.piece, &tx);
+                let mut cleaner = line_rx.map(Cleaner::new);
+                // While the scan has not taken the next piece, lines it has read are cleaned:
+                // left to the end, their cleaning would come after the scan instead of beside it.
+                let len = unpack(bytes, sizes.piece, &tx, &mut || {
+                    cleaner.as_mut().is_some_and(Cleaner::clean_waiting)
+                });
                 // The scan's loop ends when the last piece is in.
                 drop(tx);
-                (len, line_rx.map(prepare_batches))
+                (len, cleaner.map(Cleaner::finish))
             })
             .ok()?;
         // Leaving early drops `rx` and `line_tx`: the unpacking thread's next send fails, or
@@ -174,24 +180,60 @@ fn send_lines(lines: &mut [SourceLine], sent: &mut usize, tx: &Sender<Batch>) {
     *sent = lines.len();
 }
 
-/// The batches cleaned in order, with the length of the text they make (each line and its
-/// `\n`); `None` if a line holds a line break (it would be two lines of the text), a batch
-/// is out of order, or there are no lines.
-fn prepare_batches(rx: Receiver<Batch>) -> Option<Prepared> {
-    let mut lines = Vec::new();
-    let mut text_len = 0usize;
-    let mut ok = true;
-    for (start, batch) in rx {
-        ok &= start == lines.len();
-        for text in batch {
-            ok &= !text.contains(['\n', '\r']);
-            if ok {
-                text_len += text.len() + 1;
-                lines.push(prepare_line(lines.len(), &text));
-            }
+/// Cleans the batches of lines in the order they were sent, as they come: the lines and the
+/// length of the text they make (each line and its `\n`). Nothing is kept if a line holds a
+/// line break (it would be two lines of the text) or a batch is out of order.
+struct Cleaner {
+    rx: Receiver<Batch>,
+    lines: Vec<Line>,
+    text_len: usize,
+    ok: bool,
+}
+
+impl Cleaner {
+    fn new(rx: Receiver<Batch>) -> Self {
+        Cleaner {
+            rx,
+            lines: Vec::new(),
+            text_len: 0,
+            ok: true,
         }
     }
-    (ok && !lines.is_empty()).then_some(Prepared { lines, text_len })
+
+    fn clean(&mut self, (start, batch): Batch) {
+        self.ok &= start == self.lines.len();
+        for text in batch {
+            self.ok &= !text.contains(['\n', '\r']);
+            if !self.ok {
+                return;
+            }
+            self.text_len += text.len() + 1;
+            self.lines.push(prepare_line(self.lines.len(), &text));
+        }
+    }
+
+    /// Cleans one batch already sent, if there is one (without waiting for it).
+    fn clean_waiting(&mut self) -> bool {
+        match self.rx.try_recv() {
+            Ok(batch) => {
+                self.clean(batch);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// The remaining batches cleaned, up to the last one sent; `None` as above, or with no
+    /// lines at all.
+    fn finish(mut self) -> Option<Prepared> {
+        while let Ok(batch) = self.rx.recv() {
+            self.clean(batch);
+        }
+        (self.ok && !self.lines.is_empty()).then_some(Prepared {
+            lines: self.lines,
+            text_len: self.text_len,
+        })
+    }
 }
 
 /// `numbering.xml` and `styles.xml` read (each within the whole budget), with their sizes.
@@ -246,8 +288,14 @@ fn side_parts(zip: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<SidePar
 }
 
 /// Unpacks the document part into pieces sent to `tx`; its size, or `None` on any error
-/// (the part is then read in turn, which reports it).
-fn unpack(bytes: &[u8], piece: usize, tx: &SyncSender<Piece>) -> Option<u64> {
+/// (the part is then read in turn, which reports it). While the channel is full, `idle` is
+/// called for other work until it says there is none (then the send waits).
+fn unpack(
+    bytes: &[u8],
+    piece: usize,
+    tx: &SyncSender<Piece>,
+    idle: &mut impl FnMut() -> bool,
+) -> Option<u64> {
     let mut zip = ZipArchive::new(Cursor::new(bytes)).ok()?;
     let file = zip.by_name(DOCUMENT).ok()?;
     let mut r = file.take(DOCX_MAX_UNCOMPRESSED.saturating_add(1));
@@ -272,21 +320,33 @@ fn unpack(bytes: &[u8], piece: usize, tx: &SyncSender<Piece>) -> Option<u64> {
             match String::from_utf8(buf) {
                 Ok(t) => {
                     if !t.is_empty() {
-                        tx.send(Piece::Text(t)).ok()?;
+                        send(tx, Piece::Text(t), idle)?;
                     }
                 }
                 Err(e) => {
                     utf8 = false;
                     let mut b = e.into_bytes();
                     b.append(&mut carry);
-                    tx.send(Piece::Bytes(b)).ok()?;
+                    send(tx, Piece::Bytes(b), idle)?;
                 }
             }
         } else if !buf.is_empty() {
-            tx.send(Piece::Bytes(buf)).ok()?;
+            send(tx, Piece::Bytes(buf), idle)?;
         }
         if last {
             return Some(total);
+        }
+    }
+}
+
+/// Sends `piece`, doing `idle` work while the channel is full; `None` when the scan has stopped.
+fn send(tx: &SyncSender<Piece>, mut piece: Piece, idle: &mut impl FnMut() -> bool) -> Option<()> {
+    loop {
+        match tx.try_send(piece) {
+            Ok(()) => return Some(()),
+            Err(TrySendError::Full(p)) if idle() => piece = p,
+            Err(TrySendError::Full(p)) => return tx.send(p).ok(),
+            Err(TrySendError::Disconnected(_)) => return None,
         }
     }
 }
@@ -314,6 +374,42 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
+
+    /// While the scan has not taken the last piece sent, the unpacking thread cleans the lines
+    /// already read instead of waiting: all of them before the next piece goes through, in
+    /// order, as one cleaning at the end would give them.
+    #[test]
+    fn a_full_channel_leaves_time_to_clean_the_lines_read() {
+        let (tx, rx) = sync_channel::<Piece>(1);
+        tx.send(Piece::Bytes(vec![0])).unwrap();
+        let (batch_tx, batch_rx) = channel::<Batch>();
+        let texts = ["Sở  Tư pháp", "- Thời hạn:\tquý II", "Ủy ban"];
+        batch_tx
+            .send((0, vec![texts[0].into(), texts[1].into()]))
+            .unwrap();
+        batch_tx.send((2, vec![texts[2].into()])).unwrap();
+        let mut cleaner = Cleaner::new(batch_rx);
+        let mut taken = Vec::new();
+        send(&tx, Piece::Bytes(vec![1]), &mut || {
+            if cleaner.clean_waiting() {
+                return true;
+            }
+            // Nothing left to clean: the scan takes its piece, which frees the channel.
+            taken.push(cleaner.lines.len());
+            rx.try_recv().is_ok()
+        })
+        .unwrap();
+        assert_eq!(taken, [3]);
+        drop(batch_tx);
+        let p = cleaner.finish().unwrap();
+        let expected: Vec<Line> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| prepare_line(i, t))
+            .collect();
+        assert_eq!(p.lines, expected);
+        assert_eq!(p.text_len, texts.iter().map(|t| t.len() + 1).sum::<usize>());
+    }
 
     #[test]
     fn whole_chars_keeps_a_cut_character_for_the_next_piece() {

@@ -33,6 +33,14 @@
 //!   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
 //!       ./target/release/examples/profile_report 50000 1
 //!   callgrind_annotate --inclusive=yes /tmp/cg.out | grep step_
+//!
+//! For the two steps of a new version alone (the session's `+ADDED` evaluation and the
+//! rendering from the last one), collect only inside them:
+//!
+//!   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
+//!       --toggle-collect='*step_evaluate_session_added*' \
+//!       --toggle-collect='*step_render_reuse*' \
+//!       ./target/release/examples/profile_report 50000 1
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -121,6 +129,17 @@ fn step_evaluate_session(
     session
         .evaluate_parts(&req.plan, subs, &req.context())
         .unwrap()
+}
+
+/// [`step_evaluate_session`] of the request with `ADDED` more submissions than the session's
+/// last: its own symbol, for callgrind's `--toggle-collect`.
+#[inline(never)]
+fn step_evaluate_session_added(
+    session: &mut EvaluationSession,
+    req: &EvaluationRequest,
+    subs: &[Submission],
+) -> Report {
+    step_evaluate_session(session, req, subs)
 }
 
 #[inline(never)]
@@ -222,7 +241,7 @@ fn main() {
         let mut session = ev.session();
         step_evaluate_session(&mut session, &req, &subs[..split]);
         let t = Instant::now();
-        let kept = step_evaluate_session(&mut session, &req, &subs);
+        let kept = step_evaluate_session_added(&mut session, &req, &subs);
         times.push(t.elapsed().as_secs_f64() * 1e3);
         assert!(
             kept == report,

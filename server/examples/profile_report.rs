@@ -152,12 +152,13 @@ fn step_encode(report: &Report) -> tuanthu_server::encode::Encoded {
 fn step_render_reuse(
     report: &Arc<Report>,
     last: &tuanthu_server::reuse::Rendering,
+    since: &tuanthu_server::reuse::Since,
 ) -> (
     tuanthu_server::encode::Encoded,
     tuanthu_server::reuse::Rendering,
     tuanthu_server::reuse::Reused,
 ) {
-    tuanthu_server::reuse::report_json(report.clone(), Some(last)).unwrap()
+    tuanthu_server::reuse::report_json_since(report.clone(), Some(last), Some(since)).unwrap()
 }
 
 fn main() {
@@ -263,11 +264,30 @@ fn main() {
         times[times.len() / 2]
     );
     let encoded = common::timed("encode: JSON+sha256+gzip", repeat, |_| step_encode(&report));
+    let kept_report = report;
     // The rendering the service keeps of the report before the last ADDED submissions, then the
     // report rendered from it.
     let mut session = ev.session();
     let before = Arc::new(step_evaluate_session(&mut session, &req, &subs[..split]));
-    let report = Arc::new(report);
+    // The report as the service has it: from the same session, with what it took unchanged.
+    let report = Arc::new(step_evaluate_session(&mut session, &req, &subs));
+    assert!(
+        *report == kept_report,
+        "the session's report is a fresh evaluation's"
+    );
+    let (a, f) = session.last_unchanged();
+    let since = tuanthu_server::reuse::Since {
+        before: Arc::downgrade(&before),
+        assessments: a.to_vec(),
+        findings: f.to_vec(),
+    };
+    println!(
+        "  (the session took {} of {} assessments and {} of {} findings unchanged)",
+        a.iter().filter(|&&s| s).count(),
+        a.len(),
+        f.iter().filter(|&&s| s).count(),
+        f.len()
+    );
     let held = resident();
     let copy = (*before).clone();
     println!(
@@ -286,7 +306,7 @@ fn main() {
     let (again, _, reused) = common::timed(
         &format!("render from the last rendering, +{added}"),
         repeat,
-        |_| step_render_reuse(&report, &last),
+        |_| step_render_reuse(&report, &last, &since),
     );
     assert!(again.bytes == encoded.bytes, "the reused rendering's bytes");
     println!(

@@ -33,6 +33,14 @@
 //!   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
 //!       ./target/release/examples/profile_report 50000 1
 //!   callgrind_annotate --inclusive=yes /tmp/cg.out | grep step_
+//!
+//! For the two steps of a new version alone (the session's `+ADDED` evaluation and the
+//! rendering from the last one), collect only inside them:
+//!
+//!   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
+//!       --toggle-collect='*step_evaluate_session_added*' \
+//!       --toggle-collect='*step_render_reuse*' \
+//!       ./target/release/examples/profile_report 50000 1
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -123,6 +131,17 @@ fn step_evaluate_session(
         .unwrap()
 }
 
+/// [`step_evaluate_session`] of the request with `ADDED` more submissions than the session's
+/// last: its own symbol, for callgrind's `--toggle-collect`.
+#[inline(never)]
+fn step_evaluate_session_added(
+    session: &mut EvaluationSession,
+    req: &EvaluationRequest,
+    subs: &[Submission],
+) -> Report {
+    step_evaluate_session(session, req, subs)
+}
+
 #[inline(never)]
 fn step_encode(report: &Report) -> tuanthu_server::encode::Encoded {
     let hint = (report.assessments.len() * 1300).saturating_add(report.findings.len() * 400);
@@ -133,12 +152,13 @@ fn step_encode(report: &Report) -> tuanthu_server::encode::Encoded {
 fn step_render_reuse(
     report: &Arc<Report>,
     last: &tuanthu_server::reuse::Rendering,
+    since: &tuanthu_server::reuse::Since,
 ) -> (
     tuanthu_server::encode::Encoded,
     tuanthu_server::reuse::Rendering,
     tuanthu_server::reuse::Reused,
 ) {
-    tuanthu_server::reuse::report_json(report.clone(), Some(last)).unwrap()
+    tuanthu_server::reuse::report_json_since(report.clone(), Some(last), Some(since)).unwrap()
 }
 
 fn main() {
@@ -222,7 +242,7 @@ fn main() {
         let mut session = ev.session();
         step_evaluate_session(&mut session, &req, &subs[..split]);
         let t = Instant::now();
-        let kept = step_evaluate_session(&mut session, &req, &subs);
+        let kept = step_evaluate_session_added(&mut session, &req, &subs);
         times.push(t.elapsed().as_secs_f64() * 1e3);
         assert!(
             kept == report,
@@ -244,11 +264,30 @@ fn main() {
         times[times.len() / 2]
     );
     let encoded = common::timed("encode: JSON+sha256+gzip", repeat, |_| step_encode(&report));
+    let kept_report = report;
     // The rendering the service keeps of the report before the last ADDED submissions, then the
     // report rendered from it.
     let mut session = ev.session();
     let before = Arc::new(step_evaluate_session(&mut session, &req, &subs[..split]));
-    let report = Arc::new(report);
+    // The report as the service has it: from the same session, with what it took unchanged.
+    let report = Arc::new(step_evaluate_session(&mut session, &req, &subs));
+    assert!(
+        *report == kept_report,
+        "the session's report is a fresh evaluation's"
+    );
+    let (a, f) = session.last_unchanged();
+    let since = tuanthu_server::reuse::Since {
+        before: Arc::downgrade(&before),
+        assessments: a.to_vec(),
+        findings: f.to_vec(),
+    };
+    println!(
+        "  (the session took {} of {} assessments and {} of {} findings unchanged)",
+        a.iter().filter(|&&s| s).count(),
+        a.len(),
+        f.iter().filter(|&&s| s).count(),
+        f.len()
+    );
     let held = resident();
     let copy = (*before).clone();
     println!(
@@ -267,7 +306,7 @@ fn main() {
     let (again, _, reused) = common::timed(
         &format!("render from the last rendering, +{added}"),
         repeat,
-        |_| step_render_reuse(&report, &last),
+        |_| step_render_reuse(&report, &last, &since),
     );
     assert!(again.bytes == encoded.bytes, "the reused rendering's bytes");
     println!(

@@ -7,10 +7,10 @@
 //! (`tuanthu::eval::EvaluationSession`), which judges again only the evaluation blocks whose
 //! inputs changed since the last report: the same bytes as a fresh evaluation.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use tuanthu::eval::{EvaluationRequest, EvaluationSession, Evaluator, FormContext};
-use tuanthu::model::Submission;
+use tuanthu::model::{Report, Submission};
 
 use crate::cache::CachedRevision;
 use crate::hash::{request_hash, RequestHasher};
@@ -50,6 +50,9 @@ pub struct RequestInputs {
     calendar: tuanthu::calendar::CalendarOverrides,
     /// The session the kept request's reports are evaluated in (made at the first report).
     session: Option<EvaluationSession>,
+    /// The session's last report, as [`RequestInputs::evaluate_shared`] returned it (what its
+    /// word on unchanged elements is about); none when it was returned otherwise.
+    last_report: Weak<Report>,
 }
 
 impl RequestInputs {
@@ -63,6 +66,7 @@ impl RequestInputs {
             policies: Default::default(),
             calendar: Default::default(),
             session: None,
+            last_report: Weak::new(),
         }
     }
 
@@ -108,10 +112,9 @@ impl RequestInputs {
     /// [`RequestInputs::request`], without copying the plan or the submissions, evaluated in
     /// this request's session (made of `evaluator` at the first report; the service has one
     /// evaluator).
-    pub fn evaluate(
-        &mut self,
-        evaluator: &Evaluator,
-    ) -> Result<tuanthu::model::Report, tuanthu::eval::EvalError> {
+    pub fn evaluate(&mut self, evaluator: &Evaluator) -> Result<Report, tuanthu::eval::EvalError> {
+        // The report before the next is not one a rendering can be of.
+        self.last_report = Weak::new();
         let cx = FormContext {
             as_of: self.as_of,
             events: &self.rev.events,
@@ -122,6 +125,27 @@ impl RequestInputs {
         self.session
             .get_or_insert_with(|| evaluator.session())
             .evaluate_parts(&self.rev.plan, &self.submissions, &cx)
+    }
+
+    /// [`RequestInputs::evaluate`], shared, with what the session knows of it against the
+    /// last report this returned ([`crate::reuse::Since`]: which elements are that one's).
+    pub fn evaluate_shared(
+        &mut self,
+        evaluator: &Evaluator,
+    ) -> Result<(Arc<Report>, crate::reuse::Since), tuanthu::eval::EvalError> {
+        let before = std::mem::take(&mut self.last_report);
+        let report = Arc::new(self.evaluate(evaluator)?);
+        let (assessments, findings) = self
+            .session
+            .as_ref()
+            .map_or((&[][..], &[][..]), EvaluationSession::last_unchanged);
+        let since = crate::reuse::Since {
+            before,
+            assessments: assessments.to_vec(),
+            findings: findings.to_vec(),
+        };
+        self.last_report = Arc::downgrade(&report);
+        Ok((report, since))
     }
 
     /// What the last report's evaluation reused of the one before.

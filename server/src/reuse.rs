@@ -17,6 +17,11 @@
 //! the gzip trailer is computed without reading the bytes again. The inflated body is the same
 //! bytes either way; only the compressed form differs from one compressed in one stream.
 //!
+//! Comparing the elements is most of that work (a province's 32,000 elements, their strings
+//! apart in memory), so an evaluation session's word is taken where it has one ([`Since`]): the
+//! elements it merged from what it kept, where they were in the report before, are that
+//! report's, and are not compared again when the last rendering is of that very report.
+//!
 //! The sha256 (the audit's result hash) is of all the bytes, but resumed: a rendering keeps the
 //! hasher's state after every [`CHECKPOINT`] bytes, and the next one, whose bytes up to a
 //! checkpoint are equal (compared, not assumed), hashes only what follows it. A new version
@@ -25,7 +30,7 @@
 
 use std::io;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use axum::body::Bytes;
 use flate2::{Compress, Compression, FlushCompress};
@@ -108,6 +113,20 @@ pub struct Reused {
     pub of_groups: usize,
     /// Leading bytes whose sha256 state came from the last rendering (not hashed again).
     pub hash_resumed: usize,
+    /// Elements reused on an evaluation session's word ([`Since`]), not compared.
+    pub known: usize,
+}
+
+/// What an evaluation session knows of a report against the report it made before
+/// (`tuanthu::eval::EvaluationSession::last_unchanged`): which elements are that report's at
+/// the same position, by construction.
+#[derive(Debug, Default)]
+pub struct Since {
+    /// The report before (only its address is read: a rendering of it is what this applies to;
+    /// the weak reference keeps the address from being another report's).
+    pub before: Weak<Report>,
+    pub assessments: Vec<bool>,
+    pub findings: Vec<bool>,
 }
 
 /// `report`'s canonical JSON (byte-identical to `tuanthu::api::to_canonical_json`), its sha256
@@ -116,6 +135,30 @@ pub fn report_json(
     report: Arc<Report>,
     last: Option<&Rendering>,
 ) -> io::Result<(Encoded, Rendering, Reused)> {
+    report_json_since(report, last, None)
+}
+
+/// [`report_json`], taking the elements `since` says are unchanged as equal to the last
+/// rendering's, without comparing them, when `last` is a rendering of `since.before` itself
+/// (else `since` is not read).
+pub fn report_json_since(
+    report: Arc<Report>,
+    last: Option<&Rendering>,
+    since: Option<&Since>,
+) -> io::Result<(Encoded, Rendering, Reused)> {
+    let since = since
+        .filter(|s| last.is_some_and(|l| std::ptr::eq(s.before.as_ptr(), Arc::as_ptr(&l.report))));
+    let known = |flags: fn(&Since) -> &[bool], len: usize| {
+        since
+            .map_or(&[][..], flags)
+            .get(..len)
+            .filter(|f| f.len() == len)
+            .unwrap_or_default()
+    };
+    let known = [
+        known(|s| &s.assessments, report.assessments.len()),
+        known(|s| &s.findings, report.findings.len()),
+    ];
     let skeleton = skeleton_json(&report)?;
     let mut out = Vec::with_capacity(last.map_or(0, |l| l.bytes.len() + l.bytes.len() / 16));
     let mut written: [Written; 2] = Default::default();
@@ -134,16 +177,18 @@ pub fn report_json(
         prefix.check(&out);
         written[k] = if k == 0 {
             let old = last.map(|l| (&l.arrays[0], &l.bytes[..], &l.report.assessments[..]));
-            write_array(&mut out, &report.assessments, old, &mut prefix)?
+            write_array(&mut out, &report.assessments, old, known[0], &mut prefix)?
         } else {
             let old = last.map(|l| (&l.arrays[1], &l.bytes[..], &l.report.findings[..]));
-            write_array(&mut out, &report.findings, old, &mut prefix)?
+            write_array(&mut out, &report.findings, old, known[1], &mut prefix)?
         };
         at = close;
     }
     out.extend_from_slice(&skeleton[at..]);
     prefix.check(&out);
+    let known = written.iter().map(|w| w.known).sum();
     let (gzip, arrays, mut reused) = compress(&out, written, last)?;
+    reused.known = known;
     let (hasher, checkpoints, resumed) = resume_sha256(&out, last, prefix.equal);
     reused.hash_resumed = resumed;
     let sha256 = crate::hash::hex(&hasher.finalize());
@@ -249,20 +294,24 @@ struct Written {
     spans: Vec<Range<usize>>,
     /// Whether each element was written as the bytes it had in the last rendering.
     kept: Vec<bool>,
+    /// Those of them taken as equal on `known`'s word.
+    known: usize,
 }
 
 /// Writes `items` as the elements of a top-level array (between its `[` and `]`): each as the
-/// bytes the last rendering's element at the same position had when the two are equal, else
-/// serialised.
+/// bytes the last rendering's element at the same position had when the two are equal (known
+/// so when `known` says it, else compared), else serialised.
 fn write_array<T: Serialize + Eq>(
     out: &mut Vec<u8>,
     items: &[T],
     last: Option<(&Array, &[u8], &[T])>,
+    known: &[bool],
     prefix: &mut Prefix<'_>,
 ) -> io::Result<Written> {
     let mut w = Written {
         spans: Vec::with_capacity(items.len()),
         kept: Vec::with_capacity(items.len()),
+        known: 0,
     };
     let mut scratch = Vec::new();
     for (i, item) in items.iter().enumerate() {
@@ -271,7 +320,10 @@ fn write_array<T: Serialize + Eq>(
         let start = out.len();
         let same = last.and_then(|(array, bytes, old)| {
             let span = array.spans.get(i)?;
-            (old.get(i)? == item).then(|| Some((span.start, bytes.get(span.clone())?)))?
+            let equal = old.get(i)?;
+            let said = known.get(i).copied().unwrap_or(false);
+            w.known += usize::from(said);
+            (said || equal == item).then(|| Some((span.start, bytes.get(span.clone())?)))?
         });
         if let Some((_, b)) = same {
             out.extend_from_slice(b);
@@ -551,6 +603,61 @@ mod tests {
             last = Some(rendering);
         }
         assert!(reused_any, "later reports reuse elements and groups");
+    }
+
+    /// [`report_json_since`], checked as [`render`] checks.
+    fn render_since(
+        report: &Arc<Report>,
+        last: Option<&Rendering>,
+        since: &Since,
+    ) -> (Rendering, Reused) {
+        let want = to_canonical_json(&**report).into_bytes();
+        let (e, rendering, reused) = report_json_since(report.clone(), last, Some(since)).unwrap();
+        assert!(e.bytes == want, "the bytes are the canonical JSON");
+        assert_eq!(e.sha256, crate::hash::sha256_hex(&want));
+        assert!(inflate(&e.gzip) == want, "the gzip inflates to the bytes");
+        (rendering, reused)
+    }
+
+    #[test]
+    fn a_sessions_word_is_taken_for_a_rendering_of_the_report_it_is_about_only() {
+        let mut req = province(
+            5,
+            Shape {
+                agencies: 40,
+                obligations: 5,
+                years: 1,
+                evidence_percent: 60,
+            },
+        );
+        let later = req.submissions.split_off(req.submissions.len() - 3);
+        let mut session = Evaluator::standard().unwrap().session();
+        let before = Arc::new(session.evaluate(&req).unwrap());
+        req.submissions.extend(later);
+        let after = Arc::new(session.evaluate(&req).unwrap());
+        let (a, f) = session.last_unchanged();
+        let since = Since {
+            before: Arc::downgrade(&before),
+            assessments: a.to_vec(),
+            findings: f.to_vec(),
+        };
+        let said = a.iter().chain(f).filter(|&&s| s).count();
+        assert!(said > after.assessments.len() / 2, "{said}");
+        let (_, first, _) = report_json(before.clone(), None).unwrap();
+        let (_, reused) = render_since(&after, Some(&first), &since);
+        assert_eq!(reused.known, said);
+        // A word about another report (the same values elsewhere) is not taken: here it would
+        // keep an element that changed.
+        let mut changed = (*after).clone();
+        changed.assessments[0].agency = "khác".into();
+        let copy = Arc::new((*before).clone());
+        let all = Since {
+            before: Arc::downgrade(&copy),
+            assessments: vec![true; changed.assessments.len()],
+            findings: vec![true; changed.findings.len()],
+        };
+        let (_, reused) = render_since(&Arc::new(changed), Some(&first), &all);
+        assert_eq!(reused.known, 0);
     }
 
     #[test]

@@ -1071,7 +1071,8 @@ async fn render_evaluated(
     blocking(move || {
         let t = std::time::Instant::now();
         let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
-        let (e, content_type) = render_encoded(&evaluated.report, &q, &mut last)?;
+        let (e, content_type) =
+            render_encoded(&evaluated.report, &q, &mut last, Some(&evaluated.since))?;
         own.add_since(t);
         Ok(Arc::new(Rendered {
             evaluated,
@@ -1090,6 +1091,8 @@ pub struct Evaluated {
     report: Arc<Report>,
     /// The request, by reference (its hash names it).
     request: store::RequestRef,
+    /// Which elements its session took unchanged from the report it evaluated before.
+    since: crate::reuse::Since,
 }
 
 /// A report rendered for one query: bytes served as they are, their sha256, and the same bytes
@@ -1112,6 +1115,7 @@ fn render_encoded(
     report: &Arc<Report>,
     q: &ReportQuery,
     last: &mut Option<crate::reuse::Rendering>,
+    since: Option<&crate::reuse::Since>,
 ) -> Result<(crate::encode::Encoded, &'static str), HttpError> {
     let fail = |err: std::io::Error| HttpError::internal(format!("encode the report: {err}"));
     if q.format != ReportFormat::Json {
@@ -1122,8 +1126,9 @@ fn render_encoded(
         std::borrow::Cow::Borrowed(_) => report.clone(),
         std::borrow::Cow::Owned(r) => Arc::new(r),
     };
+    // A filtered report is another one: `since` (about the evaluation's) does not apply to it.
     let (encoded, rendering, reused) =
-        crate::reuse::report_json(report, last.as_ref()).map_err(fail)?;
+        crate::reuse::report_json_since(report, last.as_ref(), since).map_err(fail)?;
     tracing::debug!(
         elements = reused.elements,
         of_elements = reused.of_elements,
@@ -1183,7 +1188,7 @@ async fn evaluate_stored(
         // One evaluation per key at a time (the `evaluations` lanes): no wait here.
         let mut inputs = inputs.lock().unwrap_or_else(|e| e.into_inner());
         inputs.sync(&subs);
-        let report = inputs.evaluate(&st.evaluator).map_err(eval_error)?;
+        let (report, since) = inputs.evaluate_shared(&st.evaluator).map_err(eval_error)?;
         if let Some(r) = inputs.last_reuse() {
             tracing::debug!(
                 plan = %plan_id,
@@ -1206,8 +1211,9 @@ async fn evaluate_stored(
             submissions: i64::try_from(subs.list.len()).unwrap_or(i64::MAX),
         };
         Ok(Arc::new(Evaluated {
-            report: Arc::new(report),
+            report,
             request,
+            since,
         }))
     })
     .await
@@ -1487,7 +1493,7 @@ mod tests {
         for q in &queries {
             let (want, want_type) = render(&report, q).unwrap();
             let (e, content_type) =
-                render_encoded(&Arc::new(report.clone()), q, &mut None).unwrap();
+                render_encoded(&Arc::new(report.clone()), q, &mut None, None).unwrap();
             assert_eq!(content_type, want_type, "{q:?}");
             assert!(e.bytes == want, "{q:?}: the bytes differ from render's");
             assert_eq!(e.sha256, sha256_hex(&want), "{q:?}");

@@ -128,6 +128,29 @@ pub(crate) struct Judgement<'l> {
     pub complete: bool,
     /// An instances block's: what judging each instance added, by position in the block.
     pub marks: Vec<Mark>,
+    /// Whether each assessment is the patch's kept one (taken, not judged), by position.
+    pub taken: Vec<bool>,
+}
+
+/// Where a block's judgement landed in a report: its assessments, and its findings when the
+/// merge kept all of them (none dropped, the block not judged again into the report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Placed {
+    pub assessments: Range<usize>,
+    pub findings: Option<Range<usize>>,
+}
+
+/// Where each block landed in the report merged now, and which of its elements are, by
+/// construction, the last report's at the same position: a kept judgement (or a patch's kept
+/// instance) merged where it landed last time is the same values, so the service's rendering
+/// need not compare them ([`super::session::EvaluationSession::last_unchanged`]).
+#[derive(Debug, Default)]
+pub(crate) struct Layout {
+    /// By block position.
+    pub placed: Vec<Option<Placed>>,
+    pub assessments: Vec<bool>,
+    /// The findings merged from blocks (the report's last few, added at the end, are not).
+    pub findings: Vec<bool>,
 }
 
 /// What judging one instance of a block added to the block's judgement: its findings (a range
@@ -277,6 +300,7 @@ impl Prepared<'_> {
         let scope = &mut worker.scope;
         let mut assessments = Vec::new();
         let mut marks = Vec::new();
+        let mut taken = Vec::new();
         match block {
             Block::Submissions(range) => {
                 for k in range.clone() {
@@ -316,6 +340,7 @@ impl Prepared<'_> {
                             && run.budget.spend_kept(spent)
                         {
                             assessments.push(a.clone());
+                            taken.push(true);
                             for f in findings {
                                 run.sink.admit_kept(f);
                             }
@@ -354,6 +379,7 @@ impl Prepared<'_> {
                         rules,
                         self.as_of,
                     ));
+                    taken.push(false);
                     marks.push(mark(&run));
                 }
             }
@@ -365,6 +391,7 @@ impl Prepared<'_> {
             sink: run.sink,
             complete: true,
             marks,
+            taken,
         }
     }
 
@@ -383,16 +410,17 @@ impl Prepared<'_> {
         threads: usize,
         side: impl Fn() -> A + Sync,
     ) -> (A, Vec<Assessment>, Vec<Finding>) {
-        let (a, assessments, findings, _) =
-            self.judge_reusing(blocks, threads, side, &[], &[], false);
+        let (a, assessments, findings, _, _) =
+            self.judge_reusing(blocks, threads, side, &[], &[], None);
         (a, assessments, findings)
     }
 
     /// [`Prepared::judge_all`] merging `reused[k]`, when there is one, as block `k`'s
     /// judgement instead of judging it (judged again when the merge cannot use it: it was
     /// judged past a full report and this report is not full before it, or its own cap
-    /// dropped findings the report might keep). With `keep`, also what each block judged now
-    /// made, by position (`None` for the reused ones).
+    /// dropped findings the report might keep). With `keep` (where each kept judgement, reused
+    /// or patched from, landed in the last report, by block position), also what each block
+    /// judged now made, by position (`None` for the reused ones), and the [`Layout`].
     pub fn judge_reusing<A: Send>(
         &self,
         blocks: &[Block],
@@ -400,15 +428,17 @@ impl Prepared<'_> {
         side: impl Fn() -> A + Sync,
         reused: &[Option<&Kept>],
         patches: &[Option<Patch<'_>>],
-        keep: bool,
-    ) -> (A, Vec<Assessment>, Vec<Finding>, Vec<Option<Kept>>) {
+        keep: Option<Vec<Option<Placed>>>,
+    ) -> (A, Vec<Assessment>, Vec<Finding>, Vec<Option<Kept>>, Layout) {
         let limits = self.evaluator.pack().limits();
         let mut merge = Merge {
             sink: FindingSink::new(limits),
             assessments: Vec::with_capacity(self.order.len()),
             next: 0,
             again: None,
-            kept: keep.then(|| Vec::with_capacity(blocks.len())),
+            kept: keep.is_some().then(|| Vec::with_capacity(blocks.len())),
+            before: keep.unwrap_or_default(),
+            layout: Layout::default(),
         };
         let reuse = |k: usize| reused.get(k).copied().flatten();
         let patch = |k: usize| patches.get(k).and_then(Option::as_ref);
@@ -421,6 +451,7 @@ impl Prepared<'_> {
                 merge.assessments,
                 findings,
                 merge.kept.unwrap_or_default(),
+                merge.layout,
             );
         }
         let _ = threads;
@@ -439,6 +470,7 @@ impl Prepared<'_> {
             merge.assessments,
             findings,
             merge.kept.unwrap_or_default(),
+            merge.layout,
         )
     }
 
@@ -468,22 +500,37 @@ impl Prepared<'_> {
     fn absorb<'l>(&'l self, merge: &mut Merge<'l>, blocks: &[Block], judged: Judged<'l, '_>) {
         let k = merge.next;
         merge.next += 1;
-        let merged = match judged {
+        let (a0, f0) = (merge.assessments.len(), merge.sink.findings_len());
+        let (merged, offered, taken) = match judged {
             Judged::Fresh(judged) => {
                 if let Some(kept) = &mut merge.kept {
                     kept.push(Some(Kept::of(&judged)));
                 }
+                let offered = judged.sink.findings_len();
                 merge.assessments.extend(judged.assessments);
-                merge.sink.merge(judged.sink)
+                (merge.sink.merge(judged.sink), offered, Some(judged.taken))
             }
             Judged::Reused(kept) => {
                 if let Some(all) = &mut merge.kept {
                     all.push(None);
                 }
                 merge.assessments.extend(kept.assessments.iter().cloned());
-                (kept.complete || merge.sink.full()) && merge.sink.merge_kept(&kept.findings)
+                let merged =
+                    (kept.complete || merge.sink.full()) && merge.sink.merge_kept(&kept.findings);
+                (merged, kept.findings.findings().len(), None)
             }
         };
+        if merge.kept.is_some() {
+            let whole = merged && merge.sink.findings_len().checked_sub(f0) == Some(offered);
+            let placed = Placed {
+                assessments: a0..merge.assessments.len(),
+                findings: whole.then_some(f0..merge.sink.findings_len()),
+            };
+            merge
+                .layout
+                .note(merge.before.get(k).cloned().flatten(), &placed, taken);
+            merge.layout.placed.push(Some(placed));
+        }
         if !merged {
             if let Some(block) = blocks.get(k) {
                 let worker = merge.again.get_or_insert_with(|| self.worker());
@@ -509,6 +556,34 @@ struct Merge<'l> {
     again: Option<Worker>,
     /// What the blocks judged now made, when asked to keep it.
     kept: Option<Vec<Option<Kept>>>,
+    /// Where each block's kept judgement landed in the last report, by block position.
+    before: Vec<Option<Placed>>,
+    layout: Layout,
+}
+
+impl Layout {
+    /// Notes the elements of a block merged now at `now` that are the last report's at the
+    /// same position: the kept judgement it merged (`taken` is `None`), or the instances a
+    /// judgement made now took from it (`taken`), when that judgement landed at the same
+    /// place last time (`then`).
+    fn note(&mut self, then: Option<Placed>, now: &Placed, taken: Option<Vec<bool>>) {
+        let same_place = then
+            .as_ref()
+            .is_some_and(|t| t.assessments == now.assessments);
+        let n = now.assessments.len();
+        let reused = taken.is_none();
+        match taken {
+            None => self.assessments.extend(std::iter::repeat_n(same_place, n)),
+            Some(t) if same_place && t.len() == n => self.assessments.extend(t),
+            Some(_) => self.assessments.extend(std::iter::repeat_n(false, n)),
+        }
+        if let Some(f) = &now.findings {
+            // Findings of a judgement made now are new values (equal or not): compared.
+            let same = reused && then.is_some_and(|t| t.findings.as_ref() == Some(f));
+            self.findings.resize(f.start, false);
+            self.findings.extend(std::iter::repeat_n(same, f.len()));
+        }
+    }
 }
 
 /// What a finding about submission `k` says besides its rule and message.

@@ -88,7 +88,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::blocks::{Block, Kept, Patch, Prepared};
+use super::blocks::{Block, Kept, Layout, Patch, Placed, Prepared};
 use super::expand::Instance;
 use super::matching::Matching;
 use super::{beside, EvalError, EvaluationRequest, Evaluator, FormContext};
@@ -124,6 +124,15 @@ pub struct EvaluationSession {
     evaluator: Evaluator,
     last: Option<Last>,
     reuse: Reuse,
+    unchanged: Unchanged,
+}
+
+/// Which elements of the last report are the report's before it at the same position, known
+/// without comparing them ([`EvaluationSession::last_unchanged`]).
+#[derive(Debug, Default)]
+struct Unchanged {
+    assessments: Vec<bool>,
+    findings: Vec<bool>,
 }
 
 /// What the last evaluation of a session reused.
@@ -211,11 +220,12 @@ enum Key {
     Instances(usize, usize),
 }
 
-/// A kept block: what it read and what it made.
+/// A kept block: what it read, what it made, and where that landed in the last report.
 #[derive(Debug)]
 struct Entry {
     inputs: Inputs,
     kept: Kept,
+    placed: Option<Placed>,
 }
 
 #[derive(Debug)]
@@ -310,6 +320,7 @@ impl Evaluator {
             evaluator: self.clone(),
             last: None,
             reuse: Reuse::default(),
+            unchanged: Unchanged::default(),
         }
     }
 }
@@ -341,6 +352,7 @@ impl EvaluationSession {
             });
         }
         self.reuse = Reuse::default();
+        self.unchanged = Unchanged::default();
         let mut kept = self.last.take();
         let report = self.evaluator.evaluate_with(
             plan,
@@ -349,17 +361,30 @@ impl EvaluationSession {
             Some(&mut Sink {
                 last: &mut kept,
                 reuse: &mut self.reuse,
+                unchanged: &mut self.unchanged,
                 resumed: None,
                 previous: None,
             }),
         );
         self.last = kept;
+        if report.is_err() {
+            self.unchanged = Unchanged::default();
+        }
         report
     }
 
     /// What the last evaluation reused.
     pub fn last_reuse(&self) -> Reuse {
         self.reuse
+    }
+
+    /// Which assessments and which findings of the last report (by position; `true` for
+    /// some) are, by construction, the elements at the same position of the session's report
+    /// before it: a kept judgement merged where it landed then. Empty after a failed
+    /// evaluation or one with nothing kept; the others are unknown (maybe equal), not
+    /// different. What the service's rendering of the next report need not compare.
+    pub fn last_unchanged(&self) -> (&[bool], &[bool]) {
+        (&self.unchanged.assessments, &self.unchanged.findings)
     }
 
     /// The session's evaluator.
@@ -372,6 +397,7 @@ impl EvaluationSession {
 pub(crate) struct Sink<'s> {
     last: &'s mut Option<Last>,
     reuse: &'s mut Reuse,
+    unchanged: &'s mut Unchanged,
     /// The last request's submissions when its matching was resumed.
     resumed: Option<Vec<Submission>>,
     /// The last request's matching when this one was matched again.
@@ -457,17 +483,33 @@ impl Sink<'_> {
                 _ => None,
             })
             .collect();
+        // Where each kept judgement found (reused or patched from) landed in the last report.
+        let before: Vec<Option<Placed>> = found
+            .iter()
+            .map(|f| f.as_ref().and_then(|(e, _)| e.placed.clone()))
+            .collect();
         let known = last.plan_sha256.clone();
         let side = || known.clone().unwrap_or_else(hash);
-        let (plan_sha256, assessments, findings, made) = if threads > 1 {
-            p.judge_reusing(cut, threads, side, &reused, &patches, true)
+        let (plan_sha256, assessments, findings, made, layout) = if threads > 1 {
+            p.judge_reusing(cut, threads, side, &reused, &patches, Some(before))
         } else {
             let parallel =
                 known.is_none() && p.plan.obligations.len() >= super::PARALLEL_HASH_OBLIGATIONS;
-            let (h, (_, a, f, made)) = beside(side, parallel, || {
-                p.judge_reusing(cut, 1, || (), &reused, &patches, true)
+            let (h, (_, a, f, made, layout)) = beside(side, parallel, || {
+                p.judge_reusing(cut, 1, || (), &reused, &patches, Some(before))
             });
-            (h, a, f, made)
+            (h, a, f, made, layout)
+        };
+        let Layout {
+            placed,
+            assessments: same_assessments,
+            findings: mut same_findings,
+        } = layout;
+        // The findings the report adds at the end (limits) are new.
+        same_findings.resize(findings.len(), false);
+        *self.unchanged = Unchanged {
+            assessments: same_assessments,
+            findings: same_findings,
         };
         *self.reuse = Reuse {
             blocks: cut.len(),
@@ -490,18 +532,22 @@ impl Sink<'_> {
         };
         drop((reused, patches));
         let mut made = made.into_iter();
+        let mut placed = placed.into_iter();
         for ((b, k), f) in cut.iter().zip(keys).zip(found) {
+            let placed = placed.next().flatten();
             let entry = match (f, made.next().flatten()) {
                 // After a matching done again, instances may have other numbers: the entry
                 // names this request's (and its facts, so the next compares by address).
                 (Some((e, true)), _) if rematched => Some(Entry {
                     inputs: inputs(p, b),
                     kept: e.kept,
+                    placed,
                 }),
-                (Some((e, true)), _) => Some(e),
+                (Some((e, true)), _) => Some(Entry { placed, ..e }),
                 (_, Some(kept)) => Some(Entry {
                     inputs: inputs(p, b),
                     kept,
+                    placed,
                 }),
                 _ => None,
             };
@@ -755,8 +801,38 @@ mod tests {
         }
     }
 
+    /// Asserts that the elements the session says are unchanged are the previous report's at
+    /// the same position; returns how many it said.
+    fn check_unchanged(
+        session: &EvaluationSession,
+        before: Option<&Report>,
+        now: &Report,
+    ) -> usize {
+        let (a, f) = session.last_unchanged();
+        let Some(before) = before else {
+            assert!(
+                !a.contains(&true) && !f.contains(&true),
+                "nothing to compare with"
+            );
+            return 0;
+        };
+        assert!(a.is_empty() || a.len() == now.assessments.len());
+        assert!(f.is_empty() || f.len() == now.findings.len());
+        for (i, _) in a.iter().enumerate().filter(|(_, &s)| s) {
+            assert!(
+                before.assessments.get(i) == now.assessments.get(i),
+                "assessment {i}"
+            );
+        }
+        for (i, _) in f.iter().enumerate().filter(|(_, &s)| s) {
+            assert!(before.findings.get(i) == now.findings.get(i), "finding {i}");
+        }
+        a.iter().chain(f).filter(|&&s| s).count()
+    }
+
     /// Runs `steps` on a province of `shape` through one session, asserting each report is a
-    /// fresh evaluation's, byte for byte; returns the blocks the session reused in all.
+    /// fresh evaluation's, byte for byte, and that the elements it says are unchanged are;
+    /// returns the blocks the session reused and the elements it said unchanged, in all.
     fn run(
         evaluator: &Evaluator,
         seed: u64,
@@ -765,7 +841,7 @@ mod tests {
         threads: usize,
         steps: &[Step],
         groups: bool,
-    ) -> usize {
+    ) -> (usize, usize) {
         let evaluator = evaluator.clone().with_threads(threads);
         TEST_BLOCK_UNITS.with(|b| b.set(units));
         TEST_POOL_UNITS.with(|p| p.set(Some(0)));
@@ -775,12 +851,16 @@ mod tests {
         }
         let mut pool = req.submissions.split_off(req.submissions.len() / 2);
         let mut session = evaluator.session();
-        let mut reused = 0;
+        let (mut reused, mut unchanged) = (0, 0);
+        let mut last: Option<Report> = None;
         for (n, s) in std::iter::once(&Step::Nothing).chain(steps).enumerate() {
             let was = req.clone();
             apply(&mut req, &mut pool, s, n);
             let fresh = serde_json::to_string(&evaluator.evaluate(&req).unwrap()).unwrap();
-            let kept = serde_json::to_string(&session.evaluate(&req).unwrap()).unwrap();
+            let report = session.evaluate(&req).unwrap();
+            unchanged += check_unchanged(&session, last.as_ref(), &report);
+            let kept = serde_json::to_string(&report).unwrap();
+            last = Some(report);
             assert!(
                 fresh == kept,
                 "seed {seed}, {shape:?}, blocks of {units:?}, {threads} threads: step {n} {s:?}"
@@ -800,7 +880,7 @@ mod tests {
         }
         TEST_BLOCK_UNITS.with(|b| b.set(None));
         TEST_POOL_UNITS.with(|p| p.set(None));
-        reused
+        (reused, unchanged)
     }
 
     proptest! {
@@ -853,10 +933,16 @@ mod tests {
         ];
         for (k, evaluator) in evaluators().iter().enumerate() {
             for threads in [1, 2] {
-                let reused = run(evaluator, 11, shape, Some(16), threads, &steps, false);
-                // The fuel limit leaves no block clean; the others reuse.
+                let (reused, unchanged) =
+                    run(evaluator, 11, shape, Some(16), threads, &steps, false);
+                // The fuel limit leaves no block clean; the others reuse, and say which
+                // elements they took unchanged.
                 if k != 2 {
                     assert!(reused > 20, "limits {k}, {threads} threads: {reused}");
+                    assert!(
+                        unchanged > 100,
+                        "limits {k}, {threads} threads: {unchanged}"
+                    );
                 }
             }
         }

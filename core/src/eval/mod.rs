@@ -26,6 +26,7 @@ mod memo;
 mod session;
 mod sink;
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 /// The hash maps an evaluation keeps for itself (texts shared per period or date, agency and
@@ -559,11 +560,13 @@ impl Evaluator {
             message_en: String::new(),
             rule_failed: false,
         };
-        let facts = Arc::new(facts);
+        // A view owns its facts, but only a call the memo cannot replay needs one (a few in a
+        // hundred instances): the facts are shared only then, not allocated per instance.
+        let shared: OnceCell<Arc<InstanceFacts>> = OnceCell::new();
         let (mut status, mut due_soon) = (None, false);
         run.lists.start();
         for (n, rule) in self.pack.rules().iter().enumerate() {
-            if rule.meta.applies_to != AppliesTo::Instance || !rule.meta.applies(&*facts) {
+            if rule.meta.applies_to != AppliesTo::Instance || !rule.meta.applies(&facts) {
                 continue;
             }
             if let Some(why) = run.skip(n) {
@@ -572,12 +575,12 @@ impl Evaluator {
             }
             let view = || {
                 Dynamic::from(InstanceView {
-                    facts: facts.clone(),
+                    facts: shared.get_or_init(|| Arc::new(facts.clone())).clone(),
                     cal: cal.clone(),
                 })
             };
             let key_of = |p| views::instance_key(&facts, p);
-            match self.call_rule(n, rule, scope, &*facts, view, key_of, run) {
+            match self.call_rule(n, rule, scope, &facts, view, key_of, run) {
                 Ok(v) => {
                     if v.is_empty() {
                         continue;
@@ -1188,6 +1191,34 @@ mod tests {
             }
         }
         assert!(again > 20, "{again}");
+    }
+
+    #[test]
+    fn a_rule_call_reads_the_facts_of_its_own_instance() {
+        // The facts of a call the memo cannot replay go into a view made only then.
+        let echo = "fn check(x) { if x.has_evidence { \
+                    #{ message_vi: x.document_number, \
+                    message_en: `${x.obligation}|${x.agency}|${x.period}|${x.stage}` } } }";
+        let pack = quiet_pack(pack_with(&[("echo", echo)], Limits::default()));
+        let evaluator = Evaluator::new(pack);
+        let mut checked = 0;
+        for req in requests() {
+            let report = evaluator.evaluate(&req).unwrap();
+            let said: FastMap<String, &str> = report
+                .findings
+                .iter()
+                .filter(|f| &*f.rule == "echo")
+                .map(|f| (f.message_en.clone(), f.message_vi.as_str()))
+                .collect();
+            for a in report.assessments.iter().filter(|a| a.received.is_some()) {
+                let stage = a.stage.as_deref().unwrap_or_default();
+                let about = format!("{}|{}|{}|{stage}", a.obligation, a.agency, a.period);
+                let number = a.document_number.as_deref().unwrap_or_default();
+                assert_eq!(said.get(&about).copied(), Some(number), "{about}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "{checked}");
     }
 
     /// A pack of the standard rules plus `extra` instance rules, under `limits`.

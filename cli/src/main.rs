@@ -815,7 +815,7 @@ fn finding_label(f: &Finding) -> String {
         about.push(o.to_string());
     }
     if let Some(a) = &f.agency {
-        about.push(a.clone());
+        about.push(a.to_string());
     }
     if let Some(p) = f
         .period
@@ -830,7 +830,7 @@ fn finding_label(f: &Finding) -> String {
         }
     }
     if about.is_empty() {
-        f.rule.clone()
+        f.rule.to_string()
     } else {
         format!("{}: {}", f.rule, about.join(" "))
     }

@@ -311,7 +311,7 @@ impl From<&Finding> for FormMessage {
         FormMessage {
             field: f.field.clone(),
             severity: f.severity,
-            rule_id: f.rule.clone(),
+            rule_id: f.rule.to_string(),
             message_vi: f.message_vi.clone(),
             message_en: f.message_en.clone(),
         }

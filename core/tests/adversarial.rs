@@ -77,7 +77,11 @@ fn evaluate(pack: RulePack) -> Report {
 
 /// The error findings of one rule; asserts there is at least one and all say the same.
 fn failures<'a>(report: &'a Report, rule: &str) -> Vec<&'a Finding> {
-    let found: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == rule).collect();
+    let found: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| &*f.rule == rule)
+        .collect();
     assert!(!found.is_empty(), "no finding for {rule}");
     for f in &found {
         assert!(f.rule_failed && f.severity == Severity::Error, "{f:?}");
@@ -480,7 +484,7 @@ fn findings_are_bounded_in_size_count_and_bytes() {
     // 20,000 findings kept, then one that says how many were dropped.
     assert_eq!(report.findings.len(), 20_001);
     let last = report.findings.last().unwrap();
-    assert_eq!(last.rule, LIMITS_RULE);
+    assert_eq!(&*last.rule, LIMITS_RULE);
     assert!(
         last.message_en.ends_with(
             "findings were dropped: the report reached its limit of 20000 findings or 16777216 \
@@ -493,7 +497,7 @@ fn findings_are_bounded_in_size_count_and_bytes() {
     let at = report
         .findings
         .iter()
-        .position(|f| f.rule == "evil.chatty-0")
+        .position(|f| &*f.rule == "evil.chatty-0")
         .unwrap();
     let first = &report.findings[at];
     assert_eq!(

@@ -119,7 +119,7 @@ proptest! {
             let reported = a.findings.iter().any(|f| f.submission == Some(k));
             prop_assert!(counted || reported, "submission {} vanished: {:?}", k, s);
         }
-        prop_assert!(a.findings.iter().all(|f| f.rule != "status" || f.agency.is_some()));
+        prop_assert!(a.findings.iter().all(|f| &*f.rule != "status" || f.agency.is_some()));
     }
 
     #[test]

@@ -58,7 +58,7 @@ fn hostile_rules_are_stopped_and_reported_while_others_run() {
         report
             .findings
             .iter()
-            .find(|f| f.rule == rule && f.severity == Severity::Error)
+            .find(|f| &*f.rule == rule && f.severity == Severity::Error)
             .map(|f| f.message_en.clone())
             .unwrap_or_else(|| panic!("no error finding for {rule}: {:#?}", report.findings))
     };
@@ -142,7 +142,7 @@ fn rules_have_no_file_module_or_clock_access() {
     let f = report
         .findings
         .iter()
-        .find(|f| f.rule == "clock")
+        .find(|f| &*f.rule == "clock")
         .expect("clock rule reported");
     assert!(
         f.message_en.contains("Function not found"),
@@ -169,7 +169,7 @@ fn an_unknown_message_template_is_a_rule_error() {
     let f = report
         .findings
         .iter()
-        .find(|f| f.rule == "tmpl")
+        .find(|f| &*f.rule == "tmpl")
         .expect("reported");
     assert_eq!(f.severity, Severity::Error);
     assert!(
@@ -184,7 +184,7 @@ fn an_unknown_message_template_is_a_rule_error() {
     let f = report
         .findings
         .iter()
-        .find(|f| f.rule == "tmpl2")
+        .find(|f| &*f.rule == "tmpl2")
         .expect("reported");
     assert_eq!(
         (f.severity, f.message_en.as_str()),

@@ -617,8 +617,8 @@ fn not_counted(k: usize, s: &Submission) -> Finding {
     Finding {
         rule: "service.not_counted".into(),
         severity: Severity::Error,
-        obligation: Some(s.obligation.clone()),
-        agency: Some(s.agency.clone()),
+        obligation: Some((&s.obligation).into()),
+        agency: Some(s.agency.as_str().into()),
         period: None,
         stage: None,
         submission: Some(k),

@@ -369,7 +369,7 @@ impl Prepared<'_> {
                     );
                     let (status, due_soon, rules) = self
                         .evaluator
-                        .run_instance_rules(facts, &self.cal, scope, inst, obligation, &mut run);
+                        .run_instance_rules(facts, &self.cal, scope, inst, &mut run);
                     assessments.push(super::explain::assess(
                         &mut worker.texts,
                         inst,
@@ -589,12 +589,12 @@ impl Layout {
 /// What a finding about submission `k` says besides its rule and message.
 fn submission_base(k: usize, s: &Submission, facts: &SubmissionFacts) -> Finding {
     Finding {
-        rule: String::new(),
+        rule: Arc::default(),
         severity: Severity::Info,
-        obligation: Some(s.obligation.clone()),
-        agency: Some(facts.agency.to_string()),
+        obligation: Some((&s.obligation).into()),
+        agency: Some(facts.agency.clone()),
         period: facts.period.as_deref().and_then(|p| p.parse().ok()),
-        stage: facts.stage.clone(),
+        stage: facts.stage.as_deref().map(Arc::from),
         submission: Some(k),
         field: None,
         message_vi: String::new(),

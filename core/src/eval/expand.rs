@@ -6,6 +6,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate};
+use smallvec::SmallVec;
 
 use super::due::{derive, Origin};
 use super::{EvalError, FastMap, FastSet};
@@ -43,8 +44,9 @@ pub(crate) struct Instance {
     /// Why it is (not) triggered, or which event created it: (vi, en), written once for every
     /// instance it explains.
     pub note: Option<Arc<(String, String)>>,
-    /// Submissions counted as evidence, earliest first.
-    pub evidence: Vec<usize>,
+    /// Submissions counted as evidence, earliest first: inline, as most instances have one or
+    /// none (an allocation per matched instance otherwise).
+    pub evidence: SmallVec<[usize; 1]>,
 }
 
 /// An agency's canonical name, its fold key, and whether the registry names it: shared, so one
@@ -311,7 +313,7 @@ fn instance(index: usize, party: Party, period: Period, schedule: &'static str) 
         next_stage_due: None,
         phrase: None,
         note: None,
-        evidence: Vec::new(),
+        evidence: SmallVec::new(),
     }
 }
 

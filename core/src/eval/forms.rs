@@ -16,9 +16,7 @@ use super::{
     memo, validate, EvalError, Evaluator, Expanded, FastMap, FormContext, RuleRun, SubmissionForm,
 };
 use crate::calendar::Calendar;
-use crate::model::{
-    parse_date_text, AgencyRegistry, Finding, ObligationId, Period, Plan, Severity,
-};
+use crate::model::{parse_date_text, AgencyRegistry, Finding, Period, Plan, Severity};
 use crate::policy::Policies;
 use crate::rules::date::Cal;
 
@@ -100,12 +98,14 @@ impl<'a> PreparedForms<'a> {
         // What `evaluate` does with a claim: it is the evidence of its instance when it counts.
         let counted = m.instance.is_some() && m.counts;
         let base = Finding {
-            rule: String::new(),
+            rule: Arc::default(),
             severity: Severity::Info,
-            obligation: Some(ObligationId::new(form.obligation.trim())),
-            agency: Some(m.facts.agency.to_string()),
+            obligation: Some(crate::model::SharedObligationId::from(Arc::from(
+                form.obligation.trim(),
+            ))),
+            agency: Some(m.facts.agency.clone()),
             period: m.facts.period.as_deref().and_then(|p| p.parse().ok()),
-            stage: m.facts.stage.clone(),
+            stage: m.facts.stage.as_deref().map(Arc::from),
             submission: None,
             field: None,
             message_vi: String::new(),

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use crate::model::{Finding, Severity};
 use crate::rules::verdict::RuleMessage;
@@ -235,7 +236,7 @@ impl<'a> FindingSink<'a> {
     /// finding for the rule saying how many were left out. `base` (what they concern) is moved
     /// into the last of them and cloned for the others: one finding per call, the usual case,
     /// copies none of its strings.
-    pub fn push_messages(&mut self, rule: &str, messages: Vec<RuleMessage>, base: Finding) {
+    pub fn push_messages(&mut self, rule: &Arc<str>, messages: Vec<RuleMessage>, base: Finding) {
         let total = messages.len();
         let keep = self.limits.max_findings_per_call;
         if self.full() {
@@ -253,7 +254,7 @@ impl<'a> FindingSink<'a> {
             };
             let Some(this) = this else { break };
             self.push(Finding {
-                rule: rule.to_string(),
+                rule: rule.clone(),
                 severity: msg.severity,
                 field: msg.field,
                 message_vi: msg.message_vi,
@@ -263,7 +264,7 @@ impl<'a> FindingSink<'a> {
         }
         if let (true, Some(base)) = (over, base) {
             self.push(Finding {
-                rule: rule.to_string(),
+                rule: rule.clone(),
                 severity: Severity::Error,
                 message_vi: format!(
                     "Quy tắc “{rule}” trả về {total} phát hiện trong một lần gọi; chỉ giữ {keep} \
@@ -303,7 +304,7 @@ impl<'a> FindingSink<'a> {
             if skipped.disabled > 0 {
                 let calls = skipped.disabled;
                 self.findings.push(Finding {
-                    rule: rule.clone(),
+                    rule: rule.as_str().into(),
                     message_vi: format!(
                         "Quy tắc “{rule}” không được chạy thêm {calls} lần: đã bị dừng {stops} lần \
                          trong một khối của lần đánh giá vì vượt giới hạn (max_stops_per_rule, \
@@ -335,7 +336,7 @@ impl<'a> FindingSink<'a> {
                          max_evaluation_operations, evaluation_ms, \
                          evaluation_operations_per_instance, evaluation_us_per_instance)"
                     ),
-                    rule,
+                    rule: rule.into(),
                     rule_failed: true,
                     ..blank.clone()
                 });
@@ -372,7 +373,7 @@ fn finding_bytes(f: &Finding) -> usize {
         + f.message_vi.len()
         + f.message_en.len()
         + f.field.as_ref().map_or(0, String::len)
-        + f.agency.as_ref().map_or(0, String::len)
+        + f.agency.as_ref().map_or(0, |a| a.len())
 }
 
 /// Cuts `text` to at most `max` bytes (on a character boundary) plus a note of what was cut.

@@ -136,16 +136,18 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
     /// Id of the rule that produced it.
-    pub rule: String,
+    // Shared by the rule's findings; the obligation, agency and stage by the instance's (a copy
+    // of each per finding was most of a finding's allocations).
+    pub rule: Arc<str>,
     pub severity: Severity,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub obligation: Option<ObligationId>,
+    pub obligation: Option<SharedObligationId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agency: Option<String>,
+    pub agency: Option<Arc<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stage: Option<String>,
+    pub stage: Option<Arc<str>>,
     /// Index (0-based) of the submission concerned in the input list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submission: Option<usize>,
@@ -164,7 +166,7 @@ impl Finding {
     /// An error finding of `rule` about nothing in particular; callers fill in what it concerns
     /// with struct update syntax (`Finding { field: .., ..Finding::error(..) }`).
     pub fn error(
-        rule: impl Into<String>,
+        rule: impl Into<Arc<str>>,
         message_vi: impl Into<String>,
         message_en: impl Into<String>,
     ) -> Finding {

@@ -212,6 +212,8 @@ pub struct Rule {
     pub meta: RuleMeta,
     pub file: String,
     pub(crate) ast: AST,
+    /// `meta.id`, shared by the rule's findings.
+    pub(crate) id: Arc<str>,
 }
 
 /// A named text file of a pack (rule source or test file).
@@ -825,6 +827,7 @@ fn compile_rule(engine: &Engine, limits: &Limits, file: &SourceFile) -> Result<R
         });
     }
     Ok(Rule {
+        id: meta.id.as_str().into(),
         meta,
         file: file.name.clone(),
         ast,

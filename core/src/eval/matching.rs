@@ -182,6 +182,15 @@ struct ClaimTexts {
 }
 
 impl ClaimTexts {
+    /// Texts for a plan of `obligations` obligations: their slots made once (grown one by one,
+    /// a plan of thousands of rows reallocated the vector a dozen times).
+    fn sized(obligations: usize) -> Self {
+        ClaimTexts {
+            obligations: vec![None; obligations],
+            ..ClaimTexts::default()
+        }
+    }
+
     /// The id and title of obligation `o`, at plan position `n`.
     fn obligation(&mut self, n: usize, o: &Obligation) -> (Arc<str>, Arc<str>) {
         if self.obligations.len() <= n {
@@ -262,7 +271,7 @@ impl<'a> Matcher<'a> {
             known: OnceCell::new(),
             by_obligation,
             canonical: RefCell::new(FastMap::default()),
-            texts: RefCell::new(ClaimTexts::default()),
+            texts: RefCell::new(ClaimTexts::sized(plan.obligations.len())),
         }
     }
 

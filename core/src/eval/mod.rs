@@ -441,7 +441,9 @@ impl Evaluator {
             registry,
             dues: Default::default(),
         };
-        let mut instances = Vec::new();
+        // At least one instance per obligation, nearly always: sized once for a plan of one
+        // obligation per row, where growing the vector copied it a dozen times.
+        let mut instances = Vec::with_capacity(plan.obligations.len());
         for (i, o) in plan.obligations.iter().enumerate() {
             expand::expand(i, o, &ctx, &mut instances)?;
         }

@@ -113,6 +113,8 @@ pub(crate) struct Prepared<'a> {
     pub shares: EvaluationShares,
     /// The first block whose findings the report will not keep, once the merge knows it.
     pub closed_from: AtomicUsize,
+    /// The obligations' ids and titles the matcher made, for the workers to share.
+    pub names: Vec<super::matching::ObligationNames>,
 }
 
 /// What a block made: its assessments in report order and its findings.
@@ -228,11 +230,11 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
-    pub fn new(rules: usize) -> Self {
+    pub fn new(rules: usize, names: &[super::matching::ObligationNames]) -> Self {
         Worker {
             scope: Scope::new(),
             memos: (0..rules).map(|_| Memo::default()).collect(),
-            texts: super::explain::Shared::default(),
+            texts: super::explain::Shared::with_names(names),
         }
     }
 }
@@ -475,7 +477,7 @@ impl Prepared<'_> {
     }
 
     fn worker(&self) -> Worker {
-        Worker::new(self.evaluator.pack().rules().len())
+        Worker::new(self.evaluator.pack().rules().len(), &self.names)
     }
 
     /// Judges the block at position `k` into a sink of its own.

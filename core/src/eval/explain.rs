@@ -63,6 +63,8 @@ struct Quote {
 #[derive(Default)]
 pub(crate) struct Shared {
     obligations: Vec<Option<ObligationTexts>>,
+    /// Ids and titles made already (by the matcher), used rather than made again.
+    names: Vec<super::matching::ObligationNames>,
     /// Periods as their `Display` writes them (an instance's facts carry one).
     periods: super::FastMap<Period, Arc<str>>,
 }
@@ -78,15 +80,38 @@ pub(crate) struct ObligationTexts {
 }
 
 impl Shared {
+    /// Texts that take the ids and titles in `names` (by plan position) as made; sized for
+    /// them (the plan's obligations, when the matcher saw the plan).
+    pub fn with_names(names: &[super::matching::ObligationNames]) -> Self {
+        Shared {
+            obligations: std::iter::repeat_with(|| None).take(names.len()).collect(),
+            names: names.to_vec(),
+            periods: Default::default(),
+        }
+    }
+
     /// The texts of obligation `o`, at plan position `n`.
     pub fn obligation(&mut self, n: usize, o: &Obligation) -> &mut ObligationTexts {
         if self.obligations.len() <= n {
             self.obligations.resize_with(n + 1, || None);
         }
+        let named = self.names.get(n).and_then(Option::as_ref);
         let slot = &mut self.obligations[n];
-        slot.get_or_insert_with(|| ObligationTexts {
-            id: o.id.as_str().into(),
-            title: o.title.as_str().into(),
+        slot.get_or_insert_with(|| {
+            let (id, title) = named.map_or_else(
+                || (o.id.as_str().into(), o.title.as_str().into()),
+                |(id, title)| (id.clone(), title.clone()),
+            );
+            ObligationTexts::new(id, title, o)
+        })
+    }
+}
+
+impl ObligationTexts {
+    fn new(id: Arc<str>, title: Arc<str>, o: &Obligation) -> Self {
+        ObligationTexts {
+            id,
+            title,
             recipient: o.reporting.as_ref().map(|r| r.recipient.name().into()),
             via: o
                 .reporting
@@ -94,7 +119,7 @@ impl Shared {
                 .and_then(|r| r.via.as_ref().map(|v| v.name().into())),
             source: o.source.clone().map(Arc::new),
             quotes: Vec::new(),
-        })
+        }
     }
 }
 
@@ -416,5 +441,27 @@ fn shorten(s: &str, max_chars: usize) -> String {
     } else {
         let cut: String = s.chars().take(max_chars).collect();
         format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::unstable::synth::{province, Shape};
+
+    #[test]
+    fn a_workers_texts_share_the_ids_and_titles_the_matcher_made() {
+        // Made again per worker, they were two more texts per row of a one-obligation plan.
+        let req = province(1, Shape::default());
+        let o = &req.plan.obligations[0];
+        let made: (Arc<str>, Arc<str>) = (o.id.as_str().into(), o.title.as_str().into());
+        let mut shared = Shared::with_names(&[None, Some(made.clone())]);
+        let t = shared.obligation(1, o);
+        assert!(Arc::ptr_eq(&t.id, &made.0) && Arc::ptr_eq(&t.title, &made.1));
+        // Where the matcher made none, the texts are made from the obligation.
+        let t = shared.obligation(0, o);
+        assert_eq!((&*t.id, &*t.title), (o.id.as_str(), o.title.as_str()));
+        assert!(!Arc::ptr_eq(&t.id, &made.0));
     }
 }

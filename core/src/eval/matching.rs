@@ -172,11 +172,14 @@ pub(crate) struct Matcher<'a> {
     texts: RefCell<ClaimTexts>,
 }
 
+/// An obligation's id and title as shared text, once made (by plan position).
+pub(crate) type ObligationNames = Option<(Arc<str>, Arc<str>)>;
+
 /// What [`Matcher::claim`] writes into many submissions' facts alike: an obligation's id and
 /// title (by plan position), a period's and a received date's text.
 #[derive(Default)]
 struct ClaimTexts {
-    obligations: Vec<Option<(Arc<str>, Arc<str>)>>,
+    obligations: Vec<ObligationNames>,
     periods: FastMap<Period, Arc<str>>,
     dates: FastMap<NaiveDate, Arc<str>>,
 }
@@ -273,6 +276,13 @@ impl<'a> Matcher<'a> {
             canonical: RefCell::new(FastMap::default()),
             texts: RefCell::new(ClaimTexts::sized(plan.obligations.len())),
         }
+    }
+
+    /// The obligations' ids and titles the claims made (by plan position): the judgement's
+    /// facts and assessments share them rather than make each again (twice per row on a plan
+    /// of one obligation per row).
+    pub fn into_obligation_names(self) -> Vec<ObligationNames> {
+        self.texts.into_inner().obligations
     }
 
     /// Whether the plan or the registry names the agency of fold key `key`. Made on first use:

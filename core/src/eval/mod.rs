@@ -341,7 +341,7 @@ impl Evaluator {
             None => Matching::new(self.expand_instances(plan, cx, &policies, &cal, &registry)?),
         };
         let changed = matching.extend(&matcher, submissions);
-        drop(matcher);
+        let names = matcher.into_obligation_names();
         let Matching {
             instances, facts, ..
         } = &mut matching;
@@ -365,6 +365,7 @@ impl Evaluator {
             // with both.
             shares: EvaluationShares::start(self.pack.limits(), units),
             closed_from: std::sync::atomic::AtomicUsize::new(usize::MAX),
+            names,
         };
         let cut = blocks::cut(submissions.len(), instances, &order);
         // More threads than blocks (and the hash) would only wait.

@@ -57,6 +57,7 @@ use crate::rules::verdict::{Placeholders, Verdict};
 use crate::rules::views::{
     self, InstanceFacts, InstanceView, Key, SubmissionFacts, SubmissionView,
 };
+use crate::rules::Flags;
 use crate::rules::{AppliesTo, Rule, RuleError, RuleFailure, RulePack};
 use expand::{Context, Instance, Registry};
 pub use forms::PreparedForms;
@@ -518,8 +519,9 @@ impl Evaluator {
         base: &Finding,
         run: &mut RuleRun<'_, '_>,
     ) {
+        let flags = Flags::new(&*facts, AppliesTo::Submission);
         for (n, rule) in self.pack.rules().iter().enumerate() {
-            if rule.meta.applies_to != AppliesTo::Submission || !rule.meta.applies(&*facts) {
+            if rule.meta.applies_to != AppliesTo::Submission || !rule.applies(&flags) {
                 continue;
             }
             if let Some(why) = run.skip(n) {
@@ -568,8 +570,9 @@ impl Evaluator {
         let shared: OnceCell<Arc<InstanceFacts>> = OnceCell::new();
         let (mut status, mut due_soon) = (None, false);
         run.lists.start();
+        let flags = Flags::new(&facts, AppliesTo::Instance);
         for (n, rule) in self.pack.rules().iter().enumerate() {
-            if rule.meta.applies_to != AppliesTo::Instance || !rule.meta.applies(&facts) {
+            if rule.meta.applies_to != AppliesTo::Instance || !rule.applies(&flags) {
                 continue;
             }
             if let Some(why) = run.skip(n) {

@@ -34,6 +34,6 @@ pub use pack::{
     content_sha256, AppliesTo, InlineRule, PackManifest, PackSource, Rule, RuleError, RuleMeta,
     RulePack, SourceFile,
 };
-pub(crate) use pack::{lower_hex, sha256_hex};
+pub(crate) use pack::{lower_hex, sha256_hex, Flags};
 pub use sandbox::{hardened_engine, EvaluationAllowance, LimitError, Limits};
 pub use testing::{CaseResult, TestReport};

@@ -214,6 +214,105 @@ pub struct Rule {
     pub(crate) ast: AST,
     /// `meta.id`, shared by the rule's findings.
     pub(crate) id: Arc<str>,
+    /// `meta.when`, its flags resolved to their positions.
+    when: Vec<Vec<Test>>,
+}
+
+/// A `when:` condition with its flag resolved, once, to its position in its facts' flag list:
+/// the evaluation reads each flag once per facts ([`Flags`]), not once per rule by its name.
+#[derive(Debug, Clone)]
+enum Test {
+    /// `None`: a name the list lacks, which never holds (as [`RuleMeta::applies`] reads it).
+    Flag {
+        bit: Option<u8>,
+        negated: bool,
+    },
+    Equals {
+        name: String,
+        value: String,
+    },
+}
+
+/// The flags a rule of `applies` may test, in the order of their bits in [`Flags`].
+fn flag_names(applies: AppliesTo) -> &'static [&'static str] {
+    match applies {
+        AppliesTo::Instance => INSTANCE_FLAGS,
+        AppliesTo::Submission => SUBMISSION_FLAGS,
+    }
+}
+
+fn compile_when(meta: &RuleMeta) -> Vec<Vec<Test>> {
+    let names = flag_names(meta.applies_to);
+    let test = |c: &Condition| match c {
+        Condition::Flag { name, negated } => Test::Flag {
+            bit: names
+                .iter()
+                .position(|n| n == name)
+                .and_then(|i| u8::try_from(i).ok()),
+            negated: *negated,
+        },
+        Condition::Equals { name, value } => Test::Equals {
+            name: name.clone(),
+            value: value.clone(),
+        },
+    };
+    meta.when
+        .iter()
+        .map(|line| line.iter().map(test).collect())
+        .collect()
+}
+
+/// One instance's or submission's `when:` flags, each read from the facts on first use and
+/// kept (a submission's `document_number_valid` parses the number: once, not once per rule).
+pub(crate) struct Flags<'f, F> {
+    facts: &'f F,
+    names: &'static [&'static str],
+    /// Bits read so far, and of those the flags that were `Some(true)`, `Some(false)`.
+    read: std::cell::Cell<(u32, u32, u32)>,
+}
+
+impl<'f, F: Facts> Flags<'f, F> {
+    pub fn new(facts: &'f F, applies: AppliesTo) -> Self {
+        Flags {
+            facts,
+            names: flag_names(applies),
+            read: std::cell::Cell::new((0, 0, 0)),
+        }
+    }
+
+    fn get(&self, bit: u8) -> Option<bool> {
+        let m = 1u32.checked_shl(u32::from(bit))?;
+        let (read, yes, no) = self.read.get();
+        if read & m == 0 {
+            let v = self
+                .names
+                .get(usize::from(bit))
+                .and_then(|n| self.facts.flag(n));
+            let (yes, no) = match v {
+                Some(true) => (yes | m, no),
+                Some(false) => (yes, no | m),
+                None => (yes, no),
+            };
+            self.read.set((read | m, yes, no));
+            return v;
+        }
+        (yes & m != 0)
+            .then_some(true)
+            .or((no & m != 0).then_some(false))
+    }
+}
+
+impl Rule {
+    /// [`RuleMeta::applies`] on flags read once per facts (the evaluation's form of it).
+    pub(crate) fn applies<F: Facts>(&self, flags: &Flags<'_, F>) -> bool {
+        self.when.is_empty()
+            || self.when.iter().any(|line| {
+                line.iter().all(|t| match t {
+                    Test::Flag { bit, negated } => bit.and_then(|b| flags.get(b)) == Some(!negated),
+                    Test::Equals { name, value } => flags.facts.text(name) == Some(value.as_str()),
+                })
+            })
+    }
 }
 
 /// A named text file of a pack (rule source or test file).
@@ -828,6 +927,7 @@ fn compile_rule(engine: &Engine, limits: &Limits, file: &SourceFile) -> Result<R
     }
     Ok(Rule {
         id: meta.id.as_str().into(),
+        when: compile_when(&meta),
         meta,
         file: file.name.clone(),
         ast,

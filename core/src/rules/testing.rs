@@ -252,3 +252,48 @@ fn check(expect: &Expect, outcome: Result<Verdict, String>) -> Result<(), String
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::super::pack::Flags;
+    use super::*;
+    use crate::rules::AppliesTo;
+
+    #[test]
+    fn when_lines_read_from_kept_flags_decide_as_by_name() {
+        // Every rule of the standard pack on the facts of every test case of the pack: the
+        // evaluation's reading of `when:` (flags by position, each read once) agrees with
+        // `RuleMeta::applies` (by name), both ways.
+        let pack = RulePack::standard().unwrap();
+        let (mut run, mut skipped) = (0, 0);
+        for file in &pack.source().tests {
+            for case in parse_suite(file).unwrap().cases {
+                for rule in pack.rules() {
+                    let (by_name, kept) =
+                        match (rule.meta.applies_to, &case.instance, &case.submission) {
+                            (AppliesTo::Instance, Some(i), _) => (
+                                rule.meta.applies(i),
+                                rule.applies(&Flags::new(i, AppliesTo::Instance)),
+                            ),
+                            (AppliesTo::Submission, _, Some(s)) => (
+                                rule.meta.applies(s),
+                                rule.applies(&Flags::new(s, AppliesTo::Submission)),
+                            ),
+                            _ => continue,
+                        };
+                    assert_eq!(kept, by_name, "{} on {}", rule.meta.id, case.name);
+                    if rule.meta.when.is_empty() {
+                        continue;
+                    }
+                    if by_name {
+                        run += 1;
+                    } else {
+                        skipped += 1;
+                    }
+                }
+            }
+        }
+        assert!(run > 20 && skipped > 20, "{run} {skipped}");
+    }
+}

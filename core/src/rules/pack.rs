@@ -262,6 +262,10 @@ fn compile_when(meta: &RuleMeta) -> Vec<Vec<Test>> {
         .collect()
 }
 
+// [`Flags`] keeps one bit per flag in a `u32`: a longer list would leave its last flags never
+// holding, so it does not compile.
+const _: () = assert!(INSTANCE_FLAGS.len() <= 32 && SUBMISSION_FLAGS.len() <= 32);
+
 /// One instance's or submission's `when:` flags, each read from the facts on first use and
 /// kept (a submission's `document_number_valid` parses the number: once, not once per rule).
 pub(crate) struct Flags<'f, F> {

@@ -507,7 +507,7 @@ impl Sink<'_> {
                 let e = old.remove(k)?;
                 let whole = e.kept.clean
                     && e.kept.spent < p.fuel_of(b)
-                    && same_inputs(p, &before, b, &e.inputs);
+                    && same_inputs(p, &before, resumed_from, b, &e.inputs);
                 Some((e, whole))
             })
             .collect();
@@ -648,11 +648,23 @@ fn patch<'k>(
     })
 }
 
-fn same_inputs(p: &Prepared<'_>, before: &Before<'_>, block: &Block, kept: &Inputs) -> bool {
+/// Whether the block reads what the kept one read; `proven` submissions are the last
+/// request's (a resumed matching), so a kept block's record of their obligation, made by the
+/// last request or one it equals there, need not be compared.
+fn same_inputs(
+    p: &Prepared<'_>,
+    before: &Before<'_>,
+    proven: usize,
+    block: &Block,
+    kept: &Inputs,
+) -> bool {
     match (block, kept) {
         (Block::Submissions(r), Inputs::Submissions(kept)) => {
             kept.len() == r.len()
                 && r.clone().zip(kept).all(|(k, (obligation, facts))| {
+                    if k < proven && p.facts.get(k).is_some_and(|f| Arc::ptr_eq(f, facts)) {
+                        return true;
+                    }
                     match (p.submissions.get(k), p.facts.get(k)) {
                         (Some(s), Some(f)) => {
                             &s.obligation == obligation && (Arc::ptr_eq(f, facts) || f == facts)

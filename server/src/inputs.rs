@@ -50,6 +50,10 @@ pub struct RequestInputs {
     calendar: tuanthu::calendar::CalendarOverrides,
     /// The session the kept request's reports are evaluated in (made at the first report).
     session: Option<EvaluationSession>,
+    /// How many of the first submissions are those of the session's previous call, unchanged:
+    /// the snapshots since only appended (their entries the same by identity), so the session
+    /// need not compare them.
+    unchanged: usize,
     /// The session's last report, as [`RequestInputs::evaluate_shared`] returned it (what its
     /// word on unchanged elements is about); none when it was returned otherwise.
     last_report: Weak<Report>,
@@ -66,6 +70,7 @@ impl RequestInputs {
             policies: Default::default(),
             calendar: Default::default(),
             session: None,
+            unchanged: 0,
             last_report: Weak::new(),
         }
     }
@@ -92,6 +97,7 @@ impl RequestInputs {
         let from = if extends {
             self.submissions.len()
         } else {
+            self.unchanged = 0;
             self.submissions.clear();
             // Room for the submissions to come: appending then seldom moves the whole list.
             self.submissions
@@ -122,9 +128,10 @@ impl RequestInputs {
             registry: self.rev.registry.as_ref(),
             calendar: &self.calendar,
         };
+        let unchanged = std::mem::replace(&mut self.unchanged, self.submissions.len());
         self.session
             .get_or_insert_with(|| evaluator.session())
-            .evaluate_parts(&self.rev.plan, &self.submissions, &cx)
+            .evaluate_parts_extending(&self.rev.plan, &self.submissions, &cx, unchanged)
     }
 
     /// [`RequestInputs::evaluate`], shared, with what the session knows of it against the

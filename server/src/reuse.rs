@@ -509,8 +509,17 @@ mod tests {
 
     /// Renders `report` after `last` and checks the three forms against the canonical JSON.
     fn render(report: &Report, last: Option<&Rendering>) -> (Rendering, Reused) {
-        let want = to_canonical_json(report).into_bytes();
-        let (e, rendering, reused) = report_json(Arc::new(report.clone()), last).unwrap();
+        render_with(&Arc::new(report.clone()), last, None)
+    }
+
+    /// [`report_json_since`] (with `since`, a session's word), checked as [`render`] checks.
+    fn render_with(
+        report: &Arc<Report>,
+        last: Option<&Rendering>,
+        since: Option<&Since>,
+    ) -> (Rendering, Reused) {
+        let want = to_canonical_json(&**report).into_bytes();
+        let (e, rendering, reused) = report_json_since(report.clone(), last, since).unwrap();
         assert!(e.bytes == want, "the bytes are the canonical JSON");
         assert_eq!(e.sha256, crate::hash::sha256_hex(&want));
         assert!(inflate(&e.gzip) == want, "the gzip inflates to the bytes");
@@ -605,20 +614,6 @@ mod tests {
         assert!(reused_any, "later reports reuse elements and groups");
     }
 
-    /// [`report_json_since`], checked as [`render`] checks.
-    fn render_since(
-        report: &Arc<Report>,
-        last: Option<&Rendering>,
-        since: &Since,
-    ) -> (Rendering, Reused) {
-        let want = to_canonical_json(&**report).into_bytes();
-        let (e, rendering, reused) = report_json_since(report.clone(), last, Some(since)).unwrap();
-        assert!(e.bytes == want, "the bytes are the canonical JSON");
-        assert_eq!(e.sha256, crate::hash::sha256_hex(&want));
-        assert!(inflate(&e.gzip) == want, "the gzip inflates to the bytes");
-        (rendering, reused)
-    }
-
     #[test]
     fn a_sessions_word_is_taken_for_a_rendering_of_the_report_it_is_about_only() {
         let mut req = province(
@@ -644,7 +639,7 @@ mod tests {
         let said = a.iter().chain(f).filter(|&&s| s).count();
         assert!(said > after.assessments.len() / 2, "{said}");
         let (_, first, _) = report_json(before.clone(), None).unwrap();
-        let (_, reused) = render_since(&after, Some(&first), &since);
+        let (_, reused) = render_with(&after, Some(&first), Some(&since));
         assert_eq!(reused.known, said);
         // A word about another report (the same values elsewhere) is not taken: here it would
         // keep an element that changed.
@@ -656,7 +651,7 @@ mod tests {
             assessments: vec![true; changed.assessments.len()],
             findings: vec![true; changed.findings.len()],
         };
-        let (_, reused) = render_since(&Arc::new(changed), Some(&first), &all);
+        let (_, reused) = render_with(&Arc::new(changed), Some(&first), Some(&all));
         assert_eq!(reused.known, 0);
     }
 

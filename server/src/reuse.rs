@@ -501,7 +501,7 @@ fn join(segments: &[Arc<Segment>]) -> Vec<u8> {
 mod tests {
     use proptest::prelude::*;
     use tuanthu::api::to_canonical_json;
-    use tuanthu::eval::Evaluator;
+    use tuanthu::eval::{EvaluationRequest, Evaluator};
     use tuanthu::unstable::synth::{province, Shape};
 
     use super::*;
@@ -585,9 +585,9 @@ mod tests {
         assert_eq!(reused.hash_resumed, 0);
     }
 
-    #[test]
-    fn reports_of_more_submissions_reuse_what_did_not_change() {
-        let mut req = province(
+    /// A province of 40 agencies and 5 obligations, 60 % of them reported on.
+    fn small_province() -> EvaluationRequest {
+        province(
             5,
             Shape {
                 agencies: 40,
@@ -595,7 +595,12 @@ mod tests {
                 years: 1,
                 evidence_percent: 60,
             },
-        );
+        )
+    }
+
+    #[test]
+    fn reports_of_more_submissions_reuse_what_did_not_change() {
+        let mut req = small_province();
         let ev = Evaluator::standard().unwrap();
         let mut last = None;
         let mut reused_any = false;
@@ -616,15 +621,7 @@ mod tests {
 
     #[test]
     fn a_sessions_word_is_taken_for_a_rendering_of_the_report_it_is_about_only() {
-        let mut req = province(
-            5,
-            Shape {
-                agencies: 40,
-                obligations: 5,
-                years: 1,
-                evidence_percent: 60,
-            },
-        );
+        let mut req = small_province();
         let later = req.submissions.split_off(req.submissions.len() - 3);
         let mut session = Evaluator::standard().unwrap().session();
         let before = Arc::new(session.evaluate(&req).unwrap());

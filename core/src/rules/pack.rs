@@ -110,10 +110,7 @@ impl RuleMeta {
 }
 
 fn parse_when(line: &str, applies: AppliesTo) -> Result<Vec<Condition>, String> {
-    let known_flag = |n: &str| match applies {
-        AppliesTo::Instance => INSTANCE_FLAGS.contains(&n),
-        AppliesTo::Submission => SUBMISSION_FLAGS.contains(&n),
-    };
+    let known_flag = |n: &str| flag_names(applies).contains(&n);
     let known_text =
         |n: &str| matches!(applies, AppliesTo::Instance) && ["kind", "schedule"].contains(&n);
     line.split(',')

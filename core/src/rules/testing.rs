@@ -16,7 +16,7 @@ use rhai::{Dynamic, Scope};
 use serde::{Deserialize, Serialize};
 
 use super::date::Cal;
-use super::pack::{AppliesTo, RuleError, RulePack, SourceFile};
+use super::pack::{AppliesTo, Flags, RuleError, RulePack, SourceFile};
 use super::verdict::{Placeholders, Verdict};
 use super::views::{InstanceFacts, InstanceView, SubmissionFacts, SubmissionView};
 use crate::calendar::Calendar;
@@ -151,8 +151,8 @@ fn run_case(
 ) -> Result<(), String> {
     // A rule whose `when:` lines exclude the case says nothing, exactly as in evaluation.
     let applies = match (&case.instance, &case.submission) {
-        (Some(i), _) => rule.meta.applies(i),
-        (_, Some(s)) => rule.meta.applies(s),
+        (Some(i), _) => rule.applies(&Flags::new(i, AppliesTo::Instance)),
+        (_, Some(s)) => rule.applies(&Flags::new(s, AppliesTo::Submission)),
         _ => true,
     };
     if !applies {
@@ -256,7 +256,6 @@ fn check(expect: &Expect, outcome: Result<Verdict, String>) -> Result<(), String
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-    use super::super::pack::Flags;
     use super::*;
     use crate::rules::AppliesTo;
 

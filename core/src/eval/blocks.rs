@@ -114,7 +114,7 @@ pub(crate) struct Prepared<'a> {
     /// The first block whose findings the report will not keep, once the merge knows it.
     pub closed_from: AtomicUsize,
     /// The obligations' ids and titles the matcher made, for the workers to share.
-    pub names: Vec<super::matching::ObligationNames>,
+    pub names: Arc<[super::matching::ObligationNames]>,
 }
 
 /// What a block made: its assessments in report order and its findings.
@@ -230,7 +230,7 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
-    pub fn new(rules: usize, names: &[super::matching::ObligationNames]) -> Self {
+    pub fn new(rules: usize, names: &Arc<[super::matching::ObligationNames]>) -> Self {
         Worker {
             scope: Scope::new(),
             memos: (0..rules).map(|_| Memo::default()).collect(),

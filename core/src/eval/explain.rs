@@ -64,7 +64,7 @@ struct Quote {
 pub(crate) struct Shared {
     obligations: Vec<Option<ObligationTexts>>,
     /// Ids and titles made already (by the matcher), used rather than made again.
-    names: Vec<super::matching::ObligationNames>,
+    names: Arc<[super::matching::ObligationNames]>,
     /// Periods as their `Display` writes them (an instance's facts carry one).
     periods: super::FastMap<Period, Arc<str>>,
 }
@@ -82,10 +82,10 @@ pub(crate) struct ObligationTexts {
 impl Shared {
     /// Texts that take the ids and titles in `names` (by plan position) as made; sized for
     /// them (the plan's obligations, when the matcher saw the plan).
-    pub fn with_names(names: &[super::matching::ObligationNames]) -> Self {
+    pub fn with_names(names: &Arc<[super::matching::ObligationNames]>) -> Self {
         Shared {
             obligations: std::iter::repeat_with(|| None).take(names.len()).collect(),
-            names: names.to_vec(),
+            names: names.clone(),
             periods: Default::default(),
         }
     }
@@ -456,7 +456,7 @@ mod tests {
         let req = province(1, Shape::default());
         let o = &req.plan.obligations[0];
         let made: (Arc<str>, Arc<str>) = (o.id.as_str().into(), o.title.as_str().into());
-        let mut shared = Shared::with_names(&[None, Some(made.clone())]);
+        let mut shared = Shared::with_names(&Arc::from([None, Some(made.clone())]));
         let t = shared.obligation(1, o);
         assert!(Arc::ptr_eq(&t.id, &made.0) && Arc::ptr_eq(&t.title, &made.1));
         // Where the matcher made none, the texts are made from the obligation.

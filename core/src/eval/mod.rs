@@ -366,7 +366,7 @@ impl Evaluator {
             // with both.
             shares: EvaluationShares::start(self.pack.limits(), units),
             closed_from: std::sync::atomic::AtomicUsize::new(usize::MAX),
-            names,
+            names: names.into(),
         };
         let cut = blocks::cut(submissions.len(), instances, &order);
         // More threads than blocks (and the hash) would only wait.

@@ -31,6 +31,8 @@ if [[ $avail_kb =~ ^[0-9]+$ ]] && (( avail_kb < need_gb * 1024 * 1024 )); then
 fi
 suite fmt cargo fmt --all -- --check
 suite fmt-wasm cargo fmt --manifest-path bindings-wasm/Cargo.toml -- --check
+# Every checked-in Cargo.lock (workspace, WASM crate, fuzz targets) matches its manifest.
+suite lockfiles scripts/check-lockfiles.sh
 suite clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The WASM crate is its own workspace (built by Debian's toolchain); lint it for the host target.
 suite clippy-wasm cargo clippy --manifest-path bindings-wasm/Cargo.toml --all-targets --quiet -- -D warnings

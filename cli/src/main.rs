@@ -565,8 +565,14 @@ fn read_issued_plan(
     input: &Input,
     options: &tuanthu::ingest::ParseOptions,
 ) -> Result<tuanthu::ingest::ParseOutcome, Failure> {
-    tuanthu::ingest::read_plan_bytes(&input.bytes, Some(&input.name), options)
-        .map_err(|e| bad_file(&input.name, e.to_string()))
+    tuanthu::ingest::read_plan_bytes(&input.bytes, Some(&input.name), options).map_err(|e| {
+        // The reader's messages start with the file's name; the error object names it once.
+        let message = e.to_string();
+        let message = message
+            .strip_prefix(&format!("{}: ", input.name))
+            .unwrap_or(&message);
+        bad_file(&input.name, message)
+    })
 }
 
 /// `file:line: level [code]: message`, as `tuanthu parse` prints the reader's warnings.

@@ -546,3 +546,28 @@ fn check_reads_a_plan_as_issued_like_parse_then_check() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_plan_in_a_legacy_encoding_is_refused_naming_the_file_once() {
+    let dir = scratch("encoding");
+    let plan = dir.join("ke-hoach.txt");
+    // "Kế hoạch" in Windows-1258 (a legacy Vietnamese code page): not UTF-8 from byte 1 on.
+    std::fs::write(&plan, b"K\xea\xd2 ho\xb9ch\n").unwrap();
+    let name = plan.to_str().unwrap();
+    let out = run(&["parse", name], b"");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("ke-hoach.txt").count(), 1, "{err}");
+    assert!(err.contains("not UTF-8 text"), "{err}");
+    assert!(err.contains("TCVN3"), "{err}");
+    let out = run(
+        &[
+            "check", "--plan", name, "--as-of", AS_OF, "--format", "json",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let e = error_object(&out);
+    assert_eq!(e.file.as_deref(), Some(name));
+    assert!(e.message.starts_with("not UTF-8 text"), "{}", e.message);
+}

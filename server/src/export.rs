@@ -8,7 +8,7 @@ use chrono::Datelike;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
 use tuanthu::api::to_canonical_json;
-use tuanthu::model::{fold_key, Lang, Report, Status, StatusCounts, Summary};
+use tuanthu::model::{fine_key, fold_key, Lang, Report, Status, StatusCounts, Summary};
 
 /// Which part of a report to keep. Agency names compare case- and accent-insensitively
 /// after the registry's canonical name (see `canonical`).
@@ -27,9 +27,17 @@ pub fn filter(mut report: Report, f: &Filter) -> Report {
     if f == &Filter::default() {
         return report;
     }
-    let agency = f.agency.as_deref().map(fold_key);
+    // The agency asked for: its fold key, and its diacritics where it has some, so that "xã Tân
+    // An" does not bring "xã Tân Ân" along (a name typed without them selects both).
+    let agency = f.agency.as_deref().map(|q| (fold_key(q), fine_key(q)));
+    let named = |name: &str| {
+        agency.as_ref().is_none_or(|(key, fine)| {
+            fold_key(name) == *key
+                && (fine.is_none() || fine_key(name).is_none_or(|g| Some(g) == *fine))
+        })
+    };
     report.assessments.retain(|a| {
-        agency.as_deref().is_none_or(|k| fold_key(&a.agency) == k)
+        named(&a.agency)
             && f.status.is_none_or(|s| a.status == s)
             && f.obligation
                 .as_deref()
@@ -37,9 +45,7 @@ pub fn filter(mut report: Report, f: &Filter) -> Report {
     });
     // Findings about another agency or obligation go; those about the plan as a whole stay.
     report.findings.retain(|x| {
-        agency
-            .as_deref()
-            .is_none_or(|k| x.agency.as_deref().is_none_or(|a| fold_key(a) == k))
+        x.agency.as_deref().is_none_or(named)
             && f.obligation
                 .as_deref()
                 .is_none_or(|o| x.obligation.as_ref().is_none_or(|xo| xo.as_str() == o))
@@ -238,6 +244,38 @@ fn col(j: usize) -> Result<u16, XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A filter by "xã Tân An" does not bring "xã Tân Ân" along; without diacritics it selects both.
+    #[test]
+    fn an_agency_filter_tells_diacritic_twins_apart() {
+        let req: tuanthu::eval::EvaluationRequest = serde_json::from_value(serde_json::json!({
+            "plan": {"id": "p", "title": "t", "obligations": [{
+                "id": "II.1", "kind": "task", "title": "t",
+                "lead": [{"kind": "agency", "name": "UBND xã Tân An"},
+                         {"kind": "agency", "name": "UBND xã Tân Ân"},
+                         {"kind": "agency", "name": "Sở Tư pháp"}],
+                "schedule": {"type": "once", "deadline": {"date": "2026-04-20", "bound": "before", "text": "trước ngày 20/4/2026"}}
+            }]},
+            "as_of": "2026-11-23"
+        }))
+        .unwrap();
+        let pack = tuanthu::rules::RulePack::standard().unwrap();
+        let report = tuanthu::eval::Evaluator::new(pack).evaluate(&req).unwrap();
+        let kept = |q: &str| {
+            let f = Filter {
+                agency: Some(q.into()),
+                ..Filter::default()
+            };
+            let r = filter(report.clone(), &f);
+            r.assessments
+                .iter()
+                .map(|a| a.agency.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kept("Ủy ban nhân dân xã Tân An"), ["UBND xã Tân An"]);
+        assert_eq!(kept("UBND xã Tân Ân"), ["UBND xã Tân Ân"]);
+        assert_eq!(kept("ubnd xa tan an"), ["UBND xã Tân An", "UBND xã Tân Ân"]);
+    }
 
     #[test]
     fn sheet_names_are_valid_and_unique() {

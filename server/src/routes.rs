@@ -15,7 +15,8 @@ use tuanthu::api::{to_canonical_json, ErrorKind, ErrorObject};
 use tuanthu::eval::{EvaluationRequest, FormContext, SubmissionForm};
 use tuanthu::input::{from_json_str, submissions_from_csv};
 use tuanthu::model::{
-    fold_key, AgencyRegistry, Event, Finding, Lang, Plan, Report, Severity, Status, Submission,
+    same_agency_name, AgencyRegistry, Event, Finding, Lang, Plan, Report, Severity, Status,
+    Submission,
 };
 
 use crate::auth::{authenticate, insert_token, new_secret, Caller, CreatedToken, NewToken, Role};
@@ -574,17 +575,18 @@ pub struct Accepted {
     pub findings: Vec<Finding>,
 }
 
-/// The registry's canonical name of an agency (case- and accent-insensitive, aliases too).
-fn canonical(registry: Option<&AgencyRegistry>, name: &str) -> String {
-    let key = fold_key(name);
-    if let Some(r) = registry {
-        for a in &r.agencies {
-            if fold_key(&a.name) == key || a.aliases.iter().any(|x| fold_key(x) == key) {
-                return fold_key(&a.name);
-            }
-        }
+/// Whether two names are one agency: the same registry agency (by name or alias, whatever the
+/// case, accents' placement or abbreviations), or, for names it does not know, names that may
+/// be one agency's. Names told apart only by diacritics ("xã Tân An", "xã Tân Ân") are two
+/// agencies, and a name that could be either is neither: a token for one cannot file for the
+/// other.
+fn same_agency(registry: Option<&AgencyRegistry>, a: &str, b: &str) -> bool {
+    let resolve = |n: &str| registry.map_or(Ok(None), |r| r.resolve(n));
+    match (resolve(a), resolve(b)) {
+        (Ok(Some(x)), Ok(Some(y))) => x == y,
+        (Ok(None), Ok(None)) => same_agency_name(a, b),
+        _ => false,
     }
-    key
 }
 
 /// The engine's findings for one submission, as the form would show them, and whether the engine
@@ -650,8 +652,7 @@ fn check_all(
     for (k, s) in subs.iter().enumerate() {
         if caller.role == Role::Submitter {
             let own = caller.agency.as_deref().unwrap_or_default();
-            if canonical(rev.registry.as_ref(), own) != canonical(rev.registry.as_ref(), &s.agency)
-            {
+            if !same_agency(rev.registry.as_ref(), own, &s.agency) {
                 tracing::warn!(caller = %caller.name, agency = %s.agency, "denied: other agency");
                 return Err(HttpError::forbidden(format!(
                     "submission {k}: token '{}' files for '{own}' only, not for '{}'; nothing stored",
@@ -882,11 +883,8 @@ async fn list_submissions(
     let mut list: Vec<StoredSubmission> = store::submissions(&state.db, &plan_id).await?;
     if caller.role == Role::Submitter {
         // A submitter sees what its agency filed.
-        let own = fold_key(caller.agency.as_deref().unwrap_or_default());
-        list.retain(|s| {
-            canonical(rev.registry.as_ref(), &s.submission.agency)
-                == canonical(rev.registry.as_ref(), &own)
-        });
+        let own = caller.agency.as_deref().unwrap_or_default();
+        list.retain(|s| same_agency(rev.registry.as_ref(), own, &s.submission.agency));
     }
     Ok(Json(list).into_response())
 }
@@ -1425,6 +1423,39 @@ async fn rebuild_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Communes whose names differ only by diacritics: a token for one files for it alone.
+    #[test]
+    fn a_token_for_one_of_two_diacritic_twins_is_not_the_others() {
+        let agency = |name: &str| tuanthu::model::RegisteredAgency {
+            name: name.into(),
+            aliases: vec![],
+            groups: None,
+        };
+        let registry = AgencyRegistry {
+            agencies: vec![agency("UBND xã Tân An"), agency("UBND xã Tân Ân")],
+        };
+        for r in [Some(&registry), None] {
+            assert!(!same_agency(r, "UBND xã Tân An", "UBND xã Tân Ân"));
+            assert!(same_agency(
+                r,
+                "UBND xã Tân Ân",
+                "Ủy ban nhân dân xã Tân Ân"
+            ));
+        }
+        // Typed without diacritics it could be either: with the registry it is neither.
+        assert!(!same_agency(
+            Some(&registry),
+            "UBND xã Tân An",
+            "UBND xa Tan An"
+        ));
+        assert!(!same_agency(
+            Some(&registry),
+            "UBND xa Tan An",
+            "UBND xa Tan An"
+        ));
+        assert!(same_agency(None, "Sở Tư pháp", "SỞ TƯ PHÁP"));
+    }
 
     #[test]
     fn file_names_with_paths_are_refused() {

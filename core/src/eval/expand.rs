@@ -13,8 +13,8 @@ use super::{EvalError, FastMap, FastSet};
 use crate::calendar::Calendar;
 use crate::model::format_vi;
 use crate::model::{
-    fold_key, AgencyGroup, AgencyRef, AgencyRegistry, Bound, Deadline, DueDate, DueRule, Event,
-    EventDeadline, Frequency, Obligation, Period, Schedule, Stage, Trigger,
+    fine_key, fold_key, AgencyGroup, AgencyRef, AgencyRegistry, Bound, Deadline, DueDate, DueRule,
+    Event, EventDeadline, Frequency, Obligation, Period, Plan, Schedule, Stage, Trigger,
 };
 use crate::policy::Policies;
 
@@ -53,12 +53,114 @@ pub(crate) struct Instance {
 /// remembered is handed to every party and claim that names the agency without a copy.
 pub(crate) type Canonical = (Arc<str>, Arc<str>, bool);
 
+/// The registry's names and aliases by key, made once per registry and plan.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RegistryIndex {
+    /// Agency by key: a name's fold key, or for agencies whose names fold together, the key
+    /// [`told_apart`] gives each.
+    by_key: FastMap<String, usize>,
+    /// Fold keys that several agencies' names share ("UBND xã Tân An", "UBND xã Tân Ân", in
+    /// the registry or both named by the plan): each name's [`fine_key`] and the key its agency
+    /// goes by. A name of such a fold key takes the key its diacritics pick, else one no agency
+    /// has: read as unknown, never as one of them.
+    shared: FastMap<String, Vec<(Option<String>, String)>>,
+}
+
+impl RegistryIndex {
+    pub fn new(registry: Option<&AgencyRegistry>, plan: Option<&Plan>) -> Self {
+        let mut index = RegistryIndex::default();
+        let mut collided: FastSet<String> = FastSet::default();
+        for (i, a) in registry.iter().flat_map(|r| r.agencies.iter().enumerate()) {
+            for n in std::iter::once(&a.name).chain(&a.aliases) {
+                let key = fold_key(n);
+                match index.by_key.get(&key) {
+                    Some(&j) if j != i => {
+                        collided.insert(key);
+                    }
+                    Some(_) => {}
+                    None => {
+                        index.by_key.insert(key, i);
+                    }
+                }
+            }
+        }
+        if let Some(r) = registry.filter(|_| !collided.is_empty()) {
+            index.tell_registry_apart(r, &collided);
+        }
+        if let Some(plan) = plan {
+            index.tell_plan_apart(plan);
+        }
+        index
+    }
+
+    /// Each agency of the registry whose name or alias shares a fold key with another agency's
+    /// goes by its own key under that fold key.
+    fn tell_registry_apart(&mut self, r: &AgencyRegistry, collided: &FastSet<String>) {
+        for (i, a) in r.agencies.iter().enumerate() {
+            for n in std::iter::once(&a.name).chain(&a.aliases) {
+                let key = fold_key(n);
+                if collided.contains(&key) {
+                    let own = format!("{key}\u{1f}{i}");
+                    self.by_key.insert(own.clone(), i);
+                    self.shared.entry(key).or_default().push((fine_key(n), own));
+                }
+            }
+        }
+        for key in collided {
+            self.by_key.remove(key);
+        }
+    }
+
+    /// Names of the plan the registry does not know that fold together but whose diacritics
+    /// differ each go by their own key. Distinct names are folded once: a plan of one obligation
+    /// per row names the same few agencies on every row.
+    fn tell_plan_apart(&mut self, plan: &Plan) {
+        let mut names: FastSet<&str> = FastSet::default();
+        for o in &plan.obligations {
+            for a in super::matching::names(o) {
+                if let AgencyRef::Agency { name, .. } = a {
+                    names.insert(name);
+                }
+            }
+        }
+        let mut fines: FastMap<String, Vec<String>> = FastMap::default();
+        for name in names {
+            let key = fold_key(name);
+            if self.by_key.contains_key(&key) || self.shared.contains_key(&key) {
+                continue;
+            }
+            if let Some(fine) = fine_key(name) {
+                let seen = fines.entry(key).or_default();
+                if !seen.contains(&fine) {
+                    seen.push(fine);
+                }
+            }
+        }
+        for (key, seen) in fines.into_iter().filter(|(_, f)| f.len() > 1) {
+            let named = seen
+                .into_iter()
+                .map(|f| {
+                    let own = format!("{key}\u{1f}{f}");
+                    (Some(f), own)
+                })
+                .collect();
+            self.shared.insert(key, named);
+        }
+    }
+}
+
+/// The key of the agency `name` means among those that share its fold key `key`: the one its
+/// diacritics pick, else a key none of them has.
+fn told_apart(key: String, name: &str, named: &[(Option<String>, String)]) -> String {
+    crate::model::pick_by_diacritics(name, named).unwrap_or_else(|| format!("{key}\u{1f}?"))
+}
+
 /// Registry lookups by folded name.
 pub(crate) struct Registry<'a> {
     pub registry: Option<&'a AgencyRegistry>,
-    /// The registry's names and aliases by fold key (borrowed when prepared once for many
+    /// The registry's names and aliases by key (borrowed when prepared once for many
     /// checks: [`super::PreparedForms`]).
-    by_key: Cow<'a, FastMap<String, usize>>,
+    index: Cow<'a, RegistryIndex>,
     /// Names as written → their fold key: a plan with one obligation per row names the same few
     /// agencies on every row, and folding (Unicode normalisation) costs more than a lookup.
     /// Shared, so a hit copies no string.
@@ -68,39 +170,28 @@ pub(crate) struct Registry<'a> {
 }
 
 impl<'a> Registry<'a> {
-    pub fn new(registry: Option<&'a AgencyRegistry>) -> Self {
-        let mut by_key = FastMap::default();
-        if let Some(r) = registry {
-            for (i, a) in r.agencies.iter().enumerate() {
-                by_key.entry(fold_key(&a.name)).or_insert(i);
-                for alias in &a.aliases {
-                    by_key.entry(fold_key(alias)).or_insert(i);
-                }
-            }
-        }
-        Registry::with_index(registry, Cow::Owned(by_key))
+    pub fn new(registry: Option<&'a AgencyRegistry>, plan: Option<&Plan>) -> Self {
+        Registry::with_index(registry, Cow::Owned(RegistryIndex::new(registry, plan)))
     }
 
     /// A registry whose names were folded before (by [`Registry::into_index`] of one made by
     /// [`Registry::new`] from the same registry).
-    pub fn with_index(
-        registry: Option<&'a AgencyRegistry>,
-        by_key: Cow<'a, FastMap<String, usize>>,
-    ) -> Self {
+    pub fn with_index(registry: Option<&'a AgencyRegistry>, index: Cow<'a, RegistryIndex>) -> Self {
         Registry {
             registry,
-            by_key,
+            index,
             keys: RefCell::default(),
             canonical: RefCell::default(),
         }
     }
 
     /// The folded names, to make the same registry again without folding them.
-    pub fn into_index(self) -> FastMap<String, usize> {
-        self.by_key.into_owned()
+    pub fn into_index(self) -> RegistryIndex {
+        self.index.into_owned()
     }
 
-    /// [`fold_key`] of a name, remembered for the evaluation.
+    /// [`fold_key`] of a name (told apart by its diacritics where several agencies' names
+    /// share it), remembered for the evaluation.
     pub fn key(&self, name: &str) -> String {
         self.shared_key(name).to_string()
     }
@@ -110,7 +201,11 @@ impl<'a> Registry<'a> {
         if let Some(k) = self.keys.borrow().get(name) {
             return k.clone();
         }
-        let k: Rc<str> = fold_key(name).into();
+        let key = fold_key(name);
+        let k: Rc<str> = match self.index.shared.get(&key) {
+            Some(named) => told_apart(key, name, named).into(),
+            None => key.into(),
+        };
         self.keys.borrow_mut().insert(name.to_string(), k.clone());
         k
     }
@@ -129,7 +224,7 @@ impl<'a> Registry<'a> {
 
     fn canonical_uncached(&self, name: &str) -> Canonical {
         let key = self.key(name);
-        match (self.registry, self.by_key.get(&key)) {
+        match (self.registry, self.index.by_key.get(&key)) {
             (Some(r), Some(&i)) => {
                 let n = &r.agencies[i].name;
                 (n.as_str().into(), self.key(n).into(), true)
@@ -141,7 +236,7 @@ impl<'a> Registry<'a> {
     /// Groups an agency belongs to: the registry's word, else its name's shape.
     pub fn groups_of(&self, name: &str) -> Vec<AgencyGroup> {
         let key = self.key(name);
-        match (self.registry, self.by_key.get(&key)) {
+        match (self.registry, self.index.by_key.get(&key)) {
             (Some(r), Some(&i)) => r.agencies[i].effective_groups().into_owned(),
             _ => AgencyGroup::infer(name).into_iter().collect(),
         }

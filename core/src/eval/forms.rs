@@ -10,11 +10,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rhai::Scope;
 
-use super::expand::{Instance, Registry};
+use super::expand::{Instance, Registry, RegistryIndex};
 use super::matching::{Claim, InstanceIndex, Matched, Matcher};
-use super::{
-    memo, validate, EvalError, Evaluator, Expanded, FastMap, FormContext, RuleRun, SubmissionForm,
-};
+use super::{memo, validate, EvalError, Evaluator, Expanded, FormContext, RuleRun, SubmissionForm};
 use crate::calendar::Calendar;
 use crate::model::{parse_date_text, AgencyRegistry, Finding, Period, Plan, Severity};
 use crate::policy::Policies;
@@ -27,8 +25,8 @@ pub struct PreparedForms<'a> {
     evaluator: Evaluator,
     plan: Cow<'a, Plan>,
     registry: Option<Cow<'a, AgencyRegistry>>,
-    /// The registry's names and aliases by fold key.
-    by_key: FastMap<String, usize>,
+    /// The registry's names and aliases by key.
+    by_key: RegistryIndex,
     as_of: NaiveDate,
     policies: Policies,
     cal: Arc<Calendar>,

@@ -223,7 +223,7 @@ impl ClaimTexts {
     }
 }
 
-fn names(o: &Obligation) -> impl Iterator<Item = &AgencyRef> {
+pub(crate) fn names(o: &Obligation) -> impl Iterator<Item = &AgencyRef> {
     let staged: Vec<&AgencyRef> = stage_parties(&o.schedule);
     o.lead
         .iter()

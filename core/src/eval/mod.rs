@@ -421,7 +421,7 @@ impl Evaluator {
         Ok(Expanded {
             policies: self.policies_for(plan, cx.policies),
             cal: self.calendar_for(cx.calendar)?,
-            registry: Registry::new(cx.registry),
+            registry: Registry::new(cx.registry, Some(plan)),
             instances: Vec::new(),
         })
     }

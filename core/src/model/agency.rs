@@ -131,6 +131,66 @@ pub struct RegisteredAgency {
     pub groups: Option<Vec<AgencyGroup>>,
 }
 
+impl AgencyRegistry {
+    /// Which of the registry's agencies `name` means, by name or alias, whatever the case,
+    /// spacing, tone placement or abbreviations (as [`fold_key`] reads them): `Ok(Some(index))`,
+    /// `Ok(None)` when none has that name, `Err(indices)` when several agencies' names fold
+    /// together ("UBND xã Tân An", "UBND xã Tân Ân") and `name`'s diacritics do not pick one.
+    ///
+    /// ```
+    /// use tuanthu::model::{AgencyRegistry, RegisteredAgency};
+    /// let agency = |name: &str| RegisteredAgency { name: name.into(), aliases: vec![], groups: None };
+    /// let r = AgencyRegistry { agencies: vec![agency("UBND xã Tân An"), agency("UBND xã Tân Ân")] };
+    /// assert_eq!(r.resolve("Ủy ban nhân dân xã Tân Ân"), Ok(Some(1)));
+    /// assert_eq!(r.resolve("UBND xa Tan An"), Err(vec![0, 1]));
+    /// assert_eq!(r.resolve("Sở Tư pháp"), Ok(None));
+    /// ```
+    pub fn resolve(&self, name: &str) -> Result<Option<usize>, Vec<usize>> {
+        let key = fold_key(name);
+        let mut named: Vec<(Option<String>, usize)> = Vec::new();
+        for (i, a) in self.agencies.iter().enumerate() {
+            for n in std::iter::once(&a.name).chain(&a.aliases) {
+                if fold_key(n) == key {
+                    named.push((fine_key(n), i));
+                }
+            }
+        }
+        let mut agencies: Vec<usize> = named.iter().map(|&(_, i)| i).collect();
+        agencies.dedup();
+        match agencies.as_slice() {
+            [] => Ok(None),
+            [i] => Ok(Some(*i)),
+            _ => pick_by_diacritics(name, &named).map(Some).ok_or(agencies),
+        }
+    }
+}
+
+/// The one agency among `named` (names and aliases that share a fold key, each with its
+/// [`fine_key`] and its agency's index) whose diacritics are `name`'s, if exactly one agency
+/// has them: otherwise the name cannot tell them apart.
+pub(crate) fn pick_by_diacritics<T: PartialEq + Clone>(
+    name: &str,
+    named: &[(Option<String>, T)],
+) -> Option<T> {
+    let fine = fine_key(name)?;
+    let mut found = named
+        .iter()
+        .filter(|(f, _)| f.as_deref() == Some(fine.as_str()))
+        .map(|(_, i)| i);
+    let first = found.next()?;
+    found.all(|i| i == first).then(|| first.clone())
+}
+
+/// Whether two names may be one agency's: the same [`fold_key`], and the same [`fine_key`]
+/// where both carry diacritics ("Tân An" and "Tân Ân" are two; "Tan An" may be either).
+pub fn same_agency_name(a: &str, b: &str) -> bool {
+    fold_key(a) == fold_key(b)
+        && match (fine_key(a), fine_key(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+}
+
 impl RegisteredAgency {
     /// Groups, explicit or inferred from the name.
     pub fn effective_groups(&self) -> Cow<'_, [AgencyGroup]> {
@@ -169,11 +229,78 @@ pub fn fold_key(s: &str) -> String {
     expand_abbreviations(&chars)
 }
 
+/// A finer key than [`fold_key`], for names it folds together: the same words (lower case,
+/// abbreviations written out, punctuation dropped), but each word keeps its vowel-shape marks
+/// (`â ă ê ô ơ ư`, `đ`) and its tone mark, the tone moved to the word's end so that old and new
+/// placement (`hoà`/`hòa`, `Uỷ`/`Ủy`) agree. `None` for a name written without any diacritic:
+/// typed that way, it could be any of the names its fold key covers.
+///
+/// ```
+/// use tuanthu::model::fine_key;
+/// assert_ne!(fine_key("UBND xã Tân An"), fine_key("UBND xã Tân Ân"));
+/// assert_eq!(fine_key("Uỷ ban nhân dân xã Tân Hoà"), fine_key("UBND xã Tân Hòa"));
+/// assert_eq!(fine_key("UBND xa Tan An"), None);
+/// ```
+pub fn fine_key(s: &str) -> Option<String> {
+    let decomposed: String = s.nfd().flat_map(char::to_lowercase).collect();
+    let marked = decomposed.chars().any(|c| is_mark(c) || c == 'đ');
+    if !marked {
+        return None;
+    }
+    let mut key = String::with_capacity(decomposed.len() + 16);
+    let words = decomposed.split(|c: char| !(c.is_alphanumeric() || is_mark(c)));
+    for word in words.filter(|w| !w.is_empty()) {
+        match abbreviation(word) {
+            Some(expansion) => expansion.iter().for_each(|w| push_fine_word(w, &mut key)),
+            None => push_fine_word(word, &mut key),
+        }
+    }
+    Some(key)
+}
+
+/// The five Vietnamese tone marks (grave, acute, tilde, hook above, dot below), as NFD writes
+/// them; the other combining marks of Vietnamese letters shape the vowel.
+fn is_tone(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}'
+    )
+}
+
+fn is_mark(c: char) -> bool {
+    ('\u{0300}'..='\u{036f}').contains(&c)
+}
+
+/// One word of a [`fine_key`]: its letters and vowel-shape marks, then its tone marks.
+fn push_fine_word(word: &str, key: &mut String) {
+    if !key.is_empty() {
+        key.push(' ');
+    }
+    let decomposed: String = word.nfd().collect();
+    key.extend(decomposed.chars().filter(|&c| !is_tone(c)));
+    key.extend(decomposed.chars().filter(|&c| is_tone(c)));
+}
+
+/// The abbreviations both keys write out, in full (with diacritics, as [`fine_key`] needs).
+fn abbreviation(word: &str) -> Option<&'static [&'static str]> {
+    Some(match word {
+        "ubnd" => &["ủy", "ban", "nhân", "dân"],
+        "hdnd" => &["hội", "đồng", "nhân", "dân"],
+        "vhttdl" => &["văn", "hóa", "thể", "thao", "và", "du", "lịch"],
+        "khcn" => &["khoa", "học", "và", "công", "nghệ"],
+        "gddt" => &["giáo", "dục", "và", "đào", "tạo"],
+        "tp" => &["thành", "phố"],
+        _ => return None,
+    })
+}
+
 /// What one character of a name's NFD becomes in a key.
 fn push_folded(c: char, out: &mut String) {
     match c {
         // Tone marks: grave, acute, tilde, hook above, dot below. Vowel-shape marks stay out too:
-        // the key is deliberately coarse; agency names never differ only by diacritics.
+        // the key is deliberately coarse (a name typed without diacritics still matches). Names
+        // it cannot tell apart (two communes "Tân An" and "Tân Ân") are told apart by
+        // [`fine_key`] where a registry has both.
         '\u{0300}'..='\u{036f}' => {}
         'đ' | 'Đ' => out.push('d'),
         c if c.is_alphanumeric() => out.extend(c.to_lowercase()),

@@ -13,8 +13,10 @@ mod plan;
 mod schedule;
 mod warning;
 
+pub(crate) use agency::pick_by_diacritics;
 pub use agency::{
-    fold_key, normalize_text, AgencyGroup, AgencyRef, AgencyRegistry, RegisteredAgency,
+    fine_key, fold_key, normalize_text, same_agency_name, AgencyGroup, AgencyRef, AgencyRegistry,
+    RegisteredAgency,
 };
 pub use date::{format_vi, parse_date, parse_date_text, DateTextError};
 pub use evidence::{Event, EventDeadline, EventKind, Submission};

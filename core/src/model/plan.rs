@@ -186,8 +186,11 @@ impl Obligation {
     pub fn responsible(&self) -> Vec<&AgencyRef> {
         let mut out: Vec<&AgencyRef> = Vec::new();
         for a in self.lead.iter().chain(&self.performers) {
-            let key = super::fold_key(a.name());
-            if !out.iter().any(|b| super::fold_key(b.name()) == key) {
+            // Names told apart only by diacritics ("xã Tân An", "xã Tân Ân") are two parties.
+            if !out
+                .iter()
+                .any(|b| super::same_agency_name(a.name(), b.name()))
+            {
                 out.push(a);
             }
         }

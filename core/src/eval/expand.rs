@@ -28,6 +28,11 @@ pub(crate) struct Party {
     pub group: Option<AgencyGroup>,
 }
 
+/// An obligation's parties: nearly always one (a plan with one obligation per row names one
+/// agency per row), kept without a vector of their own; the list of references they come from
+/// likewise ([`responsible`]).
+pub(crate) type Parties = SmallVec<[Party; 1]>;
+
 /// One obligation instance before rules run.
 #[derive(Debug, Clone)]
 pub(crate) struct Instance {
@@ -65,6 +70,9 @@ pub(crate) struct Registry<'a> {
     keys: RefCell<FastMap<String, Rc<str>>>,
     /// Names as written → [`Registry::canonical`], for the same reason.
     canonical: RefCell<FastMap<String, Canonical>>,
+    /// Each group's parties, made once: a province's obligations name the same few groups, and
+    /// making them per obligation was two texts per member.
+    members: RefCell<FastMap<AgencyGroup, Rc<[Party]>>>,
 }
 
 impl<'a> Registry<'a> {
@@ -92,6 +100,7 @@ impl<'a> Registry<'a> {
             by_key,
             keys: RefCell::default(),
             canonical: RefCell::default(),
+            members: RefCell::default(),
         }
     }
 
@@ -147,23 +156,29 @@ impl<'a> Registry<'a> {
         }
     }
 
-    fn members(&self, group: AgencyGroup) -> Vec<Party> {
-        let Some(r) = self.registry else {
-            return Vec::new();
+    fn members(&self, group: AgencyGroup) -> Rc<[Party]> {
+        if let Some(m) = self.members.borrow().get(&group) {
+            return m.clone();
+        }
+        let made: Rc<[Party]> = match self.registry {
+            Some(r) => r
+                .agencies
+                .iter()
+                .filter(|a| a.effective_groups().contains(&group))
+                .map(|a| Party {
+                    name: a.name.as_str().into(),
+                    key: self.key(&a.name).into(),
+                    group: None,
+                })
+                .collect(),
+            None => Rc::from([]),
         };
-        r.agencies
-            .iter()
-            .filter(|a| a.effective_groups().contains(&group))
-            .map(|a| Party {
-                name: a.name.as_str().into(),
-                key: self.key(&a.name).into(),
-                group: None,
-            })
-            .collect()
+        self.members.borrow_mut().insert(group, made.clone());
+        made
     }
 
     /// Concrete parties for a list of references, groups expanded, without repeats.
-    pub fn resolve<'r>(&self, refs: impl IntoIterator<Item = &'r AgencyRef>) -> Vec<Party> {
+    pub fn resolve<'r>(&self, refs: impl IntoIterator<Item = &'r AgencyRef>) -> Parties {
         let mut out = Distinct::default();
         let mut push = |p: Party| out.push(p, |q| &q.key);
         for r in refs {
@@ -185,7 +200,7 @@ impl<'a> Registry<'a> {
                             group: Some(*group),
                         });
                     } else {
-                        members.into_iter().for_each(&mut push);
+                        members.iter().cloned().for_each(&mut push);
                     }
                 }
             }
@@ -198,14 +213,14 @@ impl<'a> Registry<'a> {
 /// to a few parties), a set beyond (a province's list of communes names hundreds, and comparing
 /// each with every one before it was quadratic).
 struct Distinct<T> {
-    kept: Vec<T>,
+    kept: SmallVec<[T; 1]>,
     seen: FastSet<String>,
 }
 
 impl<T> Default for Distinct<T> {
     fn default() -> Self {
         Distinct {
-            kept: Vec::new(),
+            kept: SmallVec::new(),
             seen: FastSet::default(),
         }
     }
@@ -285,7 +300,7 @@ fn once(
 
 /// [`Obligation::responsible`] with the evaluation's remembered fold keys (folding a name is
 /// Unicode normalisation; most obligations name one party and need no comparison at all).
-fn responsible<'o>(o: &'o Obligation, registry: &Registry<'_>) -> Vec<&'o AgencyRef> {
+fn responsible<'o>(o: &'o Obligation, registry: &Registry<'_>) -> SmallVec<[&'o AgencyRef; 2]> {
     let all = o.lead.iter().chain(&o.performers);
     if o.lead.len() + o.performers.len() <= 1 {
         return all.collect();
@@ -637,7 +652,7 @@ fn event_due(e: &Event, within_days: Option<u32>, ctx: &Context<'_>) -> Option<D
 
 fn expand_stages(index: usize, stages: &[Stage], ctx: &Context<'_>, out: &mut Vec<Instance>) {
     let dues: Vec<Arc<DueDate>> = stages.iter().map(|s| plain_due(&s.deadline, ctx)).collect();
-    let parties: Vec<Vec<Party>> = stages
+    let parties: Vec<Parties> = stages
         .iter()
         .map(|s| ctx.registry.resolve(&s.parties))
         .collect();
@@ -679,7 +694,7 @@ mod tests {
                     want.push((n, k.to_string()));
                 }
             }
-            proptest::prop_assert_eq!(d.kept, want);
+            proptest::prop_assert_eq!(d.kept.into_vec(), want);
         }
     }
 }

@@ -245,11 +245,12 @@ fn stage_parties(s: &Schedule) -> Vec<&AgencyRef> {
     }
 }
 
-fn stage_ids(s: &Schedule) -> Vec<&str> {
+/// Whether the schedule has a stage `id`: looked up in place, not a list of ids per claim.
+fn has_stage(s: &Schedule, id: &str) -> bool {
     match s {
-        Schedule::Staged { stages } => stages.iter().map(|st| st.id.as_str()).collect(),
-        Schedule::Combined { parts } => parts.iter().flat_map(stage_ids).collect(),
-        _ => Vec::new(),
+        Schedule::Staged { stages } => stages.iter().any(|st| st.id.as_str() == id),
+        Schedule::Combined { parts } => parts.iter().any(|p| has_stage(p, id)),
+        _ => false,
     }
 }
 
@@ -385,10 +386,9 @@ impl<'a> Matcher<'a> {
         facts.obligation_exists = true;
 
         // Stage: must exist when given; inferred when the agency acts in exactly one stage.
-        let stages = stage_ids(&obligation.schedule);
         let mut stage = c.stage.map(str::to_string);
         if let Some(s) = &stage {
-            if !stages.contains(&s.as_str()) {
+            if !has_stage(&obligation.schedule, s) {
                 // The stage is wrong, not necessarily the agency: say whether it is responsible
                 // in any stage, without adopting it into a group for evidence that will not count.
                 facts.stage_ok = false;

@@ -677,7 +677,45 @@ fn expand_stages(index: usize, stages: &[Stage], ctx: &Context<'_>, out: &mut Ve
 
 #[cfg(test)]
 mod tests {
-    use super::Distinct;
+    use super::{Distinct, Registry};
+    use crate::model::{AgencyGroup, AgencyRef, AgencyRegistry, RegisteredAgency};
+
+    #[test]
+    fn each_group_resolves_to_its_own_members_every_time() {
+        let agency = |name: &str, group| RegisteredAgency {
+            name: name.into(),
+            aliases: Vec::new(),
+            groups: Some(vec![group]),
+        };
+        let registry = AgencyRegistry {
+            agencies: vec![
+                agency("Sở Tư pháp", AgencyGroup::Departments),
+                agency("UBND xã A", AgencyGroup::Communes),
+                agency("UBND xã B", AgencyGroup::Communes),
+            ],
+        };
+        let r = Registry::new(Some(&registry));
+        let group = |group| AgencyRef::Group {
+            group,
+            name: format!("{group:?}"),
+            text: None,
+        };
+        let names = |refs: &[AgencyRef]| -> Vec<String> {
+            r.resolve(refs).iter().map(|p| p.name.to_string()).collect()
+        };
+        let (departments, communes) = (
+            group(AgencyGroup::Departments),
+            group(AgencyGroup::Communes),
+        );
+        // Asked in turn, and again once each group's members are remembered.
+        for _ in 0..2 {
+            assert_eq!(names(std::slice::from_ref(&departments)), ["Sở Tư pháp"]);
+            assert_eq!(
+                names(std::slice::from_ref(&communes)),
+                ["UBND xã A", "UBND xã B"]
+            );
+        }
+    }
 
     proptest::proptest! {
         /// The scan and the set keep what "the first of each key, in order" keeps, across the

@@ -632,6 +632,34 @@ mod tests {
     use super::*;
     use crate::unstable::synth::{province, Shape};
 
+    #[test]
+    fn a_claims_stage_is_one_its_obligation_has() {
+        let req = province(3, Shape::default());
+        fn first_stage(s: &Schedule) -> Option<String> {
+            match s {
+                Schedule::Staged { stages } => stages.first().map(|s| s.id.as_str().to_string()),
+                Schedule::Combined { parts } => parts.iter().find_map(first_stage),
+                _ => None,
+            }
+        }
+        let staged =
+            (req.plan.obligations.iter()).find_map(|o| Some((o, first_stage(&o.schedule)?)));
+        let (o, stage) = staged.expect("a staged obligation in the synthetic province");
+        let sub = |stage: &str| Submission {
+            obligation: o.id.clone(),
+            stage: Some(stage.to_string()),
+            ..req.submissions[0].clone()
+        };
+        let subs = [sub(&stage), sub("no such stage")];
+        let evaluator = Evaluator::standard().unwrap();
+        let e = evaluator.expand_plan(&req.plan, &req.context()).unwrap();
+        let matcher = Matcher::new(&req.plan, &e.registry, req.as_of, &e.policies);
+        let mut matching = Matching::new(e.instances);
+        matching.extend(&matcher, &subs);
+        assert!(matching.facts[0].stage_ok, "its first stage: {stage}");
+        assert!(!matching.facts[1].stage_ok);
+    }
+
     /// Submissions of one obligation received on one day share one copy of each text their
     /// facts repeat (the obligation's id and title, the period, the received date), and each
     /// text is the one written afresh.

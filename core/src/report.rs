@@ -167,7 +167,7 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
         let title = report
             .assessments
             .iter()
-            .find(|a| a.obligation.as_str() == ob)
+            .find(|a| a.obligation.as_str() == &**ob)
             .map(|a| &*a.title)
             .unwrap_or("");
         let _ = writeln!(

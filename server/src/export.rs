@@ -60,11 +60,11 @@ fn summarize(report: &Report) -> Summary {
     for a in &report.assessments {
         s.total.add(a.status);
         s.by_agency
-            .entry(a.agency.to_string())
+            .entry(a.agency.clone())
             .or_default()
             .add(a.status);
         s.by_obligation
-            .entry(a.obligation.as_str().to_string())
+            .entry(a.obligation.as_arc().clone())
             .or_default()
             .add(a.status);
     }

@@ -28,6 +28,11 @@ pub(crate) struct Party {
     pub group: Option<AgencyGroup>,
 }
 
+/// An obligation's parties: nearly always one (a plan with one obligation per row names one
+/// agency per row), kept without a vector of their own; the list of references they come from
+/// likewise ([`responsible`]).
+pub(crate) type Parties = SmallVec<[Party; 1]>;
+
 /// One obligation instance before rules run.
 #[derive(Debug, Clone)]
 pub(crate) struct Instance {
@@ -167,6 +172,9 @@ pub(crate) struct Registry<'a> {
     keys: RefCell<FastMap<String, Rc<str>>>,
     /// Names as written → [`Registry::canonical`], for the same reason.
     canonical: RefCell<FastMap<String, Canonical>>,
+    /// Each group's parties, made once: a province's obligations name the same few groups, and
+    /// making them per obligation was two texts per member.
+    members: RefCell<FastMap<AgencyGroup, Rc<[Party]>>>,
 }
 
 impl<'a> Registry<'a> {
@@ -182,6 +190,7 @@ impl<'a> Registry<'a> {
             index,
             keys: RefCell::default(),
             canonical: RefCell::default(),
+            members: RefCell::default(),
         }
     }
 
@@ -242,23 +251,29 @@ impl<'a> Registry<'a> {
         }
     }
 
-    fn members(&self, group: AgencyGroup) -> Vec<Party> {
-        let Some(r) = self.registry else {
-            return Vec::new();
+    fn members(&self, group: AgencyGroup) -> Rc<[Party]> {
+        if let Some(m) = self.members.borrow().get(&group) {
+            return m.clone();
+        }
+        let made: Rc<[Party]> = match self.registry {
+            Some(r) => r
+                .agencies
+                .iter()
+                .filter(|a| a.effective_groups().contains(&group))
+                .map(|a| Party {
+                    name: a.name.as_str().into(),
+                    key: self.key(&a.name).into(),
+                    group: None,
+                })
+                .collect(),
+            None => Rc::from([]),
         };
-        r.agencies
-            .iter()
-            .filter(|a| a.effective_groups().contains(&group))
-            .map(|a| Party {
-                name: a.name.as_str().into(),
-                key: self.key(&a.name).into(),
-                group: None,
-            })
-            .collect()
+        self.members.borrow_mut().insert(group, made.clone());
+        made
     }
 
     /// Concrete parties for a list of references, groups expanded, without repeats.
-    pub fn resolve<'r>(&self, refs: impl IntoIterator<Item = &'r AgencyRef>) -> Vec<Party> {
+    pub fn resolve<'r>(&self, refs: impl IntoIterator<Item = &'r AgencyRef>) -> Parties {
         let mut out = Distinct::default();
         let mut push = |p: Party| out.push(p, |q| &q.key);
         for r in refs {
@@ -280,7 +295,7 @@ impl<'a> Registry<'a> {
                             group: Some(*group),
                         });
                     } else {
-                        members.into_iter().for_each(&mut push);
+                        members.iter().cloned().for_each(&mut push);
                     }
                 }
             }
@@ -293,14 +308,14 @@ impl<'a> Registry<'a> {
 /// to a few parties), a set beyond (a province's list of communes names hundreds, and comparing
 /// each with every one before it was quadratic).
 struct Distinct<T> {
-    kept: Vec<T>,
+    kept: SmallVec<[T; 1]>,
     seen: FastSet<String>,
 }
 
 impl<T> Default for Distinct<T> {
     fn default() -> Self {
         Distinct {
-            kept: Vec::new(),
+            kept: SmallVec::new(),
             seen: FastSet::default(),
         }
     }
@@ -380,7 +395,7 @@ fn once(
 
 /// [`Obligation::responsible`] with the evaluation's remembered fold keys (folding a name is
 /// Unicode normalisation; most obligations name one party and need no comparison at all).
-fn responsible<'o>(o: &'o Obligation, registry: &Registry<'_>) -> Vec<&'o AgencyRef> {
+fn responsible<'o>(o: &'o Obligation, registry: &Registry<'_>) -> SmallVec<[&'o AgencyRef; 2]> {
     let all = o.lead.iter().chain(&o.performers);
     if o.lead.len() + o.performers.len() <= 1 {
         return all.collect();
@@ -732,7 +747,7 @@ fn event_due(e: &Event, within_days: Option<u32>, ctx: &Context<'_>) -> Option<D
 
 fn expand_stages(index: usize, stages: &[Stage], ctx: &Context<'_>, out: &mut Vec<Instance>) {
     let dues: Vec<Arc<DueDate>> = stages.iter().map(|s| plain_due(&s.deadline, ctx)).collect();
-    let parties: Vec<Vec<Party>> = stages
+    let parties: Vec<Parties> = stages
         .iter()
         .map(|s| ctx.registry.resolve(&s.parties))
         .collect();
@@ -757,7 +772,45 @@ fn expand_stages(index: usize, stages: &[Stage], ctx: &Context<'_>, out: &mut Ve
 
 #[cfg(test)]
 mod tests {
-    use super::Distinct;
+    use super::{Distinct, Registry};
+    use crate::model::{AgencyGroup, AgencyRef, AgencyRegistry, RegisteredAgency};
+
+    #[test]
+    fn each_group_resolves_to_its_own_members_every_time() {
+        let agency = |name: &str, group| RegisteredAgency {
+            name: name.into(),
+            aliases: Vec::new(),
+            groups: Some(vec![group]),
+        };
+        let registry = AgencyRegistry {
+            agencies: vec![
+                agency("Sở Tư pháp", AgencyGroup::Departments),
+                agency("UBND xã A", AgencyGroup::Communes),
+                agency("UBND xã B", AgencyGroup::Communes),
+            ],
+        };
+        let r = Registry::new(Some(&registry));
+        let group = |group| AgencyRef::Group {
+            group,
+            name: format!("{group:?}"),
+            text: None,
+        };
+        let names = |refs: &[AgencyRef]| -> Vec<String> {
+            r.resolve(refs).iter().map(|p| p.name.to_string()).collect()
+        };
+        let (departments, communes) = (
+            group(AgencyGroup::Departments),
+            group(AgencyGroup::Communes),
+        );
+        // Asked in turn, and again once each group's members are remembered.
+        for _ in 0..2 {
+            assert_eq!(names(std::slice::from_ref(&departments)), ["Sở Tư pháp"]);
+            assert_eq!(
+                names(std::slice::from_ref(&communes)),
+                ["UBND xã A", "UBND xã B"]
+            );
+        }
+    }
 
     proptest::proptest! {
         /// The scan and the set keep what "the first of each key, in order" keeps, across the
@@ -774,7 +827,7 @@ mod tests {
                     want.push((n, k.to_string()));
                 }
             }
-            proptest::prop_assert_eq!(d.kept, want);
+            proptest::prop_assert_eq!(d.kept.into_vec(), want);
         }
     }
 }

@@ -245,11 +245,12 @@ fn stage_parties(s: &Schedule) -> Vec<&AgencyRef> {
     }
 }
 
-fn stage_ids(s: &Schedule) -> Vec<&str> {
+/// Whether the schedule has a stage `id`: looked up in place, not a list of ids per claim.
+fn has_stage(s: &Schedule, id: &str) -> bool {
     match s {
-        Schedule::Staged { stages } => stages.iter().map(|st| st.id.as_str()).collect(),
-        Schedule::Combined { parts } => parts.iter().flat_map(stage_ids).collect(),
-        _ => Vec::new(),
+        Schedule::Staged { stages } => stages.iter().any(|st| st.id.as_str() == id),
+        Schedule::Combined { parts } => parts.iter().any(|p| has_stage(p, id)),
+        _ => false,
     }
 }
 
@@ -385,10 +386,9 @@ impl<'a> Matcher<'a> {
         facts.obligation_exists = true;
 
         // Stage: must exist when given; inferred when the agency acts in exactly one stage.
-        let stages = stage_ids(&obligation.schedule);
         let mut stage = c.stage.map(str::to_string);
         if let Some(s) = &stage {
-            if !stages.contains(&s.as_str()) {
+            if !has_stage(&obligation.schedule, s) {
                 // The stage is wrong, not necessarily the agency: say whether it is responsible
                 // in any stage, without adopting it into a group for evidence that will not count.
                 facts.stage_ok = false;
@@ -631,6 +631,34 @@ mod tests {
     use super::super::Evaluator;
     use super::*;
     use crate::unstable::synth::{province, Shape};
+
+    #[test]
+    fn a_claims_stage_is_one_its_obligation_has() {
+        let req = province(3, Shape::default());
+        fn first_stage(s: &Schedule) -> Option<String> {
+            match s {
+                Schedule::Staged { stages } => stages.first().map(|s| s.id.as_str().to_string()),
+                Schedule::Combined { parts } => parts.iter().find_map(first_stage),
+                _ => None,
+            }
+        }
+        let staged =
+            (req.plan.obligations.iter()).find_map(|o| Some((o, first_stage(&o.schedule)?)));
+        let (o, stage) = staged.expect("a staged obligation in the synthetic province");
+        let sub = |stage: &str| Submission {
+            obligation: o.id.clone(),
+            stage: Some(stage.to_string()),
+            ..req.submissions[0].clone()
+        };
+        let subs = [sub(&stage), sub("no such stage")];
+        let evaluator = Evaluator::standard().unwrap();
+        let e = evaluator.expand_plan(&req.plan, &req.context()).unwrap();
+        let matcher = Matcher::new(&req.plan, &e.registry, req.as_of, &e.policies);
+        let mut matching = Matching::new(e.instances);
+        matching.extend(&matcher, &subs);
+        assert!(matching.facts[0].stage_ok, "its first stage: {stage}");
+        assert!(!matching.facts[1].stage_ok);
+    }
 
     /// Submissions of one obligation received on one day share one copy of each text their
     /// facts repeat (the obligation's id and title, the period, the received date), and each

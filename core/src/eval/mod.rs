@@ -923,13 +923,24 @@ fn summarize(assessments: &[Assessment], findings: &[Finding]) -> Summary {
     s.by_agency = counts_by(assessments, |a| &a.agency, true);
     // An obligation's instances are consecutive in report order and its id is unique: its
     // key never comes back after a run, so nothing is looked up.
-    s.by_obligation = counts_by(assessments, |a| a.obligation.as_str(), false);
-    let mut by_sev: BTreeMap<String, u32> = BTreeMap::new();
-    for f in findings {
-        *by_sev.entry(f.severity.as_str().to_string()).or_default() += 1;
-    }
-    s.findings_by_severity = by_sev;
+    s.by_obligation = counts_by(assessments, |a| a.obligation.as_arc(), false);
+    s.findings_by_severity = counts_by_severity(findings);
     s
+}
+
+/// Findings per severity: counted in place, so the map's three keys are made once, not a key
+/// per finding.
+fn counts_by_severity(findings: &[Finding]) -> BTreeMap<String, u32> {
+    let all = [Severity::Info, Severity::Warning, Severity::Error];
+    let mut counts = [0u32; 3];
+    for f in findings {
+        counts[f.severity as usize] += 1;
+    }
+    all.into_iter()
+        .zip(counts)
+        .filter(|&(_, n)| n > 0)
+        .map(|(sev, n)| (sev.as_str().to_string(), n))
+        .collect()
 }
 
 /// Status counts per key, built in one pass from sorted, distinct keys. A key's assessments are
@@ -940,10 +951,10 @@ fn summarize(assessments: &[Assessment], findings: &[Finding]) -> Summary {
 /// sort still merges any repeat, so the counts are right either way).
 fn counts_by<'a>(
     assessments: &'a [Assessment],
-    key: impl Fn(&'a Assessment) -> &'a str,
+    key: impl Fn(&'a Assessment) -> &'a Arc<str>,
     repeats: bool,
-) -> BTreeMap<String, crate::model::StatusCounts> {
-    let mut keyed: Vec<(&str, crate::model::StatusCounts)> = Vec::new();
+) -> BTreeMap<Arc<str>, crate::model::StatusCounts> {
+    let mut keyed: Vec<(&Arc<str>, crate::model::StatusCounts)> = Vec::new();
     // Keys seen so far → their place in `keyed`, while few: past that, a new key is pushed
     // again and the sort below merges its counts (memory stays bounded by the keys' count).
     let mut seen: FastMap<&str, usize> = FastMap::default();
@@ -951,13 +962,13 @@ fn counts_by<'a>(
         let k = key(a);
         let at = match keyed.last() {
             Some((last, _)) if *last == k => Some(keyed.len() - 1),
-            _ => seen.get(k).copied(),
+            _ => seen.get(&**k).copied(),
         };
         match at.and_then(|n| keyed.get_mut(n)) {
             Some((_, c)) => c.add(a.status),
             None => {
                 if repeats && seen.len() < COUNTED_KEYS {
-                    seen.insert(k, keyed.len());
+                    seen.insert(&**k, keyed.len());
                 }
                 let mut c = crate::model::StatusCounts::default();
                 c.add(a.status);
@@ -966,11 +977,11 @@ fn counts_by<'a>(
         }
     }
     keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out: Vec<(String, crate::model::StatusCounts)> = Vec::with_capacity(keyed.len());
+    let mut out: Vec<(Arc<str>, crate::model::StatusCounts)> = Vec::with_capacity(keyed.len());
     for (k, c) in keyed {
         match out.last_mut() {
-            Some((last, total)) if last == k => add_counts(total, &c),
-            _ => out.push((k.to_string(), c)),
+            Some((last, total)) if *last == *k => add_counts(total, &c),
+            _ => out.push((Arc::clone(k), c)),
         }
     }
     // From sorted, distinct keys: a bulk build, no per-key search.
@@ -1031,6 +1042,31 @@ mod tests {
     }
 
     #[test]
+    fn findings_by_severity_are_those_of_one_count_per_finding() {
+        let mut findings = Vec::new();
+        for (n, sev) in [
+            Severity::Error,
+            Severity::Info,
+            Severity::Error,
+            Severity::Error,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            findings.push(Finding {
+                severity: sev,
+                ..Finding::error(format!("r{n}"), "", "")
+            });
+        }
+        let mut want: BTreeMap<String, u32> = BTreeMap::new();
+        for f in &findings {
+            *want.entry(f.severity.as_str().to_string()).or_default() += 1;
+        }
+        // No warning: no key for it, as the map built per finding has none.
+        assert_eq!(counts_by_severity(&findings), want);
+    }
+
+    #[test]
     fn counts_by_key_are_those_of_one_count_per_assessment() {
         // Keys in runs, repeated out of order, and more distinct keys than are looked up.
         let req = province(3, Shape::default());
@@ -1046,16 +1082,16 @@ mod tests {
             a.status = [Status::Overdue, Status::DoneLate, Status::Unknown][n % 3];
             assessments.push(a);
         }
-        fn agency(a: &Assessment) -> &str {
+        fn agency(a: &Assessment) -> &Arc<str> {
             &a.agency
         }
-        fn obligation(a: &Assessment) -> &str {
-            a.obligation.as_str()
+        fn obligation(a: &Assessment) -> &Arc<str> {
+            a.obligation.as_arc()
         }
-        for key in [agency as fn(&Assessment) -> &str, obligation] {
-            let mut want: BTreeMap<String, crate::model::StatusCounts> = BTreeMap::new();
+        for key in [agency as fn(&Assessment) -> &Arc<str>, obligation] {
+            let mut want: BTreeMap<Arc<str>, crate::model::StatusCounts> = BTreeMap::new();
             for a in &assessments {
-                want.entry(key(a).to_string()).or_default().add(a.status);
+                want.entry(key(a).clone()).or_default().add(a.status);
             }
             for repeats in [true, false] {
                 assert_eq!(counts_by(&assessments, key, repeats), want);

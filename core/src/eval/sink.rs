@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::model::{Finding, Severity};
-use crate::rules::verdict::RuleMessage;
+use crate::rules::verdict::Messages;
 use crate::rules::{EvaluationAllowance, Limits};
 
 /// The rule id of findings the host adds when a limit cut the report.
@@ -236,7 +236,7 @@ impl<'a> FindingSink<'a> {
     /// finding for the rule saying how many were left out. `base` (what they concern) is moved
     /// into the last of them and cloned for the others: one finding per call, the usual case,
     /// copies none of its strings.
-    pub fn push_messages(&mut self, rule: &Arc<str>, messages: Vec<RuleMessage>, base: Finding) {
+    pub fn push_messages(&mut self, rule: &Arc<str>, messages: Messages, base: Finding) {
         let total = messages.len();
         let keep = self.limits.max_findings_per_call;
         if self.full() {

@@ -225,6 +225,11 @@ impl SharedObligationId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The shared text itself (a clone shares it).
+    pub fn as_arc(&self) -> &Arc<str> {
+        &self.0
+    }
 }
 
 impl From<Arc<str>> for SharedObligationId {
@@ -362,8 +367,10 @@ impl StatusCounts {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     pub total: StatusCounts,
-    pub by_agency: BTreeMap<String, StatusCounts>,
-    pub by_obligation: BTreeMap<String, StatusCounts>,
+    // Keys shared with the assessments' agency and obligation texts (a copy per key was one
+    // allocation per obligation on a plan of one obligation per row); the JSON is the same.
+    pub by_agency: BTreeMap<Arc<str>, StatusCounts>,
+    pub by_obligation: BTreeMap<Arc<str>, StatusCounts>,
     pub findings_by_severity: BTreeMap<String, u32>,
 }
 

@@ -9,8 +9,12 @@ use crate::model::{Severity, Status};
 pub struct Verdict {
     pub status: Option<Status>,
     pub due_soon: Option<bool>,
-    pub messages: Vec<RuleMessage>,
+    pub messages: Messages,
 }
+
+/// A verdict's messages: a rule that says something nearly always says one thing, kept without
+/// a vector of its own (one allocation per verdict with a message).
+pub type Messages = smallvec::SmallVec<[RuleMessage; 1]>;
 
 impl Verdict {
     pub fn is_empty(&self) -> bool {
@@ -356,7 +360,7 @@ mod tests {
                 message_en: en.into(),
                 field: None,
             };
-            assert_eq!(verdict.messages, vec![message]);
+            assert_eq!(verdict.messages.into_vec(), vec![message]);
         }
         let unknown = read(Dynamic::from("late-ish"), &templates, Severity::Error);
         assert!(unknown.unwrap_err().contains("unknown status 'late-ish'"));

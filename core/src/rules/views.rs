@@ -383,9 +383,15 @@ fn date(d: Option<NaiveDate>) -> Dynamic {
     d.map_or(Dynamic::UNIT, |d| Dynamic::from(Date(d)))
 }
 
-/// Optional text is `""` when absent, so rules compare strings with strings.
+/// Optional text is `""` when absent, so rules compare strings with strings. The empty text is
+/// one shared string: an absent stage or document number is read on most rule calls, and each
+/// read (the memo's key of it too) made a string of its own.
 fn opt_str<S: AsRef<str>>(s: &Option<S>) -> ImmutableString {
-    s.as_ref().map_or("", AsRef::as_ref).into()
+    static EMPTY: std::sync::OnceLock<ImmutableString> = std::sync::OnceLock::new();
+    match s.as_ref().map_or("", AsRef::as_ref) {
+        "" => EMPTY.get_or_init(ImmutableString::new).clone(),
+        text => text.into(),
+    }
 }
 
 fn days_between(later: NaiveDate, earlier: NaiveDate) -> INT {
@@ -702,8 +708,17 @@ fn kind_and_issuer(symbol: &str) -> Option<(&str, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{doc_number, split_doc_number, DocNumber, INT};
+    use super::{doc_number, opt_str, split_doc_number, DocNumber, INT};
     use proptest::prelude::*;
+
+    #[test]
+    fn absent_text_reads_as_one_shared_empty_string() {
+        let (absent, empty) = (opt_str(&None::<String>), opt_str(&Some(String::new())));
+        assert_eq!(absent.as_str(), "");
+        assert!(absent.ptr_eq(&empty), "one string, not one per read");
+        assert!(absent.ptr_eq(&opt_str(&None::<&str>)));
+        assert_eq!(opt_str(&Some("05/BC")).as_str(), "05/BC");
+    }
 
     /// The reader as first written (str::trim and str::split throughout): the fast one must
     /// give its answer on every text.

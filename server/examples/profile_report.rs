@@ -70,7 +70,9 @@ fn resident() -> isize {
 
 #[inline(never)]
 fn step_snapshot(list: &[Arc<StoredSubmission>]) -> Vec<Submission> {
-    list.iter().map(|s| Submission::clone(&s.submission)).collect()
+    list.iter()
+        .map(|s| Submission::clone(&s.submission))
+        .collect()
 }
 
 #[inline(never)]

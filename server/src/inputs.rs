@@ -247,7 +247,11 @@ mod tests {
         for s in &steps {
             inputs.sync(s);
             let whole = EvaluationRequest {
-                submissions: s.list.iter().map(|x| Submission::clone(&x.submission)).collect(),
+                submissions: s
+                    .list
+                    .iter()
+                    .map(|x| Submission::clone(&x.submission))
+                    .collect(),
                 ..req.clone()
             };
             // The snapshot's own entries, shared.

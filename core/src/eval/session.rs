@@ -163,6 +163,13 @@ impl Shared {
         };
         self.held.truncate(proven);
         self.flat.truncate(proven);
+        // Room for the submissions to come: appending then seldom moves the whole list.
+        if self.flat.capacity() < submissions.len() {
+            let room =
+                (submissions.len().saturating_add(submissions.len() / 2)).saturating_sub(proven);
+            self.flat.reserve(room);
+            self.held.reserve(room);
+        }
         let added = submissions.get(proven..).unwrap_or_default();
         self.held.extend_from_slice(added);
         self.flat.extend(added.iter().map(|s| Submission::clone(s)));
@@ -1196,7 +1203,10 @@ mod tests {
         assert_eq!(call(&mut session, &shared), n);
         // Equal submissions read again (every one another `Arc`) and one appended: compared,
         // equal, so resumed.
-        shared = shared.iter().map(|s| Arc::new(Submission::clone(s))).collect();
+        shared = shared
+            .iter()
+            .map(|s| Arc::new(Submission::clone(s)))
+            .collect();
         shared.push(Arc::new(pool.remove(0)));
         assert_eq!(call(&mut session, &shared), 1);
         // A plain call in between with another first submission: the shared ones that follow are

@@ -69,8 +69,9 @@ pub struct StoredSubmission {
     pub plan_id: String,
     pub created_at: String,
     pub created_by: String,
-    /// Shared: a report's evaluation session holds the submissions it evaluated and knows the
-    /// same entries of a later snapshot by identity, so it need not compare them.
+    // Shared: a report's evaluation session holds the submissions it evaluated and knows the
+    // same entries of a later snapshot by identity, so it need not compare them. (Not a doc
+    // comment: the API's schema stays that of a submission.)
     pub submission: Arc<Submission>,
 }
 

@@ -47,7 +47,7 @@ fn main() {
     let as_of = common::profile_day();
     let subs: Vec<Submission> = common::stored(&req, as_of, refilings)
         .iter()
-        .map(|s| s.submission.clone())
+        .map(|s| Submission::clone(&s.submission))
         .collect();
     req.as_of = as_of;
     let split = subs.len().saturating_sub(added);

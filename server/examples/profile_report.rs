@@ -18,8 +18,8 @@
 //! - `step_evaluate_session`: what the service does now instead: the same evaluation in the
 //!   session that evaluated the last report (`ADDED` fewer submissions), which judges again
 //!   only the blocks whose inputs changed (`EvaluationSession`; asserted to give the same
-//!   report; what it reused is printed), told as the service tells it that the submissions of
-//!   the last report are unchanged (`evaluate_parts_extending`: not compared again);
+//!   report; what it reused is printed), passed the stored submissions shared as the service
+//!   passes them (`evaluate_shared`: those of the last report known by identity, not compared);
 //! - `step_encode`: the report serialised, hashed and gzipped in one pass;
 //! - `step_render_reuse`: what the service does now instead: the report rendered from the last
 //!   rendering of the same query (`reuse::report_json`, `ADDED` fewer submissions); also prints
@@ -70,7 +70,9 @@ fn resident() -> isize {
 
 #[inline(never)]
 fn step_snapshot(list: &[Arc<StoredSubmission>]) -> Vec<Submission> {
-    list.iter().map(|s| s.submission.clone()).collect()
+    list.iter()
+        .map(|s| Submission::clone(&s.submission))
+        .collect()
 }
 
 #[inline(never)]
@@ -129,25 +131,23 @@ fn step_evaluate(ev: &Evaluator, req: &EvaluationRequest, subs: &[Submission]) -
 fn step_evaluate_session(
     session: &mut EvaluationSession,
     req: &EvaluationRequest,
-    subs: &[Submission],
-    unchanged: usize,
+    subs: &[Arc<Submission>],
 ) -> Report {
     session
-        .evaluate_parts_extending(&req.plan, subs, &req.context(), unchanged)
+        .evaluate_shared(&req.plan, subs, &req.context())
         .unwrap()
 }
 
 /// [`step_evaluate_session`] of the request with `ADDED` more submissions than the session's
-/// last, with the service's word that the first `unchanged` are the last call's (its store only
-/// appends): its own symbol, for callgrind's `--toggle-collect`.
+/// last, the first ones the same shared entries (the service's store only appends): its own
+/// symbol, for callgrind's `--toggle-collect`.
 #[inline(never)]
 fn step_evaluate_session_added(
     session: &mut EvaluationSession,
     req: &EvaluationRequest,
-    subs: &[Submission],
-    unchanged: usize,
+    subs: &[Arc<Submission>],
 ) -> Report {
-    step_evaluate_session(session, req, subs, unchanged)
+    step_evaluate_session(session, req, subs)
 }
 
 #[inline(never)]
@@ -250,7 +250,7 @@ fn main() {
         let h = step_sync_kept(&mut inputs, &after);
         times.push(t.elapsed().as_secs_f64() * 1e3);
         assert_eq!(h, hash, "the kept request's hash is the whole request's");
-        assert!(inputs.submissions() == &subs[..]);
+        assert!(inputs.submissions().iter().map(|s| &**s).eq(&subs));
     }
     times.sort_by(f64::total_cmp);
     println!(
@@ -262,12 +262,13 @@ fn main() {
     let report = common::timed("evaluate (expand + judge)", repeat, |_| {
         step_evaluate(&ev, &req, &subs)
     });
+    let shared: Vec<Arc<Submission>> = list.iter().map(|s| s.submission.clone()).collect();
     let mut times = Vec::new();
     for _ in 0..repeat.max(1) {
         let mut session = ev.session();
-        step_evaluate_session(&mut session, &req, &subs[..split], 0);
+        step_evaluate_session(&mut session, &req, &shared[..split]);
         let t = Instant::now();
-        let kept = step_evaluate_session_added(&mut session, &req, &subs, split);
+        let kept = step_evaluate_session_added(&mut session, &req, &shared);
         times.push(t.elapsed().as_secs_f64() * 1e3);
         assert!(
             kept == report,
@@ -293,9 +294,9 @@ fn main() {
     // The rendering the service keeps of the report before the last ADDED submissions, then the
     // report rendered from it.
     let mut session = ev.session();
-    let before = Arc::new(step_evaluate_session(&mut session, &req, &subs[..split], 0));
+    let before = Arc::new(step_evaluate_session(&mut session, &req, &shared[..split]));
     // The report as the service has it: from the same session, with what it took unchanged.
-    let report = Arc::new(step_evaluate_session(&mut session, &req, &subs, split));
+    let report = Arc::new(step_evaluate_session(&mut session, &req, &shared));
     assert!(
         *report == kept_report,
         "the session's report is a fresh evaluation's"

@@ -41,7 +41,9 @@ pub struct RequestInputs {
     rev: Arc<CachedRevision>,
     as_of: chrono::NaiveDate,
     of: Option<Arc<Snapshot>>,
-    submissions: Vec<Submission>,
+    /// The snapshot's submissions, shared with it: the session knows those of its last report
+    /// by identity.
+    submissions: Vec<Arc<Submission>>,
     /// `None` when the request's JSON is not of the shape the hasher expects: then the whole
     /// request is hashed (the same definition).
     hasher: Option<RequestHasher>,
@@ -50,10 +52,6 @@ pub struct RequestInputs {
     calendar: tuanthu::calendar::CalendarOverrides,
     /// The session the kept request's reports are evaluated in (made at the first report).
     session: Option<EvaluationSession>,
-    /// How many of the first submissions are those of the session's previous call, unchanged:
-    /// the snapshots since only appended (their entries the same by identity), so the session
-    /// need not compare them.
-    unchanged: usize,
     /// The session's last report, as [`RequestInputs::evaluate_shared`] returned it (what its
     /// word on unchanged elements is about); none when it was returned otherwise.
     last_report: Weak<Report>,
@@ -70,7 +68,6 @@ impl RequestInputs {
             policies: Default::default(),
             calendar: Default::default(),
             session: None,
-            unchanged: 0,
             last_report: Weak::new(),
         }
     }
@@ -97,7 +94,6 @@ impl RequestInputs {
         let from = if extends {
             self.submissions.len()
         } else {
-            self.unchanged = 0;
             self.submissions.clear();
             // Room for the submissions to come: appending then seldom moves the whole list.
             self.submissions
@@ -109,7 +105,7 @@ impl RequestInputs {
         self.submissions
             .extend(added.iter().map(|s| s.submission.clone()));
         if let Some(h) = &mut self.hasher {
-            h.extend(added.iter().map(|s| &s.submission));
+            h.extend(added.iter().map(|s| &*s.submission));
         }
         self.of = Some(snap.clone());
     }
@@ -128,10 +124,9 @@ impl RequestInputs {
             registry: self.rev.registry.as_ref(),
             calendar: &self.calendar,
         };
-        let unchanged = std::mem::replace(&mut self.unchanged, self.submissions.len());
         self.session
             .get_or_insert_with(|| evaluator.session())
-            .evaluate_parts_extending(&self.rev.plan, &self.submissions, &cx, unchanged)
+            .evaluate_shared(&self.rev.plan, &self.submissions, &cx)
     }
 
     /// [`RequestInputs::evaluate`], shared, with what the session knows of it against the
@@ -161,7 +156,7 @@ impl RequestInputs {
     }
 
     /// The submissions of the kept snapshot, in evaluation order.
-    pub fn submissions(&self) -> &[Submission] {
+    pub fn submissions(&self) -> &[Arc<Submission>] {
         &self.submissions
     }
 
@@ -186,7 +181,8 @@ impl RequestInputs {
 
     /// The whole request (a copy: for the rare fallback and for tests).
     pub fn request(&self) -> EvaluationRequest {
-        service_request(&self.rev, self.as_of, self.submissions.clone())
+        let submissions = self.submissions.iter().map(|s| Submission::clone(s));
+        service_request(&self.rev, self.as_of, submissions.collect())
     }
 }
 
@@ -201,7 +197,7 @@ mod tests {
             plan_id: "p".into(),
             created_at: String::new(),
             created_by: String::new(),
-            submission,
+            submission: Arc::new(submission),
         })
     }
 
@@ -232,7 +228,7 @@ mod tests {
         let n = all.len();
         let mut reread: Vec<_> = all
             .iter()
-            .map(|s| stored(0, s.submission.clone()))
+            .map(|s| stored(0, Submission::clone(&s.submission)))
             .collect();
         let steps = [
             snap(1, all[..3].to_vec()),
@@ -251,15 +247,20 @@ mod tests {
         for s in &steps {
             inputs.sync(s);
             let whole = EvaluationRequest {
-                submissions: s.list.iter().map(|x| x.submission.clone()).collect(),
+                submissions: s
+                    .list
+                    .iter()
+                    .map(|x| Submission::clone(&x.submission))
+                    .collect(),
                 ..req.clone()
             };
-            assert_eq!(
-                inputs.submissions(),
-                &whole.submissions[..],
-                "v{}",
-                s.version
-            );
+            // The snapshot's own entries, shared.
+            assert_eq!(inputs.submissions().len(), s.list.len(), "v{}", s.version);
+            assert!(inputs
+                .submissions()
+                .iter()
+                .zip(&s.list)
+                .all(|(a, b)| Arc::ptr_eq(a, &b.submission)));
             assert_eq!(inputs.hash(), request_hash(&whole), "v{}", s.version);
             assert_eq!(inputs.request(), whole);
             assert_eq!(

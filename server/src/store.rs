@@ -69,7 +69,10 @@ pub struct StoredSubmission {
     pub plan_id: String,
     pub created_at: String,
     pub created_by: String,
-    pub submission: Submission,
+    // Shared: a report's evaluation session holds the submissions it evaluated and knows the
+    // same entries of a later snapshot by identity, so it need not compare them. (Not a doc
+    // comment: the API's schema stays that of a submission.)
+    pub submission: Arc<Submission>,
 }
 
 /// One evaluation, as recorded.
@@ -637,7 +640,9 @@ impl SubmissionMemory {
                     created_at: created_at.to_string(),
                     created_by: n.by.clone(),
                     // As it reads back from the database, so the copy equals a fresh read.
-                    submission: serde_json::from_str(&to_json(sub)).unwrap_or_else(|_| sub.clone()),
+                    submission: Arc::new(
+                        serde_json::from_str(&to_json(sub)).unwrap_or_else(|_| sub.clone()),
+                    ),
                 };
                 // The database's order: created_at, then id.
                 let at = list.partition_point(|s| {
@@ -685,10 +690,10 @@ fn stored_from_row(r: &AnyRow) -> Result<StoredSubmission, DbError> {
         plan_id: get(r, "plan_id")?,
         created_at: get(r, "created_at")?,
         created_by: get(r, "created_by")?,
-        submission: json(
+        submission: Arc::new(json(
             &get::<String, _>(r, "submission_json")?,
             "decode submission",
-        )?,
+        )?),
     })
 }
 

@@ -442,6 +442,13 @@ impl Prepared<'_> {
             before: keep.unwrap_or_default(),
             layout: Layout::default(),
         };
+        // The findings of the kept judgements merged or patched from: about what the report
+        // will hold.
+        let kept = reused.iter().flatten().copied();
+        let kept = kept.chain(patches.iter().flatten().map(|p| p.kept));
+        merge
+            .sink
+            .reserve(kept.map(|k| k.findings.findings().len()).sum());
         let reuse = |k: usize| reused.get(k).copied().flatten();
         let patch = |k: usize| patches.get(k).and_then(Option::as_ref);
         #[cfg(not(target_arch = "wasm32"))]

@@ -11,9 +11,11 @@
 //! session keeps: a backdated, changed or removed submission fails it), the plan is not
 //! expanded again and the last matching is extended with the appended submissions only
 //! ([`super::matching::Matching::extend`]). A caller that knows its first submissions are
-//! the last call's unchanged (an append-only store, by identity) says so
-//! ([`EvaluationSession::evaluate_parts_extending`]) and they are not compared: their
-//! comparison was most of what resuming cost (56,000 submissions, ~8 M instructions). This is
+//! the last call's unchanged (an append-only store) passes them shared
+//! ([`EvaluationSession::evaluate_shared`]): the session holds the last call's, and those at
+//! the same positions by identity (`Arc::ptr_eq`: a held `Arc` cannot change) are not
+//! compared: their comparison was most of what resuming cost (56,000 submissions, ~8 M
+//! instructions), a pointer's is a few instructions. This is
 //! exact because matching is one pass in
 //! order: a claim reads only what the claims before it left (which instances exist, which have
 //! evidence), and the instances, their evidence and the index after the kept submissions are
@@ -129,9 +131,50 @@ pub struct EvaluationSession {
     last: Option<Last>,
     reuse: Reuse,
     unchanged: Unchanged,
-    /// Calls of [`EvaluationSession::evaluate_parts_extending`] so far: a caller's word is
-    /// about its previous call's submissions, taken only when the kept ones are those.
+    /// Evaluations so far: what the session proved of a call's submissions is about its
+    /// previous call's, taken only when the kept ones are those.
     calls: u64,
+    shared: Shared,
+}
+
+/// The submissions of the last [`EvaluationSession::evaluate_shared`] call: held (so none of
+/// them can change while kept) and copied into one list (what the evaluator reads).
+#[derive(Debug, Default)]
+struct Shared {
+    held: Vec<Arc<Submission>>,
+    flat: Vec<Submission>,
+    /// The call (of [`EvaluationSession::calls`]) they were for.
+    call: u64,
+}
+
+impl Shared {
+    /// Makes the kept lists those of `submissions`, copying only those not at the same position
+    /// by identity; returns how many were (the prefix proven unchanged).
+    fn update(&mut self, submissions: &[Arc<Submission>]) -> usize {
+        // Unequal lengths are a state a panic left: nothing is proven then.
+        let proven = if self.held.len() == self.flat.len() {
+            self.held
+                .iter()
+                .zip(submissions)
+                .take_while(|(a, b)| Arc::ptr_eq(a, b))
+                .count()
+        } else {
+            0
+        };
+        self.held.truncate(proven);
+        self.flat.truncate(proven);
+        // Room for the submissions to come: appending then seldom moves the whole list.
+        if self.flat.capacity() < submissions.len() {
+            let room =
+                (submissions.len().saturating_add(submissions.len() / 2)).saturating_sub(proven);
+            self.flat.reserve(room);
+            self.held.reserve(room);
+        }
+        let added = submissions.get(proven..).unwrap_or_default();
+        self.held.extend_from_slice(added);
+        self.flat.extend(added.iter().map(|s| Submission::clone(s)));
+        proven
+    }
 }
 
 /// Which elements of the last report are the report's before it at the same position, known
@@ -331,6 +374,7 @@ impl Evaluator {
             reuse: Reuse::default(),
             unchanged: Unchanged::default(),
             calls: 0,
+            shared: Shared::default(),
         }
     }
 }
@@ -348,20 +392,38 @@ impl EvaluationSession {
         submissions: &[Submission],
         cx: &FormContext<'_>,
     ) -> Result<Report, EvalError> {
-        self.evaluate_parts_extending(plan, submissions, cx, 0)
+        self.run(plan, submissions, cx, 0)
     }
 
-    /// [`EvaluationSession::evaluate_parts`] on the caller's word that `submissions[..unchanged]`
-    /// are the submissions of this session's previous call at the same positions, unchanged
-    /// (what an append-only store proves by identity): those are not compared with the
-    /// session's copy, the rest are. The report is byte for byte a fresh evaluation's when the
-    /// word is true; a false one can give another report. `0` compares every submission.
-    pub fn evaluate_parts_extending(
+    /// [`EvaluationSession::evaluate_parts`] of shared submissions: the same report, byte for
+    /// byte. Those at the same positions as the previous call's, by identity (`Arc::ptr_eq`),
+    /// are not compared with the session's copy nor copied again; the others are, whatever
+    /// the caller passes. What an append-only store's caller passes to spare the comparison
+    /// of every submission.
+    pub fn evaluate_shared(
+        &mut self,
+        plan: &Plan,
+        submissions: &[Arc<Submission>],
+        cx: &FormContext<'_>,
+    ) -> Result<Report, EvalError> {
+        // Taken out while evaluating: a panic leaves nothing held, so nothing proven next.
+        let mut shared = std::mem::take(&mut self.shared);
+        let proven = shared.update(submissions);
+        // What `update` proved is about the previous call when that call was this one's kind.
+        let vouched = if shared.call == self.calls { proven } else { 0 };
+        let report = self.run(plan, &shared.flat, cx, vouched);
+        shared.call = self.calls;
+        self.shared = shared;
+        report
+    }
+
+    /// An evaluation, `submissions[..vouched]` known to be the previous call's unchanged.
+    fn run(
         &mut self,
         plan: &Plan,
         submissions: &[Submission],
         cx: &FormContext<'_>,
-        unchanged: usize,
+        vouched: usize,
     ) -> Result<Report, EvalError> {
         self.calls += 1;
         let same = self
@@ -391,7 +453,7 @@ impl EvaluationSession {
                 resumed: None,
                 previous: None,
                 call: self.calls,
-                vouched: unchanged,
+                vouched,
             }),
         );
         self.last = kept;
@@ -430,8 +492,8 @@ pub(crate) struct Sink<'s> {
     resumed: Option<Vec<Submission>>,
     /// The last request's matching when this one was matched again.
     previous: Option<Matched>,
-    /// This call's number, and how many of its first submissions its caller said are the
-    /// previous call's.
+    /// This call's number, and how many of its first submissions are proven the previous
+    /// call's.
     call: u64,
     vouched: usize,
 }
@@ -444,7 +506,7 @@ impl Sink<'_> {
     pub(crate) fn resume(&mut self, submissions: &[Submission]) -> Option<Matching> {
         let kept = self.last.as_mut()?.matched.take()?;
         let n = kept.submissions.len();
-        // The caller's word is about its previous call: taken when that call kept these.
+        // What was proven is about the previous call: taken when that call kept these.
         let vouched = if kept.call + 1 == self.call {
             self.vouched.min(n)
         } else {
@@ -1091,7 +1153,7 @@ mod tests {
     }
 
     #[test]
-    fn a_callers_word_spares_only_the_submissions_it_names_of_its_previous_call() {
+    fn shared_submissions_are_spared_only_where_they_are_the_previous_calls_by_identity() {
         let evaluator = Evaluator::standard().unwrap();
         let mut req = province(
             7,
@@ -1103,43 +1165,76 @@ mod tests {
             },
         );
         let mut pool = req.submissions.split_off(req.submissions.len() / 2);
-        let mut session = evaluator.session();
-        let call = |session: &mut EvaluationSession, req: &EvaluationRequest, word: usize| {
-            let report =
-                session.evaluate_parts_extending(&req.plan, &req.submissions, &req.context(), word);
-            let fresh = evaluator.evaluate(req);
-            assert_eq!(report.is_ok(), fresh.is_ok());
-            if let (Ok(a), Ok(b)) = (report, fresh) {
-                assert!(serde_json::to_string(&a).unwrap() == serde_json::to_string(&b).unwrap());
-            }
+        let mut shared: Vec<Arc<Submission>> = req.submissions.drain(..).map(Arc::new).collect();
+        let request = |shared: &[Arc<Submission>]| EvaluationRequest {
+            submissions: shared.iter().map(|s| Submission::clone(s)).collect(),
+            ..req.clone()
+        };
+        let fresh = |shared: &[Arc<Submission>]| {
+            evaluator
+                .evaluate(&request(shared))
+                .ok()
+                .map(|r| serde_json::to_string(&r).unwrap())
+        };
+        // Asserts the session's report is a fresh evaluation's; returns how many it matched.
+        let call = |session: &mut EvaluationSession, shared: &[Arc<Submission>]| {
+            let req = request(shared);
+            let report = session
+                .evaluate_shared(&req.plan, shared, &req.context())
+                .ok()
+                .map(|r| serde_json::to_string(&r).unwrap());
+            assert!(report == fresh(shared));
             session.last_reuse().matched
         };
-        let next = |pool: &mut Vec<Submission>| pool.remove(0);
-        call(&mut session, &req, 0);
-        // A true word: appended only, so resumed.
-        let n = req.submissions.len();
-        req.submissions.push(next(&mut pool));
-        assert_eq!(call(&mut session, &req, n), 1);
-        // The last submission changed: the word covers those before it, the changed one is
-        // compared and the matching done again.
-        let n = req.submissions.len();
-        req.submissions[n - 1].document_number = Some("99/BC-DOI".into());
-        req.submissions.push(next(&mut pool));
-        assert_eq!(call(&mut session, &req, n - 1), n + 1);
-        // A call that fails before matching keeps nothing: the word about it (true of it) does
-        // not cover what the session kept from the call before, which it differs from.
-        let kept = req.clone();
-        let n = req.submissions.len();
-        req.submissions[0].document_number = Some("98/BC-DOI".into());
-        let mut bad = next(&mut pool);
+        let mut session = evaluator.session();
+        call(&mut session, &shared);
+        // Appended only: resumed.
+        shared.push(Arc::new(pool.remove(0)));
+        assert_eq!(call(&mut session, &shared), 1);
+        // A changed submission at a kept position (another `Arc`), which changes the report:
+        // compared, so the matching is done again.
+        let n = shared.len();
+        let was = fresh(&shared);
+        let mut changed = Submission::clone(&shared[0]);
+        changed.received -= chrono::Duration::days(40);
+        changed.document_number = Some("97/BC-DOI".into());
+        shared[0] = Arc::new(changed);
+        assert!(fresh(&shared) != was, "the change is one the report shows");
+        assert_eq!(call(&mut session, &shared), n);
+        // Equal submissions read again (every one another `Arc`) and one appended: compared,
+        // equal, so resumed.
+        shared = shared
+            .iter()
+            .map(|s| Arc::new(Submission::clone(s)))
+            .collect();
+        shared.push(Arc::new(pool.remove(0)));
+        assert_eq!(call(&mut session, &shared), 1);
+        // A plain call in between with another first submission: the shared ones that follow are
+        // those of the shared call before it by identity, not of the plain call, so compared.
+        let mut plain = request(&shared);
+        plain.submissions[0].document_number = Some("96/BC-DOI".into());
+        assert_eq!(
+            session.evaluate(&plain).unwrap(),
+            evaluator.evaluate(&plain).unwrap()
+        );
+        shared.push(Arc::new(pool.remove(0)));
+        assert_eq!(call(&mut session, &shared), shared.len());
+        // A call that fails before matching keeps nothing: what the next call proves against
+        // it does not cover what the session kept from the call before, which differs from it.
+        let n = shared.len();
+        shared[1] = Arc::new({
+            let mut s = Submission::clone(&shared[1]);
+            s.document_number = Some("98/BC-DOI".into());
+            s
+        });
+        let mut bad = pool.remove(0);
         bad.received = chrono::NaiveDate::MIN;
-        req.submissions.push(bad);
-        assert!(evaluator.evaluate(&req).is_err());
-        assert_eq!(call(&mut session, &req, n), 0);
-        req.submissions.truncate(n);
-        req.submissions.push(next(&mut pool));
-        assert_ne!(req.submissions[0], kept.submissions[0]);
-        assert_eq!(call(&mut session, &req, n), n + 1);
+        shared.push(Arc::new(bad));
+        assert!(fresh(&shared).is_none());
+        assert_eq!(call(&mut session, &shared), 0);
+        shared.truncate(n);
+        shared.push(Arc::new(pool.remove(0)));
+        assert_eq!(call(&mut session, &shared), n + 1);
     }
 
     #[test]

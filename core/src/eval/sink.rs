@@ -93,6 +93,12 @@ impl<'a> FindingSink<'a> {
         }
     }
 
+    /// Room for `n` more findings (at most `max_findings`): a report merged from kept blocks
+    /// knows about how many it will hold, and growing the list step by step moved it each time.
+    pub fn reserve(&mut self, n: usize) {
+        self.findings.reserve(n.min(self.limits.max_findings));
+    }
+
     /// This block's sink, for the block at `position`, closed once `closed_from` is at or
     /// before it (the merge stores there the position after which the report is full).
     pub fn closing(self, closed_from: &'a AtomicUsize, position: usize) -> Self {

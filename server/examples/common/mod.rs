@@ -69,7 +69,7 @@ pub fn stored(
                 plan_id: req.plan.id.clone(),
                 created_at: format!("2026-11-30T00:00:00.{k:08}Z"),
                 created_by: "profile".into(),
-                submission,
+                submission: Arc::new(submission),
             })
         })
         .collect()

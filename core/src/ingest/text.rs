@@ -84,12 +84,13 @@ fn prepare_line_in_full(no: u32, l: &str) -> Line {
 /// The character count of `l` when cleaning would leave it as it is (raw and text both `l`),
 /// else `None` (then the line may still be clean: the full steps decide). Such a line is NFC
 /// Latin text with single spaces between words: ASCII but for controls and the markup
-/// [`clean_nfc`] removes, letters of U+00C0–U+024F and U+1E00–U+1EFF (none is whitespace, a
-/// control or invisible, and [`is_nfc`] takes them as NFC), no space at either end, and no
-/// block quote, heading or table row ([`clean_line`]) at its start.
+/// [`clean_nfc`] removes, letters of U+00C0–U+024F and U+1E00–U+1EFF and the punctuation of
+/// U+2010–U+2027 (none is whitespace, a control or invisible, and none changes under NFC),
+/// no space at either end, and no block quote, heading or table row ([`clean_line`]) at its
+/// start.
 fn clean_as_written(l: &str) -> Option<usize> {
     let b = l.as_bytes();
-    if matches!(b.first(), None | Some(b'>' | b'#' | b'|' | b' ')) || b.last() == Some(&b' ') {
+    if matches!(b.first(), Some(b'>' | b'#' | b'|' | b' ')) || b.last() == Some(&b' ') {
         return None;
     }
     let mut chars = 0;
@@ -105,6 +106,9 @@ fn clean_as_written(l: &str) -> Option<usize> {
             0xC3..=0xC8 => 2,
             0xC9 if matches!(b.get(i + 1), Some(0x80..=0x8F)) => 2,
             0xE1 if matches!(b.get(i + 1), Some(0xB8..=0xBB)) => 3,
+            // U+2010–U+2027: dashes, quotes, bullets, the ellipsis (not the spaces and
+            // invisible marks around them).
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x90..=0xA7)) => 3,
             _ => return None,
         };
         prev_space = x == b' ';
@@ -707,11 +711,12 @@ mod tests {
         }
         // Random lines of pieces the steps treat apart: spaces, markup, controls, decomposed
         // and precomposed letters at the ends of the ranges taken as written.
-        const PIECES: [&str; 48] = [
+        const PIECES: [&str; 52] = [
             "a", "Z", "1", ".", ":", "-", "+", "(", ")", " ", "  ", "\t", "\u{c}", "\r", "\u{7f}",
             "\u{1}", "\u{a0}", "\u{ad}", "\u{200b}", "\u{feff}", "\u{2003}", "ệ", "Đ", "ơ", "À",
             "e\u{301}", "\u{301}", "ȿ", "ɏ", "ɐ", "Ḁ", "ỿ", "ἀ", "“", "–", "°", "<b>", "*", "_",
-            "[x](y)", "!", "`", "\\", "#", "# ", ">", "|", "| a |",
+            "[x](y)", "!", "`", "\\", "#", "# ", ">", "|", "| a |", "…", "\u{2028}", "\u{200f}",
+            "\u{2030}",
         ];
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut quick = 0;

@@ -254,28 +254,13 @@ fn is_decoration(t: &str) -> bool {
     !t.is_empty() && !t.chars().any(char::is_alphanumeric)
 }
 
-/// Characters of a line as written, markup included, runs of spaces counted once: what a
-/// hard wrap measured.
-fn written_len(l: &Line) -> usize {
-    let mut n = 0;
-    let mut space = true;
-    for c in l.raw.trim().chars() {
-        let ws = c.is_whitespace();
-        if !(ws && space) {
-            n += 1;
-        }
-        space = ws;
-    }
-    n
-}
-
 /// The document's measure: the length most of its lines stay within (the 90th percentile, so
 /// that a few long unbreakable lines do not count). A text hard-wrapped at some width has a
 /// measure near that width; a text of one line per paragraph has a measure far longer than any
 /// title.
 fn measure(lines: &[Line], threads: Threads) -> usize {
     let mut lens: Vec<usize> = par::map(threads, lines, |_, l| {
-        (!l.table_row && !l.text.is_empty()).then(|| written_len(l))
+        (!l.table_row && !l.text.is_empty()).then_some(l.written)
     })
     .into_iter()
     .flatten()
@@ -512,7 +497,7 @@ fn continues(prev: &Block, t: &str, blanks: usize, lines: &[Line], width: usize)
         return false;
     };
     let first_word = t.split_whitespace().next().map_or(0, |w| w.chars().count());
-    let wrapped = written_len(prev_written) + 1 + first_word + WRAP_SLACK > width;
+    let wrapped = prev_written.written + 1 + first_word + WRAP_SLACK > width;
     let long_open_line =
         open_clause && !prev_line.trim_end().ends_with(')') && prev_line.chars().count() >= 60;
     wrapped || long_open_line

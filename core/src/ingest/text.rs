@@ -24,6 +24,9 @@ pub(crate) struct Line {
     /// The line starts a page: it began with a form feed (`\f`, as `pdftotext` writes
     /// between pages), which is not kept in `raw` or `text`.
     pub page_start: bool,
+    /// Characters of `raw` as written, trimmed, runs of whitespace counted once: what a hard
+    /// wrap measured ([`written_len`]), counted once here rather than by each step that asks.
+    pub written: usize,
 }
 
 /// Splits the input into lines (`\n`, `\r\n` or `\r`) and cleans each one.
@@ -40,6 +43,24 @@ pub(crate) fn prepare_with(input: &str, threads: super::par::Threads) -> Vec<Lin
 
 /// The line at index `i`, cleaned.
 pub(crate) fn prepare_line(i: usize, l: &str) -> Line {
+    let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    // Most lines need no cleaning at all: one pass over the bytes tells, instead of the NFC,
+    // markup and whitespace checks and the length count each reading the line in turn.
+    if let Some(written) = clean_as_written(l) {
+        return Line {
+            no,
+            raw: l.to_string(),
+            text: l.to_string(),
+            table_row: false,
+            page_start: false,
+            written,
+        };
+    }
+    prepare_line_in_full(no, l)
+}
+
+/// [`prepare_line`] by each step in turn, for any line.
+fn prepare_line_in_full(no: u32, l: &str) -> Line {
     // The form feed may follow the line's indentation (a tab or spaces before it).
     let lead = l.len() - l.trim_start().len();
     let page_start = l[..lead].contains('\u{c}');
@@ -49,13 +70,51 @@ pub(crate) fn prepare_line(i: usize, l: &str) -> Line {
         nfc_trimmed(l)
     };
     let (text, _heading, table_row) = clean_line(&raw);
+    let written = written_len(&raw);
     Line {
-        no: u32::try_from(i + 1).unwrap_or(u32::MAX),
+        no,
         raw,
         text,
         table_row,
         page_start,
+        written,
     }
+}
+
+/// The character count of `l` when cleaning would leave it as it is (raw and text both `l`),
+/// else `None` (then the line may still be clean: the full steps decide). Such a line is NFC
+/// Latin text with single spaces between words: ASCII but for controls and the markup
+/// [`clean_nfc`] removes, letters of U+00C0–U+024F and U+1E00–U+1EFF and the punctuation of
+/// U+2010–U+2027 (none is whitespace, a control or invisible, and none changes under NFC),
+/// no space at either end, and no block quote, heading or table row ([`clean_line`]) at its
+/// start.
+fn clean_as_written(l: &str) -> Option<usize> {
+    let b = l.as_bytes();
+    if matches!(b.first(), Some(b'>' | b'#' | b'|' | b' ')) || b.last() == Some(&b' ') {
+        return None;
+    }
+    let mut chars = 0;
+    let mut i = 0;
+    let mut prev_space = false;
+    while let Some(&x) = b.get(i) {
+        i += match x {
+            b' ' if prev_space => return None,
+            b'<' | b'[' | b'\\' | b'*' | b'_' | b'`' | b'!' | 0x7F => return None,
+            0x20..=0x7E => 1,
+            // U+00C0–U+023F; `C2` (U+0080–U+00BF) holds the no-break space, the soft hyphen
+            // and controls, so it is left to the full steps.
+            0xC3..=0xC8 => 2,
+            0xC9 if matches!(b.get(i + 1), Some(0x80..=0x8F)) => 2,
+            0xE1 if matches!(b.get(i + 1), Some(0xB8..=0xBB)) => 3,
+            // U+2010–U+2027: dashes, quotes, bullets, the ellipsis (not the spaces and
+            // invisible marks around them).
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x90..=0xA7)) => 3,
+            _ => return None,
+        };
+        prev_space = x == b' ';
+        chars += 1;
+    }
+    Some(chars)
 }
 
 fn split_lines(input: &str) -> Vec<&str> {
@@ -229,6 +288,21 @@ fn is_plain(s: &str) -> bool {
         }
     }
     true
+}
+
+/// Characters of a line as written, markup included, trimmed, runs of whitespace counted
+/// once: what a hard wrap measured.
+fn written_len(raw: &str) -> usize {
+    let mut n = 0;
+    let mut space = true;
+    for c in raw.trim().chars() {
+        let ws = c.is_whitespace();
+        if !(ws && space) {
+            n += 1;
+        }
+        space = ws;
+    }
+    n
 }
 
 /// Whitespace or a control character (what [`collapse_ws`] turns into a single space), with
@@ -612,6 +686,53 @@ pub(crate) fn trim_clause(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A line taken as written ([`clean_as_written`]) is the line the full steps make, and its
+    /// count is theirs; the test also makes sure the quick way is taken for most plain lines.
+    fn quick_way_agrees(l: &str) -> bool {
+        let full = prepare_line_in_full(7, l);
+        assert_eq!(prepare_line(6, l), full, "{l:?}");
+        clean_as_written(l).is_some()
+    }
+
+    #[test]
+    fn lines_taken_as_written_are_cleaned_lines() {
+        // Every character below U+3000, alone, between letters and next to spaces.
+        for c in ('\0'..='\u{2FFF}').chain(['\u{FEFF}', '\u{FFFD}', '\u{1F600}']) {
+            for l in [
+                format!("{c}"),
+                format!("a{c}b"),
+                format!("a {c}"),
+                format!("{c} b"),
+                format!("{c}{c}x"),
+            ] {
+                quick_way_agrees(&l);
+            }
+        }
+        // Random lines of pieces the steps treat apart: spaces, markup, controls, decomposed
+        // and precomposed letters at the ends of the ranges taken as written.
+        const PIECES: [&str; 52] = [
+            "a", "Z", "1", ".", ":", "-", "+", "(", ")", " ", "  ", "\t", "\u{c}", "\r", "\u{7f}",
+            "\u{1}", "\u{a0}", "\u{ad}", "\u{200b}", "\u{feff}", "\u{2003}", "ệ", "Đ", "ơ", "À",
+            "e\u{301}", "\u{301}", "ȿ", "ɏ", "ɐ", "Ḁ", "ỿ", "ἀ", "“", "–", "°", "<b>", "*", "_",
+            "[x](y)", "!", "`", "\\", "#", "# ", ">", "|", "| a |", "…", "\u{2028}", "\u{200f}",
+            "\u{2030}",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut quick = 0;
+        for _ in 0..100_000 {
+            let mut l = String::new();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            for _ in 0..(seed >> 60) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                // Mostly letters and single spaces, as lines are, so the quick way is tried.
+                let k = (seed >> 33) as usize % (PIECES.len() * 2);
+                l.push_str(PIECES.get(k).copied().unwrap_or(["a", " ", "ệ"][k % 3]));
+            }
+            quick += usize::from(quick_way_agrees(&l));
+        }
+        assert!(quick > 5_000, "only {quick} lines taken as written");
+    }
 
     /// The fast path of `is_nfc` answers as the quick check does, character by character.
     #[test]

@@ -789,7 +789,7 @@ mod tests {
                 agency("UBND xã B", AgencyGroup::Communes),
             ],
         };
-        let r = Registry::new(Some(&registry));
+        let r = Registry::new(Some(&registry), None);
         let group = |group| AgencyRef::Group {
             group,
             name: format!("{group:?}"),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tuanthu::eval::{EvalError, Evaluator, FormContext, PreparedForms, SubmissionForm};
-use tuanthu::model::{Finding, Plan};
+use tuanthu::model::{AgencyIndex, Finding, Plan};
 
 use crate::store::Revision;
 
@@ -21,6 +21,8 @@ pub struct CachedRevision {
     /// it was prepared on. Preparing (expanding the instances of hundreds of agencies) was nearly
     /// all of a check's cost.
     forms: Mutex<HashMap<String, PreparedForms<'static>>>,
+    /// The registry's names by key, for comparing a token's agency with a submission's.
+    pub agencies: Option<AgencyIndex>,
 }
 
 impl std::fmt::Debug for CachedRevision {
@@ -45,6 +47,7 @@ impl CachedRevision {
             })
             .collect();
         CachedRevision {
+            agencies: rev.registry.as_ref().map(AgencyIndex::new),
             rev,
             by_obligation,
             forms: Mutex::default(),

@@ -15,8 +15,8 @@ use tuanthu::api::{to_canonical_json, ErrorKind, ErrorObject};
 use tuanthu::eval::{EvaluationRequest, FormContext, SubmissionForm};
 use tuanthu::input::{from_json_str, submissions_from_csv};
 use tuanthu::model::{
-    same_agency_name, AgencyRegistry, Event, Finding, Lang, Plan, Report, Severity, Status,
-    Submission,
+    same_agency_name, AgencyIndex, AgencyRegistry, Event, Finding, Lang, Plan, Report, Severity,
+    Status, Submission,
 };
 
 use crate::auth::{authenticate, insert_token, new_secret, Caller, CreatedToken, NewToken, Role};
@@ -580,7 +580,7 @@ pub struct Accepted {
 /// be one agency's. Names told apart only by diacritics ("xã Tân An", "xã Tân Ân") are two
 /// agencies, and a name that could be either is neither: a token for one cannot file for the
 /// other.
-fn same_agency(registry: Option<&AgencyRegistry>, a: &str, b: &str) -> bool {
+fn same_agency(registry: Option<&AgencyIndex>, a: &str, b: &str) -> bool {
     let resolve = |n: &str| registry.map_or(Ok(None), |r| r.resolve(n));
     match (resolve(a), resolve(b)) {
         (Ok(Some(x)), Ok(Some(y))) => x == y,
@@ -652,7 +652,7 @@ fn check_all(
     for (k, s) in subs.iter().enumerate() {
         if caller.role == Role::Submitter {
             let own = caller.agency.as_deref().unwrap_or_default();
-            if !same_agency(rev.registry.as_ref(), own, &s.agency) {
+            if !same_agency(rev.agencies.as_ref(), own, &s.agency) {
                 tracing::warn!(caller = %caller.name, agency = %s.agency, "denied: other agency");
                 return Err(HttpError::forbidden(format!(
                     "submission {k}: token '{}' files for '{own}' only, not for '{}'; nothing stored",
@@ -884,7 +884,7 @@ async fn list_submissions(
     if caller.role == Role::Submitter {
         // A submitter sees what its agency filed.
         let own = caller.agency.as_deref().unwrap_or_default();
-        list.retain(|s| same_agency(rev.registry.as_ref(), own, &s.submission.agency));
+        list.retain(|s| same_agency(rev.agencies.as_ref(), own, &s.submission.agency));
     }
     Ok(Json(list).into_response())
 }
@@ -1435,6 +1435,7 @@ mod tests {
         let registry = AgencyRegistry {
             agencies: vec![agency("UBND xã Tân An"), agency("UBND xã Tân Ân")],
         };
+        let registry = tuanthu::model::AgencyIndex::new(&registry);
         for r in [Some(&registry), None] {
             assert!(!same_agency(r, "UBND xã Tân An", "UBND xã Tân Ân"));
             assert!(same_agency(

@@ -146,21 +146,44 @@ impl AgencyRegistry {
     /// assert_eq!(r.resolve("Sở Tư pháp"), Ok(None));
     /// ```
     pub fn resolve(&self, name: &str) -> Result<Option<usize>, Vec<usize>> {
-        let key = fold_key(name);
-        let mut named: Vec<(Option<String>, usize)> = Vec::new();
-        for (i, a) in self.agencies.iter().enumerate() {
+        AgencyIndex::new(self).resolve(name)
+    }
+}
+
+/// A registry's names and aliases by fold key, made once: [`AgencyRegistry::resolve`] for many
+/// names without folding every name of the registry for each (a service checks every
+/// submission's agency against its token's).
+#[derive(Debug, Clone, Default)]
+pub struct AgencyIndex {
+    /// Each fold key's names and aliases: their [`fine_key`] and their agency's index.
+    by_key: std::collections::HashMap<String, Vec<(Option<String>, usize)>>,
+}
+
+impl AgencyIndex {
+    pub fn new(registry: &AgencyRegistry) -> Self {
+        let mut by_key: std::collections::HashMap<String, Vec<(Option<String>, usize)>> =
+            std::collections::HashMap::new();
+        for (i, a) in registry.agencies.iter().enumerate() {
             for n in std::iter::once(&a.name).chain(&a.aliases) {
-                if fold_key(n) == key {
-                    named.push((fine_key(n), i));
-                }
+                by_key
+                    .entry(fold_key(n))
+                    .or_default()
+                    .push((fine_key(n), i));
             }
         }
+        AgencyIndex { by_key }
+    }
+
+    /// As [`AgencyRegistry::resolve`].
+    pub fn resolve(&self, name: &str) -> Result<Option<usize>, Vec<usize>> {
+        let Some(named) = self.by_key.get(&fold_key(name)) else {
+            return Ok(None);
+        };
         let mut agencies: Vec<usize> = named.iter().map(|&(_, i)| i).collect();
         agencies.dedup();
         match agencies.as_slice() {
-            [] => Ok(None),
             [i] => Ok(Some(*i)),
-            _ => pick_by_diacritics(name, &named).map(Some).ok_or(agencies),
+            _ => pick_by_diacritics(name, named).map(Some).ok_or(agencies),
         }
     }
 }

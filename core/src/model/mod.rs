@@ -15,8 +15,8 @@ mod warning;
 
 pub(crate) use agency::pick_by_diacritics;
 pub use agency::{
-    fine_key, fold_key, normalize_text, same_agency_name, AgencyGroup, AgencyRef, AgencyRegistry,
-    RegisteredAgency,
+    fine_key, fold_key, normalize_text, same_agency_name, AgencyGroup, AgencyIndex, AgencyRef,
+    AgencyRegistry, RegisteredAgency,
 };
 pub use date::{format_vi, parse_date, parse_date_text, DateTextError};
 pub use evidence::{Event, EventDeadline, EventKind, Submission};

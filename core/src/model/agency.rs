@@ -273,7 +273,9 @@ pub fn fine_key(s: &str) -> Option<String> {
     let mut key = String::with_capacity(decomposed.len() + 16);
     let words = decomposed.split(|c: char| !(c.is_alphanumeric() || is_mark(c)));
     for word in words.filter(|w| !w.is_empty()) {
-        match abbreviation(word) {
+        let mut folded = String::with_capacity(word.len());
+        word.chars().for_each(|c| push_folded(c, &mut folded));
+        match abbreviation(&folded) {
             Some(expansion) => expansion.iter().for_each(|w| push_fine_word(w, &mut key)),
             None => push_fine_word(word, &mut key),
         }
@@ -304,17 +306,42 @@ fn push_fine_word(word: &str, key: &mut String) {
     key.extend(decomposed.chars().filter(|&c| is_tone(c)));
 }
 
-/// The abbreviations both keys write out, in full (with diacritics, as [`fine_key`] needs).
-fn abbreviation(word: &str) -> Option<&'static [&'static str]> {
-    Some(match word {
-        "ubnd" => &["ủy", "ban", "nhân", "dân"],
-        "hdnd" => &["hội", "đồng", "nhân", "dân"],
-        "vhttdl" => &["văn", "hóa", "thể", "thao", "và", "du", "lịch"],
-        "khcn" => &["khoa", "học", "và", "công", "nghệ"],
-        "gddt" => &["giáo", "dục", "và", "đào", "tạo"],
-        "tp" => &["thành", "phố"],
-        _ => return None,
-    })
+/// The abbreviations both keys write out, in full (with diacritics, as [`fine_key`] needs;
+/// [`fold_key`] folds them once).
+const ABBREVIATIONS: [(&str, &[&str]); 6] = [
+    ("ubnd", &["ủy", "ban", "nhân", "dân"]),
+    ("hdnd", &["hội", "đồng", "nhân", "dân"]),
+    ("vhttdl", &["văn", "hóa", "thể", "thao", "và", "du", "lịch"]),
+    ("khcn", &["khoa", "học", "và", "công", "nghệ"]),
+    ("gddt", &["giáo", "dục", "và", "đào", "tạo"]),
+    ("tp", &["thành", "phố"]),
+];
+
+/// An abbreviation's words in full, by the abbreviation folded (`HĐND` is `hdnd`).
+fn abbreviation(folded: &str) -> Option<&'static [&'static str]> {
+    ABBREVIATIONS
+        .iter()
+        .find(|(a, _)| *a == folded)
+        .map(|&(_, full)| full)
+}
+
+/// [`ABBREVIATIONS`] as [`fold_key`] writes them out: each word folded, made once.
+fn folded_abbreviation(folded: &str) -> Option<&'static [String]> {
+    static FOLDED: std::sync::LazyLock<Vec<(&str, Vec<String>)>> = std::sync::LazyLock::new(|| {
+        let fold = |w: &str| {
+            let mut out = String::new();
+            w.nfd().for_each(|c| push_folded(c, &mut out));
+            out
+        };
+        ABBREVIATIONS
+            .iter()
+            .map(|&(a, full)| (a, full.iter().map(|w| fold(w)).collect()))
+            .collect()
+    });
+    FOLDED
+        .iter()
+        .find(|(a, _)| *a == folded)
+        .map(|(_, full)| full.as_slice())
 }
 
 /// What one character of a name's NFD becomes in a key.
@@ -334,22 +361,16 @@ fn push_folded(c: char, out: &mut String) {
 /// The words of folded characters, abbreviations written out, joined by single spaces.
 fn expand_abbreviations(chars: &str) -> String {
     let mut key = String::with_capacity(chars.len() + 16);
+    let mut push = |part: &str| {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(part);
+    };
     for word in chars.split_whitespace() {
-        let whole = [word];
-        let parts: &[&str] = match word {
-            "ubnd" => &["uy", "ban", "nhan", "dan"],
-            "hdnd" => &["hoi", "dong", "nhan", "dan"],
-            "vhttdl" => &["van", "hoa", "the", "thao", "va", "du", "lich"],
-            "khcn" => &["khoa", "hoc", "va", "cong", "nghe"],
-            "gddt" => &["giao", "duc", "va", "dao", "tao"],
-            "tp" => &["thanh", "pho"],
-            _ => &whole,
-        };
-        for part in parts {
-            if !key.is_empty() {
-                key.push(' ');
-            }
-            key.push_str(part);
+        match folded_abbreviation(word) {
+            Some(full) => full.iter().for_each(|part| push(part)),
+            None => push(word),
         }
     }
     key
@@ -422,6 +443,34 @@ fn fold_alone(c: char) -> Option<Box<str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both keys read an abbreviation as the words a person writes out: each pair has one
+    /// fold key and one fine key (and every abbreviation the keys know is in a pair).
+    #[test]
+    fn abbreviations_read_as_their_words_in_both_keys() {
+        let pairs = [
+            ("UBND xã Tân Ân", "Ủy ban nhân dân xã Tân Ân"),
+            ("HĐND xã Tân Ân", "Hội đồng nhân dân xã Tân Ân"),
+            ("HDND xã Tân Ân", "Hội đồng nhân dân xã Tân Ân"),
+            ("Sở VHTTDL", "Sở Văn hoá, Thể thao và Du lịch"),
+            ("Sở KHCN", "Sở Khoa học và Công nghệ"),
+            ("Sở GDĐT", "Sở Giáo dục và Đào tạo"),
+            ("Công an TP Cần Thơ", "Công an thành phố Cần Thơ"),
+        ];
+        for (short, long) in pairs {
+            assert_eq!(fold_key(short), fold_key(long), "{short}");
+            assert_eq!(fine_key(short), fine_key(long), "{short}");
+        }
+        let folded = |w: &str| {
+            let mut out = String::new();
+            w.nfd().for_each(|c| push_folded(c, &mut out));
+            out
+        };
+        for (abbreviation, _) in ABBREVIATIONS {
+            let named = |(s, _): &(&str, &str)| s.split(' ').any(|w| folded(w) == abbreviation);
+            assert!(pairs.iter().any(named), "{abbreviation}");
+        }
+    }
 
     #[test]
     fn fold_key_ignores_tone_placement_case_and_nfd() {

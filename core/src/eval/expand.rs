@@ -13,8 +13,9 @@ use super::{EvalError, FastMap, FastSet};
 use crate::calendar::Calendar;
 use crate::model::format_vi;
 use crate::model::{
-    fine_key, fold_key, AgencyGroup, AgencyRef, AgencyRegistry, Bound, Deadline, DueDate, DueRule,
-    Event, EventDeadline, Frequency, Obligation, Period, Plan, Schedule, Stage, Trigger,
+    agencies_of, fine_key, fold_key, AgencyGroup, AgencyIndex, AgencyRef, AgencyRegistry, Bound,
+    Deadline, DueDate, DueRule, Event, EventDeadline, Frequency, Named, Obligation, Period, Plan,
+    Schedule, Stage, Trigger,
 };
 use crate::policy::Policies;
 
@@ -74,23 +75,8 @@ pub(crate) struct RegistryIndex {
 impl RegistryIndex {
     pub fn new(registry: Option<&AgencyRegistry>, plan: Option<&Plan>) -> Self {
         let mut index = RegistryIndex::default();
-        let mut collided: FastSet<String> = FastSet::default();
-        for (i, a) in registry.iter().flat_map(|r| r.agencies.iter().enumerate()) {
-            for n in std::iter::once(&a.name).chain(&a.aliases) {
-                let key = fold_key(n);
-                match index.by_key.get(&key) {
-                    Some(&j) if j != i => {
-                        collided.insert(key);
-                    }
-                    Some(_) => {}
-                    None => {
-                        index.by_key.insert(key, i);
-                    }
-                }
-            }
-        }
-        if let Some(r) = registry.filter(|_| !collided.is_empty()) {
-            index.tell_registry_apart(r, &collided);
+        if let Some(r) = registry {
+            index.add_registry(&AgencyIndex::new(r));
         }
         if let Some(plan) = plan {
             index.tell_plan_apart(plan);
@@ -98,21 +84,23 @@ impl RegistryIndex {
         index
     }
 
-    /// Each agency of the registry whose name or alias shares a fold key with another agency's
-    /// goes by its own key under that fold key.
-    fn tell_registry_apart(&mut self, r: &AgencyRegistry, collided: &FastSet<String>) {
-        for (i, a) in r.agencies.iter().enumerate() {
-            for n in std::iter::once(&a.name).chain(&a.aliases) {
-                let key = fold_key(n);
-                if collided.contains(&key) {
-                    let own = format!("{key}\u{1f}{i}");
-                    self.by_key.insert(own.clone(), i);
-                    self.shared.entry(key).or_default().push((fine_key(n), own));
+    /// The registry's fold keys; each agency whose name or alias shares a fold key with another
+    /// agency's goes by its own key under that fold key.
+    fn add_registry(&mut self, agencies: &AgencyIndex) {
+        for (key, named) in agencies.entries() {
+            match named {
+                Named::One(i) => {
+                    self.by_key.insert(key.clone(), *i);
+                }
+                Named::Shared(names) => {
+                    let own = |i: usize| format!("{key}\u{1f}{i}");
+                    for i in agencies_of(names) {
+                        self.by_key.insert(own(i), i);
+                    }
+                    let told = names.iter().map(|(f, i)| (f.clone(), own(*i))).collect();
+                    self.shared.insert(key.clone(), told);
                 }
             }
-        }
-        for key in collided {
-            self.by_key.remove(key);
         }
     }
 

@@ -152,23 +152,55 @@ impl AgencyRegistry {
 
 /// A registry's names and aliases by fold key, made once: [`AgencyRegistry::resolve`] for many
 /// names without folding every name of the registry for each (a service checks every
-/// submission's agency against its token's).
+/// submission's agency against its token's). The evaluation's registry lookups are made from it.
 #[derive(Debug, Clone, Default)]
 pub struct AgencyIndex {
-    /// Each fold key's names and aliases: their [`fine_key`] and their agency's index.
-    by_key: std::collections::HashMap<String, Vec<(Option<String>, usize)>>,
+    by_key: std::collections::HashMap<String, Named>,
+}
+
+/// The agencies one fold key names.
+#[derive(Debug, Clone)]
+pub(crate) enum Named {
+    /// One agency, by index (by its name, one or more of its aliases, or both).
+    One(usize),
+    /// Several agencies ("UBND xã Tân An", "UBND xã Tân Ân"): each name's or alias's
+    /// [`fine_key`] (made only here, where it is needed) and its agency's index, in registry
+    /// order.
+    Shared(Vec<(Option<String>, usize)>),
 }
 
 impl AgencyIndex {
     pub fn new(registry: &AgencyRegistry) -> Self {
-        let mut by_key: std::collections::HashMap<String, Vec<(Option<String>, usize)>> =
-            std::collections::HashMap::new();
-        for (i, a) in registry.agencies.iter().enumerate() {
-            for n in std::iter::once(&a.name).chain(&a.aliases) {
-                by_key
-                    .entry(fold_key(n))
-                    .or_default()
-                    .push((fine_key(n), i));
+        let names = || {
+            registry.agencies.iter().enumerate().flat_map(|(i, a)| {
+                std::iter::once(&a.name)
+                    .chain(&a.aliases)
+                    .map(move |n| (n, i))
+            })
+        };
+        let mut by_key: std::collections::HashMap<String, Named> = std::collections::HashMap::new();
+        let mut shared = false;
+        for (n, i) in names() {
+            match by_key.entry(fold_key(n)) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(Named::One(i));
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    if let Named::One(j) = *e.get() {
+                        if j != i {
+                            e.insert(Named::Shared(Vec::new()));
+                            shared = true;
+                        }
+                    }
+                }
+            }
+        }
+        // Only where agencies share a fold key: each of their names with its fine key.
+        if shared {
+            for (n, i) in names() {
+                if let Some(Named::Shared(list)) = by_key.get_mut(&fold_key(n)) {
+                    list.push((fine_key(n), i));
+                }
             }
         }
         AgencyIndex { by_key }
@@ -176,16 +208,26 @@ impl AgencyIndex {
 
     /// As [`AgencyRegistry::resolve`].
     pub fn resolve(&self, name: &str) -> Result<Option<usize>, Vec<usize>> {
-        let Some(named) = self.by_key.get(&fold_key(name)) else {
-            return Ok(None);
-        };
-        let mut agencies: Vec<usize> = named.iter().map(|&(_, i)| i).collect();
-        agencies.dedup();
-        match agencies.as_slice() {
-            [i] => Ok(Some(*i)),
-            _ => pick_by_diacritics(name, named).map(Some).ok_or(agencies),
+        match self.by_key.get(&fold_key(name)) {
+            None => Ok(None),
+            Some(Named::One(i)) => Ok(Some(*i)),
+            Some(Named::Shared(named)) => pick_by_diacritics(name, named)
+                .map(Some)
+                .ok_or_else(|| agencies_of(named)),
         }
     }
+
+    /// Each fold key and the agencies it names.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&String, &Named)> {
+        self.by_key.iter()
+    }
+}
+
+/// The distinct agencies of a shared fold key's names, in registry order.
+pub(crate) fn agencies_of(named: &[(Option<String>, usize)]) -> Vec<usize> {
+    let mut agencies: Vec<usize> = named.iter().map(|&(_, i)| i).collect();
+    agencies.dedup();
+    agencies
 }
 
 /// The one agency among `named` (names and aliases that share a fold key, each with its

@@ -494,9 +494,15 @@ fn plan_title(lines: &[&str]) -> String {
 /// Page breaks every `every` lines (at least twice a plan): a page number in the given form,
 /// and a running header (the plan's title, or the issuer and number with a footer).
 fn furniture(pn: PageNumber, running: Running) -> impl Fn(&str) -> String {
+    paged(pn, running, None)
+}
+
+/// Page breaks every `every` lines (by default a third of the plan, 12 to 40), as
+/// [`furniture`].
+fn paged(pn: PageNumber, running: Running, every: Option<usize>) -> impl Fn(&str) -> String {
     move |s| {
         let lines: Vec<&str> = s.lines().collect();
-        let every = (lines.len() / 3).clamp(12, 40);
+        let every = every.unwrap_or((lines.len() / 3).clamp(12, 40)).max(2);
         let pages = lines.len() / every + 1;
         let title = plan_title(&lines);
         let number = lines
@@ -1168,5 +1174,78 @@ fn a_body_line_repeated_at_two_page_boundaries_is_kept() {
             failures.push(format!("{plan}:\n    {}", diff.join("\n    ")));
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Page breaks at every page length from 12 to 45 lines (so at every kind of place: above an
+/// item's field line, inside a wrapped agency list, between an item and its sub-items), in
+/// plans long enough for at least two breaks, with each running header and footer, the page
+/// numbers' forms in turn, as written and hard-wrapped at 45 and 70 columns, each case with one
+/// other change in turn (in the order layout happens: style before the wrap, spacing and
+/// encoding after the pages). A running header met at one page break only cannot be told from
+/// a body line (the exceptions, the plan's own title or number, are tested in the reader's own
+/// tests), hence two.
+#[test]
+fn page_breaks_anywhere_give_the_same_obligations() {
+    let forms = [
+        PageNumber::Trang,
+        PageNumber::Dashes,
+        PageNumber::Bare,
+        PageNumber::PageOf,
+        PageNumber::FormFeed,
+    ];
+    let runnings = [
+        Running::None,
+        Running::Title,
+        Running::IssuerAndFooter,
+        Running::IssuerAboveNumber,
+    ];
+    let others: Vec<Transform> = transforms()
+        .into_iter()
+        .filter(|t| !matches!(t.stage, Stage::Wrap | Stage::Pages | Stage::Combined))
+        .collect();
+    let (mut cases, mut failures) = (0, Vec::new());
+    for plan in PLANS {
+        let text = read_plan(plan);
+        let original = read(&text);
+        for width in [None, Some(45), Some(70)] {
+            for (r, running) in runnings.into_iter().enumerate() {
+                for every in 12..=45 {
+                    let other = &others[(every * 4 + r) % others.len()];
+                    let before = other.stage < Stage::Wrap;
+                    let styled = if before {
+                        (other.f)(&text)
+                    } else {
+                        text.clone()
+                    };
+                    let laid = width.map_or(styled.clone(), |w| wrap(&styled, w));
+                    if laid.lines().count() <= 2 * every {
+                        continue;
+                    }
+                    let pn = forms[every % forms.len()];
+                    let paged_text = paged(pn, running, Some(every))(&laid);
+                    let done = if before {
+                        paged_text
+                    } else {
+                        (other.f)(&paged_text)
+                    };
+                    cases += 1;
+                    let diff = differences(&original, &read(&done));
+                    if !diff.is_empty() {
+                        failures.push(format!(
+                            "{plan} / {} / wrap {width:?} / every {every} {pn:?} {running:?}: {}",
+                            other.name,
+                            diff.join(" | ")
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "page breaks anywhere: {cases} cases, {} fail",
+        failures.len()
+    );
+    assert!(cases >= 1500, "too few cases: {cases}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -7,12 +7,15 @@
 //! - A running header or footer (a line repeated at page breaks: the plan's title, `UBND tỉnh
 //!   X – Kế hoạch số 144/KH-UBND`) is removed where it stands at a page boundary: next to a page
 //!   number, or at the top or bottom of a page that a form feed (`\f`, from `pdftotext`)
-//!   starts. It must repeat at two boundaries at the same place (the line just after the
-//!   page number, the last line before it...), or name the plan's own number (`Số: 144/…` of
-//!   the header: a running header met once, in a plan of two pages). A line elsewhere is never
-//!   furniture, however often it repeats (a task sentence said twice is not a header). The
-//!   header and title (before any page break) are kept. Each removal is an `info` warning that
-//!   quotes the line.
+//!   starts, with nothing but furniture between it and the page's edge. It must repeat at the
+//!   same place (the line just after the page number, the last line before it...) at two
+//!   boundaries and at a third of them at least (a header on every other page), or name the
+//!   plan's own number (`Số: 144/…` of the header) or be the plan's own title (a running header
+//!   met once, in a plan of two pages). A line elsewhere is never furniture, however often it
+//!   repeats: a task sentence said twice is not a header, nor is a wrapped agency list said
+//!   twice under two pages' first item, nor the same list's line that happens to fall first on
+//!   two pages of twenty. The header and title (before any page break) are kept. Each removal
+//!   is an `info` warning that quotes the line.
 //! - A text with a blank line after every line (copied from a web page) is read with its blank
 //!   lines halved, so blank lines keep meaning "new paragraph".
 //!
@@ -95,7 +98,7 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
     // Each near line with its place from the boundary (in non-blank lines, negative above):
     // a running header or footer stands at the same place on every page, a body line that
     // happens to repeat at two boundaries (a wrapped agency list said twice) rarely does.
-    let mut places: Vec<(usize, isize)> = Vec::new();
+    let mut places: Vec<Place> = Vec::new();
     for &p in &pages {
         // The non-blank line at the boundary (or the first after a blank page start).
         let k = nonblank.partition_point(|&i| i < p);
@@ -108,32 +111,75 @@ fn furniture(lines: &[Line]) -> Vec<bool> {
             k + NEAR_PAGE_NUMBER
         };
         let hi = hi.min(nonblank.len()).max(lo);
-        for (j, &i) in nonblank.get(lo..hi).unwrap_or_default().iter().enumerate() {
+        for (j, &i) in nonblank.iter().enumerate().take(hi).skip(lo) {
             if !is_furniture[i] && !own[i] && could_be_running(&lines[i]) {
-                places.push((i, (lo + j) as isize - k as isize));
+                let at = j as isize - k as isize;
+                places.push(Place { i, at, k });
             }
         }
     }
-    places.sort_unstable();
-    places.dedup();
+    places.sort_unstable_by_key(|p| (p.i, p.at));
+    places.dedup_by_key(|p| (p.i, p.at));
     let number = own_number(lines, &own);
-    let mut count: HashMap<(String, isize), usize> = HashMap::new();
-    for &(i, at) in &places {
-        *count.entry((fold(&lines[i].text), at)).or_insert(0) += 1;
-    }
-    for &(i, at) in &places {
-        let f = fold(&lines[i].text);
-        // Repeated at the same place at page boundaries, or naming the plan's own number there
-        // (a running header met once, in a plan of two pages).
-        let repeated = count.get(&(f, at)).copied().unwrap_or(0) >= 2;
-        let names_plan = number
-            .as_deref()
-            .is_some_and(|n| fold(&lines[i].text).contains(n));
-        if repeated || names_plan {
-            is_furniture[i] = true;
+    let titles = own_titles(lines);
+    // A running header or footer repeats on most pages (on every other one at least, when odd
+    // and even pages differ): a body line repeated at two of twenty page breaks is not one.
+    let numbers = is_furniture.iter().filter(|f| **f).count();
+    let starts = lines.iter().filter(|l| l.page_start).count();
+    let often = |count: usize| count >= 2 && count * 3 >= numbers.max(starts);
+    // Nearest the boundary first: a line is furniture only where nothing but furniture stands
+    // between it and its page's edge. A body line under a page's first item ("b) Cơ quan
+    // phối hợp: …" then a wrapped agency list) may repeat at the same place on two pages, but
+    // the item's line stands between it and the edge.
+    for level in 0..=NEAR_PAGE_NUMBER {
+        let same = |p: &Place| p.at.unsigned_abs() == level;
+        let at_edge: Vec<&Place> = places
+            .iter()
+            .filter(|p| same(p))
+            .filter(|p| p.between(&nonblank).all(|b| is_furniture[b]))
+            .collect();
+        let mut count: HashMap<(String, isize), usize> = HashMap::new();
+        for p in &at_edge {
+            *count.entry((fold(&lines[p.i].text), p.at)).or_insert(0) += 1;
+        }
+        for p in at_edge {
+            let f = fold(&lines[p.i].text);
+            // Repeated at the same place at page edges, or naming the plan's own number there
+            // (a running header met once, in a plan of two pages).
+            let repeated = often(count.get(&(f.clone(), p.at)).copied().unwrap_or(0));
+            let names_plan = number.as_deref().is_some_and(|n| f.contains(n));
+            // The plan's own title again at a page's edge (met once in a plan of two pages).
+            let is_title = titles.contains(&f);
+            if repeated || names_plan || is_title {
+                is_furniture[p.i] = true;
+            }
         }
     }
     is_furniture
+}
+
+/// A line near a page boundary: its index, its place from the boundary in non-blank lines
+/// (negative above), and the boundary's index among the non-blank lines.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    i: usize,
+    at: isize,
+    k: usize,
+}
+
+impl Place {
+    /// The non-blank lines between this line and its page's edge: above a boundary, those down
+    /// to the boundary line (a page number, or the next page's first line: not between);
+    /// below it, those from the boundary line on (a page number, or the page's first line).
+    fn between<'a>(&self, nonblank: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
+        let j = self.k as isize + self.at;
+        let range = if self.at < 0 {
+            (j + 1) as usize..self.k
+        } else {
+            self.k..j.max(self.k as isize) as usize
+        };
+        nonblank.get(range).unwrap_or_default().iter().copied()
+    }
 }
 
 static NUMBER_LINE: LazyLock<Regex> =
@@ -151,6 +197,39 @@ fn own_number(lines: &[Line], own: &[bool]) -> Option<String> {
             let n: String = c.get(1)?.as_str().split_whitespace().collect();
             Some(n)
         })
+}
+
+/// The plan's title as a running header repeats it, folded: the lines under a bare `KẾ HOẠCH`
+/// heading, each and all together (a header wraps the title where a running header may not),
+/// or the rest of a `KẾ HOẠCH` heading line. Lines of fewer than three words are left out: a
+/// title's short tail ("trên địa bàn tỉnh") may well be a body line.
+fn own_titles(lines: &[Line]) -> Vec<String> {
+    let Some(h) = lines.iter().position(|l| l.text.starts_with("KẾ HOẠCH")) else {
+        return Vec::new();
+    };
+    let rest = lines[h].text["KẾ HOẠCH".len()..].trim_matches([' ', ':', '.']);
+    let parts: Vec<&str> = if rest.is_empty() {
+        lines[h + 1..]
+            .iter()
+            .skip_while(|l| l.text.is_empty())
+            .take_while(|l| {
+                !l.text.is_empty()
+                    && !is_page_number(l)
+                    && !l.page_start
+                    && parse_marker(&l.text).0 == Marker::None
+            })
+            .take(3)
+            .map(|l| l.text.as_str())
+            .collect()
+    } else {
+        vec![rest]
+    };
+    let mut titles: Vec<String> = parts.iter().map(|t| fold(t)).collect();
+    if parts.len() > 1 {
+        titles.push(fold(&parts.join(" ")));
+    }
+    titles.retain(|t| t.split_whitespace().count() >= 3);
+    titles
 }
 
 /// Lines that are the document's own header and title: everything before the first heading
@@ -298,6 +377,85 @@ mod tests {
             removed,
             ["Kế hoạch số 1", "- 2 -", "Kế hoạch số 1", "Trang 3/4"]
         );
+    }
+
+    /// A page that starts with an item whose agency list wraps: the wrapped line repeats at the
+    /// same place after two page numbers (the same list in two tasks), but the item's line
+    /// stands between it and the page's edge, so it is the body, not a running header.
+    #[test]
+    fn a_repeated_body_line_below_a_pages_first_line_stays() {
+        let item = "b) Cơ quan phối hợp: các sở, ban, ngành;\n\
+                    Ủy ban nhân dân các xã, phường và các cơ quan, đơn\nvị khác có liên quan.";
+        let body = format!(
+            "KẾ HOẠCH\nII. NHIỆM VỤ\n1. Tuyên truyền\na) Cơ quan chủ trì: Công an tỉnh.\n\
+             UBND tỉnh – Kế hoạch số 9\nTrang 1/3\n{item}\n2. Tập huấn\n\
+             a) Cơ quan chủ trì: Công an tỉnh.\nUBND tỉnh – Kế hoạch số 9\nTrang 2/3\n{item}\n\
+             UBND tỉnh – Kế hoạch số 9\nTrang 3/3\nz"
+        );
+        let (lines, removed) = texts(&body);
+        assert_eq!(
+            removed,
+            [
+                "UBND tỉnh – Kế hoạch số 9",
+                "Trang 1/3",
+                "UBND tỉnh – Kế hoạch số 9",
+                "Trang 2/3",
+                "UBND tỉnh – Kế hoạch số 9",
+                "Trang 3/3"
+            ]
+        );
+        let kept = lines
+            .iter()
+            .filter(|l| l.starts_with("Ủy ban nhân dân các xã"))
+            .count();
+        assert_eq!(kept, 2, "{lines:?}");
+    }
+
+    /// A wrapped agency list's line that falls first on two pages of ten (right after the page
+    /// number, nothing between) is the body: a running header stands on most pages.
+    #[test]
+    fn a_body_line_first_on_two_pages_of_many_stays() {
+        let list = "b) Cơ quan phối hợp: Các sở, ban, ngành tỉnh,";
+        let tail = "UBND các xã, phường và các cơ quan, đơn vị có\nliên quan.";
+        let mut body = String::from("KẾ HOẠCH\nII. NHIỆM VỤ\n");
+        for page in 1..=10 {
+            if page == 3 || page == 7 {
+                body.push_str(&format!("{list}\n{page}\n{tail}\n"));
+            } else {
+                body.push_str(&format!("Công an tỉnh chủ trì việc số {page}.\n{page}\n"));
+            }
+        }
+        let (lines, removed) = texts(&body);
+        assert_eq!(removed.len(), 10, "{removed:?}");
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.starts_with("UBND các xã, phường"))
+                .count(),
+            2,
+            "{lines:?}"
+        );
+    }
+
+    /// A plan of two pages: its title, repeated as the second page's running header, is met at
+    /// one page break only, but it is the plan's own title. A body line met once stays.
+    #[test]
+    fn the_plans_title_at_its_only_page_break_goes() {
+        let body = "KẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\ntrên địa bàn tỉnh\n\n\
+                    II. NHIỆM VỤ\n1. Rà soát, hoàn thành trước ngày 30/9/2026.\nTrang 1/2\n\
+                    Triển khai thi hành Luật An ninh mạng trên địa bàn tỉnh\n2. Tập huấn\n\
+                    Công an tỉnh chủ trì các lớp\nTrang 2/2\nSở Tư pháp phối hợp với";
+        let (lines, removed) = texts(body);
+        assert_eq!(
+            removed,
+            [
+                "Trang 1/2",
+                "Triển khai thi hành Luật An ninh mạng trên địa bàn tỉnh",
+                "Trang 2/2"
+            ]
+        );
+        assert!(lines.contains(&"Công an tỉnh chủ trì các lớp".to_string()));
+        assert!(lines.contains(&"Sở Tư pháp phối hợp với".to_string()));
     }
 
     /// The two form-feed plans below, their running header gone.

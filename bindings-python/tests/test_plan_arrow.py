@@ -94,7 +94,8 @@ def test_bad_tables_are_refused_before_any_row():
     cols = _columns()
     cases = {
         "required column is missing": {k: v for k, v in cols.items() if k != "bound"},
-        "unknown column; expected some of: id, title, lead, deadline, bound, schedule":
+        "unknown column; expected some of: id (Mã nhiệm vụ), title (Nhiệm vụ), "
+        "lead (Cơ quan chủ trì), deadline (Thời hạn), bound, schedule":
             dict(cols, due=cols["deadline"]),
         "a column of Arrow type Int64 cannot be read here": dict(
             cols, deadline=[20261115] * len(ROWS)),

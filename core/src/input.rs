@@ -127,8 +127,9 @@ pub fn read_submissions(path: &Path) -> Result<Vec<Submission>, InputError> {
 }
 
 /// Parses submissions CSV: a header row with the columns `agency, obligation, stage, period,
-/// received, document_number, note` (the first two and `received` required; any order). Dates may
-/// be `dd/mm/yyyy` or `yyyy-mm-dd`. Unknown columns are an error, never ignored. The columns and
+/// received, document_number, note` (the first two and `received` required; any order), or their
+/// Vietnamese names (`Cơ quan`, `Nhiệm vụ`, `Ngày nhận`…: [`table::Column::vietnamese_names`]),
+/// separated by `,`, `;` or tabs (the header decides). Dates may be `dd/mm/yyyy` or `yyyy-mm-dd`. Unknown columns are an error, never ignored. The columns and
 /// the cell rules are those of [`table`], shared with DataFrames, Arrow tables and JS arrays.
 ///
 /// ```
@@ -171,10 +172,12 @@ fn for_csv_rows<L>(
         field: None,
         message,
     };
+    let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(text))
         .trim(csv::Trim::All)
         .flexible(false)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| err(Some(1), format!("cannot read the header row: {e}")))?
@@ -190,6 +193,28 @@ fn for_csv_rows<L>(
         row(&layout, line, &cell).map_err(|e| e.at(source_name, line))?;
     }
     Ok(())
+}
+
+/// The separator of a CSV text: of `,`, `;` and tab, the one its header line has most of outside
+/// quotes (`,` when none). Excel saves "CSV" with the list separator of the system's regional
+/// settings, `;` where the decimal mark is a comma, as on Vietnamese systems.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in header.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let seps = [b',', b';', b'\t'];
+    // The first of the most frequent: a header without separators is one column of `,`.
+    let best = (0..3).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
+    seps[best]
 }
 
 /// Parses an obligations CSV: a header row with the columns `id, title, lead, deadline, bound`
@@ -305,6 +330,104 @@ mod tests {
         assert!(e.to_string().contains("invalid period '2026-Q5'"), "{e}");
         let e = submissions_from_csv("s.csv", "agency,obligation,received\nA,II.1\n").unwrap_err();
         assert!(e.to_string().contains("malformed CSV row"), "{e}");
+    }
+
+    const ENGLISH: &str = "agency,obligation,stage,period,received,document_number,note\n\
+        Sở Tư pháp,IV.1,,2026,13/11/2026,12/BC-STP,\"đã gửi; bản giấy\"\n\
+        \"UBND xã Tân An, huyện X\",II.3,b1,2026-Q3,2026-04-18,,\n";
+
+    /// The same rows as Excel saves them where the list separator is `;` (Vietnamese regional
+    /// settings): BOM, CRLF, Vietnamese headers in any case and spelling of the separators.
+    #[test]
+    fn vietnamese_headers_and_semicolons_read_as_the_english_csv() {
+        let english = submissions_from_csv("s.csv", ENGLISH).unwrap();
+        assert_eq!(english.len(), 2);
+        let headers = [
+            "Cơ quan;Nhiệm vụ;Giai đoạn;Kỳ;Ngày nhận;Số, ký hiệu;Ghi chú",
+            "CƠ QUAN;NHIỆM VỤ;GIAI ĐOẠN;KỲ BÁO CÁO;NGÀY GỬI;SỐ/KÝ HIỆU;GHI CHÚ",
+            "Don vi;Ma nhiem vu;Giai doan;Nam;Ngay nhan;So van ban;Ghi chu",
+            "Tên đơn vị;Số hiệu nhiệm vụ;Bước;Kỳ;Ngày hoàn thành;Số ký hiệu văn bản;Ghi chú",
+        ];
+        for header in headers {
+            let rows = ENGLISH
+                .lines()
+                .skip(1)
+                .map(|l| separated(l, ';'))
+                .collect::<Vec<_>>()
+                .join("\r\n");
+            let text = format!("\u{feff}{header}\r\n{rows}\r\n");
+            let read =
+                submissions_from_csv("s.csv", &text).unwrap_or_else(|e| panic!("{header}: {e}"));
+            assert_eq!(read, english, "{header}");
+            let tab_rows: Vec<String> = ENGLISH
+                .lines()
+                .skip(1)
+                .map(|l| separated(l, '\t'))
+                .collect();
+            let tabs = format!("{}\n{}\n", header.replace(';', "\t"), tab_rows.join("\n"));
+            assert_eq!(
+                submissions_from_csv("s.csv", &tabs).unwrap(),
+                english,
+                "{header}"
+            );
+        }
+        // A comma file whose note holds a `;` stays a comma file: the header decides.
+        assert_eq!(english[0].note.as_deref(), Some("đã gửi; bản giấy"));
+    }
+
+    /// A comma-separated row with another separator: commas outside quotes become `sep`.
+    fn separated(line: &str, sep: char) -> String {
+        let mut quoted = false;
+        line.chars()
+            .map(|c| match c {
+                '"' => {
+                    quoted = !quoted;
+                    c
+                }
+                ',' if !quoted => sep,
+                _ => c,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unknown_columns_name_the_vietnamese_names_too() {
+        let e = submissions_from_csv("s.csv", "Cơ quan;Nhiệm vụ;Màu;Ngày nhận\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(1), Some("Màu")));
+        assert!(
+            e.message
+                .contains("agency (Cơ quan), obligation (Nhiệm vụ), stage (Giai đoạn)"),
+            "{e}"
+        );
+        // A column named twice, once in each language.
+        let e = submissions_from_csv("s.csv", "agency,Cơ quan,obligation,received\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "s.csv:1: field `agency`: column appears twice"
+        );
+        // JSON records (a JS array of objects) take the same names.
+        let rows = submissions_from_records(
+            "r",
+            r#"[{"Cơ quan": "Sở Tư pháp", "Nhiệm vụ": "IV.1", "Ngày nhận": "13/11/2026"}]"#,
+        )
+        .unwrap();
+        assert_eq!(rows[0].agency, "Sở Tư pháp");
+    }
+
+    #[test]
+    fn obligations_csv_takes_the_appendix_tables_vietnamese_headers() {
+        let english = obligations_from_csv(
+            "o.csv",
+            "id,title,lead,deadline,bound\nII.3,Rà soát,Sở Tư pháp,20/04/2026,before\n",
+        )
+        .unwrap();
+        let vietnamese = obligations_from_csv(
+            "o.csv",
+            "Mã nhiệm vụ;Nội dung nhiệm vụ;Cơ quan chủ trì;Thời hạn hoàn thành;bound\n\
+             II.3;Rà soát;Sở Tư pháp;20/04/2026;before\n",
+        )
+        .unwrap();
+        assert_eq!(vietnamese, english);
     }
 
     #[test]

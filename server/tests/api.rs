@@ -1007,3 +1007,46 @@ async fn example_rows_one_by_one(b: Backend) {
         assert_eq!(s.submission_count(&plan).await, stored);
     }
 }
+
+both_backends!(a_spreadsheet_saved_by_excel_in_vietnamese_is_a_batch_like_the_english_csv);
+/// Excel under Vietnamese regional settings saves "CSV" with `;` between cells; a spreadsheet
+/// kept by hand names its columns in Vietnamese. The batch reads it as the English CSV.
+async fn a_spreadsheet_saved_by_excel_in_vietnamese_is_a_batch_like_the_english_csv(b: Backend) {
+    let Some(s) = Svc::start(b, 8 * MB).await else {
+        return;
+    };
+    s.upload_example("hung-yen").await;
+    let english = example("hung-yen", "submissions.csv");
+    let mut rows = english.lines();
+    rows.next();
+    let vietnamese = std::iter::once(
+        "\u{feff}Cơ quan;Nhiệm vụ;Giai đoạn;Kỳ;Ngày nhận;Số, ký hiệu;Ghi chú".to_string(),
+    )
+    .chain(rows.map(|r| r.replace(',', ";")))
+    .collect::<Vec<_>>()
+    .join("\r\n");
+    assert!(
+        !english.contains('"'),
+        "the example has no quoted cells to keep"
+    );
+    let url = "/v1/plans/hung-yen-draft/submissions/batch";
+    let r = s.post_csv(url, ADMIN, vietnamese).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let report = s
+        .get("/v1/plans/hung-yen-draft/report?as_of=2026-11-23", ADMIN)
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.text());
+    let library = Evaluator::standard()
+        .unwrap()
+        .evaluate(&library_request("hung-yen", &english, "2026-11-23"))
+        .unwrap();
+    let statuses = |assessments: &serde_json::Value| -> Vec<String> {
+        let list = assessments.as_array().unwrap();
+        list.iter().map(|a| a["status"].to_string()).collect()
+    };
+    let from_library = serde_json::to_value(&library.assessments).unwrap();
+    assert_eq!(
+        statuses(&report.json()["assessments"]),
+        statuses(&from_library)
+    );
+}

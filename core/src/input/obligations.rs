@@ -75,6 +75,25 @@ impl ObligationColumn {
         }
     }
 
+    /// The Vietnamese names a header may give the column instead, as the plans' appendix
+    /// tables name them; the first as the documentation shows it.
+    pub fn vietnamese_names(self) -> &'static [&'static str] {
+        match self {
+            ObligationColumn::Id => &["Mã nhiệm vụ", "Mã", "Số hiệu", "STT"],
+            ObligationColumn::Title => {
+                &["Nhiệm vụ", "Tên nhiệm vụ", "Nội dung", "Nội dung nhiệm vụ"]
+            }
+            ObligationColumn::Lead => &["Cơ quan chủ trì", "Đơn vị chủ trì", "Chủ trì"],
+            ObligationColumn::Deadline => &[
+                "Thời hạn",
+                "Thời hạn hoàn thành",
+                "Thời gian hoàn thành",
+                "Hạn hoàn thành",
+            ],
+            ObligationColumn::Bound | ObligationColumn::Schedule => &[],
+        }
+    }
+
     /// Whether every table must have the column (and every row a value in it).
     pub fn required(self) -> bool {
         !matches!(self, ObligationColumn::Schedule)
@@ -107,6 +126,7 @@ impl ObligationLayout {
         locate(
             ObligationColumn::ALL,
             ObligationColumn::name,
+            ObligationColumn::vietnamese_names,
             ObligationColumn::required,
             names,
         )
@@ -330,7 +350,8 @@ mod tests {
         assert_eq!(e.column, "due");
         assert_eq!(
             e.message,
-            "unknown column; expected some of: id, title, lead, deadline, bound, schedule"
+            "unknown column; expected some of: id (Mã nhiệm vụ), title (Nhiệm vụ), \
+             lead (Cơ quan chủ trì), deadline (Thời hạn), bound, schedule"
         );
         let e = ObligationLayout::from_names(["id", "Id", "title", "lead", "deadline", "bound"])
             .unwrap_err();

@@ -83,10 +83,44 @@ impl Column {
         }
     }
 
-    /// The column a header names: surrounding blanks and letter case do not matter.
+    /// The Vietnamese names a header may give the column instead (a spreadsheet kept by hand
+    /// in a province names its columns in Vietnamese), the first as the documentation shows it.
+    pub fn vietnamese_names(self) -> &'static [&'static str] {
+        match self {
+            Column::Agency => &[
+                "Cơ quan",
+                "Đơn vị",
+                "Cơ quan, đơn vị",
+                "Tên cơ quan",
+                "Tên đơn vị",
+                "Cơ quan báo cáo",
+                "Đơn vị báo cáo",
+                "Cơ quan thực hiện",
+                "Đơn vị thực hiện",
+            ],
+            Column::Obligation => &["Nhiệm vụ", "Mã nhiệm vụ", "Số hiệu nhiệm vụ"],
+            Column::Stage => &["Giai đoạn", "Bước"],
+            Column::Period => &["Kỳ", "Kỳ báo cáo", "Năm"],
+            Column::Received => &[
+                "Ngày nhận",
+                "Ngày gửi",
+                "Ngày báo cáo",
+                "Ngày hoàn thành",
+                "Ngày nhận văn bản",
+                "Ngày văn bản đến",
+            ],
+            Column::DocumentNumber => &["Số văn bản", "Số, ký hiệu", "Số ký hiệu văn bản"],
+            Column::Note => &["Ghi chú"],
+        }
+    }
+
+    /// The column a header names, by its name or one of its [`Column::vietnamese_names`]:
+    /// letter case, diacritics, punctuation and surrounding blanks do not matter.
     pub fn from_name(name: &str) -> Option<Column> {
-        let name = name.trim().to_lowercase();
-        Column::ALL.into_iter().find(|c| c.name() == name)
+        let wanted = header_key(name);
+        Column::ALL
+            .into_iter()
+            .find(|&c| names_column(c.name(), c.vietnamese_names(), &wanted))
     }
 
     fn slot(self) -> usize {
@@ -95,22 +129,29 @@ impl Column {
 }
 
 /// Where each of a table's columns (`all`, in slot order) sits among a source's columns, checked:
-/// no unknown column, none twice, every required one present. Shared by every table of
+/// no unknown column, none twice, every required one present. A column is named by its name or
+/// one of its Vietnamese names (`vi`), compared as [`header_key`]s. Shared by every table of
 /// [`crate::input`], so their header errors read alike.
 pub(super) fn locate<'a, C: Copy, const N: usize>(
     all: [C; N],
     name: impl Fn(C) -> &'static str,
+    vi: impl Fn(C) -> &'static [&'static str],
     required: impl Fn(C) -> bool,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Result<[Option<usize>; N], RowError> {
     let mut index = [None; N];
     for (i, raw) in names.into_iter().enumerate() {
-        let wanted = raw.trim().to_lowercase();
-        let Some(slot) = all.iter().position(|&c| name(c) == wanted) else {
-            let known: Vec<&str> = all.iter().map(|&c| name(c)).collect();
+        let wanted = header_key(raw);
+        let Some(slot) = all
+            .iter()
+            .position(|&c| names_column(name(c), vi(c), &wanted))
+        else {
             return Err(RowError::new(
-                wanted,
-                format!("unknown column; expected some of: {}", known.join(", ")),
+                raw.trim(),
+                format!(
+                    "unknown column; expected some of: {}",
+                    known_names(&all, &name, &vi)
+                ),
             ));
         };
         if index[slot].is_some() {
@@ -122,6 +163,33 @@ pub(super) fn locate<'a, C: Copy, const N: usize>(
         return Err(RowError::new(name(all[slot]), "required column is missing"));
     }
     Ok(index)
+}
+
+/// A header as compared with column names: folded as agency names are (no case, no
+/// diacritics), every character but letters and digits a space (`Số/Ký hiệu`, `document_number`).
+pub(super) fn header_key(header: &str) -> String {
+    let spaced: String = header
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    crate::model::fold_key(&spaced)
+}
+
+fn names_column(name: &str, vi: &[&str], wanted: &str) -> bool {
+    header_key(name) == wanted || vi.iter().any(|v| header_key(v) == wanted)
+}
+
+/// The columns' names for a message: `agency (Cơ quan), obligation (Nhiệm vụ), …`.
+fn known_names<C: Copy>(
+    all: &[C],
+    name: impl Fn(C) -> &'static str,
+    vi: impl Fn(C) -> &'static [&'static str],
+) -> String {
+    let each = all.iter().map(|&c| match vi(c).first() {
+        Some(v) => format!("{} ({v})", name(c)),
+        None => name(c).to_string(),
+    });
+    each.collect::<Vec<_>>().join(", ")
 }
 
 /// The names of all columns, comma-separated, for messages.
@@ -177,7 +245,14 @@ pub struct Layout {
 impl Layout {
     /// The layout of a source whose columns have these names, in order.
     pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Layout, RowError> {
-        locate(Column::ALL, Column::name, Column::required, names).map(|index| Layout { index })
+        locate(
+            Column::ALL,
+            Column::name,
+            Column::vietnamese_names,
+            Column::required,
+            names,
+        )
+        .map(|index| Layout { index })
     }
 
     /// The source's position of a column, `None` when the source does not have it.
@@ -213,7 +288,10 @@ pub fn read_record<'a>(
         let Some(c) = Column::from_name(name) else {
             return Err(RowError::new(
                 name,
-                format!("unknown column; expected some of: {}", column_names()),
+                format!(
+                    "unknown column; expected some of: {}",
+                    known_names(&Column::ALL, Column::name, Column::vietnamese_names)
+                ),
             ));
         };
         if seen[c.slot()] {
@@ -328,7 +406,7 @@ mod tests {
         assert_eq!(e.column, "colour");
         assert!(e
             .message
-            .starts_with("unknown column; expected some of: agency,"));
+            .starts_with("unknown column; expected some of: agency (Cơ quan), obligation ("));
         let e = Layout::from_names(["agency", "AGENCY", "obligation", "received"]).unwrap_err();
         assert_eq!(
             (e.column.as_str(), e.message.as_str()),

@@ -7,7 +7,7 @@
 
 use serde_json::json;
 use tuanthu::eval::{EvaluationRequest, Evaluator};
-use tuanthu::model::{AgencyRegistry, Report, Status};
+use tuanthu::model::{AgencyRegistry, Report, Severity, Status};
 use tuanthu::rules::RulePack;
 
 const AN: &str = "UBND xã Tân An";
@@ -95,6 +95,33 @@ fn a_name_without_diacritics_that_could_be_either_is_counted_for_neither() {
         .find(|f| f.submission == Some(0))
         .expect("a finding about the submission");
     assert!(f.message_en.contains("not counted"), "{}", f.message_en);
+    // Named for what it is: a name of several agencies but for its diacritics, not a name the
+    // registry does not have.
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.message_en
+            .contains("without its diacritics this name is several agencies' names")
+            && !f.message_en.contains("not in the agency registry"),
+        "{}",
+        f.message_en
+    );
+    assert!(
+        f.message_vi.contains("trùng với tên của nhiều cơ quan"),
+        "{}",
+        f.message_vi
+    );
+    // A name the registry does not have at all is still said to be unknown.
+    let r = evaluate(
+        plan(group()),
+        Some(registry(&[AN, AN_HAT])),
+        &["UBND xã Tân Bình"],
+    );
+    let f = r.findings.iter().find(|f| f.submission == Some(0)).unwrap();
+    assert!(
+        f.message_en.contains("not in the agency registry"),
+        "{}",
+        f.message_en
+    );
 }
 
 #[test]
@@ -124,4 +151,61 @@ fn resolve_tells_the_names_apart_as_the_evaluation_does() {
     assert_eq!(r.resolve("UBND xa Tan An"), Err(vec![0, 1]));
     assert_eq!(r.resolve("UBND xã Tân Án"), Err(vec![0, 1]));
     assert_eq!(r.resolve("Sở Tư pháp"), Ok(None));
+}
+
+fn registry_notes(r: &Report) -> Vec<&tuanthu::model::Finding> {
+    r.findings
+        .iter()
+        .filter(|f| &*f.rule == tuanthu::eval::REGISTRY_RULE)
+        .collect()
+}
+
+#[test]
+fn a_plan_name_the_registry_spells_with_other_diacritics_is_read_as_it_with_a_warning() {
+    let named = |n: &str| json!([{"kind": "agency", "name": n}]);
+    // The registry has only "Tân An": the plan's "Tân Ân" is read as it, and said so.
+    let r = evaluate(plan(named(AN_HAT)), Some(registry(&[AN])), &[AN_HAT]);
+    assert_eq!(statuses(&r), vec![(AN.to_string(), Status::DoneOnTime)]);
+    let notes = registry_notes(&r);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let f = notes[0];
+    assert_eq!(
+        (f.severity, f.agency.as_deref()),
+        (Severity::Warning, Some(AN_HAT))
+    );
+    assert!(
+        f.message_en.contains("(obligations II.1)")
+            && f.message_en.contains(&format!("has only “{AN}”")),
+        "{}",
+        f.message_en
+    );
+    assert!(f.message_vi.contains("viết khác dấu"), "{}", f.message_vi);
+    assert!(
+        r.summary
+            .findings_by_severity
+            .get("warning")
+            .copied()
+            .unwrap_or(0)
+            >= 1
+    );
+
+    // Spellings that are the registry's name: nothing to say.
+    for (in_plan, in_registry) in [
+        (AN, AN),
+        ("UBND xa Tan An", AN), // typed without diacritics: could be any spelling
+        (AN, "UBND xa Tan An"), // a registry without diacritics: likewise
+        ("Ủy ban nhân dân xã Tân An", AN), // the abbreviation written out
+        ("UBND xã Tân Hoà", "UBND xã Tân Hòa"), // old and new tone placement
+        ("ubnd XÃ tân an", AN), // letter case
+    ] {
+        let r = evaluate(plan(named(in_plan)), Some(registry(&[in_registry])), &[]);
+        assert!(
+            registry_notes(&r).is_empty(),
+            "{in_plan} / {in_registry}: {:?}",
+            registry_notes(&r)
+        );
+    }
+    // No registry: nothing to compare with.
+    let r = evaluate(plan(named(AN_HAT)), None, &[]);
+    assert!(registry_notes(&r).is_empty());
 }

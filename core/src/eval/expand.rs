@@ -14,8 +14,8 @@ use crate::calendar::Calendar;
 use crate::model::format_vi;
 use crate::model::{
     agencies_of, fine_key, fold_key, AgencyGroup, AgencyIndex, AgencyRef, AgencyRegistry, Bound,
-    Deadline, DueDate, DueRule, Event, EventDeadline, Frequency, Named, Obligation, Period, Plan,
-    Schedule, Stage, Trigger,
+    Deadline, DueDate, DueRule, Event, EventDeadline, Finding, Frequency, Named, Obligation,
+    Period, Plan, Schedule, Stage, Trigger,
 };
 use crate::policy::Policies;
 
@@ -59,6 +59,10 @@ pub(crate) struct Instance {
 /// remembered is handed to every party and claim that names the agency without a copy.
 pub(crate) type Canonical = (Arc<str>, Arc<str>, bool);
 
+/// Rule id of the engine's findings about how the plan's agency names were read against the
+/// registry.
+pub const REGISTRY_RULE: &str = "tuanthu.registry";
+
 /// The registry's names and aliases by key, made once per registry and plan.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RegistryIndex {
@@ -70,6 +74,10 @@ pub(crate) struct RegistryIndex {
     /// goes by. A name of such a fold key takes the key its diacritics pick, else one no agency
     /// has: read as unknown, never as one of them.
     shared: FastMap<String, Vec<(Option<String>, String)>>,
+    /// Names the plan gives that the registry has only with other diacritics ("Sở Tư phap" for
+    /// "Sở Tư pháp", or "UBND xã Tân Ân" where it has only "UBND xã Tân An"), each with the
+    /// agency it is read as: read so, but said ([`RegistryIndex::renamed`]).
+    renamed: Vec<(String, usize)>,
 }
 
 impl RegistryIndex {
@@ -79,7 +87,7 @@ impl RegistryIndex {
             index.add_registry(&AgencyIndex::new(r));
         }
         if let Some(plan) = plan {
-            index.tell_plan_apart(plan);
+            index.tell_plan_apart(plan, registry);
         }
         index
     }
@@ -107,19 +115,30 @@ impl RegistryIndex {
     /// Names of the plan the registry does not know that fold together but whose diacritics
     /// differ each go by their own key. Distinct names are folded once: a plan of one obligation
     /// per row names the same few agencies on every row.
-    fn tell_plan_apart(&mut self, plan: &Plan) {
-        let mut names: FastSet<&str> = FastSet::default();
+    /// Also notes the plan's names that the registry has only with other diacritics.
+    fn tell_plan_apart(&mut self, plan: &Plan, registry: Option<&AgencyRegistry>) {
+        // In the plan's order, each once: the notes about renamed names follow the plan.
+        let mut seen: FastSet<&str> = FastSet::default();
+        let mut names: Vec<&str> = Vec::new();
         for o in &plan.obligations {
             for a in super::matching::names(o) {
                 if let AgencyRef::Agency { name, .. } = a {
-                    names.insert(name);
+                    if seen.insert(name) {
+                        names.push(name);
+                    }
                 }
             }
         }
         let mut fines: FastMap<String, Vec<String>> = FastMap::default();
         for name in names {
             let key = fold_key(name);
-            if self.by_key.contains_key(&key) || self.shared.contains_key(&key) {
+            if let (Some(&i), Some(r)) = (self.by_key.get(&key), registry) {
+                if spelled_otherwise(name, &key, &r.agencies[i]) {
+                    self.renamed.push((name.to_string(), i));
+                }
+                continue;
+            }
+            if self.shared.contains_key(&key) {
                 continue;
             }
             if let Some(fine) = fine_key(name) {
@@ -142,11 +161,28 @@ impl RegistryIndex {
     }
 }
 
+/// Whether `name` (of fold key `key`, written with diacritics) differs in its diacritics from
+/// every name and alias of `agency` that folds as it does. A registry name written without
+/// diacritics could be any spelling, so it differs from none.
+fn spelled_otherwise(name: &str, key: &str, agency: &crate::model::RegisteredAgency) -> bool {
+    let Some(fine) = fine_key(name) else {
+        return false;
+    };
+    std::iter::once(&agency.name)
+        .chain(&agency.aliases)
+        .filter(|n| fold_key(n) == key)
+        .all(|n| fine_key(n).is_some_and(|f| f != fine))
+}
+
 /// The key of the agency `name` means among those that share its fold key `key`: the one its
 /// diacritics pick, else a key none of them has.
 fn told_apart(key: String, name: &str, named: &[(Option<String>, String)]) -> String {
-    crate::model::pick_by_diacritics(name, named).unwrap_or_else(|| format!("{key}\u{1f}?"))
+    crate::model::pick_by_diacritics(name, named).unwrap_or_else(|| format!("{key}{AMBIGUOUS}"))
 }
+
+/// The end of the key of a name that folds onto several agencies' names and whose diacritics
+/// pick none of them (no agency's key ends so).
+pub(crate) const AMBIGUOUS: &str = "\u{1f}?";
 
 /// Registry lookups by folded name.
 pub(crate) struct Registry<'a> {
@@ -228,6 +264,45 @@ impl<'a> Registry<'a> {
             }
             _ => (crate::model::normalize_text(name).into(), key.into(), false),
         }
+    }
+
+    /// A warning for each name of the plan read as a registry agency that the registry spells
+    /// with other diacritics: the reading may merge two agencies ("UBND xã Tân Ân" into "UBND
+    /// xã Tân An" when the registry lacks the first), so it is never silent.
+    pub fn renamed_findings(&self, plan: &Plan) -> Vec<Finding> {
+        let Some(r) = self.registry else {
+            return Vec::new();
+        };
+        let renamed = self.index.renamed.iter();
+        renamed
+            .filter_map(|(name, i)| Some((name, &r.agencies.get(*i)?.name)))
+            .map(|(name, registered)| {
+                let ids: Vec<&str> = plan
+                    .obligations
+                    .iter()
+                    .filter(|o| super::matching::names(o).any(|a| a.name() == name))
+                    .map(|o| o.id.as_str())
+                    .collect();
+                let ids = ids.join(", ");
+                Finding {
+                    severity: crate::model::Severity::Warning,
+                    agency: Some(name.as_str().into()),
+                    ..Finding::error(
+                        REGISTRY_RULE,
+                        format!(
+                            "Kế hoạch ghi “{name}” (nhiệm vụ {ids}); danh mục cơ quan chỉ có \
+                             “{registered}”, viết khác dấu. Đã hiểu là “{registered}”; nếu là hai \
+                             cơ quan khác nhau, hãy thêm “{name}” vào danh mục cơ quan"
+                        ),
+                        format!(
+                            "The plan names “{name}” (obligations {ids}); the agency registry has \
+                             only “{registered}”, with other diacritics. It is read as \
+                             “{registered}”; if they are two agencies, add “{name}” to the registry"
+                        ),
+                    )
+                }
+            })
+            .collect()
     }
 
     /// Groups an agency belongs to: the registry's word, else its name's shape.

@@ -350,6 +350,7 @@ impl<'a> Matcher<'a> {
             is_form: c.is_form,
             agency: canonical.0.clone(),
             agency_known: in_registry || self.known(key),
+            agency_ambiguous: key.ends_with(super::expand::AMBIGUOUS),
             responsible: false,
             coordinating: false,
             obligation: obligation_id,

@@ -59,6 +59,7 @@ use crate::rules::views::{
 };
 use crate::rules::Flags;
 use crate::rules::{AppliesTo, Rule, RuleError, RuleFailure, RulePack};
+pub use expand::REGISTRY_RULE;
 use expand::{Context, Instance, Registry};
 pub use forms::PreparedForms;
 use hash::canonical_sha256;
@@ -371,7 +372,7 @@ impl Evaluator {
         let cut = blocks::cut(submissions.len(), instances, &order);
         // More threads than blocks (and the hash) would only wait.
         let threads = self.threads_for(units).min(cut.len() + 1);
-        let (plan_sha256, assessments, findings) = if let Some(session) = session {
+        let (plan_sha256, assessments, mut findings) = if let Some(session) = session {
             let judged = session.judge(&prepared, &cut, threads, &hash, &changed);
             let facts = std::mem::take(&mut prepared.facts);
             drop(prepared);
@@ -389,6 +390,7 @@ impl Evaluator {
                 beside(&hash, parallel, || prepared.judge_all(&cut, 1, || ()));
             (hash, assessments, findings)
         };
+        findings.extend(registry.renamed_findings(plan));
         let summary = summarize(&assessments, &findings);
         Ok((
             plan_sha256,

@@ -188,6 +188,7 @@ const INSTANCE_FLAGS: &[&str] = &[
 const SUBMISSION_FLAGS: &[&str] = &[
     "is_form",
     "agency_known",
+    "agency_ambiguous",
     "responsible",
     "coordinating",
     "obligation_exists",

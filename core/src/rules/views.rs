@@ -129,6 +129,11 @@ pub struct SubmissionFacts {
     /// Named in the registry or anywhere in the plan.
     #[serde(default = "yes")]
     pub agency_known: bool,
+    /// The name is, but for its diacritics, the name of several agencies ("UBND xã Tân An",
+    /// "UBND xã Tân Ân"), and its diacritics pick none of them: it is read as an unknown agency,
+    /// never as one of them.
+    #[serde(default)]
+    pub agency_ambiguous: bool,
     /// Lead or performer (directly or as a member of a responsible group).
     #[serde(default = "yes")]
     pub responsible: bool,
@@ -175,6 +180,7 @@ impl SubmissionFacts {
         Some(match name {
             "is_form" => self.is_form,
             "agency_known" => self.agency_known,
+            "agency_ambiguous" => self.agency_ambiguous,
             "responsible" => self.responsible,
             "coordinating" => self.coordinating,
             "obligation_exists" => self.obligation_exists,
@@ -584,6 +590,7 @@ properties!(register_submission, submission_key, SubmissionView, SubmissionFacts
     "is_form" => |f| f.is_form;
     "agency" => |f| ImmutableString::from(&*f.agency);
     "agency_known" => |f| f.agency_known;
+    "agency_ambiguous" => |f| f.agency_ambiguous;
     "responsible" => |f| f.responsible;
     "coordinating" => |f| f.coordinating;
     "obligation" => |f| ImmutableString::from(&*f.obligation);

@@ -312,8 +312,8 @@ impl From<&Finding> for FormMessage {
             field: f.field.clone(),
             severity: f.severity,
             rule_id: f.rule.to_string(),
-            message_vi: f.message_vi.clone(),
-            message_en: f.message_en.clone(),
+            message_vi: f.message_vi.to_string(),
+            message_en: f.message_en.to_string(),
         }
     }
 }

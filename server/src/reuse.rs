@@ -568,7 +568,7 @@ mod tests {
         // The last finding changed: hashed again from the checkpoint before it only.
         let mut changed = report.clone();
         let last = changed.findings.last_mut().unwrap();
-        last.message_en = format!("{} (changed here)", last.message_en);
+        last.message_en = format!("{} (changed here)", last.message_en).into();
         let at = find(to_canonical_json(&changed).as_bytes(), b"(changed here)").unwrap_or(0);
         assert!(
             at > 2 * CHECKPOINT,

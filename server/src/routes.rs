@@ -629,12 +629,14 @@ fn not_counted(k: usize, s: &Submission) -> Finding {
             "Báo cáo này không được tính cho nhiệm vụ {o}: kế hoạch giao nhiệm vụ cho cơ quan \
              chủ trì, và chỉ báo cáo của cơ quan chủ trì (đúng nhiệm vụ, đúng kỳ) mới được tính. \
              Cơ quan phối hợp không phải gửi báo cáo riêng. Báo cáo chưa được lưu."
-        ),
+        )
+        .into(),
         message_en: format!(
             "This report does not count for obligation {o}: the plan tasks lead agencies, and \
              only a lead agency's report (for the right obligation and period) counts. \
              Coordinating agencies owe no report of their own. Nothing was stored."
-        ),
+        )
+        .into(),
         rule_failed: false,
     }
 }

@@ -41,7 +41,7 @@ use super::expand::Instance;
 use super::memo::Memo;
 use super::sink::{BlockFindings, FindingSink};
 use super::{instance_facts, Evaluator, RuleRun};
-use crate::model::{Assessment, Finding, Plan, Severity, Submission};
+use crate::model::{Assessment, Finding, Message, Plan, Severity, Submission};
 use crate::policy::Policies;
 use crate::rules::budget::EvaluationShares;
 use crate::rules::date::Cal;
@@ -606,8 +606,8 @@ fn submission_base(k: usize, s: &Submission, facts: &SubmissionFacts) -> Finding
         stage: facts.stage.as_deref().map(Arc::from),
         submission: Some(k),
         field: None,
-        message_vi: String::new(),
-        message_en: String::new(),
+        message_vi: Message::default(),
+        message_en: Message::default(),
         rule_failed: false,
     }
 }

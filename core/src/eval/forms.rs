@@ -14,7 +14,7 @@ use super::expand::{Instance, Registry, RegistryIndex};
 use super::matching::{Claim, InstanceIndex, Matched, Matcher};
 use super::{memo, validate, EvalError, Evaluator, Expanded, FormContext, RuleRun, SubmissionForm};
 use crate::calendar::Calendar;
-use crate::model::{parse_date_text, AgencyRegistry, Finding, Period, Plan, Severity};
+use crate::model::{parse_date_text, AgencyRegistry, Finding, Message, Period, Plan, Severity};
 use crate::policy::Policies;
 use crate::rules::date::Cal;
 
@@ -106,8 +106,8 @@ impl<'a> PreparedForms<'a> {
             stage: m.facts.stage.as_deref().map(Arc::from),
             submission: None,
             field: None,
-            message_vi: String::new(),
-            message_en: String::new(),
+            message_vi: Message::default(),
+            message_en: Message::default(),
             rule_failed: false,
         };
         let ev = &self.evaluator;

@@ -47,8 +47,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, CalendarOverrides};
 use crate::model::{
-    AgencyRegistry, Assessment, Event, Finding, PackIdentity, Plan, Provenance, Report, Severity,
-    Status, Submission, Summary,
+    AgencyRegistry, Assessment, Event, Finding, Message, PackIdentity, Plan, Provenance, Report,
+    Severity, Status, Submission, Summary,
 };
 use crate::policy::{Policies, PolicyOverrides};
 use crate::rules::budget::{EvaluationBudget, EvaluationShares};
@@ -563,8 +563,8 @@ impl Evaluator {
             stage: inst.stage.as_deref().map(Arc::from),
             submission: None,
             field: None,
-            message_vi: String::new(),
-            message_en: String::new(),
+            message_vi: Message::default(),
+            message_en: Message::default(),
             rule_failed: false,
         };
         // A view owns its facts, but only a call the memo cannot replay needs one (a few in a
@@ -768,8 +768,8 @@ fn rule_failure(id: &Arc<str>, error: &str, base: &Finding) -> Finding {
     Finding {
         rule: id.clone(),
         severity: Severity::Error,
-        message_vi: format!("Quy tắc “{id}” bị lỗi, bỏ qua: {error}"),
-        message_en: format!("Rule '{id}' failed and was skipped: {error}"),
+        message_vi: format!("Quy tắc “{id}” bị lỗi, bỏ qua: {error}").into(),
+        message_en: format!("Rule '{id}' failed and was skipped: {error}").into(),
         rule_failed: true,
         ..base.clone()
     }
@@ -1252,7 +1252,7 @@ mod tests {
                 .findings
                 .iter()
                 .filter(|f| &*f.rule == "echo")
-                .map(|f| (f.message_en.clone(), f.message_vi.as_str()))
+                .map(|f| (f.message_en.to_string(), f.message_vi.as_str()))
                 .collect();
             for a in report.assessments.iter().filter(|a| a.received.is_some()) {
                 let stage = a.stage.as_deref().unwrap_or_default();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::model::{Finding, Severity};
+use crate::model::{Finding, Message, Severity};
 use crate::rules::verdict::Messages;
 use crate::rules::{EvaluationAllowance, Limits};
 
@@ -275,11 +275,13 @@ impl<'a> FindingSink<'a> {
                 message_vi: format!(
                     "Quy tắc “{rule}” trả về {total} phát hiện trong một lần gọi; chỉ giữ {keep} \
                      phát hiện đầu (max_findings_per_call)"
-                ),
+                )
+                .into(),
                 message_en: format!(
                     "Rule '{rule}' returned {total} findings in one call; only the first {keep} \
                      are kept (max_findings_per_call)"
-                ),
+                )
+                .into(),
                 rule_failed: true,
                 ..base
             });
@@ -315,12 +317,14 @@ impl<'a> FindingSink<'a> {
                         "Quy tắc “{rule}” không được chạy thêm {calls} lần: đã bị dừng {stops} lần \
                          trong một khối của lần đánh giá vì vượt giới hạn (max_stops_per_rule, \
                          tính theo từng khối)"
-                    ),
+                    )
+                    .into(),
                     message_en: format!(
                         "Rule '{rule}' was not run {calls} more times: a limit stopped it {stops} \
                          times in a block of the evaluation (max_stops_per_rule, counted per \
                          block)"
-                    ),
+                    )
+                    .into(),
                     rule_failed: true,
                     ..blank.clone()
                 });
@@ -334,14 +338,14 @@ impl<'a> FindingSink<'a> {
                          chia cho các khối theo phần việc của mỗi khối; \
                          max_evaluation_operations, evaluation_ms, \
                          evaluation_operations_per_instance, evaluation_us_per_instance)"
-                    ),
+                    ).into(),
                     message_en: format!(
                         "Rule '{rule}' was not run {calls} times: the evaluation ran out of its \
                          budget ({ops} operations, {ms} ms for {n} instances and submissions, the operations \
                          shared among its blocks in proportion to what each judges; \
                          max_evaluation_operations, evaluation_ms, \
                          evaluation_operations_per_instance, evaluation_us_per_instance)"
-                    ),
+                    ).into(),
                     rule: rule.into(),
                     rule_failed: true,
                     ..blank.clone()
@@ -359,11 +363,13 @@ impl<'a> FindingSink<'a> {
                 message_vi: format!(
                     "Đã bỏ {dropped} phát hiện: báo cáo đạt giới hạn {n} phát hiện hoặc {b} byte \
                      (max_findings, max_findings_bytes)"
-                ),
+                )
+                .into(),
                 message_en: format!(
                     "{dropped} findings were dropped: the report reached its limit of {n} \
                      findings or {b} bytes (max_findings, max_findings_bytes)"
-                ),
+                )
+                .into(),
                 ..blank
             });
         }
@@ -383,10 +389,11 @@ fn finding_bytes(f: &Finding) -> usize {
 }
 
 /// Cuts `text` to at most `max` bytes (on a character boundary) plus a note of what was cut.
-fn truncate_message(text: &mut String, max: usize, note: &str, unit: &str) {
-    if text.len() <= max {
+fn truncate_message(message: &mut Message, max: usize, note: &str, unit: &str) {
+    if message.len() <= max {
         return;
     }
+    let mut text = String::from(std::mem::take(message));
     let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -394,6 +401,7 @@ fn truncate_message(text: &mut String, max: usize, note: &str, unit: &str) {
     let cut = text.len() - end;
     text.truncate(end);
     text.push_str(&format!(" … [{note}: {cut} {unit}]"));
+    *message = Message::Owned(text);
 }
 
 #[cfg(test)]
@@ -402,10 +410,10 @@ mod tests {
 
     #[test]
     fn long_messages_are_cut_on_a_character_boundary_and_say_so() {
-        let mut t = "ạ".repeat(10); // 3 bytes each
+        let mut t = Message::from("ạ".repeat(10)); // 3 bytes each
         truncate_message(&mut t, 8, "truncated", "bytes");
         assert_eq!(t, "ạạ … [truncated: 24 bytes]");
-        let mut short = "ok".to_string();
+        let mut short = Message::Shared("ok".into());
         truncate_message(&mut short, 8, "truncated", "bytes");
         assert_eq!(short, "ok");
     }

@@ -22,8 +22,8 @@ pub use date::{format_vi, parse_date, parse_date_text, DateTextError};
 pub use evidence::{Event, EventDeadline, EventKind, Submission};
 pub use explanation::Explanation;
 pub use outcome::{
-    AppliedPolicy, Assessment, DueDate, Finding, Lang, PackIdentity, Provenance, Report, Severity,
-    SharedObligationId, Status, StatusCounts, Summary,
+    AppliedPolicy, Assessment, DueDate, Finding, Lang, Message, PackIdentity, Provenance, Report,
+    Severity, SharedObligationId, Status, StatusCounts, Summary,
 };
 pub use period::{Period, PeriodParseError};
 pub use plan::{

@@ -154,8 +154,8 @@ pub struct Finding {
     /// Form field concerned (form validation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    pub message_vi: String,
-    pub message_en: String,
+    pub message_vi: Message,
+    pub message_en: Message,
     /// The rule itself failed (runtime error, sandbox limit, wrong return type) and was skipped;
     /// the message says why. Absent (false) for every finding a rule made on purpose.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -167,8 +167,8 @@ impl Finding {
     /// with struct update syntax (`Finding { field: .., ..Finding::error(..) }`).
     pub fn error(
         rule: impl Into<Arc<str>>,
-        message_vi: impl Into<String>,
-        message_en: impl Into<String>,
+        message_vi: impl Into<Message>,
+        message_en: impl Into<Message>,
     ) -> Finding {
         Finding {
             rule: rule.into(),
@@ -212,6 +212,143 @@ pub struct DueDate {
     /// Steps, e.g. "trước ngày 15/11/2026 (exclusive) → 14/11/2026; Saturday, next_working_day → 16/11/2026".
     pub derivation_vi: String,
     pub derivation_en: String,
+}
+
+/// A finding's message. A rule's literal message is the same text on every finding the rule
+/// makes, so it is shared (a clone counts a reference; a copy per finding was most of a row's
+/// allocations on a workload of one obligation per row); a message rendered for one finding is
+/// its own. Its JSON and its schema are a string's.
+#[derive(Clone)]
+pub enum Message {
+    Shared(Arc<str>),
+    Owned(String),
+}
+
+impl Message {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Message::Shared(s) => s,
+            Message::Owned(s) => s,
+        }
+    }
+}
+
+impl Default for Message {
+    fn default() -> Self {
+        Message::Owned(String::new())
+    }
+}
+
+impl std::ops::Deref for Message {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Message {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Message {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Message {}
+
+impl PartialEq<str> for Message {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Message {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::hash::Hash for Message {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<String> for Message {
+    fn from(s: String) -> Self {
+        Message::Owned(s)
+    }
+}
+
+impl From<&str> for Message {
+    fn from(s: &str) -> Self {
+        Message::Owned(s.to_string())
+    }
+}
+
+impl From<Arc<str>> for Message {
+    fn from(s: Arc<str>) -> Self {
+        Message::Shared(s)
+    }
+}
+
+impl From<Message> for String {
+    fn from(m: Message) -> Self {
+        match m {
+            Message::Owned(s) => s,
+            Message::Shared(s) => s.to_string(),
+        }
+    }
+}
+
+impl Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Message::Owned)
+    }
+}
+
+/// A string's schema: the contract's messages are strings.
+impl JsonSchema for Message {
+    fn inline_schema() -> bool {
+        String::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        String::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        String::schema_id()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        String::json_schema(generator)
+    }
 }
 
 /// An [`ObligationId`] shared by the assessments of the obligation's instances (a copy of the id

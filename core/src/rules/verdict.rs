@@ -2,7 +2,9 @@
 
 use rhai::{Dynamic, Map};
 
-use crate::model::{Severity, Status};
+use std::sync::Arc;
+
+use crate::model::{Message, Severity, Status};
 
 /// A rule's answer for one instance or submission.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,8 +28,8 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleMessage {
     pub severity: Severity,
-    pub message_vi: String,
-    pub message_en: String,
+    pub message_vi: Message,
+    pub message_en: Message,
     pub field: Option<String>,
 }
 
@@ -119,8 +121,8 @@ struct MessageReading {
 enum Text {
     /// The template at this position of the rule's header.
     Template(usize),
-    /// Written out by the rule.
-    Literal { vi: String, en: String },
+    /// Written out by the rule: shared by every finding of the calls that return it.
+    Literal { vi: Arc<str>, en: Arc<str> },
 }
 
 impl Reading {
@@ -128,8 +130,8 @@ impl Reading {
     /// `ctx.render`), the rest as read. `ctx.templates` must be those the value was read with.
     pub fn verdict(&self, ctx: &Context<'_>) -> Verdict {
         let fill = |t: Option<&MessageTemplate>, pick: fn(&MessageTemplate) -> &str| match t {
-            Some(t) if ctx.render => render(pick(t), ctx.facts),
-            _ => String::new(),
+            Some(t) if ctx.render => Message::Owned(render(pick(t), ctx.facts)),
+            _ => Message::default(),
         };
         Verdict {
             status: self.status,
@@ -143,7 +145,9 @@ impl Reading {
                             let t = ctx.templates.get(*k);
                             (fill(t, |t| &t.vi), fill(t, |t| &t.en))
                         }
-                        Text::Literal { vi, en } => (vi.clone(), en.clone()),
+                        Text::Literal { vi, en } => {
+                            (Message::Shared(vi.clone()), Message::Shared(en.clone()))
+                        }
                     };
                     RuleMessage {
                         severity: m.severity,
@@ -288,7 +292,10 @@ fn add_map(reading: &mut Reading, map: Map, header: &Header<'_>) -> Result<(), S
         };
         reading.messages.push(MessageReading {
             severity: severity.unwrap_or(header.default_severity),
-            text: Text::Literal { vi, en },
+            text: Text::Literal {
+                vi: vi.into(),
+                en: en.into(),
+            },
             field: string(&map, "field")?,
         });
     }

@@ -320,3 +320,43 @@ fn agency_first_layout() {
     );
     assert!(matches!(&parts[1], Schedule::EventTriggered { .. }));
 }
+
+/// The shared plans with their province's name replaced by another's read the same, and the
+/// header names the new province whole: a name of two towns joined by a dash (`Bà Rịa - Vũng
+/// Tàu`, as provinces were named before 2025 and may still be in a quoted document) included.
+#[test]
+fn another_province_name_is_read_whole() {
+    let plans = [
+        ("vinh-long-144-KH-UBND", "Vĩnh Long"),
+        ("hung-yen-draft", "Hưng Yên"),
+        ("can-tho-qd-kh", "Cần Thơ"),
+    ];
+    let others = [
+        "Tây Ninh",
+        "Thừa Thiên Huế",
+        "Bà Rịa - Vũng Tàu",
+        "Bà Rịa – Vũng Tàu",
+        "Bà Rịa-Vũng Tàu",
+        "Phan Rang - Tháp Chàm",
+        "Đắk Lắk",
+        "Khánh Hòa",
+    ];
+    for (file, own) in plans {
+        let path = format!("{}/tests/data/plans/{file}.txt", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let original = parse_plan(&text, &ParseOptions::new("p")).plan;
+        let before = serde_json::to_string(&original.obligations).unwrap();
+        for other in others {
+            let swap = |s: &str| {
+                s.replace(own, other)
+                    .replace(&own.to_uppercase(), &other.to_uppercase())
+            };
+            let p = parse_plan(&swap(&text), &ParseOptions::new("p")).plan;
+            assert_eq!(p.jurisdiction.as_deref(), Some(other), "{file} as {other}");
+            let issuer = p.issuer.as_deref().unwrap_or_default();
+            assert!(issuer.ends_with(other), "{file} as {other}: {issuer}");
+            let after = serde_json::to_string(&p.obligations).unwrap();
+            assert_eq!(after, swap(&before), "{file} as {other}: obligations");
+        }
+    }
+}

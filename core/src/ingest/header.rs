@@ -570,8 +570,21 @@ fn plan_year(h: &Header, date_year: Option<i32>) -> Option<i32> {
 
 /// Capitalised words at the start of `s` (`Vĩnh Long xây dựng ...` → `Vĩnh Long`).
 fn proper_name(s: &str) -> String {
-    let mut words = Vec::new();
-    for wd in s.split_whitespace() {
+    let mut words: Vec<&str> = Vec::new();
+    let mut tokens = s.split_whitespace().peekable();
+    while let Some(wd) = tokens.next() {
+        // A place named for two towns joined by a dash (`Bà Rịa - Vũng Tàu`) is one name: the
+        // dash belongs to it when a capitalised word follows.
+        if matches!(wd, "-" | "–" | "—")
+            && !words.is_empty()
+            && tokens
+                .peek()
+                .and_then(|n| n.chars().next())
+                .is_some_and(char::is_uppercase)
+        {
+            words.push(wd);
+            continue;
+        }
         let clean = wd.trim_end_matches([',', '.', ';', ':', ')']);
         let starts_upper = clean.chars().next().is_some_and(char::is_uppercase);
         if !starts_upper
@@ -583,10 +596,21 @@ fn proper_name(s: &str) -> String {
         {
             break;
         }
-        words.push(clean.to_string());
-        if clean.len() != wd.len() || words.len() >= 4 {
+        words.push(clean);
+        let named = words
+            .iter()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count();
+        if clean.len() != wd.len() || named >= 4 {
             break;
         }
+    }
+    // A dash kept only if a word came after it.
+    while words
+        .last()
+        .is_some_and(|w| !w.chars().any(char::is_alphabetic))
+    {
+        words.pop();
     }
     let name = words.join(" ");
     if is_upper(&name) {
@@ -754,5 +778,14 @@ mod tests {
     fn names() {
         assert_eq!(proper_name("Vĩnh Long xây dựng Kế hoạch"), "Vĩnh Long");
         assert_eq!(proper_name("Hưng Yên ban hành"), "Hưng Yên");
+        assert_eq!(
+            proper_name("Bà Rịa - Vũng Tàu xây dựng Kế hoạch"),
+            "Bà Rịa - Vũng Tàu"
+        );
+        assert_eq!(proper_name("Bà Rịa – Vũng Tàu."), "Bà Rịa – Vũng Tàu");
+        assert_eq!(proper_name("Bà Rịa-Vũng Tàu ban hành"), "Bà Rịa-Vũng Tàu");
+        // A dash that does not join two parts of the name ends it.
+        assert_eq!(proper_name("Vĩnh Long - xây dựng"), "Vĩnh Long");
+        assert_eq!(proper_name("Vĩnh Long -"), "Vĩnh Long");
     }
 }

@@ -128,6 +128,18 @@ const CASES: &[(&str, Option<i32>, &str)] = &[
     ("Bắt đầu từ quý III năm 2026 và thường xuyên", None, "ongoing from 2026"),
     ("Từ ngày 01/7/2026", None, "ongoing from 2026"),
     ("Trước ngày 30/6", Y, "once < 2026-06-30"),
+    ("Sau ngày 01/7/2026", None, "ongoing from 2026"),
+    ("Không sau ngày 30/6/2026", None, "once <= 2026-06-30"),
+    // Ranges: due by the end of the second period.
+    ("Tháng 9/2026 - tháng 12/2026", None, "once <= 2026-12-31"),
+    ("Tháng 9 - 12/2026", None, "once <= 2026-12-31"),
+    ("Quý III - Quý IV/2026", None, "once <= 2026-12-31"),
+    ("01/7/2026 - 31/12/2026", None, "once <= 2026-12-31"),
+    ("tháng 11/2026 – tháng 2/2027", None, "once <= 2027-02-28"),
+    // Early or middle of a period: its end, with a `vague_timeline` warning.
+    ("Đầu năm 2027", None, "once <= 2027-12-31"),
+    ("Giữa năm 2026", None, "once <= 2026-12-31"),
+    ("Cuối năm 2026", None, "once <= 2026-12-31"),
     // Combined.
     ("Hoàn thành trong quý II năm 2026; duy trì thực hiện thường xuyên hằng năm", None, "once <= 2026-06-30 + ongoing from 2026"),
     ("Trước ngày 01/7/2026 và thực hiện thường xuyên", None, "once < 2026-07-01 + ongoing from 2026"),

@@ -102,6 +102,21 @@ re!(
     DATE_NUM,
     r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b"
 );
+// Ranges written with a dash (`tháng 9/2026 - tháng 12/2026`, `tháng 9 - 12/2026`, `quý III -
+// quý IV/2026`, `01/7 - 31/12/2026`): the work runs from the first to the end of the second,
+// as `từ ... đến ...` says. Dashes of every kind fold to `-`.
+re!(
+    RANGE_MONTHS,
+    r"\bthang\s+(\d{1,2})(?:\s*(?:/|,?\s*nam)\s*(\d{4}))?\s*-\s*(?:thang\s+)?(\d{1,2})(?:\s*(?:/|,?\s*nam)\s*(\d{4}))?\b"
+);
+re!(
+    RANGE_QUARTERS,
+    r"\bquy\s+(iv|iii|ii|i|[1-4])(?:\s*(?:/|,)?\s*(?:nam\s+)?(\d{4}))?\s*-\s*(?:quy\s+)?(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|,)?\s*(?:nam\s+)?(\d{4})\b)?"
+);
+re!(
+    RANGE_DATES,
+    r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.]\s*(\d{4}))?\s*-\s*(?:ngay\s+)?(\d{1,2})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{4})\b"
+);
 re!(
     DATE_WORDS,
     r"\b(\d{1,2})\s+thang\s+(\d{1,2})\s*,?\s*nam\s+(\d{4})\b"
@@ -345,6 +360,7 @@ fn relation_before(work: &str, at: usize) -> (Rel, usize) {
         ("muon nhat", Rel::NoLaterThan),
         ("han chot", Rel::NoLaterThan),
         ("khong qua", Rel::NoLaterThan),
+        ("khong sau", Rel::NoLaterThan),
         ("den", Rel::NoLaterThan),
         ("toi", Rel::NoLaterThan),
         ("trong", Rel::NoLaterThan),
@@ -352,6 +368,8 @@ fn relation_before(work: &str, at: usize) -> (Rel, usize) {
         ("tinh tu", Rel::Start),
         ("bat dau tu", Rel::Start),
         ("tu", Rel::Start),
+        // `sau ngày 01/7/2026`: after that day, a start, never a deadline.
+        ("sau", Rel::Start),
     ] {
         if ends_word(rest, w) {
             // "hoàn thành trước ngày ..." is quoted from "trước".
@@ -410,7 +428,7 @@ fn window_rel(work: &str, at: usize) -> (bool, usize) {
 /// `từ` / `kể từ` / `bắt đầu từ` just before a window: where it starts, not a deadline.
 fn window_start(work: &str, at: usize) -> Option<usize> {
     let pre = work[..at].trim_end();
-    for w in ["bat dau tu", "ke tu", "tu"] {
+    for w in ["bat dau tu", "ke tu", "tu", "sau"] {
         if pre.ends_with(w)
             && (pre.len() == w.len()
                 || !pre.as_bytes()[pre.len() - w.len() - 1].is_ascii_alphanumeric())
@@ -511,6 +529,15 @@ struct YearlessWindow {
     before: bool,
 }
 
+/// A range written with a dash: (month, day) of each end, and the years written.
+#[derive(Debug, Clone, Copy)]
+struct Range {
+    first: (u32, Option<u32>),
+    first_year: Option<i32>,
+    last: (u32, Option<u32>),
+    last_year: Option<i32>,
+}
+
 /// A due day inside each period (`ngày 15 hằng tháng`, `ngày 5 của tháng đầu quý sau`).
 #[derive(Debug, Clone)]
 struct PeriodDay {
@@ -600,6 +627,7 @@ fn read_clause<'c>(clause: &'c str, notes: &mut Vec<Note>) -> Clause<'c> {
         };
     }
     r.ongoing_years();
+    r.ranges();
     r.full_dates();
     r.month_windows();
     r.quarters();
@@ -722,6 +750,131 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         }
     }
 
+    /// Step 2b: Ranges written with a dash: months, quarters or dates. The first end is where
+    /// the work starts, the second its deadline (the last day of a month or quarter), as the same
+    /// range written `từ ... đến ...` reads; a year written on one end serves both.
+    fn ranges(&mut self) {
+        let months = found(&RANGE_MONTHS, &self.work, |c| {
+            Some(Range {
+                first: (num::<u32>(c, 1)?, None),
+                first_year: num(c, 2),
+                last: (num::<u32>(c, 3)?, None),
+                last_year: num(c, 4),
+            })
+        });
+        let quarters = found(&RANGE_QUARTERS, &self.work, |c| {
+            let (q1, q2) = (
+                quarter_no(c.get(1)?.as_str())?,
+                quarter_no(c.get(3)?.as_str())?,
+            );
+            Some(Range {
+                first: (q1 * 3 - 2, None),
+                first_year: num(c, 2),
+                last: (q2 * 3, None),
+                last_year: num(c, 4),
+            })
+        });
+        let dates = found(&RANGE_DATES, &self.work, |c| {
+            Some(Range {
+                first: (num::<u32>(c, 2)?, Some(num::<u32>(c, 1)?)),
+                first_year: num(c, 3),
+                last: (num::<u32>(c, 5)?, Some(num::<u32>(c, 4)?)),
+                last_year: num(c, 6),
+            })
+        });
+        for (span, range) in months.into_iter().chain(quarters).chain(dates) {
+            // A later regex may have matched what an earlier one read.
+            if self.work[span.start..span.end].contains('#') || self.continues_a_date(span.end) {
+                continue;
+            }
+            self.range(span, range);
+        }
+    }
+
+    /// A range's second end followed by more of a date (`tháng 9 - 15/10/2026`): not a range of
+    /// months; left to the other steps.
+    fn continues_a_date(&self, end: usize) -> bool {
+        let rest = self.work[end..].trim_start();
+        let mut chars = rest.chars();
+        matches!(chars.next(), Some('/' | '.')) && chars.next().is_some_and(|c| c.is_ascii_digit())
+    }
+
+    fn range(&mut self, span: Span, r: Range) {
+        let Span { start: a, end: b } = span;
+        let from = window_start(&self.work, a).unwrap_or_else(|| window_rel(&self.work, a).1);
+        mask(&mut self.work, from.min(a), b);
+        let text = self.quote(from.min(a), b);
+        let (m1, m2) = (r.first.0, r.last.0);
+        // One year written serves both ends; a range past December ends the next year.
+        let last_year = r
+            .last_year
+            .or(r.first_year.map(|y| if m2 < m1 { y + 1 } else { y }));
+        let first_year = r
+            .first_year
+            .or(r.last_year.map(|y| if m2 < m1 { y - 1 } else { y }));
+        self.starts = true;
+        let Some(y) = last_year else {
+            self.yearless.push(YearlessWindow {
+                span: Span {
+                    start: from.min(a),
+                    end: b,
+                },
+                first_month: m2,
+                last_month: m2,
+                before: false,
+            });
+            return;
+        };
+        let end = match r.last.1 {
+            Some(day) => date(y, m2, day),
+            None => last_of_month(y, m2),
+        };
+        let start_ok = match (first_year, r.first.1) {
+            (Some(fy), Some(day)) => date(fy, m1, day).is_some(),
+            _ => (1..=12).contains(&m1),
+        };
+        let Some(end) = end.filter(|_| start_ok) else {
+            self.note(
+                WarningCode::InvalidDate,
+                "not a calendar date or month",
+                text,
+            );
+            return;
+        };
+        if let Some(fy) = first_year {
+            self.start_year.get_or_insert(fy);
+        }
+        self.year.get_or_insert(y);
+        self.dated.push(Dated {
+            at: a,
+            part: Part::Once(Deadline {
+                date: end,
+                bound: Bound::NoLaterThan,
+                text: Some(text),
+            }),
+        });
+    }
+
+    /// A qualifier just before a window that the window's end does not keep (`đầu năm 2027`,
+    /// `giữa tháng 7/2026`): the deadline stays the end of the period (the latest the words
+    /// allow, never a day they do not say), quoted with the qualifier and a warning, since the
+    /// plan may mean an earlier day. Returns where the quote starts.
+    fn qualifier(&mut self, from: usize, b: usize) -> usize {
+        let pre = self.work[..from].trim_end();
+        for w in ["dau", "giua"] {
+            if ends_word(pre, w) {
+                let at = pre.len() - w.len();
+                self.note(
+                    WarningCode::VagueTimeline,
+                    "an early or middle part of a period is named: the deadline is the end of the period, the latest the words allow",
+                    self.quote(at, b),
+                );
+                return at;
+            }
+        }
+        from
+    }
+
     /// Step 3: Full dates, in numbers or words; the words before each say how it bounds the work.
     fn full_dates(&mut self) {
         for re in [&*DATE_NUM, &*DATE_WORDS] {
@@ -807,6 +960,11 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         if from == a {
             self.bare.push(a);
         }
+        let from = if before {
+            from
+        } else {
+            self.qualifier(from, b)
+        };
         mask(&mut self.work, from, b);
         let (first, last) = months;
         let Some(y) = year else {
@@ -1021,6 +1179,11 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         for (Span { start: a, end: b }, y) in years {
             let WindowUse::Deadline { before, from } = self.window_use(a, b, Some(y)) else {
                 continue;
+            };
+            let from = if before {
+                from
+            } else {
+                self.qualifier(from, b)
             };
             mask(&mut self.work, from, b);
             self.year.get_or_insert(y);
@@ -1668,6 +1831,147 @@ mod tests {
                 assert_eq!(once(&phrase), (d(2026, 4, 20), bound), "{phrase}");
             }
         }
+    }
+
+    /// A schedule with its quoted texts left out, to compare readings of one meaning.
+    fn shape(phrase: &str) -> String {
+        let s = parse_timeline(phrase, Some(2026)).unwrap_or_else(|e| panic!("{phrase}: {e}"));
+        let mut v = serde_json::to_value(&s).unwrap();
+        fn strip(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    m.remove("text");
+                    m.values_mut().for_each(strip);
+                }
+                serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+                _ => {}
+            }
+        }
+        strip(&mut v);
+        v.to_string()
+    }
+
+    /// A range written with a dash reads as the same range written `từ ... đến ...`: the work
+    /// is due by the end of the second period, never at the end of the first (two deadlines),
+    /// and `tháng 9 - 12/2026` is never the ninth of December.
+    #[test]
+    fn dash_ranges_read_as_from_to() {
+        for (dash, words) in [
+            (
+                "Tháng 9/2026 - tháng 12/2026",
+                "Từ tháng 9/2026 đến tháng 12/2026",
+            ),
+            (
+                "tháng 9/2026 – tháng 12/2026",
+                "Từ tháng 9/2026 đến tháng 12/2026",
+            ),
+            ("Tháng 9 - 12/2026", "Từ tháng 9 đến tháng 12/2026"),
+            ("Tháng 9-12 năm 2026", "Từ tháng 9 đến tháng 12 năm 2026"),
+            (
+                "tháng 11/2026 - tháng 2/2027",
+                "từ tháng 11/2026 đến tháng 2/2027",
+            ),
+            ("Quý III - Quý IV/2026", "Từ quý III đến quý IV năm 2026"),
+            ("quý III – IV năm 2026", "Từ quý III đến quý IV năm 2026"),
+            ("Quý I/2026 - Quý II/2027", "Từ quý I/2026 đến quý II/2027"),
+            (
+                "01/7/2026 - 31/12/2026",
+                "Từ ngày 01/7/2026 đến ngày 31/12/2026",
+            ),
+            ("01/7 - 31/12/2026", "Từ ngày 01/7 đến ngày 31/12/2026"),
+            (
+                "Từ 01/7/2026 - 31/12/2026",
+                "Từ ngày 01/7/2026 đến ngày 31/12/2026",
+            ),
+            (
+                "Trong thời gian tháng 9 - 12/2026",
+                "Trong thời gian từ tháng 9 đến tháng 12/2026",
+            ),
+        ] {
+            assert_eq!(shape(dash), shape(words), "{dash} / {words}");
+            let s = parse_timeline(dash, Some(2026)).unwrap();
+            let Schedule::Once { deadline } = s else {
+                panic!("{dash}: {s:?}");
+            };
+            assert_eq!(deadline.bound, Bound::NoLaterThan, "{dash}");
+            assert!(
+                deadline
+                    .text
+                    .as_deref()
+                    .is_some_and(|t| t.contains('-') || t.contains('–')),
+                "{dash}: the quote keeps the range: {deadline:?}"
+            );
+        }
+        // Not ranges: a date after a month, page furniture after a date.
+        assert_eq!(
+            once("chậm nhất ngày 30/6/2026 - 3 -"),
+            (d(2026, 6, 30), Bound::NoLaterThan)
+        );
+        let p = parse("tháng 9 - 15/10/2026", Some(2026));
+        assert!(
+            !format!("{:?}", p.schedule).contains("2026-12-"),
+            "{:?}",
+            p.schedule
+        );
+    }
+
+    /// `đầu`/`giữa` (early, middle) before a period: the period's end, with a warning that
+    /// quotes the qualifier; `cuối` (end) is the period's end exactly, without one.
+    #[test]
+    fn early_and_middle_of_a_period_are_warned() {
+        for (phrase, due) in [
+            ("Đầu năm 2027", d(2027, 12, 31)),
+            ("Giữa năm 2026", d(2026, 12, 31)),
+            ("đầu quý III/2026", d(2026, 9, 30)),
+            ("Hoàn thành trong đầu tháng 7/2026", d(2026, 7, 31)),
+            ("giữa tháng 7 năm 2026", d(2026, 7, 31)),
+        ] {
+            assert_eq!(once(phrase), (due, Bound::NoLaterThan), "{phrase}");
+            let p = parse(phrase, Some(2026));
+            let n = p
+                .notes
+                .iter()
+                .find(|n| n.code == WarningCode::VagueTimeline);
+            let quoted = n.and_then(|n| n.text.as_deref()).unwrap_or_default();
+            assert!(
+                quoted.to_lowercase().starts_with("đầu")
+                    || quoted.to_lowercase().starts_with("giữa"),
+                "{phrase}: {:?}",
+                p.notes
+            );
+            assert_eq!(WarningCode::VagueTimeline.severity(), Severity::Warning);
+        }
+        for phrase in ["Cuối năm 2026", "6 tháng đầu năm 2026", "cuối quý III/2026"] {
+            let p = parse(phrase, Some(2026));
+            assert!(
+                p.notes.iter().all(|n| n.code != WarningCode::VagueTimeline),
+                "{phrase}: {:?}",
+                p.notes
+            );
+        }
+    }
+
+    /// `sau ngày X` (after X) is where the work starts, not a deadline; `không sau ngày X` (not
+    /// after X) is one.
+    #[test]
+    fn after_a_day_is_a_start() {
+        for phrase in ["Sau ngày 01/7/2026", "sau tháng 6/2026"] {
+            let s = parse_timeline(phrase, Some(2026)).unwrap();
+            assert!(
+                matches!(
+                    s,
+                    Schedule::Ongoing {
+                        from_year: 2026,
+                        ..
+                    }
+                ),
+                "{phrase}: {s:?}"
+            );
+        }
+        assert_eq!(
+            once("không sau ngày 30/6/2026"),
+            (d(2026, 6, 30), Bound::NoLaterThan)
+        );
     }
 
     /// A date comes only from a timeline phrase: page numbers and bare numbers are not dates.

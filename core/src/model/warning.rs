@@ -81,6 +81,7 @@ warning_codes! {
     UnparsedTimeline => "unparsed_timeline", Warning, "timeline not understood; schedule `Unparsed`";
     NoTimeline => "no_timeline", Warning, "task with no timeline (`Unparsed` with empty text)";
     RecurringWithoutDueDate => "recurring_without_due_date", Warning, "`hằng năm` etc. with no day: `due: None`";
+    VagueTimeline => "vague_timeline", Warning, "`đầu`/`giữa` (early, middle) before a year, quarter or month: the deadline is the period's end, the latest the words allow";
     YearInferred => "year_inferred", Info, "date or window without a year: the plan's year used";
     NoYear => "no_year", Warning, "a phrase needs a year and none is known";
     UnknownEvent => "unknown_event", Warning, "`sau khi ...` / `kể từ ...` event not recognised";

@@ -73,6 +73,16 @@ const LISTS: &[(&str, &[&str])] = &[
     ("các hội, đoàn thể", &["mass_organisations:các hội, đoàn thể"]),
     ("các trường học, cơ sở giáo dục trên địa bàn tỉnh", &["schools:các trường học, cơ sở giáo dục trên địa bàn tỉnh"]),
     ("các cơ quan báo chí, lực lượng vũ trang tỉnh", &["press:các cơ quan báo chí", "armed_forces:lực lượng vũ trang tỉnh"]),
+    // A group's own qualifier says which members are meant: kept.
+    ("Các doanh nghiệp viễn thông trên địa bàn tỉnh", &["enterprises:các doanh nghiệp viễn thông trên địa bàn tỉnh"]),
+    ("Sở Tư pháp, các doanh nghiệp viễn thông, Công an tỉnh", &["Sở Tư pháp", "enterprises:các doanh nghiệp viễn thông", "Công an tỉnh"]),
+    ("các trường đại học và Sở Y tế", &["schools:các trường đại học", "Sở Y tế"]),
+    ("UBND các xã, phường và đặc khu", &["communes:UBND các xã, phường và đặc khu"]),
+    ("Ban Chỉ huy Quân sự các xã, phường", &["armed_forces:Ban Chỉ huy Quân sự các xã, phường"]),
+    // Abbreviations written with `&`, and of the bodies of the two-level government.
+    ("Sở KH&CN, Sở GD&ĐT", &["Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo"]),
+    ("Sở TT&TT; Sở NN&MT", &["Sở Thông tin và Truyền thông", "Sở Nông nghiệp và Môi trường"]),
+    ("Văn phòng Đoàn ĐBQH và HĐND tỉnh", &["Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh"]),
 ];
 
 /// An unknown item of a list, first, in the middle or last: kept verbatim, and the items after it

@@ -244,6 +244,49 @@ fn a_list_cut_short_is_a_warning() {
     assert!(w[0].text.as_deref().is_some_and(|t| t.contains("phối hợp")));
 }
 
+/// Words glued to the last party of a field with no separator (`Sở Y tế làm đầu mối`), or a
+/// qualifier after a separator that names no party, are said, with the words; a group's own
+/// qualifier is kept in its name instead, and a parenthesis after a name is not a loss.
+#[test]
+fn words_glued_to_a_party_are_a_warning() {
+    for (lead, kept, said) in [
+        ("Sở Y tế làm đầu mối.", vec!["Sở Y tế"], Some("làm đầu mối")),
+        (
+            "Các trường đại học, cao đẳng trên địa bàn tỉnh.",
+            vec!["các trường đại học"],
+            Some("cao đẳng trên địa bàn tỉnh"),
+        ),
+        (
+            "Các doanh nghiệp viễn thông trên địa bàn tỉnh.",
+            vec!["các doanh nghiệp viễn thông trên địa bàn tỉnh"],
+            None,
+        ),
+        (
+            "Công an tỉnh (Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao).",
+            vec!["Công an tỉnh"],
+            None,
+        ),
+        ("Sở KH&CN.", vec!["Sở Khoa học và Công nghệ"], None),
+    ] {
+        let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
+        let names: Vec<&str> = p.obligations[0].lead.iter().map(AgencyRef::name).collect();
+        assert_eq!(names, kept, "{lead}");
+        let w = codes(&p, WarningCode::AgencyTextNotUnderstood);
+        match said {
+            Some(words) => {
+                assert_eq!(w.len(), 1, "{lead}: {:#?}", p.warnings);
+                assert_eq!(w[0].line, 11, "{lead}");
+                assert!(
+                    w[0].text.as_deref().is_some_and(|t| t.contains(words)),
+                    "{lead}: {:#?}",
+                    w[0]
+                );
+            }
+            None => assert!(w.is_empty(), "{lead}: {:#?}", p.warnings),
+        }
+    }
+}
+
 /// Groups of the two-level government in a coordinating field keep their qualifiers and kinds.
 #[test]
 fn two_level_government_groups_in_a_field() {

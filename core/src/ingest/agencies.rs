@@ -96,6 +96,11 @@ impl Tok {
 /// searched in turn: the tokeniser asks it of every word, and the match rejects most words by
 /// their length and first bytes.
 fn abbreviation(w: &str) -> Option<&'static [&'static str]> {
+    if w.contains('&') {
+        // `kh&cn` is `khcn`: the `&` stands for `và`, which the expansion has.
+        let joined: String = w.chars().filter(|&c| c != '&').collect();
+        return abbreviation(&joined);
+    }
     Some(match w {
         "ubnd" => &["uy", "ban", "nhan", "dan"],
         "hdnd" => &["hoi", "dong", "nhan", "dan"],
@@ -104,7 +109,20 @@ fn abbreviation(w: &str) -> Option<&'static [&'static str]> {
         "vhttdl" => &["van", "hoa", "the", "thao", "va", "du", "lich"],
         "khcn" => &["khoa", "hoc", "va", "cong", "nghe"],
         "gddt" => &["giao", "duc", "va", "dao", "tao"],
+        "vhtt" => &["van", "hoa", "the", "thao"],
+        "tttt" => &["thong", "tin", "va", "truyen", "thong"],
+        "nnmt" => &["nong", "nghiep", "va", "moi", "truong"],
+        "nnptnt" => &["nong", "nghiep", "va", "phat", "trien", "nong", "thon"],
+        "tnmt" => &["tai", "nguyen", "va", "moi", "truong"],
+        "khdt" => &["ke", "hoach", "va", "dau", "tu"],
         "bchqs" => &["bo", "chi", "huy", "quan", "su"],
+        "dbqh" => &["dai", "bieu", "quoc", "hoi"],
+        "ldld" => &["lien", "doan", "lao", "dong"],
+        "tand" => &["toa", "an", "nhan", "dan"],
+        "vksnd" => &["vien", "kiem", "sat", "nhan", "dan"],
+        "bdbp" => &["bo", "doi", "bien", "phong"],
+        "kbnn" => &["kho", "bac", "nha", "nuoc"],
+        "nhnn" => &["ngan", "hang", "nha", "nuoc"],
         "tp" => &["thanh", "pho"],
         "tw" => &["trung", "uong"],
         _ => return None,
@@ -145,8 +163,12 @@ fn tokenize(text: &str) -> Vec<Tok> {
             });
         }
     };
-    for (i, c) in text.char_indices() {
-        if is_word_char(c) {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        // `&` between letters belongs to the word: `KH&CN`, `GD&ĐT` are one abbreviation.
+        let joins =
+            c == '&' && word_start.is_some() && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
+        if is_word_char(c) || joins {
             if word_start.is_none() {
                 word_start = Some(i);
             }
@@ -701,8 +723,11 @@ fn match_communes(text: &str, toks: &[Tok], i: usize) -> Option<Match> {
             j = k;
             kinds += 1;
         } else if kinds > 0 && tok_is(toks, j, "va") {
-            // "xã và phường"
-            if tok_is(toks, j + 1, "phuong") || tok_is(toks, j + 1, "xa") {
+            // "xã và phường", "xã, phường và đặc khu"
+            if tok_is(toks, j + 1, "phuong")
+                || tok_is(toks, j + 1, "xa")
+                || seq(toks, j + 1, &["dac", "khu"]).is_some()
+            {
                 j += 1;
                 continue;
             }
@@ -882,6 +907,21 @@ const PHRASE_GROUPS: &[(&[&str], AgencyGroup, bool)] = &[
         false,
     ),
     (&["cong", "an", "xa"], AgencyGroup::ArmedForces, false),
+    (
+        &["ban", "chi", "huy", "quan", "su", "cac", "xa"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["ban", "chi", "huy", "quan", "su", "cac", "phuong"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
+    (
+        &["ban", "chi", "huy", "quan", "su", "xa"],
+        AgencyGroup::ArmedForces,
+        false,
+    ),
     (
         &["doanh", "nghiep", "nha", "nuoc"],
         AgencyGroup::Enterprises,
@@ -1484,7 +1524,12 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
         let mut unknown_items = 0;
         loop {
             let sub = part.get(pos..).unwrap_or("");
-            let (found, stop) = leading(sub, true);
+            let (mut found, mut stop) = leading(sub, true);
+            if let Some(last) = found.last_mut() {
+                if let Some(end) = group_qualifier(sub, stop, last) {
+                    stop = end;
+                }
+            }
             let any = !found.is_empty();
             for mut f in found {
                 f.start += offset + pos;
@@ -1515,8 +1560,12 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
                 None => {
                     // Words at an item's start, or after a separator that follows a party,
                     // that name no party: the list is cut short there, and the caller says so.
+                    // Words glued to the last party (`Sở Y tế làm đầu mối`) are reported too;
+                    // a parenthesis after a name (`Công an tỉnh (Phòng An ninh mạng)`) only
+                    // says which part of it acts.
                     let rest_trim = rest.trim_matches(|c: char| !c.is_alphanumeric());
-                    if !rest_trim.is_empty() && (!any || starts_with_separator(rest)) {
+                    let glued = rest.trim_start().chars().next().is_some_and(is_word_char);
+                    if !rest_trim.is_empty() && (!any || glued || starts_with_separator(rest)) {
                         leftovers.push(normalize_text(rest_trim));
                     }
                     break;
@@ -1526,6 +1575,62 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
         offset += part.len() + 1;
     }
     (out, leftovers)
+}
+
+/// A group's qualifier written after it (`các doanh nghiệp viễn thông`, `các trường đại học`):
+/// the words up to the next list separator, when they name no party and read as no sentence.
+/// It says which members are meant, so it is kept in the group's text (as `có liên quan` and
+/// `trên địa bàn tỉnh` are); returns where the group now ends in `sub`.
+fn group_qualifier(sub: &str, stop: usize, last: &mut Found) -> Option<usize> {
+    let AgencyRef::Group { group, .. } = &last.agency else {
+        return None;
+    };
+    let rest = sub.get(stop..)?;
+    if !rest.starts_with(' ') || !rest.trim_start().chars().next().is_some_and(is_word_char) {
+        return None;
+    }
+    let lead = rest.len() - rest.trim_start().len();
+    let body = &rest[lead..];
+    if starts_with_va(body) || fold(body.split(' ').next().unwrap_or("")) == "voi" {
+        return None;
+    }
+    let mut len = body
+        .find([',', ';', '(', ')', '.', ':'])
+        .unwrap_or(body.len());
+    if let Some(va) = body[..len]
+        .char_indices()
+        .find(|&(k, c)| c.is_whitespace() && starts_with_va(&body[k..]))
+    {
+        len = va.0;
+    }
+    let words = body[..len].trim_end();
+    let folded = format!(" {} ", fold(words));
+    let prose = PROSE.iter().any(|w| folded.contains(&format!(" {w} ")))
+        || words.chars().any(|c| c.is_ascii_digit());
+    // A qualifier never starts another party (`các doanh nghiệp Sở Y tế`).
+    if words.is_empty()
+        || prose
+        || words.split_whitespace().count() > 12
+        || words.chars().next().is_some_and(char::is_uppercase)
+        || !leading(words, false).0.is_empty()
+    {
+        return None;
+    }
+    let end = stop + lead + words.len();
+    let written = normalize_text(sub.get(last.start..end)?);
+    let mut name = written.clone();
+    if let Some(first) = name.split(' ').next() {
+        if fold(first) == "cac" && !is_upper(first) {
+            name = format!("c{}", name.get(1..).unwrap_or(""));
+        }
+    }
+    last.agency = AgencyRef::Group {
+        group: *group,
+        text: (written != name).then_some(written),
+        name,
+    };
+    last.end = end;
+    Some(end)
 }
 
 /// Unknown items read from one `;`-separated part of a list, at most.

@@ -261,6 +261,15 @@ fn letter_to_paren(s: &str) -> String {
     LETTER_DOT.replace_all(s, "${1}${2})${3}").into_owned()
 }
 
+/// Lettered items written `a/` or `(a)`, whether they were `a)` or `a.`.
+fn letter_style(open: &'static str, close: &'static str) -> impl Fn(&str) -> String {
+    move |s| {
+        let to = format!("${{1}}{open}${{2}}{close}${{3}}");
+        let s = LETTER_PAREN.replace_all(s, to.as_str());
+        LETTER_DOT.replace_all(&s, to.as_str()).into_owned()
+    }
+}
+
 /// A bullet before every lettered item (`- b)`).
 fn bullet_letters(bullet: &'static str) -> impl Fn(&str) -> String {
     move |s| {
@@ -715,6 +724,8 @@ fn transforms() -> Vec<Transform> {
         t("label-1-", number_label("-")),
         t("label-a.", letter_to_dot),
         t("label-a)", letter_to_paren),
+        t("label-a/", letter_style("", "/")),
+        t("label-(a)", letter_style("(", ")")),
         t("roman-no-dot", roman(false, Case::Keep)),
         t("roman-title-case", roman(true, Case::Title)),
         t("roman-lower-case", roman(true, Case::Lower)),
@@ -1034,6 +1045,11 @@ fn the_transforms_change_what_they_say() {
     assert_eq!(tone_placement("hoà Uỷ thuỷ quý", false), "hòa Ủy thủy qúy");
     assert_eq!(number_label(")")("1. Tổ chức\n12. X"), "1) Tổ chức\n12) X");
     assert_eq!(bullet_letters("•")("a) Cơ quan"), "• a) Cơ quan");
+    assert_eq!(
+        letter_style("", "/")("a) Cơ quan\nb. X"),
+        "a/ Cơ quan\nb/ X"
+    );
+    assert_eq!(letter_style("(", ")")("đ) Cơ quan"), "(đ) Cơ quan");
     assert_eq!(roman(false, Case::Title)("II. NỘI DUNG"), "II Nội dung");
     assert_eq!(
         dates_to_words("trước ngày 20/04/2026"),

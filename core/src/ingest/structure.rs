@@ -215,12 +215,23 @@ pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
                 return (Marker::Paren(n), rest);
             }
         }
+        // "(a) ...": a letter label in parentheses.
+        if let Some(c) = inner.chars().next().filter(|c| VN_LETTERS.contains(c)) {
+            if let Some(rest) = inner[c.len_utf8()..].strip_prefix(')').and_then(rest_after) {
+                return (Marker::Letter(c), rest);
+            }
+        }
     }
     if VN_LETTERS.contains(&first) {
-        // "a) ...", "a. ...", "a ) ..."
+        // "a) ...", "a. ...", "a ) ...", "a/ ..." (not "đ/c", the abbreviation of đồng chí)
         let after = &t[first.len_utf8()..];
         let after = after.strip_prefix(' ').unwrap_or(after);
-        if let Some(r) = after.strip_prefix(')').or_else(|| after.strip_prefix('.')) {
+        let slash = after.strip_prefix('/').filter(|r| r.starts_with(' '));
+        if let Some(r) = after
+            .strip_prefix(')')
+            .or_else(|| after.strip_prefix('.'))
+            .or(slash)
+        {
             if let Some(rest) = rest_after(r) {
                 return (Marker::Letter(first), rest);
             }
@@ -1313,6 +1324,11 @@ mod tests {
         assert_eq!(parse_marker("• c. Cơ quan").0, Marker::Letter('c'));
         assert_eq!(parse_marker("+ 2. Việc").0, Marker::Number(vec![2]));
         assert_eq!(parse_marker("- Cơ quan").0, Marker::Dash);
+        assert_eq!(parse_marker("b/ Cơ quan").0, Marker::Letter('b'));
+        assert_eq!(parse_marker("(đ) Cơ quan").0, Marker::Letter('đ'));
+        assert_eq!(parse_marker("- (c) Cơ quan").0, Marker::Letter('c'));
+        assert_eq!(parse_marker("đ/c Nguyễn Văn A").0, Marker::None);
+        assert_eq!(parse_marker("(f) không phải").0, Marker::None);
     }
 
     #[test]

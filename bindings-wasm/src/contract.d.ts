@@ -519,10 +519,17 @@ export interface Report {
  */
 export interface Reporting {
     /**
+     * Bodies the report goes to with the recipient (`báo cáo UBND tỉnh và Bộ Công an`), in the
+     * order written.
+     */
+    also_to?: AgencyRef[];
+    /**
      * Where the recipient sends the summary on (`để tổng hợp, báo cáo Z`): not a duty of the
      * reporting agencies, kept so the chain is not lost.
      */
     onward?: AgencyRef | null;
+    /** Bodies named with the onward one (`để tổng hợp, báo cáo UBND tỉnh, Bộ Công an`). */
+    onward_also?: AgencyRef[];
     recipient: AgencyRef;
     via?: AgencyRef | null;
 }

@@ -73,6 +73,55 @@ fn report_route_whatever_stands_before_the_recipient() {
     }
 }
 
+/// A report sent to several bodies keeps them all: those listed with the recipient in `also_to`,
+/// those listed with the onward body in `onward_also`; a body that starts the next clause is
+/// neither.
+#[test]
+fn every_body_a_report_goes_to_is_kept() {
+    let names = |v: &[AgencyRef]| v.iter().map(|a| a.name().to_string()).collect::<Vec<_>>();
+    for (sentence, to, also, onward_also) in [
+        (
+            "Hằng năm, trước ngày 15/11, các sở báo cáo về Sở Tư pháp và Công an tỉnh.",
+            "Sở Tư pháp",
+            vec!["Công an tỉnh"],
+            vec![],
+        ),
+        (
+            "Hằng năm, Công an tỉnh tổng hợp, báo cáo UBND tỉnh, Bộ Công an trước ngày 15/12.",
+            "Ủy ban nhân dân tỉnh",
+            vec!["Bộ Công an"],
+            vec![],
+        ),
+        (
+            "Hằng năm, trước ngày 15/11, các sở báo cáo về Ủy ban nhân dân tỉnh (qua Công an tỉnh) \
+             để tổng hợp, báo cáo Bộ Công an, Thủ tướng Chính phủ.",
+            "Ủy ban nhân dân tỉnh",
+            vec![],
+            vec!["Thủ tướng Chính phủ"],
+        ),
+        (
+            "Hằng năm, trước ngày 15/11, các sở báo cáo về Công an tỉnh, Sở Tư pháp phối hợp theo dõi.",
+            "Công an tỉnh",
+            vec![],
+            vec![],
+        ),
+    ] {
+        let p = plan_with("Công an tỉnh.", sentence);
+        let r = report(&p)
+            .reporting
+            .as_ref()
+            .unwrap_or_else(|| panic!("{sentence}"));
+        assert_eq!(r.recipient.name(), to, "{sentence}");
+        assert_eq!(names(&r.also_to), also, "{sentence}");
+        assert_eq!(names(&r.onward_also), onward_also, "{sentence}");
+        assert!(
+            codes(&p, WarningCode::RecipientChosen).is_empty(),
+            "{sentence}: {:#?}",
+            p.warnings
+        );
+    }
+}
+
 #[test]
 fn report_without_onward_or_via() {
     let p = plan_with(

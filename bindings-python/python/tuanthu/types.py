@@ -476,7 +476,9 @@ class _ReportingRequired(TypedDict):
 class Reporting(_ReportingRequired, total=False):
     """Recipient of results, the office that receives on its behalf, and the body the recipient
 reports on to (`báo cáo ... về X (qua Y) để tổng hợp, báo cáo Z`)."""
+    also_to: List[AgencyRef]
     onward: Optional[AgencyRef]
+    onward_also: List[AgencyRef]
     via: Optional[AgencyRef]
 
 

@@ -230,11 +230,11 @@ pub(crate) fn names(o: &Obligation) -> impl Iterator<Item = &AgencyRef> {
         .chain(&o.performers)
         .chain(&o.coordinating)
         .chain(staged)
-        .chain(
-            o.reporting
-                .iter()
-                .flat_map(|r| std::iter::once(&r.recipient).chain(&r.via)),
-        )
+        .chain(o.reporting.iter().flat_map(|r| {
+            std::iter::once(&r.recipient)
+                .chain(&r.via)
+                .chain(&r.also_to)
+        }))
 }
 
 fn stage_parties(s: &Schedule) -> Vec<&AgencyRef> {

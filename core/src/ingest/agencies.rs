@@ -1214,6 +1214,10 @@ pub(crate) struct Route {
     /// Other bodies the sentence sends the same report to, when the recipient was chosen among
     /// several (the caller warns).
     pub others: Vec<AgencyRef>,
+    /// Bodies listed with the recipient (`về Sở Tư pháp và Công an tỉnh`).
+    pub also_to: Vec<AgencyRef>,
+    /// Bodies listed with the onward one.
+    pub onward_also: Vec<AgencyRef>,
 }
 
 impl Route {
@@ -1222,6 +1226,8 @@ impl Route {
             recipient: self.recipient,
             via: self.via,
             onward: self.onward,
+            also_to: self.also_to,
+            onward_also: self.onward_also,
         }
     }
 }
@@ -1424,6 +1430,7 @@ pub(crate) fn reporting(text: &str) -> Option<Route> {
     // verb follows the recipient's own work on the report is where the recipient reports on to,
     // not a second recipient.
     let mut onward: Option<AgencyRef> = None;
+    let mut onward_at: Option<usize> = None;
     let mut others: Vec<AgencyRef> = Vec::new();
     let key = fold(first.found.agency.name());
     for c in cands.iter().skip(1) {
@@ -1434,6 +1441,7 @@ pub(crate) fn reporting(text: &str) -> Option<Route> {
             .any(|w| between.contains(w));
         if onward.is_none() && passes_on {
             onward = Some(c.found.agency.clone());
+            onward_at = Some(c.found.start);
         } else if !same
             && !others
                 .iter()
@@ -1442,12 +1450,84 @@ pub(crate) fn reporting(text: &str) -> Option<Route> {
             others.push(c.found.agency.clone());
         }
     }
+    let listed = |at: usize| -> Vec<AgencyRef> {
+        let k = found.partition_point(|x| x.start < at);
+        listed_with(text, &found, k)
+    };
+    let also_to = listed(first.found.start);
+    let onward_also = onward_at.map(listed).unwrap_or_default();
+    let keys: Vec<String> = std::iter::once(&first.found.agency)
+        .chain(&also_to)
+        .chain(&onward_also)
+        .map(|a| fold(a.name()))
+        .collect();
+    // A body listed with the recipient is not another recipient chosen against.
+    others.retain(|o| !keys.contains(&fold(o.name())));
     Some(Route {
         recipient: first.found.agency,
         via,
         onward,
         others,
+        also_to,
+        onward_also,
     })
+}
+
+/// The parties listed right after `found[k]`, joined to it by `,`, `;` or `và` and nothing else
+/// (`UBND tỉnh và Bộ Công an`); a party followed by words that make it a sentence's subject
+/// (`..., Sở Tư pháp phối hợp ...`) ends the list without it.
+fn listed_with(text: &str, found: &[Found], k: usize) -> Vec<AgencyRef> {
+    let mut out = Vec::new();
+    let mut end = match found.get(k) {
+        Some(f) => f.end,
+        None => return out,
+    };
+    for next in found.iter().skip(k + 1) {
+        let gap = fold(text.get(end..next.start).unwrap_or("x"));
+        let gap = gap.trim();
+        let joined = matches!(gap, "," | ";" | "va" | ", va" | "; va");
+        if !joined {
+            break;
+        }
+        let after = fold(head_words(text.get(next.end..).unwrap_or(""), 3));
+        // A verb after it (not an adverbial: `trước ngày ...`, `theo quy định`).
+        let adverbial = ["theo", "trong", "truoc", "sau khi", "can cu"];
+        if PROSE
+            .iter()
+            .any(|w| !adverbial.contains(w) && starts_with_word(&after, w))
+            || starts_with_word(&after, "tong hop")
+            || starts_with_word(&after, "co trach nhiem")
+        {
+            break;
+        }
+        out.push(next.agency.clone());
+        end = next.end;
+    }
+    out
+}
+
+/// `s` starts with the word(s) `w`.
+fn starts_with_word(s: &str, w: &str) -> bool {
+    s.starts_with(w)
+        && !s
+            .as_bytes()
+            .get(w.len())
+            .is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// The first `n` words of `s`.
+fn head_words(s: &str, n: usize) -> &str {
+    let s = s.trim_start();
+    let mut seen = 0;
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() {
+            seen += 1;
+            if seen == n {
+                return &s[..i];
+            }
+        }
+    }
+    s
 }
 
 /// `(qua X)` or `qua X` right after a recipient.

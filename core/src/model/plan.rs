@@ -210,6 +210,13 @@ pub struct Reporting {
     /// reporting agencies, kept so the chain is not lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onward: Option<AgencyRef>,
+    /// Bodies the report goes to with the recipient (`báo cáo UBND tỉnh và Bộ Công an`), in the
+    /// order written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_to: Vec<AgencyRef>,
+    /// Bodies named with the onward one (`để tổng hợp, báo cáo UBND tỉnh, Bộ Công an`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub onward_also: Vec<AgencyRef>,
 }
 
 /// Lines of the source document (1-based, inclusive) and their text, verbatim.

@@ -213,6 +213,8 @@ pub fn province(seed: u64, shape: Shape) -> EvaluationRequest {
                 recipient: AgencyRef::agency("Ủy ban nhân dân tỉnh"),
                 via: Some(police.clone()),
                 onward: None,
+                also_to: vec![],
+                onward_also: vec![],
             }),
             source: None,
         });

@@ -122,6 +122,27 @@ fn every_body_a_report_goes_to_is_kept() {
     }
 }
 
+/// The person who heads the recipient (`báo cáo Chủ tịch UBND tỉnh`) and an aside in
+/// parentheses before the direction word (`gửi báo cáo (bằng văn bản) về X`) leave the recipient
+/// as it is.
+#[test]
+fn a_role_or_an_aside_before_the_recipient() {
+    for sentence in [
+        "Hằng năm, trước ngày 15/11, các sở báo cáo Chủ tịch UBND tỉnh kết quả thực hiện.",
+        "Hằng năm, trước ngày 15/11, các sở gửi báo cáo (bằng văn bản và qua hệ thống thông tin \
+         báo cáo) về UBND tỉnh.",
+        "Hằng năm, trước ngày 15/11, các sở gửi báo cáo về Chủ tịch Ủy ban nhân dân tỉnh.",
+    ] {
+        let p = plan_with("Công an tỉnh.", sentence);
+        let r = report(&p)
+            .reporting
+            .as_ref()
+            .unwrap_or_else(|| panic!("{sentence}: {:#?}", p.warnings));
+        assert_eq!(r.recipient.name(), "Ủy ban nhân dân tỉnh", "{sentence}");
+        assert!(codes(&p, WarningCode::NoRecipient).is_empty(), "{sentence}");
+    }
+}
+
 #[test]
 fn report_without_onward_or_via() {
     let p = plan_with(

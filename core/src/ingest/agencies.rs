@@ -1341,11 +1341,22 @@ fn verb_at(b: &[u8], mut i: usize, verb: &[u8]) -> bool {
 
 /// Whether the words between a verb and a party send the report to the party.
 fn directed_gap(gap: &str) -> bool {
-    if gap.contains([';', '.', ':', '(', ')']) {
+    // An aside in parentheses between the verb and the direction word (`gửi báo cáo (bằng văn
+    // bản) về X`) does not direct the report anywhere: it is left out; an open one is not.
+    let outside = without_asides(gap);
+    let Some(gap) = outside.as_deref() else {
+        return false;
+    };
+    if gap.contains([';', '.', ':']) {
         return false;
     }
     let gf = fold(gap);
-    let words: Vec<&str> = gf.split_whitespace().collect();
+    let mut words: Vec<&str> = gf.split_whitespace().collect();
+    // A role before the body is the body (`báo cáo Chủ tịch UBND tỉnh`, `về Giám đốc Công an
+    // tỉnh`): the report goes to the body the person heads.
+    if let Some(role) = ROLES.iter().find(|r| words.ends_with(r)) {
+        words.truncate(words.len() - role.len());
+    }
     // A direct object (`báo cáo UBND tỉnh`) has no words before it and no comma.
     if words.is_empty() {
         return !gap.contains(',');
@@ -1354,6 +1365,22 @@ fn directed_gap(gap: &str) -> bool {
         .last()
         .is_some_and(|w| matches!(*w, "ve" | "len" | "den" | "toi" | "cho" | "gui"));
     last_directed && words.len() <= 40
+}
+
+/// `s` without its balanced parenthesised asides; `None` when a parenthesis is left open or
+/// closes one that was not opened.
+fn without_asides(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0u32;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.checked_sub(1)?,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    (depth == 0).then_some(out)
 }
 
 /// Where the sentence that holds `from` ends: the first `;`, or `.` before a space or the end

@@ -402,6 +402,49 @@ fn header_table(s: &str) -> String {
     out.join("\n") + "\n"
 }
 
+/// The header's two columns side by side on each line, as `pdftotext -layout` or a table copied
+/// as text gives them: issuer beside the motto, number beside the place and date, `sep` between.
+fn header_columns(sep: &'static str) -> impl Fn(&str) -> String {
+    move |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        let hb = header_block(&lines);
+        let (Some(num), Some(date)) = (hb.number, hb.date) else {
+            return s.to_string();
+        };
+        let mut rows: Vec<String> = Vec::new();
+        let issuer: Vec<&str> = hb.issuer.iter().map(|&i| lines[i].trim()).collect();
+        for (k, motto) in [MOTTO, MOTTO2].iter().enumerate() {
+            let left = match (issuer.len(), k) {
+                (0, _) => "",
+                (1, 0) => issuer[0],
+                (1, _) => "",
+                (_, 0) => issuer[0],
+                _ => issuer[1..].last().copied().unwrap_or(""),
+            };
+            rows.push(format!("{left}{sep}{motto}"));
+        }
+        rows.push(format!("{}{sep}{}", lines[num].trim(), lines[date].trim()));
+        let first = hb
+            .issuer
+            .iter()
+            .copied()
+            .chain([num, date])
+            .min()
+            .unwrap_or(num);
+        let mut out: Vec<String> = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i == first {
+                out.extend(rows.iter().cloned());
+            } else if hb.issuer.contains(&i) || i == num || i == date {
+                continue;
+            } else {
+                out.push((*l).to_string());
+            }
+        }
+        out.join("\n") + "\n"
+    }
+}
+
 /// The header as one cell per line: a header table unrolled, or the motto added between the
 /// issuer and the number as a document converted cell by cell reads.
 fn header_cells(s: &str) -> String {
@@ -733,6 +776,8 @@ fn transforms() -> Vec<Transform> {
         t("roman-title-no-dot", roman(false, Case::Title)),
         t("header-table", header_table),
         t("header-cells", header_cells),
+        t("header-columns-spaces", header_columns("        ")),
+        t("header-columns-tab", header_columns("\t")),
         t("dates-words", dates_to_words),
         t("dates-slash", dates_to_slash),
         t("dates-padded", dates_padded(true)),

@@ -40,6 +40,24 @@ static DATE_LINE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
         r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})",
     )
 });
+// The place and date after other text on one line, as a two-column header copied from a PDF or
+// a table gives it (`Số: 215/KH-UBND Tây Ninh, ngày 05 tháng 5 năm 2026`): the place starts
+// with a capital (Vietnamese capitals, written as a class) after a space.
+static DATE_IN_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"(?:^|\s)([A-ZĐÀ-ÝĂĨŨƠƯẠ-Ỹ][^,|:;()/]{1,39}?)\s*,\s*(?i:ngày)\s*(\d{1,2})?[\s.…_]*(?i:tháng)\s*(\d{1,2})?[\s.…_]*(?i:năm)\s*(\d{4})",
+    )
+});
+static DATE_IN_LINE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"(?:^|\s)([A-ZĐÀ-ÝĂĨŨƠƯẠ-Ỹ][^,|:;()/]{1,39}?)\s*,\s*(?i:ngày)\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})",
+    )
+});
+// The start of a place and date (`Vĩnh Long, ngày`): it ends a number written before it on the
+// same line, even when the date itself went on to the next line.
+static PLACE_DAY_START: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(r"(?:^|\s)([A-ZĐÀ-ÝĂĨŨƠƯẠ-Ỹ][^,|:;()/]{1,39}?)\s*,\s*(?i:ngày)(?:\s|$)")
+});
 static TITLE_AREA: LazyLock<Regex> =
     LazyLock::new(|| super::timeline::ascii_regex(r"\btren dia ban\s+(?:tinh|thanh pho)\s+"));
 static ATTACHED: LazyLock<Regex> = LazyLock::new(|| {
@@ -210,7 +228,13 @@ fn find_number_line(zone: &Zone<'_>) -> Option<NumberLine> {
     for (l, cs) in zone.cells() {
         for c in cs {
             if let Some(m) = NUMBER_LINE.captures(c) {
-                let v = m.get(1).map_or("", |x| x.as_str()).to_string();
+                let v = m.get(1).map_or("", |x| x.as_str());
+                // The place and date on the same line end the number.
+                let v = match PLACE_DAY_START.find(v) {
+                    Some(d) => &v[..d.start()],
+                    None => v,
+                }
+                .to_string();
                 // "Số: 144 /KH-UBND", also a blank "Số: /KH-UBND"; not prose ("Số lượng ...").
                 if c.contains(':') || v.contains('/') {
                     return Some(NumberLine {
@@ -279,25 +303,40 @@ fn read_number(
 }
 
 fn find_place_date(zone: &Zone<'_>) -> Option<PlaceDate> {
-    for (l, cs) in zone.cells() {
-        for c in cs {
-            let found = DATE_LINE
-                .captures(c)
-                .map(|m| (m, 2, 3, 4))
-                .or_else(|| DATE_LINE_NUMERIC.captures(c).map(|m| (m, 2, 3, 4)));
-            if let Some((m, d, mo, y)) = found {
-                let place = collapse_ws(m.get(1).map_or("", |x| x.as_str()));
-                let place = place.trim_start_matches(|ch: char| !ch.is_alphabetic());
-                return Some(PlaceDate {
-                    line: l.no,
-                    cell: c.to_string(),
-                    place: (!place.is_empty() && fold(place) != "so").then(|| place.to_string()),
-                    date: WrittenDate::from_groups(&m, d, mo, y),
-                });
+    let lines: Vec<(&Line, Vec<&str>)> = zone.cells().collect();
+    for (k, (l, cs)) in lines.iter().enumerate() {
+        for &c in cs {
+            if let Some(p) = place_date_in(l, c) {
+                return Some(p);
+            }
+            // A place-and-date line broken after `ngày ...` (a hard wrap): read with the next.
+            let next = lines.get(k + 1).map(|(n, _)| *n).filter(|n| !n.table_row);
+            if let Some(next) = next.filter(|_| !l.table_row && PLACE_DAY_START.is_match(c)) {
+                if let Some(p) = place_date_in(l, &format!("{c} {}", next.text)) {
+                    return Some(p);
+                }
             }
         }
     }
     None
+}
+
+/// The place and date written in `c`, a cell of line `l`.
+fn place_date_in(l: &Line, c: &str) -> Option<PlaceDate> {
+    let (m, d, mo, y) = DATE_LINE
+        .captures(c)
+        .or_else(|| DATE_LINE_NUMERIC.captures(c))
+        .or_else(|| DATE_IN_LINE.captures(c))
+        .or_else(|| DATE_IN_LINE_NUMERIC.captures(c))
+        .map(|m| (m, 2, 3, 4))?;
+    let place = collapse_ws(m.get(1).map_or("", |x| x.as_str()));
+    let place = place.trim_start_matches(|ch: char| !ch.is_alphabetic());
+    Some(PlaceDate {
+        line: l.no,
+        cell: c.to_string(),
+        place: (!place.is_empty() && fold(place) != "so").then(|| place.to_string()),
+        date: WrittenDate::from_groups(&m, d, mo, y),
+    })
 }
 
 /// The issue date, from the place-and-date line, else from the attached decision. Returns the
@@ -357,7 +396,15 @@ const AFTER_PLACE: &[&str] = &[" cong hoa", " doc lap", " so ", " ke hoach", " q
 /// across lines). The longest place name wins, so a name broken by a wrap is read whole.
 fn issuer_from_upper_lines(zone: &Zone<'_>) -> Option<Issuer> {
     let mut candidates: Vec<String> = Vec::new();
-    let nonblank: Vec<&Line> = zone.lines.iter().filter(|l| !l.text.is_empty()).collect();
+    // The issuer's column: a line's text before the national motto when the two columns of the
+    // header stand side by side (`ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI ...`); a line of the motto
+    // alone is not in it.
+    let (nonblank, left): (Vec<&Line>, Vec<&str>) = zone
+        .lines
+        .iter()
+        .map(|l| (l, left_of_motto(&l.text)))
+        .filter(|(_, left)| !left.is_empty())
+        .unzip();
     for (k, l) in nonblank.iter().enumerate() {
         candidates.extend(
             cells(l)
@@ -365,13 +412,13 @@ fn issuer_from_upper_lines(zone: &Zone<'_>) -> Option<Issuer> {
                 .filter(|c| is_upper(c))
                 .map(str::to_string),
         );
-        let mut run = l.text.clone();
-        for next in nonblank.iter().skip(k + 1).take(2) {
-            if !is_upper(&run) || !is_upper(&next.text) || l.table_row || next.table_row {
+        let mut run = left[k].to_string();
+        for (next, next_left) in nonblank.iter().zip(&left).skip(k + 1).take(2) {
+            if !is_upper(&run) || !is_upper(next_left) || l.table_row || next.table_row {
                 break;
             }
             run.push(' ');
-            run.push_str(&next.text);
+            run.push_str(next_left);
             candidates.push(run.clone());
         }
     }
@@ -405,6 +452,28 @@ fn issuer_from_upper_lines(zone: &Zone<'_>) -> Option<Issuer> {
     }
     best
 }
+
+/// `text` up to the national motto or its second line, trimmed (all of it when neither is in it).
+fn left_of_motto(text: &str) -> &str {
+    let f = Folded::new(text);
+    // The motto's end wrapped onto a line of its own (`NGHĨA VIỆT NAM`, `Hạnh phúc`).
+    let alone = f.s.trim();
+    if alone.len() >= 8
+        && (MOTTO_FOLDED.ends_with(alone) || "doc lap - tu do - hanh phuc".ends_with(alone))
+    {
+        return "";
+    }
+    let at = ["cong hoa xa hoi", "doc lap - tu do", "doc lap, tu do"]
+        .iter()
+        .filter_map(|m| f.s.find(m))
+        .min();
+    match at {
+        Some(i) => f.orig_slice(0, i).trim_end(),
+        None => text,
+    }
+}
+
+const MOTTO_FOLDED: &str = "cong hoa xa hoi chu nghia viet nam";
 
 fn level_name(folded: &str) -> &'static str {
     if folded == "tinh" {
@@ -752,6 +821,34 @@ mod tests {
         assert_eq!(h.place.as_deref(), Some("Quảng Trị"));
         assert_eq!(h.issue_date, NaiveDate::from_ymd_opt(2026, 6, 2));
         assert_eq!(h.jurisdiction.as_deref(), Some("Quảng Trị"));
+    }
+
+    /// The two columns of the header side by side on each line (PDF text, a table copied as
+    /// text): the number stops where the place and date begin, the issuer where the motto does.
+    #[test]
+    fn columns_side_by_side() {
+        for sep in [" ", "        ", "\t"] {
+            let (h, codes) = header_of(&format!(
+                "ỦY BAN NHÂN DÂN{sep}CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\
+                 TỈNH BÀ RỊA - VŨNG TÀU{sep}Độc lập - Tự do - Hạnh phúc\n\
+                 Số: 215/KH-UBND{sep}Bà Rịa - Vũng Tàu, ngày 05 tháng 5 năm 2026\n\
+                 KẾ HOẠCH\nX\nI. MỤC ĐÍCH\ny\n"
+            ));
+            assert_eq!(h.number.as_deref(), Some("215/KH-UBND"), "{sep:?}");
+            assert_eq!(h.issue_date, NaiveDate::from_ymd_opt(2026, 5, 5), "{sep:?}");
+            assert_eq!(h.place.as_deref(), Some("Bà Rịa - Vũng Tàu"), "{sep:?}");
+            assert_eq!(
+                h.issuer.as_deref(),
+                Some("Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu"),
+                "{sep:?}"
+            );
+            assert!(!codes.iter().any(|c| c == "no_date"), "{sep:?}: {codes:?}");
+        }
+        let (h, _) = header_of(
+            "UBND TỈNH TÂY NINH\nSố: 215/KH-UBND Tây Ninh, ngày 05/5/2026\nKẾ HOẠCH\nX\nI. MỤC ĐÍCH\ny\n",
+        );
+        assert_eq!(h.number.as_deref(), Some("215/KH-UBND"));
+        assert_eq!(h.issue_date, NaiveDate::from_ymd_opt(2026, 5, 5));
     }
 
     #[test]

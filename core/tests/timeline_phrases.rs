@@ -129,6 +129,7 @@ const CASES: &[(&str, Option<i32>, &str)] = &[
     ("Từ ngày 01/7/2026", None, "ongoing from 2026"),
     ("Trước ngày 30/6", Y, "once < 2026-06-30"),
     ("Sau ngày 01/7/2026", None, "ongoing from 2026"),
+    ("Trong 30 ngày kể từ ngày Luật có hiệu lực thi hành", None, "on document_issued within 30"),
     ("Không sau ngày 30/6/2026", None, "once <= 2026-06-30"),
     // Ranges: due by the end of the second period.
     ("Tháng 9/2026 - tháng 12/2026", None, "once <= 2026-12-31"),

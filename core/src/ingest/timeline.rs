@@ -84,7 +84,7 @@ macro_rules! re {
 
 re!(
     WITHIN_DAYS,
-    r"\b(?:trong\s+(?:thoi\s+han|vong|thoi\s+gian)|cham\s+nhat(?:\s+la)?|khong\s+qua|sau)\s+(\d{1,3})\s+ngay(\s+lam\s+viec)?\s*,?\s*(?:ke\s+tu|tinh\s+tu|tu|sau\s+khi|sau|khi)\b"
+    r"\b(?:trong(?:\s+(?:thoi\s+han|vong|thoi\s+gian))?|cham\s+nhat(?:\s+la)?|khong\s+qua|sau)\s+(\d{1,3})\s+ngay(\s+lam\s+viec)?\s*,?\s*(?:ke\s+tu|tinh\s+tu|tu|sau\s+khi|sau|khi)\b"
 );
 re!(
     FOLLOWING_YEARS,

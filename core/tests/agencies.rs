@@ -83,6 +83,17 @@ const LISTS: &[(&str, &[&str])] = &[
     ("Sở KH&CN, Sở GD&ĐT", &["Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo"]),
     ("Sở TT&TT; Sở NN&MT", &["Sở Thông tin và Truyền thông", "Sở Nông nghiệp và Môi trường"]),
     ("Văn phòng Đoàn ĐBQH và HĐND tỉnh", &["Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh"]),
+    // Bodies of the province after the 2025 reform, names with `và` and commas whole.
+    ("Ban Tuyên giáo và Dân vận Tỉnh ủy, Văn phòng Tỉnh ủy", &["Ban Tuyên giáo và Dân vận Tỉnh ủy", "Văn phòng Tỉnh ủy"]),
+    ("Ban Chỉ đạo phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh; Công an tỉnh",
+     &["Ban Chỉ đạo phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh", "Công an tỉnh"]),
+    ("Hội Nông dân tỉnh, Hội Liên hiệp Phụ nữ tỉnh và Hội Cựu chiến binh tỉnh",
+     &["Hội Nông dân tỉnh", "Hội Liên hiệp Phụ nữ tỉnh", "Hội Cựu chiến binh tỉnh"]),
+    ("Bảo hiểm xã hội tỉnh, Thuế tỉnh, Trường Chính trị tỉnh", &["Bảo hiểm xã hội tỉnh", "Thuế tỉnh", "Trường Chính trị tỉnh"]),
+    ("Trung tâm Giám sát, điều hành đô thị thông minh tỉnh", &["Trung tâm Giám sát, điều hành đô thị thông minh"]),
+    // A unit with the body it belongs to is the unit.
+    ("Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao Công an tỉnh, Sở Tư pháp",
+     &["Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao", "Sở Tư pháp"]),
 ];
 
 /// An unknown item of a list, first, in the middle or last: kept verbatim, and the items after it

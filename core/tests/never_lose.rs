@@ -337,6 +337,12 @@ fn words_glued_to_a_party_are_a_warning() {
             None,
         ),
         ("Sở KH&CN.", vec!["Sở Khoa học và Công nghệ"], None),
+        // A comma missing between two bodies: the second is said, never merged.
+        (
+            "Sở Tư pháp Công an tỉnh, Sở Y tế.",
+            vec!["Sở Tư pháp", "Sở Y tế"],
+            Some("Công an tỉnh"),
+        ),
     ] {
         let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
         let names: Vec<&str> = p.obligations[0].lead.iter().map(AgencyRef::name).collect();

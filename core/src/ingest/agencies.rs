@@ -291,6 +291,41 @@ const GAZETTEER: &[(&str, Tail)] = &[
         "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao",
         Tail::None,
     ),
+    // Party bodies of the province or city, and the bodies the 2025 reform merged.
+    ("Văn phòng Tỉnh ủy", Tail::None),
+    ("Văn phòng Thành ủy", Tail::None),
+    ("Ban Tổ chức Tỉnh ủy", Tail::None),
+    ("Ban Tổ chức Thành ủy", Tail::None),
+    ("Ban Tuyên giáo và Dân vận Tỉnh ủy", Tail::None),
+    ("Ban Tuyên giáo và Dân vận Thành ủy", Tail::None),
+    ("Ban Tuyên giáo Tỉnh ủy", Tail::None),
+    ("Ban Dân vận Tỉnh ủy", Tail::None),
+    ("Ban Nội chính Tỉnh ủy", Tail::None),
+    ("Ban Nội chính Thành ủy", Tail::None),
+    ("Ủy ban Kiểm tra Tỉnh ủy", Tail::None),
+    ("Ủy ban Kiểm tra Thành ủy", Tail::None),
+    (
+        "Ban Chỉ đạo phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số",
+        Tail::Level,
+    ),
+    // Mass organisations and public bodies of the province.
+    ("Hội Nông dân", Tail::Level),
+    ("Hội Liên hiệp Phụ nữ", Tail::Level),
+    ("Hội Cựu chiến binh", Tail::Level),
+    ("Đoàn Thanh niên Cộng sản Hồ Chí Minh", Tail::Level),
+    ("Liên minh Hợp tác xã", Tail::Level),
+    ("Bảo hiểm xã hội", Tail::Level),
+    ("Thuế", Tail::Level),
+    ("Thống kê", Tail::Level),
+    ("Chi cục Thống kê", Tail::Level),
+    ("Cục Thống kê", Tail::Level),
+    ("Trường Chính trị", Tail::Level),
+    ("Bưu điện", Tail::Level),
+    ("Ngân hàng Chính sách xã hội", Tail::OptLevel),
+    (
+        "Trung tâm Giám sát, điều hành đô thị thông minh",
+        Tail::OptLevel,
+    ),
     // Central bodies.
     ("Thủ tướng Chính phủ", Tail::None),
     ("Văn phòng Chính phủ", Tail::None),
@@ -1126,8 +1161,14 @@ pub(crate) fn leading(text: &str, strict: bool) -> (Vec<Found>, usize) {
         i = 1;
     }
     while i < toks.len() {
-        let j0 = after_role(&toks, i);
-        let m = best_at(text, &toks, j0);
+        // A role word may be a name's first word (`Trưởng`, `Trường`: `Trường Chính trị tỉnh`):
+        // the name without it is tried first, then the name with it.
+        let mut j0 = after_role(&toks, i);
+        let mut m = best_at(text, &toks, j0);
+        if m.is_none() && j0 != i {
+            j0 = i;
+            m = best_at(text, &toks, i);
+        }
         let end_tok = if let Some(m) = m {
             let end_tok = m.end_tok;
             out.push(Found {
@@ -1633,7 +1674,9 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
             let sub = part.get(pos..).unwrap_or("");
             let (mut found, mut stop) = leading(sub, true);
             if let Some(last) = found.last_mut() {
-                if let Some(end) = group_qualifier(sub, stop, last) {
+                if let Some(end) =
+                    group_qualifier(sub, stop, last).or_else(|| unit_parent(sub, stop, last))
+                {
                     stop = end;
                 }
             }
@@ -1672,7 +1715,23 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
                     // says which part of it acts.
                     let rest_trim = rest.trim_matches(|c: char| !c.is_alphanumeric());
                     let glued = rest.trim_start().chars().next().is_some_and(is_word_char);
-                    if !rest_trim.is_empty() && (!any || glued || starts_with_separator(rest)) {
+                    if any && glued && unknown_items < MAX_UNKNOWN_ITEMS {
+                        unknown_items += 1;
+                        // Said up to the next separator; the list goes on after it.
+                        let chunk_end = item_end(rest);
+                        let words = rest[..chunk_end].trim_matches(|c: char| !c.is_alphanumeric());
+                        if !words.is_empty() {
+                            leftovers.push(normalize_text(words));
+                        }
+                        match skip_separator(rest, chunk_end) {
+                            Some(next) => {
+                                pos = rest_at + next;
+                                continue;
+                            }
+                            None => break,
+                        }
+                    }
+                    if !rest_trim.is_empty() && (!any || starts_with_separator(rest)) {
                         leftovers.push(normalize_text(rest_trim));
                     }
                     break;
@@ -1733,6 +1792,63 @@ fn group_qualifier(sub: &str, stop: usize, last: &mut Found) -> Option<usize> {
     }
     last.agency = AgencyRef::Group {
         group: *group,
+        text: (written != name).then_some(written),
+        name,
+    };
+    last.end = end;
+    Some(end)
+}
+
+/// Where the list item that starts `s` ends: the first `,` or `;`, or ` và `, outside
+/// parentheses (the length of `s` when none).
+fn item_end(s: &str) -> usize {
+    let mut depth = 0i32;
+    for (k, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' | ';' if depth <= 0 => return k,
+            c if c.is_whitespace() && depth <= 0 && k > 0 && starts_with_va(&s[k..]) => return k,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+/// The body a unit belongs to, written after the unit's name (`Phòng An ninh mạng ... Công an
+/// tỉnh`): part of how the unit is written, not a party of its own. Only after a unit (`Phòng`,
+/// `Đội`, `Chi cục`, `Trung tâm`), so that two bodies with a comma missing between them
+/// (`Sở Tư pháp Công an tỉnh`) stay two, the second one said in a warning.
+fn unit_parent(sub: &str, stop: usize, last: &mut Found) -> Option<usize> {
+    let AgencyRef::Agency { name, .. } = &last.agency else {
+        return None;
+    };
+    let unit = ["phong ", "doi ", "chi cuc ", "trung tam "];
+    if last.unknown || !unit.iter().any(|u| fold(name).starts_with(u)) {
+        return None;
+    }
+    let rest = sub.get(stop..)?;
+    if !rest.starts_with(' ') {
+        return None;
+    }
+    let (parents, _) = leading(rest, false);
+    let parent = parents.first()?;
+    let end = parent.end;
+    // The parent must stand right after the unit and end at a separator or the end.
+    if parent.start != rest.len() - rest.trim_start().len()
+        || !matches!(parent.agency, AgencyRef::Agency { .. })
+        || rest[end..]
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(is_word_char)
+    {
+        return None;
+    }
+    let end = stop + end;
+    let written = normalize_text(sub.get(last.start..end)?);
+    let name = name.clone();
+    last.agency = AgencyRef::Agency {
         text: (written != name).then_some(written),
         name,
     };

@@ -447,6 +447,43 @@ fn plan_with_item(item: &str) -> Plan {
     ))
 }
 
+/// An item whose only field is its timeline names its parties in its own sentence: the subject
+/// before a role verb is the lead (`Sở Nội vụ có trách nhiệm ...`, `Đề nghị X phối hợp ...`),
+/// the parties after `phối hợp với` coordinate.
+#[test]
+fn a_duty_sentence_with_an_inline_timeline_names_its_lead() {
+    for (item, lead, coord) in [
+        (
+            "1. Sở Nội vụ có trách nhiệm tham mưu UBND tỉnh kiện toàn lực lượng chuyên trách; \
+             thời gian hoàn thành: tháng 9/2026.",
+            vec!["Sở Nội vụ"],
+            vec![],
+        ),
+        (
+            "1. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh phối hợp tuyên truyền Luật; \
+             thời gian: năm 2026 và các năm tiếp theo.",
+            vec!["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"],
+            vec![],
+        ),
+        (
+            "1. Công an tỉnh chủ trì, phối hợp với Sở Tư pháp rà soát văn bản; thời hạn: quý III/2026.",
+            vec!["Công an tỉnh"],
+            vec!["Sở Tư pháp"],
+        ),
+    ] {
+        let p = plan_with_item(item);
+        let o = &p.obligations[0];
+        let names = |v: &[AgencyRef]| v.iter().map(|a| a.name().to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&o.lead), lead, "{item}");
+        assert_eq!(names(&o.coordinating), coord, "{item}");
+        assert!(
+            codes(&p, WarningCode::NoResponsibleAgency).is_empty(),
+            "{item}: {:#?}",
+            p.warnings
+        );
+    }
+}
+
 /// An unknown name in the subject of a prose duty (`X chủ trì, phối hợp với ...`) is kept as a
 /// lead party, the agencies after it are not lost, and a warning names it.
 #[test]

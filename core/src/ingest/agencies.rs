@@ -1159,6 +1159,9 @@ pub(crate) fn leading(text: &str, strict: bool) -> (Vec<Found>, usize) {
     // Role words and a leading "Giao" (assigning a task) may precede the first party.
     if tok_is(&toks, 0, "giao") {
         i = 1;
+    } else if tok_is(&toks, 0, "de") && tok_is(&toks, 1, "nghi") {
+        // "Đề nghị X ...": a request to a body the issuer does not direct.
+        i = 2;
     }
     while i < toks.len() {
         // A role word may be a name's first word (`Trưởng`, `Trường`: `Trường Chính trị tỉnh`):

@@ -641,7 +641,7 @@ fn task_from_fields(
         .as_ref()
         .map(|v| agencies_of(v, true, ctx))
         .unwrap_or_default();
-    let coordinating = f
+    let mut coordinating = f
         .coordinating
         .as_ref()
         .map(|v| agencies_of(v, true, ctx))
@@ -664,6 +664,14 @@ fn task_from_fields(
                     lead.push(x.agency.clone());
                 }
             }
+        }
+    }
+    // No agency field at all: the item's own sentence names them (`Sở Nội vụ có trách nhiệm
+    // tham mưu ...; thời gian hoàn thành: tháng 9/2026`).
+    if f.lead.is_none() && f.performers.is_none() && f.coordinating.is_none() {
+        if let Some((l, c)) = sentence_parties(&n.block.text, ctx.line_no(n.block.first), ctx) {
+            lead = l;
+            coordinating = c;
         }
     }
     let content_field = f.content.as_ref().or(f.content_products.as_ref());
@@ -1020,6 +1028,34 @@ const ROLE_VERBS: &[&str] = &[
     "huong dan",
     "theo doi",
 ];
+
+/// The lead and coordinating parties of a duty sentence whose subject is followed by a role verb
+/// (`X chủ trì, phối hợp với Y`, `X có trách nhiệm ...`); names not in the gazetteer are said.
+fn sentence_parties(
+    sentence: &str,
+    line: u32,
+    ctx: &mut Ctx<'_>,
+) -> Option<(Vec<AgencyRef>, Vec<AgencyRef>)> {
+    let (found, stop) = prose_subject(sentence);
+    let rest = sentence.get(stop..).unwrap_or("");
+    let f = fold(rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace()));
+    if found.is_empty() || !ROLE_VERBS.iter().any(|v| f.starts_with(v)) {
+        return None;
+    }
+    let coord = coordinating_after(rest);
+    for x in found.iter().chain(&coord).filter(|x| x.unknown) {
+        ctx.w.push(
+            WarningCode::UnknownAgency,
+            line,
+            "a party of the sentence is not in the gazetteer; kept as written",
+            Some(x.agency.name().to_string()),
+        );
+    }
+    Some((
+        found.into_iter().map(|x| x.agency).collect(),
+        coord.into_iter().map(|x| x.agency).collect(),
+    ))
+}
 
 /// The parties that are the subject of a duty sentence. A name not in the gazetteer
 /// (`Ban Quản lý Khu kinh tế`) does not cut the list when a role verb follows the list read

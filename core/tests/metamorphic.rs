@@ -382,6 +382,17 @@ fn header_table(s: &str) -> String {
         lines[num].trim(),
         lines[date].trim()
     );
+    replace_header(&lines, &hb, (num, date), &[table])
+}
+
+/// `lines` with the header block's lines (issuer, number, place and date) replaced by `rows`,
+/// where its first line stood.
+fn replace_header(
+    lines: &[&str],
+    hb: &HeaderBlock,
+    (num, date): (usize, usize),
+    rows: &[String],
+) -> String {
     let first = hb
         .issuer
         .iter()
@@ -392,10 +403,8 @@ fn header_table(s: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         if i == first {
-            out.push(table.clone());
-        } else if hb.issuer.contains(&i) || i == num || i == date {
-            continue;
-        } else {
+            out.extend(rows.iter().cloned());
+        } else if !(hb.issuer.contains(&i) || i == num || i == date) {
             out.push((*l).to_string());
         }
     }
@@ -424,24 +433,7 @@ fn header_columns(sep: &'static str) -> impl Fn(&str) -> String {
             rows.push(format!("{left}{sep}{motto}"));
         }
         rows.push(format!("{}{sep}{}", lines[num].trim(), lines[date].trim()));
-        let first = hb
-            .issuer
-            .iter()
-            .copied()
-            .chain([num, date])
-            .min()
-            .unwrap_or(num);
-        let mut out: Vec<String> = Vec::new();
-        for (i, l) in lines.iter().enumerate() {
-            if i == first {
-                out.extend(rows.iter().cloned());
-            } else if hb.issuer.contains(&i) || i == num || i == date {
-                continue;
-            } else {
-                out.push((*l).to_string());
-            }
-        }
-        out.join("\n") + "\n"
+        replace_header(&lines, &hb, (num, date), &rows)
     }
 }
 

@@ -10,7 +10,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::Lang;
@@ -149,24 +148,8 @@ impl<'de> Deserialize<'de> for Explanation {
     }
 }
 
-/// The schema of a string: the JSON form is the text.
-impl JsonSchema for Explanation {
-    fn inline_schema() -> bool {
-        String::inline_schema()
-    }
-
-    fn schema_name() -> Cow<'static, str> {
-        String::schema_name()
-    }
-
-    fn schema_id() -> Cow<'static, str> {
-        String::schema_id()
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        String::json_schema(generator)
-    }
-}
+// The schema of a string: the JSON form is the text.
+schema_like!(Explanation, String);
 
 #[cfg(test)]
 mod tests {
@@ -275,6 +258,7 @@ mod tests {
 
     #[test]
     fn its_schema_is_that_of_a_string() {
+        use schemars::{JsonSchema, SchemaGenerator};
         let mut g = SchemaGenerator::default();
         assert_eq!(
             Explanation::json_schema(&mut g),

@@ -3,6 +3,27 @@
 //! Every type here has one JSON form (serde) and a JSON Schema (schemars), shared by the CLI, the
 //! Python binding and the WASM binding, so a government system gets the same answer from any of them.
 
+/// `JsonSchema` for a type serialised as `$like` is (a shared or lazily written string): the
+/// contract names and describes one type, whatever the representation in memory.
+macro_rules! schema_like {
+    ($t:ty, $like:ty) => {
+        impl schemars::JsonSchema for $t {
+            fn inline_schema() -> bool {
+                <$like>::inline_schema()
+            }
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                <$like>::schema_name()
+            }
+            fn schema_id() -> std::borrow::Cow<'static, str> {
+                <$like>::schema_id()
+            }
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                <$like>::json_schema(generator)
+            }
+        }
+    };
+}
+
 mod agency;
 mod date;
 mod evidence;

@@ -1,10 +1,9 @@
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use schemars::{JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Bound, Explanation, ObligationId, Period, SourceSpan};
@@ -335,21 +334,8 @@ impl<'de> Deserialize<'de> for Message {
     }
 }
 
-/// A string's schema: the contract's messages are strings.
-impl JsonSchema for Message {
-    fn inline_schema() -> bool {
-        String::inline_schema()
-    }
-    fn schema_name() -> Cow<'static, str> {
-        String::schema_name()
-    }
-    fn schema_id() -> Cow<'static, str> {
-        String::schema_id()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        String::json_schema(generator)
-    }
-}
+// A string's schema: the contract's messages are strings.
+schema_like!(Message, String);
 
 /// An [`ObligationId`] shared by the assessments of the obligation's instances (a copy of the id
 /// per assessment was one allocation per instance); its JSON and its schema are
@@ -393,21 +379,8 @@ impl fmt::Display for SharedObligationId {
     }
 }
 
-/// [`ObligationId`]'s schema, under its name: the contract names one type.
-impl JsonSchema for SharedObligationId {
-    fn inline_schema() -> bool {
-        ObligationId::inline_schema()
-    }
-    fn schema_name() -> Cow<'static, str> {
-        ObligationId::schema_name()
-    }
-    fn schema_id() -> Cow<'static, str> {
-        ObligationId::schema_id()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        ObligationId::json_schema(generator)
-    }
-}
+// [`ObligationId`]'s schema, under its name: the contract names one type.
+schema_like!(SharedObligationId, ObligationId);
 
 /// The assessment of one obligation instance: one agency, one period (and stage).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

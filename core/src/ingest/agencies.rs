@@ -96,11 +96,6 @@ impl Tok {
 /// searched in turn: the tokeniser asks it of every word, and the match rejects most words by
 /// their length and first bytes.
 fn abbreviation(w: &str) -> Option<&'static [&'static str]> {
-    if w.contains('&') {
-        // `kh&cn` is `khcn`: the `&` stands for `và`, which the expansion has.
-        let joined: String = w.chars().filter(|&c| c != '&').collect();
-        return abbreviation(&joined);
-    }
     Some(match w {
         "ubnd" => &["uy", "ban", "nhan", "dan"],
         "hdnd" => &["hoi", "dong", "nhan", "dan"],
@@ -139,7 +134,13 @@ fn tokenize(text: &str) -> Vec<Tok> {
         scratch.clear();
         fold_into(orig, &mut scratch);
         let cap = orig.chars().next().is_some_and(char::is_uppercase);
-        if let Some(exp) = abbreviation(&scratch) {
+        // `kh&cn` is `khcn`: the `&` stands for `và`, which the expansion has.
+        let exp = if orig.as_bytes().contains(&b'&') {
+            abbreviation(&scratch.replace('&', ""))
+        } else {
+            abbreviation(&scratch)
+        };
+        if let Some(exp) = exp {
             for (k, w) in exp.iter().enumerate() {
                 toks.push(Tok {
                     stat: Some(w),
@@ -163,12 +164,11 @@ fn tokenize(text: &str) -> Vec<Tok> {
             });
         }
     };
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in text.char_indices() {
         // `&` between letters belongs to the word: `KH&CN`, `GD&ĐT` are one abbreviation.
         let joins =
-            c == '&' && word_start.is_some() && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
-        if is_word_char(c) || joins {
+            || word_start.is_some() && text[i + 1..].chars().next().is_some_and(is_word_char);
+        if is_word_char(c) || (c == '&' && joins()) {
             if word_start.is_none() {
                 word_start = Some(i);
             }
@@ -1718,11 +1718,13 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
                     // says which part of it acts.
                     let rest_trim = rest.trim_matches(|c: char| !c.is_alphanumeric());
                     let glued = rest.trim_start().chars().next().is_some_and(is_word_char);
-                    if any && glued && unknown_items < MAX_UNKNOWN_ITEMS {
+                    // Glued words that read as the rest of a sentence (`Công an tỉnh rà soát
+                    // các văn bản ...`) end the list, as before; a short fragment (`Sở Y tế
+                    // làm đầu mối`, a missing comma) is said and the list goes on after it.
+                    let chunk_end = if any && glued { item_end(rest) } else { 0 };
+                    let words = rest[..chunk_end].trim_matches(|c: char| !c.is_alphanumeric());
+                    if any && glued && unknown_items < MAX_UNKNOWN_ITEMS && !reads_as_prose(words) {
                         unknown_items += 1;
-                        // Said up to the next separator; the list goes on after it.
-                        let chunk_end = item_end(rest);
-                        let words = rest[..chunk_end].trim_matches(|c: char| !c.is_alphanumeric());
                         if !words.is_empty() {
                             leftovers.push(normalize_text(words));
                         }
@@ -1800,6 +1802,15 @@ fn group_qualifier(sub: &str, stop: usize, last: &mut Found) -> Option<usize> {
     };
     last.end = end;
     Some(end)
+}
+
+/// More than a dozen words, a verb or adverbial of [`PROSE`], or a number: a sentence's words.
+fn reads_as_prose(words: &str) -> bool {
+    if words.split_whitespace().nth(12).is_some() || words.chars().any(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    let folded = format!(" {} ", fold(words));
+    PROSE.iter().any(|w| folded.contains(&format!(" {w} ")))
 }
 
 /// Where the list item that starts `s` ends: the first `,` or `;`, or ` và `, outside
@@ -1884,11 +1895,14 @@ fn skip_separator(s: &str, at: usize) -> Option<usize> {
     None
 }
 
-/// The word `và` (any case or accent form) then a space at the start of `s`, after spaces. Only
-/// the first characters are folded, so scanning a long list stays linear.
+/// The word `và` (`và`, `Và`, `VÀ` or `va`) then a space at the start of `s`, after spaces.
 fn starts_with_va(s: &str) -> bool {
-    let head: String = s.trim_start().chars().take(3).collect();
-    fold(&head) == "va "
+    // Compared as written, without folding: it runs at every space of a long list.
+    let mut cs = s.trim_start().chars();
+    matches!(
+        (cs.next(), cs.next(), cs.next()),
+        (Some('v' | 'V'), Some('a' | 'à' | 'A' | 'À'), Some(c)) if c.is_whitespace()
+    )
 }
 
 /// `,` or `và` (after optional spaces) at the start of `s`.

@@ -311,7 +311,8 @@ fn find_place_date(zone: &Zone<'_>) -> Option<PlaceDate> {
             }
             // A place-and-date line broken after `ngày ...` (a hard wrap): read with the next.
             let next = lines.get(k + 1).map(|(n, _)| *n).filter(|n| !n.table_row);
-            if let Some(next) = next.filter(|_| !l.table_row && PLACE_DAY_START.is_match(c)) {
+            let starts = !l.table_row && has_ngay(c) && PLACE_DAY_START.is_match(c);
+            if let Some(next) = next.filter(|_| starts) {
                 if let Some(p) = place_date_in(l, &format!("{c} {}", next.text)) {
                     return Some(p);
                 }
@@ -321,8 +322,17 @@ fn find_place_date(zone: &Zone<'_>) -> Option<PlaceDate> {
     None
 }
 
+/// `ngày` in any case.
+fn has_ngay(c: &str) -> bool {
+    ["ngày", "Ngày", "NGÀY"].iter().any(|w| c.contains(w))
+}
+
 /// The place and date written in `c`, a cell of line `l`.
 fn place_date_in(l: &Line, c: &str) -> Option<PlaceDate> {
+    // Every form has `ngày`: most lines are rejected without running a pattern.
+    if !has_ngay(c) {
+        return None;
+    }
     let (m, d, mo, y) = DATE_LINE
         .captures(c)
         .or_else(|| DATE_LINE_NUMERIC.captures(c))

@@ -1036,6 +1036,9 @@ fn sentence_parties(
     line: u32,
     ctx: &mut Ctx<'_>,
 ) -> Option<(Vec<AgencyRef>, Vec<AgencyRef>)> {
+    // The subject and its verb stand in the first clause: the rest is not read.
+    let clause_end = sentence.find([';', ':']).unwrap_or(sentence.len());
+    let sentence = &sentence[..clause_end];
     let (found, stop) = prose_subject(sentence);
     let rest = sentence.get(stop..).unwrap_or("");
     let f = fold(rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace()));

@@ -95,6 +95,7 @@ impl Tok {
 /// The words an abbreviation stands for (`ubnd` → `uy ban nhan dan`). A `match`, not a table
 /// searched in turn: the tokeniser asks it of every word, and the match rejects most words by
 /// their length and first bytes.
+#[inline]
 fn abbreviation(w: &str) -> Option<&'static [&'static str]> {
     Some(match w {
         "ubnd" => &["uy", "ban", "nhan", "dan"],
@@ -129,13 +130,14 @@ fn tokenize(text: &str) -> Vec<Tok> {
     let mut sep = Sep::Start;
     let mut word_start: Option<usize> = None;
     let mut scratch = String::with_capacity(32);
-    let mut flush = |toks: &mut Vec<Tok>, s: usize, e: usize, sep: Sep| {
+    // `amp`: the word holds a `&` (`KH&CN`), known while it is scanned.
+    let mut flush = |toks: &mut Vec<Tok>, s: usize, e: usize, sep: Sep, amp: bool| {
         let orig = &text[s..e];
         scratch.clear();
         fold_into(orig, &mut scratch);
         let cap = orig.chars().next().is_some_and(char::is_uppercase);
         // `kh&cn` is `khcn`: the `&` stands for `và`, which the expansion has.
-        let exp = if orig.as_bytes().contains(&b'&') {
+        let exp = if amp {
             abbreviation(&scratch.replace('&', ""))
         } else {
             abbreviation(&scratch)
@@ -164,18 +166,24 @@ fn tokenize(text: &str) -> Vec<Tok> {
             });
         }
     };
+    let mut amp = false;
     for (i, c) in text.char_indices() {
-        // `&` between letters belongs to the word: `KH&CN`, `GD&ĐT` are one abbreviation.
-        let joins =
-            || word_start.is_some() && text[i + 1..].chars().next().is_some_and(is_word_char);
-        if is_word_char(c) || (c == '&' && joins()) {
+        if is_word_char(c) {
             if word_start.is_none() {
                 word_start = Some(i);
             }
             continue;
         }
+        // `&` between letters belongs to the word: `KH&CN`, `GD&ĐT` are one abbreviation.
+        if c == '&'
+            && word_start.is_some()
+            && text[i + 1..].chars().next().is_some_and(is_word_char)
+        {
+            amp = true;
+            continue;
+        }
         if let Some(s) = word_start.take() {
-            flush(&mut toks, s, i, sep);
+            flush(&mut toks, s, i, sep, std::mem::take(&mut amp));
             sep = Sep::Space;
         }
         let this = match c {
@@ -191,7 +199,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
         }
     }
     if let Some(s) = word_start {
-        flush(&mut toks, s, text.len(), sep);
+        flush(&mut toks, s, text.len(), sep, amp);
     }
     toks
 }

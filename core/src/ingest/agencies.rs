@@ -426,23 +426,27 @@ impl Match {
                 text: (written != name).then_some(written),
                 name,
             },
-            Made::Group(group) => {
-                let mut name = written.clone();
-                let first_word = name.split(' ').next().unwrap_or("");
-                // "Các sở, ban, ngành" → "các sở, ban, ngành"; "Ủy ban ..." keeps its case.
-                if fold(first_word) == "cac" && !is_upper(first_word) {
-                    let mut cs = name.chars();
-                    if let Some(c) = cs.next() {
-                        name = c.to_lowercase().chain(cs).collect();
-                    }
-                }
-                AgencyRef::Group {
-                    group,
-                    text: (written != name).then_some(written),
-                    name,
-                }
-            }
+            Made::Group(group) => group_ref(group, written),
         }
+    }
+}
+
+/// A group as written: its name with a leading `Các` in lower case (`Các sở, ban, ngành` →
+/// `các sở, ban, ngành`; `Ủy ban ...` and `CÁC ...` keep their case), the written form kept
+/// when it differs.
+fn group_ref(group: AgencyGroup, written: String) -> AgencyRef {
+    let mut name = written.clone();
+    let first_word = name.split(' ').next().unwrap_or("");
+    if fold(first_word) == "cac" && !is_upper(first_word) {
+        let mut cs = name.chars();
+        if let Some(c) = cs.next() {
+            name = c.to_lowercase().chain(cs).collect();
+        }
+    }
+    AgencyRef::Group {
+        group,
+        text: (written != name).then_some(written),
+        name,
     }
 }
 
@@ -1783,31 +1787,16 @@ fn group_qualifier(sub: &str, stop: usize, last: &mut Found) -> Option<usize> {
         len = va.0;
     }
     let words = body[..len].trim_end();
-    let folded = format!(" {} ", fold(words));
-    let prose = PROSE.iter().any(|w| folded.contains(&format!(" {w} ")))
-        || words.chars().any(|c| c.is_ascii_digit());
     // A qualifier never starts another party (`các doanh nghiệp Sở Y tế`).
     if words.is_empty()
-        || prose
-        || words.split_whitespace().count() > 12
+        || reads_as_prose(words)
         || words.chars().next().is_some_and(char::is_uppercase)
         || !leading(words, false).0.is_empty()
     {
         return None;
     }
     let end = stop + lead + words.len();
-    let written = normalize_text(sub.get(last.start..end)?);
-    let mut name = written.clone();
-    if let Some(first) = name.split(' ').next() {
-        if fold(first) == "cac" && !is_upper(first) {
-            name = format!("c{}", name.get(1..).unwrap_or(""));
-        }
-    }
-    last.agency = AgencyRef::Group {
-        group: *group,
-        text: (written != name).then_some(written),
-        name,
-    };
+    last.agency = group_ref(*group, normalize_text(sub.get(last.start..end)?));
     last.end = end;
     Some(end)
 }

@@ -30,34 +30,34 @@ pub(crate) struct Header {
 
 static NUMBER_LINE: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"^(?:Số|SỐ|số)\s*[:.]?\s*(.*)$"));
-static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    static_regex(
-        r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})?[\s.…_]*(?i:tháng)\s*(\d{1,2})?[\s.…_]*(?i:năm)\s*(\d{4})",
-    )
-});
-static DATE_LINE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    static_regex(
-        r"^([^,|:;()]{2,40}?)\s*,\s*(?i:ngày)\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})",
-    )
-});
-// The place and date after other text on one line, as a two-column header copied from a PDF or
-// a table gives it (`Số: 215/KH-UBND Tây Ninh, ngày 05 tháng 5 năm 2026`): the place starts
-// with a capital (Vietnamese capitals, written as a class) after a space.
-static DATE_IN_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    static_regex(
-        r"(?:^|\s)([A-ZĐÀ-ÝĂĨŨƠƯẠ-Ỹ][^,|:;()/]{1,39}?)\s*,\s*(?i:ngày)\s*(\d{1,2})?[\s.…_]*(?i:tháng)\s*(\d{1,2})?[\s.…_]*(?i:năm)\s*(\d{4})",
-    )
-});
-static DATE_IN_LINE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    static_regex(
-        r"(?:^|\s)([A-ZĐÀ-ÝĂĨŨƠƯẠ-Ỹ][^,|:;()/]{1,39}?)\s*,\s*(?i:ngày)\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})",
-    )
-});
+// A place and date line: the place (group 1), `, ngày`, then the date in words or numbers
+// (groups 2–4), each pattern built once from these parts.
+const PLACE_AT_START: &str = r"^([^,|:;()]{2,40}?)";
+// After other text on one line, as a two-column header copied from a PDF or a table gives it
+// (`Số: 215/KH-UBND Tây Ninh, ngày 05 tháng 5 năm 2026`): the place starts with a capital
+// (Vietnamese capitals, written as a class) after a space.
+const PLACE_IN_LINE: &str = r"(?:^|\s)([A-ZĐÀ-ÝĂĨŨƠƯẠ-Ỹ][^,|:;()/]{1,39}?)";
+const NGAY: &str = r"\s*,\s*(?i:ngày)";
+const DATE_IN_WORDS: &str =
+    r"\s*(\d{1,2})?[\s.…_]*(?i:tháng)\s*(\d{1,2})?[\s.…_]*(?i:năm)\s*(\d{4})";
+const DATE_IN_NUMBERS: &str = r"\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})";
+
+fn place_date_regex(place: &str, date: &str) -> Regex {
+    static_regex(&format!("{place}{NGAY}{date}"))
+}
+
+static DATE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| place_date_regex(PLACE_AT_START, DATE_IN_WORDS));
+static DATE_LINE_NUMERIC: LazyLock<Regex> =
+    LazyLock::new(|| place_date_regex(PLACE_AT_START, DATE_IN_NUMBERS));
+static DATE_IN_LINE: LazyLock<Regex> =
+    LazyLock::new(|| place_date_regex(PLACE_IN_LINE, DATE_IN_WORDS));
+static DATE_IN_LINE_NUMERIC: LazyLock<Regex> =
+    LazyLock::new(|| place_date_regex(PLACE_IN_LINE, DATE_IN_NUMBERS));
 // The start of a place and date (`Vĩnh Long, ngày`): it ends a number written before it on the
 // same line, even when the date itself went on to the next line.
-static PLACE_DAY_START: LazyLock<Regex> = LazyLock::new(|| {
-    static_regex(r"(?:^|\s)([A-ZĐÀ-ÝĂĨŨƠƯẠ-Ỹ][^,|:;()/]{1,39}?)\s*,\s*(?i:ngày)(?:\s|$)")
-});
+static PLACE_DAY_START: LazyLock<Regex> =
+    LazyLock::new(|| static_regex(&format!(r"{PLACE_IN_LINE}{NGAY}(?:\s|$)")));
 static TITLE_AREA: LazyLock<Regex> =
     LazyLock::new(|| super::timeline::ascii_regex(r"\btren dia ban\s+(?:tinh|thanh pho)\s+"));
 static ATTACHED: LazyLock<Regex> = LazyLock::new(|| {
@@ -683,13 +683,6 @@ fn proper_name(s: &str) -> String {
         if clean.len() != wd.len() || named >= 4 {
             break;
         }
-    }
-    // A dash kept only if a word came after it.
-    while words
-        .last()
-        .is_some_and(|w| !w.chars().any(char::is_alphabetic))
-    {
-        words.pop();
     }
     let name = words.join(" ");
     if is_upper(&name) {

@@ -931,34 +931,14 @@ fn task_from_prose(
     // Parties: the subject of the first sentence that has one ("X chủ trì, phối hợp với Y").
     let mut lead: Vec<AgencyRef> = Vec::new();
     let mut coordinating: Vec<AgencyRef> = Vec::new();
-    let mut unknown: Vec<String> = Vec::new();
     for sentence in std::iter::once(n.block.text.as_str()).chain(body.iter().map(String::as_str)) {
-        let (found, stop) = prose_subject(sentence);
-        let rest = if found.is_empty() {
-            sentence
-        } else {
-            sentence.get(stop..).unwrap_or("")
-        };
-        let coord = coordinating_after(rest);
-        unknown = found
-            .iter()
-            .chain(&coord)
-            .filter(|f| f.unknown)
-            .map(|f| f.agency.name().to_string())
-            .collect();
-        lead = found.into_iter().map(|f| f.agency).collect();
-        coordinating = coord.into_iter().map(|f| f.agency).collect();
-        if !lead.is_empty() || !coordinating.is_empty() {
+        let (found, _, coord) = duty_parties(sentence);
+        if !found.is_empty() || !coord.is_empty() {
+            say_unknown(ctx, line, found.iter().chain(&coord));
+            lead = found.into_iter().map(|f| f.agency).collect();
+            coordinating = coord.into_iter().map(|f| f.agency).collect();
             break;
         }
-    }
-    for name in unknown {
-        ctx.w.push(
-            WarningCode::UnknownAgency,
-            line,
-            "a party of the sentence is not in the gazetteer; kept as written",
-            Some(name),
-        );
     }
     if lead.is_empty() {
         lead = fallback_lead.to_vec();
@@ -1039,14 +1019,37 @@ fn sentence_parties(
     // The subject and its verb stand in the first clause: the rest is not read.
     let clause_end = sentence.find([';', ':']).unwrap_or(sentence.len());
     let sentence = &sentence[..clause_end];
-    let (found, stop) = prose_subject(sentence);
-    let rest = sentence.get(stop..).unwrap_or("");
+    let (found, rest, coord) = duty_parties(sentence);
     let f = fold(rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace()));
     if found.is_empty() || !ROLE_VERBS.iter().any(|v| f.starts_with(v)) {
         return None;
     }
+    say_unknown(ctx, line, found.iter().chain(&coord));
+    Some((
+        found.into_iter().map(|x| x.agency).collect(),
+        coord.into_iter().map(|x| x.agency).collect(),
+    ))
+}
+
+/// A duty sentence's subject, the words after it, and the parties after its `phối hợp (với)`.
+fn duty_parties(sentence: &str) -> (Vec<agencies::Found>, &str, Vec<agencies::Found>) {
+    let (found, stop) = prose_subject(sentence);
+    let rest = if found.is_empty() {
+        sentence
+    } else {
+        sentence.get(stop..).unwrap_or("")
+    };
     let coord = coordinating_after(rest);
-    for x in found.iter().chain(&coord).filter(|x| x.unknown) {
+    (found, rest, coord)
+}
+
+/// An `unknown_agency` warning for each party read by its shape only.
+fn say_unknown<'f>(
+    ctx: &mut Ctx<'_>,
+    line: u32,
+    parties: impl Iterator<Item = &'f agencies::Found>,
+) {
+    for x in parties.filter(|x| x.unknown) {
         ctx.w.push(
             WarningCode::UnknownAgency,
             line,
@@ -1054,10 +1057,6 @@ fn sentence_parties(
             Some(x.agency.name().to_string()),
         );
     }
-    Some((
-        found.into_iter().map(|x| x.agency).collect(),
-        coord.into_iter().map(|x| x.agency).collect(),
-    ))
 }
 
 /// The parties that are the subject of a duty sentence. A name not in the gazetteer

@@ -812,8 +812,13 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
         let first_year = r
             .first_year
             .or(r.last_year.map(|y| if m2 < m1 { y - 1 } else { y }));
-        self.starts = true;
+        // A month that does not exist reads as no schedule, with the warning: never a guess.
+        if !(1..=12).contains(&m1) || !(1..=12).contains(&m2) {
+            self.note(WarningCode::InvalidDate, "not a calendar month", text);
+            return;
+        }
         let Some(y) = last_year else {
+            self.starts = true;
             self.yearless.push(YearlessWindow {
                 span: Span {
                     start: from.min(a),
@@ -834,13 +839,10 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
             _ => (1..=12).contains(&m1),
         };
         let Some(end) = end.filter(|_| start_ok) else {
-            self.note(
-                WarningCode::InvalidDate,
-                "not a calendar date or month",
-                text,
-            );
+            self.note(WarningCode::InvalidDate, "not a calendar date", text);
             return;
         };
+        self.starts = true;
         if let Some(fy) = first_year {
             self.start_year.get_or_insert(fy);
         }
@@ -1900,6 +1902,26 @@ mod tests {
                     .as_deref()
                     .is_some_and(|t| t.contains('-') || t.contains('–')),
                 "{dash}: the quote keeps the range: {deadline:?}"
+            );
+        }
+        // A range with a day or month that does not exist: no schedule, an `invalid_date`
+        // warning (not a start read as ongoing work, nor a yearless guess).
+        for bad in [
+            "tháng 0 - 5",
+            "Tháng 9 - 13",
+            "tháng 14/2026 - tháng 2/2027",
+            "01/7 - 31/02/2026",
+        ] {
+            let p = parse(bad, Some(2026));
+            assert!(
+                matches!(p.schedule, Schedule::Unparsed { .. }),
+                "{bad}: {:?}",
+                p.schedule
+            );
+            assert!(
+                p.notes.iter().any(|n| n.code == WarningCode::InvalidDate),
+                "{bad}: {:?}",
+                p.notes
             );
         }
         // Not ranges: a date after a month, page furniture after a date.

@@ -51,14 +51,16 @@ pub(crate) fn read(bytes: &[u8], name: &str) -> Result<Vec<SourceLine>, SourceEr
 
 /// Lines of the text reader ([`crate::ingest::text::prepare_line`] on each line of the
 /// document's text, in order) and the length of that text.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub(crate) struct Prepared {
     pub lines: Vec<crate::ingest::text::Line>,
     pub text_len: usize,
 }
 
 /// [`read`] for the text reader: on native targets the lines of a large document are also
-/// cleaned for the text reader on the unpacking thread as they are read (`Some`; the lines
-/// returned then keep their origins, their texts are moved into the cleaned lines).
+/// cleaned for the text reader as they are read, on the unpacking thread and, once the scan is
+/// done, on both (`Some`; the lines returned then keep their origins, their texts are moved
+/// into the cleaned lines).
 pub(crate) fn read_for_reader(
     bytes: &[u8],
     name: &str,

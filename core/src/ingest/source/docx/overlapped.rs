@@ -12,7 +12,11 @@
 //! threads).
 
 use std::io::{Cursor, Read};
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender, TrySendError};
+use std::sync::mpsc::{
+    channel, sync_channel, Receiver, RecvTimeoutError, Sender, SyncSender, TrySendError,
+};
+use std::sync::Mutex;
+use std::time::Duration;
 
 use zip::ZipArchive;
 
@@ -57,15 +61,22 @@ pub(crate) fn read(bytes: &[u8], name: &str, sizes: Sizes) -> Option<Vec<SourceL
     read_with(bytes, name, sizes, false).map(|(lines, _)| lines)
 }
 
+/// How long the unpacking thread, its next piece waiting for room in the channel, waits for a
+/// batch of lines to clean before it tries the channel again. Waiting for either with std's
+/// channels takes a timeout; the scan takes a piece in about a millisecond, so a free slot is
+/// seen a fraction of that late at most.
+const RECHECK: Duration = Duration::from_micros(100);
+
 /// A batch of lines for the unpacking thread to clean: the index of the first, their texts.
 type Batch = (usize, Vec<String>);
 
-/// [`read`]; with `prepare`, the unpacking thread also cleans the lines the scan has read for
-/// the text reader ([`prepare_line`]), batch by batch, while the scan has not taken its next
-/// piece and, once the part is unpacked, up to the last batch; and
-/// the lines returned keep their origins while their texts go into the [`Prepared`] lines.
-/// Those are `None` when the document was not read by the plain scan, or a line holds a line
-/// break (then the caller joins the lines into a text, as in turn).
+/// [`read`]; with `prepare`, the lines the scan has read are cleaned for the text reader
+/// ([`prepare_line`]) batch by batch: by the unpacking thread while the scan has not taken its
+/// next piece, and by both threads once the part is unpacked and the scan done (unpacking and
+/// scanning take about as long, so most batches are left for then). The lines returned keep
+/// their origins while their texts go into the [`Prepared`] lines. Those are `None` when the
+/// document was not read by the plain scan, or a line holds a line break (then the caller
+/// joins the lines into a text, as in turn).
 pub(crate) fn read_with(
     bytes: &[u8],
     name: &str,
@@ -84,18 +95,20 @@ pub(crate) fn read_with(
     let (line_tx, line_rx) = match prepare {
         true => {
             let (t, r) = channel::<Batch>();
-            (Some(t), Some(r))
+            (Some(t), Some(Mutex::new(r)))
         }
         false => (None, None),
     };
+    let queue = line_rx.as_ref();
     std::thread::scope(|s| {
         let unpacking = std::thread::Builder::new()
             .spawn_scoped(s, move || {
-                let mut cleaner = line_rx.map(Cleaner::new);
-                // While the scan has not taken the next piece, lines it has read are cleaned:
-                // left to the end, their cleaning would come after the scan instead of beside it.
+                let mut cleaner = queue.map(Cleaner::new);
+                // While the scan has not taken the next piece, lines it has read are cleaned as
+                // they come: left to the end, their cleaning would come after the scan instead of
+                // beside it.
                 let len = unpack(bytes, sizes.piece, &tx, &mut || {
-                    cleaner.as_mut().is_some_and(Cleaner::clean_waiting)
+                    cleaner.as_mut().is_some_and(|c| c.clean_next(RECHECK))
                 });
                 // The scan's loop ends when the last piece is in.
                 drop(tx);
@@ -119,7 +132,7 @@ pub(crate) fn read_with(
                         if body.scan(at, &xml, false).is_none() {
                             plain = None;
                         } else if let Some(tx) = &line_tx {
-                            send_lines(&mut body.out, &mut sent, tx);
+                            send_lines(&mut body.out, &mut sent, tx, false);
                         }
                     }
                 }
@@ -144,7 +157,7 @@ pub(crate) fn read_with(
         let (lines, prepared_here) = match scanned {
             Some(mut lines) => {
                 if let Some(tx) = &line_tx {
-                    send_lines(&mut lines, &mut sent, tx);
+                    send_lines(&mut lines, &mut sent, tx, true);
                 }
                 (Some(lines), true)
             }
@@ -154,85 +167,144 @@ pub(crate) fn read_with(
                 (Body::new(numbering.numbering).read(&part).ok(), false)
             }
         };
-        // The last batch is sent: the unpacking thread's batches end.
+        // The last batch is sent: the batches end, and this thread cleans its share of those
+        // left.
         drop(line_tx);
-        let (document_len, prepared) = unpacking.join().ok()?;
+        let here = queue.map(|q| Cleaner::new(q).finish());
+        let (document_len, there) = unpacking.join().ok()?;
         // The other parts within what the document left of the budget, as read in turn.
         fits_after(&side_sizes, document_len?)?;
-        Some((lines?, prepared.flatten().filter(|_| prepared_here)))
+        let prepared = match (here, there) {
+            (Some(a), Some(b)) if prepared_here => Cleaned::join(a, b),
+            _ => None,
+        };
+        Some((lines?, prepared))
     })
 }
 
-/// Moves the texts of the lines from `sent` on into a batch for the unpacking thread.
-fn send_lines(lines: &mut [SourceLine], sent: &mut usize, tx: &Sender<Batch>) {
+/// Moves the texts of the lines from `sent` on into batches for the cleaners; at the end of
+/// the scan (`last`) in batches of [`LAST_BATCH`] lines, so that both threads share them.
+fn send_lines(lines: &mut [SourceLine], sent: &mut usize, tx: &Sender<Batch>, last: bool) {
     let Some(new) = lines.get_mut(*sent..) else {
         return;
     };
-    if new.is_empty() {
-        return;
+    let size = if last { LAST_BATCH } else { new.len().max(1) };
+    for (k, chunk) in new.chunks_mut(size).enumerate() {
+        let batch = chunk
+            .iter_mut()
+            .map(|l| std::mem::take(&mut l.text))
+            .collect();
+        // A closed channel only means the cleaners stopped: nothing is then prepared.
+        let _ = tx.send((*sent + k * size, batch));
     }
-    let batch = new
-        .iter_mut()
-        .map(|l| std::mem::take(&mut l.text))
-        .collect();
-    // A closed channel only means the unpacking thread stopped: it then prepares nothing.
-    let _ = tx.send((*sent, batch));
     *sent = lines.len();
 }
 
-/// Cleans the batches of lines in the order they were sent, as they come: the lines and the
-/// length of the text they make (each line and its `\n`). Nothing is kept if a line holds a
-/// line break (it would be two lines of the text) or a batch is out of order.
-struct Cleaner {
-    rx: Receiver<Batch>,
-    lines: Vec<Line>,
+/// Lines per batch sent at the end of the scan: small enough to share, large enough that
+/// taking a batch costs little beside cleaning it.
+const LAST_BATCH: usize = 256;
+
+/// What one thread cleaned: batches `(first line, lines)`, in the order it took them, the
+/// length of the text they make (each line and its `\n`), and whether every line was one line.
+struct Cleaned {
+    batches: Vec<(usize, Vec<Line>)>,
     text_len: usize,
     ok: bool,
 }
 
-impl Cleaner {
-    fn new(rx: Receiver<Batch>) -> Self {
+impl Cleaned {
+    /// Both threads' batches in line order: `None` unless they are every line from the first
+    /// on, once each, and each was one line.
+    fn join(a: Cleaned, b: Cleaned) -> Option<Prepared> {
+        if !(a.ok && b.ok) {
+            return None;
+        }
+        let mut batches = a.batches;
+        batches.extend(b.batches);
+        batches.sort_unstable_by_key(|(start, _)| *start);
+        let mut lines = Vec::with_capacity(batches.iter().map(|(_, l)| l.len()).sum());
+        for (start, batch) in batches {
+            if start != lines.len() {
+                return None;
+            }
+            lines.extend(batch);
+        }
+        (!lines.is_empty()).then_some(Prepared {
+            lines,
+            text_len: a.text_len + b.text_len,
+        })
+    }
+}
+
+/// Takes batches of lines from the queue both threads share and cleans them.
+struct Cleaner<'q> {
+    queue: &'q Mutex<Receiver<Batch>>,
+    done: Cleaned,
+}
+
+impl<'q> Cleaner<'q> {
+    fn new(queue: &'q Mutex<Receiver<Batch>>) -> Self {
         Cleaner {
-            rx,
-            lines: Vec::new(),
-            text_len: 0,
-            ok: true,
+            queue,
+            done: Cleaned {
+                batches: Vec::new(),
+                text_len: 0,
+                ok: true,
+            },
         }
     }
 
     fn clean(&mut self, (start, batch): Batch) {
-        self.ok &= start == self.lines.len();
-        for text in batch {
-            self.ok &= !text.contains(['\n', '\r']);
-            if !self.ok {
+        let mut lines = Vec::with_capacity(batch.len());
+        for (i, text) in batch.iter().enumerate() {
+            self.done.ok &= !text.contains(['\n', '\r']);
+            if !self.done.ok {
                 return;
             }
-            self.text_len += text.len() + 1;
-            self.lines.push(prepare_line(self.lines.len(), &text));
+            self.done.text_len += text.len() + 1;
+            lines.push(prepare_line(start + i, text));
+        }
+        self.done.batches.push((start, lines));
+    }
+
+    /// Takes the next batch, waiting at most `wait` for one to be sent (`None`: wait until one
+    /// is, or no more can be); `Err` once no batch can come (the scan sent its last one and the
+    /// queue is empty), or the other thread stopped while holding the queue.
+    fn take(&self, wait: Option<Duration>) -> Result<Option<Batch>, ()> {
+        let Ok(rx) = self.queue.lock() else {
+            return Err(());
+        };
+        match wait {
+            Some(d) => match rx.recv_timeout(d) {
+                Ok(b) => Ok(Some(b)),
+                Err(RecvTimeoutError::Timeout) => Ok(None),
+                Err(RecvTimeoutError::Disconnected) => Err(()),
+            },
+            None => rx.recv().map(Some).map_err(|_| ()),
         }
     }
 
-    /// Cleans one batch already sent, if there is one (without waiting for it).
-    fn clean_waiting(&mut self) -> bool {
-        match self.rx.try_recv() {
-            Ok(batch) => {
+    /// Cleans the next batch, waiting at most `wait` for it; `false` once no batch can come.
+    fn clean_next(&mut self, wait: Duration) -> bool {
+        match self.take(Some(wait)) {
+            Ok(Some(batch)) => {
                 self.clean(batch);
                 true
             }
-            Err(_) => false,
+            Ok(None) => true,
+            Err(()) => false,
         }
     }
 
-    /// The remaining batches cleaned, up to the last one sent; `None` as above, or with no
-    /// lines at all.
-    fn finish(mut self) -> Option<Prepared> {
-        while let Ok(batch) = self.rx.recv() {
+    /// Cleans batches as they come until no more can; what this thread cleaned.
+    fn finish(mut self) -> Cleaned {
+        while let Ok(Some(batch)) = self.take(None) {
             self.clean(batch);
         }
-        (self.ok && !self.lines.is_empty()).then_some(Prepared {
-            lines: self.lines,
-            text_len: self.text_len,
-        })
+        if self.queue.is_poisoned() {
+            self.done.ok = false;
+        }
+        self.done
     }
 }
 
@@ -375,6 +447,17 @@ mod tests {
 
     use super::*;
 
+    fn expected(texts: &[&str]) -> Prepared {
+        Prepared {
+            lines: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| prepare_line(i, t))
+                .collect(),
+            text_len: texts.iter().map(|t| t.len() + 1).sum(),
+        }
+    }
+
     /// While the scan has not taken the last piece sent, the unpacking thread cleans the lines
     /// already read instead of waiting: all of them before the next piece goes through, in
     /// order, as one cleaning at the end would give them.
@@ -388,27 +471,81 @@ mod tests {
             .send((0, vec![texts[0].into(), texts[1].into()]))
             .unwrap();
         batch_tx.send((2, vec![texts[2].into()])).unwrap();
-        let mut cleaner = Cleaner::new(batch_rx);
+        let queue = Mutex::new(batch_rx);
+        let mut cleaner = Cleaner::new(&queue);
         let mut taken = Vec::new();
+        let cleaned = |c: &Cleaner<'_>| c.done.batches.iter().map(|(_, l)| l.len()).sum::<usize>();
         send(&tx, Piece::Bytes(vec![1]), &mut || {
-            if cleaner.clean_waiting() {
-                return true;
+            let before = cleaned(&cleaner);
+            let open = cleaner.clean_next(Duration::ZERO);
+            if cleaned(&cleaner) == before {
+                // Nothing left to clean: the scan takes its piece, which frees the channel.
+                taken.push(before);
+                assert!(rx.try_recv().is_ok());
             }
-            // Nothing left to clean: the scan takes its piece, which frees the channel.
-            taken.push(cleaner.lines.len());
-            rx.try_recv().is_ok()
+            open
         })
         .unwrap();
         assert_eq!(taken, [3]);
         drop(batch_tx);
-        let p = cleaner.finish().unwrap();
-        let expected: Vec<Line> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| prepare_line(i, t))
+        // No batch can come any more: the unpacking thread's send would wait for the scan.
+        assert!(!cleaner.clean_next(Duration::from_secs(60)));
+        let other = Cleaner::new(&queue).finish();
+        let p = Cleaned::join(cleaner.finish(), other).unwrap();
+        assert_eq!(p, expected(&texts));
+    }
+
+    /// The batches left at the end, taken by both threads in any interleaving, join into the
+    /// lines in order; a batch missing, given twice, or holding a line break gives nothing.
+    #[test]
+    fn both_threads_share_the_last_batches() {
+        let texts: Vec<String> = (0..1000)
+            .map(|i| format!("Dòng  {i}:\tSở Tư pháp"))
             .collect();
-        assert_eq!(p.lines, expected);
-        assert_eq!(p.text_len, texts.iter().map(|t| t.len() + 1).sum::<usize>());
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut lines: Vec<SourceLine> = texts
+            .iter()
+            .map(|t| SourceLine {
+                text: t.clone(),
+                origin: super::super::super::Origin::Paragraph(1),
+            })
+            .collect();
+        let (batch_tx, batch_rx) = channel::<Batch>();
+        let mut sent = 0;
+        send_lines(&mut lines[..300], &mut sent, &batch_tx, false);
+        send_lines(&mut lines, &mut sent, &batch_tx, true);
+        assert_eq!(sent, 1000);
+        drop(batch_tx);
+        let queue = Mutex::new(batch_rx);
+        let (a, b) = std::thread::scope(|s| {
+            let there = s.spawn(|| Cleaner::new(&queue).finish());
+            let here = Cleaner::new(&queue).finish();
+            (here, there.join().unwrap())
+        });
+        assert_eq!(Cleaned::join(a, b).unwrap(), expected(&refs));
+
+        let part = |batches: Vec<(usize, Vec<Line>)>| Cleaned {
+            batches,
+            text_len: 0,
+            ok: true,
+        };
+        let line = |i: usize| prepare_line(i, "x");
+        let gap = Cleaned::join(
+            part(vec![(0, vec![line(0)])]),
+            part(vec![(2, vec![line(2)])]),
+        );
+        assert!(gap.is_none());
+        let twice = Cleaned::join(
+            part(vec![(0, vec![line(0)])]),
+            part(vec![(0, vec![line(0)])]),
+        );
+        assert!(twice.is_none());
+        let (tx, rx) = channel::<Batch>();
+        tx.send((0, vec!["a\nb".into()])).unwrap();
+        drop(tx);
+        let queue = Mutex::new(rx);
+        let broken = Cleaned::join(Cleaner::new(&queue).finish(), part(Vec::new()));
+        assert!(broken.is_none());
     }
 
     #[test]

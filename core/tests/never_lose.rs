@@ -363,6 +363,71 @@ fn words_glued_to_a_party_are_a_warning() {
     }
 }
 
+fn names(l: &[AgencyRef]) -> Vec<&str> {
+    l.iter().map(AgencyRef::name).collect()
+}
+
+/// A lead field that goes on with `phối hợp (với) ...` names the coordinating parties: the
+/// clause reads as a sentence, and the parties in it used to be dropped with no warning.
+#[test]
+fn a_coordination_clause_in_a_lead_field_names_the_coordinating_parties() {
+    for (lead, coordinating, unknown) in [
+        (
+            "Sở Tư pháp chủ trì, phối hợp với Công an tỉnh và các cơ quan liên quan.",
+            vec!["Công an tỉnh", "các cơ quan liên quan"],
+            0,
+        ),
+        ("Sở Tư pháp, phối hợp với Công an tỉnh.", vec!["Công an tỉnh"], 0),
+        (
+            "Sở Tư pháp phối hợp Công an tỉnh, Sở Nội vụ.",
+            vec!["Công an tỉnh", "Sở Nội vụ"],
+            0,
+        ),
+        (
+            "Sở Tư pháp chủ trì, phối hợp với Báo Tây Ninh, Đài Phát thanh và Truyền hình tỉnh tổ chức tuyên truyền.",
+            vec!["Báo Tây Ninh", "Đài Phát thanh và Truyền hình tỉnh"],
+            1,
+        ),
+        // No clause: nothing is read as coordinating.
+        ("Sở Tư pháp; Công an tỉnh phối hợp.", vec![], 0),
+    ] {
+        let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
+        let o = &p.obligations[0];
+        let expected_lead = if coordinating.is_empty() {
+            vec!["Sở Tư pháp", "Công an tỉnh"]
+        } else {
+            vec!["Sở Tư pháp"]
+        };
+        assert_eq!(names(&o.lead), expected_lead, "{lead}");
+        assert_eq!(names(&o.coordinating), coordinating, "{lead}");
+        assert!(
+            codes(&p, WarningCode::AgencyTextNotUnderstood).is_empty(),
+            "{lead}: {:#?}",
+            p.warnings
+        );
+        let said = codes(&p, WarningCode::UnknownAgency);
+        assert_eq!(said.len(), unknown, "{lead}: {:#?}", p.warnings);
+        assert!(said.iter().all(|w| w.line == 11), "{lead}");
+    }
+    // In a performer field: the party before `chủ trì` leads, those after `phối hợp` coordinate.
+    let p = plan_with(
+        "Sở Tư pháp.",
+        "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.",
+    );
+    assert!(p.obligations[0].coordinating.is_empty());
+    let text = "ỦY BAN NHÂN DÂN TỈNH TÂY NINH\nSố: 12/KH-UBND\nTây Ninh, ngày 20 tháng 4 năm 2026\n\
+         KẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\nII. NHIỆM VỤ\n1. Rà soát văn bản\n\
+         - Cơ quan thực hiện: Các sở, ban, ngành tỉnh; Sở Nội vụ chủ trì, phối hợp với Công an tỉnh thực hiện\n\
+         - Thời hạn: chậm nhất ngày 30/6/2026.\n";
+    let o = parse_plan(text, &ParseOptions::new("t"))
+        .plan
+        .obligations
+        .remove(0);
+    assert_eq!(names(&o.lead), ["Sở Nội vụ"]);
+    assert_eq!(names(&o.performers), ["các sở, ban, ngành tỉnh"]);
+    assert_eq!(names(&o.coordinating), ["Công an tỉnh"]);
+}
+
 /// Groups of the two-level government in a coordinating field keep their qualifiers and kinds.
 #[test]
 fn two_level_government_groups_in_a_field() {

@@ -591,7 +591,11 @@ fn agencies_of(fv: &Rc<FieldVal>, strict: bool, ctx: &mut Ctx<'_>) -> Vec<Agency
         }
     }
     if strict {
-        for l in leftovers {
+        // A coordination clause (`phối hợp với Công an tỉnh`) is read by `field_coordinating`.
+        for l in leftovers
+            .iter()
+            .filter(|l| coordinating_after(l).is_empty())
+        {
             ctx.w.push(
                 WarningCode::AgencyTextNotUnderstood,
                 line,
@@ -663,6 +667,24 @@ fn task_from_fields(
                     performers.retain(|p| fold(p.name()) != key);
                     lead.push(x.agency.clone());
                 }
+            }
+        }
+    }
+    // `Sở Tư pháp chủ trì, phối hợp với Công an tỉnh ...` in a lead or performer field: the
+    // parties after `phối hợp (với)` coordinate.
+    for v in [f.lead.as_ref(), f.performers.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        let (found, in_clause) = field_coordinating(&ctx.read_field(v));
+        say_unknown(ctx, ctx.line_no(v.first), found.iter());
+        lead.retain(|a| !in_clause.contains(&fold(a.name())));
+        performers.retain(|a| !in_clause.contains(&fold(a.name())));
+        for x in found {
+            let key = fold(x.agency.name());
+            let named = |list: &[AgencyRef]| list.iter().any(|c| fold(c.name()) == key);
+            if !named(&lead) && !named(&performers) && !named(&coordinating) {
+                coordinating.push(x.agency);
             }
         }
     }
@@ -1075,6 +1097,33 @@ fn prose_subject(sentence: &str) -> (Vec<agencies::Found>, usize) {
     } else {
         (found, stop)
     }
+}
+
+/// The parties an agency field names after `phối hợp (với)` following one of its parties
+/// (`Sở Tư pháp chủ trì, phối hợp với Công an tỉnh và các cơ quan liên quan`), in order, once
+/// each: the field's list ends at the clause (it reads as a sentence), so without this they
+/// would be lost. Also the keys of the field's own parties read first inside such a clause
+/// (they coordinate, not lead); a party the field names before the clause keeps its role.
+fn field_coordinating(read: &FieldRead) -> (Vec<agencies::Found>, Vec<String>) {
+    let mut out: Vec<agencies::Found> = Vec::new();
+    let mut in_clause = Vec::new();
+    for x in &read.found {
+        let after = read.text.get(x.end..).unwrap_or("");
+        for c in coordinating_after(after) {
+            let key = fold(c.agency.name());
+            if read
+                .found
+                .iter()
+                .any(|y| y.start > x.end && fold(y.agency.name()) == key)
+            {
+                in_clause.push(key.clone());
+            }
+            if !out.iter().any(|o| fold(o.agency.name()) == key) {
+                out.push(c);
+            }
+        }
+    }
+    (out, in_clause)
 }
 
 /// `phối hợp (với) X, Y` near the start of `rest`: the coordinating parties. After `phối hợp

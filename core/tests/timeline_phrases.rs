@@ -152,6 +152,9 @@ const CASES: &[(&str, Option<i32>, &str)] = &[
     ("trước ngày 15/12 hằng năm", Y, "yearly due <12/15 from 2026"),
     ("Báo cáo định kỳ hằng năm", Y, "yearly due none from 2026"),
     ("trước ngày 15 hằng tháng", Y, "monthly due <*/15 from 2026"),
+    // The day apart from `hằng tháng`: the day of each month.
+    ("Định kỳ hằng tháng, trước ngày 25", Y, "monthly due <*/25 from 2026"),
+    ("Báo cáo hằng tháng, chậm nhất ngày 05", Y, "monthly due <=*/5 from 2026"),
     ("trước ngày 05 của tháng đầu quý sau, định kỳ hằng quý", Y, "quarterly due <*/5+1 from 2026"),
     ("Định kỳ 6 tháng", Y, "half-yearly due none from 2026"),
     ("định kỳ 6 tháng (trước ngày 15/6 và 15/12)", Y, "half-yearly due <*/15 from 2026"),

@@ -139,6 +139,9 @@ re!(
     DAY_OF_PERIOD,
     r"\bngay\s+(\d{1,2})\s+(?:(?:cua\s+)?thang\s+(cuoi|dau|sau)\b(?:\s+(?:cua\s+)?(?:moi\s+|hang\s+)?(?:quy|ky|nam))?(?:\s+(sau|tiep\s+theo|ke\s+tiep))?|(hang|moi|cua)\s+thang\b)"
 );
+// `ngày 25` with no month after it, group 2 set when a month follows after all.
+re!(BARE_DAY, r"\bngay\s+(\d{1,2})\b(\s*(?:[/.\-]|thang)\s*\d)?");
+re!(MONTHLY_WORDS, r"\b(?:hang|moi)\s+thang\b");
 re!(YEAR_WINDOW, r"\b(?:ca\s+)?nam\s+(\d{4})\b");
 re!(
     YEARLY,
@@ -1037,6 +1040,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
     /// Step 5: A due day within a period (`ngày 15 hằng tháng`, `ngày 5 của tháng đầu quý sau`).
     fn day_of_period(&mut self) {
         let Some(c) = DAY_OF_PERIOD.captures(&self.work) else {
+            self.day_of_each_month();
             return;
         };
         let (Some(m), Some(day)) = (c.get(0), num::<u32>(&c, 1)) else {
@@ -1064,6 +1068,40 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
                 text,
             });
         }
+    }
+
+    /// Step 5 again, for a monthly duty whose day stands apart from `hằng tháng` (`Định kỳ hằng
+    /// tháng, trước ngày 25`): a day with no month after it is the day of each month. Only one
+    /// such day, and only with `hằng/mỗi tháng` in the clause: a bare day of a quarter or a
+    /// year says no month, so it stays unread.
+    fn day_of_each_month(&mut self) {
+        if !MONTHLY_WORDS.is_match(&self.work) {
+            return;
+        }
+        let mut bare = BARE_DAY
+            .captures_iter(&self.work)
+            .filter(|c| c.get(2).is_none());
+        let (Some(c), None) = (bare.next(), bare.next()) else {
+            return;
+        };
+        let (Some((start, end)), Some(day)) =
+            (c.get(0).map(|m| (m.start(), m.end())), num::<u32>(&c, 1))
+        else {
+            return;
+        };
+        if !(1..=31).contains(&day) {
+            return;
+        }
+        let (rel, from) = relation_before(&self.work, start);
+        let text = self.quote(from, end);
+        mask(&mut self.work, from, end);
+        self.period_day = Some(PeriodDay {
+            day,
+            month: None,
+            offset: 0,
+            bound: bound_of(rel == Rel::Before),
+            text,
+        });
     }
 
     /// Step 6: Day and month without a year (`trước ngày 15/11`, `05/12`). A number pair such as

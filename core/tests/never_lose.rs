@@ -428,6 +428,53 @@ fn a_coordination_clause_in_a_lead_field_names_the_coordinating_parties() {
     assert_eq!(names(&o.coordinating), ["Công an tỉnh"]);
 }
 
+/// An enumeration that writes the head noun once (`các Sở: Tư pháp, Nội vụ`, `Sở Tư pháp, Nội
+/// vụ`, `các Sở Tư pháp, Nội vụ`) names each body whole. The first form used to keep only the
+/// group `các Sở` with no warning; the others kept `Nội vụ` as an unknown party.
+#[test]
+fn a_head_noun_written_once_names_every_body_of_the_enumeration() {
+    for lead in [
+        "Các Sở: Tư pháp, Nội vụ, Tài chính.",
+        "Sở Tư pháp, Nội vụ, Tài chính.",
+        "các Sở Tư pháp, Nội vụ và Tài chính.",
+        "Sở Tư pháp, Sở Nội vụ; Tài chính.",
+    ] {
+        let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
+        assert_eq!(
+            names(&p.obligations[0].lead),
+            ["Sở Tư pháp", "Sở Nội vụ", "Sở Tài chính"],
+            "{lead}"
+        );
+        let said: Vec<_> = p
+            .warnings
+            .iter()
+            .filter(|w| w.line == 11 && w.severity >= Some(Severity::Warning))
+            .collect();
+        assert!(said.is_empty(), "{lead}: {said:#?}");
+    }
+    // A name with a head noun of its own is read as written.
+    let p = plan_with(
+        "Sở Tư pháp, Ban Quản lý Khu kinh tế.",
+        "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.",
+    );
+    assert_eq!(
+        names(&p.obligations[0].lead),
+        ["Sở Tư pháp", "Ban Quản lý Khu kinh tế"]
+    );
+    // Words after a colon that the list does not read are said, not dropped.
+    let p = plan_with(
+        "Công an tỉnh: đầu mối tổng hợp.",
+        "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.",
+    );
+    assert_eq!(names(&p.obligations[0].lead), ["Công an tỉnh"]);
+    assert_eq!(
+        codes(&p, WarningCode::AgencyTextNotUnderstood).len(),
+        1,
+        "{:#?}",
+        p.warnings
+    );
+}
+
 /// Groups of the two-level government in a coordinating field keep their qualifiers and kinds.
 #[test]
 fn two_level_government_groups_in_a_field() {

@@ -1685,6 +1685,9 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
         // Real lists name a few dozen parties; the cap keeps a pathological field linear
         // (what is left is reported, not dropped).
         let mut unknown_items = 0;
+        // A plural group that heads an enumeration (`các Sở: Tư pháp, Nội vụ`): its position in
+        // `out`, and whether a member was read from it (then the members stand for it).
+        let mut heading: Option<(usize, bool)> = None;
         loop {
             let sub = part.get(pos..).unwrap_or("");
             let (mut found, mut stop) = leading(sub, true);
@@ -1705,14 +1708,23 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
             let rest = part.get(rest_at..).unwrap_or("");
             match unknown_item(rest, any).filter(|_| unknown_items < MAX_UNKNOWN_ITEMS) {
                 Some(item) => {
-                    unknown_items += 1;
                     let name = normalize_text(rest.get(item.start..item.end).unwrap_or(""));
+                    let (agency, unknown) = match distributed(out.last(), &name) {
+                        Some(a) => {
+                            heading = heading.map(|(k, _)| (k, true));
+                            (a, false)
+                        }
+                        None => {
+                            unknown_items += 1;
+                            (AgencyRef::Agency { name, text: None }, true)
+                        }
+                    };
                     keep(
                         Found {
-                            agency: AgencyRef::Agency { name, text: None },
+                            agency,
                             start: offset + rest_at + item.start,
                             end: offset + rest_at + item.end,
-                            unknown: true,
+                            unknown,
                         },
                         &mut out,
                     );
@@ -1721,6 +1733,10 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
                         Some(next) => pos = rest_at + next,
                         None => break,
                     }
+                }
+                None if heading.is_none() && colon_list(rest, out.last()).is_some() => {
+                    heading = Some((out.len() - 1, false));
+                    pos = rest_at + colon_list(rest, out.last()).unwrap_or(rest.len());
                 }
                 None => {
                     // Words at an item's start, or after a separator that follows a party,
@@ -1735,6 +1751,23 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
                     // làm đầu mối`, a missing comma) is said and the list goes on after it.
                     let chunk_end = if any && glued { item_end(rest) } else { 0 };
                     let words = rest[..chunk_end].trim_matches(|c: char| !c.is_alphanumeric());
+                    // `các Sở Tư pháp, Nội vụ`: the plural group's first body, glued to it.
+                    let member = any
+                        .then(|| out.last())
+                        .flatten()
+                        .filter(|l| matches!(l.agency, AgencyRef::Group { .. }))
+                        .and_then(|l| distributed(Some(l), words));
+                    if let (Some(agency), Some(last)) = (member, out.last_mut()) {
+                        last.agency = agency;
+                        last.end = offset + rest_at + chunk_end;
+                        match skip_separator(rest, chunk_end) {
+                            Some(next) => {
+                                pos = rest_at + next;
+                                continue;
+                            }
+                            None => break,
+                        }
+                    }
                     if any && glued && unknown_items < MAX_UNKNOWN_ITEMS && !reads_as_prose(words) {
                         unknown_items += 1;
                         if !words.is_empty() {
@@ -1748,16 +1781,77 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
                             None => break,
                         }
                     }
-                    if !rest_trim.is_empty() && (!any || starts_with_separator(rest)) {
+                    // A colon after a party introduces words the list does not read: said.
+                    let colon = rest.trim_start().starts_with(':');
+                    if !rest_trim.is_empty() && (!any || colon || starts_with_separator(rest)) {
                         leftovers.push(normalize_text(rest_trim));
                     }
                     break;
                 }
             }
         }
+        if let Some((k, true)) = heading {
+            if k < out.len() {
+                out.remove(k);
+            }
+        }
         offset += part.len() + 1;
     }
     (out, leftovers)
+}
+
+/// The head noun of a body or a plural group (`Sở Tư pháp`, `các Sở`), which an enumeration
+/// leaves out of the names after it (`Sở Tư pháp, Nội vụ`; `các Sở: Tư pháp, Nội vụ`).
+fn head_noun(name: &str) -> Option<&'static str> {
+    let f = fold(name);
+    let f = f.strip_prefix("cac ").unwrap_or(&f);
+    [
+        ("so", "Sở"),
+        ("ban", "Ban"),
+        ("hoi", "Hội"),
+        ("phong", "Phòng"),
+        ("chi cuc", "Chi cục"),
+        ("trung tam", "Trung tâm"),
+    ]
+    .into_iter()
+    .find(|(k, _)| f == *k || f.strip_prefix(k).is_some_and(|r| r.starts_with(' ')))
+    .map(|(_, head)| head)
+}
+
+/// `name`, written without the head noun of the party before it, as the known body that noun
+/// makes of it (`Nội vụ` after `Sở Tư pháp` or `các Sở:` is `Sở Nội vụ`); `None` unless the
+/// whole of it names exactly one body in the gazetteer.
+fn distributed(prev: Option<&Found>, name: &str) -> Option<AgencyRef> {
+    let head = head_noun(prev?.agency.name())?;
+    if head_noun(name).is_some() {
+        return None;
+    }
+    let candidate = format!("{head} {name}");
+    let (found, stop) = leading(&candidate, false);
+    match found.as_slice() {
+        [f] if !f.unknown && stop >= candidate.trim_end().len() => Some(f.agency.clone()),
+        _ => None,
+    }
+}
+
+/// Where the enumeration after a plural group's colon starts (`các Sở: Tư pháp, ...`), when
+/// its first name is one of the group's bodies.
+fn colon_list(rest: &str, prev: Option<&Found>) -> Option<usize> {
+    let prev = prev?;
+    if !matches!(prev.agency, AgencyRef::Group { .. }) {
+        return None;
+    }
+    let lead = rest.len() - rest.trim_start().len();
+    let after = rest.get(lead..)?.strip_prefix(':')?;
+    let first = after
+        .split([',', ';'])
+        .next()
+        .map(|x| x.split(" và ").next().unwrap_or(x))
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches('.');
+    distributed(Some(prev), first)?;
+    Some(lead + 1)
 }
 
 /// A group's qualifier written after it (`các doanh nghiệp viễn thông`, `các trường đại học`):

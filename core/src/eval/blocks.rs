@@ -356,11 +356,18 @@ impl Prepared<'_> {
                     let Some(obligation) = self.plan.obligations.get(inst.obligation) else {
                         continue;
                     };
-                    let evidence = inst.evidence.first().and_then(|&k| self.submissions.get(k));
-                    // One copy, shared by the facts and the assessment.
-                    let document_number: Option<Arc<str>> = evidence
-                        .and_then(|e| e.document_number.as_deref())
-                        .map(Arc::from);
+                    let first = inst.evidence.first().copied();
+                    let evidence = first.and_then(|k| self.submissions.get(k));
+                    // The evidence's own facts hold its document number as matched: shared by
+                    // the instance's facts and the assessment when it is the one written.
+                    let written = evidence.and_then(|e| e.document_number.as_deref());
+                    let matched = first
+                        .and_then(|k| self.facts.get(k))
+                        .and_then(|f| f.document_number.as_ref());
+                    let document_number = match (written, matched) {
+                        (Some(w), Some(m)) if **m == *w => Some(m.clone()),
+                        (w, _) => w.map(Arc::from),
+                    };
                     let facts = instance_facts(
                         &mut worker.texts,
                         inst,
@@ -597,10 +604,17 @@ impl Layout {
 
 /// What a finding about submission `k` says besides its rule and message.
 fn submission_base(k: usize, s: &Submission, facts: &SubmissionFacts) -> Finding {
+    // The facts share the plan's id when the submission names it as written (the finding
+    // names the obligation as the submission wrote it).
+    let obligation = if *facts.obligation == *s.obligation.as_str() {
+        facts.obligation.clone().into()
+    } else {
+        (&s.obligation).into()
+    };
     Finding {
         rule: Arc::default(),
         severity: Severity::Info,
-        obligation: Some((&s.obligation).into()),
+        obligation: Some(obligation),
         agency: Some(facts.agency.clone()),
         period: facts.period.as_deref().and_then(|p| p.parse().ok()),
         stage: facts.stage.as_deref().map(Arc::from),

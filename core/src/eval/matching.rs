@@ -368,7 +368,7 @@ impl<'a> Matcher<'a> {
             period_inferred: false,
             received_text,
             received: c.received,
-            document_number: c.document_number.map(str::to_string),
+            document_number: c.document_number.map(Arc::from),
             as_of: self.as_of,
             due: None,
             duplicate: false,

@@ -160,7 +160,7 @@ pub struct SubmissionFacts {
     #[serde(default)]
     pub received: Option<NaiveDate>,
     #[serde(default)]
-    pub document_number: Option<String>,
+    pub document_number: Option<Arc<str>>,
     pub as_of: NaiveDate,
     /// Last on-time day of the instance this evidence is for, when known.
     #[serde(default)]

@@ -298,6 +298,17 @@ fn roman(dot: bool, case: Case) -> impl Fn(&str) -> String {
     }
 }
 
+/// Each Roman heading written after `word` (`Mục II. NHIỆM VỤ`, `PHẦN II. NHIỆM VỤ`).
+fn roman_after(word: &'static str) -> impl Fn(&str) -> String {
+    move |s| {
+        ROMAN_HEADING
+            .replace_all(s, |c: &regex::Captures<'_>| {
+                format!("{}{word} {}. {}", &c[1], &c[2], &c[3])
+            })
+            .into_owned()
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Case {
     Upper,
@@ -766,6 +777,8 @@ fn transforms() -> Vec<Transform> {
         t("roman-lower-case", roman(true, Case::Lower)),
         t("roman-upper-no-dot", roman(false, Case::Upper)),
         t("roman-title-no-dot", roman(false, Case::Title)),
+        t("roman-muc", roman_after("Mục")),
+        t("roman-phan", roman_after("PHẦN")),
         t("header-table", header_table),
         t("header-cells", header_cells),
         t("header-columns-spaces", header_columns("        ")),

@@ -97,9 +97,9 @@ fn head(s: &str, n: usize) -> &str {
 
 fn roman(t: &str) -> Option<(String, &str)> {
     let mut s = t;
-    // "Phần I." / "PHẦN THỨ I"
+    // "Phần I." / "PHẦN THỨ I" / "Mục I."
     let f = fold(head(s, 12));
-    if f.starts_with("phan ") {
+    if f.starts_with("phan ") || f.starts_with("muc ") {
         let sp = s.find(char::is_whitespace)?;
         s = s[sp..].trim_start();
         if fold(head(s, 6)).starts_with("thu ") {
@@ -195,7 +195,7 @@ pub(crate) fn parse_marker(t: &str) -> (Marker, &str) {
     let Some(first) = cs.next() else {
         return (Marker::None, t);
     };
-    if matches!(first, 'I' | 'V' | 'X' | 'P' | 'p') {
+    if matches!(first, 'I' | 'V' | 'X' | 'P' | 'p' | 'M' | 'm') {
         if let Some((n, rest)) = roman(t) {
             return (Marker::Roman(n), rest);
         }
@@ -1303,6 +1303,15 @@ mod tests {
     #[test]
     fn markers() {
         assert_eq!(parse_marker("II. NỘI DUNG").0, Marker::Roman("II".into()));
+        assert_eq!(
+            parse_marker("Mục II. NỘI DUNG").0,
+            Marker::Roman("II".into())
+        );
+        assert_eq!(
+            parse_marker("MỤC III - KINH PHÍ").0,
+            Marker::Roman("III".into())
+        );
+        assert_eq!(parse_marker("Mục tiêu cụ thể").0, Marker::None);
         assert_eq!(parse_marker("1. Tổ chức").0, Marker::Number(vec![1]));
         assert_eq!(parse_marker("1.2. Tổ chức").0, Marker::Number(vec![1, 2]));
         assert_eq!(parse_marker("đ) Cơ quan").0, Marker::Letter('đ'));

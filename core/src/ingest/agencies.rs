@@ -92,37 +92,12 @@ impl Tok {
     }
 }
 
-/// The words an abbreviation stands for (`ubnd` → `uy ban nhan dan`). A `match`, not a table
-/// searched in turn: the tokeniser asks it of every word, and the match rejects most words by
-/// their length and first bytes.
+/// The words an abbreviation stands for, folded (`ubnd` → `uy ban nhan dan`; `KH&CN` with its
+/// `&` left out). The table is the agency keys' (in `model::agency`), so a name read here is
+/// the name a submission writing it the same way is matched by.
 #[inline]
 fn abbreviation(w: &str) -> Option<&'static [&'static str]> {
-    Some(match w {
-        "ubnd" => &["uy", "ban", "nhan", "dan"],
-        "hdnd" => &["hoi", "dong", "nhan", "dan"],
-        "ubmttq" => &["uy", "ban", "mat", "tran", "to", "quoc"],
-        "mttq" => &["mat", "tran", "to", "quoc"],
-        "vhttdl" => &["van", "hoa", "the", "thao", "va", "du", "lich"],
-        "khcn" => &["khoa", "hoc", "va", "cong", "nghe"],
-        "gddt" => &["giao", "duc", "va", "dao", "tao"],
-        "vhtt" => &["van", "hoa", "the", "thao"],
-        "tttt" => &["thong", "tin", "va", "truyen", "thong"],
-        "nnmt" => &["nong", "nghiep", "va", "moi", "truong"],
-        "nnptnt" => &["nong", "nghiep", "va", "phat", "trien", "nong", "thon"],
-        "tnmt" => &["tai", "nguyen", "va", "moi", "truong"],
-        "khdt" => &["ke", "hoach", "va", "dau", "tu"],
-        "bchqs" => &["bo", "chi", "huy", "quan", "su"],
-        "dbqh" => &["dai", "bieu", "quoc", "hoi"],
-        "ldld" => &["lien", "doan", "lao", "dong"],
-        "tand" => &["toa", "an", "nhan", "dan"],
-        "vksnd" => &["vien", "kiem", "sat", "nhan", "dan"],
-        "bdbp" => &["bo", "doi", "bien", "phong"],
-        "kbnn" => &["kho", "bac", "nha", "nuoc"],
-        "nhnn" => &["ngan", "hang", "nha", "nuoc"],
-        "tp" => &["thanh", "pho"],
-        "tw" => &["trung", "uong"],
-        _ => return None,
-    })
+    crate::model::folded_abbreviation(w)
 }
 
 fn tokenize(text: &str) -> Vec<Tok> {

@@ -1107,6 +1107,10 @@ fn prose_subject(sentence: &str) -> (Vec<agencies::Found>, usize) {
 fn field_coordinating(read: &FieldRead) -> (Vec<agencies::Found>, Vec<String>) {
     let mut out: Vec<agencies::Found> = Vec::new();
     let mut in_clause = Vec::new();
+    // Most fields have no such clause: one look at the whole field, not one per party.
+    if read.found.is_empty() || !fold(&read.text).contains("phoi hop") {
+        return (out, in_clause);
+    }
     for x in &read.found {
         let after = read.text.get(x.end..).unwrap_or("");
         for c in coordinating_after(after) {

@@ -1075,7 +1075,7 @@ impl<'c, 'n> ClauseReading<'c, 'n> {
     /// such day, and only with `hằng/mỗi tháng` in the clause: a bare day of a quarter or a
     /// year says no month, so it stays unread.
     fn day_of_each_month(&mut self) {
-        if !MONTHLY_WORDS.is_match(&self.work) {
+        if !self.work.contains("thang") || !MONTHLY_WORDS.is_match(&self.work) {
             return;
         }
         let mut bare = BARE_DAY

@@ -286,6 +286,7 @@ pub fn normalize_text(s: &str) -> String {
 /// assert_eq!(fold_key("Sở Văn hoá, Thể thao và Du lịch"), fold_key("Sở VHTTDL"));
 /// ```
 pub fn fold_key(s: &str) -> String {
+    let s = &*joined_ampersands(s);
     let mut chars = String::with_capacity(s.len());
     if !fold_chars_latin(s, &mut chars) {
         chars.clear();
@@ -307,6 +308,7 @@ pub fn fold_key(s: &str) -> String {
 /// assert_eq!(fine_key("UBND xa Tan An"), None);
 /// ```
 pub fn fine_key(s: &str) -> Option<String> {
+    let s = &*joined_ampersands(s);
     let decomposed: String = s.nfd().flat_map(char::to_lowercase).collect();
     let marked = decomposed.chars().any(|c| is_mark(c) || c == 'đ');
     if !marked {
@@ -323,6 +325,27 @@ pub fn fine_key(s: &str) -> Option<String> {
         }
     }
     Some(key)
+}
+
+/// `s` with each `&` between two letters left out: `KH&CN` is the abbreviation `KHCN` (the `&`
+/// stands for `và`, which the abbreviation's words have).
+fn joined_ampersands(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut prev: Option<char> = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let between = c == '&'
+            && prev.is_some_and(char::is_alphanumeric)
+            && chars.peek().is_some_and(|n| n.is_alphanumeric());
+        if !between {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The five Vietnamese tone marks (grave, acute, tilde, hook above, dot below), as NFD writes
@@ -350,40 +373,115 @@ fn push_fine_word(word: &str, key: &mut String) {
 
 /// The abbreviations both keys write out, in full (with diacritics, as [`fine_key`] needs;
 /// [`fold_key`] folds them once).
-const ABBREVIATIONS: [(&str, &[&str]); 6] = [
-    ("ubnd", &["ủy", "ban", "nhân", "dân"]),
-    ("hdnd", &["hội", "đồng", "nhân", "dân"]),
-    ("vhttdl", &["văn", "hóa", "thể", "thao", "và", "du", "lịch"]),
-    ("khcn", &["khoa", "học", "và", "công", "nghệ"]),
-    ("gddt", &["giáo", "dục", "và", "đào", "tạo"]),
-    ("tp", &["thành", "phố"]),
-];
-
-/// An abbreviation's words in full, by the abbreviation folded (`HĐND` is `hdnd`).
-fn abbreviation(folded: &str) -> Option<&'static [&'static str]> {
-    ABBREVIATIONS
-        .iter()
-        .find(|(a, _)| *a == folded)
-        .map(|&(_, full)| full)
+/// The abbreviations of agency names (folded: `HĐND` is `hdnd`) and the words they stand for,
+/// as written and folded: one table for the plan reader and for the keys registries and
+/// submissions are matched by, so a name the reader reads (`Sở KH&CN`) is the name a submission
+/// may give. A `match`, not a table searched in turn: the plan reader asks it of every word,
+/// and the match rejects most words by their length and first bytes.
+#[inline]
+#[allow(clippy::type_complexity)]
+fn abbreviation_words(folded: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    Some(match folded {
+        "ubnd" => (&["ủy", "ban", "nhân", "dân"], &["uy", "ban", "nhan", "dan"]),
+        "hdnd" => (
+            &["hội", "đồng", "nhân", "dân"],
+            &["hoi", "dong", "nhan", "dan"],
+        ),
+        "ubmttq" => (
+            &["ủy", "ban", "mặt", "trận", "tổ", "quốc"],
+            &["uy", "ban", "mat", "tran", "to", "quoc"],
+        ),
+        "mttq" => (
+            &["mặt", "trận", "tổ", "quốc"],
+            &["mat", "tran", "to", "quoc"],
+        ),
+        "vhttdl" => (
+            &["văn", "hóa", "thể", "thao", "và", "du", "lịch"],
+            &["van", "hoa", "the", "thao", "va", "du", "lich"],
+        ),
+        "khcn" => (
+            &["khoa", "học", "và", "công", "nghệ"],
+            &["khoa", "hoc", "va", "cong", "nghe"],
+        ),
+        "gddt" => (
+            &["giáo", "dục", "và", "đào", "tạo"],
+            &["giao", "duc", "va", "dao", "tao"],
+        ),
+        "vhtt" => (
+            &["văn", "hóa", "thể", "thao"],
+            &["van", "hoa", "the", "thao"],
+        ),
+        "tttt" => (
+            &["thông", "tin", "và", "truyền", "thông"],
+            &["thong", "tin", "va", "truyen", "thong"],
+        ),
+        "nnmt" => (
+            &["nông", "nghiệp", "và", "môi", "trường"],
+            &["nong", "nghiep", "va", "moi", "truong"],
+        ),
+        "nnptnt" => (
+            &["nông", "nghiệp", "và", "phát", "triển", "nông", "thôn"],
+            &["nong", "nghiep", "va", "phat", "trien", "nong", "thon"],
+        ),
+        "tnmt" => (
+            &["tài", "nguyên", "và", "môi", "trường"],
+            &["tai", "nguyen", "va", "moi", "truong"],
+        ),
+        "khdt" => (
+            &["kế", "hoạch", "và", "đầu", "tư"],
+            &["ke", "hoach", "va", "dau", "tu"],
+        ),
+        "bchqs" => (
+            &["bộ", "chỉ", "huy", "quân", "sự"],
+            &["bo", "chi", "huy", "quan", "su"],
+        ),
+        "dbqh" => (
+            &["đại", "biểu", "quốc", "hội"],
+            &["dai", "bieu", "quoc", "hoi"],
+        ),
+        "ldld" => (
+            &["liên", "đoàn", "lao", "động"],
+            &["lien", "doan", "lao", "dong"],
+        ),
+        "tand" => (&["tòa", "án", "nhân", "dân"], &["toa", "an", "nhan", "dan"]),
+        "vksnd" => (
+            &["viện", "kiểm", "sát", "nhân", "dân"],
+            &["vien", "kiem", "sat", "nhan", "dan"],
+        ),
+        "bdbp" => (
+            &["bộ", "đội", "biên", "phòng"],
+            &["bo", "doi", "bien", "phong"],
+        ),
+        "kbnn" => (
+            &["kho", "bạc", "nhà", "nước"],
+            &["kho", "bac", "nha", "nuoc"],
+        ),
+        "nhnn" => (
+            &["ngân", "hàng", "nhà", "nước"],
+            &["ngan", "hang", "nha", "nuoc"],
+        ),
+        "tp" => (&["thành", "phố"], &["thanh", "pho"]),
+        "tw" => (&["trung", "ương"], &["trung", "uong"]),
+        _ => return None,
+    })
 }
 
-/// [`ABBREVIATIONS`] as [`fold_key`] writes them out: each word folded, made once.
-fn folded_abbreviation(folded: &str) -> Option<&'static [String]> {
-    static FOLDED: std::sync::LazyLock<Vec<(&str, Vec<String>)>> = std::sync::LazyLock::new(|| {
-        let fold = |w: &str| {
-            let mut out = String::new();
-            w.nfd().for_each(|c| push_folded(c, &mut out));
-            out
-        };
-        ABBREVIATIONS
-            .iter()
-            .map(|&(a, full)| (a, full.iter().map(|w| fold(w)).collect()))
-            .collect()
-    });
-    FOLDED
-        .iter()
-        .find(|(a, _)| *a == folded)
-        .map(|(_, full)| full.as_slice())
+/// Every abbreviation [`abbreviation_words`] knows (for the tests that check its two columns).
+#[cfg(test)]
+const ABBREVIATIONS: [&str; 23] = [
+    "ubnd", "hdnd", "ubmttq", "mttq", "vhttdl", "khcn", "gddt", "vhtt", "tttt", "nnmt", "nnptnt",
+    "tnmt", "khdt", "bchqs", "dbqh", "ldld", "tand", "vksnd", "bdbp", "kbnn", "nhnn", "tp", "tw",
+];
+
+/// An abbreviation's words in full, as written (`ubnd` → `ủy ban nhân dân`).
+fn abbreviation(folded: &str) -> Option<&'static [&'static str]> {
+    abbreviation_words(folded).map(|(written, _)| written)
+}
+
+/// An abbreviation's words folded, as [`fold_key`] writes them out (`ubnd` → `uy ban nhan dan`).
+#[inline]
+pub(crate) fn folded_abbreviation(folded: &str) -> Option<&'static [&'static str]> {
+    abbreviation_words(folded).map(|(_, folded)| folded)
 }
 
 /// What one character of a name's NFD becomes in a key.
@@ -498,6 +596,26 @@ mod tests {
             ("Sở KHCN", "Sở Khoa học và Công nghệ"),
             ("Sở GDĐT", "Sở Giáo dục và Đào tạo"),
             ("Công an TP Cần Thơ", "Công an thành phố Cần Thơ"),
+            ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
+            ("UBMTTQ tỉnh", "Ủy ban Mặt trận Tổ quốc tỉnh"),
+            ("Ủy ban MTTQ tỉnh", "Ủy ban Mặt trận Tổ quốc tỉnh"),
+            ("Sở VHTT", "Sở Văn hóa, Thể thao"),
+            ("Sở TT&TT", "Sở Thông tin và Truyền thông"),
+            ("Sở TTTT", "Sở Thông tin và Truyền thông"),
+            ("Sở NN&MT", "Sở Nông nghiệp và Môi trường"),
+            ("Sở NNMT", "Sở Nông nghiệp và Môi trường"),
+            ("Sở NNPTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+            ("Sở TNMT", "Sở Tài nguyên và Môi trường"),
+            ("Sở KHĐT", "Sở Kế hoạch và Đầu tư"),
+            ("BCHQS tỉnh", "Bộ Chỉ huy Quân sự tỉnh"),
+            ("Đoàn ĐBQH tỉnh", "Đoàn Đại biểu Quốc hội tỉnh"),
+            ("LĐLĐ tỉnh", "Liên đoàn Lao động tỉnh"),
+            ("TAND tỉnh", "Tòa án nhân dân tỉnh"),
+            ("VKSND tỉnh", "Viện Kiểm sát nhân dân tỉnh"),
+            ("BĐBP tỉnh", "Bộ đội Biên phòng tỉnh"),
+            ("KBNN tỉnh", "Kho bạc Nhà nước tỉnh"),
+            ("Chi nhánh NHNN tỉnh", "Chi nhánh Ngân hàng Nhà nước tỉnh"),
+            ("Ban Chỉ đạo TW", "Ban Chỉ đạo Trung ương"),
         ];
         for (short, long) in pairs {
             assert_eq!(fold_key(short), fold_key(long), "{short}");
@@ -508,7 +626,7 @@ mod tests {
             w.nfd().for_each(|c| push_folded(c, &mut out));
             out
         };
-        for (abbreviation, _) in ABBREVIATIONS {
+        for abbreviation in ABBREVIATIONS {
             let named = |(s, _): &(&str, &str)| s.split(' ').any(|w| folded(w) == abbreviation);
             assert!(pairs.iter().any(named), "{abbreviation}");
         }
@@ -520,6 +638,24 @@ mod tests {
         assert_eq!(fold_key(&nfd), fold_key("SỞ VĂN HOÁ, THỂ THAO VÀ DU LỊCH"));
         assert_eq!(fold_key("Uỷ ban nhân dân xã A"), fold_key("UBND xã A"));
         assert_ne!(fold_key("Sở Tư pháp"), fold_key("Sở Tài chính"));
+    }
+
+    /// The table's two columns agree: the folded words are the written ones folded.
+    #[test]
+    fn abbreviations_fold_to_their_folded_words() {
+        for a in ABBREVIATIONS {
+            let (written, folded) = abbreviation_words(a).unwrap();
+            let again: Vec<String> = written
+                .iter()
+                .map(|w| {
+                    let mut out = String::new();
+                    w.nfd().for_each(|c| push_folded(c, &mut out));
+                    out
+                })
+                .collect();
+            assert_eq!(again, folded, "{a}");
+        }
+        assert_eq!(abbreviation_words("tinh"), None);
     }
 
     /// The definition: every character of the name's NFD folded, then the words expanded.

@@ -34,7 +34,7 @@ mod plan;
 mod schedule;
 mod warning;
 
-pub(crate) use agency::{agencies_of, pick_by_diacritics, Named};
+pub(crate) use agency::{agencies_of, folded_abbreviation, pick_by_diacritics, Named};
 pub use agency::{
     fine_key, fold_key, normalize_text, same_agency_name, AgencyGroup, AgencyIndex, AgencyRef,
     AgencyRegistry, RegisteredAgency,

@@ -143,6 +143,28 @@ fn a_role_or_an_aside_before_the_recipient() {
     }
 }
 
+/// `(qua Y)` written after the verb, before the recipient, is the route's via: it used to be
+/// dropped with no warning.
+#[test]
+fn a_via_written_before_the_recipient_is_kept() {
+    for sentence in [
+        "Các cơ quan, đơn vị báo cáo kết quả thực hiện (qua Công an tỉnh) trước ngày 10/12 hằng năm để tổng hợp báo cáo UBND tỉnh.",
+        "Các sở, ngành gửi báo cáo (thông qua Công an tỉnh) về UBND tỉnh trước ngày 10/12 hằng năm.",
+    ] {
+        let p = plan_with("Công an tỉnh.", sentence);
+        let r = report(&p)
+            .reporting
+            .as_ref()
+            .unwrap_or_else(|| panic!("{sentence}"));
+        assert_eq!(r.recipient.name(), "Ủy ban nhân dân tỉnh", "{sentence}");
+        assert_eq!(
+            r.via.as_ref().map(AgencyRef::name),
+            Some("Công an tỉnh"),
+            "{sentence}"
+        );
+    }
+}
+
 #[test]
 fn report_without_onward_or_via() {
     let p = plan_with(

@@ -1462,14 +1462,25 @@ pub(crate) fn reporting(text: &str) -> Option<Route> {
         if ve >= limit {
             break;
         }
-        let k = found.partition_point(|x| x.start < ve);
-        let Some(cand) = found.get(k) else {
+        let mut k = found.partition_point(|x| x.start < ve);
+        // The first party after the verb outside parentheses: one inside (`gửi báo cáo (thông
+        // qua Công an tỉnh) về UBND tỉnh`) is an aside, read as the via.
+        let cand = loop {
+            let Some(cand) = found.get(k) else {
+                break None;
+            };
+            let seg = text.get(depth_at..cand.start).unwrap_or("");
+            depth += seg.matches('(').count() as i64 - seg.matches(')').count() as i64;
+            depth_at = depth_at.max(cand.start);
+            if depth <= 0 {
+                break Some(cand);
+            }
+            k += 1;
+        };
+        let Some(cand) = cand else {
             break;
         };
-        let seg = text.get(depth_at..cand.start).unwrap_or("");
-        depth += seg.matches('(').count() as i64 - seg.matches(')').count() as i64;
-        depth_at = depth_at.max(cand.start);
-        if depth > 0 || !directed_gap(text.get(ve..cand.start).unwrap_or(",")) {
+        if !directed_gap(text.get(ve..cand.start).unwrap_or(",")) {
             continue;
         }
         if cands.is_empty() {
@@ -1483,7 +1494,13 @@ pub(crate) fn reporting(text: &str) -> Option<Route> {
         }
     }
     let first = cands.first()?.clone();
-    let via = via_after(text, first.found.end);
+    // `(qua Y)` after the recipient, or written before it, after the verb (`báo cáo kết quả
+    // (qua Công an tỉnh) ... để tổng hợp báo cáo UBND tỉnh`).
+    let via = via_after(text, first.found.end).or_else(|| {
+        let gap = text.get(from..first.found.start)?;
+        gap.match_indices('(')
+            .find_map(|(k, _)| via_after(text, from + k))
+    });
     // `để tổng hợp(,) báo cáo Z`, `để tập hợp, tham mưu ... báo cáo Z`: a later candidate whose
     // verb follows the recipient's own work on the report is where the recipient reports on to,
     // not a second recipient.

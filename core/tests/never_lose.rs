@@ -581,6 +581,27 @@ fn plan_with_item(item: &str) -> Plan {
     ))
 }
 
+/// With no timeline field and no date in a content field, a timeline in the item's own heading
+/// is read (said in an info note); it used to give `no_timeline`.
+#[test]
+fn a_timeline_in_the_item_heading_is_read() {
+    let p = plan_with_item(
+        "1. Tổ chức hội nghị quán triệt Luật (hoàn thành trong tháng 7/2026)\n\
+         - Cơ quan chủ trì: Công an tỉnh\n- Cơ quan phối hợp: Sở Tư pháp",
+    );
+    let o = &p.obligations[0];
+    let json = serde_json::to_string(&o.schedule).unwrap_or_default();
+    assert!(json.contains("2026-07-31"), "{json}");
+    assert!(
+        codes(&p, WarningCode::NoTimeline).is_empty(),
+        "{:#?}",
+        p.warnings
+    );
+    let said = codes(&p, WarningCode::TimelineFromContent);
+    assert_eq!(said.len(), 1, "{:#?}", p.warnings);
+    assert!(said[0].message.contains("heading"));
+}
+
 /// An item whose only field is its timeline names its parties in its own sentence: the subject
 /// before a role verb is the lead (`Sở Nội vụ có trách nhiệm ...`, `Đề nghị X phối hợp ...`),
 /// the parties after `phối hợp với` coordinate.

@@ -764,8 +764,16 @@ fn task_from_fields(
         (Some(s), None) => s,
         (None, Some(st)) => st,
         (None, None) => {
-            // No timeline field: a date in the content, else nothing.
-            let text = content.clone().unwrap_or_default();
+            // No timeline field: a date in the content, else in the item's own heading
+            // (`Tổ chức hội nghị quán triệt Luật (hoàn thành trong tháng 7/2026)`), else nothing.
+            let dated = |t: &Option<String>| t.clone().filter(|t| timeline::has_deadline(t));
+            let (text, whence) = match dated(&content) {
+                Some(c) => (c, "content"),
+                None => (
+                    dated(&Some(own_text.clone())).unwrap_or_default(),
+                    "item's heading",
+                ),
+            };
             let line = ctx.line_no(n.block.first);
             if timeline::has_deadline(&text) {
                 let parsed = timeline::parse(&text, ctx.year);
@@ -773,7 +781,7 @@ fn task_from_fields(
                     ctx.w.push(
                         WarningCode::TimelineFromContent,
                         line,
-                        "no timeline field; the date in the content is used",
+                        format!("no timeline field; the date in the {whence} is used"),
                         Some(text.clone()),
                     );
                 }

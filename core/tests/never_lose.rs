@@ -497,6 +497,25 @@ fn a_head_noun_written_once_names_every_body_of_the_enumeration() {
     );
 }
 
+/// A dash where a name has `và` (`Đài Phát thanh - Truyền hình tỉnh`) names the body whole: the
+/// words after the dash were dropped with no warning.
+#[test]
+fn a_dash_for_va_in_a_name_keeps_the_whole_name() {
+    for lead in [
+        "Đài Phát thanh - Truyền hình tỉnh.",
+        "Đài Phát thanh-Truyền hình tỉnh.",
+        "Đài Phát thanh – Truyền hình tỉnh.",
+    ] {
+        let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
+        assert_eq!(
+            names(&p.obligations[0].lead),
+            ["Đài Phát thanh và Truyền hình tỉnh"],
+            "{lead}"
+        );
+        assert!(codes(&p, WarningCode::UnknownAgency).is_empty(), "{lead}");
+    }
+}
+
 /// Groups of the two-level government in a coordinating field keep their qualifiers and kinds.
 #[test]
 fn two_level_government_groups_in_a_field() {

@@ -429,12 +429,17 @@ fn tok_is(toks: &[Tok], i: usize, w: &str) -> bool {
     toks.get(i).is_some_and(|t| t.is(w))
 }
 
-/// Matches `words` at `i`, the words separated by spaces or commas only. Returns the next index.
+/// Matches `words` at `i`, the words separated by spaces or commas only; a dash may stand for a
+/// `và` (`Đài Phát thanh - Truyền hình` is `Đài Phát thanh và Truyền hình`). Returns the next
+/// index.
 fn seq<W: AsRef<str>>(toks: &[Tok], i: usize, words: &[W]) -> Option<usize> {
     let mut j = i;
     for (k, w) in words.iter().enumerate() {
         let t = toks.get(j)?;
         if !t.is(w.as_ref()) {
+            if k > 0 && w.as_ref() == "va" && t.sep == Sep::Dash {
+                continue;
+            }
             return None;
         }
         if k > 0 && !matches!(t.sep, Sep::Space | Sep::Comma | Sep::Dash) {

@@ -20,6 +20,11 @@ fn plan_with(lead: &str, report: &str) -> Plan {
     parse_plan(&text, &ParseOptions::new("t")).plan
 }
 
+/// [`plan_with`] the lead field `lead` and a plain yearly report.
+fn with_lead(lead: &str) -> Plan {
+    plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.")
+}
+
 fn report(p: &Plan) -> &Obligation {
     p.obligations
         .iter()
@@ -217,7 +222,7 @@ fn unknown_agency_in_a_field_is_kept_with_a_warning() {
             vec!["Sở Tư pháp", "Công an tỉnh", "Hiệp hội Doanh nghiệp tỉnh"],
         ),
     ] {
-        let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
+        let p = with_lead(lead);
         let task = &p.obligations[0];
         let got: Vec<&str> = task.lead.iter().map(AgencyRef::name).collect();
         assert_eq!(got, want, "{lead}");
@@ -324,10 +329,7 @@ fn coverage_round_trips_and_is_optional() {
 /// said, with the words.
 #[test]
 fn a_list_cut_short_is_a_warning() {
-    let p = plan_with(
-        "Công an tỉnh, phối hợp chặt chẽ với các cơ quan liên quan.",
-        "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.",
-    );
+    let p = with_lead("Công an tỉnh, phối hợp chặt chẽ với các cơ quan liên quan.");
     let lead: Vec<&str> = p.obligations[0].lead.iter().map(AgencyRef::name).collect();
     assert_eq!(lead, vec!["Công an tỉnh"]);
     let w = codes(&p, WarningCode::AgencyTextNotUnderstood);
@@ -359,6 +361,17 @@ fn words_glued_to_a_party_are_a_warning() {
             None,
         ),
         ("Sở KH&CN.", vec!["Sở Khoa học và Công nghệ"], None),
+        // A sentence glued to the lead is its work: left out, but said when it names parties.
+        (
+            "Công an tỉnh tham mưu UBND tỉnh, Sở Tư pháp thẩm định.",
+            vec!["Công an tỉnh"],
+            Some("tham mưu UBND tỉnh, Sở Tư pháp thẩm định"),
+        ),
+        (
+            "Công an tỉnh rà soát các văn bản quy phạm pháp luật.",
+            vec!["Công an tỉnh"],
+            None,
+        ),
         // A comma missing between two bodies: the second is said, never merged.
         (
             "Sở Tư pháp Công an tỉnh, Sở Y tế.",
@@ -366,7 +379,7 @@ fn words_glued_to_a_party_are_a_warning() {
             Some("Công an tỉnh"),
         ),
     ] {
-        let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
+        let p = with_lead(lead);
         let names: Vec<&str> = p.obligations[0].lead.iter().map(AgencyRef::name).collect();
         assert_eq!(names, kept, "{lead}");
         let w = codes(&p, WarningCode::AgencyTextNotUnderstood);
@@ -413,7 +426,7 @@ fn a_coordination_clause_in_a_lead_field_names_the_coordinating_parties() {
         // No clause: nothing is read as coordinating.
         ("Sở Tư pháp; Công an tỉnh phối hợp.", vec![], 0),
     ] {
-        let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
+        let p = with_lead(lead);
         let o = &p.obligations[0];
         let expected_lead = if coordinating.is_empty() {
             vec!["Sở Tư pháp", "Công an tỉnh"]
@@ -432,10 +445,7 @@ fn a_coordination_clause_in_a_lead_field_names_the_coordinating_parties() {
         assert!(said.iter().all(|w| w.line == 11), "{lead}");
     }
     // In a performer field: the party before `chủ trì` leads, those after `phối hợp` coordinate.
-    let p = plan_with(
-        "Sở Tư pháp.",
-        "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.",
-    );
+    let p = with_lead("Sở Tư pháp.");
     assert!(p.obligations[0].coordinating.is_empty());
     let text = "ỦY BAN NHÂN DÂN TỈNH TÂY NINH\nSố: 12/KH-UBND\nTây Ninh, ngày 20 tháng 4 năm 2026\n\
          KẾ HOẠCH\nTriển khai thi hành Luật An ninh mạng\nII. NHIỆM VỤ\n1. Rà soát văn bản\n\
@@ -461,7 +471,7 @@ fn a_head_noun_written_once_names_every_body_of_the_enumeration() {
         "các Sở Tư pháp, Nội vụ và Tài chính.",
         "Sở Tư pháp, Sở Nội vụ; Tài chính.",
     ] {
-        let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
+        let p = with_lead(lead);
         assert_eq!(
             names(&p.obligations[0].lead),
             ["Sở Tư pháp", "Sở Nội vụ", "Sở Tài chính"],
@@ -475,19 +485,13 @@ fn a_head_noun_written_once_names_every_body_of_the_enumeration() {
         assert!(said.is_empty(), "{lead}: {said:#?}");
     }
     // A name with a head noun of its own is read as written.
-    let p = plan_with(
-        "Sở Tư pháp, Ban Quản lý Khu kinh tế.",
-        "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.",
-    );
+    let p = with_lead("Sở Tư pháp, Ban Quản lý Khu kinh tế.");
     assert_eq!(
         names(&p.obligations[0].lead),
         ["Sở Tư pháp", "Ban Quản lý Khu kinh tế"]
     );
     // Words after a colon that the list does not read are said, not dropped.
-    let p = plan_with(
-        "Công an tỉnh: đầu mối tổng hợp.",
-        "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.",
-    );
+    let p = with_lead("Công an tỉnh: đầu mối tổng hợp.");
     assert_eq!(names(&p.obligations[0].lead), ["Công an tỉnh"]);
     assert_eq!(
         codes(&p, WarningCode::AgencyTextNotUnderstood).len(),
@@ -506,7 +510,7 @@ fn a_dash_for_va_in_a_name_keeps_the_whole_name() {
         "Đài Phát thanh-Truyền hình tỉnh.",
         "Đài Phát thanh – Truyền hình tỉnh.",
     ] {
-        let p = plan_with(lead, "Hằng năm, trước ngày 15/11 báo cáo về Công an tỉnh.");
+        let p = with_lead(lead);
         assert_eq!(
             names(&p.obligations[0].lead),
             ["Đài Phát thanh và Truyền hình tỉnh"],

@@ -1780,7 +1780,13 @@ pub(crate) fn list(text: &str) -> (Vec<Found>, Vec<String>) {
                     }
                     // A colon after a party introduces words the list does not read: said.
                     let colon = rest.trim_start().starts_with(':');
-                    if !rest_trim.is_empty() && (!any || colon || starts_with_separator(rest)) {
+                    // A sentence glued to the list is its work, left out; one that names other
+                    // parties (`Công an tỉnh tham mưu UBND tỉnh, Sở Tư pháp thẩm định`) is said,
+                    // so no party is left out in silence.
+                    let names_parties = || any && glued && !scan(rest).is_empty();
+                    if !rest_trim.is_empty()
+                        && (!any || colon || starts_with_separator(rest) || names_parties())
+                    {
                         leftovers.push(normalize_text(rest_trim));
                     }
                     break;
